@@ -1,0 +1,40 @@
+# Two commands a learner needs: `make lab` and `make test`. Everything else is for maintainers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: lab test unit notebooks lint bench clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## make lab: install (first time) and open JupyterLab on the course
+lab: $(STAMP)
+	$(BIN)/jupyter lab --allow-root notebooks/00_start_here.ipynb --notebook-dir=notebooks
+
+## make test: install (first time) and run the whole suite (unit tests + every notebook with nbval)
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env \
+		--nbval-sanitize-with notebooks/sanitize.cfg tests notebooks
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env \
+		--nbval-sanitize-with notebooks/sanitize.cfg notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check drand_edu tests benchmarks scripts
+
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,32 @@
+"""drand_edu: drand's ideas rebuilt in small, readable Python, for the drand code-walkthrough course.
+
+The layers, from the bottom: ``crypto`` → ``threshold`` → ``chain`` → ``node``/``net``/``store`` →
+``api``/``client`` → ``cli``. ``viz`` and ``exercises`` serve the notebooks and nothing imports them.
+"""
+
+from .crypto.backend import available_backends, current_backend, use_backend
+from .errors import DrandEduError
+from .rng import default_rng, seeded_rng
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DrandEduError",
+    "__version__",
+    "available_backends",
+    "current_backend",
+    "default_rng",
+    "notebook_setup",
+    "seeded_rng",
+    "use_backend",
+]
+
+
+def notebook_setup(seed: int | None = None, backend: str | None = None):
+    """Prepare a notebook: choose the backend, quiet warnings, set the plot style; return an rng.
+
+    Imported lazily so that the core library never depends on the notebook helpers.
+    """
+    from .notebook import notebook_setup as _setup
+
+    return _setup(seed=seed, backend=backend)

@@ -1,0 +1,149 @@
+"""Chain info: everything a client needs to verify a chain, and the chain hash that names it.
+
+The chain hash (drand ``common/chain/info.go``, ``Info.Hash``) is::
+
+    sha256( period as uint32 BE ‖ genesis_time as int64 BE ‖ public key bytes ‖ genesis seed
+            ‖ beacon id bytes — only when the id is not the default ("" or "default") )
+
+The scheme is **not** hashed. Two JSON forms exist and both parse: v1 (the public HTTP API's
+``/info``: ``hash``, ``groupHash``, ``schemeID``, ``metadata.beaconID``) and v2 (``chain_hash``,
+``genesis_seed``, ``scheme``, ``beacon_id``). Info whose stated hash differs from the recomputed
+one is rejected with :class:`~drand_edu.errors.ChainMismatch`, as drand does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from ..crypto.groups import Point
+from ..crypto.schemes import DEFAULT_SCHEME, Scheme, scheme_by_id
+from ..errors import ChainMismatch, InvalidInput
+from ..hexbytes import from_hex, short_hex
+from . import time as chain_time
+
+DEFAULT_BEACON_ID = "default"
+
+
+def is_default_beacon_id(beacon_id: str) -> bool:
+    """drand treats ``""`` and ``"default"`` as the same, default, beacon id."""
+    return beacon_id in ("", DEFAULT_BEACON_ID)
+
+
+@dataclass(frozen=True)
+class ChainInfo:
+    """The public parameters of one drand chain (what ``/info`` serves)."""
+
+    public_key: bytes
+    period: int
+    genesis_time: int
+    genesis_seed: bytes
+    scheme: Scheme = DEFAULT_SCHEME
+    beacon_id: str = DEFAULT_BEACON_ID
+
+    def __post_init__(self) -> None:
+        if self.period <= 0:
+            raise InvalidInput(f"period must be a positive number of seconds, got {self.period}")
+        if len(self.public_key) != self.scheme.public_key_size:
+            raise InvalidInput(
+                f"public key has {len(self.public_key)} bytes; scheme {self.scheme.id} "
+                f"wants {self.scheme.public_key_size}"
+            )
+
+    # -- identity ------------------------------------------------------------------------------
+    def hash(self) -> bytes:
+        """The chain hash: the 32-byte identifier of this chain."""
+        h = hashlib.sha256()
+        h.update(self.period.to_bytes(4, "big"))
+        h.update(self.genesis_time.to_bytes(8, "big", signed=True))
+        h.update(self.public_key)
+        h.update(self.genesis_seed)
+        if not is_default_beacon_id(self.beacon_id):
+            h.update(self.beacon_id.encode())
+        return h.digest()
+
+    @property
+    def hash_hex(self) -> str:
+        return self.hash().hex()
+
+    def public_key_point(self) -> Point:
+        """The group public key as a curve point (validated)."""
+        return self.scheme.key_group.from_bytes(self.public_key)
+
+    # -- time ----------------------------------------------------------------------------------
+    def time_of_round(self, round_number: int) -> int:
+        """Unix time at which ``round_number`` is due (round 1 is at genesis)."""
+        return chain_time.time_of_round(self.genesis_time, self.period, round_number)
+
+    def round_at(self, unix_time: float) -> int:
+        """The round that is current at ``unix_time`` (0 before genesis)."""
+        return chain_time.current_round(self.genesis_time, self.period, unix_time)
+
+    # -- JSON ----------------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        """The v1 form, as drand's public HTTP API serves ``/info``."""
+        return {
+            "public_key": self.public_key.hex(),
+            "period": self.period,
+            "genesis_time": self.genesis_time,
+            "hash": self.hash_hex,
+            "groupHash": self.genesis_seed.hex(),
+            "schemeID": self.scheme.id,
+            "metadata": {"beaconID": self.beacon_id or DEFAULT_BEACON_ID},
+        }
+
+    def to_json_v2(self) -> dict[str, Any]:
+        """The v2 form (drand's newer JSON field names)."""
+        return {
+            "public_key": self.public_key.hex(),
+            "period": self.period,
+            "genesis_time": self.genesis_time,
+            "genesis_seed": self.genesis_seed.hex(),
+            "chain_hash": self.hash_hex,
+            "scheme": self.scheme.id,
+            "beacon_id": self.beacon_id or DEFAULT_BEACON_ID,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], *, check_hash: bool = True) -> ChainInfo:
+        """Parse v1 or v2 chain info JSON; if it states a hash, it must match the recomputed one."""
+        if not isinstance(data, dict):
+            raise InvalidInput(f"chain info must be a JSON object, got {type(data).__name__}")
+        try:
+            scheme_id = data.get("schemeID", data.get("scheme", DEFAULT_SCHEME.id)) or DEFAULT_SCHEME.id
+            scheme = scheme_by_id(scheme_id)
+            beacon_id = data.get("beacon_id")
+            if beacon_id is None:
+                beacon_id = (data.get("metadata") or {}).get("beaconID", DEFAULT_BEACON_ID)
+            seed_hex = data.get("groupHash", data.get("genesis_seed", ""))
+            period = data["period"]
+            genesis_time = data["genesis_time"]
+            public_key = from_hex(data["public_key"], what="public_key")
+        except KeyError as missing:
+            raise InvalidInput(f"chain info JSON is missing {missing}") from None
+        if isinstance(period, str) and period.endswith("s"):
+            period = int(period[:-1])  # drand's Go duration form, e.g. "30s"
+        if not isinstance(period, int) or not isinstance(genesis_time, int):
+            raise InvalidInput("chain info: period and genesis_time must be integers")
+        info = cls(
+            public_key=public_key,
+            period=period,
+            genesis_time=genesis_time,
+            genesis_seed=from_hex(seed_hex, what="genesis seed (groupHash)") if seed_hex else b"",
+            scheme=scheme,
+            beacon_id=beacon_id or DEFAULT_BEACON_ID,
+        )
+        stated = data.get("hash", data.get("chain_hash"))
+        if check_hash and stated:
+            if from_hex(stated, what="chain hash") != info.hash():
+                raise ChainMismatch(
+                    f"chain info states hash {stated[:16]}… but its fields hash to {info.hash_hex[:16]}…"
+                )
+        return info
+
+    def __repr__(self) -> str:
+        return (
+            f"ChainInfo(hash={short_hex(self.hash())}, scheme={self.scheme.id!r}, period={self.period}, "
+            f"genesis_time={self.genesis_time}, beacon_id={self.beacon_id!r})"
+        )

@@ -1,0 +1,218 @@
+"""Points of G1 and G2 as values you can add, negate, multiply and compare.
+
+A :class:`Point` keeps the backend's native object and remembers its group, so code reads like
+the math: ``pk = G2.generator() * sk``, ``sig == sk * H``. Operations run on the *current* backend
+(:func:`~drand_edu.crypto.backend.use_backend`); a point made by another backend is carried over
+through its compressed bytes, so switching backends in a notebook never breaks existing values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InvalidInput
+from ..hexbytes import from_hex, short_hex
+from .backend import Backend, current_backend
+from .constants import CURVE_ORDER, G1_SIZE, G2_SIZE
+
+
+class Point:
+    """An element of G1 or G2 (immutable). Build one with :data:`G1` / :data:`G2`, not directly."""
+
+    __slots__ = ("_backend", "_raw", "group")
+
+    def __init__(self, group: Group, raw: Any, backend: Backend) -> None:
+        self.group = group
+        self._raw = raw
+        self._backend = backend
+
+    # -- moving between backends -------------------------------------------------------------
+    def raw(self, backend: Backend | None = None) -> Any:
+        """The native point object for ``backend`` (default: the current one)."""
+        backend = backend or current_backend()
+        if backend is self._backend:
+            return self._raw
+        return backend.decompress(self.group.name, self.to_bytes())
+
+    def _wrap(self, raw: Any, backend: Backend) -> Point:
+        return Point(self.group, raw, backend)
+
+    def _check_same_group(self, other: object) -> Point:
+        if not isinstance(other, Point):
+            raise TypeError(f"cannot combine a {self.group.name} point with {type(other).__name__}")
+        if other.group is not self.group:
+            raise InvalidInput(f"cannot add a {self.group.name} point to a {other.group.name} point")
+        return other
+
+    # -- arithmetic --------------------------------------------------------------------------
+    def __add__(self, other: Point) -> Point:
+        other = self._check_same_group(other)
+        b = current_backend()
+        return self._wrap(b.add(self.group.name, self.raw(b), other.raw(b)), b)
+
+    def __neg__(self) -> Point:
+        b = current_backend()
+        return self._wrap(b.neg(self.group.name, self.raw(b)), b)
+
+    def __sub__(self, other: Point) -> Point:
+        return self + (-other)
+
+    def __mul__(self, scalar: int) -> Point:
+        if not isinstance(scalar, int):
+            return NotImplemented
+        b = current_backend()
+        return self._wrap(b.mul(self.group.name, self.raw(b), scalar % CURVE_ORDER), b)
+
+    __rmul__ = __mul__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Point) or other.group is not self.group:
+            return False
+        b = current_backend()
+        return b.eq(self.group.name, self.raw(b), other.raw(b))
+
+    def __hash__(self) -> int:
+        return hash((self.group.name, self.to_bytes()))
+
+    # -- bytes -------------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        """The compressed ZCash/IETF encoding: 48 bytes (G1) or 96 bytes (G2), as drand stores it."""
+        return self._backend.compress(self.group.name, self._raw)
+
+    def hex(self) -> str:
+        return self.to_bytes().hex()
+
+    def is_identity(self) -> bool:
+        return self == self.group.identity()
+
+    def __repr__(self) -> str:
+        return f"{self.group.name}Point({short_hex(self.to_bytes())})"
+
+
+@dataclass(frozen=True, eq=False)
+class Group:
+    """One of the two source groups of BLS12-381's pairing; both have prime order ``r``."""
+
+    name: str
+    size: int  # compressed size in bytes
+
+    def generator(self) -> Point:
+        """The standard generator (``P1`` or ``P2``)."""
+        b = current_backend()
+        return Point(self, b.generator(self.name), b)
+
+    def identity(self) -> Point:
+        """The point at infinity (the group's neutral element)."""
+        b = current_backend()
+        return Point(self, b.identity(self.name), b)
+
+    def from_bytes(self, data: bytes) -> Point:
+        """Decode a compressed point, checking flags, curve and subgroup (raises ``InvalidPoint``)."""
+        b = current_backend()
+        return Point(self, b.decompress(self.name, bytes(data)), b)
+
+    def from_hex(self, text: str) -> Point:
+        """Decode a hex-encoded compressed point (raises ``InvalidInput`` / ``InvalidPoint``)."""
+        return self.from_bytes(from_hex(text, what=f"{self.name} point"))
+
+    def hash_to_curve(self, message: bytes, dst: bytes) -> Point:
+        """Hash bytes to a point of this group (RFC 9380, SHA-256, SSWU, random oracle) under ``dst``."""
+        b = current_backend()
+        return Point(self, b.hash_to_curve(self.name, bytes(message), bytes(dst)), b)
+
+    def msm(self, points: Sequence[Point], scalars: Sequence[int]) -> Point:
+        """``Σ scalars[i] · points[i]``, done as one multi-scalar multiplication on the fast backend."""
+        if len(points) != len(scalars):
+            raise InvalidInput("msm: as many scalars as points are needed")
+        b = current_backend()
+        raws = [p.raw(b) for p in points]
+        return Point(self, b.msm(self.name, raws, [s % CURVE_ORDER for s in scalars]), b)
+
+    def sum(self, points: Iterable[Point]) -> Point:
+        total = self.identity()
+        for p in points:
+            total = total + p
+        return total
+
+    def other(self) -> Group:
+        """The other source group (the one a BLS signature lives in when keys live here)."""
+        return G2 if self is G1 else G1
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+G1 = Group("G1", G1_SIZE)
+G2 = Group("G2", G2_SIZE)
+
+
+def group_by_name(name: str) -> Group:
+    """``G1`` or ``G2`` from its name."""
+    try:
+        return {"G1": G1, "G2": G2}[name]
+    except KeyError:
+        raise InvalidInput(f"unknown group {name!r}") from None
+
+
+def _split(p: Point, q: Point) -> tuple[Point, Point]:
+    """Order a pair as (G1 point, G2 point), whichever way it was given."""
+    if p.group is G2 and q.group is G1:
+        p, q = q, p
+    if p.group is not G1 or q.group is not G2:
+        raise InvalidInput("a pairing needs one G1 point and one G2 point")
+    return p, q
+
+
+def pairing_check(pairs: Iterable[tuple[Point, Point]]) -> bool:
+    """True when ``Π e(P_i, Q_i) = 1``. One final exponentiation for the whole product.
+
+    BLS verification is ``e(pk, H(m)) = e(g, σ)``, written as ``e(pk, H(m)) · e(-g, σ) = 1``.
+    """
+    b = current_backend()
+    raws = []
+    for p, q in pairs:
+        p, q = _split(p, q)
+        raws.append((p.raw(b), q.raw(b)))
+    return b.pairing_check(raws)
+
+
+class GTElement:
+    """An element of GT (the pairing's target group, inside Fp12), written multiplicatively."""
+
+    __slots__ = ("_backend", "_raw")
+
+    def __init__(self, raw: Any, backend: Backend) -> None:
+        self._raw = raw
+        self._backend = backend
+
+    def _same_backend(self, other: GTElement) -> None:
+        if other._backend is not self._backend:
+            raise InvalidInput("GT elements from different backends cannot be combined; recompute them")
+
+    def __mul__(self, other: GTElement) -> GTElement:
+        self._same_backend(other)
+        return GTElement(self._backend.gt_mul(self._raw, other._raw), self._backend)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GTElement):
+            return False
+        return self.to_bytes() == other.to_bytes()
+
+    def __hash__(self) -> int:
+        return hash(self.to_bytes())
+
+    def to_bytes(self) -> bytes:
+        """576 bytes in kyber's order (the serialisation tlock hashes)."""
+        return self._backend.gt_to_bytes(self._raw)
+
+    def __repr__(self) -> str:
+        return f"GT({short_hex(self.to_bytes())})"
+
+
+def pairing(p: Point, q: Point) -> GTElement:
+    """The standard pairing ``e(P, Q)`` (arguments in either order), identical on both backends."""
+    p, q = _split(p, q)
+    b = current_backend()
+    return GTElement(b.pairing(p.raw(b), q.raw(b)), b)

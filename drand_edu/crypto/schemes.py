@@ -1,0 +1,88 @@
+"""drand's signature schemes: the single place that knows which group is which.
+
+Mirrors drand's ``crypto/schemes.go``. A scheme fixes where public keys live, where signatures
+live, which domain-separation tag (DST) hash-to-curve uses, and how a beacon's message is built:
+
+* chained:   ``sha256(previous_signature ‖ round as 8 bytes big-endian)``
+* unchained: ``sha256(round as 8 bytes big-endian)``
+
+``bls-unchained-on-g1`` hashes to G1 with the *G2* DST: a historical bug in drand that is kept so
+that the chain it signed ("fastnet") still verifies. ``bls-unchained-g1-rfc9380`` (quicknet)
+fixes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ..errors import UnknownScheme
+from .groups import G1, G2, Group
+
+DST_G1 = b"BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_"
+DST_G2 = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_NUL_"
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """How one family of drand chains signs its beacons."""
+
+    id: str
+    key_group: Group
+    sig_group: Group
+    dst: bytes
+    chained: bool
+    description: str
+
+    def digest(self, round_number: int, previous_signature: bytes | None = None) -> bytes:
+        """The 32-byte message that is signed for ``round_number`` (drand's ``DigestBeacon``)."""
+        h = hashlib.sha256()
+        if self.chained and previous_signature:
+            h.update(previous_signature)  # written only when non-empty, as drand does
+        h.update(round_number.to_bytes(8, "big"))
+        return h.digest()
+
+    @property
+    def public_key_size(self) -> int:
+        return self.key_group.size
+
+    @property
+    def signature_size(self) -> int:
+        return self.sig_group.size
+
+    def __repr__(self) -> str:
+        return f"Scheme({self.id!r})"
+
+
+PEDERSEN_BLS_CHAINED = Scheme(
+    "pedersen-bls-chained", G1, G2, DST_G2, True,
+    "the original: keys on G1, signatures on G2, each round signs the previous signature",
+)
+PEDERSEN_BLS_UNCHAINED = Scheme(
+    "pedersen-bls-unchained", G1, G2, DST_G2, False,
+    "keys on G1, signatures on G2, each round signs only its round number",
+)
+BLS_UNCHAINED_ON_G1 = Scheme(
+    "bls-unchained-on-g1", G2, G1, DST_G2, False,
+    "short signatures on G1, but hashed with the G2 DST (a kept bug; deprecated)",
+)
+BLS_UNCHAINED_G1_RFC9380 = Scheme(
+    "bls-unchained-g1-rfc9380", G2, G1, DST_G1, False,
+    "quicknet: short signatures on G1 with the RFC 9380 G1 DST",
+)
+
+SCHEMES: dict[str, Scheme] = {
+    s.id: s
+    for s in (PEDERSEN_BLS_CHAINED, PEDERSEN_BLS_UNCHAINED, BLS_UNCHAINED_ON_G1, BLS_UNCHAINED_G1_RFC9380)
+}
+#: drand's default scheme (``crypto.DefaultSchemeID``).
+DEFAULT_SCHEME = PEDERSEN_BLS_CHAINED
+
+
+def scheme_by_id(scheme_id: str) -> Scheme:
+    """The :class:`Scheme` called ``scheme_id``; raise :class:`UnknownScheme` otherwise."""
+    try:
+        return SCHEMES[scheme_id]
+    except KeyError:
+        known = ", ".join(SCHEMES)
+        raise UnknownScheme(f"unknown scheme {scheme_id!r}; known schemes: {known}") from None

@@ -1,0 +1,49 @@
+"""One exception hierarchy for the whole library.
+
+Callers catch these, never a third-party ``ValueError`` or ``AssertionError``: every place where
+bytes from the outside world enter ``drand_edu`` translates failures into one of the types below.
+"""
+
+
+class DrandEduError(Exception):
+    """Root of every error raised on purpose by drand_edu."""
+
+
+class InvalidInput(DrandEduError, ValueError):
+    """Input that cannot be used at all: malformed hex, wrong length, missing JSON field."""
+
+
+class InvalidPoint(InvalidInput):
+    """Bytes that are not a valid compressed curve point (bad flags, off the curve, not in the subgroup)."""
+
+
+class InvalidSignature(DrandEduError):
+    """A BLS signature that does not verify under the given key and message."""
+
+
+class InvalidBeacon(DrandEduError):
+    """A beacon that fails verification: bad signature, wrong randomness, broken chain link."""
+
+
+class InvalidShare(DrandEduError):
+    """A secret or public share that is inconsistent with its commitments, or unusable."""
+
+
+class NotEnoughShares(InvalidShare):
+    """Fewer valid shares (or partial signatures) than the threshold."""
+
+
+class DKGError(DrandEduError):
+    """A distributed key generation that cannot finish (too many faults, illegal transition...)."""
+
+
+class ChainMismatch(DrandEduError):
+    """Chain info whose stated hash differs from the recomputed one, or data from another chain."""
+
+
+class UnknownScheme(InvalidInput):
+    """A scheme id drand_edu does not know."""
+
+
+class BackendUnavailable(DrandEduError):
+    """The requested crypto backend is not installed."""

@@ -1,0 +1,54 @@
+"""Set-up shared by every notebook: backend, seeded randomness, quiet warnings, plot style.
+
+Only the notebooks import this module (through :func:`drand_edu.notebook_setup`).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from . import __version__
+from .crypto.backend import current_backend, use_backend
+from .rng import Rng, default_rng, seeded_rng
+
+
+def notebook_setup(seed: int | None = None, backend: str | None = None) -> Rng:
+    """Choose the backend, silence noisy warnings, style the plots, and return an rng.
+
+    With a ``seed`` the rng is deterministic (so the committed outputs are reproducible):
+    **for teaching only**. Without one it is the secure default.
+    """
+    if backend is not None:
+        use_backend(backend)
+    # nbval compares stderr too: a stray warning would fail a cell, so keep the known-noisy ones quiet.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+    warnings.filterwarnings("ignore", module="matplotlib")
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
+    _style_plots()
+    rng = default_rng() if seed is None else seeded_rng(seed)
+    mode = f"seed {seed} (deterministic: for teaching only)" if seed is not None else "secure randomness"
+    print(f"drand_edu {__version__} · backend: {current_backend().name} · {mode}")
+    return rng
+
+
+def _style_plots() -> None:
+    try:
+        import matplotlib as mpl
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # pragma: no cover - plotting is optional outside notebooks
+        return
+    set_matplotlib_formats("png")  # nbval ignores PNGs; SVG output would be compared as text
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (7.5, 4.0),
+            "figure.dpi": 90,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "font.size": 10,
+            "svg.hashsalt": "drand-edu",
+        }
+    )

@@ -1,0 +1,24 @@
+"""Shared fixtures: the real vectors in tests/data and a loop over both crypto backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from drand_edu.crypto.backend import available_backends, use_backend
+
+DATA = Path(__file__).parent / "data"
+
+
+def load_vector(name: str) -> dict:
+    """A JSON vector from tests/data (copied from the project's shared vectors, sources noted inside)."""
+    return json.loads((DATA / name).read_text())
+
+
+@pytest.fixture(params=available_backends())
+def backend(request: pytest.FixtureRequest):
+    """Run the test once per installed backend, with that backend selected."""
+    with use_backend(request.param):
+        yield request.param
