@@ -3,7 +3,7 @@
 from .backend import Backend, available_backends, current_backend, get_backend, use_backend
 from .bls import KeyPair, hash_message, keygen, public_key, sign, verify, verify_or_raise
 from .constants import CURVE_ORDER, FIELD_MODULUS
-from .groups import G1, G2, Group, GTElement, Point, group_by_name, pairing, pairing_check
+from .groups import G1, G2, CurveGroup, GTElement, Point, group_by_name, pairing, pairing_check
 from .schemes import (
     BLS_UNCHAINED_G1_RFC9380,
     BLS_UNCHAINED_ON_G1,
@@ -31,8 +31,8 @@ __all__ = [
     "PEDERSEN_BLS_UNCHAINED",
     "SCHEMES",
     "Backend",
+    "CurveGroup",
     "GTElement",
-    "Group",
     "KeyPair",
     "Point",
     "Scheme",

@@ -23,7 +23,7 @@ class Point:
 
     __slots__ = ("_backend", "_raw", "group")
 
-    def __init__(self, group: Group, raw: Any, backend: Backend) -> None:
+    def __init__(self, group: CurveGroup, raw: Any, backend: Backend) -> None:
         self.group = group
         self._raw = raw
         self._backend = backend
@@ -92,7 +92,7 @@ class Point:
 
 
 @dataclass(frozen=True, eq=False)
-class Group:
+class CurveGroup:
     """One of the two source groups of BLS12-381's pairing; both have prime order ``r``."""
 
     name: str
@@ -136,7 +136,7 @@ class Group:
             total = total + p
         return total
 
-    def other(self) -> Group:
+    def other(self) -> CurveGroup:
         """The other source group (the one a BLS signature lives in when keys live here)."""
         return G2 if self is G1 else G1
 
@@ -144,11 +144,11 @@ class Group:
         return self.name
 
 
-G1 = Group("G1", G1_SIZE)
-G2 = Group("G2", G2_SIZE)
+G1 = CurveGroup("G1", G1_SIZE)
+G2 = CurveGroup("G2", G2_SIZE)
 
 
-def group_by_name(name: str) -> Group:
+def group_by_name(name: str) -> CurveGroup:
     """``G1`` or ``G2`` from its name."""
     try:
         return {"G1": G1, "G2": G2}[name]

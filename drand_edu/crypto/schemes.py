@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 
 from ..errors import UnknownScheme
-from .groups import G1, G2, Group
+from .groups import G1, G2, CurveGroup
 
 DST_G1 = b"BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_"
 DST_G2 = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_NUL_"
@@ -28,8 +28,8 @@ class Scheme:
     """How one family of drand chains signs its beacons."""
 
     id: str
-    key_group: Group
-    sig_group: Group
+    key_group: CurveGroup
+    sig_group: CurveGroup
     dst: bytes
     chained: bool
     description: str

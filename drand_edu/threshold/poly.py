@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..crypto.constants import CURVE_ORDER
-from ..crypto.groups import Group, Point
+from ..crypto.groups import CurveGroup, Point
 from ..errors import InvalidInput, InvalidShare, NotEnoughShares
 from ..rng import Rng, resolve
 
@@ -89,7 +89,7 @@ class PriPoly:
         """The first ``n`` shares, indices ``0 … n-1``."""
         return [self.eval(i) for i in range(n)]
 
-    def commit(self, group: Group) -> PubPoly:
+    def commit(self, group: CurveGroup) -> PubPoly:
         """The public commitments ``a_k · G`` (only meaningful with the real group order)."""
         if self.modulus != CURVE_ORDER:
             raise InvalidInput("commitments need the real group order; this polynomial uses a toy field")
@@ -113,7 +113,7 @@ class PriPoly:
 class PubPoly:
     """Commitments ``A_k = a_k · G`` to a secret polynomial's coefficients (kyber's ``PubPoly``)."""
 
-    group: Group
+    group: CurveGroup
     commits: tuple[Point, ...] = field(default_factory=tuple)
 
     @property
@@ -174,7 +174,7 @@ def recover_secret(shares: Sequence[PriShare], threshold: int, modulus: int = CU
     return sum(lam * s.value for lam, s in zip(lambdas, chosen, strict=True)) % modulus
 
 
-def recover_commit(group: Group, shares: Sequence[PubShare], threshold: int) -> Point:
+def recover_commit(group: CurveGroup, shares: Sequence[PubShare], threshold: int) -> Point:
     """``f(0) · G`` from any ``threshold`` public shares: Lagrange in the exponent, one MSM."""
     chosen = _first_t_distinct(shares, threshold)
     lambdas = lagrange_coefficients([s.index + 1 for s in chosen])
