@@ -47,3 +47,15 @@ class UnknownScheme(InvalidInput):
 
 class BackendUnavailable(DrandEduError):
     """The requested crypto backend is not installed."""
+
+
+class TimelockError(DrandEduError):
+    """A timelock (tlock) ciphertext that cannot be decrypted, or a request that cannot be encrypted."""
+
+
+class TooEarly(TimelockError):
+    """The round a ciphertext is locked to has not been reached yet: its beacon does not exist."""
+
+
+class InvalidCiphertext(TimelockError, InvalidInput):
+    """A malformed or tampered tlock / age file (bad header, MAC, stanza, payload, truncation)."""

@@ -1,0 +1,24 @@
+"""Timelock encryption (tlock): encrypt now, decryptable only once drand publishes a future round.
+
+``ibe`` is the Boneh–Franklin IBE that locks a 16-byte file key to a round; ``age`` is the file
+format around it; ``timelock`` puts them together (encrypt to a round, a duration or a time;
+decrypt with the round's beacon). Only unchained schemes (quicknet) can be used.
+"""
+
+from .timelock import (
+    TimelockStanza,
+    decrypt,
+    encrypt,
+    parse_duration,
+    round_for_duration,
+    round_for_time,
+)
+
+__all__ = [
+    "TimelockStanza",
+    "decrypt",
+    "encrypt",
+    "parse_duration",
+    "round_for_duration",
+    "round_for_time",
+]

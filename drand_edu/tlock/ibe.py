@@ -1,0 +1,147 @@
+"""Boneh–Franklin identity-based encryption with the Fujisaki–Okamoto transform, as tlock uses it.
+
+The trick behind timelock encryption: drand's beacon for round ``n`` is ``σ_n = s · H1(ID_n)``,
+with ``s`` the group secret and ``ID_n = sha256(n as 8 bytes big-endian)``. In IBE terms ``s`` is
+the master secret, the group public key ``s · P`` the master public key, and the beacon σ_n *is*
+the private key of identity ``ID_n``. Anyone can encrypt to round ``n`` today; nobody can decrypt
+until the League of Entropy publishes σ_n.
+
+Encryption of a short message ``M`` (tlock uses it for a 16-byte file key), following kyber's
+``encrypt/ibe/ibe.go`` (``EncryptCCAonG1`` / ``EncryptCCAonG2``)::
+
+    g_id = e(H1(ID), pk)             # a GT element only the round's signature can recompute
+    σ    = |M| random bytes
+    ρ    = H3(σ, M)                  # a scalar: derandomises, so decryption can re-check U
+    U    = ρ · P                     # P = generator of the master key's group
+    V    = σ ⊕ H2(g_id^ρ)
+    W    = M ⊕ H4(σ)
+
+Decryption with the beacon signature: ``σ = V ⊕ H2(e(sig, U))``, ``M = W ⊕ H4(σ)``, then the
+Fujisaki–Okamoto check ``H3(σ, M) · P == U`` rejects any tampered ciphertext.
+``e(sig, U) = e(s·H1(ID), ρ·P) = e(H1(ID), s·P)^ρ = g_id^ρ``: that equality is the whole scheme.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ..crypto.constants import CURVE_ORDER
+from ..crypto.groups import Point, pairing
+from ..crypto.schemes import Scheme
+from ..errors import InvalidCiphertext, InvalidPoint, TimelockError
+from ..rng import Rng, random_bytes
+
+MAX_MESSAGE_SIZE = 32  # kyber refuses longer messages: H2/H4 produce at most one SHA-256 block
+
+
+def identity(round_number: int) -> bytes:
+    """``ID = sha256(round as uint64 big-endian)``: the message drand signs on unchained chains."""
+    return hashlib.sha256(round_number.to_bytes(8, "big")).digest()
+
+
+def identity_point(scheme: Scheme, round_number: int) -> Point:
+    """``H1(ID)``: the identity hashed into the signature group with the scheme's DST."""
+    return scheme.sig_group.hash_to_curve(identity(round_number), scheme.dst)
+
+
+def h2(gt_bytes: bytes, n: int) -> bytes:
+    """``H2``: GT element → ``n``-byte mask (``sha256("IBE-H2" ‖ ser(g))``)."""
+    return hashlib.sha256(b"IBE-H2" + gt_bytes).digest()[:n]
+
+
+def h3(sigma: bytes, message: bytes) -> int:
+    """``H3``: (σ, M) → scalar below r, by kyber's try-and-increment.
+
+    ``h = sha256("IBE-H3" ‖ σ ‖ M)``; for i = 1, 2, …: ``d = sha256(LE16(i) ‖ h)``, shift d's first
+    byte right by one bit, read d big-endian, and accept it when it is below r.
+    """
+    h = hashlib.sha256(b"IBE-H3" + sigma + message).digest()
+    for i in range(1, 65535):
+        d = bytearray(hashlib.sha256(i.to_bytes(2, "little") + h).digest())
+        d[0] >>= 1
+        candidate = int.from_bytes(d, "big")
+        if candidate < CURVE_ORDER:
+            return candidate
+    raise TimelockError("H3 found no scalar below r (probability about 2^-150000)")  # pragma: no cover
+
+
+def h4(sigma: bytes, n: int) -> bytes:
+    """``H4``: σ → ``n``-byte mask (``sha256("IBE-H4" ‖ σ)``)."""
+    return hashlib.sha256(b"IBE-H4" + sigma).digest()[:n]
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    return bytes(x ^ y for x, y in zip(a, b, strict=True))
+
+
+@dataclass(frozen=True)
+class Ciphertext:
+    """``(U, V, W)``: U a point of the master key's group, V and W as long as the message."""
+
+    U: Point
+    V: bytes
+    W: bytes
+
+    def to_bytes(self) -> bytes:
+        """``U ‖ V ‖ W`` — the body of the age stanza (128 bytes on quicknet, 80 with keys on G1)."""
+        return self.U.to_bytes() + self.V + self.W
+
+    @classmethod
+    def from_bytes(cls, scheme: Scheme, data: bytes) -> Ciphertext:
+        """Split a stanza body. Like Go's tlock we require exactly ``point size + 32`` bytes."""
+        point_size = scheme.key_group.size
+        if len(data) != point_size + 32:
+            raise InvalidCiphertext(
+                f"tlock ciphertext must be {point_size + 32} bytes for {scheme.id}, got {len(data)}"
+            )
+        try:
+            u = scheme.key_group.from_bytes(data[:point_size])
+        except InvalidPoint as exc:
+            raise InvalidCiphertext(f"tlock ciphertext: U is not a valid point ({exc})") from None
+        return cls(u, data[point_size : point_size + 16], data[point_size + 16 :])
+
+
+def _check_scheme(scheme: Scheme) -> None:
+    if scheme.chained:
+        raise TimelockError(
+            f"scheme {scheme.id} is chained: its signatures sign the previous signature, which nobody can "
+            "know in advance, so nobody can encrypt to a future round. Use an unchained chain (quicknet)."
+        )
+
+
+def encrypt(
+    scheme: Scheme, master_public_key: Point, round_number: int, message: bytes, rng: Rng | None = None
+) -> Ciphertext:
+    """Encrypt ``message`` (at most 32 bytes) so that only round ``round_number``'s beacon opens it."""
+    _check_scheme(scheme)
+    if not 0 < len(message) <= MAX_MESSAGE_SIZE:
+        raise TimelockError(f"IBE messages are 1 to {MAX_MESSAGE_SIZE} bytes, got {len(message)}")
+    if master_public_key.group is not scheme.key_group or master_public_key.is_identity():
+        raise TimelockError("invalid master public key for this scheme")
+    g_id_key = identity_point(scheme, round_number)
+    sigma = random_bytes(len(message), rng)
+    rho = h3(sigma, message)
+    u = scheme.key_group.generator() * rho
+    g_id_rho = pairing(g_id_key, master_public_key * rho)  # e(H1(ID), pk)^ρ, as e(H1(ID), ρ·pk)
+    v = _xor(sigma, h2(g_id_rho.to_bytes(), len(message)))
+    w = _xor(message, h4(sigma, len(message)))
+    return Ciphertext(u, v, w)
+
+
+def decrypt(scheme: Scheme, signature: Point, ciphertext: Ciphertext) -> bytes:
+    """Recover the message with the round's beacon signature; raise if the FO check fails."""
+    _check_scheme(scheme)
+    if len(ciphertext.V) != len(ciphertext.W) or not 0 < len(ciphertext.W) <= MAX_MESSAGE_SIZE:
+        raise InvalidCiphertext("tlock ciphertext: V and W must have the same length (1 to 32 bytes)")
+    if signature.group is not scheme.sig_group:
+        raise TimelockError(f"the beacon signature of {scheme.id} lives in {scheme.sig_group.name}")
+    mask = h2(pairing(signature, ciphertext.U).to_bytes(), len(ciphertext.W))
+    sigma = _xor(ciphertext.V, mask)
+    message = _xor(ciphertext.W, h4(sigma, len(ciphertext.W)))
+    rho = h3(sigma, message)
+    if scheme.key_group.generator() * rho != ciphertext.U:
+        raise InvalidCiphertext(
+            "tlock ciphertext failed the Fujisaki–Okamoto check (tampered, or wrong beacon)"
+        )
+    return message

@@ -1,0 +1,175 @@
+"""tlock end to end: lock data to a drand round, unlock it with that round's beacon.
+
+Mirrors drand/tlock ``tlock.go`` / ``tlock_age.go`` and ``cmd/tle``: the data is age-encrypted
+under a random file key; the file key is IBE-encrypted to the round (see :mod:`.ibe`) and stored in
+a ``tlock <round> <chainhash>`` stanza. To decrypt, fetch the round's beacon, check it, and use its
+signature as the IBE private key.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ..chain.beacon import Beacon
+from ..chain.info import ChainInfo
+from ..crypto import bls
+from ..errors import (
+    ChainMismatch,
+    InvalidBeacon,
+    InvalidCiphertext,
+    InvalidInput,
+    InvalidPoint,
+    InvalidSignature,
+    TimelockError,
+    TooEarly,
+)
+from ..hexbytes import from_hex
+from ..rng import Rng, random_bytes
+from . import age, ibe
+
+STANZA_TYPE = "tlock"
+
+#: Returns the beacon of a round, or None if that round has not been produced yet.
+BeaconGetter = Callable[[int], Beacon | None]
+
+
+@dataclass(frozen=True)
+class TimelockStanza:
+    """The parsed ``tlock`` stanza: which round and which chain a ciphertext is locked to."""
+
+    round: int
+    chain_hash: bytes
+    body: bytes
+
+
+def encrypt(
+    info: ChainInfo, round_number: int, plaintext: bytes, *, armor: bool = False, rng: Rng | None = None
+) -> bytes:
+    """Encrypt ``plaintext`` so that it opens only with the beacon of ``round_number`` on ``info``'s chain.
+
+    Returns the binary age file, or its ASCII armor (as bytes) when ``armor`` is true.
+    Chained schemes are refused: their future signatures cannot be predicted from the round alone.
+    """
+    if round_number < 1:
+        raise TimelockError(f"round must be at least 1, got {round_number}")
+    file_key = random_bytes(age.FILE_KEY_SIZE, rng)
+    ciphertext = ibe.encrypt(info.scheme, info.public_key_point(), round_number, file_key, rng)
+    stanza = age.Stanza(STANZA_TYPE, (str(round_number), info.hash_hex), ciphertext.to_bytes())
+    data = age.encrypt_file([stanza], file_key, plaintext, rng)
+    return age.armor(data).encode() if armor else data
+
+
+def read_stanza(data: bytes | str) -> TimelockStanza:
+    """The round and chain hash a tlock file is locked to (no beacon needed)."""
+    parsed = _parse(data)
+    return _tlock_stanza(parsed)
+
+
+def decrypt(
+    data: bytes | str,
+    info: ChainInfo,
+    get_beacon: BeaconGetter,
+    *,
+    strict: bool = True,
+    now: float | None = None,
+) -> bytes:
+    """Decrypt a tlock file (binary or armored) with the beacon that ``get_beacon`` returns.
+
+    * ``strict``: the stanza's chain hash must equal ``info``'s (Go's ``Strict()``); else it is ignored
+      (as tlock-js does).
+    * ``now``: when given, refuse before the round's time without fetching anything (tlock-js does this).
+    * The beacon is verified against ``info`` before its signature is used as a decryption key.
+    """
+    parsed = _parse(data)
+    stanza = _tlock_stanza(parsed)
+    if strict and stanza.chain_hash != info.hash():
+        raise ChainMismatch(
+            f"ciphertext is locked to chain {stanza.chain_hash.hex()[:16]}…, not {info.hash_hex[:16]}…"
+        )
+    if now is not None and info.time_of_round(stanza.round) > now:
+        raise TooEarly(
+            f"round {stanza.round} is due at {info.time_of_round(stanza.round)}; too early to decrypt"
+        )
+    beacon = get_beacon(stanza.round)
+    if beacon is None:
+        raise TooEarly(f"the beacon of round {stanza.round} does not exist yet: too early to decrypt")
+    if beacon.round != stanza.round:
+        raise InvalidBeacon(f"asked for round {stanza.round}, got a beacon of round {beacon.round}")
+    try:
+        bls.verify_or_raise(info.scheme, info.public_key, beacon.message(info.scheme), beacon.signature)
+        signature = info.scheme.sig_group.from_bytes(beacon.signature)
+    except (InvalidSignature, InvalidPoint) as exc:
+        raise InvalidBeacon(
+            f"round {beacon.round}: beacon does not verify, refusing to use it ({exc})"
+        ) from None
+    file_key = ibe.decrypt(info.scheme, signature, ibe.Ciphertext.from_bytes(info.scheme, stanza.body))
+    if len(file_key) != age.FILE_KEY_SIZE:
+        raise InvalidCiphertext(f"decrypted file key has {len(file_key)} bytes, age uses 16")
+    return parsed.open(file_key)
+
+
+def _parse(data: bytes | str) -> age.ParsedFile:
+    if isinstance(data, str):
+        data = data.encode()
+    if age.is_armored(data):
+        data = age.dearmor(data)
+    return age.parse_file(data)
+
+
+def _tlock_stanza(parsed: age.ParsedFile) -> TimelockStanza:
+    # Like Go's tlock: skip stanzas of other types, require exactly two arguments.
+    for stanza in parsed.stanzas:
+        if stanza.type != STANZA_TYPE:
+            continue
+        if len(stanza.args) != 2 or not stanza.args[0].isdigit():
+            raise InvalidCiphertext("tlock stanza must be '-> tlock <round> <chainhash>'")
+        chain_hash = from_hex(stanza.args[1], what="tlock stanza chain hash", length=32)
+        return TimelockStanza(int(stanza.args[0]), chain_hash, stanza.body)
+    raise InvalidCiphertext("no tlock stanza in this age file (not a timelock ciphertext)")
+
+
+# -- choosing the round ----------------------------------------------------------------------------
+_DURATION = re.compile(r"(\d+)([smhdwMy])")
+
+
+def parse_duration(text: str) -> dict[str, int]:
+    """``"1d12h"`` → ``{"d": 1, "h": 12}``; units s m h d w M y, each at most once (like ``tle -D``)."""
+    if not text or _DURATION.sub("", text):
+        raise InvalidInput(f"invalid duration {text!r}: use numbers with units s m h d w M y, e.g. 1d12h")
+    units: dict[str, int] = {}
+    for amount, unit in _DURATION.findall(text):
+        if unit in units:
+            raise InvalidInput(f"invalid duration {text!r}: unit {unit!r} given twice")
+        units[unit] = int(amount)
+    return units
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def round_for_time(info: ChainInfo, unix_time: float) -> int:
+    """The round that is current at ``unix_time``: it becomes decryptable at or before that time."""
+    return max(1, info.round_at(unix_time))
+
+
+def round_for_duration(info: ChainInfo, duration: str, now: float) -> int:
+    """``tle -D``: the round current at ``now + duration`` (days, weeks, months, years by the calendar)."""
+    units = parse_duration(duration)
+    moment = datetime.fromtimestamp(now, UTC)
+    moment = _add_months(moment, units.get("M", 0) + 12 * units.get("y", 0))
+    moment += timedelta(
+        weeks=units.get("w", 0),
+        days=units.get("d", 0),
+        hours=units.get("h", 0),
+        minutes=units.get("m", 0),
+        seconds=units.get("s", 0),
+    )
+    return round_for_time(info, moment.timestamp())
