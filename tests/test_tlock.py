@@ -121,7 +121,7 @@ def locked() -> tuple[ChainInfo, int, bytes]:
 
 
 def test_wrong_chain_hash(locked) -> None:
-    info, secret, data = locked
+    _, _, data = locked
     other, other_secret = make_chain("bls-unchained-g1-rfc9380", seed=8)
     with pytest.raises(ChainMismatch):
         timelock.decrypt(data, other, lambda r: beacon_of(other, other_secret, r))
