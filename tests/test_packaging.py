@@ -1,0 +1,40 @@
+"""The set-up files agree with each other: environment.yml lists what pyproject.toml installs."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!\[ ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+
+
+def test_environment_yml_lists_every_pyproject_dependency() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = _names(project["dependencies"])
+    for extra, requirements in project["optional-dependencies"].items():
+        wanted |= _names([r for r in requirements if not r.startswith("drand_edu")])
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    listed = _names([p for p in pip_section if not p.startswith("-e")])
+    assert wanted - listed == set(), f"missing from environment.yml: {sorted(wanted - listed)}"
+    assert listed - wanted == set(), f"in environment.yml but not pyproject.toml: {sorted(listed - wanted)}"
+    assert "-e ." in pip_section
+
+
+def test_ci_runs_exactly_make_test() -> None:
+    script = (ROOT / ".ci" / "run").read_text()
+    commands = [line for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert commands[-1].strip() == "make test"
+
+
+def test_readme_quick_start_is_the_two_make_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    assert [line.split("#")[0].strip() for line in block.strip().splitlines()] == ["make lab", "make test"]
