@@ -5,7 +5,7 @@
 ``dkg`` subpackage and builds on all of them.
 """
 
-from . import shamir, tbls
+from . import dkg, lifecycle, shamir, tbls
 from .group import DEFAULT_BEACON_ID, Group, Node, dist_public_hash
 from .poly import (
     PriPoly,

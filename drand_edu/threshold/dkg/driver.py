@@ -1,0 +1,603 @@
+"""Run a whole DKG in one process: ``n`` nodes, a broadcast board, a logical clock and injected faults.
+
+This plays the part of kyber's ``Protocol`` + ``Board`` + ``TimePhaser`` (``share/dkg/protocol.go``)
+and of drand's echo broadcast (``internal/dkg/broadcast.go``), without threads or sleeping:
+
+* **clock** — time is counted in ticks (think seconds). Each phase lasts at most
+  ``phase_timeout`` ticks (drand's ``DefaultDKGPhaseTimeout`` is 10 s); a message takes
+  ``latency`` ticks to arrive. A message arriving after its phase's deadline is *dropped*, as a
+  node that has moved on to the next phase no longer listens for it. With fast sync (drand's
+  setting) a phase ends early once every expected bundle has arrived.
+* **board** — every bundle is broadcast to every participant. Each recipient drops repeats and
+  conflicting copies (kyber's packet ``set``), then checks the Schnorr signatures: a bundle whose
+  signature does not verify is ignored, as if never sent.
+* **faults** — a :class:`FaultPlan` tampers with chosen nodes' outgoing bundles (the nodes' own
+  code stays honest, the network copy is what lies): silent dealers, wrong shares to some
+  holders, wrong commitments, wrong or missing justifications, late bundles, bad signatures.
+
+:func:`run_dkg` returns a :class:`DKGOutcome` (every node's result, the group key, QUAL, the
+message log) when all honest nodes agree, and raises :class:`~drand_edu.errors.DKGError` saying
+which honest nodes failed and why otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from tqdm.auto import tqdm
+
+from ...crypto import schnorr
+from ...crypto.bls import KeyPair, keygen
+from ...crypto.constants import CURVE_ORDER
+from ...crypto.groups import Point
+from ...crypto.schemes import DEFAULT_SCHEME, Scheme
+from ...errors import DKGError, InvalidInput
+from ...rng import Rng, random_scalar, resolve
+from ..group import DEFAULT_BEACON_ID, Group, Node
+from ..poly import PriShare, PubPoly, minimum_threshold
+from . import ecies
+from .messages import (
+    Bundle,
+    Deal,
+    DealBundle,
+    DKGNode,
+    Justification,
+    JustificationBundle,
+    Result,
+    scalar_to_bytes,
+)
+from .protocol import Config, DistKeyGenerator, Phase, new_nonce, verify_packets
+
+#: drand's ``DefaultDKGPhaseTimeout`` (10 s), in ticks of one second.
+DEFAULT_PHASE_TIMEOUT = 10
+#: Ticks a bundle takes to reach everyone.
+DEFAULT_LATENCY = 1
+
+_PHASE_OF_KIND = {"deal": Phase.DEAL, "response": Phase.RESPONSE, "justification": Phase.JUSTIFICATION}
+
+
+def _index(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"a node index is a non-negative integer, got {value!r}")
+    return value
+
+
+def _bundle_phase(value: object) -> Phase:
+    phase = Phase(value)
+    if phase not in (Phase.DEAL, Phase.RESPONSE, Phase.JUSTIFICATION):
+        raise ValueError(f"bundles are sent in the deal, response or justification phase, not {phase}")
+    return phase
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """Which nodes misbehave, and how. Indices are those the bundles carry: dealer indices for
+    deal and justification faults, holder indices for response faults (the same in a fresh DKG).
+
+    * ``silent`` — dealers that never broadcast their deal bundle;
+    * ``bad_shares`` — ``(dealer, holder)`` pairs: the holder gets a wrong (but well-encrypted) share;
+    * ``bad_commitments`` — dealers whose published commitments do not match their shares;
+    * ``bad_justifications`` — dealers that reveal wrong shares when answering complaints;
+    * ``missing_justifications`` — dealers that do not answer complaints;
+    * ``late`` — ``(index, phase)``: that node's bundle of that phase arrives after the deadline;
+    * ``bad_signatures`` — ``(index, phase)``: that node's bundle of that phase carries a signature
+      that does not verify.
+    """
+
+    silent: frozenset[int] = frozenset()
+    bad_shares: frozenset[tuple[int, int]] = frozenset()
+    bad_commitments: frozenset[int] = frozenset()
+    bad_justifications: frozenset[int] = frozenset()
+    missing_justifications: frozenset[int] = frozenset()
+    late: frozenset[tuple[int, Phase]] = frozenset()
+    bad_signatures: frozenset[tuple[int, Phase]] = frozenset()
+
+    def __post_init__(self) -> None:
+        try:
+            for name in ("silent", "bad_commitments", "bad_justifications", "missing_justifications"):
+                object.__setattr__(self, name, frozenset(_index(i) for i in getattr(self, name)))
+            object.__setattr__(
+                self, "bad_shares", frozenset((_index(d), _index(h)) for d, h in self.bad_shares)
+            )
+            for name in ("late", "bad_signatures"):
+                pairs = frozenset((_index(i), _bundle_phase(p)) for i, p in getattr(self, name))
+                object.__setattr__(self, name, pairs)
+        except (TypeError, ValueError) as err:
+            raise InvalidInput(f"invalid fault plan: {err}") from None
+
+    def check(self, dealers: Iterable[int], holders: Iterable[int]) -> None:
+        """Raise :class:`InvalidInput` if the plan names a dealer or holder index that does not exist."""
+        dealers, holders = set(dealers), set(holders)
+        unknown_dealers = self.faulty_dealers() - dealers
+        unknown_holders = ({h for _, h in self.bad_shares} | self.faulty_holders()) - holders
+        if unknown_dealers or unknown_holders:
+            raise InvalidInput(
+                f"fault plan names unknown dealers {sorted(unknown_dealers)} "
+                f"or holders {sorted(unknown_holders)}"
+            )
+
+    def faulty_dealers(self) -> set[int]:
+        """Indices whose deal or justification bundles are tampered with."""
+        dealers = set(self.silent | self.bad_commitments)
+        dealers |= self.bad_justifications | self.missing_justifications
+        dealers |= {d for d, _ in self.bad_shares}
+        dealers |= {i for i, p in self.late | self.bad_signatures if p in (Phase.DEAL, Phase.JUSTIFICATION)}
+        return dealers
+
+    def faulty_holders(self) -> set[int]:
+        """Indices whose response bundles are tampered with."""
+        return {i for i, p in self.late | self.bad_signatures if p == Phase.RESPONSE}
+
+    def is_empty(self) -> bool:
+        return not (self.faulty_dealers() or self.faulty_holders())
+
+
+@dataclass(frozen=True)
+class MessageEvent:
+    """One broadcast bundle, for logs and plots: who sent what, when, and whether it counted."""
+
+    phase: Phase
+    kind: str
+    author: int
+    sent: int
+    arrival: int | None  # None: never sent (a silent dealer, a missing justification)
+    size: int
+    delivered: bool
+    note: str = ""
+
+
+@dataclass
+class Participant:
+    """One simulated node: its long-term key, its config, its protocol state and how it ended."""
+
+    label: str
+    keypair: KeyPair
+    config: Config
+    old_index: int | None = None
+    new_index: int | None = None
+    generator: DistKeyGenerator | None = None
+    result: Result | None = None
+    error: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Participant({self.label!r}, old={self.old_index}, new={self.new_index})"
+
+
+@dataclass(frozen=True, eq=False)
+class DKGOutcome:
+    """Everything a DKG (or resharing) left behind, per node and for the group.
+
+    ``keys`` holds the new group's long-term key pairs (secrets inside: the repr hides them), so a
+    later resharing can run with the same nodes. ``results`` and ``keys`` are indexed by the
+    node's index in the (new) group.
+    """
+
+    scheme: Scheme
+    threshold: int
+    nodes: tuple[DKGNode, ...]
+    keys: Mapping[int, KeyPair] = field(repr=False)
+    results: Mapping[int, Result]
+    errors: Mapping[str, str]
+    honest: tuple[int, ...]
+    public_poly: PubPoly | None
+    qual: tuple[int, ...]
+    phases: tuple[Phase, ...]
+    clock: int
+    log: tuple[MessageEvent, ...]
+    nonce: bytes
+    old_threshold: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the honest nodes finished and agree."""
+        return self.public_poly is not None
+
+    @property
+    def group_key(self) -> Point:
+        """The distributed public key ``A_0`` (raises :class:`DKGError` if the DKG failed)."""
+        if self.public_poly is None:
+            raise DKGError("this DKG did not produce a group key: " + "; ".join(self.errors.values()))
+        return self.public_poly.commit()
+
+    def share(self, index: int) -> PriShare:
+        """Node ``index``'s private share (a secret)."""
+        if index not in self.results:
+            raise InvalidInput(f"node {index} has no share from this DKG")
+        return self.results[index].key.share
+
+    def shares(self) -> list[PriShare]:
+        """The honest nodes' shares, by index."""
+        return [self.share(i) for i in self.honest if i in self.results]
+
+    def to_group(
+        self,
+        period: int,
+        genesis_time: int,
+        *,
+        catchup_period: float | None = None,
+        addresses: Sequence[str] | None = None,
+        beacon_id: str = DEFAULT_BEACON_ID,
+        genesis_seed: bytes = b"",
+        transition_time: int = 0,
+    ) -> Group:
+        """The group file this DKG produces (drand's ``asGroup``, ``internal/dkg/execution.go``).
+
+        Its nodes are the QUAL members (with their DKG indices), its public key the distributed
+        polynomial. A first DKG leaves ``genesis_seed`` empty: the seed is then the group's own
+        hash, as drand sets it; a resharing passes the chain's seed and a ``transition_time``.
+        ``addresses`` (one per node of the DKG, by index) default to ``127.0.0.1:4444+i``.
+        """
+        if self.public_poly is None:
+            raise DKGError("a failed DKG has no group")
+        if addresses is None:
+            addresses = [f"127.0.0.1:{4444 + node.index}" for node in self.nodes]
+        if len(addresses) != len(self.nodes):
+            raise InvalidInput(f"need {len(self.nodes)} addresses, got {len(addresses)}")
+        by_index = {node.index: node for node in self.nodes}
+        nodes = tuple(Node(addresses[i], by_index[i].public.to_bytes(), i) for i in self.qual)
+        group = Group(
+            threshold=self.threshold,
+            period=period,
+            catchup_period=period / 2 if catchup_period is None else catchup_period,
+            nodes=nodes,
+            genesis_time=genesis_time,
+            transition_time=transition_time or genesis_time,
+            genesis_seed=genesis_seed,
+            scheme=self.scheme,
+            beacon_id=beacon_id,
+            public_key=self.public_poly,
+        )
+        return group if genesis_seed else replace(group, genesis_seed=group.hash())
+
+    @property
+    def message_counts(self) -> dict[str, int]:
+        """Bundles broadcast per kind (each one reaches every participant)."""
+        counts = {"deal": 0, "response": 0, "justification": 0}
+        for event in self.log:
+            if event.arrival is not None:
+                counts[event.kind] += 1
+        return counts
+
+    @property
+    def messages(self) -> int:
+        """Total bundles broadcast."""
+        return sum(self.message_counts.values())
+
+    @property
+    def bytes_sent(self) -> int:
+        """Total size of the broadcast bundles."""
+        return sum(e.size for e in self.log if e.arrival is not None)
+
+    def __repr__(self) -> str:
+        key = repr(self.public_poly.commit()) if self.public_poly is not None else "failed"
+        return (
+            f"DKGOutcome(n={len(self.nodes)}, t={self.threshold}, scheme={self.scheme.id!r}, "
+            f"qual={list(self.qual)}, key={key}, phases={[str(p) for p in self.phases]}, "
+            f"messages={self.messages}, clock={self.clock})"
+        )
+
+
+# -- tampering: the network copy of a faulty node's bundle ----------------------------------------
+def _resign(bundle: Bundle, keypair: KeyPair, participant: Participant, rng: Rng) -> Bundle:
+    group = participant.config.group
+    return bundle.with_signature(schnorr.sign(group, keypair.secret, bundle.hash(), rng))
+
+
+def _tamper_deal(bundle: DealBundle, p: Participant, faults: FaultPlan, rng: Rng) -> DealBundle:
+    group = p.config.group
+    dealer = bundle.dealer_index
+    deals = list(bundle.deals)
+    public = list(bundle.public)
+    changed = False
+    holders = {h for d, h in faults.bad_shares if d == dealer}
+    if holders:
+        keys = {n.index: n.public for n in p.config.new_nodes}
+        for k, deal in enumerate(deals):
+            if deal.share_index in holders:
+                wrong = scalar_to_bytes(random_scalar(CURVE_ORDER, rng))
+                deals[k] = Deal(deal.share_index, ecies.encrypt(group, keys[deal.share_index], wrong, rng))
+                changed = True
+    if dealer in faults.bad_commitments:
+        public[-1] = (group.generator() * random_scalar(CURVE_ORDER, rng)).to_bytes()
+        changed = True
+    if not changed:
+        return bundle
+    tampered = DealBundle(dealer, tuple(deals), tuple(public), bundle.session_id)
+    return _resign(tampered, p.keypair, p, rng)
+
+
+def _tamper_justification(bundle: JustificationBundle, p: Participant, rng: Rng) -> JustificationBundle:
+    wrong = tuple(Justification(j.share_index, (j.share + 1) % CURVE_ORDER) for j in bundle.justifications)
+    tampered = JustificationBundle(bundle.dealer_index, wrong, bundle.session_id)
+    return _resign(tampered, p.keypair, p, rng)
+
+
+def _forge_signature(bundle: Bundle, p: Participant, rng: Rng) -> Bundle:
+    """Signed by a key that is not the author's: every recipient must drop it."""
+    group = p.config.group
+    return bundle.with_signature(schnorr.sign(group, random_scalar(CURVE_ORDER, rng), bundle.hash(), rng))
+
+
+def _dedupe(bundles: Sequence[Bundle]) -> list[Bundle]:
+    """kyber's packet ``set``: keep one bundle per author; two different ones from an author → neither."""
+    kept: dict[int, Bundle] = {}
+    bad: set[int] = set()
+    for bundle in bundles:
+        if bundle.index in bad:
+            continue
+        previous = kept.get(bundle.index)
+        if previous is None:
+            kept[bundle.index] = bundle
+        elif previous.hash() != bundle.hash():
+            del kept[bundle.index]
+            bad.add(bundle.index)
+    return list(kept.values())
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """A bundle leaving a node: ``bundle`` None means withheld (a fault); ``note`` says what is odd."""
+
+    kind: str
+    author: int
+    bundle: Bundle | None
+    note: str = ""
+
+
+class Board:
+    """The broadcast channel and the clock of one run."""
+
+    def __init__(self, phase_timeout: int, latency: int, fast_sync: bool) -> None:
+        if phase_timeout < 1 or latency < 0:
+            raise InvalidInput("phase_timeout must be >= 1 tick and latency >= 0 ticks")
+        self.phase_timeout = phase_timeout
+        self.latency = latency
+        self.fast_sync = fast_sync
+        self.clock = 0
+        self.log: list[MessageEvent] = []
+        self.phases: list[Phase] = []
+
+    def run_phase(self, phase: Phase, outgoing: Sequence[_Outgoing], expected: int) -> list[Bundle]:
+        """Broadcast the phase's bundles at the current tick; return those delivered before it ends.
+
+        The phase ends at its deadline, or (fast sync) as soon as ``expected`` bundles are in.
+        """
+        self.phases.append(phase)
+        start, deadline = self.clock, self.clock + self.phase_timeout
+        arrivals: list[int | None] = []
+        for out in outgoing:
+            if out.bundle is None:
+                arrivals.append(None)
+            elif out.note == "late":
+                arrivals.append(deadline + max(self.latency, 1))
+            else:
+                arrivals.append(start + self.latency)
+        on_time = [a for a in arrivals if a is not None and a <= deadline]
+        end = deadline
+        if self.fast_sync and on_time and len(on_time) >= expected:
+            end = max(on_time)  # everyone heard from everyone: move on early
+        delivered = []
+        for out, arrival in zip(outgoing, arrivals, strict=True):
+            ok = arrival is not None and arrival <= end
+            note = out.note
+            if out.bundle is None:
+                note = note or "withheld"
+            elif not ok:
+                note = note or "arrived after the phase ended"
+            if ok:
+                delivered.append(out.bundle)
+            size = out.bundle.wire_size() if out.bundle is not None else 0
+            self.log.append(MessageEvent(phase, out.kind, out.author, start, arrival, size, ok, note))
+        self.clock = end
+        return delivered
+
+
+def execute(
+    participants: Sequence[Participant],
+    faults: FaultPlan,
+    rng: Rng,
+    *,
+    fast_sync: bool,
+    phase_timeout: int,
+    latency: int,
+    progress: bool,
+    description: str = "DKG",
+) -> Board:
+    """Drive ``participants`` through deal → response → (justification) → finish; fill in their results."""
+    board = Board(phase_timeout, latency, fast_sync)
+    for p in participants:
+        try:
+            p.generator = DistKeyGenerator(p.config, rng)
+        except DKGError as err:
+            p.error = str(err)
+    alive = [p for p in participants if p.generator is not None]
+    dealers = [p for p in alive if p.generator.can_issue]
+    n_dealers = len(alive[0].generator.old_nodes) if alive else 0
+    n_holders = len(alive[0].config.new_nodes) if alive else 0
+    bar = tqdm(total=len(dealers) + 3 * len(alive), desc=description, disable=not progress, leave=False)
+
+    def step(p: Participant, action: Callable[[], object]) -> object:
+        try:
+            return action()
+        except DKGError as err:
+            p.error = str(err)
+            return None
+        finally:
+            bar.update(1)
+
+    def send(bundle: Bundle, p: Participant, phase: Phase) -> _Outgoing:
+        if (bundle.index, phase) in faults.bad_signatures:
+            return _Outgoing(bundle.kind, bundle.index, _forge_signature(bundle, p, rng), "bad signature")
+        if (bundle.index, phase) in faults.late:
+            return _Outgoing(bundle.kind, bundle.index, bundle, "late")
+        return _Outgoing(bundle.kind, bundle.index, bundle)
+
+    def receive(p: Participant, bundles: Sequence[Bundle]) -> list[Bundle]:
+        return verify_packets(p.config, _dedupe(bundles), rng)
+
+    def running() -> list[Participant]:
+        return [p for p in alive if p.error is None]
+
+    # -- deal phase
+    outgoing: list[_Outgoing] = []
+    for p in dealers:
+        bundle = step(p, p.generator.deals)
+        if bundle is None:
+            continue
+        if bundle.index in faults.silent:
+            outgoing.append(_Outgoing("deal", bundle.index, None, "silent dealer"))
+        else:
+            outgoing.append(send(_tamper_deal(bundle, p, faults, rng), p, Phase.DEAL))
+    deals = board.run_phase(Phase.DEAL, outgoing, n_dealers)
+
+    # -- response phase
+    outgoing = []
+    for p in running():
+        received = receive(p, deals) if p.generator.can_receive else []
+        response = step(p, lambda p=p, received=received: p.generator.process_deals(received))
+        if response is not None:
+            outgoing.append(send(response, p, Phase.RESPONSE))
+    responses = board.run_phase(Phase.RESPONSE, outgoing, n_holders)
+
+    outgoing = []
+    for p in running():
+        received = receive(p, responses)
+        answer = step(p, lambda p=p, received=received: p.generator.process_responses(received))
+        if answer is None:
+            continue
+        p.result, justification = answer
+        if justification is None:
+            continue
+        if justification.index in faults.missing_justifications:
+            outgoing.append(_Outgoing("justification", justification.index, None, "missing justification"))
+            continue
+        if justification.index in faults.bad_justifications:
+            justification = _tamper_justification(justification, p, rng)
+        outgoing.append(send(justification, p, Phase.JUSTIFICATION))
+
+    # -- justification phase, only if someone still waits for it
+    waiting = [p for p in running() if p.generator.state == Phase.JUSTIFICATION]
+    if waiting:
+        justifications = board.run_phase(Phase.JUSTIFICATION, outgoing, n_dealers)
+        for p in waiting:
+            received = receive(p, justifications)
+            result = step(p, lambda p=p, received=received: p.generator.process_justifications(received))
+            if isinstance(result, Result):
+                p.result = result
+    bar.update(bar.total - bar.n)
+    board.phases.append(Phase.FINISH)
+    bar.close()
+    return board
+
+
+def summarize(
+    participants: Sequence[Participant],
+    board: Board,
+    *,
+    scheme: Scheme,
+    threshold: int,
+    nodes: Sequence[DKGNode],
+    honest: Iterable[int],
+    nonce: bytes,
+    check: bool,
+    old_threshold: int | None = None,
+) -> DKGOutcome:
+    """Collect the participants' results; check that the honest ones finished and agree."""
+    members = {p.new_index: p for p in participants if p.new_index is not None}
+    honest = tuple(sorted(i for i in honest if i in members))
+    results = {i: p.result for i, p in members.items() if p.result is not None}
+    errors = {p.label: p.error for p in participants if p.error is not None}
+    problems = [f"{members[i].label}: {members[i].error or 'no result'}" for i in honest if i not in results]
+    reference = results[honest[0]] if honest and honest[0] in results else None
+    if reference is not None:
+        for i in honest:
+            if i in results and not results[i].public_equal(reference):
+                problems.append(f"{members[i].label} disagrees with {members[honest[0]].label}")
+    if not honest:
+        problems.append("no honest node in the new group")
+    ok = not problems and reference is not None
+    if check and not ok:
+        raise DKGError("DKG failed: " + "; ".join(problems))
+    return DKGOutcome(
+        scheme=scheme,
+        threshold=threshold,
+        nodes=tuple(nodes),
+        keys={i: p.keypair for i, p in members.items()},
+        results=results,
+        errors=errors,
+        honest=honest,
+        public_poly=reference.key.commits if ok else None,
+        qual=tuple(n.index for n in reference.qual) if ok else (),
+        phases=tuple(board.phases),
+        clock=board.clock,
+        log=tuple(board.log),
+        nonce=nonce,
+        old_threshold=old_threshold,
+    )
+
+
+def run_dkg(
+    n: int,
+    threshold: int | None = None,
+    scheme: Scheme = DEFAULT_SCHEME,
+    *,
+    rng: Rng | None = None,
+    faults: FaultPlan | None = None,
+    progress: bool = False,
+    fast_sync: bool = True,
+    phase_timeout: int = DEFAULT_PHASE_TIMEOUT,
+    latency: int = DEFAULT_LATENCY,
+    nonce: bytes | None = None,
+    check: bool = True,
+) -> DKGOutcome:
+    """A fresh DKG among ``n`` simulated nodes with threshold ``threshold`` (default ``⌊n/2⌋+1``).
+
+    Every node gets a long-term key pair on the scheme's key group, then runs kyber's protocol
+    over the simulated board. ``faults`` makes some nodes misbehave; the others (the *honest*
+    nodes) must finish with the same public polynomial and QUAL, else :class:`DKGError` (unless
+    ``check=False``: then the outcome comes back with ``ok == False`` and the errors inside).
+    A seeded ``rng`` makes the whole run — keys, polynomials, encryption, signatures — reproducible.
+    """
+    if not isinstance(n, int) or n < 1:
+        raise InvalidInput(f"a DKG needs at least one node, got {n!r}")
+    threshold = minimum_threshold(n) if threshold is None else threshold
+    if not isinstance(threshold, int) or not 1 <= threshold <= n:
+        raise InvalidInput(f"threshold must be in [1, {n}], got {threshold!r}")
+    rng = resolve(rng)
+    faults = faults or FaultPlan()
+    faults.check(range(n), range(n))
+    nonce = new_nonce(rng) if nonce is None else nonce
+    keys = [keygen(scheme, rng) for _ in range(n)]
+    nodes = tuple(DKGNode(i, k.public) for i, k in enumerate(keys))
+    participants = [
+        Participant(
+            label=f"node {i}",
+            keypair=k,
+            config=Config(scheme, k.secret, nodes, nonce, threshold, fast_sync=fast_sync),
+            old_index=i,
+            new_index=i,
+        )
+        for i, k in enumerate(keys)
+    ]
+    board = execute(
+        participants,
+        faults,
+        rng,
+        fast_sync=fast_sync,
+        phase_timeout=phase_timeout,
+        latency=latency,
+        progress=progress,
+        description=f"DKG n={n}",
+    )
+    faulty = faults.faulty_dealers() | faults.faulty_holders()
+    return summarize(
+        participants,
+        board,
+        scheme=scheme,
+        threshold=threshold,
+        nodes=nodes,
+        honest=[i for i in range(n) if i not in faulty],
+        nonce=nonce,
+        check=check,
+    )

@@ -1,0 +1,139 @@
+"""Resharing: move a group key from an old group ``(n, t)`` to a new group ``(n', t')``.
+
+drand reshares whenever nodes join or leave (every DKG after the first epoch is one); kyber runs
+it with the same protocol as a fresh DKG (``share/dkg/dkg.go``, ``computeResharingResult``):
+
+* every old node deals its *current share* ``x_i`` as the secret of a fresh polynomial ``g_i`` of
+  degree ``t' - 1``, with commitments; holders check, besides the usual, that
+  ``g_i(0)·G`` equals the old public share ``i`` (so nobody can deal a made-up secret);
+* new node ``j`` receives ``g_i(j+1)`` from each qualified old node ``i`` and interpolates them
+  at 0 over the dealers' indices with the *old* threshold:
+  ``x'_j = Σ_i λ_i g_i(j+1)`` — a point on ``g = Σ λ_i g_i``, whose constant term
+  ``Σ λ_i x_i`` is the old group secret;
+* the new public polynomial is interpolated the same way, coefficient by coefficient.
+
+So the group key (and with it the chain's public key) stays the same, while every share is new:
+old shares cannot be combined with new ones, and a thief of ``t - 1`` old shares learns nothing
+he can use once the group has moved on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ...crypto.bls import keygen
+from ...errors import DKGError, InvalidInput
+from ...rng import Rng, resolve
+from ..poly import minimum_threshold
+from .driver import (
+    DEFAULT_LATENCY,
+    DEFAULT_PHASE_TIMEOUT,
+    DKGOutcome,
+    FaultPlan,
+    Participant,
+    execute,
+    summarize,
+)
+from .messages import DKGNode
+from .protocol import Config, new_nonce
+
+
+def run_reshare(
+    old: DKGOutcome,
+    new_n: int,
+    new_threshold: int | None = None,
+    *,
+    keep: Sequence[int] | None = None,
+    rng: Rng | None = None,
+    faults: FaultPlan | None = None,
+    progress: bool = False,
+    fast_sync: bool = True,
+    phase_timeout: int = DEFAULT_PHASE_TIMEOUT,
+    latency: int = DEFAULT_LATENCY,
+    nonce: bytes | None = None,
+    check: bool = True,
+) -> DKGOutcome:
+    """Reshare ``old``'s group key to a new group of ``new_n`` nodes with threshold ``new_threshold``.
+
+    ``keep`` lists the old nodes (by old index) that stay; they come first in the new group, in
+    that order, followed by fresh nodes with new long-term keys. The default keeps the first
+    ``min(len(QUAL), new_n)`` old nodes; ``keep=()`` hands the key to an entirely new group.
+    Old nodes that do not stay still deal (they hold the shares) and then leave.
+
+    In ``faults``, dealer faults name *old* indices, response faults *new* indices (the indices
+    the bundles carry). Raises :class:`DKGError` if the honest new nodes do not end up with the
+    same public polynomial (e.g. fewer than the old threshold of old nodes dealt correctly).
+    """
+    if not isinstance(old, DKGOutcome) or not old.ok:
+        raise DKGError("resharing needs the outcome of a successful DKG")
+    if not isinstance(new_n, int) or new_n < 1:
+        raise InvalidInput(f"the new group needs at least one node, got {new_n!r}")
+    new_threshold = minimum_threshold(new_n) if new_threshold is None else new_threshold
+    if not isinstance(new_threshold, int) or not 1 <= new_threshold <= new_n:
+        raise InvalidInput(f"new threshold must be in [1, {new_n}], got {new_threshold!r}")
+    rng = resolve(rng)
+    faults = faults or FaultPlan()
+    scheme = old.scheme
+    members = [i for i in old.qual if i in old.results]
+    keep = list(members[: min(len(members), new_n)] if keep is None else keep)
+    if len(set(keep)) != len(keep) or not set(keep) <= set(members):
+        raise InvalidInput(f"keep must list distinct old nodes among {members}, got {keep}")
+    if len(keep) > new_n:
+        raise InvalidInput(f"cannot keep {len(keep)} old nodes in a group of {new_n}")
+    faults.check(members, range(new_n))
+    nonce = new_nonce(rng) if nonce is None else nonce
+
+    old_nodes = tuple(DKGNode(i, old.keys[i].public) for i in members)
+    keys = [old.keys[i] for i in keep] + [keygen(scheme, rng) for _ in range(new_n - len(keep))]
+    new_nodes = tuple(DKGNode(j, k.public) for j, k in enumerate(keys))
+    new_index_of = {old_index: j for j, old_index in enumerate(keep)}
+
+    def config(secret: int, share_of: int | None) -> Config:
+        return Config(
+            scheme,
+            secret,
+            new_nodes,
+            nonce,
+            new_threshold,
+            old_nodes=old_nodes,
+            old_threshold=old.threshold,
+            public_coeffs=old.public_poly,
+            share=old.results[share_of].key if share_of is not None else None,
+            fast_sync=fast_sync,
+        )
+
+    participants = []
+    for i in members:
+        j = new_index_of.get(i)
+        label = f"node {j} (old {i})" if j is not None else f"old node {i} (leaving)"
+        participants.append(Participant(label, old.keys[i], config(old.keys[i].secret, i), i, j))
+    for j in range(len(keep), new_n):
+        participants.append(Participant(f"node {j} (new)", keys[j], config(keys[j].secret, None), None, j))
+
+    board = execute(
+        participants,
+        faults,
+        rng,
+        fast_sync=fast_sync,
+        phase_timeout=phase_timeout,
+        latency=latency,
+        progress=progress,
+        description=f"reshare {len(members)}→{new_n}",
+    )
+    bad_dealers, bad_holders = faults.faulty_dealers(), faults.faulty_holders()
+    honest = [
+        p.new_index
+        for p in participants
+        if p.new_index is not None and p.new_index not in bad_holders and p.old_index not in bad_dealers
+    ]
+    return summarize(
+        participants,
+        board,
+        scheme=scheme,
+        threshold=new_threshold,
+        nodes=new_nodes,
+        honest=honest,
+        nonce=nonce,
+        check=check,
+        old_threshold=old.threshold,
+    )

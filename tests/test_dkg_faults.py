@@ -1,0 +1,156 @@
+"""DKG under faults: within tolerance the honest nodes agree (and the culprit is out when it should be);
+beyond it, DKGError says why."""
+
+from __future__ import annotations
+
+import pytest
+
+from drand_edu.crypto import G1, use_backend
+from drand_edu.errors import DKGError, InvalidInput
+from drand_edu.rng import seeded_rng
+from drand_edu.threshold.dkg import FaultPlan, Phase, run_dkg
+from drand_edu.threshold.poly import recover_secret
+
+N, T = 5, 3
+
+
+@pytest.fixture(autouse=True)
+def fast_backend():
+    with use_backend("arkworks"):
+        yield
+
+
+def check_agreement(outcome) -> None:
+    """Every honest node has the same public polynomial and QUAL, and the key is the secret's commit."""
+    honest = outcome.honest
+    assert honest, "there must be honest nodes"
+    reference = outcome.results[honest[0]]
+    for i in honest:
+        assert outcome.results[i].public_equal(reference)
+        assert outcome.public_poly.check(outcome.share(i))
+    assert len(outcome.qual) >= outcome.threshold
+    secret = recover_secret(outcome.shares(), outcome.threshold)
+    assert G1.generator() * secret == outcome.group_key
+
+
+def run(faults: FaultPlan, seed: int = 1, **kwargs):
+    outcome = run_dkg(N, T, rng=seeded_rng(seed), faults=faults, **kwargs)
+    check_agreement(outcome)
+    return outcome
+
+
+def test_silent_dealer_is_excluded() -> None:
+    outcome = run(FaultPlan(silent={1}))
+    assert outcome.qual == (0, 2, 3, 4)
+    assert outcome.honest == (0, 2, 3, 4)
+    # the deal phase waited for its timeout, the others (fast sync) moved on once all had arrived
+    assert outcome.phases == (Phase.DEAL, Phase.RESPONSE, Phase.JUSTIFICATION, Phase.FINISH)
+    # deal: timeout (10); response: all in after 1 tick (11); justification: nobody answers, timeout (21)
+    assert outcome.clock == 10 + 1 + 10
+    withheld = [e for e in outcome.log if not e.delivered]
+    assert [(e.kind, e.author, e.note) for e in withheld] == [("deal", 1, "silent dealer")]
+    assert outcome.message_counts["deal"] == N - 1
+
+
+def test_bad_share_is_justified_and_the_dealer_stays() -> None:
+    outcome = run(FaultPlan(bad_shares={(2, 4)}))
+    assert outcome.qual == tuple(range(N))
+    assert Phase.JUSTIFICATION in outcome.phases
+    assert outcome.message_counts["justification"] == 1
+    assert outcome.public_poly.check(outcome.share(4))  # holder 4 got the right share in clear
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"missing_justifications": {2}}, {"bad_justifications": {2}}],
+    ids=["missing", "invalid"],
+)
+def test_bad_share_without_a_valid_justification_disqualifies(extra) -> None:
+    outcome = run(FaultPlan(bad_shares={(2, 4)}, **extra))
+    assert 2 not in outcome.qual and outcome.qual == (0, 1, 3, 4)
+
+
+def test_bad_shares_to_threshold_holders_disqualify_even_if_justified() -> None:
+    # t complaints: the dealer's polynomial would be public after justification, kyber evicts it at once
+    outcome = run(FaultPlan(bad_shares={(0, 1), (0, 2), (0, 3)}))
+    assert 0 not in outcome.qual
+
+
+def test_bad_commitments_disqualify() -> None:
+    outcome = run(FaultPlan(bad_commitments={3}))
+    assert 3 not in outcome.qual and len(outcome.qual) == N - 1
+
+
+def test_late_deal_is_dropped_and_the_dealer_excluded() -> None:
+    outcome = run(FaultPlan(late={(4, Phase.DEAL)}))
+    assert 4 not in outcome.qual
+    late = [e for e in outcome.log if e.note == "late"]
+    assert len(late) == 1 and not late[0].delivered and late[0].arrival > 10
+    assert outcome.clock > 10  # the deal phase ran to its timeout
+
+
+def test_late_response_evicts_the_holder_in_fast_sync() -> None:
+    outcome = run(FaultPlan(late={(1, Phase.RESPONSE)}))
+    assert 1 not in outcome.qual
+    # every dealer had to publish the share it dealt to the silent holder
+    assert outcome.message_counts["justification"] == N - 1
+
+
+@pytest.mark.parametrize("phase", [Phase.DEAL, Phase.RESPONSE])
+def test_bundle_with_a_bad_signature_is_ignored(phase) -> None:
+    outcome = run(FaultPlan(bad_signatures={(0, phase)}))
+    assert 0 not in outcome.qual
+    assert outcome.qual == (1, 2, 3, 4)
+
+
+def test_justification_with_a_bad_signature_counts_as_missing() -> None:
+    outcome = run(FaultPlan(bad_shares={(3, 0)}, bad_signatures={(3, Phase.JUSTIFICATION)}))
+    assert 3 not in outcome.qual
+
+
+def test_several_faults_at_once_within_tolerance() -> None:
+    faults = FaultPlan(silent=[0], bad_commitments=[1], bad_shares=[(2, 5)], missing_justifications=[2])
+    outcome = run_dkg(7, 4, rng=seeded_rng(8), faults=faults)
+    check_agreement(outcome)
+    assert outcome.qual == (3, 4, 5, 6)
+
+
+def test_without_fast_sync_complaints_still_work() -> None:
+    outcome = run(FaultPlan(bad_shares={(1, 0)}, missing_justifications={1}), fast_sync=False)
+    assert outcome.qual == (0, 2, 3, 4)
+    assert outcome.message_counts["response"] == 1  # only the complaint is sent
+
+
+def test_beyond_tolerance_raises_a_clear_error() -> None:
+    faults = FaultPlan(silent={0, 1, 2})  # only 2 dealers left, threshold 3
+    with pytest.raises(DKGError, match=r"only 2/3 valid deals"):
+        run_dkg(N, T, rng=seeded_rng(1), faults=faults)
+    outcome = run_dkg(N, T, rng=seeded_rng(1), faults=faults, check=False)
+    assert not outcome.ok and outcome.public_poly is None
+    assert set(outcome.errors) >= {"node 3", "node 4"}
+    with pytest.raises(DKGError):
+        _ = outcome.group_key
+
+
+def test_too_many_bad_commitments_raise() -> None:
+    with pytest.raises(DKGError, match="valid deals"):
+        run_dkg(N, T, rng=seeded_rng(2), faults=FaultPlan(bad_commitments={0, 1, 2}))
+
+
+def test_fault_plan_normalises_and_classifies() -> None:
+    plan = FaultPlan(
+        silent=[1], bad_shares=[(2, 3)], late=[(4, 2)], bad_signatures=[(0, Phase.JUSTIFICATION)]
+    )
+    assert plan.silent == frozenset({1}) and plan.late == frozenset({(4, Phase.RESPONSE)})
+    assert plan.faulty_dealers() == {0, 1, 2} and plan.faulty_holders() == {4}
+    assert FaultPlan().is_empty() and not plan.is_empty()
+
+
+def test_fault_plan_rejects_bad_input() -> None:
+    for bad in ({"silent": [-1]}, {"silent": ["a"]}, {"late": [(1, 9)]}, {"late": [(1, Phase.FINISH)]}):
+        with pytest.raises(InvalidInput):
+            FaultPlan(**bad)
+    with pytest.raises(InvalidInput, match="unknown dealers"):
+        run_dkg(N, T, rng=seeded_rng(1), faults=FaultPlan(silent={N}))
+    with pytest.raises(InvalidInput, match="holders"):
+        run_dkg(N, T, rng=seeded_rng(1), faults=FaultPlan(bad_shares={(0, N)}))
