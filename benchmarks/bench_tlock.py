@@ -46,14 +46,14 @@ def bench_tlock(quick: bool) -> None:
         for backend, repeats in (("arkworks", 20 if quick else 100), ("py_ecc", 1 if quick else 3)):
             with use_backend(backend):
                 data = encrypt(info, 1000, b"sixteen byte msg", rng=seeded_rng(2))
-                enc = median_ms(lambda: encrypt(info, 1000, b"sixteen byte msg"), repeats)
-                dec = median_ms(lambda: decrypt(data, info, lambda r: beacon), repeats)
+                enc = median_ms(lambda i=info: encrypt(i, 1000, b"sixteen byte msg"), repeats)
+                dec = median_ms(lambda d=data, i=info, b=beacon: decrypt(d, i, lambda r: b), repeats)
             print(f"{scheme_id:28} {backend:9} {enc:9.2f} {dec:9.2f}")
 
 
 def serve(info: ChainInfo, beacons: dict[int, Beacon]) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             parts = self.path.strip("/").split("/")
             if parts[-1] == "info":
                 body = info.to_json()

@@ -59,3 +59,19 @@ class TooEarly(TimelockError):
 
 class InvalidCiphertext(TimelockError, InvalidInput):
     """A malformed or tampered tlock / age file (bad header, MAC, stanza, payload, truncation)."""
+
+
+class ClientError(DrandEduError):
+    """A client that could not get a usable answer from any endpoint (network, HTTP, or verification)."""
+
+
+class StoreError(DrandEduError):
+    """A beacon store that cannot do what was asked (conflicting beacon, unreadable file, closed store)."""
+
+
+class BeaconNotFound(StoreError, LookupError):
+    """The store has no beacon for the requested round."""
+
+
+class CorruptStore(StoreError):
+    """A stored beacon fails verification or the stored chain has a gap or a broken link."""

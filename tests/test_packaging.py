@@ -18,7 +18,7 @@ def _names(requirements: list[str]) -> set[str]:
 def test_environment_yml_lists_every_pyproject_dependency() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = _names(project["dependencies"])
-    for extra, requirements in project["optional-dependencies"].items():
+    for requirements in project["optional-dependencies"].values():
         wanted |= _names([r for r in requirements if not r.startswith("drand_edu")])
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))

@@ -1,0 +1,78 @@
+"""Batch verification: many beacons of one chain checked with a single pairing equation.
+
+Every beacon ``i`` of a chain satisfies ``e(pk, H(m_i)) = e(g, σ_i)`` (written here with the key
+group first). Pick secret random scalars ``r_i`` and combine:
+
+    e(pk, Σ r_i·H(m_i)) = e(g, Σ r_i·σ_i)
+
+Both sides are one multi-scalar multiplication and one pairing, instead of two pairings per beacon.
+
+**Why it is sound.** If some σ_j is wrong, write σ_j = s·H(m_j) + δ_j with δ_j ≠ 0. The equation
+then holds only if Σ r_j·δ_j = 0 over the invalid beacons. For the forger, who must choose the δ_j
+before the r_j are drawn, that happens with probability at most 2^-128 with 128-bit r_i (and
+1/r ≈ 2^-255 for a single bad beacon). The r_i must be *secret and random*: with all r_i = 1
+(plain aggregation), σ_1 + δ and σ_2 − δ cancel and two invalid beacons pass. Each σ_i is also
+decoded with a subgroup check, so no small-order component can hide.
+
+When the batch fails we split it in halves and recurse, so k bad beacons among n cost about
+2k·log2(n) extra checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..crypto import bls
+from ..crypto.groups import Point, pairing_check
+from ..errors import InvalidPoint
+from ..rng import Rng, resolve
+from .beacon import Beacon
+from .info import ChainInfo
+from .verify import is_valid_beacon
+
+#: Bits of each random coefficient: a forged batch passes with probability ≤ 2^-128.
+COEFFICIENT_BITS = 128
+
+
+def verify_batch(info: ChainInfo, beacons: Sequence[Beacon], *, rng: Rng | None = None) -> list[int]:
+    """The rounds whose signatures are invalid (an empty list when every beacon is valid)."""
+    rng = resolve(rng)
+    scheme = info.scheme
+    public_key = info.public_key_point()
+    decoded: list[tuple[Beacon, Point, Point]] = []
+    bad: list[int] = []
+    for beacon in beacons:
+        if beacon.round < 1 or (scheme.chained and not beacon.previous_signature):
+            bad.append(beacon.round)
+            continue
+        try:
+            signature = scheme.sig_group.from_bytes(beacon.signature)
+        except InvalidPoint:
+            bad.append(beacon.round)
+            continue
+        decoded.append((beacon, signature, bls.hash_message(scheme, beacon.message(scheme))))
+    bad.extend(_find_bad(info, public_key, decoded, rng))
+    return sorted(bad)
+
+
+def _batch_holds(public_key: Point, items: Sequence[tuple[Beacon, Point, Point]], rng: Rng) -> bool:
+    scheme_key_group = public_key.group
+    coefficients = [1 + rng.getrandbits(COEFFICIENT_BITS) for _ in items]
+    sig_group = items[0][1].group
+    combined_sig = sig_group.msm([sig for _, sig, _ in items], coefficients)
+    combined_hash = sig_group.msm([h for _, _, h in items], coefficients)
+    g = scheme_key_group.generator()
+    return pairing_check([(public_key, combined_hash), (-g, combined_sig)])
+
+
+def _find_bad(
+    info: ChainInfo, public_key: Point, items: list[tuple[Beacon, Point, Point]], rng: Rng
+) -> list[int]:
+    if not items:
+        return []
+    if len(items) == 1:
+        return [] if is_valid_beacon(info, items[0][0]) else [items[0][0].round]
+    if _batch_holds(public_key, items, rng):
+        return []
+    middle = len(items) // 2
+    return _find_bad(info, public_key, items[:middle], rng) + _find_bad(info, public_key, items[middle:], rng)

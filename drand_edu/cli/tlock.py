@@ -1,0 +1,133 @@
+"""``drand-edu tlock encrypt|decrypt``: timelock files from the command line, like drand's ``tle``.
+
+    drand-edu tlock encrypt --url http://127.0.0.1:8080 --chain-hash H --duration 30s --armor \
+        < msg.txt > msg.age
+    drand-edu tlock decrypt --url http://127.0.0.1:8080 --chain-hash H < msg.age
+
+Offline, with files instead of a URL: ``--chain-info info.json`` (drand's /info JSON) and, to decrypt,
+``--beacons beacons.json`` (one beacon or a list, drand's /public JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from ..chain.beacon import Beacon
+from ..chain.info import ChainInfo
+from ..client import Client, NotFound
+from ..errors import InvalidInput, TooEarly
+from ..tlock import decrypt, encrypt, round_for_duration
+from . import EXIT_INVALID, EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "tlock", help="timelock encryption: encrypt to a future round, decrypt after it"
+    )
+    actions = parser.add_subparsers(dest="tlock_action", metavar="ACTION", required=True)
+
+    enc = actions.add_parser("encrypt", help="encrypt stdin or a file to a future round")
+    _chain_flags(enc)
+    when = enc.add_mutually_exclusive_group(required=True)
+    when.add_argument("-r", "--round", type=int, help="the round whose beacon will unlock the file")
+    when.add_argument("-D", "--duration", help="how long from now, e.g. 30s, 5m, 1d12h (units s m h d w M y)")
+    enc.add_argument("-a", "--armor", action="store_true", help="write ASCII armor instead of binary")
+    enc.add_argument("-f", "--force", action="store_true", help="allow a round that is already in the past")
+    enc.add_argument("input", nargs="?", default="-", help="file to encrypt (default: stdin)")
+    enc.add_argument("-o", "--output", default="-", help="where to write (default: stdout)")
+    enc.set_defaults(func=run_encrypt)
+
+    dec = actions.add_parser("decrypt", help="decrypt a tlock file once its round's beacon exists")
+    _chain_flags(dec)
+    dec.add_argument("--beacons", help="offline: a JSON file with the needed beacon (one or a list)")
+    dec.add_argument("input", nargs="?", default="-", help="file to decrypt (default: stdin)")
+    dec.add_argument("-o", "--output", default="-", help="where to write (default: stdout)")
+    dec.set_defaults(func=run_decrypt)
+
+
+def _chain_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-u", "--url", action="append", help="drand HTTP endpoint (repeat for failover)")
+    parser.add_argument("-c", "--chain-hash", help="the chain to trust (hex); required with --url")
+    parser.add_argument("--chain-info", help="offline: drand's /info JSON of the chain")
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _write(path: str, data: bytes) -> None:
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        Path(path).write_bytes(data)
+
+
+def _load_json(path: str) -> object:
+    try:
+        return json.loads(_read(path))
+    except ValueError:
+        raise InvalidInput(f"{path} is not valid JSON") from None
+
+
+def _chain(args: argparse.Namespace) -> tuple[ChainInfo, Client | None]:
+    if args.chain_info:
+        return ChainInfo.from_json(_load_json(args.chain_info)), None
+    if not args.url:
+        raise InvalidInput("say which chain: --url URL --chain-hash HASH, or --chain-info FILE")
+    if not args.chain_hash:
+        raise InvalidInput("--chain-hash is required with --url (pin the chain you trust)")
+    client = Client(args.url, chain_hash=args.chain_hash)
+    return client.info(), client
+
+
+def run_encrypt(args: argparse.Namespace) -> int:
+    info, _ = _chain(args)
+    now = time.time()
+    round_number = args.round if args.round is not None else round_for_duration(info, args.duration, now)
+    if args.round is not None and info.time_of_round(round_number) <= now and not args.force:
+        raise InvalidInput(
+            f"round {round_number} is in the past: anyone can decrypt it (use --force to insist)"
+        )
+    _write(args.output, encrypt(info, round_number, _read(args.input), armor=args.armor))
+    print(
+        f"locked to round {round_number} (due at unix time {info.time_of_round(round_number)})",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def run_decrypt(args: argparse.Namespace) -> int:
+    info, client = _chain(args)
+    data = _read(args.input)
+    if args.beacons:
+        loaded = _load_json(args.beacons)
+        beacons = {
+            b.round: b for b in map(Beacon.from_json, loaded if isinstance(loaded, list) else [loaded])
+        }
+        get_beacon = beacons.get
+    elif client is not None:
+
+        def get_beacon(round_number: int) -> Beacon | None:
+            try:
+                return client.get(round_number)
+            except NotFound:
+                return None
+    else:
+        raise InvalidInput("to decrypt offline give --beacons FILE, or use --url to fetch the beacon")
+    try:
+        plaintext = decrypt(data, info, get_beacon, now=time.time() if client else None)
+    except TooEarly as exc:
+        print(f"drand-edu tlock decrypt: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    _write(args.output, plaintext)
+    return EXIT_OK

@@ -1,0 +1,10 @@
+"""Clients: read and verify beacons over drand's HTTP API; derive fair random numbers from them."""
+
+from .client import Client, ClientStats, Endpoint
+from .http import NotFound, get_json
+from .randomness import BeaconRandom, choice, randint, sample, shuffle
+
+__all__ = [
+    "BeaconRandom", "Client", "ClientStats", "Endpoint", "NotFound", "choice", "get_json", "randint",
+    "sample", "shuffle",
+]

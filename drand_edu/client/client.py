@@ -1,0 +1,220 @@
+"""A drand HTTP client that trusts nothing it has not verified.
+
+It works the way drand's Go and JS clients do (drand ``client/http``, npm ``drand-client``'s
+``HttpChainClient``): you *pin* the chain you expect — its chain hash, optionally its public key —
+then every beacon is verified against that chain before you see it:
+
+    info → pin (chain hash [+ public key]) → get(round) → verify → cache → watch()
+
+Several base URLs can serve the same chain; the client fails over to the next when one is down,
+slow, or serves a beacon that does not verify, and can rank them by speed. Trust-on-first-use
+(accept whatever chain the first endpoint announces) is possible, but only when asked for.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from ..chain.beacon import Beacon
+from ..chain.info import ChainInfo
+from ..chain.verify import verify_beacon
+from ..errors import ChainMismatch, ClientError, DrandEduError, InvalidBeacon, InvalidInput
+from ..hexbytes import from_hex
+from .http import NotFound, get_json
+
+
+@dataclass
+class Endpoint:
+    """One base URL and what the client has learnt about it."""
+
+    url: str
+    failures: int = 0
+    last_latency: float | None = None
+
+
+@dataclass
+class ClientStats:
+    """Counters a notebook can show: how much came from the cache, the network, which endpoint."""
+
+    cache_hits: int = 0
+    fetched: int = 0
+    verified: int = 0
+    failovers: int = 0
+    served_by: dict[str, int] = field(default_factory=dict)
+
+
+class Client:
+    """Read and verify beacons of one chain from one or more drand HTTP endpoints.
+
+    Args:
+        urls: base URLs (``http://127.0.0.1:8080`` or ``https://api.drand.sh``), tried in order.
+        chain_hash: the chain to trust (hex or bytes). Required unless ``trust_on_first_use``.
+        public_key: optionally pin the group public key too (hex or bytes).
+        trust_on_first_use: accept the chain the first endpoint announces (for exploring only).
+        verify: verify every beacon (default). Turning it off is for teaching what can go wrong.
+        timeout, retries: per request.
+        cache_size: how many verified beacons to keep in memory.
+        clock, sleep: wall-clock functions, replaceable by a virtual clock in simulations.
+    """
+
+    def __init__(
+        self,
+        urls: str | Sequence[str],
+        *,
+        chain_hash: str | bytes | None = None,
+        public_key: str | bytes | None = None,
+        trust_on_first_use: bool = False,
+        verify: bool = True,
+        timeout: float = 5.0,
+        retries: int = 1,
+        cache_size: int = 1024,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        url_list = [urls] if isinstance(urls, str) else list(urls)
+        if not url_list:
+            raise InvalidInput("a client needs at least one base URL")
+        self.endpoints = [Endpoint(u.rstrip("/")) for u in url_list]
+        if chain_hash is None and not trust_on_first_use:
+            raise InvalidInput(
+                "pin the chain you trust with chain_hash=... (or pass trust_on_first_use=True to accept "
+                "whatever the first endpoint says, for exploration only)"
+            )
+        self.chain_hash = _as_bytes(chain_hash, "chain_hash", 32) if chain_hash is not None else None
+        self.public_key = _as_bytes(public_key, "public_key") if public_key is not None else None
+        self.verify = verify
+        self.timeout = timeout
+        self.retries = retries
+        self.clock = clock
+        self.sleep = sleep
+        self._cache: OrderedDict[int, Beacon] = OrderedDict()
+        self._cache_size = cache_size
+        self._info: ChainInfo | None = None
+        self.stats = ClientStats()
+
+    # -- chain info -------------------------------------------------------------------------------
+    def info(self) -> ChainInfo:
+        """The chain's info, fetched once, checked against the pinned hash and key, then cached."""
+        if self._info is None:
+            path = f"/{self.chain_hash.hex()}/info" if self.chain_hash else "/info"
+            info = self._fetch(path, self._parse_info)
+            self._info = info
+            self.chain_hash = info.hash()
+        return self._info
+
+    def _parse_info(self, body: object) -> ChainInfo:
+        info = ChainInfo.from_json(body)  # rejects info whose stated hash is not its real hash
+        if self.chain_hash is not None and info.hash() != self.chain_hash:
+            raise ChainMismatch(f"endpoint serves chain {info.hash_hex[:16]}…, not the pinned one")
+        if self.public_key is not None and info.public_key != self.public_key:
+            raise ChainMismatch("endpoint serves a different public key than the pinned one")
+        return info
+
+    # -- beacons -------------------------------------------------------------------------------------
+    def get(self, round_number: int) -> Beacon:
+        """The verified beacon of ``round_number`` (from the cache when already verified)."""
+        if round_number < 1:
+            raise InvalidInput(f"rounds start at 1, got {round_number}")
+        if round_number in self._cache:
+            self.stats.cache_hits += 1
+            self._cache.move_to_end(round_number)
+            return self._cache[round_number]
+        info = self.info()
+        return self._fetch(
+            f"/{info.hash_hex}/public/{round_number}", lambda body: self._parse_beacon(body, round_number)
+        )
+
+    def latest(self) -> Beacon:
+        """The newest verified beacon the endpoints have."""
+        info = self.info()
+        return self._fetch(f"/{info.hash_hex}/public/latest", self._parse_beacon)
+
+    def _parse_beacon(self, body: object, expected_round: int | None = None) -> Beacon:
+        beacon = Beacon.from_json(body)  # also checks randomness == sha256(signature)
+        if expected_round is not None and beacon.round != expected_round:
+            # a wrong round is a bad answer like any other: the next endpoint gets a chance
+            raise InvalidBeacon(f"asked for round {expected_round}, the endpoint sent round {beacon.round}")
+        if self.verify:
+            verify_beacon(self.info(), beacon)
+            self.stats.verified += 1
+        self._remember(beacon)
+        return beacon
+
+    def _remember(self, beacon: Beacon) -> None:
+        self._cache[beacon.round] = beacon
+        self._cache.move_to_end(beacon.round)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def watch(self, *, count: int | None = None, poll: float = 0.5) -> Iterator[Beacon]:
+        """Yield each new beacon as its round comes (forever, or ``count`` beacons).
+
+        Sleeps until the next round's time, then asks for that round, polling until it appears
+        (a beacon is produced a little after its nominal time).
+        """
+        info = self.info()
+        produced = 0
+        next_round = info.round_at(self.clock()) + 1
+        while count is None or produced < count:
+            wait = info.time_of_round(next_round) - self.clock()
+            if wait > 0:
+                self.sleep(wait)
+            while True:
+                try:
+                    beacon = self.get(next_round)
+                    break
+                except NotFound:
+                    self.sleep(poll)
+            yield beacon
+            produced += 1
+            next_round += 1
+
+    # -- endpoints --------------------------------------------------------------------------------
+    def rank_endpoints(self) -> list[Endpoint]:
+        """Measure each endpoint's ``/health`` (or ``/info``) latency and try the fastest first."""
+        for endpoint in self.endpoints:
+            try:
+                answer = get_json(endpoint.url + "/info", timeout=self.timeout, retries=0)
+                endpoint.last_latency = answer.seconds
+            except ClientError:
+                endpoint.last_latency = None
+                endpoint.failures += 1
+        self.endpoints.sort(key=lambda e: (e.last_latency is None, e.last_latency or 0.0))
+        return list(self.endpoints)
+
+    def _fetch(self, path: str, parse: Callable[[object], object]):
+        errors = []
+        not_found = 0
+        for position, endpoint in enumerate(self.endpoints):
+            try:
+                answer = get_json(endpoint.url + path, timeout=self.timeout, retries=self.retries,
+                                  sleep=self.sleep)
+                result = parse(answer.body)
+            except NotFound as exc:
+                not_found += 1  # this endpoint may lag behind: ask the next one
+                errors.append(str(exc))
+                continue
+            except DrandEduError as exc:
+                endpoint.failures += 1
+                errors.append(f"{endpoint.url}: {exc}")
+                continue
+            endpoint.last_latency = answer.seconds
+            self.stats.fetched += 1
+            self.stats.served_by[endpoint.url] = self.stats.served_by.get(endpoint.url, 0) + 1
+            if position:
+                self.stats.failovers += 1
+            return result
+        if not_found == len(self.endpoints):
+            raise NotFound(f"{path}: not found on any endpoint (round not produced yet?)")
+        raise ClientError("no endpoint gave a valid answer: " + "; ".join(errors))
+
+
+def _as_bytes(value: str | bytes, what: str, length: int | None = None) -> bytes:
+    if isinstance(value, bytes):
+        if length is not None and len(value) != length:
+            raise InvalidInput(f"{what}: expected {length} bytes, got {len(value)}")
+        return value
+    return from_hex(value, what=what, length=length)

@@ -1,0 +1,69 @@
+"""The chain store: where a node keeps the beacons it has produced or synced.
+
+drand calls this ``chain.Store`` (``chain/store.go``): ``Put``, ``Last``, ``Get``, ``Cursor``, ``Len``,
+``Close``. Every backend here implements the same small interface, so the beacon process, the sync
+manager and the HTTP API never know which one they talk to. A store does not verify beacons itself:
+whoever calls :meth:`ChainStore.put` must have verified the beacon first (drand does the same).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+
+from ..chain.beacon import Beacon
+from ..errors import BeaconNotFound, StoreError
+
+
+class ChainStore(ABC):
+    """Beacons of one chain, keyed by round. ``put`` is idempotent for an identical beacon."""
+
+    @abstractmethod
+    def put(self, beacon: Beacon) -> None:
+        """Store ``beacon``. Storing the same beacon twice is a no-op; a *different* beacon for a
+        round already stored raises :class:`StoreError` (a store never forks)."""
+
+    @abstractmethod
+    def get(self, round_number: int) -> Beacon:
+        """The beacon of ``round_number``; :class:`BeaconNotFound` if absent."""
+
+    @abstractmethod
+    def last(self) -> Beacon | None:
+        """The beacon with the highest round, or ``None`` for an empty store."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """How many beacons are stored."""
+
+    @abstractmethod
+    def cursor(self, start: int = 0, end: int | None = None) -> Iterator[Beacon]:
+        """Beacons with ``start <= round <= end`` (``end=None``: to the last), in round order."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most stores have nothing to release
+        """Release files or connections. Further use is an error."""
+
+    def __contains__(self, round_number: object) -> bool:
+        if not isinstance(round_number, int):
+            return False
+        try:
+            self.get(round_number)
+        except BeaconNotFound:
+            return False
+        return True
+
+    def last_round(self) -> int:
+        """Round of the last stored beacon, 0 when empty (drand's genesis "round 0")."""
+        last = self.last()
+        return 0 if last is None else last.round
+
+    def __enter__(self) -> ChainStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def check_same(existing: Beacon, new: Beacon) -> None:
+    """Raise :class:`StoreError` when ``new`` would overwrite a different stored beacon."""
+    if existing != new:
+        raise StoreError(f"round {new.round} is already stored with a different signature; refusing to fork")
