@@ -30,3 +30,17 @@ def notebook_setup(seed: int | None = None, backend: str | None = None):
     from .notebook import notebook_setup as _setup
 
     return _setup(seed=seed, backend=backend)
+
+
+def __getattr__(name: str):
+    """``drand_edu.exercises`` / ``drand_edu.viz`` (and the layers) load on first use.
+
+    A notebook can write ``drand_edu.exercises.check_x(...)`` after a plain ``import drand_edu``, while
+    ``import drand_edu`` itself stays light and the core never imports the notebook helpers.
+    """
+    if name in {"exercises", "viz", "crypto", "threshold", "chain", "store", "net", "node", "api", "client",
+                "tlock", "cli"}:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

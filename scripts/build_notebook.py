@@ -7,8 +7,8 @@ For each source ``notebooks/src/NN_name.py`` (jupytext "percent" format) this wr
 
 * slide metadata set the same way everywhere (``#``/``##`` headings start a slide, ``###`` a
   sub-slide, everything else continues the current one);
-* cells tagged ``solution`` collapsed (``jupyter.source_hidden``), cells tagged
-  ``raises-exception`` kept as they are;
+* cells tagged ``solution`` collapsed (``jupyter.source_hidden``); cells starting with
+  ``# NBVAL_RAISES_EXCEPTION`` tagged ``raises-exception`` (Run All goes on past them);
 * every code cell executed in order in ``notebooks/`` (execution counts 1..n), and the time of the
   slowest cells printed, so the 10 s per cell / 60 s per notebook budget is visible.
 """
@@ -43,6 +43,11 @@ def prepare(nb: nbformat.NotebookNode) -> None:
     for cell in nb.cells:
         cell.metadata.setdefault("slideshow", {})["slide_type"] = slide_type(cell)
         tags = cell.metadata.get("tags", [])
+        if cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_RAISES_EXCEPTION"):
+            # so that JupyterLab's "Run All" (and nbclient here) goes on past the demonstrated error
+            if "raises-exception" not in tags:
+                tags = [*tags, "raises-exception"]
+                cell.metadata["tags"] = tags
         if "solution" in tags:
             cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
 

@@ -10,6 +10,7 @@ from .timelock import (
     decrypt,
     encrypt,
     parse_duration,
+    read_stanza,
     round_for_duration,
     round_for_time,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "decrypt",
     "encrypt",
     "parse_duration",
+    "read_stanza",
     "round_for_duration",
     "round_for_time",
 ]

@@ -1,0 +1,54 @@
+"""The notebook-08 checkers: a stub or a wrong answer gets "not yet" with a hint, a right one "correct"."""
+
+from __future__ import annotations
+
+from drand_edu.exercises import CORRECT, NOT_YET, check_ibe_decrypt, check_randbelow, check_round_at
+from drand_edu.tlock import ibe
+
+
+def verdict(capsys, check, answer) -> str:
+    result = check(answer)
+    out = capsys.readouterr().out
+    assert out.startswith(CORRECT if result else NOT_YET), out
+    return out
+
+
+def right_round_at(info, unix_time):
+    return 0 if unix_time < info.genesis_time else int((unix_time - info.genesis_time) // info.period) + 1
+
+
+def test_round_at(capsys) -> None:
+    assert NOT_YET in verdict(capsys, check_round_at, None)
+    assert NOT_YET in verdict(capsys, check_round_at, lambda info, t: None)
+    off_by_one = lambda info, t: int((t - info.genesis_time) // info.period)  # noqa: E731
+    assert "Round 1 starts at genesis" in verdict(capsys, check_round_at, off_by_one)
+    assert CORRECT in verdict(capsys, check_round_at, right_round_at)
+
+
+def test_randbelow(capsys) -> None:
+    def fair(stream, n):
+        bits = max(1, (n - 1).bit_length())
+        while (value := stream.getrandbits(bits)) >= n:
+            pass
+        return value
+
+    def folded(stream, n):
+        return stream.getrandbits(max(1, (n - 1).bit_length())) % n
+
+    assert NOT_YET in verdict(capsys, check_randbelow, None)
+    assert "modulo bias" in verdict(capsys, check_randbelow, folded)
+    assert NOT_YET in verdict(capsys, check_randbelow, lambda stream, n: 0)
+    assert CORRECT in verdict(capsys, check_randbelow, fair)
+
+
+def test_ibe_decrypt(capsys) -> None:
+    def right(scheme, signature, ciphertext):
+        return ibe.decrypt(scheme, signature, ciphertext)
+
+    def forgets_sigma(scheme, signature, ciphertext):
+        return bytes(a ^ b for a, b in zip(ciphertext.W, ciphertext.V, strict=True))
+
+    assert NOT_YET in verdict(capsys, check_ibe_decrypt, None)
+    assert NOT_YET in verdict(capsys, check_ibe_decrypt, forgets_sigma)
+    assert NOT_YET in verdict(capsys, check_ibe_decrypt, lambda *args: 1 / 0)  # raising code: hint, no crash
+    assert CORRECT in verdict(capsys, check_ibe_decrypt, right)
