@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test unit notebooks lint bench clean-venv
+.PHONY: lab test unit notebooks lint bench student slides site clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,18 @@ notebooks: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check drand_edu tests benchmarks scripts
+
+## make student: student copies in student/ (solutions emptied, exercise outputs cleared)
+student: $(STAMP)
+	$(BIN)/python scripts/make_student.py
+
+## make slides: reveal.js slides of every notebook in build/slides (reveal.js and MathJax local: offline)
+slides: $(STAMP)
+	$(BIN)/python scripts/make_slides.py
+
+## make site: a static site of the course in build/site (jupyter-book 1.x, committed outputs)
+site: $(STAMP)
+	$(BIN)/python scripts/make_site.py
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done

@@ -6,7 +6,8 @@ For each source ``notebooks/src/NN_name.py`` (jupytext "percent" format) this wr
 ``notebooks/NN_name.ipynb`` with:
 
 * slide metadata set the same way everywhere (``#``/``##`` headings start a slide, ``###`` a
-  sub-slide, everything else continues the current one);
+  sub-slide, instructor cells are speaker notes, solutions are skipped, everything else continues
+  the current one);
 * cells tagged ``solution`` collapsed (``jupyter.source_hidden``); cells starting with
   ``# NBVAL_RAISES_EXCEPTION`` tagged ``raises-exception`` (Run All goes on past them);
 * every code cell executed in order in ``notebooks/`` (execution counts 1..n), and the time of the
@@ -28,6 +29,11 @@ NOTEBOOKS = ROOT / "notebooks"
 
 
 def slide_type(cell: nbformat.NotebookNode) -> str:
+    tags = cell.metadata.get("tags", [])
+    if "instructor" in tags:
+        return "notes"  # speaker notes in RISE / reveal.js, not on the slide
+    if "solution" in tags:
+        return "skip"
     if cell.cell_type == "markdown":
         first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
         if first.startswith(("# ", "## ")):

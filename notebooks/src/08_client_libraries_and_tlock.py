@@ -1,0 +1,389 @@
+# %% [markdown]
+# # Session 8 — Client libraries and timelock encryption
+#
+# A drand client turns "some JSON from a URL" into randomness you can *prove* is right: it pins the
+# chain, verifies every beacon and fails over between endpoints. Then we use the beacons as keys from
+# the future: **tlock** encrypts a message that nobody — not even the sender — can open before a given round.
+#
+# *Estimated time: 75 minutes · live session: see the course calendar.*
+
+# %% [markdown]
+# ## You will learn
+#
+# 1. the client's workflow — **info → pin → get → verify → watch** — and why pinning the chain hash matters;
+# 2. how a client survives a dead endpoint (failover) and picks the fastest one;
+# 3. how to draw a lottery fairly from a beacon (no modulo bias, domain separation, auditable by anyone);
+# 4. timelock encryption step by step: what the ciphertext's **U, V, W** are and why a round's signature
+#    is the key that opens them;
+# 5. that our files and the JavaScript `tlock-js` library's files are the same bytes.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import json
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+import drand_edu
+from drand_edu.chain import Beacon, ChainInfo
+
+rng = drand_edu.notebook_setup(seed=2024)
+
+# %% [markdown]
+# ## 1. The client's workflow
+#
+# A client starts from one or more base URLs and, ideally, from two values it already trusts:
+# the **chain hash** (which chain) and the **public key** (who signs it). Then:
+#
+# 1. **info** — `GET /{chainhash}/info`: period, genesis time, scheme, public key. The client recomputes the
+#    chain hash from these fields and refuses an endpoint whose info does not hash to the pinned value.
+# 2. **get** — `GET /{chainhash}/public/{round}`: a beacon.
+# 3. **verify** — the pairing check with the pinned public key (and, on chained schemes, the link to the
+#    previous signature); the randomness must equal `sha256(signature)`.
+# 4. **watch** — sleep until the next round's time, fetch it, verify, yield.
+#
+# An endpoint is then just a *cache*: it cannot lie to you, only stay silent. That is why drand's public
+# endpoints can sit behind CDNs.
+#
+# We run a tiny local network on a simulated clock and serve it over real HTTP on `127.0.0.1`.
+
+# %%
+# NETWORK-SETUP
+
+# %% [markdown]
+# ## 2. Fair randomness from a beacon: a lottery
+#
+# A beacon's randomness is 32 uniform bytes. Turning them into "a winner among 7 tickets" has two classic
+# traps.
+#
+# **Modulo bias.** `int(randomness) % 7` is *almost* fair; but with fewer bits it is visibly not. With one
+# random byte (256 values) and 7 tickets, `256 = 7·36 + 4`, so tickets 0–3 get 37 chances and 4–6 get 36.
+# The fix is **rejection sampling**: draw the smallest number of bits that covers the range (3 bits: 0–7),
+# and when the draw lands past the range (7) throw it away and draw again.
+
+# %%
+tickets = 7
+byte_counts = [sum(1 for byte in range(256) if byte % tickets == t) for t in range(tickets)]
+fig, ax = plt.subplots(figsize=(7, 3))
+ax.bar(range(tickets), [c / 256 for c in byte_counts], color="tab:red", label="byte % 7")
+ax.axhline(1 / tickets, color="black", linestyle="--", label="fair: 1/7")
+ax.set_xlabel("ticket")
+ax.set_ylabel("probability")
+ax.set_ylim(0.13, 0.15)
+ax.set_title("Modulo bias: one random byte reduced mod 7")
+ax.legend(loc="lower left")
+plt.show()
+print("chances per ticket out of 256:", byte_counts)
+
+# %% [markdown]
+# **Reusing bits.** Two decisions taken from the same bytes are correlated. `drand_edu.client.BeaconRandom`
+# expands the randomness into an independent stream per *label*:
+# `SHA-256(domain ‖ label ‖ randomness ‖ counter)`. Everyone who has the (verified) beacon recomputes the
+# same winners — that is what makes the draw auditable.
+#
+# Here is a draw from a **real quicknet beacon** (round 12,040,883), stored in `data/`:
+
+# %%
+from drand_edu.client import BeaconRandom, sample, shuffle
+
+quicknet = json.loads(Path("data/beacons-quicknet.json").read_text())
+quicknet_info = ChainInfo.from_json(quicknet["info"])
+real_beacon = Beacon.from_json(quicknet["beacons"][0])
+drand_edu.chain.verify_beacon(quicknet_info, real_beacon)  # never use unverified randomness
+print("round", real_beacon.round, "randomness", real_beacon.randomness.hex()[:32] + "…")
+
+players = ["Ada", "Brahmagupta", "Carl", "Dorothy", "Emmy", "Fibonacci", "Grace"]
+print("two winners:", sample(real_beacon, players, 2, label="lottery-2026"))
+print("speaking order:", shuffle(real_beacon, players, label="talk-order"))
+
+# %% [markdown]
+# The draw is fair: simulate many beacons (here made from seeded bytes) and count how often each player
+# wins. Every bar should sit near 1/7.
+
+# %%
+wins = dict.fromkeys(players, 0)
+draws = 7000
+for _ in range(draws):
+    fake_randomness = bytes(rng.getrandbits(8) for _ in range(32))
+    wins[BeaconRandom(fake_randomness, "lottery").choice(players)] += 1
+fig, ax = plt.subplots(figsize=(7, 3))
+ax.bar(list(wins), [w / draws for w in wins.values()])
+ax.axhline(1 / 7, color="black", linestyle="--")
+ax.set_ylabel("share of wins")
+ax.set_title(f"{draws:,} draws with rejection sampling")
+plt.xticks(rotation=20)
+plt.show()
+
+# %% [markdown]
+# **Try it.** Change the label `"lottery-2026"` to `"lottery-2027"`: the winners change, yet they come from the
+# same beacon. Why does a lottery have to **announce the round and the label before** the round is produced?
+
+# %% [markdown]
+# ## 3. Timelock encryption: the idea
+#
+# On an **unchained** chain, round $r$'s signature is $\sigma_r = s \cdot H_1(\mathrm{sha256}(r))$, where $s$ is
+# the group's secret (held by nobody: it is shared) and $H_1$ hashes into the signature group. The message
+# depends only on $r$ — so anyone can know today *what* will be signed at round $r$, but not the signature.
+#
+# That is exactly **identity-based encryption** (Boneh–Franklin): the identity is the round, the master
+# public key is the chain's public key $P = s \cdot G$, and the private key of identity $r$ is $\sigma_r$ —
+# published by the network when round $r$ arrives. tlock encrypts a 16-byte **file key** $M$ with IBE, and
+# the file itself with that key (the `age` format).
+#
+# Encryption of $M$ to round $r$ (with the Fujisaki–Okamoto transform that makes it safe against tampering):
+#
+# | step | value | meaning |
+# |---|---|---|
+# | pick | $\sigma \leftarrow$ random, 16 bytes | a one-time secret |
+# | | $\rho = H_3(\sigma, M)$ | the randomness of the encryption, bound to $\sigma$ and $M$ |
+# | **U** | $\rho \cdot G$ | a point: lets the receiver rebuild the pairing value |
+# | **V** | $\sigma \oplus H_2\big(e(H_1(r), P)^{\rho}\big)$ | $\sigma$ hidden by the round's pairing value |
+# | **W** | $M \oplus H_4(\sigma)$ | the message hidden by $\sigma$ |
+#
+# Decryption with the round's signature uses bilinearity:
+# $e(\sigma_r, U) = e(s \cdot H_1(r), \rho G) = e(H_1(r), s G)^{\rho} = e(H_1(r), P)^{\rho}$.
+# So $\sigma = V \oplus H_2(e(\sigma_r, U))$, $M = W \oplus H_4(\sigma)$, and finally the receiver checks
+# $U = H_3(\sigma, M) \cdot G$ (anything tampered fails this check).
+#
+# Let's do it by hand on a small chain whose secret key *we* hold, so we can play "the network" and sign
+# any round we like.
+
+# %%
+from drand_edu.crypto import bls, pairing, scheme_by_id
+from drand_edu.tlock import ibe
+
+scheme = scheme_by_id("bls-unchained-g1-rfc9380")  # quicknet's scheme: key on G2, signatures on G1
+keys = bls.keygen(scheme, rng=rng)
+toy_info = ChainInfo(keys.public.to_bytes(), 3, 1_700_000_000, b"session-8", scheme, "session8")
+print(toy_info.scheme.id, "· chain hash", toy_info.hash_hex[:16] + "…")
+
+round_number = 1000
+file_key = bytes(range(16))
+ciphertext = ibe.encrypt(scheme, toy_info.public_key_point(), round_number, file_key, rng=rng)
+print("U =", ciphertext.U.to_bytes().hex()[:48] + "…", f"({len(ciphertext.U.to_bytes())} bytes, a G2 point)")
+print("V =", ciphertext.V.hex(), "(16 bytes)")
+print("W =", ciphertext.W.hex(), "(16 bytes)")
+
+# %% [markdown]
+# When round 1000 comes, the network publishes its signature. With it, the three steps of decryption:
+
+# %%
+signature_bytes = bls.sign(scheme, keys.secret, scheme.digest(round_number))  # "the network" at round 1000
+signature = scheme.sig_group.from_bytes(signature_bytes)
+
+mask = ibe.h2(pairing(signature, ciphertext.U).to_bytes(), 16)
+sigma = bytes(v ^ m for v, m in zip(ciphertext.V, mask))
+message = bytes(w ^ m for w, m in zip(ciphertext.W, ibe.h4(sigma, 16)))
+print("recovered file key:", message.hex())
+print("FO check U == H3(σ, M)·G:", scheme.key_group.generator() * ibe.h3(sigma, message) == ciphertext.U)
+
+# %% [markdown]
+# And with the signature of the **wrong round**, the pairing value differs, σ comes out as garbage and the
+# Fujisaki–Okamoto check catches it:
+
+# %%
+# NBVAL_RAISES_EXCEPTION
+wrong = scheme.sig_group.from_bytes(bls.sign(scheme, keys.secret, scheme.digest(round_number + 1)))
+ibe.decrypt(scheme, wrong, ciphertext)
+
+# %% [markdown]
+# **Why chained chains cannot be used.** On a chained scheme the signed message is
+# `sha256(previous_signature ‖ round)`: to know the identity of round $r$ you would need round $r-1$'s
+# signature, which does not exist yet. The library refuses with a clear error:
+
+# %%
+# NBVAL_RAISES_EXCEPTION
+chained = scheme_by_id("pedersen-bls-chained")
+ibe.encrypt(chained, chained.key_group.generator(), 5, b"too early", rng=rng)
+
+# %% [markdown]
+# ## 4. The tlock file: age with a `tlock` stanza
+#
+# `drand_edu.tlock.encrypt` wraps all of this in the [age](https://age-encryption.org/v1) format, like
+# drand's `tle` tool: a header with one stanza `-> tlock <round> <chainhash>` whose body is U‖V‖W, a MAC over
+# the header, then the payload encrypted with ChaCha20-Poly1305 in 64 KiB chunks.
+
+# %%
+from drand_edu.tlock import decrypt, encrypt, read_stanza
+from drand_edu.tlock.age import dearmor
+
+armored = encrypt(toy_info, round_number, b"The answer is 42.", armor=True, rng=rng)
+print(armored.decode())
+header = dearmor(armored).split(b"\n---")[0].decode()
+print("header lines:", *header.splitlines()[:2], sep="\n  ")
+stanza = read_stanza(armored)
+print("locked to round", stanza.round, "of chain", stanza.chain_hash.hex()[:16] + "…")
+
+# %% [markdown]
+# Decryption needs a way to get round 1000's beacon. Before it exists you get `TooEarly`; afterwards the
+# beacon is **verified first** (a fake "beacon" must never be used as a key) and then opens the file.
+
+# %%
+# NBVAL_RAISES_EXCEPTION
+decrypt(armored, toy_info, lambda r: None)  # the network has not reached round 1000 yet
+
+# %%
+round_1000 = Beacon(round_number, signature_bytes)
+print(decrypt(armored, toy_info, lambda r: round_1000))
+
+# %% [markdown]
+# The same code opens a **real** ciphertext made by drand's Go `tle` for quicknet round 12,040,883, using the
+# real beacon of that round:
+
+# %%
+real = json.loads(Path("data/tlock-quicknet-go-r12040883.json").read_text())
+real_info = ChainInfo.from_json(quicknet["info"])
+print(decrypt(real["ciphertext"], real_info, lambda r: Beacon(r, bytes.fromhex(real["signature"]))))
+
+# %% [markdown]
+# ## 5. Encrypting to the future on a live (simulated) network
+
+# %%
+# TIMELOCK-LIVE
+
+# %% [markdown]
+# ## 6. The same bytes in JavaScript: tlock-js
+#
+# drand's web tools use the npm package `tlock-js`. The cell below runs it with `node` on a file *we*
+# encrypted, and asks our library to open a file *it* encrypted. (The tests do this for all three unchained
+# schemes; here we show quicknet's.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT — needs node and npm (it installs tlock-js on first use); the assertions still run,
+# and tests/test_tlock_js_interop.py checks this round trip for all three unchained schemes.
+from drand_edu import js
+
+if js.node_available():
+    ours = encrypt(toy_info, round_number, b"from Python to JavaScript", armor=True, rng=rng)
+    opened_by_js = js.tlock_decrypt(toy_info, round_1000, ours)
+    theirs = js.tlock_encrypt(toy_info, round_number, b"from JavaScript to Python")
+    opened_by_us = decrypt(theirs, toy_info, lambda r: round_1000)
+    assert (opened_by_js, opened_by_us) == (b"from Python to JavaScript", b"from JavaScript to Python")
+    print("tlock-js opened our file:   ", opened_by_js)
+    print("we opened tlock-js's file:  ", opened_by_us)
+    print(theirs[:120] + "…")
+else:
+    print("node/npm not installed: skipping the JavaScript round trip")
+
+# %% [markdown]
+# ## Exercises
+
+# %% [markdown]
+# ### Exercise 1 (Explore) — which round is current?
+#
+# To encrypt "for 30 seconds from now" you need the round that is current at a given time. Write
+# `my_round_at(info, unix_time)` using `info.genesis_time` and `info.period` (round 1 starts at genesis;
+# before genesis the answer is 0).
+
+# %%
+def my_round_at(info, unix_time):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_round_at(my_round_at)
+
+
+# %% tags=["solution"]
+def my_round_at(info, unix_time):
+    if unix_time < info.genesis_time:
+        return 0
+    return int((unix_time - info.genesis_time) // info.period) + 1
+
+
+drand_edu.exercises.check_round_at(my_round_at)
+
+
+# %% [markdown]
+# ### Exercise 2 (Implement) — a fair number below n
+#
+# Write `my_randbelow(stream, n)` returning a uniform integer in `[0, n)` using only `stream.getrandbits(k)`
+# — no `%` folding. Hint: `(n - 1).bit_length()` bits are enough; what do you do with a draw that is too big?
+
+# %%
+def my_randbelow(stream, n):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_randbelow(my_randbelow)
+
+
+# %% tags=["solution"]
+def my_randbelow(stream, n):
+    bits = max(1, (n - 1).bit_length())
+    while True:
+        candidate = stream.getrandbits(bits)
+        if candidate < n:
+            return candidate
+
+
+drand_edu.exercises.check_randbelow(my_randbelow)
+
+
+# %% [markdown]
+# ### Exercise 3 (Break → Connect) — open U, V, W yourself
+#
+# Write `my_ibe_decrypt(scheme, signature, ciphertext)` that returns the message of an IBE `ciphertext`
+# (fields `.U`, `.V`, `.W`) given the round's signature point, with `pairing`, `ibe.h2` and `ibe.h4`. The
+# checker tries it on random chains of two schemes (keys on G2 *and* keys on G1). Bonus: add the FO check
+# and watch it reject a ciphertext whose W you flipped one bit of.
+
+# %%
+def my_ibe_decrypt(scheme, signature, ciphertext):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_ibe_decrypt(my_ibe_decrypt)
+
+
+# %% tags=["solution"]
+def my_ibe_decrypt(scheme, signature, ciphertext):
+    n = len(ciphertext.W)
+    sigma = bytes(a ^ b for a, b in zip(ciphertext.V, ibe.h2(pairing(signature, ciphertext.U).to_bytes(), n)))
+    return bytes(a ^ b for a, b in zip(ciphertext.W, ibe.h4(sigma, n)))
+
+
+drand_edu.exercises.check_ibe_decrypt(my_ibe_decrypt)
+
+# %% [markdown]
+# ## In drand's source
+#
+# | here | drand / tlock / clients |
+# |---|---|
+# | `drand_edu.client.Client` | Go: `drand/drand` `client/` (v1) and `drand/go-clients` `client/http`; JS: `drand/drand-client` `HttpChainClient`, `HttpCachingChain`, `fetchBeacon`, `watch` |
+# | chain-hash / public-key pinning | `chainVerificationParams` in drand-client; `client.WithChainHash` in Go |
+# | `BeaconRandom` | nothing in drand: applications derive numbers themselves — do it like this, never `% n` on few bits |
+# | `drand_edu.tlock.ibe` | `drand/kyber` `encrypt/ibe/ibe.go` (`EncryptCCAonG1` / `EncryptCCAonG2`) |
+# | `drand_edu.tlock.encrypt/decrypt` | `drand/tlock` `tlock.go`, `tlock_age.go`; `cmd/tle`; `drand/tlock-js` `src/drand/timelock-encrypter.ts` |
+# | `drand_edu.tlock.age` | `filippo.io/age` (`age.go`, `internal/format`, `internal/stream`) |
+
+# %% [markdown] tags=["instructor"]
+# **Instructor notes** (≈75 min)
+#
+# - 10 min — workflow: open the info JSON, recompute the hash live, then change one byte of `period` and
+#   show the client refusing it. Ask "what would a malicious endpoint be able to do?" (answer: withhold).
+# - 10 min — failover: kill a node live; the `served_by` counter moves. Mention drand-client's
+#   `FastestNodeClient` and the CDN story.
+# - 15 min — lottery: start from `% 7` on one byte (the bar chart), then rejection sampling; the label
+#   discussion (commit to round + label in advance) usually gets good questions.
+# - 25 min — tlock: write the U/V/W table on the board; do the bilinearity line by hand. Live-code the
+#   wrong-round decryption. Common question: "can the network decrypt early?" — a threshold of nodes colluding
+#   could compute future signatures, so tlock's security = the chain's threshold assumption.
+# - 10 min — JS interop and the exercises.
+
+# %% [markdown]
+# ## Recap
+#
+# - A client pins the chain hash and public key; endpoints can withhold beacons but never forge them.
+# - Fair numbers from a beacon need rejection sampling and a label per use.
+# - tlock = IBE where the identity is the round and the key is the round's signature; U, V, W carry
+#   ρG, the masked σ and the masked message; the FO check rejects tampering.
+# - Our files are byte-compatible with drand's Go `tle` and with `tlock-js`.
+#
+# This was the last session: go back to [Start here](00_start_here.ipynb) for the map, or to
+# [Session 1](01_cli_and_clients.ipynb) to run all of it as real processes.

@@ -1,0 +1,78 @@
+"""Export every course notebook as reveal.js slides that work without a network: ``make slides``.
+
+    python scripts/make_slides.py [--out build/slides]
+
+Each notebook's cells carry ``slideshow.slide_type`` (set by ``scripts/build_notebook.py``): ``#``/``##``
+headings open a slide, ``###`` a sub-slide, instructor notes become speaker notes (press ``s``), solutions
+are skipped. In JupyterLab the same metadata drives jupyterlab-rise (*View → Render as slideshow*).
+
+nbconvert's slides load reveal.js and MathJax from public CDNs by default; here both come from npm
+(pinned versions, installed once into ``<out>/vendor``) and the pages link to them by relative paths,
+so the folder can be copied to a laptop and presented offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert import SlidesExporter
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+#: What nbconvert 7's reveal template loads from CDNs (jQuery 2.0.3 is not on npm: 2.2.4, same API).
+VENDOR_PACKAGES = ("reveal.js@4.0.2", "mathjax@2.7.7", "requirejs@2.1.10", "jquery@2.2.4")
+
+
+def install_vendor(vendor: Path) -> None:
+    """Install reveal.js and MathJax from npm into ``vendor`` (skipped when already there)."""
+    if all((vendor / "node_modules" / spec.rsplit("@", 1)[0]).exists() for spec in VENDOR_PACKAGES):
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("make slides needs npm (to fetch reveal.js and MathJax once)")
+    vendor.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(vendor), *VENDOR_PACKAGES],
+        check=True,
+        capture_output=True,
+    )
+
+
+def exporter(vendor_prefix: str) -> SlidesExporter:
+    """A slides exporter whose pages load reveal.js and MathJax from ``vendor_prefix`` (a relative URL)."""
+    slides = SlidesExporter()
+    slides.reveal_url_prefix = f"{vendor_prefix}/node_modules/reveal.js"
+    slides.reveal_scroll = True  # long code cells scroll instead of overflowing the slide
+    slides.mathjax_url = f"{vendor_prefix}/node_modules/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+    slides.require_js_url = f"{vendor_prefix}/node_modules/requirejs/require.js"
+    slides.jquery_url = f"{vendor_prefix}/node_modules/jquery/dist/jquery.min.js"
+    return slides
+
+
+def export(notebook_path: Path, out: Path, slides: SlidesExporter) -> Path:
+    body, _ = slides.from_notebook_node(nbformat.read(notebook_path, as_version=4))
+    target = out / f"{notebook_path.stem}.slides.html"
+    target.write_text(body)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "slides")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    install_vendor(args.out / "vendor")
+    slides = exporter("vendor")
+    for notebook_path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        print(f"wrote {export(notebook_path, args.out, slides).relative_to(args.out.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

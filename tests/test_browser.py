@@ -1,0 +1,214 @@
+"""The course in a real browser: JupyterLab + headless Chromium, every notebook run with "Run All".
+
+For each notebook: open it in JupyterLab, run all cells, wait until every code cell has run, then check
+that no cell shows an error except the ones that demonstrate one (tagged ``raises-exception``), that the
+figures render as images, and that notebooks with widgets show them. A full-page screenshot of each
+notebook is saved under ``test-artifacts/screenshots/``.
+
+Needs Debian's ``chromium`` package (``.ci/run`` installs it) and the Python ``playwright`` package
+(driving that binary: no ``playwright install``). Skipped when Chromium is missing, unless
+``DRAND_EDU_REQUIRE_BROWSER=1`` makes that an error. JupyterLab runs on a copy of the notebooks, so
+autosave can never touch the committed ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHROMIUM = Path("/usr/lib/chromium/chromium")  # the real binary; /usr/bin/chromium is a shell wrapper
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+RUN_TIMEOUT_S = 180
+
+SETTINGS = {
+    # no "news" / update toasts over the notebook
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    # render every cell (JupyterLab 4 otherwise only renders the cells in view)
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("DRAND_EDU_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (DRAND_EDU_REQUIRE_BROWSER=1)")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory):
+    """A JupyterLab server on 127.0.0.1 serving a copy of the notebooks; yields (base url, token)."""
+    if not CHROMIUM.exists():
+        _missing("Debian's chromium package is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    work = tmp_path_factory.mktemp("lab")
+    course = work / "notebooks"
+    shutil.copytree(ROOT / "notebooks", course, ignore=shutil.ignore_patterns("src", ".ipynb_checkpoints"))
+    settings = work / "settings"
+    for name, values in SETTINGS.items():
+        plugin, file_name = name.rsplit("/", 1)
+        (settings / plugin).mkdir(parents=True, exist_ok=True)
+        (settings / plugin / file_name).write_text(json.dumps(values))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTER_RUNTIME_DIR": str(work / "rt")}
+    log = (work / "lab.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip", "127.0.0.1",
+         "--port", str(port), f"--ServerApp.token={token}", f"--ServerApp.root_dir={course}",
+         "--LabApp.news_url=", "--LabApp.expose_app_in_browser=True"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    tail = (work / "lab.log").read_text()[-2000:]
+                    raise RuntimeError(f"JupyterLab did not start: {tail}") from None
+                time.sleep(0.5)
+        yield base, token
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+# JavaScript run in the page against JupyterLab's notebook model (exposed by --LabApp.expose_app_in_browser)
+CLEAR, RUN_ALL = "notebook:clear-all-cell-outputs", "notebook:run-all-cells"
+KERNEL_READY = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const kernel = panel && panel.sessionContext && panel.sessionContext.session
+        && panel.sessionContext.session.kernel;
+    return !!kernel && kernel.status === 'idle';
+}"""
+ALL_CELLS_RAN = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const cells = panel.content.model.cells;
+    for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i);
+        if (cell.type === 'code' && (cell.executionCount === null || cell.executionCount === undefined)) {
+            return false;
+        }
+    }
+    return panel.sessionContext.session.kernel.status === 'idle';
+}"""
+CELL_REPORT = """() => {
+    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    const report = [];
+    for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i);
+        if (cell.type !== 'code') continue;
+        const outputs = cell.outputs.toJSON();
+        report.push({
+            index: i,
+            tags: cell.getMetadata('tags') || [],
+            errors: outputs.filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue),
+        });
+    }
+    return report;
+}"""
+
+
+def _expectations(path: Path) -> dict[str, int]:
+    """What the committed notebook says the browser should show."""
+    notebook = json.loads(path.read_text())
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    outputs = [o for c in code for o in c.get("outputs", [])]
+    return {
+        "code_cells": len(code),
+        "raises": sum("raises-exception" in c.get("metadata", {}).get("tags", []) for c in code),
+        "images": sum("image/png" in o.get("data", {}) for o in outputs),
+        "widgets": sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs),
+    }
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_in_jupyterlab(lab, browser, path: Path) -> None:
+    base, token = lab
+    expected = _expectations(path)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        _run_all_and_check(page, base, token, path, expected)
+    except Exception:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{path.stem}-failed.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+
+
+def _run_all_and_check(page, base: str, token: str, path: Path, expected: dict[str, int]) -> None:
+    if True:
+        page.goto(f"{base}/lab/tree/{path.name}?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+        page.wait_for_function(KERNEL_READY, timeout=60_000)
+        page.click(".jp-Notebook")
+        # the menu's "Edit → Clear Outputs of All Cells" then "Run → Run All Cells", via the command registry
+        page.evaluate(f"async () => {{ await window.jupyterapp.commands.execute('{CLEAR}'); }}")
+        page.evaluate(f"async () => {{ await window.jupyterapp.commands.execute('{RUN_ALL}'); }}")
+        page.wait_for_function(ALL_CELLS_RAN, timeout=RUN_TIMEOUT_S * 1000)
+        cells = page.evaluate(CELL_REPORT)
+        misplaced = [c for c in cells if c["errors"] and "raises-exception" not in c["tags"]]
+        assert not misplaced, f"cells raised: {misplaced}"
+        assert sum(bool(c["errors"]) for c in cells) == expected["raises"], cells
+        page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+        images = page.locator(".jp-RenderedImage img")
+        count = images.count()
+        assert count >= expected["images"], f"{count} images rendered, the notebook has {expected['images']}"
+        if count:
+            images.first.scroll_into_view_if_needed()
+            drawn = page.evaluate(
+                "() => [...document.querySelectorAll('.jp-RenderedImage img')]"
+                ".every(img => img.complete && img.naturalWidth > 0)"
+            )
+            assert drawn, "a figure did not decode as an image"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
+        if expected["widgets"]:
+            widgets = page.locator(".jupyter-widgets, .widget-slider, .widget-box").count()
+            assert widgets > 0, "the notebook has widgets but none rendered"
