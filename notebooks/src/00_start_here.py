@@ -1,0 +1,111 @@
+# %% [markdown]
+# # Start here — the drand code-walkthrough course
+#
+# Eight sessions take you from "what is a randomness beacon?" to running a drand network on your laptop,
+# verifying real League of Entropy beacons and encrypting messages to the future. Every idea is a few lines
+# of `drand_edu` away, so you can run it, change it, and break it.
+#
+# *Estimated time: 10 minutes.*
+
+# %% [markdown]
+# ## How to use this course
+#
+# - **Following a live session?** Open the session's notebook before it starts and run the *Setup* cell.
+#   The instructor live-codes the examples; you run them, and try the *Try it* prompts during the breaks.
+# - **Learning on your own?** Go in order. Each notebook takes 45–90 minutes; the exercises at the end are
+#   graded by difficulty and each has a checker cell that tells you "✅ correct" or gives a hint.
+#   Solutions are in collapsed cells (click the "…" to open one) — try first!
+# - **Teaching?** Cells tagged `instructor` hold talking points and timings. Every notebook also presents
+#   as slides (JupyterLab: *View → Render as slideshow*, with jupyterlab-rise).
+#
+# Nothing here talks to the internet: real beacons are stored in the notebooks, and networks run on
+# `127.0.0.1` or on a simulated clock. Randomness in notebooks is **seeded so outputs are reproducible —
+# for teaching only**; the library's default is the operating system's secure generator.
+
+# %% [markdown]
+# ## The map
+#
+# | # | session | you will be able to… |
+# |---|---|---|
+# | 1 | [What drand is; its CLI and clients](01_cli_and_clients.ipynb) | run nodes, a DKG and a client from the command line |
+# | 2 | [What a beacon is](02_beacons.ipynb) | build a chained / unchained beacon's message by hand, verify it, derive randomness, aggregate partials |
+# | 3 | [Cryptographic primitives](03_crypto_primitives.ipynb) | use BLS12-381 points and pairings, sign and verify, pick the right DST |
+# | 4 | [Distributed key generation](04_dkg.ipynb) | split a secret, run a Pedersen DKG, catch a cheating dealer, reshare |
+# | 5 | [The layers](05_system_layers.ipynb) | follow one beacon through daemon → beacon process → store → API → client |
+# | 6 | [Networking and monitoring](06_networking_and_monitoring.ipynb) | read a round's messages, call the HTTP API, spot trouble in metrics |
+# | 7 | [Storage and sync](07_storage_and_sync.ipynb) | compare stores, sync and verify history, repair a corrupted store |
+# | 8 | [Client libraries and tlock](08_client_libraries_and_tlock.ipynb) | consume randomness safely and encrypt to a future round |
+
+# %% [markdown]
+# ## Setup
+#
+# Every notebook starts with this cell. It picks the fastest crypto backend, makes the randomness
+# reproducible, and sets the plot style.
+
+# %%
+import drand_edu
+
+rng = drand_edu.notebook_setup(seed=2024)
+
+# %% [markdown]
+# ## Check that your environment works
+#
+# Each line should say `ok`. If one does not, run `make lab` again from the repository root (it installs
+# what is missing).
+
+# %%
+import importlib.util
+import shutil
+import sys
+
+
+def check(label: str, ok: bool) -> None:
+    print(f"{'ok ' if ok else 'MISSING'}  {label}")
+
+
+check("Python 3.11 or newer", sys.version_info >= (3, 11))
+for package in ["py_ecc", "py_arkworks_bls12381", "matplotlib", "ipywidgets", "prometheus_client", "cryptography"]:
+    check(f"package {package}", importlib.util.find_spec(package) is not None)
+check("both crypto backends", sorted(drand_edu.available_backends()) == ["arkworks", "py_ecc"])
+
+# %%
+# NBVAL_IGNORE_OUTPUT — versions differ from machine to machine; this is for your bug reports
+from importlib.metadata import version
+
+print("python", sys.version.split()[0], "· drand_edu", drand_edu.__version__,
+      "· backend", drand_edu.current_backend().name)
+for package in ["py_ecc", "py-arkworks-bls12381", "jupyterlab", "matplotlib", "ipywidgets"]:
+    try:
+        print(f"{package:22} {version(package)}")
+    except Exception:
+        print(f"{package:22} not installed")
+print("node/npm (only for the JavaScript interop cells):", "found" if shutil.which("node") else "not found")
+
+# %% [markdown]
+# And a first taste: a real beacon of the League of Entropy's *quicknet* chain, verified right here,
+# offline. (Session 2 explains every line.)
+
+# %%
+from drand_edu.chain import Beacon, ChainInfo
+from drand_edu.chain.verify import is_valid_beacon
+
+import json
+from pathlib import Path
+
+stored = json.loads(Path("data/beacons-quicknet.json").read_text())  # copied from drand's own tests
+quicknet = ChainInfo.from_json(stored["info"])
+beacon = Beacon.from_json(stored["beacons"][0])
+print(quicknet)
+print("valid:", is_valid_beacon(quicknet, beacon))
+print("randomness:", beacon.randomness.hex())
+
+# %% [markdown] tags=["instructor"]
+# **Instructor notes.** Five minutes at the start of session 1: show the map, run the environment check on the
+# projector, and point out the exercise checkers and the collapsed solutions. Ask who has used a public
+# randomness source before (lotteries, leader election, sortition) — session 1 builds on those answers.
+
+# %% [markdown]
+# ## Next
+#
+# Go to [Session 1 — What drand is, its CLI and clients](01_cli_and_clients.ipynb), or jump to any session
+# from the map above.
