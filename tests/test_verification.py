@@ -154,3 +154,15 @@ def test_random_coefficients_defeat_cancelling_forgeries() -> None:
     assert pairing_check([(public, hashed), (-G1.generator(), sig1 + sig2)])
 
     assert verify_batch(info, forged, rng=seeded_rng(9)) == [1, 2]
+
+
+def test_batch_on_two_processes_gives_the_same_answers() -> None:
+    info, beacons, _ = make_chain("pedersen-bls-chained", 160)
+    assert verify_batch(info, beacons, rng=seeded_rng(4), workers=2) == []
+    broken = list(beacons)
+    broken[100] = Beacon(101, beacons[3].signature, beacons[100].previous_signature)
+    undecodable = bytearray(beacons[149].signature)
+    undecodable[0] &= 0x7F  # compression flag cleared
+    broken[149] = Beacon(150, bytes(undecodable), beacons[149].previous_signature)
+    assert verify_batch(info, broken, rng=seeded_rng(5), workers=2) == [101, 150]
+    assert verify_batch(info, broken, rng=seeded_rng(5), workers=1) == [101, 150]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ..crypto.groups import Point
@@ -68,7 +69,11 @@ class ChainInfo:
         return self.hash().hex()
 
     def public_key_point(self) -> Point:
-        """The group public key as a curve point (validated)."""
+        """The group public key as a curve point (validated once, then kept: verifiers ask often)."""
+        return self._decoded_public_key
+
+    @cached_property
+    def _decoded_public_key(self) -> Point:
         return self.scheme.key_group.from_bytes(self.public_key)
 
     # -- time ----------------------------------------------------------------------------------

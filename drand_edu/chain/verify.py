@@ -49,7 +49,7 @@ def verify_beacon(info: ChainInfo, beacon: Beacon) -> None:
             f"{scheme.id} signatures have {scheme.signature_size}"
         )
     try:
-        bls.verify_or_raise(scheme, info.public_key, beacon.message(scheme), beacon.signature)
+        bls.verify_or_raise(scheme, info.public_key_point(), beacon.message(scheme), beacon.signature)
     except InvalidPoint as exc:
         raise InvalidBeacon(f"round {beacon.round}: signature is not a valid curve point ({exc})") from None
     except InvalidSignature:
