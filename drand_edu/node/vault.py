@@ -1,0 +1,161 @@
+"""The vault: a node's key material, in memory and on disk.
+
+drand keeps it in a folder per beacon id (``internal/key/store.go``, the ``fileStore``)::
+
+    <base>/multibeacon/<beacon id>/key/drand_id.private     long-term secret key   (0600)
+    <base>/multibeacon/<beacon id>/key/drand_id.public      long-term public key   (0644)
+    <base>/multibeacon/<beacon id>/groups/drand_group.toml  the group file         (0644)
+    <base>/multibeacon/<beacon id>/groups/dist_key.private  this node's DKG share  (0600)
+
+All four are TOML, like drand's. Secrets never leave the files in any other way: the ``Vault``'s
+``repr`` and ``str`` hide them, folders are created ``0700`` (drand uses ``0740``; nothing here
+needs group access), and :meth:`Vault.load` refuses a secret file that other users can read —
+such a key must be considered leaked.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import tomli_w
+
+from ..crypto import bls
+from ..crypto.schemes import Scheme, scheme_by_id
+from ..errors import InvalidInput
+from ..hexbytes import from_hex
+from ..rng import Rng
+from ..threshold.group import Group
+from ..threshold.poly import PriShare
+
+PRIVATE_FILE = "key/drand_id.private"
+PUBLIC_FILE = "key/drand_id.public"
+GROUP_FILE = "groups/drand_group.toml"
+SHARE_FILE = "groups/dist_key.private"
+
+SECRET_MODE = 0o600
+PUBLIC_MODE = 0o644
+FOLDER_MODE = 0o700
+
+
+class VaultError(InvalidInput):
+    """A vault folder that cannot be used: missing or malformed files, or secrets readable by others."""
+
+
+@dataclass(frozen=True)
+class Vault:
+    """A node's keys: the long-term key pair, and after a DKG its share and the group file."""
+
+    scheme: Scheme
+    secret_key: int = field(repr=False)
+    public_key: bytes
+    share: PriShare | None = None
+    group: Group | None = None
+    beacon_id: str = "default"
+
+    def __post_init__(self) -> None:
+        expected = bls.public_key(self.scheme, self.secret_key).to_bytes()
+        if expected != self.public_key:
+            raise VaultError("the public key does not belong to the secret key")
+
+    @classmethod
+    def generate(cls, scheme: Scheme, *, rng: Rng | None = None, beacon_id: str = "default") -> Vault:
+        """A fresh long-term key pair (``drand generate-keypair``)."""
+        keys = bls.keygen(scheme, rng=rng)
+        return cls(scheme, keys.secret, keys.public.to_bytes(), beacon_id=beacon_id)
+
+    def with_share(self, share: PriShare, group: Group) -> Vault:
+        """The same vault after a DKG: with this node's share and the group file."""
+        return replace(self, share=share, group=group)
+
+    def __repr__(self) -> str:
+        share = f", share=#{self.share.index}" if self.share else ""
+        group = f", group of {len(self.group)}" if self.group else ""
+        return (
+            f"Vault({self.scheme.id}, public_key={self.public_key.hex()[:16]}…{share}{group}, secrets hidden)"
+        )
+
+    __str__ = __repr__
+
+    # -- on disk ---------------------------------------------------------------------------------
+    def folder(self, base: str | os.PathLike) -> Path:
+        """Where this vault lives under ``base`` (one folder per beacon id, as drand's multibeacon)."""
+        return Path(base) / "multibeacon" / self.beacon_id
+
+    def save(self, base: str | os.PathLike) -> Path:
+        """Write the vault under ``base``; return its folder. Secret files are created ``0600``."""
+        folder = self.folder(base)
+        for sub in ("key", "groups"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        for path in (Path(base), Path(base) / "multibeacon", folder, folder / "key", folder / "groups"):
+            path.chmod(FOLDER_MODE)
+        _write(
+            folder / PRIVATE_FILE,
+            {"Key": f"{self.secret_key:064x}", "SchemeName": self.scheme.id},
+            SECRET_MODE,
+        )
+        _write(
+            folder / PUBLIC_FILE, {"Key": self.public_key.hex(), "SchemeName": self.scheme.id}, PUBLIC_MODE
+        )
+        if self.share is not None:
+            share = {
+                "Index": self.share.index,
+                "Share": f"{self.share.value:064x}",
+                "SchemeName": self.scheme.id,
+            }
+            _write(folder / SHARE_FILE, share, SECRET_MODE)
+        if self.group is not None:
+            text = self.group.to_toml()
+            _write_text(folder / GROUP_FILE, text, PUBLIC_MODE)
+        return folder
+
+    @classmethod
+    def load(cls, base: str | os.PathLike, beacon_id: str = "default") -> Vault:
+        """Read a vault saved by :meth:`save`; refuse secret files readable by group or others."""
+        folder = Path(base) / "multibeacon" / beacon_id
+        private = _read(folder / PRIVATE_FILE, secret=True)
+        public = _read(folder / PUBLIC_FILE, secret=False)
+        try:
+            scheme = scheme_by_id(private.get("SchemeName", ""))
+            secret_key = int(private["Key"], 16)
+            public_key = from_hex(public["Key"], what="public key")
+        except (KeyError, ValueError) as exc:
+            raise VaultError(f"{folder / PRIVATE_FILE}: malformed key file ({exc})") from None
+        share = None
+        if (folder / SHARE_FILE).exists():
+            data = _read(folder / SHARE_FILE, secret=True)
+            try:
+                share = PriShare(int(data["Index"]), int(data["Share"], 16))
+            except (KeyError, ValueError) as exc:
+                raise VaultError(f"{folder / SHARE_FILE}: malformed share file ({exc})") from None
+        group = Group.load(folder / GROUP_FILE) if (folder / GROUP_FILE).exists() else None
+        return cls(scheme, secret_key, public_key, share, group, beacon_id)
+
+
+def _write_text(path: Path, text: str, mode: int) -> None:
+    # create with the final mode from the start: the secret is never on disk with wider permissions
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)
+    path.chmod(mode)  # O_CREAT's mode is filtered by the umask, and ignored for an existing file
+
+
+def _write(path: Path, table: dict, mode: int) -> None:
+    _write_text(path, tomli_w.dumps(table), mode)
+
+
+def _read(path: Path, *, secret: bool) -> dict:
+    if not path.exists():
+        raise VaultError(f"{path}: missing (was the vault saved here?)")
+    if secret and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        raise VaultError(
+            f"{path}: readable by other users (mode {stat.S_IMODE(path.stat().st_mode):o}); "
+            "treat this key as leaked, or chmod 600 it if you are sure it was not"
+        )
+    try:
+        return tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise VaultError(f"{path}: not valid TOML ({exc})") from None

@@ -1,0 +1,90 @@
+"""The vault on disk: drand's layout, round trip, 0600 secrets, leaked keys refused, secrets never shown."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from drand_edu.crypto import scheme_by_id
+from drand_edu.node.vault import GROUP_FILE, PRIVATE_FILE, PUBLIC_FILE, SHARE_FILE, Vault, VaultError
+from drand_edu.rng import seeded_rng
+from drand_edu.threshold.dkg import run_dkg
+
+SCHEME = scheme_by_id("pedersen-bls-chained")
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture(scope="module")
+def dkg_vault() -> Vault:
+    outcome = run_dkg(4, 3, SCHEME, rng=seeded_rng("vault"))
+    group = outcome.to_group(period=3, genesis_time=1_700_000_000)
+    vault = Vault.generate(SCHEME, rng=seeded_rng("node-1"))
+    return vault.with_share(outcome.shares()[0], group)
+
+
+def test_round_trip_with_drand_layout_and_permissions(tmp_path: Path, dkg_vault: Vault) -> None:
+    folder = dkg_vault.save(tmp_path)
+    assert folder == tmp_path / "multibeacon" / "default"
+    assert mode(folder / PRIVATE_FILE) == 0o600 and mode(folder / SHARE_FILE) == 0o600
+    assert mode(folder / PUBLIC_FILE) == 0o644 and mode(folder / GROUP_FILE) == 0o644
+    assert mode(folder / "key") == 0o700 and mode(folder) == 0o700
+    loaded = Vault.load(tmp_path)
+    assert loaded == dkg_vault
+    assert loaded.share == dkg_vault.share and loaded.group.hash() == dkg_vault.group.hash()
+    assert (folder / PRIVATE_FILE).read_text().startswith('Key = "')
+
+
+def test_secret_files_are_0600_even_with_a_permissive_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        folder = Vault.generate(SCHEME, rng=seeded_rng(1)).save(tmp_path)
+    finally:
+        os.umask(old)
+    assert mode(folder / PRIVATE_FILE) == 0o600
+
+
+def test_a_world_readable_secret_is_refused(tmp_path: Path, dkg_vault: Vault) -> None:
+    folder = dkg_vault.save(tmp_path)
+    (folder / SHARE_FILE).chmod(0o644)
+    with pytest.raises(VaultError, match="readable by other users"):
+        Vault.load(tmp_path)
+    (folder / SHARE_FILE).chmod(0o600)
+    (folder / PRIVATE_FILE).chmod(0o640)
+    with pytest.raises(VaultError, match="leaked"):
+        Vault.load(tmp_path)
+
+
+def test_secrets_never_appear_in_repr_or_str(dkg_vault: Vault) -> None:
+    text = repr(dkg_vault) + str(dkg_vault) + repr(dkg_vault.share)
+    for secret in (dkg_vault.secret_key, dkg_vault.share.value):
+        assert str(secret) not in text
+        assert f"{secret:x}" not in text and f"{secret:064x}" not in text
+    assert "secrets hidden" in repr(dkg_vault)
+
+
+def test_broken_vaults_get_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(VaultError, match="missing"):
+        Vault.load(tmp_path)
+    folder = Vault.generate(SCHEME, rng=seeded_rng(2)).save(tmp_path)
+    (folder / PUBLIC_FILE).write_text("Key = [")
+    with pytest.raises(VaultError, match="TOML"):
+        Vault.load(tmp_path)
+    other = Vault.generate(SCHEME, rng=seeded_rng(3))
+    (folder / PUBLIC_FILE).write_text(f'Key = "{other.public_key.hex()}"\n')
+    with pytest.raises(VaultError, match="does not belong"):
+        Vault.load(tmp_path)
+
+
+def test_each_beacon_id_has_its_own_folder(tmp_path: Path) -> None:
+    quick = Vault.generate(scheme_by_id("bls-unchained-g1-rfc9380"), rng=seeded_rng(4), beacon_id="quicknet")
+    default = Vault.generate(SCHEME, rng=seeded_rng(5))
+    quick.save(tmp_path)
+    default.save(tmp_path)
+    assert Vault.load(tmp_path, "quicknet") == quick
+    assert Vault.load(tmp_path) == default
