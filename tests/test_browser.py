@@ -73,7 +73,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         (settings / plugin).mkdir(parents=True, exist_ok=True)
         (settings / plugin / file_name).write_text(json.dumps(values))
     port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTER_RUNTIME_DIR": str(work / "rt")}
+    env = {
+        **os.environ,
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"),  # no restored tabs from earlier runs
+        "JUPYTER_RUNTIME_DIR": str(work / "rt"),
+    }
     log = (work / "lab.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip", "127.0.0.1",
@@ -184,7 +189,7 @@ def test_notebook_runs_in_jupyterlab(lab, browser, path: Path) -> None:
 def _run_all_and_check(page, base: str, token: str, path: Path, expected: dict[str, int]) -> None:
     if True:
         page.goto(f"{base}/lab/tree/{path.name}?token={token}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=60_000)
         page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
         page.wait_for_function(KERNEL_READY, timeout=60_000)
         page.click(".jp-Notebook")

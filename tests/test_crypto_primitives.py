@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drand_edu.crypto import G1, G2, bls, pairing_check, scheme_by_id, use_backend
+from drand_edu.crypto import G1, G2, bls, pairing, pairing_check, scheme_by_id, use_backend
 from drand_edu.crypto.constants import CURVE_ORDER, FIELD_MODULUS
 from drand_edu.crypto.schemes import DST_G1, DST_G2, SCHEMES
 from drand_edu.errors import InvalidInput, InvalidPoint, InvalidSignature, UnknownScheme
@@ -80,6 +80,14 @@ def test_pairing_is_bilinear(backend: str) -> None:
     # e(aP, bQ) · e(-abP, Q) = 1
     assert pairing_check([(p * a, q * b), (-(p * (a * b)), q)])
     assert not pairing_check([(p * a, q * b), (-(p * (a * b + 1)), q)])
+
+
+def test_gt_products_follow_bilinearity(backend: str) -> None:
+    """e(P, Q)·e(P, Q) = e(P, 2Q) = e(2P, Q): the GT product is the group operation on both backends."""
+    p, q = G1.generator(), G2.generator()
+    base = pairing(p, q)
+    assert base * base == pairing(p, q * 2) == pairing(p * 2, q)
+    assert base * base * base != pairing(p, q * 2)
 
 
 def test_msm_equals_the_sum_of_products() -> None:

@@ -75,8 +75,8 @@ class ArkworksBackend(Backend):
         return GT.pairing(p, q)
 
     def gt_mul(self, a: RawGT, b: RawGT) -> RawGT:
-        # arkworks writes GT additively (it is a group); "+" here is the Fp12 product.
-        return a + b
+        # The bindings' GT is the Fp12 element itself: "*" is the group operation ("+" would add in Fp12).
+        return a * b
 
     def gt_eq(self, a: RawGT, b: RawGT) -> bool:
         return a == b

@@ -69,7 +69,8 @@ for package in ["py_ecc", "py_arkworks_bls12381", "matplotlib", "ipywidgets", "p
 check("both crypto backends", sorted(drand_edu.available_backends()) == ["arkworks", "py_ecc"])
 
 # %%
-# NBVAL_IGNORE_OUTPUT — versions differ from machine to machine; this is for your bug reports
+# NBVAL_IGNORE_OUTPUT
+# Versions differ from machine to machine; this is for your bug reports
 from importlib.metadata import version
 
 print("python", sys.version.split()[0], "· drand_edu", drand_edu.__version__,

@@ -252,7 +252,8 @@ print(decrypt(real["ciphertext"], real_info, lambda r: Beacon(r, bytes.fromhex(r
 # schemes; here we show quicknet's.)
 
 # %%
-# NBVAL_IGNORE_OUTPUT — needs node and npm (it installs tlock-js on first use); the assertions still run,
+# NBVAL_IGNORE_OUTPUT
+# Needs node and npm (it installs tlock-js on first use); the assertions still run,
 # and tests/test_tlock_js_interop.py checks this round trip for all three unchained schemes.
 from drand_edu import js
 

@@ -1,0 +1,356 @@
+# %% [markdown]
+# # Session 3 — Cryptographic primitives
+#
+# drand's whole security rests on one curve, BLS12-381, and one signature scheme, BLS. This session builds
+# them up from modular arithmetic to verifying real League of Entropy beacons, and ends where a node keeps
+# its keys: the vault.
+#
+# *Estimated time: 90 minutes · live session: see the course calendar.*
+
+# %% [markdown]
+# ## You will learn
+#
+# 1. what the groups G1, G2 and GT are, and how big their numbers are;
+# 2. what a pairing is, and check its bilinearity numerically;
+# 3. BLS signing and verification step by step: hash to curve → multiply → pairing check;
+# 4. why the domain-separation tag (DST) matters, including the bug drand kept in `bls-unchained-on-g1`;
+# 5. how a node stores its keys (file layout, permissions) without ever printing a secret.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import json
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+import drand_edu
+from drand_edu.crypto import G1, G2, bls, pairing, pairing_check, scheme_by_id
+from drand_edu.crypto.constants import CURVE_ORDER, FIELD_MODULUS
+
+rng = drand_edu.notebook_setup(seed=2024)
+
+# %% [markdown]
+# ## 1. Prime fields and the curve
+#
+# Everything starts with arithmetic **modulo a prime**: add, subtract, multiply, and divide (multiply by
+# the inverse) and stay in $\{0, 1, \dots, p-1\}$. With $p = 53$: $40 + 20 = 7$, and $3^{-1} = 18$ because
+# $3 \cdot 18 = 54 = 1 \pmod{53}$.
+
+# %%
+p = 53
+print("40 + 20 mod 53 =", (40 + 20) % p)
+print("inverse of 3   =", pow(3, -1, p), " check:", 3 * pow(3, -1, p) % p)
+
+# %% [markdown]
+# An **elliptic curve** is the set of points $(x, y)$ with $y^2 = x^3 + 4$ (BLS12-381's equation), plus a
+# point "at infinity" $\infty$. Points can be *added* (draw the line through two points, take the third
+# intersection, reflect it), and $\infty$ is the zero. Adding $G$ to itself $k$ times gives $k \cdot G$:
+# **scalar multiplication**, the one-way function of all this cryptography. Over mod 53 the curve has 54
+# points, small enough to draw:
+
+# %%
+from drand_edu.viz.crypto import plot_toy_curve, toy_curve_explorer
+
+plot_toy_curve(p=53, steps=8)
+plt.show()
+
+# %% [markdown]
+# In JupyterLab, move the sliders below to change the prime and watch $G, 2G, 3G, \dots$ hop around
+# (the picture above is its default state).
+
+# %%
+toy_curve_explorer()
+
+# %% [markdown]
+# Going from $G$ to $kG$ is fast (double-and-add: about $\log_2 k$ steps). Going back — finding $k$ from
+# $kG$ — is the **discrete logarithm problem**: on a toy curve you can try all 54 values; on BLS12-381
+# there are about $2^{255}$.
+#
+# The real numbers: the coordinates live modulo a 381-bit prime $p$, and the groups have a 255-bit prime
+# order $r$.
+
+# %%
+print(f"p has {FIELD_MODULUS.bit_length()} bits: {str(FIELD_MODULUS)[:20]}…")
+print(f"r has {CURVE_ORDER.bit_length()} bits: {str(CURVE_ORDER)[:20]}…")
+print("r · G1 generator is the identity:", (G1.generator() * CURVE_ORDER).is_identity())
+
+# %% [markdown]
+# ## 2. Two groups and a pairing
+#
+# BLS12-381 gives **two** groups of order $r$: **G1** (points with coordinates in $\mathbb{F}_p$, 48 bytes
+# compressed) and **G2** (coordinates in $\mathbb{F}_{p^2}$, 96 bytes). A **pairing** is a map
+# $e: G_1 \times G_2 \to G_T$ into a third group (inside $\mathbb{F}_{p^{12}}$) that is **bilinear**:
+#
+# $$e(a \cdot P, b \cdot Q) = e(P, Q)^{a b}$$
+#
+# Numbers can move between the two sides of a pairing. Let's check it, with $a = 2$ and $b = 3$:
+
+# %%
+P, Q = G1.generator(), G2.generator()
+base = pairing(P, Q)
+power_six = base
+for _ in range(5):
+    power_six = power_six * base  # GT is written multiplicatively: e(P,Q)^6 = e(P,Q)·…·e(P,Q)
+print("e(2P, 3Q) == e(P, Q)^6 :", pairing(P * 2, Q * 3) == power_six)
+print("e(6P, Q)  == e(P, 6Q)  :", pairing(P * 6, Q) == pairing(P, Q * 6))
+print("sizes: G1", len(P.to_bytes()), "bytes, G2", len(Q.to_bytes()), "bytes, GT", len(base.to_bytes()), "bytes")
+
+# %% [markdown]
+# **Try it.** Replace `3` by `4` in `Q * 3`: which line turns `False`, and why?
+
+# %% [markdown]
+# ## 3. Keys and BLS signatures, step by step
+#
+# A key pair is a random scalar $s$ (secret) and $pk = s \cdot g$ (public), where $g$ generates the *key
+# group*. To sign a message $m$:
+#
+# 1. **hash to the curve**: $H(m)$, a point of the *signature group* nobody knows the logarithm of;
+# 2. **multiply**: $\sigma = s \cdot H(m)$.
+#
+# To verify, check $e(pk, H(m)) = e(g, \sigma)$ — both sides equal $e(g, H(m))^{s}$. In practice one checks
+# $e(pk, H(m)) \cdot e(-g, \sigma) = 1$, which needs a single final exponentiation.
+
+# %%
+scheme = scheme_by_id("pedersen-bls-chained")  # mainnet: keys on G1, signatures on G2
+keys = bls.keygen(scheme, rng=rng)
+message = b"hello drand"
+
+hashed = bls.hash_message(scheme, message)  # step 1: a point of G2
+signature = hashed * keys.secret  # step 2: s · H(m)
+print("public key:", keys.public)
+print("H(m)      :", hashed)
+print("signature :", signature)
+print("same as bls.sign:", signature.to_bytes() == bls.sign(scheme, keys.secret, message))
+
+g = scheme.key_group.generator()
+print("e(pk, H(m)) · e(-g, σ) = 1 :", pairing_check([(keys.public, hashed), (-g, signature)]))
+print("… for another message      :", pairing_check([(keys.public, bls.hash_message(scheme, b"bye")), (-g, signature)]))
+
+# %% [markdown]
+# ## 4. Hash to curve, and why the DST matters
+#
+# Hashing to a curve (RFC 9380) takes a **domain-separation tag**: the same message hashed with two tags
+# gives unrelated points, so a signature made for one protocol can never be replayed in another. The
+# standard tags name the group they hash to:
+
+# %%
+from drand_edu.crypto.schemes import DST_G1, DST_G2
+
+print(DST_G1.decode())
+print(DST_G2.decode())
+digest = scheme_by_id("bls-unchained-g1-rfc9380").digest(1)
+print("to G1 with the G1 tag:", G1.hash_to_curve(digest, DST_G1))
+print("to G1 with the G2 tag:", G1.hash_to_curve(digest, DST_G2))
+
+# %% [markdown]
+# **drand's DST bug.** drand's first short-signature scheme, `bls-unchained-on-g1`, hashes to **G1** but
+# with the **G2** tag — a mistake found after the chain ("fastnet") was running. Fixing it in place would
+# have made every existing beacon unverifiable, so drand *kept* that scheme as it is and added a new one,
+# `bls-unchained-g1-rfc9380` (quicknet), with the right tag. The two are incompatible:
+
+# %%
+on_g1, rfc9380 = scheme_by_id("bls-unchained-on-g1"), scheme_by_id("bls-unchained-g1-rfc9380")
+short_keys = bls.keygen(rfc9380, rng=rng)  # both schemes put keys on G2
+sig_old = bls.sign(on_g1, short_keys.secret, digest)
+print("verifies under bls-unchained-on-g1     :", bls.verify(on_g1, short_keys.public, digest, sig_old))
+print("verifies under bls-unchained-g1-rfc9380:", bls.verify(rfc9380, short_keys.public, digest, sig_old))
+
+# %% [markdown]
+# ## 5. The four schemes side by side
+
+# %%
+from drand_edu.crypto.schemes import SCHEMES
+
+print(f"{'scheme':26} {'keys':4} {'sigs':4} {'sig bytes':>9}  {'DST':4} {'chained':7}")
+for s in SCHEMES.values():
+    tag = "G1" if s.dst == DST_G1 else "G2"
+    print(f"{s.id:26} {s.key_group.name:4} {s.sig_group.name:4} {s.signature_size:9}  {tag:4} {s.chained!s:7}")
+
+# %% [markdown]
+# *Chained* schemes sign $\mathrm{sha256}(\text{previous signature} \,\|\, \text{round})$; unchained ones
+# sign $\mathrm{sha256}(\text{round})$ only (session 2 builds both by hand). Putting signatures on G1 halves
+# their size (48 bytes instead of 96) at the price of 96-byte keys — a good trade, since there is one key
+# and millions of signatures.
+
+# %% [markdown]
+# ## 6. Verifying real beacons, offline
+#
+# Everything above is enough to check the League of Entropy's real output. Here are a mainnet beacon
+# (chained, signatures on G2) and a quicknet beacon (unchained, signatures on G1), stored in `data/`:
+
+# %%
+from drand_edu.chain import Beacon, ChainInfo
+
+for name in ("beacons-mainnet-default.json", "beacons-quicknet.json"):
+    stored = json.loads(Path("data", name).read_text())
+    info = ChainInfo.from_json(stored["info"])  # checks that the fields hash to the stated chain hash
+    beacon = Beacon.from_json(stored["beacons"][0])
+    chain_scheme = info.scheme
+    ok = bls.verify(chain_scheme, info.public_key, beacon.message(chain_scheme), beacon.signature)
+    print(f"{info.beacon_id:8} round {beacon.round}: {chain_scheme.id:26} valid = {ok}")
+
+# %% [markdown]
+# ## 7. Two backends: read one, run the other
+#
+# `drand_edu` computes with either **py_ecc** (pure Python: every line readable, ~0.5 s per pairing) or
+# **arkworks** (Rust, through `py-arkworks-bls12381`: a few hundred times faster). Both give identical
+# bytes — the test suite checks it. Here is the start of py_ecc's Miller loop, the heart of the pairing:
+
+# %%
+import inspect
+
+from py_ecc.optimized_bls12_381 import optimized_pairing
+
+print("\n".join(inspect.getsource(optimized_pairing.miller_loop).splitlines()[:14]))
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Wall-clock timings differ on every machine
+import time
+
+from drand_edu.crypto import use_backend
+
+for backend_name in ("arkworks", "py_ecc"):
+    with use_backend(backend_name):
+        start = time.perf_counter()
+        valid = bls.verify(scheme, keys.public, message, signature.to_bytes())
+        elapsed = time.perf_counter() - start
+    print(f"{backend_name:9} verify: {elapsed * 1000:8.1f} ms  (valid = {valid})")
+
+# %% [markdown]
+# **Try it.** Run `with use_backend("py_ecc"):` around the "step by step" cell of section 3 and step into
+# `bls.hash_message` with the debugger: every field operation is a Python line.
+
+# %% [markdown]
+# ## 8. The vault: a node's keys on disk
+#
+# A drand node keeps its long-term key pair, and after a DKG its share and the group file, in a folder per
+# beacon id. Secret files are readable by their owner only (mode `0600`); our `Vault` refuses to load a
+# secret that others could read, and never prints one.
+
+# %%
+import stat
+
+from drand_edu.node.vault import Vault
+
+vault = Vault.generate(scheme, rng=rng)
+with tempfile.TemporaryDirectory() as base:
+    folder = vault.save(base)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            print(f"{stat.S_IMODE(path.stat().st_mode):04o}  {path.relative_to(base)}")
+    print(Vault.load(base) == vault)
+print(vault)
+
+# %% [markdown]
+# ## Exercises
+
+# %% [markdown]
+# ### Exercise 1 (Explore) — the message of an unchained round
+#
+# Write `my_digest(round_number)` returning the 32 bytes an unchained chain (quicknet) signs for a round.
+# Use `hashlib`.
+
+# %%
+import hashlib
+
+
+def my_digest(round_number):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_unchained_digest(my_digest)
+
+
+# %% tags=["solution"]
+def my_digest(round_number):
+    return hashlib.sha256(round_number.to_bytes(8, "big")).digest()
+
+
+drand_edu.exercises.check_unchained_digest(my_digest)
+
+
+# %% [markdown]
+# ### Exercise 2 (Implement) — BLS verification with one pairing check
+#
+# Write `my_verify(scheme, public_key, message, signature)` where `public_key` and `signature` are points.
+# Use `bls.hash_message(scheme, message)`, `scheme.key_group.generator()` and `pairing_check`. It must work
+# for keys on G1 *and* on G2.
+
+# %%
+def my_verify(scheme, public_key, message, signature):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_bls_verify(my_verify)
+
+
+# %% tags=["solution"]
+def my_verify(scheme, public_key, message, signature):
+    g = scheme.key_group.generator()
+    return pairing_check([(public_key, bls.hash_message(scheme, message)), (-g, signature)])
+
+
+drand_edu.exercises.check_bls_verify(my_verify)
+
+# %% [markdown]
+# ### Exercise 3 (Break) — a point on the curve but not in G1
+#
+# The curve $y^2 = x^3 + 4$ over $\mathbb{F}_p$ has about $2^{126}$ times more points than G1. A signature
+# outside G1 could break the security proofs, so drand (and we) check **subgroup membership**. Build the
+# 48-byte compressed encoding of such a point: pick a small `x` for which $x^3 + 4$ is a square mod $p$
+# (Euler's criterion: $a^{(p-1)/2} = 1$), write it big-endian on 48 bytes and set the top bit (`0x80`).
+
+# %%
+encoded = None  # your code: 48 bytes
+
+# %%
+drand_edu.exercises.check_not_in_subgroup(encoded)
+
+# %% tags=["solution"]
+x = next(x for x in range(1, 100) if pow(x**3 + 4, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) == 1)
+raw = bytearray(x.to_bytes(48, "big"))
+raw[0] |= 0x80
+encoded = bytes(raw)
+drand_edu.exercises.check_not_in_subgroup(encoded)
+
+# %% [markdown]
+# ## In drand's source
+#
+# | here | drand / kyber |
+# |---|---|
+# | `drand_edu.crypto.groups` (`G1`, `G2`, `pairing`) | `drand/kyber` `pairing/bls12381/` (kilic and circl backends: `g1.go`, `g2.go`, `gt.go`) |
+# | `drand_edu.crypto.encoding` | ZCash compressed format in kyber's `UnmarshalBinary` of G1/G2 points |
+# | `drand_edu.crypto.bls` | `drand/kyber` `sign/bls/bls.go` (`NewSchemeOnG1`, `NewSchemeOnG2`) |
+# | `drand_edu.crypto.schemes` | `drand/drand` `crypto/schemes.go` (`SchemeFromName`, the DSTs, `DigestBeacon`) |
+# | `drand_edu.node.vault.Vault` | `drand/drand` `internal/key/store.go` (`fileStore`), `common/key/keys.go` (`Pair`, `Identity`) |
+# | `use_backend("py_ecc")` | kyber chooses its backend at build time; we switch at run time to read the code |
+
+# %% [markdown] tags=["instructor"]
+# **Instructor notes** (≈90 min)
+#
+# - 15 min — fields and the toy curve: do $3^{-1} \bmod 53$ on the board; use the explorer live with
+#   p = 53 then p = 43 (not cyclic: ask why some G never reach some points).
+# - 20 min — pairings: insist that GT is *written multiplicatively*; the bilinearity cell is the "aha".
+# - 20 min — BLS step by step; live-code a wrong message. Question that always comes: "why not ECDSA?" —
+#   BLS signatures aggregate and are unique (deterministic), which is what threshold signing needs.
+# - 10 min — the DST bug: a good story about compatibility; ask what they would have done.
+# - 10 min — real beacons + backends (step into py_ecc with the debugger if time allows).
+# - 10 min — the vault: `ls -l` in a terminal next to the notebook; discuss key rotation and backups.
+# - Exercises: 1 and 2 in class, 3 as homework.
+
+# %% [markdown]
+# ## Recap
+#
+# - Coordinates live mod a 381-bit prime $p$; the groups G1 (48 B), G2 (96 B) and GT have prime order $r$.
+# - A pairing is bilinear: $e(aP, bQ) = e(P,Q)^{ab}$ — that is what lets anyone verify a BLS signature.
+# - BLS: $\sigma = s \cdot H(m)$; verify $e(pk, H(m)) = e(g, \sigma)$ with one pairing check.
+# - The DST separates uses of hash-to-curve; drand keeps a scheme with the wrong one for compatibility.
+# - Keys live in a vault folder with `0600` secrets, never printed.
+#
+# Next: [Session 4 — Distributed key generation](04_dkg.ipynb), where nobody ever holds $s$.
