@@ -1,0 +1,320 @@
+# %% [markdown]
+# # Session 2 — What is a drand beacon?
+#
+# A drand beacon is a round number and a BLS signature: that is all, and it is enough to give everyone the
+# same random value that nobody could predict or bias. This session takes a real beacon apart — JSON, bytes,
+# curve point — rebuilds the message it signs, verifies it, and shows how t partial signatures become it.
+#
+# *Estimated time: 75 minutes · live session: see the course calendar.*
+
+# %% [markdown]
+# ## You will learn
+#
+# 1. to read a beacon as JSON, as bytes and as a point on a curve;
+# 2. to build the signed message of a **chained** and of an **unchained** beacon by hand;
+# 3. why anyone can verify a beacon with only the chain's public key, and how the randomness is derived;
+# 4. how t partial signatures aggregate into the beacon (Lagrange interpolation), and why t − 1 give nothing.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import hashlib
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+import drand_edu
+from drand_edu.chain import Beacon, ChainInfo, verify_beacon
+from drand_edu.crypto import bls
+
+rng = drand_edu.notebook_setup(seed=2024)
+
+# %% [markdown]
+# ## 1. A beacon as JSON
+#
+# This is what `GET https://api.drand.sh/public/2634945` answered for the League of Entropy's **mainnet**
+# chain, and what `GET /52db9ba7…/public/12040883` answered for **quicknet**. We stored them in `data/`.
+
+# %%
+mainnet = json.loads(Path("data/beacons-mainnet-default.json").read_text())
+quicknet = json.loads(Path("data/beacons-quicknet.json").read_text())
+print(json.dumps(mainnet["beacons"][0], indent=1))
+print(json.dumps(quicknet["beacons"][0], indent=1))
+
+# %% [markdown]
+# Three fields matter: the **round**, the **signature**, and on mainnet the **previous_signature**.
+# `randomness` is a convenience: it is derived from the signature (section 4), and a careful client
+# recomputes it rather than trusting it.
+
+# %% [markdown]
+# ## 2. As bytes, and as a point
+#
+# The signature is a compressed point of an elliptic-curve group (session 3): 96 bytes on mainnet (a G2
+# point), 48 bytes on quicknet (a G1 point). The top three bits of the first byte are flags of the encoding.
+
+# %%
+mainnet_info = ChainInfo.from_json(mainnet["info"])
+quicknet_info = ChainInfo.from_json(quicknet["info"])
+mainnet_beacon = Beacon.from_json(mainnet["beacons"][0])
+quicknet_beacon = Beacon.from_json(quicknet["beacons"][0])
+
+for info, beacon in ((mainnet_info, mainnet_beacon), (quicknet_info, quicknet_beacon)):
+    point = info.scheme.sig_group.from_bytes(beacon.signature)  # decoded and checked: on the curve, in the group
+    flags = beacon.signature[0] >> 5
+    print(f"{info.beacon_id:8} {len(beacon.signature)} bytes, flags {flags:03b} (compressed, not ∞, sort bit)"
+          f" → {point}")
+
+# %% [markdown]
+# ## 3. The message: chained and unchained
+#
+# A beacon is a signature **of a message**. Which message depends on the chain's scheme:
+#
+# - **chained** (mainnet, `pedersen-bls-chained`): $m_r = \mathrm{sha256}(\sigma_{r-1} \,\|\, r)$ — the previous
+#   round's signature followed by the round number as 8 bytes, big-endian. Each beacon commits to the one
+#   before it.
+# - **unchained** (quicknet): $m_r = \mathrm{sha256}(r)$. Anyone can compute round $r$'s message years
+#   in advance — which is exactly what timelock encryption (session 8) needs.
+#
+# By hand, with nothing but `hashlib`:
+
+# %%
+r = mainnet_beacon.round
+chained_message = hashlib.sha256(mainnet_beacon.previous_signature + r.to_bytes(8, "big")).digest()
+print("chained, round", r, ":", chained_message.hex())
+print("same as the scheme's :", chained_message == mainnet_info.scheme.digest(r, mainnet_beacon.previous_signature))
+
+q = quicknet_beacon.round
+unchained_message = hashlib.sha256(q.to_bytes(8, "big")).digest()
+print("unchained, round", q, ":", unchained_message.hex())
+print("same as the scheme's   :", unchained_message == quicknet_info.scheme.digest(q))
+
+# %% [markdown]
+# **Try it.** Compute the unchained message of round 12,040,884 — the next quicknet round. You now hold the
+# exact bytes the network will sign three seconds after this one.
+
+# %% [markdown]
+# ## 4. Why a beacon is verifiable, and where the randomness comes from
+#
+# The chain's **info** (its `/info` JSON) carries one group public key. A beacon is valid when its
+# signature verifies against that key for the round's message — an ordinary BLS check, which anyone can do
+# offline. Then the randomness is $\mathrm{sha256}(\sigma_r)$: unpredictable because nobody can compute the
+# signature before enough nodes sign, unbiasable because BLS signatures are **unique** (one valid signature
+# per message and key: the signers have no choice to make).
+
+# %%
+for info, beacon in ((mainnet_info, mainnet_beacon), (quicknet_info, quicknet_beacon)):
+    verify_beacon(info, beacon)  # raises InvalidBeacon otherwise
+    derived = hashlib.sha256(beacon.signature).hexdigest()
+    print(f"{info.beacon_id:8} verified; randomness = sha256(signature) = {derived[:24]}…"
+          f" matches the JSON: {derived == beacon.to_json()['randomness']}")
+
+# %% [markdown]
+# A forged beacon — here, the real signature presented as the next round — fails:
+
+# %%
+# NBVAL_RAISES_EXCEPTION
+verify_beacon(quicknet_info, Beacon(quicknet_beacon.round + 1, quicknet_beacon.signature))
+
+# %% [markdown]
+# ## 5. From t partial signatures to one beacon
+#
+# No node holds the group's secret key $s$. After the distributed key generation (session 4) node $i$ holds
+# a **share** $s_i = f(i+1)$ of a secret polynomial $f$ of degree $t-1$ with $f(0) = s$. Each round:
+#
+# 1. every node signs the round's message with its share: a **partial signature** $\sigma_i = s_i \cdot H(m)$;
+# 2. anyone holding $t$ partials interpolates **in the exponent**: $\sigma = \sum_j \lambda_j \sigma_j =
+#    f(0) \cdot H(m)$, where $\lambda_j$ are Lagrange's weights for the point $x = 0$.
+#
+# The picture: any $t$ shares determine the polynomial, hence its value at 0.
+
+# %%
+from drand_edu.viz.beacons import plot_fewer_than_t, plot_lagrange
+
+plot_lagrange(coefficients=(7, -3, 1), n=5, subsets=((1, 2, 3), (2, 4, 5)))
+plt.show()
+
+# %% [markdown]
+# Now for real: a group of 5 nodes with threshold 3 (a dealer makes the shares here, to keep the focus on
+# signing; session 4 removes the dealer). Three nodes sign round 1000 of an unchained chain; we recover
+# the beacon and check it against the **group** key, as any client would.
+
+# %%
+from drand_edu.crypto import scheme_by_id
+from drand_edu.threshold import PriPoly, recover_signature, sign_partial
+
+scheme = scheme_by_id("bls-unchained-g1-rfc9380")
+n, t = 5, 3
+polynomial = PriPoly.random(t, rng=rng)
+public_polynomial = polynomial.commit(scheme.key_group)  # the commitments; its constant term is the group key
+group_info = ChainInfo(public_polynomial.commit().to_bytes(), 3, 1_700_000_000, b"\x00" * 32, scheme, "session2")
+
+message = scheme.digest(1000)
+partials = {i: sign_partial(scheme, polynomial.eval(i), message) for i in range(n)}
+print("partial of node 0:", partials[0][:2].hex(), "‖", partials[0][2:].hex()[:24] + "…  (2-byte index, then a point)")
+
+signature = recover_signature(scheme, public_polynomial, message, [partials[4], partials[1], partials[3]], t)
+beacon_1000 = Beacon(1000, signature)
+verify_beacon(group_info, beacon_1000)
+print("recovered from nodes 1, 3, 4 → a valid beacon of the group key")
+other = recover_signature(scheme, public_polynomial, message, [partials[0], partials[2], partials[1]], t)
+print("from nodes 0, 1, 2 → the same bytes:", other == signature)
+
+# %% [markdown]
+# ## 6. What fewer than t partials give you: nothing
+#
+# With $t - 1$ shares, *every* possible secret is still consistent: for any candidate $f(0)$ there is
+# exactly one polynomial of degree $t-1$ through it and the known shares. The picture, with 2 shares of a
+# threshold-3 polynomial:
+
+# %%
+plot_fewer_than_t(coefficients=(7, -3, 1), known=(2, 4))
+plt.show()
+
+# %% [markdown]
+# In code, asking for a beacon with two partials when three are needed is an error, not a weak answer:
+
+# %%
+# NBVAL_RAISES_EXCEPTION
+recover_signature(scheme, public_polynomial, message, [partials[0], partials[1]], t)
+
+# %% [markdown]
+# ## Exercises
+
+# %% [markdown]
+# ### Exercise 1 (Explore) — the chained message
+#
+# Write `my_message(previous_signature, round_number)` returning what a chained beacon signs.
+
+# %%
+def my_message(previous_signature, round_number):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_chained_message(my_message)
+
+
+# %% tags=["solution"]
+def my_message(previous_signature, round_number):
+    return hashlib.sha256(previous_signature + round_number.to_bytes(8, "big")).digest()
+
+
+drand_edu.exercises.check_chained_message(my_message)
+
+
+# %% [markdown]
+# ### Exercise 2 (Connect) — randomness from a signature
+#
+# Write `my_randomness(signature)`.
+
+# %%
+def my_randomness(signature):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_randomness(my_randomness)
+
+
+# %% tags=["solution"]
+def my_randomness(signature):
+    return hashlib.sha256(signature).digest()
+
+
+drand_edu.exercises.check_randomness(my_randomness)
+
+
+# %% [markdown]
+# ### Exercise 3 (Implement) — Lagrange weights at zero
+#
+# Write `my_lagrange(xs, modulus)` returning the list of $\lambda_j = \prod_{m \ne j} \frac{x_m}{x_m - x_j}
+# \bmod$ `modulus`, so that $f(0) = \sum_j \lambda_j f(x_j)$.
+
+# %%
+def my_lagrange(xs, modulus):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_lagrange_at_zero(my_lagrange)
+
+
+# %% tags=["solution"]
+def my_lagrange(xs, modulus):
+    weights = []
+    for j, xj in enumerate(xs):
+        numerator, denominator = 1, 1
+        for m, xm in enumerate(xs):
+            if m != j:
+                numerator = numerator * xm % modulus
+                denominator = denominator * (xm - xj) % modulus
+        weights.append(numerator * pow(denominator, -1, modulus) % modulus)
+    return weights
+
+
+drand_edu.exercises.check_lagrange_at_zero(my_lagrange)
+
+
+# %% [markdown]
+# ### Exercise 4 (Implement → Break) — recover the beacon yourself
+#
+# Write `my_recover(scheme, partials, threshold)` where `partials` is a list of `(index, point)` pairs (node
+# `index` holds the share at $x = $ `index + 1`). Return the group's signature as a point. Use your
+# `my_lagrange` with `drand_edu.crypto.constants.CURVE_ORDER`. Then *break* it: what do you get from
+# `threshold - 1` partials?
+
+# %%
+def my_recover(scheme, partials, threshold):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_recover_signature(my_recover)
+
+
+# %% tags=["solution"]
+from drand_edu.crypto.constants import CURVE_ORDER
+
+
+def my_recover(scheme, partials, threshold):
+    chosen = partials[:threshold]
+    weights = my_lagrange([index + 1 for index, _ in chosen], CURVE_ORDER)
+    return scheme.sig_group.msm([point for _, point in chosen], weights)
+
+
+drand_edu.exercises.check_recover_signature(my_recover)
+
+# %% [markdown]
+# ## In drand's source
+#
+# | here | drand / kyber |
+# |---|---|
+# | `Beacon`, `randomness` | `drand/drand` `common/beacon.go` (`Beacon`, `RandomnessFromSignature`) |
+# | `Scheme.digest` | `drand/drand` `crypto/schemes.go` (`DigestBeacon`, chained vs unchained) |
+# | `verify_beacon` | `drand/drand` `crypto/schemes.go` (`VerifyBeacon`), `chain/verify.go` |
+# | `ChainInfo` | `drand/drand` `common/chain/info.go` |
+# | `sign_partial`, `recover_signature` | `drand/kyber` `sign/tbls/tbls.go` (`Sign`, `Recover`) |
+# | Lagrange in the exponent | `drand/kyber` `share/poly.go` (`RecoverCommit`) |
+
+# %% [markdown] tags=["instructor"]
+# **Instructor notes** (≈75 min)
+#
+# - 10 min — open `https://api.drand.sh/public/latest` in a browser (if online) next to section 1.
+# - 15 min — bytes and flags: point at the first byte of each signature; ask why 48 vs 96.
+# - 15 min — the two messages by hand; the "Try it" about the next quicknet round leads into tlock.
+# - 10 min — verification + randomness: stress *uniqueness* of BLS (no grinding possible).
+# - 15 min — partials: draw the parabola on the board, then the fan of section 6. Live-code recovery
+#   from different subsets.
+# - 10 min — exercises 1 and 2 in class; 3 and 4 as homework.
+
+# %% [markdown]
+# ## Recap
+#
+# - A beacon = round + BLS signature (+ previous signature on chained chains); randomness = sha256(signature).
+# - Chained chains sign sha256(previous signature ‖ round); unchained ones sign sha256(round).
+# - Anyone verifies a beacon with the chain's single public key — no trust in the server that sent it.
+# - Any t partial signatures interpolate (in the exponent) to the same beacon; t − 1 reveal nothing.
+#
+# Next: [Session 3 — Cryptographic primitives](03_crypto_primitives.ipynb): what those points and pairings are.
