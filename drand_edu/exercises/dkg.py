@@ -1,3 +1,109 @@
-"""Exercise checkers for the dkg notebook (filled in by that notebook's author)."""
+"""Exercise checkers for notebook 04 (distributed key generation)."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from ..crypto import G1
+from ..errors import DKGError
+from ..rng import seeded_rng
+from ..threshold.dkg import FaultPlan, run_dkg
+from ..threshold.poly import PriPoly, PriShare, interpolate
+from .common import is_stub, report, safely
+
+__all__ = ["check_disqualify_dealer", "check_feldman_verify", "check_shamir_split"]
+
+
+def check_shamir_split(my_split: Callable[[int, int, int, int], list[tuple[int, int]]] | None) -> bool:
+    """``my_split(secret, n, t, prime)``: n points (x, y), x = 1..n, any t of which give back the secret."""
+    if is_stub(my_split):
+        return report(False, "define my_split(secret, n, t, prime) first")
+
+    def check() -> bool:
+        prime = 1_000_003
+        for n, t in ((5, 3), (7, 4), (4, 1)):
+            secret = secrets.randbelow(prime)
+            shares = [(int(x), int(y) % prime) for x, y in my_split(secret, n, t, prime)]
+            if sorted(x for x, _ in shares) != list(range(1, n + 1)):
+                return report(
+                    False, "return n shares (x, f(x)) for x = 1, 2, …, n (never x = 0: that is the secret)"
+                )
+            rebuilt = interpolate(shares[:t], prime)
+            if rebuilt.secret() != secret:
+                return report(
+                    False, "t of your shares do not interpolate to the secret at x = 0: is f(0) = secret?"
+                )
+            if any(rebuilt.evaluate(x) != y for x, y in shares):
+                return report(
+                    False, f"your {n} shares do not lie on one polynomial of degree t - 1 = {t - 1}"
+                )
+        first = my_split(5, 5, 3, prime)
+        second = my_split(5, 5, 3, prime)
+        if sorted(first) == sorted(second):
+            return report(
+                False,
+                "two splits of the same secret gave the same shares: draw the other coefficients at random",
+            )
+        return report(True, praise="a fresh random polynomial each time: t - 1 shares reveal nothing")
+
+    return safely(check, "my_split failed")
+
+
+def check_feldman_verify(my_verify: Callable[[PriShare, object], bool] | None) -> bool:
+    """``my_verify(share, commitments)``: True exactly when the share matches the public commitments."""
+    if is_stub(my_verify):
+        return report(False, "define my_verify(share, commitments) first")
+
+    def check() -> bool:
+        polynomial = PriPoly.random(3)
+        commitments = polynomial.commit(G1)
+        for index in range(4):
+            share = polynomial.eval(index)
+            if not my_verify(share, commitments):
+                return report(
+                    False, f"a correct share (index {index}) was refused: f(i + 1)·G = Σ A_k·(i + 1)^k"
+                )
+            forged = PriShare(index, (share.value + 1 + secrets.randbelow(1000)))
+            if my_verify(forged, commitments):
+                return report(
+                    False, "a wrong share was accepted: compare share·G with the commitments' evaluation"
+                )
+            if my_verify(PriShare(index + 1, share.value), commitments):
+                return report(
+                    False, "a share presented with another index was accepted: x = index + 1 matters"
+                )
+        return report(True, praise="anyone can check a share against the dealer's public commitments")
+
+    return safely(check, "my_verify failed")
+
+
+def check_disqualify_dealer(plan: FaultPlan | None) -> bool:
+    """``plan``: a FaultPlan for a 5-node DKG (t = 3) that leaves dealer 2 out of QUAL, the DKG succeeding."""
+    if is_stub(plan):
+        return report(
+            False, "set plan = FaultPlan(...) (see its fields: silent, bad_shares, bad_commitments, …)"
+        )
+
+    def check() -> bool:
+        if not isinstance(plan, FaultPlan):
+            return report(False, "plan must be a drand_edu.threshold.dkg.FaultPlan")
+        try:
+            outcome = run_dkg(5, 3, rng=seeded_rng("exercise-disqualify"), faults=plan)
+        except DKGError as exc:
+            return report(
+                False, f"with this plan the DKG fails for honest nodes too ({exc}); fault only dealer 2"
+            )
+        if 2 in outcome.qual:
+            return report(
+                False, f"dealer 2 is still qualified (QUAL = {list(outcome.qual)}): its fault was forgiven"
+            )
+        if set(outcome.qual) != {0, 1, 3, 4}:
+            return report(
+                False, f"QUAL = {list(outcome.qual)}: other dealers were dropped too; fault dealer 2 only"
+            )
+        return report(
+            True, praise="complaints and justifications caught the cheating dealer; the rest went on"
+        )
+
+    return safely(check, "running the DKG with your plan failed")

@@ -1,0 +1,340 @@
+# %% [markdown]
+# # Session 4 — Distributed key generation
+#
+# A drand network signs with a key that nobody ever holds: the **distributed key generation** (DKG) gives
+# each node a share of it, and a public key for all. This session builds it from Shamir's secret sharing
+# to drand's Pedersen DKG with complaints, the group file, the DKG lifecycle, and resharing.
+#
+# *Estimated time: 90 minutes · live session: see the course calendar.*
+
+# %% [markdown]
+# ## You will learn
+#
+# 1. to split a secret with Shamir's scheme and rebuild it from any t of n shares;
+# 2. to check a share against a dealer's public (Feldman) commitments, and catch a bad one;
+# 3. the three phases of drand's Pedersen DKG — deal, response, justification — and how a cheating
+#    dealer is caught and disqualified;
+# 4. what the group file holds, how the DKG lifecycle moves, and what resharing changes (and keeps).
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import matplotlib.pyplot as plt
+
+import drand_edu
+from drand_edu.crypto import G1, bls, scheme_by_id
+from drand_edu.threshold import PriPoly, PriShare, recover_secret, shamir
+from drand_edu.threshold.dkg import FaultPlan, run_dkg, run_reshare
+
+rng = drand_edu.notebook_setup(seed=2024)
+
+# %% [markdown]
+# ## 1. Shamir's secret sharing
+#
+# To share a secret $s$ among $n$ people so that any $t$ of them can rebuild it but $t - 1$ learn nothing:
+# pick a random polynomial of degree $t - 1$ with $f(0) = s$, and give person $i$ the point $(i, f(i))$.
+# $t$ points fix a polynomial of degree $t-1$ (Lagrange, session 2); $t-1$ points fit *every* possible
+# $f(0)$. On a toy field (numbers mod 97) we can draw it:
+
+# %%
+from drand_edu.viz.dkg import plot_dkg_flow, plot_shamir_toy, shamir_explorer
+
+plot_shamir_toy(t=3, n=5, prime=97, secret=42)
+plt.show()
+
+# %% [markdown]
+# Move the sliders to change $t$, $n$ and the secret (the figure above is the default state):
+
+# %%
+shamir_explorer()
+
+# %% [markdown]
+# With the real field (numbers mod the curve order $r$, 255 bits) the library does the same:
+
+# %%
+secret = 123456789
+shares, commitments = shamir.split(secret, n=5, t=3, group=G1, rng=rng)
+print(shares[:2], "…")
+print("any 3 rebuild it:", recover_secret([shares[4], shares[0], shares[2]], 3) == secret)
+print("two shares 'rebuild':", recover_secret([shares[0], shares[1]], 2), "(a random-looking number)")
+
+# %% [markdown]
+# **Try it.** On the toy field, fix two shares and list, for every candidate secret 0…96, whether a
+# degree-2 polynomial passes through it and the two shares (`drand_edu.threshold.interpolate`). How many
+# candidates fail?
+
+# %% [markdown]
+# ## 2. Feldman commitments: checking a dealer
+#
+# Shamir trusts the dealer. Feldman's fix: the dealer also publishes $A_k = a_k \cdot G$ for each
+# coefficient. Anyone can then check share $i$ without learning it: $f(i) \cdot G \stackrel{?}{=}
+# \sum_k A_k \, i^k$. And $A_0 = s \cdot G$ is the public key that goes with the secret.
+
+# %%
+print("share 0 matches the commitments:", shamir.verify_share(shares[0], commitments))
+tampered = PriShare(shares[0].index, shares[0].value + 1)
+print("tampered share 0 matches       :", shamir.verify_share(tampered, commitments))
+print("A_0 == s·G                     :", commitments.commit() == G1.generator() * secret)
+
+# %% [markdown]
+# ## 3. Pedersen's DKG, as drand runs it
+#
+# Remove the dealer: **every node deals**. Each node $j$ picks its own random polynomial $f_j$, sends
+# share $f_j(i+1)$ to node $i$ (encrypted to $i$'s long-term key) and publishes its commitments. Each node
+# adds up what it received: $s_i = \sum_j f_j(i+1)$ is a share of $s = \sum_j f_j(0)$ — a secret that no one
+# ever computes. The group key is $\sum_j A_{j,0}$. drand runs it in three phases, each with a timeout:
+#
+# 1. **deal** — every dealer broadcasts its bundle (encrypted shares + commitments), signed with its key;
+# 2. **response** — every holder checks its shares against the commitments and broadcasts *complaints*
+#    (drand also sends "success" responses so everyone can move on early: **fast sync**);
+# 3. **justification** — only if there were complaints: an accused dealer reveals the disputed share in
+#    clear; a wrong or missing justification **disqualifies** the dealer.
+#
+# Dealers that survive form **QUAL**; only their polynomials count. An honest run among 5 nodes (t = 3):
+
+# %%
+outcome = run_dkg(5, 3, rng=rng)
+print(outcome)
+print("messages per phase:", outcome.message_counts)
+plot_dkg_flow(outcome, "an honest DKG: deals, then responses, done in 2 ticks (fast sync)")
+plt.show()
+
+# %% [markdown]
+# Every node ends with its share, all agree on the group key, and any 3 of them sign beacons that verify
+# against that key — with nobody holding the secret:
+
+# %%
+from drand_edu.threshold import recover_signature, sign_partial
+
+scheme = scheme_by_id("pedersen-bls-chained")
+message = scheme.digest(1, b"genesis")
+partials = [sign_partial(scheme, share, message) for share in outcome.shares()[2:]]
+signature = recover_signature(scheme, outcome.public_poly, message, partials, outcome.threshold)
+print("signed by nodes 2, 3, 4; valid under the group key:", bls.verify(scheme, outcome.group_key, message, signature))
+
+# %% [markdown]
+# ## 4. A malicious dealer, caught
+#
+# Dealer 2 sends a wrong share to node 4. Node 4 complains; dealer 2 must reveal the share in clear. Here
+# it reveals a *wrong* one too — so it is disqualified, and the DKG goes on with the 4 others:
+
+# %%
+cheater = FaultPlan(bad_shares={(2, 4)}, bad_justifications={2})
+caught = run_dkg(5, 3, rng=rng, faults=cheater)
+print(caught)
+for event in caught.log:
+    if event.kind != "deal":
+        print(f"  tick {event.sent}: {event.kind:13} from node {event.author}  {event.note}")
+plot_dkg_flow(caught, "dealer 2 cheats: a complaint, a bad justification, QUAL without 2")
+plt.show()
+
+# %% [markdown]
+# If instead dealer 2 justifies correctly (it made an honest mistake), it stays in QUAL and node 4 uses
+# the revealed share. Too many faults — here 3 silent dealers among 5 with t = 3 — and the honest nodes
+# **abort** with a clear reason rather than produce a weak key:
+
+# %%
+# NBVAL_RAISES_EXCEPTION
+run_dkg(5, 3, rng=rng, faults=FaultPlan(silent={0, 1, 2}))
+
+# %% [markdown]
+# ## 5. The group file
+#
+# After the DKG, drand writes the **group file**: threshold, period, genesis time and seed, scheme, beacon
+# id, every node (address, long-term key, index) and the distributed public key (all the commitments). Its
+# hash seeds the chain. Here it is, as drand's TOML:
+
+# %%
+group = outcome.to_group(period=3, genesis_time=1_700_000_000, beacon_id="session4")
+text = group.to_toml()
+print("\n".join(line[:100] for line in text.splitlines()[:16]))
+print("…")
+print("group hash:", group.hash().hex())
+
+# %% [markdown]
+# ## 6. The lifecycle of a DKG
+#
+# In drand v2 a DKG is driven by a leader's **proposal**; each node's state moves through an explicit state
+# machine: Fresh → Proposed → Accepted/Joined → Executing → Complete (or Aborted, TimedOut, Failed). Any
+# other move is refused. The table of legal moves:
+
+# %%
+from drand_edu.threshold.lifecycle import TRANSITIONS, DKGState, Join, Propose, ProposalTerms, ReceiveProposal
+
+for status, targets in TRANSITIONS.items():
+    print(f"{status!s:9} → {', '.join(sorted(str(t) for t in targets))}")
+
+# %% [markdown]
+# A node receives a proposal and joins; jumping straight to "Complete" from "Proposed" is an error:
+
+# %%
+terms = ProposalTerms("session4", 1, "leader:443", 2, timeout=100.0, joining=("leader:443", "me:443", "you:443"))
+me = DKGState.fresh("session4", "me:443").apply(ReceiveProposal(terms, "leader:443"))
+print(me)
+me = me.apply(Join())
+print(me)
+leader = DKGState.fresh("session4", "leader:443").apply(Propose(terms))
+print(leader)
+
+# %%
+# NBVAL_RAISES_EXCEPTION
+from drand_edu.threshold.lifecycle import Complete
+
+DKGState.fresh("session4", "me:443").apply(ReceiveProposal(terms, "leader:443")).apply(
+    Complete(None, outcome.results[1].key)
+)
+
+# %% [markdown]
+# ## 7. Security considerations
+#
+# - **t − 1 colluders learn nothing.** Their shares fit every possible secret (section 1, and session 2's
+#   fan of polynomials). They cannot sign either: they lack a t-th partial.
+# - **n − t crashes are survived.** Any t honest nodes keep producing beacons; a DKG finishes as long as
+#   enough dealers qualify.
+# - **t colluders can sign anything** — including future rounds, so for tlock (session 8) they could
+#   decrypt early. The threshold is the security assumption: drand uses t ≥ n/2 + 1 by default.
+# - A dealer cannot bias the key without being caught by commitments, and every bundle is signed by its
+#   author's long-term key, so nobody can speak for another node.
+
+# %%
+from drand_edu.threshold import minimum_threshold
+
+for n in (4, 7, 16, 23):
+    print(f"n = {n:2}: drand's minimum threshold t = {minimum_threshold(n)}; survives {n - minimum_threshold(n)} crashes")
+
+# %% [markdown]
+# ## 8. Initial sharing vs resharing
+#
+# A group changes over time: nodes leave, new ones join. Throwing the key away would start a new chain.
+# **Resharing** instead runs a DKG where the *old* share holders deal shares of their shares, so the new
+# group holds a fresh sharing of the **same** secret: same public key, same chain, new shares. Here 5 → 7
+# nodes, threshold 3 → 4:
+
+# %%
+reshared = run_reshare(outcome, 7, 4, rng=rng)
+print(reshared)
+print("same group key:", reshared.group_key == outcome.group_key)
+print("new shares    :", all(s not in outcome.shares() for s in reshared.shares()))
+new_partials = [sign_partial(scheme, s, message) for s in reshared.shares()[:4]]
+new_signature = recover_signature(scheme, reshared.public_poly, message, new_partials, 4)
+print("4 new nodes sign the same beacon as before:", new_signature == signature)
+
+# %% [markdown]
+# And the old shares are now useless with the new group: an old node's partial does not verify against the
+# new public polynomial.
+
+# %%
+from drand_edu.threshold import is_valid_partial
+
+old_partial = sign_partial(scheme, outcome.shares()[0], message)
+print("old partial vs old polynomial:", is_valid_partial(scheme, outcome.public_poly, message, old_partial))
+print("old partial vs new polynomial:", is_valid_partial(scheme, reshared.public_poly, message, old_partial))
+
+# %% [markdown]
+# ## Exercises
+
+# %% [markdown]
+# ### Exercise 1 (Implement) — Shamir split
+#
+# Write `my_split(secret, n, t, prime)` returning `[(x, f(x) mod prime) for x = 1..n]` for a **random**
+# polynomial of degree t − 1 with f(0) = secret. Use `secrets.randbelow(prime)` for the coefficients.
+
+# %%
+import secrets
+
+
+def my_split(secret, n, t, prime):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_shamir_split(my_split)
+
+
+# %% tags=["solution"]
+def my_split(secret, n, t, prime):
+    coefficients = [secret % prime] + [secrets.randbelow(prime) for _ in range(t - 1)]
+    return [(x, sum(a * x**k for k, a in enumerate(coefficients)) % prime) for x in range(1, n + 1)]
+
+
+drand_edu.exercises.check_shamir_split(my_split)
+
+
+# %% [markdown]
+# ### Exercise 2 (Implement) — Feldman verification
+#
+# Write `my_verify(share, commitments)`: is `share.value · G` equal to $\sum_k A_k x^k$ with
+# $x$ = `share.index + 1`? The commitments' points are `commitments.commits` (a tuple, $A_0$ first) and
+# `G1.generator()` is $G$.
+
+# %%
+def my_verify(share, commitments):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_feldman_verify(my_verify)
+
+
+# %% tags=["solution"]
+def my_verify(share, commitments):
+    x = share.index + 1
+    expected = G1.identity()
+    for k, commit in enumerate(commitments.commits):
+        expected = expected + commit * pow(x, k)
+    return G1.generator() * share.value == expected
+
+
+drand_edu.exercises.check_feldman_verify(my_verify)
+
+# %% [markdown]
+# ### Exercise 3 (Break) — get dealer 2 disqualified
+#
+# Build a `FaultPlan` for a 5-node DKG with t = 3 after which dealer 2 is out of QUAL while the other four
+# finish. (A wrong share alone is not enough, as section 4 showed — why?) There are several answers.
+
+# %%
+plan = None  # your code: FaultPlan(...)
+
+# %%
+drand_edu.exercises.check_disqualify_dealer(plan)
+
+# %% tags=["solution"]
+plan = FaultPlan(bad_commitments={2})  # or: silent={2}, or bad_shares={(2, 4)} with missing_justifications={2}
+drand_edu.exercises.check_disqualify_dealer(plan)
+
+# %% [markdown]
+# ## In drand's source
+#
+# | here | drand / kyber |
+# |---|---|
+# | `PriPoly`, `PubPoly`, `PriShare`, `recover_secret` | `drand/kyber` `share/poly.go` |
+# | `shamir.split`, `verify_share` | `drand/kyber` `share/poly.go` (`NewPriPoly`, `Commit`, `PubPoly.Check`) |
+# | `run_dkg`, `FaultPlan`, phases | `drand/kyber` `share/dkg/dkg.go`, `protocol.go` (`DistKeyGenerator`, `Protocol`, `TimePhaser`) |
+# | message types (`DealBundle`, `ResponseBundle`, `JustificationBundle`) | `drand/kyber` `share/dkg/structs.go` |
+# | `DKGOutcome.to_group`, `Group` | `drand/drand` `internal/dkg/execution.go`, `common/key/group.go` |
+# | `lifecycle` (`DKGState`, `Status`) | `drand/drand` `internal/dkg/state_machine.go` |
+# | `run_reshare` | `drand/kyber` `share/dkg/dkg.go` (resharing config: `OldNodes`, `PublicCoeffs`) |
+
+# %% [markdown] tags=["instructor"]
+# **Instructor notes** (≈90 min)
+#
+# - 15 min — Shamir with the sliders: set t = n, then t = 1; ask what each means operationally.
+# - 10 min — Feldman: live-code the tampered share. Note the commitments reveal $s \cdot G$, not $s$.
+# - 25 min — Pedersen DKG: draw the three phases on the board before showing the flow figure; ask why
+#   shares are encrypted (the board is public) and why bundles are signed (no impersonation).
+# - 15 min — the cheating dealer, then the abort. Common question: "can a dealer bias the key?" — it can
+#   choose its own polynomial, but the sum with honest dealers' random ones stays uniform.
+# - 10 min — group file and lifecycle (drand's `drand dkg` commands map onto these states, session 1).
+# - 15 min — resharing: the "same signature before and after" line is the punchline.
+
+# %% [markdown]
+# ## Recap
+#
+# - Shamir: a random degree-(t−1) polynomial hides its f(0); any t points rebuild it, t − 1 reveal nothing.
+# - Feldman commitments let anyone check shares; Pedersen's DKG makes every node a dealer, so nobody knows s.
+# - Complaints and justifications expose cheating dealers; QUAL is who counts; too many faults abort.
+# - The group file records the result; a state machine drives the DKG; resharing keeps the key, changes shares.
+#
+# Next: [Session 5 — The layers](05_system_layers.ipynb): what a node does with its share every round.

@@ -1,0 +1,78 @@
+"""Notebook-04 checkers and figures: stubs and wrong answers get "not yet", right answers "correct"."""
+
+from __future__ import annotations
+
+import secrets
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from drand_edu.crypto import G1
+from drand_edu.exercises import CORRECT, NOT_YET
+from drand_edu.exercises.dkg import check_disqualify_dealer, check_feldman_verify, check_shamir_split
+from drand_edu.rng import seeded_rng
+from drand_edu.threshold.dkg import FaultPlan, run_dkg
+from drand_edu.viz.dkg import plot_dkg_flow, plot_shamir_toy, toy_shares
+
+
+def verdict(capsys, check, answer) -> str:
+    ok = check(answer)
+    out = capsys.readouterr().out
+    assert out.startswith(CORRECT if ok else NOT_YET), out
+    return out
+
+
+def right_split(secret, n, t, prime):
+    coefficients = [secret % prime] + [secrets.randbelow(prime) for _ in range(t - 1)]
+    return [(x, sum(a * x**k for k, a in enumerate(coefficients)) % prime) for x in range(1, n + 1)]
+
+
+def test_shamir_split(capsys) -> None:
+    def deterministic(secret, n, t, prime):
+        return [(x, (secret + 3 * x) % prime) for x in range(1, n + 1)]
+
+    def secret_as_a_share(secret, n, t, prime):
+        return [(x - 1, y) for x, y in right_split(secret, n, t, prime)]
+
+    assert NOT_YET in verdict(capsys, check_shamir_split, None)
+    assert "x = 1, 2" in verdict(capsys, check_shamir_split, secret_as_a_share)
+    assert NOT_YET in verdict(capsys, check_shamir_split, deterministic)
+    assert CORRECT in verdict(capsys, check_shamir_split, right_split)
+
+
+def test_feldman_verify(capsys) -> None:
+    def right(share, commitments):
+        x = share.index + 1
+        expected = G1.identity()
+        for k, commit in enumerate(commitments.commits):
+            expected = expected + commit * pow(x, k)
+        return G1.generator() * share.value == expected
+
+    def index_off_by_one(share, commitments):
+        x = share.index
+        expected = G1.identity()
+        for k, commit in enumerate(commitments.commits):
+            expected = expected + commit * pow(x, k)
+        return G1.generator() * share.value == expected
+
+    assert NOT_YET in verdict(capsys, check_feldman_verify, None)
+    assert NOT_YET in verdict(capsys, check_feldman_verify, lambda s, c: True)
+    assert NOT_YET in verdict(capsys, check_feldman_verify, index_off_by_one)
+    assert CORRECT in verdict(capsys, check_feldman_verify, right)
+
+
+def test_disqualify_dealer(capsys) -> None:
+    assert NOT_YET in verdict(capsys, check_disqualify_dealer, None)
+    assert "still qualified" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 4)}))
+    assert "fails" in verdict(capsys, check_disqualify_dealer, FaultPlan(silent={0, 1, 2}))
+    assert "other dealers" in verdict(capsys, check_disqualify_dealer, FaultPlan(silent={1, 2}))
+    assert CORRECT in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_commitments={2}))
+
+
+def test_figures() -> None:
+    polynomial, shares = toy_shares(42, 5, 3, 97)
+    assert polynomial.secret() == 42 and [s.index for s in shares] == [0, 1, 2, 3, 4]
+    assert plot_shamir_toy().axes
+    outcome = run_dkg(4, 3, rng=seeded_rng(1), faults=FaultPlan(silent={3}))
+    assert plot_dkg_flow(outcome).axes
