@@ -16,6 +16,7 @@ __all__ = [
     "available_backends",
     "current_backend",
     "default_rng",
+    "expect_error",
     "notebook_setup",
     "seeded_rng",
     "use_backend",
@@ -30,6 +31,13 @@ def notebook_setup(seed: int | None = None, backend: str | None = None):
     from .notebook import notebook_setup as _setup
 
     return _setup(seed=seed, backend=backend)
+
+
+def expect_error(*expected: type[BaseException]):
+    """A context manager for notebooks: the block must raise; its error is printed, not a traceback."""
+    from .notebook import expect_error as _expect_error
+
+    return _expect_error(*expected)
 
 
 def __getattr__(name: str):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from . import __version__
 from .crypto.backend import current_backend, use_backend
@@ -52,3 +54,19 @@ def _style_plots() -> None:
             "svg.hashsalt": "drand-edu",
         }
     )
+
+
+@contextmanager
+def expect_error(*expected: type[BaseException]) -> Iterator[None]:
+    """Run a block that must fail, and print its error the way a learner reads it.
+
+    Notebooks use it to *show* a refusal (a forged beacon, a bad share) without a traceback; if the
+    block does not raise, that is a regression and an AssertionError says so.
+    """
+    catch = expected or (Exception,)
+    try:
+        yield
+    except catch as exc:
+        print(f"{type(exc).__name__}: {exc}")
+    else:
+        raise AssertionError("this cell was expected to fail, but it ran without an error")

@@ -38,3 +38,18 @@ def test_readme_quick_start_is_the_two_make_commands() -> None:
     readme = (ROOT / "README.md").read_text()
     block = readme.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     assert [line.split("#")[0].strip() for line in block.strip().splitlines()] == ["make lab", "make test"]
+
+
+def test_expect_error_prints_the_error_and_insists_on_one(capsys) -> None:
+    import pytest
+
+    import drand_edu
+    from drand_edu.errors import InvalidInput
+
+    with drand_edu.expect_error(InvalidInput):
+        raise InvalidInput("bad hex")
+    assert capsys.readouterr().out == "InvalidInput: bad hex\n"
+    with pytest.raises(AssertionError, match="expected to fail"), drand_edu.expect_error():
+        pass
+    with pytest.raises(KeyError), drand_edu.expect_error(InvalidInput):
+        raise KeyError("not the expected kind: it propagates")

@@ -135,8 +135,8 @@ plt.show()
 # **abort** with a clear reason rather than produce a weak key:
 
 # %%
-# NBVAL_RAISES_EXCEPTION
-run_dkg(5, 3, rng=rng, faults=FaultPlan(silent={0, 1, 2}))
+with drand_edu.expect_error():
+    run_dkg(5, 3, rng=rng, faults=FaultPlan(silent={0, 1, 2}))
 
 # %% [markdown]
 # ## 5. The group file
@@ -178,12 +178,12 @@ leader = DKGState.fresh("session4", "leader:443").apply(Propose(terms))
 print(leader)
 
 # %%
-# NBVAL_RAISES_EXCEPTION
 from drand_edu.threshold.lifecycle import Complete
 
-DKGState.fresh("session4", "me:443").apply(ReceiveProposal(terms, "leader:443")).apply(
-    Complete(None, outcome.results[1].key)
-)
+with drand_edu.expect_error():
+    DKGState.fresh("session4", "me:443").apply(ReceiveProposal(terms, "leader:443")).apply(
+        Complete(None, outcome.results[1].key)
+    )
 
 # %% [markdown]
 # ## 7. Security considerations
