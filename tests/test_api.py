@@ -1,0 +1,151 @@
+"""The public HTTP API: drand's paths, JSON and cache headers, read by urllib, our Client and drand-client."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.error
+import urllib.request
+
+import pytest
+
+from drand_edu.api import ServedChain, serve
+from drand_edu.chain import Beacon, verify_chain
+from drand_edu.client import Client
+from drand_edu.errors import ClientError, InvalidBeacon
+from drand_edu.node.toy_network import ToyNetwork
+from drand_edu.rng import seeded_rng
+from drand_edu.store import MemoryStore
+
+from .npm import JS_DIR, ensure_npm_packages
+
+
+@pytest.fixture(scope="module", params=["bls-unchained-g1-rfc9380", "pedersen-bls-chained"])
+def network(request) -> ToyNetwork:
+    net = ToyNetwork.create(4, 3, request.param, period=3, rng=seeded_rng(request.param))
+    net.advance(3 * 9)  # rounds 1..10
+    return net
+
+
+@pytest.fixture
+def server(network):
+    with serve(ServedChain(network.info, network.nodes[0].store), clock=network.clock.now) as running:
+        yield running
+
+
+def get(url: str) -> tuple[int, dict[str, str], object]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, dict(answer.headers), json.loads(answer.read())
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), json.loads(err.read())
+
+
+def test_paths_and_json(server, network) -> None:
+    info = network.info
+    status, headers, chains = get(server.url + "/chains")
+    assert status == 200 and chains == [info.hash_hex]
+    for path in ("/info", f"/{info.hash_hex}/info"):
+        status, headers, body = get(server.url + path)
+        assert status == 200 and body == info.to_json()
+        assert headers["Cache-Control"] == "public, max-age=604800, immutable"
+        assert headers["Access-Control-Allow-Origin"] == "*" and headers["Content-Type"] == "application/json"
+    for path in ("/public/5", f"/{info.hash_hex}/public/5"):
+        status, headers, body = get(server.url + path)
+        assert status == 200 and Beacon.from_json(body) == network.nodes[0].store.get(5)
+        assert headers["Cache-Control"] == "public, max-age=604800, immutable"
+    status, headers, latest = get(server.url + "/public/latest")
+    assert status == 200 and latest["round"] == 10
+    assert "Expires" in headers and "Last-Modified" in headers
+    assert get(server.url + "/public/0")[2]["round"] == 10  # round 0 means latest, as in drand
+    status, _, health = get(server.url + "/health")
+    assert status == 200 and health == {"current": 10, "expected": 10}
+
+
+def test_latest_is_cached_until_the_next_round(network) -> None:
+    one_second_later = lambda: network.clock.now() + 1  # noqa: E731 - round 11 is then due in 2 s
+    with serve(ServedChain(network.info, network.nodes[0].store), clock=one_second_later) as server:
+        _, headers, _ = get(server.url + "/public/latest")
+    assert headers["Cache-Control"] == "max-age=2, public"
+
+
+def test_errors_are_json_4xx(server, network) -> None:
+    cases = {
+        "/public/abc": 400,
+        "/public/-1": 400,
+        "/nothere": 404,
+        "/zz/info": 400,
+        "/" + "00" * 32 + "/info": 404,
+        "/public/11": 404,  # due now-ish but not produced
+        "/public/100000": 404,  # far in the future
+    }
+    for path, expected in cases.items():
+        status, headers, body = get(server.url + path)
+        assert status == expected, path
+        assert isinstance(body, dict) and body.get("error"), path
+    _, headers, _ = get(server.url + "/public/100000")
+    assert headers["Cache-Control"].startswith("public, must-revalidate, max-age=")
+
+
+def test_health_reports_a_lagging_node(network) -> None:
+    lagging = MemoryStore()
+    for beacon in network.nodes[0].store.cursor(1, 5):
+        lagging.put(beacon)
+    with serve(ServedChain(network.info, lagging), clock=network.clock.now) as server:
+        status, _, health = get(server.url + "/health")
+    assert status == 503 and health == {"current": 5, "expected": 10}
+
+
+def test_our_client_reads_and_verifies(server, network) -> None:
+    client = Client(server.url, chain_hash=network.info.hash_hex, public_key=network.info.public_key.hex())
+    beacons = [client.get(r) for r in range(1, 11)]
+    assert verify_chain(network.info, beacons) == []
+    assert client.latest().round == 10
+
+
+def test_failover_when_a_node_dies(network) -> None:
+    first = serve(ServedChain(network.info, network.nodes[0].store), clock=network.clock.now)
+    with serve(ServedChain(network.info, network.nodes[1].store), clock=network.clock.now) as second:
+        client = Client([first.url, second.url], chain_hash=network.info.hash_hex, retries=0, timeout=2)
+        assert client.get(3).round == 3
+        first.close()  # node 0's API goes away
+        assert client.get(4).round == 4
+        assert client.stats.failovers >= 1 and client.stats.served_by[second.url] >= 1
+
+
+def test_a_tampered_store_is_caught_by_the_client(network) -> None:
+    store = MemoryStore()
+    for beacon in network.nodes[0].store.cursor():
+        store.put(beacon)
+    good = store.get(10)
+    store._beacons[10] = Beacon(10, network.nodes[0].store.get(9).signature, good.previous_signature)
+    with serve(ServedChain(network.info, store), clock=network.clock.now) as server:
+        client = Client(server.url, chain_hash=network.info.hash_hex, retries=0)
+        with pytest.raises((InvalidBeacon, ClientError)):
+            client.get(10)
+
+
+@pytest.mark.npm
+def test_npm_drand_client_verifies_our_beacons_and_rejects_a_tampered_one(network) -> None:
+    node = ensure_npm_packages()
+    info = network.info
+    script = str(JS_DIR / "drand_client_check.mjs")
+    with serve(ServedChain(info, network.nodes[0].store), clock=network.clock.now) as server:
+        result = subprocess.run(
+            [node, script, server.url, info.hash_hex, info.public_key.hex(), "7"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"RANDOMNESS={network.nodes[0].store.get(7).randomness.hex()}" in result.stdout
+
+    tampered = MemoryStore()
+    for beacon in network.nodes[0].store.cursor():
+        tampered.put(beacon)
+    real = tampered.get(7)
+    tampered._beacons[7] = Beacon(7, network.nodes[0].store.get(6).signature, real.previous_signature)
+    with serve(ServedChain(info, tampered), clock=network.clock.now) as server:
+        result = subprocess.run(
+            [node, script, server.url, info.hash_hex, info.public_key.hex(), "7"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode != 0 and "RANDOMNESS" not in result.stdout
