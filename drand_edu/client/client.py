@@ -100,7 +100,10 @@ class Client:
         """The chain's info, fetched once, checked against the pinned hash and key, then cached."""
         if self._info is None:
             path = f"/{self.chain_hash.hex()}/info" if self.chain_hash else "/info"
-            info = self._fetch(path, self._parse_info)
+            try:
+                info = self._fetch(path, self._parse_info)
+            except NotFound:
+                raise ChainMismatch(f"no endpoint serves the pinned chain {path[1:17]}…") from None
             self._info = info
             self.chain_hash = info.hash()
         return self._info
@@ -187,7 +190,7 @@ class Client:
 
     def _fetch(self, path: str, parse: Callable[[object], object]):
         errors = []
-        not_found = 0
+        not_found = unreachable = 0
         for position, endpoint in enumerate(self.endpoints):
             try:
                 answer = get_json(endpoint.url + path, timeout=self.timeout, retries=self.retries,
@@ -197,7 +200,12 @@ class Client:
                 not_found += 1  # this endpoint may lag behind: ask the next one
                 errors.append(str(exc))
                 continue
-            except DrandEduError as exc:
+            except ClientError as exc:  # the endpoint did not answer usefully (down, 5xx, not JSON)
+                endpoint.failures += 1
+                unreachable += 1
+                errors.append(f"{endpoint.url}: {exc}")
+                continue
+            except DrandEduError as exc:  # it answered, and the answer is wrong: never trust it
                 endpoint.failures += 1
                 errors.append(f"{endpoint.url}: {exc}")
                 continue
@@ -207,8 +215,11 @@ class Client:
             if position:
                 self.stats.failovers += 1
             return result
-        if not_found == len(self.endpoints):
-            raise NotFound(f"{path}: not found on any endpoint (round not produced yet?)")
+        if not_found and not_found + unreachable == len(self.endpoints):
+            # every endpoint that answered said "not here": the round does not exist yet (or the
+            # chain is not served); one that lied would have been reported below instead
+            down = f"; {unreachable} endpoint(s) unreachable" if unreachable else ""
+            raise NotFound(f"{path}: not found on the {not_found} endpoint(s) that answered{down}")
         raise ClientError("no endpoint gave a valid answer: " + "; ".join(errors))
 
 

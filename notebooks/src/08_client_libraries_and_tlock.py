@@ -48,10 +48,69 @@ rng = drand_edu.notebook_setup(seed=2024)
 # An endpoint is then just a *cache*: it cannot lie to you, only stay silent. That is why drand's public
 # endpoints can sit behind CDNs.
 #
-# We run a tiny local network on a simulated clock and serve it over real HTTP on `127.0.0.1`.
+# We start a local network: 5 nodes that ran a DKG (session 4), threshold 3, producing a quicknet-style
+# chain every 3 seconds of a **virtual clock** (so this notebook runs in no time), and three of them serve
+# drand's HTTP API on `127.0.0.1` — real sockets, real HTTP.
 
 # %%
-# NETWORK-SETUP
+from drand_edu.api import ServedChain, serve
+from drand_edu.client import Client, NotFound
+from drand_edu.node.toy_network import ToyNetwork
+
+network = ToyNetwork.create(5, 3, "bls-unchained-g1-rfc9380", period=3, rng=rng)
+network.advance(30)  # ten periods pass: rounds 1..11
+print(network)
+servers = [serve(ServedChain(network.info, node.store), clock=network.clock.now) for node in network.nodes[:3]]
+urls = [server.url for server in servers]  # three endpoints on loopback (their ports vary)
+
+# %% [markdown]
+# A client is configured with what it trusts — the chain hash, and here the public key too — and the
+# endpoints it may ask. Its clock is the network's virtual clock, and "sleeping" lets the network run.
+
+# %%
+client = Client(
+    urls,
+    chain_hash=network.info.hash_hex,
+    public_key=network.info.public_key.hex(),
+    retries=0,  # a dead endpoint is skipped at once (retries would wait, on the virtual clock too)
+    clock=network.clock.now,
+    sleep=network.advance,
+)
+info = client.info()  # 1. info: fetched once, its hash recomputed and compared with the pin
+print("pinned chain:", info.hash_hex[:16] + "…", "· scheme", info.scheme.id, "· period", info.period, "s")
+beacon = client.get(5)  # 2-3. get + verify (signature with the pinned key, randomness = sha256(signature))
+print("round 5 verified, randomness", beacon.randomness.hex()[:24] + "…")
+print("latest round:", client.latest().round)
+
+# %% [markdown]
+# `watch()` sleeps until each next round is due, then fetches and verifies it (4.):
+
+# %%
+for watched in client.watch(count=3):
+    print(f"t = genesis + {network.clock.now() - info.genesis_time:5.1f} s  →  round {watched.round} verified")
+
+# %% [markdown]
+# An endpoint that serves *another* chain — or lies about this one — is refused, because its info does not
+# hash to the pinned value:
+
+# %%
+with drand_edu.expect_error():
+    Client(urls, chain_hash="00" * 32, retries=0).info()
+
+# %% [markdown]
+# ## Failover: a node dies
+#
+# Kill node 0 (it stops signing, and its HTTP API goes away). The client notices the dead endpoint and asks
+# the next one; the network still has 4 of 5 nodes, above the threshold, so the chain goes on.
+
+# %%
+servers[0].close()
+network.kill(0)
+network.advance(3)
+print("round", client.get(network.head()).round, "read after the failure")
+print("failovers:", client.stats.failovers, "· beacons served per endpoint:",
+      [client.stats.served_by.get(url, 0) for url in urls])
+print(*network.status(), sep="\n")
 
 # %% [markdown]
 # ## 2. Fair randomness from a beacon: a lottery
@@ -239,10 +298,30 @@ real_info = ChainInfo.from_json(quicknet["info"])
 print(decrypt(real["ciphertext"], real_info, lambda r: Beacon(r, bytes.fromhex(real["signature"]))))
 
 # %% [markdown]
-# ## 5. Encrypting to the future on a live (simulated) network
+# ## 5. Encrypting to the future on the local network
+#
+# Back to our running network: lock a message to the round due three periods from now. Until the network
+# produces that round, nobody can open it — not even us, who wrote it.
 
 # %%
-# TIMELOCK-LIVE
+def beacon_from_network(round_number):
+    """The verified beacon of a round via the client, or None when it does not exist yet."""
+    try:
+        return client.get(round_number)
+    except NotFound:
+        return None
+
+
+target = network.head() + 3
+sealed = encrypt(network.info, target, b"meet at the fountain at noon", armor=True, rng=rng)
+print(f"now: round {network.head()}; the message is locked to round {target}")
+with drand_edu.expect_error():
+    decrypt(sealed, network.info, beacon_from_network)
+
+# %%
+network.advance(3 * 3)  # three periods later
+print(f"now: round {network.head()}")
+print(decrypt(sealed, network.info, beacon_from_network))
 
 # %% [markdown]
 # ## 6. The same bytes in JavaScript: tlock-js
@@ -268,6 +347,10 @@ if js.node_available():
     print(theirs[:120] + "…")
 else:
     print("node/npm not installed: skipping the JavaScript round trip")
+
+# %%
+for server in servers[1:]:
+    server.close()  # free the ports of the two remaining endpoints
 
 # %% [markdown]
 # ## Exercises
