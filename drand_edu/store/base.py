@@ -39,6 +39,10 @@ class ChainStore(ABC):
     def cursor(self, start: int = 0, end: int | None = None) -> Iterator[Beacon]:
         """Beacons with ``start <= round <= end`` (``end=None``: to the last), in round order."""
 
+    @abstractmethod
+    def delete(self, round_number: int) -> None:
+        """Remove a round, if present. Only repair uses it: a store is otherwise append-only."""
+
     def close(self) -> None:  # noqa: B027 - optional hook, most stores have nothing to release
         """Release files or connections. Further use is an error."""
 

@@ -25,6 +25,11 @@ class MemoryStore(ChainStore):
         if self._last is None or beacon.round > self._last.round:
             self._last = beacon
 
+    def delete(self, round_number: int) -> None:
+        """Remove a round (used by repair, before storing the right beacon)."""
+        self._beacons.pop(round_number, None)
+        self._last = self._beacons[max(self._beacons)] if self._beacons else None
+
     def get(self, round_number: int) -> Beacon:
         try:
             return self._beacons[round_number]

@@ -1,0 +1,95 @@
+"""Checking and repairing a store, like drand's ``drand util check`` (``internal/drand-cli``).
+
+:func:`check_store` reads every stored beacon and reports what is wrong: rounds missing between the
+first and the last, beacons whose signature does not verify (a corrupted row), and broken links on
+chained chains. It batch-verifies (one pairing check for the whole store while it is healthy).
+:func:`repair` fetches the bad and missing rounds again from a source — another store, or anything
+with ``beacons(start, end)`` — verifies each, and only then writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from ..chain.beacon import Beacon
+from ..chain.info import ChainInfo
+from ..chain.verify import Problem, verify_beacon, verify_chain
+from ..errors import InvalidBeacon
+from ..rng import Rng
+from .base import ChainStore
+
+
+class BeaconSource(Protocol):
+    """Where missing beacons can come from: a peer's store, an HTTP endpoint…"""
+
+    def beacons(self, start: int, end: int) -> Iterable[Beacon]: ...
+
+
+class StoreSource:
+    """A :class:`ChainStore` seen as a :class:`BeaconSource` (a peer on the same machine)."""
+
+    def __init__(self, store: ChainStore) -> None:
+        self.store = store
+
+    def beacons(self, start: int, end: int) -> Iterable[Beacon]:
+        return self.store.cursor(start, end)
+
+    def last_round(self) -> int:
+        return self.store.last_round()
+
+
+def check_store(
+    info: ChainInfo, store: ChainStore, *, batch: bool = True, rng: Rng | None = None
+) -> list[Problem]:
+    """Every problem of the stored chain: gaps, invalid signatures, broken links. Empty = healthy."""
+    beacons = list(store.cursor())
+    problems = verify_chain(info, beacons, batch=batch, rng=rng)
+    expected = 1
+    for beacon in beacons:
+        if beacon.round > expected:
+            missing = f"{expected}" if beacon.round == expected + 1 else f"{expected}–{beacon.round - 1}"
+            problems.append(Problem(expected, "gap", f"rounds {missing} are missing"))
+        expected = beacon.round + 1
+    return sorted(problems, key=lambda p: (p.round, p.kind))
+
+
+def rounds_to_refetch(info: ChainInfo, store: ChainStore, problems: list[Problem]) -> list[int]:
+    """The rounds a repair must fetch again: every missing round and every beacon that is wrong."""
+    rounds: set[int] = set()
+    stored = {b.round for b in store.cursor()}
+    last = store.last_round()
+    rounds.update(r for r in range(1, last + 1) if r not in stored)
+    for problem in problems:
+        if problem.kind in ("signature", "link"):
+            rounds.add(problem.round)
+            if problem.kind == "link" and problem.round - 1 >= 1:
+                rounds.add(problem.round - 1)  # which side of a broken link is wrong: fetch both
+    return sorted(rounds)
+
+
+def repair(
+    info: ChainInfo,
+    store: ChainStore,
+    source: BeaconSource,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Refetch and replace every bad or missing round from ``source``; return how many were written.
+
+    Every fetched beacon is verified before it touches the store; a source that sends a bad one is
+    refused with :class:`InvalidBeacon` (the store is left as it was for that round).
+    """
+    wanted = rounds_to_refetch(info, store, check_store(info, store))
+    written = 0
+    for position, round_number in enumerate(wanted, start=1):
+        fetched = next(iter(source.beacons(round_number, round_number)), None)
+        if fetched is None or fetched.round != round_number:
+            raise InvalidBeacon(f"round {round_number}: the source does not have it")
+        verify_beacon(info, fetched)
+        store.delete(round_number)
+        store.put(fetched)
+        written += 1
+        if progress:
+            progress(position, len(wanted))
+    return written

@@ -1,0 +1,144 @@
+"""The embedded default store: SQLite, one row per round, one transaction per write.
+
+drand's default is an embedded key-value database (bolt, ``internal/chain/boltdb/store.go``) keyed by
+round; ours is SQLite from the standard library, for the same reasons: one file, no server, and
+crash safety from its journal — a process killed in the middle of a write leaves either the whole
+row or nothing (the test suite kills a real writer with SIGKILL to prove it).
+
+**Trimmed storage.** drand's ``trimmed`` bolt store keeps only round → signature: on a chained chain
+the previous signature of round r *is* the signature of round r − 1, so storing it again doubles the
+size for nothing. A trimmed store rebuilds it when reading (round 1 links to the genesis seed), which
+is why it needs the chain's rounds without gaps; :func:`~drand_edu.store.check.check_store` finds any.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..chain.beacon import Beacon
+from ..errors import BeaconNotFound, StoreError
+from .base import ChainStore, check_same
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS beacons (
+    round INTEGER PRIMARY KEY,
+    signature BLOB NOT NULL,
+    previous_signature BLOB
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class SQLiteStore(ChainStore):
+    """Beacons in an SQLite file.
+
+    ``trimmed=True`` stores no previous signatures. For a *chained* chain pass its ``genesis_seed``:
+    reads then rebuild each previous signature from the row before (round 1 from the seed). Without
+    it (unchained chains) beacons have no previous signature at all.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike, *, trimmed: bool = False, genesis_seed: bytes | None = None
+    ) -> None:
+        self.path = Path(path)
+        self.trimmed = trimmed
+        self.genesis_seed = genesis_seed
+        self._lock = threading.Lock()  # one connection, shared by the API's threads
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process in WAL mode
+            self._db.executescript(_SCHEMA)
+            mode = "trimmed" if trimmed else "full"
+            stored = self._db.execute("SELECT value FROM meta WHERE key = 'mode'").fetchone()
+            if stored is None:
+                self._db.execute("INSERT INTO meta VALUES ('mode', ?)", (mode,))
+            elif stored[0] != mode:
+                raise StoreError(f"{self.path} is a {stored[0]} store; it cannot be opened as {mode}")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable SQLite store ({exc})") from None
+
+    # -- writing ----------------------------------------------------------------------------------
+    def put(self, beacon: Beacon) -> None:
+        self.put_many([beacon])
+
+    def put_many(self, beacons: Iterable[Beacon]) -> None:
+        """Store several beacons in one transaction (a sync batch): all of them, or none."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                for beacon in beacons:
+                    query = "SELECT signature, previous_signature FROM beacons WHERE round = ?"
+                    row = self._db.execute(query, (beacon.round,)).fetchone()
+                    if row is not None:
+                        check_same(self._beacon(beacon.round, row), beacon)
+                        continue
+                    previous = None if self.trimmed else beacon.previous_signature
+                    row = (beacon.round, beacon.signature, previous)
+                    self._db.execute("INSERT INTO beacons VALUES (?, ?, ?)", row)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def delete(self, round_number: int) -> None:
+        """Remove a round (used by repair, before storing the right beacon)."""
+        with self._lock:
+            self._db.execute("DELETE FROM beacons WHERE round = ?", (round_number,))
+
+    # -- reading ----------------------------------------------------------------------------------
+    def get(self, round_number: int) -> Beacon:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT signature, previous_signature FROM beacons WHERE round = ?", (round_number,)
+            ).fetchone()
+            if row is None:
+                raise BeaconNotFound(f"round {round_number} is not in {self.path.name}")
+            return self._beacon(round_number, row)
+
+    def last(self) -> Beacon | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT round, signature, previous_signature FROM beacons ORDER BY round DESC LIMIT 1"
+            ).fetchone()
+            return None if row is None else self._beacon(row[0], row[1:])
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM beacons").fetchone()[0]
+
+    def cursor(self, start: int = 0, end: int | None = None) -> Iterator[Beacon]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT round, signature, previous_signature FROM beacons WHERE round >= ? AND round <= ? "
+                "ORDER BY round",
+                (start, 2**63 - 1 if end is None else end),
+            ).fetchall()
+        for round_number, signature, previous in rows:
+            yield self._beacon(round_number, (signature, previous))
+
+    def _beacon(self, round_number: int, row: tuple) -> Beacon:
+        signature, previous = bytes(row[0]), row[1]
+        if previous is None and self.trimmed and self.genesis_seed is not None:
+            previous = self._previous_of(round_number)
+        return Beacon(round_number, signature, bytes(previous or b""))
+
+    def _previous_of(self, round_number: int) -> bytes:
+        """In a trimmed chained store: the signature of the round before (the genesis seed for round 1)."""
+        if round_number == 1:
+            return self.genesis_seed or b""
+        row = self._db.execute(
+            "SELECT signature FROM beacons WHERE round = ?", (round_number - 1,)
+        ).fetchone()
+        return bytes(row[0]) if row else b""  # a gap: check_store will report the broken link
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path.name!r}, {'trimmed' if self.trimmed else 'full'})"

@@ -1,0 +1,164 @@
+"""Chain stores behave alike (memory, SQLite, trimmed SQLite); checks find corruption and repair mends it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from drand_edu.chain import Beacon, verify_chain
+from drand_edu.errors import BeaconNotFound, InvalidBeacon, StoreError
+from drand_edu.node.toy_network import ToyNetwork
+from drand_edu.rng import seeded_rng
+from drand_edu.store import MemoryStore, SQLiteStore, StoreSource, check_store, repair
+
+BACKENDS = ["memory", "sqlite", "trimmed"]
+
+
+@pytest.fixture(scope="module", params=["pedersen-bls-chained", "bls-unchained-g1-rfc9380"])
+def chain(request):
+    net = ToyNetwork.create(4, 3, request.param, rng=seeded_rng(request.param))
+    net.advance(3 * 19)  # rounds 1..20
+    return net.info, list(net.nodes[0].store.cursor())
+
+
+def open_store(kind: str, tmp_path: Path, info):
+    if kind == "memory":
+        return MemoryStore()
+    seed = info.genesis_seed if info.scheme.chained else None
+    return SQLiteStore(tmp_path / f"{kind}.db", trimmed=kind == "trimmed", genesis_seed=seed)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_every_backend_stores_and_reads_the_same_chain(kind, tmp_path, chain) -> None:
+    info, beacons = chain
+    store = open_store(kind, tmp_path, info)
+    for beacon in beacons[:10]:
+        store.put(beacon)
+    if isinstance(store, SQLiteStore):
+        store.put_many(beacons[10:])
+    else:
+        for beacon in beacons[10:]:
+            store.put(beacon)
+    assert len(store) == 20 and store.last() == beacons[-1] and store.last_round() == 20
+    assert store.get(7) == beacons[6] and 7 in store and 99 not in store
+    assert list(store.cursor(5, 8)) == beacons[4:8]
+    assert list(store.cursor()) == beacons
+    store.put(beacons[3])  # the same beacon again: fine
+    with pytest.raises(StoreError, match="refusing to fork"):
+        store.put(Beacon(4, beacons[4].signature, beacons[3].previous_signature))
+    with pytest.raises(BeaconNotFound):
+        store.get(21)
+    assert check_store(info, store) == []
+    store.close()
+
+
+def test_sqlite_survives_reopening_and_refuses_the_other_mode(tmp_path, chain) -> None:
+    _, beacons = chain
+    path = tmp_path / "chain.db"
+    with SQLiteStore(path) as store:
+        store.put_many(beacons)
+    with SQLiteStore(path) as again:
+        assert list(again.cursor()) == beacons
+    with pytest.raises(StoreError, match="full store"):
+        SQLiteStore(path, trimmed=True)
+    path.with_name("junk.db").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="not a usable"):
+        SQLiteStore(path.with_name("junk.db"))
+
+
+def test_trimmed_store_is_smaller(tmp_path) -> None:
+    net = ToyNetwork.create(4, 3, "pedersen-bls-chained", rng=seeded_rng(3))
+    net.advance(3 * 299)
+    beacons = list(net.nodes[0].store.cursor())
+    sizes = {}
+    for trimmed in (False, True):
+        path = tmp_path / f"t{trimmed}.db"
+        with SQLiteStore(path, trimmed=trimmed, genesis_seed=net.info.genesis_seed) as store:
+            store.put_many(beacons)
+            assert verify_chain(net.info, list(store.cursor())) == []
+        sizes[trimmed] = sum(p.stat().st_size for p in tmp_path.glob(f"t{trimmed}.db*"))
+    assert sizes[True] < 0.75 * sizes[False]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "trimmed"])
+def test_corrupted_rows_and_gaps_are_found_and_repaired(kind, tmp_path, chain) -> None:
+    info, beacons = chain
+    store = open_store(kind, tmp_path, info)
+    store.put_many(beacons)
+    peer = MemoryStore()
+    for beacon in beacons:
+        peer.put(beacon)
+    # corrupt row 5 behind the store's back, and delete rows 11-12
+    with sqlite3.connect(store.path) as raw:
+        raw.execute("UPDATE beacons SET signature = ? WHERE round = 5", (beacons[8].signature,))
+        raw.execute("DELETE FROM beacons WHERE round IN (11, 12)")
+    problems = check_store(info, store)
+    assert {(p.round, p.kind) for p in problems} >= {(5, "signature"), (11, "gap")}
+    written = repair(info, store, StoreSource(peer))
+    assert written >= 3
+    assert check_store(info, store) == [] and list(store.cursor()) == beacons
+
+
+def test_repair_refuses_a_lying_source(tmp_path, chain) -> None:
+    info, beacons = chain
+    store = MemoryStore()
+    for beacon in beacons[:5] + beacons[6:]:
+        store.put(beacon)
+    liar = MemoryStore()
+    liar.put(Beacon(6, beacons[9].signature, beacons[5].previous_signature))
+    with pytest.raises(InvalidBeacon):
+        repair(info, store, StoreSource(liar))
+    assert 6 not in store  # nothing invalid was written
+
+
+WRITER = textwrap.dedent(
+    """
+    import json, sys
+    from drand_edu.chain import Beacon
+    from drand_edu.store import SQLiteStore
+    beacons = [Beacon.from_json(b) for b in json.load(open(sys.argv[2]))]
+    store = SQLiteStore(sys.argv[1])
+    start = store.last_round()
+    print("ready", start, flush=True)
+    while True:  # empty the table, write every beacon again: the kill lands in the middle of real writes
+        for beacon in beacons[start:]:
+            store.put(beacon)
+        store._db.execute("DELETE FROM beacons")
+        start = 0
+    """
+)
+
+
+def test_sqlite_survives_a_killed_writer(tmp_path, chain) -> None:
+    """A real process writing beacons is SIGKILLed; the store opens, is valid, and writing resumes."""
+    import json
+
+    info, beacons = chain
+    data = tmp_path / "beacons.json"
+    data.write_text(json.dumps([b.to_json() for b in beacons]))
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    path = tmp_path / "killed.db"
+    for _ in range(3):
+        process = subprocess.Popen(
+            [sys.executable, str(script), str(path), str(data)], stdout=subprocess.PIPE, text=True
+        )
+        assert process.stdout.readline().startswith("ready")
+        time.sleep(0.3)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        with SQLiteStore(path) as store:
+            stored = list(store.cursor())
+            assert stored == beacons[: len(stored)]  # a prefix: no torn or half-written row
+            assert check_store(info, store) == []
+    with SQLiteStore(path) as store:
+        store.put_many(beacons[store.last_round() :])  # resume where it stopped
+        assert list(store.cursor()) == beacons
