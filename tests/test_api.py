@@ -149,3 +149,21 @@ def test_npm_drand_client_verifies_our_beacons_and_rejects_a_tampered_one(networ
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
     assert result.returncode != 0 and "RANDOMNESS" not in result.stdout
+
+
+def test_metrics_with_drands_names(network) -> None:
+    node = network.nodes[0]
+    served = ServedChain(network.info, node.store)
+    with serve(served, clock=network.clock.now, metrics=node.metrics) as server:
+        with urllib.request.urlopen(server.url + "/metrics", timeout=10) as answer:
+            text = answer.read().decode()
+            kind = answer.headers["Content-Type"]
+    assert kind.startswith("text/plain")
+    beacon_id = network.info.beacon_id
+    assert f'last_beacon_round{{beacon_id="{beacon_id}"}} 10.0' in text
+    assert f'group_size{{beacon_id="{beacon_id}"}} 4.0' in text
+    assert f'group_threshold{{beacon_id="{beacon_id}"}} 3.0' in text
+    assert f'dkg_state{{beacon_id="{beacon_id}"}} 3.0' in text
+    assert "beacon_discrepancy_latency" in text
+    times, rounds = node.metrics.series("last_beacon_round")
+    assert rounds == [float(r) for r in range(1, 11)] and times == sorted(times)

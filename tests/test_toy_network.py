@@ -47,3 +47,25 @@ def test_virtual_clock_only_moves_forward() -> None:
     assert clock.now() == 105
     with pytest.raises(InvalidInput):
         clock.advance(-1)
+
+
+def test_metrics_show_a_node_falling_behind() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from drand_edu.viz.metrics import plot_discrepancy, plot_last_round
+
+    net = ToyNetwork.create(4, 3, rng=seeded_rng(5))
+    net.advance(9)
+    net.kill(3)
+    net.advance(9)
+    net.restart(3)
+    _, behind = net.nodes[3].metrics.series("last_beacon_round")
+    _, healthy = net.nodes[0].metrics.series("last_beacon_round")
+    assert behind[-1] == healthy[-1] == 7
+    late = net.nodes[3].metrics.series("beacon_discrepancy_latency")[1]
+    assert max(late) >= 3000  # rounds synced after the restart were stored seconds late
+    assert (
+        plot_last_round([n.metrics for n in net.nodes]).axes
+        and plot_discrepancy([n.metrics for n in net.nodes]).axes
+    )

@@ -8,6 +8,7 @@ Mirrors drand's ``internal/http/server.go``:
 ``GET /public/latest``             the newest beacon; ``Expires`` = when the next one is due
 ``GET /public/{round}``            one beacon, immutable once it exists (cached for a week)
 ``GET /health``                    ``{"current": last round, "expected": round due now}``; 503 if behind
+``GET /metrics``                   the node's Prometheus metrics (when given a ``NodeMetrics``)
 =================================  ===========================================================
 
 The un-prefixed paths serve the *default* chain (beacon id "default", or the only chain). A round
@@ -29,8 +30,11 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST
+
 from ..chain.info import ChainInfo, is_default_beacon_id
 from ..errors import BeaconNotFound, InvalidInput
+from ..node.metrics import NodeMetrics
 from ..store.base import ChainStore
 
 #: drand's cache time for immutable answers (info, past beacons): one week.
@@ -58,13 +62,19 @@ class _ApiError(Exception):
 class PublicAPI:
     """The request logic, independent of the socket: ``handle(path) -> (status, headers, body)``."""
 
-    def __init__(self, chains: Sequence[ServedChain], clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        chains: Sequence[ServedChain],
+        clock: Callable[[], float] = time.time,
+        metrics: NodeMetrics | None = None,
+    ) -> None:
         if not chains:
             raise InvalidInput("the API needs at least one chain to serve")
         self.chains = {chain.info.hash_hex: chain for chain in chains}
         defaults = [c for c in chains if is_default_beacon_id(c.info.beacon_id)]
         self.default = (defaults or list(chains))[0]
         self.clock = clock
+        self.metrics = metrics
 
     # -- routing ----------------------------------------------------------------------------------
     def handle(self, path: str) -> tuple[int, dict[str, str], bytes]:
@@ -72,6 +82,8 @@ class PublicAPI:
         try:
             if parts == ["chains"]:
                 return self._json(200, sorted(self.chains))
+            if parts == ["metrics"] and self.metrics is not None:
+                return 200, {"Content-Type": CONTENT_TYPE_LATEST}, self.metrics.exposition()
             chain = self.default
             if len(parts) >= 2 and parts[0] not in ("info", "public", "health"):
                 chain = self._chain(parts[0])
@@ -214,8 +226,12 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 0,
     clock: Callable[[], float] = time.time,
+    metrics: NodeMetrics | None = None,
 ) -> Server:
-    """Serve ``chains`` over HTTP on ``host:port`` (port 0: any free port). Returns the running server."""
+    """Serve ``chains`` over HTTP on ``host:port`` (port 0: any free port). Returns the running server.
+
+    With ``metrics`` the node's Prometheus metrics are served at ``/metrics`` too.
+    """
     if isinstance(chains, ServedChain):
         chains = [chains]
-    return Server(PublicAPI(chains, clock), host, port)
+    return Server(PublicAPI(chains, clock, metrics), host, port)

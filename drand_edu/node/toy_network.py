@@ -26,6 +26,7 @@ from ..store.memory import MemoryStore
 from ..threshold.dkg import run_dkg
 from ..threshold.poly import PriShare, PubPoly
 from ..threshold.tbls import recover_signature, sign_partial
+from .metrics import NodeMetrics
 
 
 class VirtualClock:
@@ -56,6 +57,7 @@ class ToyNode:
     index: int
     share: PriShare = field(repr=False)
     store: ChainStore
+    metrics: NodeMetrics = field(repr=False)
     up: bool = True
 
 
@@ -91,8 +93,14 @@ class ToyNetwork:
         info = ChainInfo(
             outcome.group_key.to_bytes(), period, genesis_time, group.get_genesis_seed(), scheme, beacon_id
         )
-        nodes = [ToyNode(i, outcome.share(i), MemoryStore()) for i in range(n)]
-        network = cls(info, outcome.public_poly, outcome.threshold, nodes, VirtualClock(genesis_time))
+        clock = VirtualClock(genesis_time)
+        nodes = [
+            ToyNode(i, outcome.share(i), MemoryStore(), NodeMetrics(beacon_id, clock.now)) for i in range(n)
+        ]
+        for node in nodes:
+            node.metrics.dkg_state("done")
+            node.metrics.group(n, outcome.threshold)
+        network = cls(info, outcome.public_poly, outcome.threshold, nodes, clock)
         network.run_until(genesis_time)
         return network
 
@@ -133,8 +141,10 @@ class ToyNetwork:
         )
         beacon = Beacon(round_number, signature, previous)
         verify_beacon(self.info, beacon)  # never store an invalid beacon
+        late = self.clock.now() - self.info.time_of_round(round_number)
         for node in up:
             node.store.put(beacon)
+            node.metrics.beacon_stored(round_number, late)
         self._previous[round_number] = signature
         return beacon
 
@@ -157,6 +167,9 @@ class ToyNetwork:
             for beacon in peer.store.cursor(start):
                 verify_beacon(self.info, beacon)
                 node.store.put(beacon)
+                node.metrics.beacon_stored(
+                    beacon.round, self.clock.now() - self.info.time_of_round(beacon.round)
+                )
                 synced += 1
         self.run_until(self.clock.now())  # enough nodes again? the halted rounds come now
         return synced

@@ -1,0 +1,94 @@
+"""A node's Prometheus metrics, with drand's names (``internal/metrics/metrics.go``).
+
+Each node gets its own registry (drand has one per process; we may run many nodes in one notebook).
+The gauges drand's dashboards watch, labelled by ``beacon_id`` as in drand:
+
+* ``last_beacon_round`` — the last round stored locally (what ``/health`` reports);
+* ``beacon_discrepancy_latency`` — milliseconds between a round's due time and the moment it was stored;
+* ``group_size``, ``group_threshold`` — the group the node is in;
+* ``dkg_state`` — 0 not started, 1 waiting, 2 in progress, 3 done, 4 unknown, 5 shutdown (drand's codes).
+
+Besides the registry (scraped at ``/metrics``), :class:`NodeMetrics` keeps a ``history`` of samples
+against the (possibly virtual) clock, so a notebook can plot how a node did over time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Gauge, generate_latest
+
+#: drand's DKGState codes (internal/metrics/metrics.go).
+DKG_STATES = {"not_started": 0, "waiting": 1, "in_progress": 2, "done": 3, "unknown": 4, "shutdown": 5}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One recorded value of one metric at one time."""
+
+    time: float
+    name: str
+    value: float
+
+
+class NodeMetrics:
+    """The metrics of one node for one beacon id."""
+
+    def __init__(self, beacon_id: str = "default", clock: Callable[[], float] = time.time) -> None:
+        self.beacon_id = beacon_id
+        self.clock = clock
+        self.registry = CollectorRegistry()
+        labels = ["beacon_id"]
+        self._last_round = Gauge(
+            "last_beacon_round", "Last locally stored beacon", labels, registry=self.registry
+        )
+        self._discrepancy = Gauge(
+            "beacon_discrepancy_latency",
+            "Discrepancy between beacon creation time and calculated round time",
+            labels,
+            registry=self.registry,
+        )
+        self._group_size = Gauge(
+            "group_size", "Number of peers in the current group", labels, registry=self.registry
+        )
+        self._threshold = Gauge(
+            "group_threshold",
+            "Number of shares needed for beacon reconstruction",
+            labels,
+            registry=self.registry,
+        )
+        self._dkg_state = Gauge(
+            "dkg_state",
+            "DKG state: 0-Not Started, 1-Waiting, 2-In Progress, 3-Done, 4-Unknown, 5-Shutdown",
+            labels,
+            registry=self.registry,
+        )
+        self.history: list[Sample] = []
+
+    def _set(self, gauge: Gauge, name: str, value: float) -> None:
+        gauge.labels(beacon_id=self.beacon_id).set(value)
+        self.history.append(Sample(self.clock(), name, float(value)))
+
+    def beacon_stored(self, round_number: int, discrepancy_seconds: float) -> None:
+        """A beacon was stored ``discrepancy_seconds`` after its round's due time."""
+        self._set(self._last_round, "last_beacon_round", round_number)
+        self._set(self._discrepancy, "beacon_discrepancy_latency", discrepancy_seconds * 1000)
+
+    def group(self, size: int, threshold: int) -> None:
+        self._set(self._group_size, "group_size", size)
+        self._set(self._threshold, "group_threshold", threshold)
+
+    def dkg_state(self, state: str) -> None:
+        """``state`` is one of :data:`DKG_STATES`' names."""
+        self._set(self._dkg_state, "dkg_state", DKG_STATES[state])
+
+    def series(self, name: str) -> tuple[list[float], list[float]]:
+        """``(times, values)`` of one metric's history, for plotting."""
+        points = [(s.time, s.value) for s in self.history if s.name == name]
+        return [t for t, _ in points], [v for _, v in points]
+
+    def exposition(self) -> bytes:
+        """The Prometheus text format, as served at ``/metrics``."""
+        return generate_latest(self.registry)
