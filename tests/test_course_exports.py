@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import build_notebook  # noqa: E402
+import list_exercises  # noqa: E402
 import make_site  # noqa: E402
 import make_slides  # noqa: E402
 
@@ -64,3 +65,11 @@ def test_site_builds_offline_with_a_page_per_notebook(tmp_path: Path) -> None:
         page = (html / f"{path.stem}.html").read_text()
         assert make_site.title_of(path).split("—")[0].strip() in page
         assert "data:image/png" in page or "_images/" in page or "image/png" not in path.read_text()
+
+
+def test_readme_lists_every_exercise_and_each_session_has_three() -> None:
+
+    assert list_exercises.main(["--check"]) == 0, "stale README exercise list: run scripts/list_exercises.py"
+    for notebook, titles in list_exercises.exercises():
+        if not notebook.startswith("00_"):
+            assert len(titles) >= 3, notebook
