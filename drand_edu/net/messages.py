@@ -1,0 +1,81 @@
+"""What drand nodes say to each other, as plain values that any transport can carry.
+
+Modelled on drand's protobuf definitions (``protobuf/drand/protocol.proto``): a node sends its
+partial signature of a round to every other node (``PartialBeaconPacket``), and a node that is
+behind asks a peer for the rounds it misses (``SyncRequest``) and receives them one by one
+(``BeaconPacket``). ``to_bytes``/``from_bytes`` give a JSON encoding (hex for bytes), so the
+simulator and a real socket transport carry exactly the same messages.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import MISSING, asdict, dataclass, fields
+from typing import ClassVar
+
+from ..errors import InvalidInput
+from ..hexbytes import from_hex
+
+
+@dataclass(frozen=True)
+class PartialBeaconPacket:
+    """``PartialBeaconPacket``: node's partial signature (index-prefixed, kyber tbls) of one round."""
+
+    kind: ClassVar[str] = "partial"
+    round: int
+    previous_signature: bytes
+    partial_sig: bytes
+    beacon_id: str = "default"
+
+
+@dataclass(frozen=True)
+class BeaconPacket:
+    """``BeaconPacket``: a whole beacon, sent while syncing."""
+
+    kind: ClassVar[str] = "beacon"
+    round: int
+    signature: bytes
+    previous_signature: bytes = b""
+    beacon_id: str = "default"
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    """``SyncRequest``: "send me every round from ``from_round`` on"."""
+
+    kind: ClassVar[str] = "sync"
+    from_round: int
+    beacon_id: str = "default"
+
+
+Message = PartialBeaconPacket | BeaconPacket | SyncRequest
+_KINDS: dict[str, type] = {cls.kind: cls for cls in (PartialBeaconPacket, BeaconPacket, SyncRequest)}
+
+
+def to_bytes(message: Message) -> bytes:
+    """``{"kind": ..., field: value...}`` as JSON, bytes fields in hex."""
+    body = {k: (v.hex() if isinstance(v, bytes) else v) for k, v in asdict(message).items()}
+    return json.dumps({"kind": message.kind, **body}, sort_keys=True).encode()
+
+
+def from_bytes(data: bytes) -> Message:
+    """Parse :func:`to_bytes` output; :class:`InvalidInput` for anything else."""
+    try:
+        body = json.loads(data)
+        cls = _KINDS[body.pop("kind")]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise InvalidInput("not a drand-edu node message") from None
+    values = {}
+    for spec in fields(cls):
+        if spec.name not in body:
+            if spec.default is not MISSING:
+                continue
+            raise InvalidInput(f"{cls.__name__} without {spec.name!r}")
+        value = body[spec.name]
+        values[spec.name] = from_hex(value, what=spec.name) if spec.type == "bytes" else value
+    return cls(**values)
+
+
+def round_of(message: Message) -> int:
+    """The round a message is about (for traces and plots)."""
+    return message.from_round if isinstance(message, SyncRequest) else message.round
