@@ -13,7 +13,7 @@ from drand_edu.api import ServedChain, serve
 from drand_edu.chain import Beacon, verify_chain
 from drand_edu.client import Client
 from drand_edu.errors import ClientError, InvalidBeacon
-from drand_edu.node.toy_network import ToyNetwork
+from drand_edu.node.network import LocalNetwork
 from drand_edu.rng import seeded_rng
 from drand_edu.store import MemoryStore
 
@@ -21,15 +21,15 @@ from .npm import JS_DIR, ensure_npm_packages
 
 
 @pytest.fixture(scope="module", params=["bls-unchained-g1-rfc9380", "pedersen-bls-chained"])
-def network(request) -> ToyNetwork:
-    net = ToyNetwork.create(4, 3, request.param, period=3, rng=seeded_rng(request.param))
-    net.advance(3 * 9)  # rounds 1..10
+def network(request) -> LocalNetwork:
+    net = LocalNetwork.create(4, 3, request.param, period=3, rng=seeded_rng(request.param))
+    net.advance(3 * 9 + 0.5)  # rounds 1..10 (and the last messages delivered)
     return net
 
 
 @pytest.fixture
 def server(network):
-    with serve(ServedChain(network.info, network.nodes[0].store), clock=network.clock.now) as running:
+    with serve(ServedChain(network.info, network.processes[0].store), clock=network.now) as running:
         yield running
 
 
@@ -52,7 +52,7 @@ def test_paths_and_json(server, network) -> None:
         assert headers["Access-Control-Allow-Origin"] == "*" and headers["Content-Type"] == "application/json"
     for path in ("/public/5", f"/{info.hash_hex}/public/5"):
         status, headers, body = get(server.url + path)
-        assert status == 200 and Beacon.from_json(body) == network.nodes[0].store.get(5)
+        assert status == 200 and Beacon.from_json(body) == network.processes[0].store.get(5)
         assert headers["Cache-Control"] == "public, max-age=604800, immutable"
     status, headers, latest = get(server.url + "/public/latest")
     assert status == 200 and latest["round"] == 10
@@ -63,8 +63,8 @@ def test_paths_and_json(server, network) -> None:
 
 
 def test_latest_is_cached_until_the_next_round(network) -> None:
-    one_second_later = lambda: network.clock.now() + 1  # noqa: E731 - round 11 is then due in 2 s
-    with serve(ServedChain(network.info, network.nodes[0].store), clock=one_second_later) as server:
+    one_second_later = lambda: network.now() + 1  # noqa: E731 - round 11 is then due in 2 s
+    with serve(ServedChain(network.info, network.processes[0].store), clock=one_second_later) as server:
         _, headers, _ = get(server.url + "/public/latest")
     assert headers["Cache-Control"] == "max-age=2, public"
 
@@ -89,9 +89,9 @@ def test_errors_are_json_4xx(server, network) -> None:
 
 def test_health_reports_a_lagging_node(network) -> None:
     lagging = MemoryStore()
-    for beacon in network.nodes[0].store.cursor(1, 5):
+    for beacon in network.processes[0].store.cursor(1, 5):
         lagging.put(beacon)
-    with serve(ServedChain(network.info, lagging), clock=network.clock.now) as server:
+    with serve(ServedChain(network.info, lagging), clock=network.now) as server:
         status, _, health = get(server.url + "/health")
     assert status == 503 and health == {"current": 5, "expected": 10}
 
@@ -104,8 +104,8 @@ def test_our_client_reads_and_verifies(server, network) -> None:
 
 
 def test_failover_when_a_node_dies(network) -> None:
-    first = serve(ServedChain(network.info, network.nodes[0].store), clock=network.clock.now)
-    with serve(ServedChain(network.info, network.nodes[1].store), clock=network.clock.now) as second:
+    first = serve(ServedChain(network.info, network.processes[0].store), clock=network.now)
+    with serve(ServedChain(network.info, network.processes[1].store), clock=network.now) as second:
         client = Client([first.url, second.url], chain_hash=network.info.hash_hex, retries=0, timeout=2)
         assert client.get(3).round == 3
         first.close()  # node 0's API goes away
@@ -115,11 +115,11 @@ def test_failover_when_a_node_dies(network) -> None:
 
 def test_a_tampered_store_is_caught_by_the_client(network) -> None:
     store = MemoryStore()
-    for beacon in network.nodes[0].store.cursor():
+    for beacon in network.processes[0].store.cursor():
         store.put(beacon)
     good = store.get(10)
-    store._beacons[10] = Beacon(10, network.nodes[0].store.get(9).signature, good.previous_signature)
-    with serve(ServedChain(network.info, store), clock=network.clock.now) as server:
+    store._beacons[10] = Beacon(10, network.processes[0].store.get(9).signature, good.previous_signature)
+    with serve(ServedChain(network.info, store), clock=network.now) as server:
         client = Client(server.url, chain_hash=network.info.hash_hex, retries=0)
         with pytest.raises((InvalidBeacon, ClientError)):
             client.get(10)
@@ -130,20 +130,20 @@ def test_npm_drand_client_verifies_our_beacons_and_rejects_a_tampered_one(networ
     node = ensure_npm_packages()
     info = network.info
     script = str(JS_DIR / "drand_client_check.mjs")
-    with serve(ServedChain(info, network.nodes[0].store), clock=network.clock.now) as server:
+    with serve(ServedChain(info, network.processes[0].store), clock=network.now) as server:
         result = subprocess.run(
             [node, script, server.url, info.hash_hex, info.public_key.hex(), "7"],
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert f"RANDOMNESS={network.nodes[0].store.get(7).randomness.hex()}" in result.stdout
+    assert f"RANDOMNESS={network.processes[0].store.get(7).randomness.hex()}" in result.stdout
 
     tampered = MemoryStore()
-    for beacon in network.nodes[0].store.cursor():
+    for beacon in network.processes[0].store.cursor():
         tampered.put(beacon)
     real = tampered.get(7)
-    tampered._beacons[7] = Beacon(7, network.nodes[0].store.get(6).signature, real.previous_signature)
-    with serve(ServedChain(info, tampered), clock=network.clock.now) as server:
+    tampered._beacons[7] = Beacon(7, network.processes[0].store.get(6).signature, real.previous_signature)
+    with serve(ServedChain(info, tampered), clock=network.now) as server:
         result = subprocess.run(
             [node, script, server.url, info.hash_hex, info.public_key.hex(), "7"],
             capture_output=True, text=True, timeout=60,
@@ -152,9 +152,9 @@ def test_npm_drand_client_verifies_our_beacons_and_rejects_a_tampered_one(networ
 
 
 def test_metrics_with_drands_names(network) -> None:
-    node = network.nodes[0]
+    node = network.processes[0]
     served = ServedChain(network.info, node.store)
-    with serve(served, clock=network.clock.now, metrics=node.metrics) as server:
+    with serve(served, clock=network.now, metrics=node.metrics) as server:
         with urllib.request.urlopen(server.url + "/metrics", timeout=10) as answer:
             text = answer.read().decode()
             kind = answer.headers["Content-Type"]

@@ -93,3 +93,24 @@ def test_random_fault_schedules_never_store_a_bad_or_forked_beacon(seed: int) ->
     for chain in stores:
         for beacon in chain:
             assert by_round.setdefault(beacon.round, beacon.signature) == beacon.signature  # no fork
+
+
+def test_metrics_show_a_node_falling_behind() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from drand_edu.viz.metrics import plot_discrepancy, plot_last_round
+
+    net = LocalNetwork.create(4, 3, rng=seeded_rng(5))
+    net.run_rounds(3)
+    net.crash(3)
+    net.run_rounds(3)
+    net.restart(3)
+    net.run_rounds(1)
+    _, behind = net.processes[3].metrics.series("last_beacon_round")
+    _, healthy = net.processes[0].metrics.series("last_beacon_round")
+    assert behind[-1] == healthy[-1] == net.head()
+    late = net.processes[3].metrics.series("beacon_discrepancy_latency")[1]
+    assert max(late) >= 3000  # the rounds synced after the restart were stored seconds late
+    metrics = [p.metrics for p in net.processes]
+    assert plot_last_round(metrics).axes and plot_discrepancy(metrics).axes

@@ -15,7 +15,7 @@ import pytest
 
 from drand_edu.chain import Beacon, verify_chain
 from drand_edu.errors import BeaconNotFound, InvalidBeacon, StoreError
-from drand_edu.node.toy_network import ToyNetwork
+from drand_edu.node.network import LocalNetwork
 from drand_edu.rng import seeded_rng
 from drand_edu.store import MemoryStore, SQLiteStore, StoreSource, check_store, repair
 
@@ -24,9 +24,9 @@ BACKENDS = ["memory", "sqlite", "trimmed"]
 
 @pytest.fixture(scope="module", params=["pedersen-bls-chained", "bls-unchained-g1-rfc9380"])
 def chain(request):
-    net = ToyNetwork.create(4, 3, request.param, rng=seeded_rng(request.param))
-    net.advance(3 * 19)  # rounds 1..20
-    return net.info, list(net.nodes[0].store.cursor())
+    net = LocalNetwork.create(4, 3, request.param, rng=seeded_rng(request.param))
+    net.advance(3 * 19 + 0.5)  # rounds 1..20
+    return net.info, list(net.processes[0].store.cursor())
 
 
 def open_store(kind: str, tmp_path: Path, info):
@@ -75,9 +75,9 @@ def test_sqlite_survives_reopening_and_refuses_the_other_mode(tmp_path, chain) -
 
 
 def test_trimmed_store_is_smaller(tmp_path) -> None:
-    net = ToyNetwork.create(4, 3, "pedersen-bls-chained", rng=seeded_rng(3))
-    net.advance(3 * 299)
-    beacons = list(net.nodes[0].store.cursor())
+    net = LocalNetwork.create(4, 3, "pedersen-bls-chained", rng=seeded_rng(3))
+    net.advance(3 * 299 + 0.5)
+    beacons = list(net.processes[0].store.cursor())
     sizes = {}
     for trimmed in (False, True):
         path = tmp_path / f"t{trimmed}.db"

@@ -78,6 +78,18 @@ class LocalNetwork:
     def run_until(self, unix_time: float) -> None:
         self.sim.run_until(unix_time)
 
+    def now(self) -> float:
+        """The virtual time (Unix seconds)."""
+        return self.sim.now()
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` of virtual time pass (a client's ``sleep`` on this network)."""
+        self.run_until(self.sim.now() + seconds)
+
+    def head(self) -> int:
+        """The most advanced node's last round."""
+        return max(self.heads())
+
     def run_rounds(self, rounds: int) -> None:
         """Run until ``rounds`` more periods have passed (plus a little, for the last messages)."""
         self.run_until(self.sim.now() + rounds * self.info.period + self.info.period / 2)

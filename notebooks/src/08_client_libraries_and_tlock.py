@@ -55,12 +55,12 @@ rng = drand_edu.notebook_setup(seed=2024)
 # %%
 from drand_edu.api import ServedChain, serve
 from drand_edu.client import Client, NotFound
-from drand_edu.node.toy_network import ToyNetwork
+from drand_edu.node.network import LocalNetwork
 
-network = ToyNetwork.create(5, 3, "bls-unchained-g1-rfc9380", period=3, rng=rng)
-network.advance(30)  # ten periods pass: rounds 1..11
+network = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", period=3, rng=rng)
+network.advance(30.5)  # ten periods pass: rounds 1..11
 print(network)
-servers = [serve(ServedChain(network.info, node.store), clock=network.clock.now) for node in network.nodes[:3]]
+servers = [serve(ServedChain(network.info, node.store), clock=network.now) for node in network.processes[:3]]
 urls = [server.url for server in servers]  # three endpoints on loopback (their ports vary)
 
 # %% [markdown]
@@ -73,7 +73,7 @@ client = Client(
     chain_hash=network.info.hash_hex,
     public_key=network.info.public_key.hex(),
     retries=0,  # a dead endpoint is skipped at once (retries would wait, on the virtual clock too)
-    clock=network.clock.now,
+    clock=network.now,
     sleep=network.advance,
 )
 info = client.info()  # 1. info: fetched once, its hash recomputed and compared with the pin
@@ -87,7 +87,7 @@ print("latest round:", client.latest().round)
 
 # %%
 for watched in client.watch(count=3):
-    print(f"t = genesis + {network.clock.now() - info.genesis_time:5.1f} s  →  round {watched.round} verified")
+    print(f"t = genesis + {network.now() - info.genesis_time:5.1f} s  →  round {watched.round} verified")
 
 # %% [markdown]
 # An endpoint that serves *another* chain — or lies about this one — is refused, because its info does not
@@ -105,8 +105,8 @@ with drand_edu.expect_error():
 
 # %%
 servers[0].close()
-network.kill(0)
-network.advance(3)
+network.crash(0)
+network.advance(3.0)
 print("round", client.get(network.head()).round, "read after the failure")
 print("failovers:", client.stats.failovers, "· beacons served per endpoint:",
       [client.stats.served_by.get(url, 0) for url in urls])
