@@ -1,10 +1,11 @@
 """The sync manager: bring a store up to date from peers, verifying everything.
 
 Like drand's ``chain/beacon/sync_manager.go``, a (re)joining node asks peers for the rounds after
-its last one and checks each chunk before writing it: every signature (one by one, or batched: one pairing check per chunk) and every link to
-the round before, starting from what it already trusts — its own last beacon. A peer that sends
-anything invalid is dropped and the next one is tried; the store only ever grows by verified
-beacons. Because it always restarts from ``store.last_round()``, an interrupted sync simply resumes.
+its last one and checks each chunk before writing it: every signature (one by one, or batched: one
+pairing check per chunk) and every link to the round before, starting from what it already trusts,
+its own last beacon. A peer that sends anything invalid is dropped and the next one is tried; the
+store only ever grows by verified beacons. Because it always restarts from ``store.last_round()``,
+an interrupted sync simply resumes.
 """
 
 from __future__ import annotations
