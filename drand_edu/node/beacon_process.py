@@ -1,11 +1,13 @@
 """The beacon process: what one node does for one chain, round after round (drand's ``chain/beacon``).
 
 At each round's time the node signs the round's message with its share and broadcasts the partial
-(``PartialBeaconPacket``). It collects the partials it receives, checks each against the public
-polynomial (a bad one is dropped: it never counts), and as soon as it holds t valid partials of the
-round it needs next, it recovers the group signature, verifies the beacon against the group key and
-stores it. It then continues with the next round — at once, every ``catchup_period``, if the chain is
-behind the clock (drand's catch-up after a halt).
+(``PartialBeaconPacket``). It collects the partials it receives and, as soon as it holds t of the round
+it needs next, recovers the group signature and verifies the beacon against the group key before
+storing it. drand checks every partial on arrival (``check_each_partial=True`` does the same); by
+default we aggregate optimistically and check partials one by one only when the recovered beacon
+fails, which needs far fewer pairings and stores exactly the same beacons. It then continues with
+the next round — at once, every ``catchup_period``, if the chain is behind the clock (drand's
+catch-up after a halt).
 
 A node that finds itself behind (it was down, or a partial arrives for a round far ahead) sends a
 ``SyncRequest`` to the peer that is ahead, which answers with ``BeaconPacket``s; each synced beacon is
@@ -20,7 +22,7 @@ from collections import defaultdict
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..chain.verify import verify_beacon
-from ..errors import BeaconNotFound, InvalidBeacon
+from ..errors import BeaconNotFound, InvalidBeacon, InvalidShare, NotEnoughShares
 from ..net.messages import BeaconPacket, Message, PartialBeaconPacket, SyncRequest
 from ..net.sim import Simulator
 from ..store.base import ChainStore
@@ -48,6 +50,8 @@ class BeaconProcess:
         *,
         catchup_period: float | None = None,
         metrics: NodeMetrics | None = None,
+        check_each_partial: bool = False,
+        verified: set[tuple[int, bytes, bytes]] | None = None,
     ) -> None:
         self.index = index
         self.share = share
@@ -58,6 +62,10 @@ class BeaconProcess:
         self.network = network
         self.catchup_period = info.period / 2 if catchup_period is None else catchup_period
         self.metrics = metrics
+        self.check_each_partial = check_each_partial
+        # (round, signature, previous) already verified: the nodes of one simulation may share it,
+        # since verifying the same bytes twice gives the same answer
+        self.verified = set() if verified is None else verified
         self.partials: dict[int, dict[int, bytes]] = defaultdict(dict)
         self.rejected_partials = 0
         self.rejected_beacons = 0
@@ -120,10 +128,17 @@ class BeaconProcess:
             self.rejected_partials += 1  # signs another history than ours: never counts
             return
         message = self.info.scheme.digest(packet.round, packet.previous_signature)
-        if not is_valid_partial(self.info.scheme, self.public_poly, message, packet.partial_sig):
+        if self.check_each_partial and not is_valid_partial(
+            self.info.scheme, self.public_poly, message, packet.partial_sig
+        ):
             self.rejected_partials += 1
             return
-        self.partials[packet.round][partial_index(packet.partial_sig)] = packet.partial_sig
+        try:
+            index = partial_index(packet.partial_sig)
+        except InvalidShare:
+            self.rejected_partials += 1
+            return
+        self.partials[packet.round][index] = packet.partial_sig
         self._try_recover(packet.round)
 
     def _try_recover(self, round_number: int) -> None:
@@ -132,15 +147,49 @@ class BeaconProcess:
         previous = self._previous_signature(round_number)
         if previous is None:
             return
-        message = self.info.scheme.digest(round_number, previous)
-        partials = list(self.partials[round_number].values())
-        signature = recover_signature(
-            self.info.scheme, self.public_poly, message, partials, self.threshold, verify=False
-        )
-        self._store(Beacon(round_number, signature, previous))
+        beacon = self._recover(round_number, previous)
+        if beacon is not None:
+            self._store(beacon)
+
+    def _recover(self, round_number: int, previous: bytes) -> Beacon | None:
+        """Optimistic aggregation: recover from the partials as they are and verify the result once.
+        Only if that fails (someone sent a bad partial) check them one by one and drop the bad ones."""
+        scheme = self.info.scheme
+        message = scheme.digest(round_number, previous)
+        for attempt in range(2):
+            partials = list(self.partials[round_number].values())
+            try:
+                signature = recover_signature(
+                    scheme, self.public_poly, message, partials, self.threshold, verify=False
+                )
+            except NotEnoughShares:
+                return None
+            beacon = Beacon(round_number, signature, previous)
+            if self._is_valid(beacon):
+                return beacon
+            if attempt == 0:
+                good = {
+                    i: p for i, p in self.partials[round_number].items()
+                    if is_valid_partial(scheme, self.public_poly, message, p)
+                }  # fmt: skip
+                self.rejected_partials += len(self.partials[round_number]) - len(good)
+                self.partials[round_number] = good
+        return None
+
+    def _is_valid(self, beacon: Beacon) -> bool:
+        key = (beacon.round, beacon.signature, beacon.previous_signature)
+        if key in self.verified:
+            return True
+        try:
+            verify_beacon(self.info, beacon)
+        except InvalidBeacon:
+            return False
+        self.verified.add(key)
+        return True
 
     def _store(self, beacon: Beacon) -> None:
-        verify_beacon(self.info, beacon)  # never store an invalid beacon
+        if not self._is_valid(beacon):  # never store an invalid beacon
+            raise InvalidBeacon(f"round {beacon.round}: refusing to store an invalid beacon")
         self.store.put(beacon)
         if self.metrics is not None:
             self.metrics.beacon_stored(
@@ -178,7 +227,8 @@ class BeaconProcess:
             expected_previous = self._previous_signature(beacon.round)
             if self.info.scheme.chained and beacon.previous_signature != expected_previous:
                 raise InvalidBeacon(f"round {beacon.round}: does not link to our round {beacon.round - 1}")
-            verify_beacon(self.info, beacon)
+            if not self._is_valid(beacon):
+                raise InvalidBeacon(f"round {beacon.round}: invalid signature")
         except InvalidBeacon:
             self.rejected_beacons += 1
             return

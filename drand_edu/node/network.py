@@ -55,6 +55,7 @@ class LocalNetwork:
         )
         sim = Simulator(n, start=genesis_time, link=link or Link(latency=0.05, jitter=0.02), rng=rng)
         processes = []
+        verified: set[tuple[int, bytes, bytes]] = set()  # shared: identical bytes verify identically
         for i in range(n):
             metrics = NodeMetrics(beacon_id, sim.now)
             metrics.dkg_state("done")
@@ -62,7 +63,7 @@ class LocalNetwork:
             processes.append(
                 BeaconProcess(
                     i, outcome.share(i), info, outcome.public_poly, outcome.threshold, MemoryStore(), sim,
-                    metrics=metrics,
+                    metrics=metrics, verified=verified,
                 )
             )  # fmt: skip
         return cls(info, sim, processes)
