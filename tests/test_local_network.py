@@ -114,3 +114,20 @@ def test_metrics_show_a_node_falling_behind() -> None:
     assert max(late) >= 3000  # the rounds synced after the restart were stored seconds late
     metrics = [p.metrics for p in net.processes]
     assert plot_last_round(metrics).axes and plot_discrepancy(metrics).axes
+
+
+@pytest.mark.parametrize("check_each", [False, True])
+def test_a_node_sending_bad_partials_is_outvoted(check_each: bool) -> None:
+    from drand_edu.threshold.poly import PriShare
+
+    net = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", rng=seeded_rng(11))
+    liar = net.processes[0]
+    liar.share = PriShare(liar.share.index, liar.share.value + 1)  # signs with a wrong share
+    for process in net.processes:
+        process.check_each_partial = check_each
+    net.run_rounds(6)
+    honest = net.processes[1:]
+    assert min(p.head() for p in honest) >= 6
+    assert sum(p.rejected_partials for p in honest) > 0
+    for process in net.processes:
+        assert verify_chain(net.info, list(process.store.cursor())) == []
