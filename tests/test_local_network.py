@@ -131,3 +131,28 @@ def test_a_node_sending_bad_partials_is_outvoted(check_each: bool) -> None:
     assert sum(p.rejected_partials for p in honest) > 0
     for process in net.processes:
         assert verify_chain(net.info, list(process.store.cursor())) == []
+
+
+def test_daemons_hold_every_layer_and_serve_the_api() -> None:
+    import json
+    import urllib.request
+
+    from drand_edu.api import serve_node
+
+    net = LocalNetwork.create(3, 2, rng=seeded_rng(12))
+    net.run_rounds(3)
+    daemon = net.daemons[1]
+    assert daemon.vault.share == daemon.process.share and daemon.vault.group is not None
+    assert daemon.vault.public_key in {n.public_key for n in daemon.vault.group.nodes}
+    assert [name for name, _ in daemon.layers()] == [
+        "daemon", "vault", "beacon process", "store", "metrics", "public API"
+    ]  # fmt: skip
+    server = serve_node(daemon, net.now)
+    try:
+        with urllib.request.urlopen(server.url + "/public/latest", timeout=5) as answer:
+            assert json.loads(answer.read())["round"] == daemon.store.last_round() == 4
+        with urllib.request.urlopen(server.url + "/metrics", timeout=5) as answer:
+            assert b"last_beacon_round" in answer.read()
+    finally:
+        net.stop_apis()
+    assert daemon.api is None

@@ -34,6 +34,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from ..chain.info import ChainInfo, is_default_beacon_id
 from ..errors import BeaconNotFound, InvalidInput
+from ..node.daemon import Daemon
 from ..node.metrics import NodeMetrics
 from ..store.base import ChainStore
 
@@ -235,3 +236,13 @@ def serve(
     if isinstance(chains, ServedChain):
         chains = [chains]
     return Server(PublicAPI(chains, clock, metrics), host, port)
+
+
+def serve_node(
+    daemon: Daemon, clock: Callable[[], float], *, host: str = "127.0.0.1", port: int = 0
+) -> Server:
+    """Start a daemon's public API: its chain and ``/metrics``. Recorded as ``daemon.api``."""
+    if daemon.api is None:
+        chain = ServedChain(daemon.process.info, daemon.store)
+        daemon.api = serve(chain, host=host, port=port, clock=clock, metrics=daemon.metrics)
+    return daemon.api

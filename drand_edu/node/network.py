@@ -20,16 +20,25 @@ from ..rng import Rng, resolve
 from ..store.memory import MemoryStore
 from ..threshold.dkg import run_dkg
 from .beacon_process import BeaconProcess
+from .daemon import Daemon
 from .metrics import NodeMetrics
+from .vault import Vault
 
 
 class LocalNetwork:
     """n nodes of one chain on a simulator. Build with :meth:`create`; drive with :meth:`run_until`."""
 
-    def __init__(self, info: ChainInfo, sim: Simulator, processes: list[BeaconProcess]) -> None:
+    def __init__(
+        self,
+        info: ChainInfo,
+        sim: Simulator,
+        processes: list[BeaconProcess],
+        daemons: list[Daemon] | None = None,
+    ) -> None:
         self.info = info
         self.sim = sim
         self.processes = processes
+        self.daemons = daemons or []
         self._next_tick = info.genesis_time
         self.sim.schedule(self._next_tick, self._tick_all)
 
@@ -66,7 +75,12 @@ class LocalNetwork:
                     metrics=metrics, verified=verified,
                 )
             )  # fmt: skip
-        return cls(info, sim, processes)
+        daemons = []
+        for i, process in enumerate(processes):
+            keys = outcome.keys[i]
+            vault = Vault(scheme, keys.secret, keys.public.to_bytes(), outcome.share(i), group, beacon_id)
+            daemons.append(Daemon(vault, process))
+        return cls(info, sim, processes, daemons)
 
     # -- time ---------------------------------------------------------------------------------------
     def _tick_all(self) -> None:
@@ -107,6 +121,11 @@ class LocalNetwork:
             peers = [p for p in self.processes if p.index != index and self.sim.up[p.index]]
             if peers:
                 self.processes[index].request_sync(max(peers, key=lambda p: p.head()).index)
+
+    def stop_apis(self) -> None:
+        """Stop every node's public API (started with ``drand_edu.api.serve_node``)."""
+        for daemon in self.daemons:
+            daemon.stop_api()
 
     # -- looking at it ------------------------------------------------------------------------------
     def heads(self) -> list[int]:

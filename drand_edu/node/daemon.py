@@ -1,0 +1,72 @@
+"""The daemon: one per node, owning every layer of it (drand's ``internal/core/drand_daemon.go``).
+
+drand runs one daemon process per operator. It holds the node's key material (the vault), one beacon
+process per chain it takes part in, that chain's store, its metrics, and the public HTTP API that
+serves the store to clients. The layers only talk downwards::
+
+    Daemon ── Vault (keys, share, group file)
+           ── BeaconProcess ── network (partials in and out) ── ChainStore (verified beacons only)
+           ── NodeMetrics
+           ── public API (reads the store) ──► clients
+
+:meth:`Daemon.layers` lists them, for the architecture picture of session 5. The API lives one layer
+up (``drand_edu.api``: it imports the node, never the other way round); ``drand_edu.api.serve_node``
+starts it for a daemon and records it in :attr:`Daemon.api`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .beacon_process import BeaconProcess
+from .metrics import NodeMetrics
+from .vault import Vault
+
+
+class Daemon:
+    """A node: its vault, its beacon process (with store and metrics), and optionally its public API."""
+
+    def __init__(self, vault: Vault, process: BeaconProcess) -> None:
+        if vault.share is not None and vault.share != process.share:
+            raise ValueError("the vault's share and the beacon process's share differ")
+        self.vault = vault
+        self.process = process
+        self.api: Any = None  # the running public API server, set by drand_edu.api.serve_node
+
+    @property
+    def index(self) -> int:
+        return self.process.index
+
+    @property
+    def store(self):
+        return self.process.store
+
+    @property
+    def metrics(self) -> NodeMetrics | None:
+        return self.process.metrics
+
+    def stop_api(self) -> None:
+        if self.api is not None:
+            self.api.close()
+            self.api = None
+
+    def layers(self) -> list[tuple[str, str]]:
+        """(layer, what this node has there), top to bottom."""
+        return [
+            ("daemon", f"node {self.index}"),
+            ("vault", repr(self.vault)),
+            (
+                "beacon process",
+                f"round loop of chain {self.process.info.hash_hex[:8]}…, t = {self.process.threshold}",
+            ),
+            ("store", f"{type(self.store).__name__}, last round {self.store.last_round()}"),
+            (
+                "metrics",
+                "last_beacon_round, beacon_discrepancy_latency, group_size, group_threshold, dkg_state",
+            ),
+            ("public API", self.api.url if self.api else "not started"),
+        ]
+
+    def __repr__(self) -> str:
+        api = "on" if self.api else "off"
+        return f"Daemon(node {self.index}, last round {self.store.last_round()}, api={api})"
