@@ -1,0 +1,274 @@
+# %% [markdown]
+# # Session 6 — Networking and monitoring
+#
+# Every round, every drand node talks to every other, and the public talks to the nodes over HTTP. This
+# session watches the messages of one round, sees what latency and loss do to them, reads a node's public
+# API and its Prometheus metrics, and spots a node in trouble on the dashboard before it becomes an outage.
+#
+# *Estimated time: 75 minutes · live session: see the course calendar.*
+
+# %% [markdown]
+# ## You will learn
+#
+# 1. which messages a round needs (partials to everyone; sync when behind) and what each one carries;
+# 2. how latency and loss show up — in how late beacons are, and when the chain stops;
+# 3. the public HTTP API: paths, JSON and caching headers, read with plain HTTP requests;
+# 4. drand's metrics, scraped from `/metrics`, and an alert rule that catches a lagging node early.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import json
+import urllib.request
+
+import matplotlib.pyplot as plt
+
+import drand_edu
+from drand_edu.api import serve_node
+from drand_edu.net import Link
+from drand_edu.node.network import LocalNetwork
+
+rng = drand_edu.notebook_setup(seed=2024)
+
+# %% [markdown]
+# ## 1. The messages of one round
+#
+# Five nodes ran a DKG (session 4), threshold 3, a 3-second period, links of 50 ± 20 ms. At each round's
+# time every node signs its partial and sends a `PartialBeaconPacket` — round, previous signature, the
+# index-prefixed partial — to the four others: 20 messages a round. Each node recovers the beacon as soon
+# as it holds 3 partials.
+
+# %%
+network = LocalNetwork.create(5, 3, "pedersen-bls-chained", period=3, link=Link(0.05, 0.02), rng=rng)
+network.run_rounds(4)
+print(network)
+round_3 = [entry for entry in network.sim.trace if entry.round == 3]
+print(len(round_3), "messages about round 3; the first:", round_3[0])
+
+# %%
+from drand_edu.viz.network import plot_round_flow
+
+plot_round_flow(network.sim.trace, 3, 5, "round 3: every node sends its partial to every other node")
+plt.show()
+
+# %% [markdown]
+# ## 2. Latency and loss
+#
+# A beacon is stored when the t-th partial arrives, so its delay after the round's nominal time — drand's
+# `beacon_discrepancy_latency` metric — follows the network. Let's run the same group on three networks:
+
+# %%
+settings = {
+    "LAN (50 ms)": Link(latency=0.05, jitter=0.02),
+    "far (400 ms)": Link(latency=0.4, jitter=0.1),
+    "lossy (30 % lost)": Link(latency=0.05, jitter=0.02, loss=0.3),
+}
+results = {}
+for label, link in settings.items():
+    net = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", link=link, rng=drand_edu.seeded_rng(label))
+    net.run_rounds(20)
+    delays = [v for p in net.processes for v in p.metrics.series("beacon_discrepancy_latency")[1]]
+    results[label] = delays
+    lost = sum(e.note == "lost" for e in net.sim.trace)
+    print(f"{label:18} head {net.head():3}  median delay {sorted(delays)[len(delays) // 2]:6.0f} ms  lost {lost}")
+
+fig, ax = plt.subplots(figsize=(7.5, 3.2))
+ax.boxplot(list(results.values()), vert=False)
+ax.set_yticks(range(1, len(results) + 1), list(results))
+ax.set_xlabel("beacon_discrepancy_latency (ms)")
+plt.show()
+
+# %% [markdown]
+# With 30 % loss, rounds still complete — a node needs *any* 3 partials of 5 — but some arrive late, and
+# a node whose partials are lost falls behind until it syncs. Loss hurts long before it stops the chain.
+
+# %% [markdown]
+# ## 3. The public HTTP API
+#
+# Each daemon serves its store over drand's HTTP API on `127.0.0.1`. These are real HTTP requests (the port
+# changes on every run, so we print paths, not URLs):
+
+# %%
+server = serve_node(network.daemons[0], network.now)
+
+
+def get(path):
+    with urllib.request.urlopen(server.url + path, timeout=5) as answer:
+        return answer.status, dict(answer.headers), json.loads(answer.read())
+
+
+status, headers, info_json = get("/info")
+print("/info", status, "·", headers["Cache-Control"])
+print(json.dumps(info_json, indent=1)[:260], "…")
+status, headers, beacon_json = get("/public/2")
+print("/public/2", status, "·", headers["Cache-Control"], "· round", beacon_json["round"])
+status, headers, latest = get("/public/latest")
+print("/public/latest", status, "· round", latest["round"], "· Expires", headers["Expires"])
+print("/health", get("/health")[2])
+
+# %% [markdown]
+# Past beacons never change, so they are cached for a week (`immutable`); `/public/latest` expires when the
+# next round is due; a round in the future is a 404 that may be cached until it is due:
+
+# %%
+try:
+    get("/public/999")
+except urllib.error.HTTPError as error:
+    print(error.code, error.headers["Cache-Control"], json.loads(error.read()))
+
+# %% [markdown]
+# ## 4. Metrics
+#
+# drand exposes Prometheus metrics; dashboards of the League of Entropy watch a handful of them. Here is
+# what `/metrics` says for node 0 (drand's names):
+
+# %%
+with urllib.request.urlopen(server.url + "/metrics", timeout=5) as answer:
+    exposition = answer.read().decode()
+for line in exposition.splitlines():
+    if line.startswith(("last_beacon_round", "group_size", "group_threshold", "dkg_state")):
+        print(line)
+server.close()
+
+# %% [markdown]
+# ## 5. Spotting an incident before it is an outage
+#
+# Node 4's network degrades: its link to everyone gets slow and lossy. The chain goes on — 4 healthy nodes
+# remain — but node 4 falls behind. On the dashboard its `last_beacon_round` flattens while the others
+# climb: an alert "a node is more than 1 round behind" fires long before the chain is at risk.
+
+# %%
+from drand_edu.viz.metrics import plot_last_round
+
+incident = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", rng=drand_edu.seeded_rng("incident"))
+incident.run_rounds(5)
+for other in range(4):
+    incident.sim.set_link(4, other, Link(latency=2.5, jitter=0.5, loss=0.6))
+alerts = []
+for step in range(10):
+    incident.run_rounds(1)
+    expected = incident.info.round_at(incident.now())
+    behind = [p.index for p in incident.processes if expected - p.head() > 1]
+    if behind:
+        alerts.append((step, behind))
+print("first alert after", alerts[0][0] + 1, "degraded rounds: nodes", alerts[0][1], "lagging")
+print("chain head still advancing:", incident.head(), "of", incident.info.round_at(incident.now()))
+plot_last_round([p.metrics for p in incident.processes], origin=incident.info.genesis_time)
+plt.show()
+
+# %% [markdown]
+# Now lose two more nodes: below the threshold, the chain stops, and `/health` turns red (503) on every node.
+
+# %%
+incident.crash(2, 3)
+incident.run_rounds(3)
+print(*incident.status(), sep="\n")
+server = serve_node(incident.daemons[0], incident.now)
+try:
+    get("/health")
+except urllib.error.HTTPError as error:
+    print("/health:", error.code, json.loads(error.read()))
+server.close()
+
+# %% [markdown]
+# **Try it.** Restart nodes 2 and 3 (`incident.restart(2, 3)`) and run 3 rounds: how many rounds does the
+# chain produce at once (drand's catch-up), and how long does node 4 stay behind?
+
+# %% [markdown]
+# ## Exercises
+
+# %% [markdown]
+# ### Exercise 1 (Explore) — read a metric
+#
+# Write `my_value(text, name, beacon_id)` returning the value of the metric `name` for that beacon id from
+# Prometheus' text format (lines like `last_beacon_round{beacon_id="default"} 42.0`).
+
+# %%
+def my_value(text, name, beacon_id):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_metric_value(my_value)
+
+
+# %% tags=["solution"]
+def my_value(text, name, beacon_id):
+    prefix = f'{name}{{beacon_id="{beacon_id}"}} '
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            return float(line[len(prefix):])
+    return None
+
+
+drand_edu.exercises.check_metric_value(my_value)
+
+
+# %% [markdown]
+# ### Exercise 2 (Implement) — the lagging-node alert
+#
+# Write `my_lagging(heads, expected, tolerance)`: given each node's last round and the round expected now,
+# return the indices of the nodes more than `tolerance` rounds behind.
+
+# %%
+def my_lagging(heads, expected, tolerance):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_lagging_nodes(my_lagging)
+
+
+# %% tags=["solution"]
+def my_lagging(heads, expected, tolerance):
+    return [i for i, head in enumerate(heads) if expected - head > tolerance]
+
+
+drand_edu.exercises.check_lagging_nodes(my_lagging)
+
+# %% [markdown]
+# ### Exercise 3 (Break) — a partition that stops the chain
+#
+# With 5 nodes and t = 3, choose `groups` (a list of sets covering nodes 0-4) such that the network split
+# into those groups produces no new round. Why does `[{0, 1}, {2, 3, 4}]` not work?
+
+# %%
+groups = None  # your code
+
+# %%
+drand_edu.exercises.check_halting_partition(groups)
+
+# %% tags=["solution"]
+groups = [{0, 1}, {2, 3}, {4}]  # no side has 3 nodes
+drand_edu.exercises.check_halting_partition(groups)
+
+# %% [markdown]
+# ## In drand's source
+#
+# | here | drand |
+# |---|---|
+# | `PartialBeaconPacket`, `SyncRequest`, `BeaconPacket` | `protobuf/drand/protocol.proto`; `internal/net` (gRPC between nodes) |
+# | `Simulator` (latency, loss, partitions) | nothing: drand runs on real networks; its tests use `internal/test` with a mock clock |
+# | `PublicAPI` paths and cache headers | `internal/http/server.go` (`PublicRand`, `LatestRand`, `ChainInfo`, `Health`) |
+# | `NodeMetrics` names | `internal/metrics/metrics.go` (`last_beacon_round`, `beacon_discrepancy_latency`, …) |
+
+# %% [markdown] tags=["instructor"]
+# **Instructor notes** (≈75 min)
+#
+# - 15 min — the round's message flow; count the messages (n·(n−1) per round) and ask how that scales.
+# - 15 min — latency/loss: predict the boxplot before running it.
+# - 15 min — the API with `curl` in a terminal if the room is comfortable with it (start a server in a
+#   cell and print `server.url`); discuss CDNs and the `immutable` header.
+# - 20 min — metrics and the incident: the punchline is "alert on lag, not on outage".
+# - 10 min — exercises 1 and 2; 3 as homework.
+
+# %% [markdown]
+# ## Recap
+#
+# - A round is n·(n−1) partial messages; a node needs any t of them; a lagging node syncs.
+# - Latency and loss delay beacons (`beacon_discrepancy_latency`) long before they stop the chain.
+# - The public API serves immutable past beacons and a `latest` that expires with the period.
+# - Watch `last_beacon_round` per node: a flattening line is the early warning.
+#
+# Next: [Session 7 — Storage and sync](07_storage_and_sync.ipynb).
