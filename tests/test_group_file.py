@@ -148,7 +148,7 @@ def test_real_testnet_group_file() -> None:
 
 
 def test_real_testnet_group_gives_the_published_chain_hash() -> None:
-    info = Group.from_toml(TESTNET_GROUP).chain_info()
+    info = ChainInfo.from_group(Group.from_toml(TESTNET_GROUP))
     assert isinstance(info, ChainInfo)
     assert info.public_key.hex().startswith("922a2e93828ff833")
     assert info.genesis_seed.hex() == TESTNET_GROUP_HASH
@@ -208,7 +208,7 @@ def test_chain_info_fields() -> None:
     group = make_group(BLS_UNCHAINED_G1_RFC9380)
     fields = group.chain_info_fields()
     assert fields["public_key"] == group.public_key.commit().to_bytes()
-    info = group.chain_info()
+    info = ChainInfo.from_group(group)
     assert info == ChainInfo(**fields)
     assert (info.period, info.genesis_time, info.scheme, info.beacon_id) == (
         3,
@@ -218,7 +218,7 @@ def test_chain_info_fields() -> None:
     )
     assert info.genesis_seed == group.hash()
     with pytest.raises(InvalidInput, match="DKG"):
-        make_group(with_key=False).chain_info()
+        ChainInfo.from_group(make_group(with_key=False))
 
 
 def test_threshold_package_does_not_import_the_chain_layer() -> None:

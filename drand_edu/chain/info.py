@@ -85,6 +85,12 @@ class ChainInfo:
         """The round that is current at ``unix_time`` (0 before genesis)."""
         return chain_time.current_round(self.genesis_time, self.period, unix_time)
 
+    @classmethod
+    def from_group(cls, group: Any) -> ChainInfo:
+        """The chain info of a group file's chain (drand's ``chain.NewChainInfo``): its distributed key,
+        period, genesis time and seed, scheme and beacon id (:meth:`Group.chain_info_fields`)."""
+        return cls(**group.chain_info_fields())
+
     # -- JSON ----------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         """The v1 form, as drand's public HTTP API serves ``/info``."""

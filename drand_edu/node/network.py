@@ -59,9 +59,7 @@ class LocalNetwork:
         scheme = scheme_by_id(scheme) if isinstance(scheme, str) else scheme
         outcome = run_dkg(n, threshold, scheme, rng=rng)
         group = outcome.to_group(period, genesis_time, beacon_id=beacon_id)
-        info = ChainInfo(
-            outcome.group_key.to_bytes(), period, genesis_time, group.get_genesis_seed(), scheme, beacon_id
-        )
+        info = ChainInfo.from_group(group)
         sim = Simulator(n, start=genesis_time, link=link or Link(latency=0.05, jitter=0.02), rng=rng)
         processes = []
         verified: set[tuple[int, bytes, bytes]] = set()  # shared: identical bytes verify identically

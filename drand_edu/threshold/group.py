@@ -29,9 +29,8 @@ below :func:`~drand_edu.threshold.poly.minimum_threshold` or above the number of
 
 Layering: the group sits in the threshold layer (it carries the DKG's output) while
 :class:`~drand_edu.chain.ChainInfo` sits above, in the chain layer. :meth:`Group.chain_info_fields`
-returns the chain info's fields without touching the chain layer; :meth:`Group.chain_info`
-imports ``drand_edu.chain`` lazily, inside the method, so that importing this module never
-pulls in a higher layer (drand does the same conversion in the chain package: ``chain.NewChainInfo``).
+returns the chain info's fields; :meth:`ChainInfo.from_group` builds the chain info from them, in the
+chain layer, as drand does in its chain package (``chain.NewChainInfo``).
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import tomli_w
 
@@ -49,9 +48,6 @@ from ..crypto.schemes import DEFAULT_SCHEME, Scheme, scheme_by_id
 from ..errors import InvalidInput
 from ..hexbytes import from_hex, short_hex
 from .poly import PubPoly, minimum_threshold
-
-if TYPE_CHECKING:  # only for type hints: the chain layer is above this one
-    from ..chain.info import ChainInfo
 
 #: drand's ``common.DefaultBeaconID``; ``""`` means the same.
 DEFAULT_BEACON_ID = "default"
@@ -277,14 +273,6 @@ class Group:
             "scheme": self.scheme,
             "beacon_id": self.beacon_id,
         }
-
-    def chain_info(self) -> ChainInfo:
-        """The chain info of this group's chain (public key = ``public_key.commit()``)."""
-        # Imported here, not at the top: threshold is below chain in the layer graph, and this
-        # keeps ``import drand_edu.threshold`` from loading the chain layer.
-        from ..chain.info import ChainInfo
-
-        return ChainInfo(**self.chain_info_fields())
 
     # -- TOML ------------------------------------------------------------------------------
     def to_toml_dict(self) -> dict[str, Any]:
