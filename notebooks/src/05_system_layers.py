@@ -1,0 +1,253 @@
+# %% [markdown]
+# # Session 5 — The layers
+#
+# A drand node is a stack of layers — daemon, vault, beacon process, store, public API — and a client sits
+# on the other side of the network. This session draws the stack from the code itself, follows one beacon
+# from a partial signature to a client's verified result, and shows exactly where each layer stops.
+#
+# *Estimated time: 60 minutes · live session: see the course calendar.*
+
+# %% [markdown]
+# ## You will learn
+#
+# 1. the layers of drand and how they depend on each other (drawn from the imports, not from a slide);
+# 2. what a node's daemon owns: vault, beacon process, store, metrics, public API;
+# 3. the journey of one beacon: partial → network → recovery → store → API → client;
+# 4. who verifies what — and why the store and the API can afford not to.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import json
+import urllib.request
+
+import matplotlib.pyplot as plt
+
+import drand_edu
+from drand_edu.api import serve_node
+from drand_edu.chain import Beacon
+from drand_edu.client import Client
+from drand_edu.node.network import LocalNetwork
+
+rng = drand_edu.notebook_setup(seed=2024)
+
+# %% [markdown]
+# ## 1. The layers, from the code
+#
+# Every package of `drand_edu` imports only packages *below* it. The picture is computed from the
+# source (each module is parsed, nothing runs): a package sits one level above the highest package it
+# imports. The small helpers everyone uses (`errors`, `hexbytes`, `rng`) are left out.
+
+# %%
+from drand_edu.viz.layers import import_graph, layer_levels, plot_architecture
+
+plot_architecture()
+plt.show()
+levels = layer_levels(import_graph())
+for level in sorted(set(levels.values())):
+    print(level, sorted(p for p, lvl in levels.items() if lvl == level))
+
+# %% [markdown]
+# Read it bottom-up: `crypto` (curves, BLS) → `threshold` (shares, DKG) and `chain` (beacons, verification)
+# → `store` and `net` → `node` (beacon process, sync, daemon) → `api` and `client` → `cli`. A test keeps it
+# that way: the day a low layer imports a high one, `make test` fails.
+
+# %% [markdown]
+# ## 2. A node is a daemon
+#
+# drand runs one daemon per operator. Ours, for node 0 of a 4-node network (threshold 3) that ran a DKG:
+
+# %%
+network = LocalNetwork.create(4, 3, "pedersen-bls-chained", period=3, rng=rng)
+network.run_rounds(3)
+daemon = network.daemons[0]
+for layer, what in daemon.layers():
+    print(f"{layer:15} {what}")
+
+# %% [markdown]
+# ## 3. One beacon's journey
+#
+# Follow round 6. **(a) Beacon process.** At the round's time, each node signs the round's message with its
+# share. The message of a chained round needs the previous beacon, which the node already stored:
+
+# %%
+network.run_until(network.info.time_of_round(6))  # the moment round 6 is due
+process = daemon.process
+message = network.info.scheme.digest(6, process.store.get(5).signature)
+print("round 6 message = sha256(signature of round 5 ‖ 6):", message.hex()[:32] + "…")
+sent = [e for e in network.sim.trace if e.round == 6 and e.src == 0]
+print(f"node 0 sent its partial to {len(sent)} peers at t = genesis + {sent[0].sent - network.info.genesis_time:.0f} s")
+
+# %% [markdown]
+# **(b) Network.** Every node's partial travels to every other node (50 ms ± 20 ms here). **(c) Recovery.**
+# As soon as a node holds 3 partials it interpolates the group signature, verifies the beacon against the
+# group key, and only then stores it:
+
+# %%
+network.advance(0.5)
+arrivals = sorted(e.delivered - network.info.time_of_round(6) for e in network.sim.trace
+                  if e.round == 6 and e.delivered is not None)
+print(f"{len(arrivals)} partials of round 6 delivered, the last {arrivals[-1] * 1000:.0f} ms after the round time")
+beacon_6 = process.store.get(6)
+print("stored on every node, identical:", all(p.store.get(6) == beacon_6 for p in network.processes))
+late_ms = process.metrics.series("beacon_discrepancy_latency")[1][-1]
+print(f"node 0's beacon_discrepancy_latency for it: {late_ms:.0f} ms")
+
+# %% [markdown]
+# **(d) Public API.** The daemon serves its store over drand's HTTP API. **(e) Client.** A client pinned to
+# the chain fetches round 6 and verifies it itself:
+
+# %%
+server = serve_node(daemon, network.now)
+with urllib.request.urlopen(server.url + "/public/6", timeout=5) as answer:
+    served = json.loads(answer.read())
+print("API JSON:", {k: (v[:16] + "…" if isinstance(v, str) else v) for k, v in served.items()})
+client = Client(server.url, chain_hash=network.info.hash_hex, retries=0)
+print("client verified round", client.get(6).round, "· randomness", client.get(6).randomness.hex()[:16] + "…")
+
+# %% [markdown]
+# ## 4. Where each layer stops
+#
+# Verification happens **twice**: in the beacon process before storing, and in the client after fetching.
+# The store and the API in between trust their callers — which keeps them simple and fast, and is safe
+# because a client never trusts them. Watch: we write a wrong beacon *directly* into node 0's store (as a
+# disk fault or an attacker with file access could). The store takes it, the API serves it, the client
+# refuses it:
+
+# %%
+from drand_edu.store import MemoryStore
+
+tampered = MemoryStore()
+for beacon in process.store.cursor():
+    if beacon.round != 6:
+        tampered.put(beacon)
+tampered.put(Beacon(6, process.store.get(2).signature, beacon_6.previous_signature))  # a real signature, wrong round
+daemon.stop_api()
+process.store = tampered
+server = serve_node(daemon, network.now)
+with urllib.request.urlopen(server.url + "/public/6", timeout=5) as answer:
+    print("the API serves it:", answer.status)
+fresh_client = Client(server.url, chain_hash=network.info.hash_hex, retries=0)
+with drand_edu.expect_error():
+    fresh_client.get(6)
+network.stop_apis()
+
+# %% [markdown]
+# That is also why a node's own store is checked when in doubt (`check_store`, session 7), and why a node
+# that syncs history from a peer verifies every beacon (session 7): no layer trusts data that crossed a
+# boundary it does not control.
+
+# %% [markdown]
+# **Try it.** Which layer would you change to let a client *without* the chain hash still be safe? (Hint:
+# where does the client get the public key from, and who could lie about it?)
+
+# %% [markdown]
+# ## Exercises
+
+# %% [markdown]
+# ### Exercise 1 (Implement) — what a package depends on
+#
+# Write `my_depends_on(graph, package)` returning every package `package` imports, directly or through
+# others (`graph` maps a package to the set it imports directly, like `import_graph()`).
+
+# %%
+def my_depends_on(graph, package):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_depends_on(my_depends_on)
+
+
+# %% tags=["solution"]
+def my_depends_on(graph, package):
+    seen, todo = set(), list(graph.get(package, ()))
+    while todo:
+        dep = todo.pop()
+        if dep not in seen:
+            seen.add(dep)
+            todo.extend(graph.get(dep, ()))
+    return seen
+
+
+drand_edu.exercises.check_depends_on(my_depends_on)
+
+
+# %% [markdown]
+# ### Exercise 2 (Implement) — stack the layers
+#
+# Write `my_levels(graph)`: level 0 for a package that imports nothing, otherwise one more than the highest
+# level among its imports. (That is how the picture of section 1 is laid out.)
+
+# %%
+def my_levels(graph):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_layer_levels(my_levels)
+
+
+# %% tags=["solution"]
+def my_levels(graph):
+    levels = {}
+
+    def level(package):
+        if package not in levels:
+            levels[package] = 1 + max((level(dep) for dep in graph[package]), default=-1)
+        return levels[package]
+
+    for package in graph:
+        level(package)
+    return levels
+
+
+drand_edu.exercises.check_layer_levels(my_levels)
+
+# %% [markdown]
+# ### Exercise 3 (Break) — the store trusts its caller
+#
+# Build `forged`, a `Beacon` of round 4 that is not the real one. The checker writes it into a node's store,
+# serves it over the API, and asks a verifying client for round 4: it must be refused.
+
+# %%
+forged = None  # your code: Beacon(4, signature_bytes, previous_signature_bytes)
+
+# %%
+drand_edu.exercises.check_store_trusts_its_caller(forged)
+
+# %% tags=["solution"]
+forged = Beacon(4, bytes(range(96)), bytes(96))  # any bytes: nobody checks them until the client does
+drand_edu.exercises.check_store_trusts_its_caller(forged)
+
+# %% [markdown]
+# ## In drand's source
+#
+# | here | drand |
+# |---|---|
+# | `Daemon` | `internal/core/drand_daemon.go` (`DrandDaemon`), one `BeaconProcess` per beacon id |
+# | `BeaconProcess` | `internal/core/drand_beacon.go`, `internal/chain/beacon/node.go` (`Handler`), `chainstore.go` |
+# | `Vault` | `internal/key/store.go`, `common/key` |
+# | `ChainStore` | `chain/store.go`, `internal/chain/boltdb` |
+# | `api.serve_node` | `internal/http/server.go` (`DrandHandler`) |
+# | `Client` | `drand/go-clients` `client/http`, `drand/drand-client` (JS) |
+
+# %% [markdown] tags=["instructor"]
+# **Instructor notes** (≈60 min)
+#
+# - 10 min — the architecture picture: ask where *tlock* sits and why it needs no node code.
+# - 10 min — the daemon's layers; map each to a drand CLI command of session 1 (`start`, `show`, `get`).
+# - 25 min — the journey, cell by cell; draw it on the board as a swim-lane diagram.
+# - 10 min — where layers stop: the tampered store is the moment; ask who would notice without the client.
+# - Exercises 1 and 3 in class; 2 as homework.
+
+# %% [markdown]
+# ## Recap
+#
+# - Layers import only downwards; the picture and a test come from the code itself.
+# - A daemon owns a node's vault, beacon process, store, metrics and public API.
+# - A beacon: partials → network → recovery + verification → store → API → client verification.
+# - The store and the API trust their callers; the beacon process and the client verify.
+#
+# Next: [Session 6 — Networking and monitoring](06_networking_and_monitoring.ipynb).
