@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..errors import InvalidInput
@@ -109,18 +110,26 @@ class CurveGroup:
         return Point(self, b.identity(self.name), b)
 
     def from_bytes(self, data: bytes) -> Point:
-        """Decode a compressed point, checking flags, curve and subgroup (raises ``InvalidPoint``)."""
+        """Decode a compressed point, checking flags, curve and subgroup (raises ``InvalidPoint``).
+
+        Decoding is a pure function of the bytes, and the subgroup check is its costly part, so the
+        last few thousand decoded points are remembered (a simulated network decodes every partial
+        once per node). Invalid bytes raise every time: errors are never cached.
+        """
         b = current_backend()
-        return Point(self, b.decompress(self.name, bytes(data)), b)
+        return Point(self, _decompress(b, self.name, bytes(data)), b)
 
     def from_hex(self, text: str) -> Point:
         """Decode a hex-encoded compressed point (raises ``InvalidInput`` / ``InvalidPoint``)."""
         return self.from_bytes(from_hex(text, what=f"{self.name} point"))
 
     def hash_to_curve(self, message: bytes, dst: bytes) -> Point:
-        """Hash bytes to a point of this group (RFC 9380, SHA-256, SSWU, random oracle) under ``dst``."""
+        """Hash bytes to a point of this group (RFC 9380, SHA-256, SSWU, random oracle) under ``dst``.
+
+        Also a pure function, remembered like :meth:`from_bytes` (every node hashes each round's message).
+        """
         b = current_backend()
-        return Point(self, b.hash_to_curve(self.name, bytes(message), bytes(dst)), b)
+        return Point(self, _hash_to_curve(b, self.name, bytes(message), bytes(dst)), b)
 
     def msm(self, points: Sequence[Point], scalars: Sequence[int]) -> Point:
         """``Σ scalars[i] · points[i]``, done as one multi-scalar multiplication on the fast backend."""
@@ -146,6 +155,16 @@ class CurveGroup:
 
 G1 = CurveGroup("G1", G1_SIZE)
 G2 = CurveGroup("G2", G2_SIZE)
+
+
+@lru_cache(maxsize=4096)
+def _decompress(backend: Backend, group: str, data: bytes) -> Any:
+    return backend.decompress(group, data)
+
+
+@lru_cache(maxsize=4096)
+def _hash_to_curve(backend: Backend, group: str, message: bytes, dst: bytes) -> Any:
+    return backend.hash_to_curve(group, message, dst)
 
 
 def group_by_name(name: str) -> CurveGroup:
