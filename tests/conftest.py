@@ -22,3 +22,13 @@ def backend(request: pytest.FixtureRequest):
     """Run the test once per installed backend, with that backend selected."""
     with use_backend(request.param):
         yield request.param
+
+
+def verdict(capsys: pytest.CaptureFixture[str], check, *answer) -> str:
+    """Run an exercise checker; assert it printed the verdict it returned; give back what it printed."""
+    from drand_edu.exercises import CORRECT, NOT_YET
+
+    ok = check(*answer)
+    out = capsys.readouterr().out
+    assert out.startswith(CORRECT if ok else NOT_YET), out
+    return out

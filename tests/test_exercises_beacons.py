@@ -20,12 +20,7 @@ from drand_edu.exercises.beacons import (
 from drand_edu.threshold.poly import lagrange_coefficients
 from drand_edu.viz.beacons import lagrange_through, plot_fewer_than_t, plot_lagrange
 
-
-def verdict(capsys, check, answer) -> str:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.startswith(CORRECT if ok else NOT_YET), out
-    return out
+from .conftest import verdict
 
 
 def test_chained_message(capsys) -> None:

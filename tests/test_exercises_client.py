@@ -5,12 +5,7 @@ from __future__ import annotations
 from drand_edu.exercises import CORRECT, NOT_YET, check_ibe_decrypt, check_randbelow, check_round_at
 from drand_edu.tlock import ibe
 
-
-def verdict(capsys, check, answer) -> str:
-    result = check(answer)
-    out = capsys.readouterr().out
-    assert out.startswith(CORRECT if result else NOT_YET), out
-    return out
+from .conftest import verdict
 
 
 def right_round_at(info, unix_time):

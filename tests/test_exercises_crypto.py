@@ -18,12 +18,7 @@ from drand_edu.exercises.crypto import (
 )
 from drand_edu.viz.crypto import plot_toy_curve, toy_add, toy_curve_points, toy_multiply, toy_order
 
-
-def verdict(capsys, check, answer) -> str:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.startswith(CORRECT if ok else NOT_YET), out
-    return out
+from .conftest import verdict
 
 
 def test_unchained_digest(capsys) -> None:

@@ -15,12 +15,7 @@ from drand_edu.rng import seeded_rng
 from drand_edu.threshold.dkg import FaultPlan, run_dkg
 from drand_edu.viz.dkg import plot_dkg_flow, plot_shamir_toy, toy_shares
 
-
-def verdict(capsys, check, answer) -> str:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.startswith(CORRECT if ok else NOT_YET), out
-    return out
+from .conftest import verdict
 
 
 def right_split(secret, n, t, prime):

@@ -7,12 +7,7 @@ from drand_edu.exercises import CORRECT, NOT_YET
 from drand_edu.exercises.layers import check_depends_on, check_layer_levels, check_store_trusts_its_caller
 from drand_edu.viz.layers import layer_levels
 
-
-def verdict(capsys, check, answer) -> str:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.startswith(CORRECT if ok else NOT_YET), out
-    return out
+from .conftest import verdict
 
 
 def test_depends_on(capsys) -> None:

@@ -16,12 +16,7 @@ from drand_edu.node.network import LocalNetwork
 from drand_edu.rng import seeded_rng
 from drand_edu.viz.network import plot_round_flow
 
-
-def verdict(capsys, check, answer) -> str:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.startswith(CORRECT if ok else NOT_YET), out
-    return out
+from .conftest import verdict
 
 
 def test_metric_value(capsys) -> None:

@@ -10,12 +10,7 @@ from drand_edu.exercises import CORRECT, NOT_YET
 from drand_edu.exercises.storage import check_find_gaps, check_sneaky_chunk, check_trimmed_previous
 from drand_edu.rng import seeded_rng
 
-
-def verdict(capsys, check, *answer) -> str:
-    ok = check(*answer)
-    out = capsys.readouterr().out
-    assert out.startswith(CORRECT if ok else NOT_YET), out
-    return out
+from .conftest import verdict
 
 
 @pytest.fixture(scope="module")
