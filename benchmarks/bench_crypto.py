@@ -16,12 +16,11 @@ py_ecc is a reference implementation in pure Python: its batch uses fewer beacon
 from __future__ import annotations
 
 import argparse
-import gc
 import statistics
 import time
-from collections.abc import Callable
 
 import drand_verify
+from timing import median_ms
 
 from drand_edu.chain import Beacon, ChainInfo, verify_batch, verify_beacon
 from drand_edu.crypto import bls, scheme_by_id, use_backend
@@ -30,20 +29,6 @@ from drand_edu.crypto.schemes import DST_G1, DST_G2
 from drand_edu.rng import seeded_rng
 
 SCHEME = scheme_by_id("pedersen-bls-chained")
-
-
-def median_ms(fn: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``fn`` in ms, with the garbage collector paused (as :mod:`timeit` does)."""
-    samples = []
-    gc.disable()
-    try:
-        for _ in range(repeats):
-            start = time.perf_counter()
-            fn()
-            samples.append((time.perf_counter() - start) * 1000)
-    finally:
-        gc.enable()
-    return statistics.median(samples)
 
 
 def make_chain(rounds: int) -> tuple[ChainInfo, list[Beacon], int]:

@@ -10,25 +10,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from timing import median_ms
 
 from drand_edu.chain import Beacon, ChainInfo
 from drand_edu.client import Client
 from drand_edu.crypto import bls, scheme_by_id, use_backend
 from drand_edu.rng import seeded_rng
 from drand_edu.tlock import decrypt, encrypt
-
-
-def median_ms(fn, repeats: int) -> float:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def make_chain(scheme_id: str) -> tuple[ChainInfo, int]:
