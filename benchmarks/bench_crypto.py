@@ -20,7 +20,7 @@ import statistics
 import time
 
 import drand_verify
-from timing import median_ms
+from common import chained_chain, median_ms
 
 from drand_edu.chain import Beacon, ChainInfo, verify_batch, verify_beacon
 from drand_edu.crypto import bls, scheme_by_id, use_backend
@@ -29,18 +29,6 @@ from drand_edu.crypto.schemes import DST_G1, DST_G2
 from drand_edu.rng import seeded_rng
 
 SCHEME = scheme_by_id("pedersen-bls-chained")
-
-
-def make_chain(rounds: int) -> tuple[ChainInfo, list[Beacon], int]:
-    with use_backend("arkworks"):
-        keys = bls.keygen(SCHEME, rng=seeded_rng("bench"))
-        info = ChainInfo(keys.public.to_bytes(), 30, 1_595_431_050, bytes(32), SCHEME)
-        beacons, previous = [], info.genesis_seed
-        for round_number in range(1, rounds + 1):
-            signature = bls.sign(SCHEME, keys.secret, SCHEME.digest(round_number, previous))
-            beacons.append(Beacon(round_number, signature, previous))
-            previous = signature
-    return info, beacons, keys.secret
 
 
 def drand_verify_one(info: ChainInfo, beacon: Beacon) -> None:
@@ -54,7 +42,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats and a smaller py_ecc batch")
     args = parser.parse_args()
     batch_size = 1000
-    info, beacons, secret = make_chain(batch_size)
+    info, beacons, secret = chained_chain(batch_size)
     one = beacons[-1]
     message = one.message(SCHEME)
 

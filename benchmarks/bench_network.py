@@ -21,10 +21,9 @@ import urllib.request
 from pathlib import Path
 
 import drand_verify
+from common import chained_chain
 
 from drand_edu.api import ServedChain, serve
-from drand_edu.chain import Beacon, ChainInfo
-from drand_edu.crypto import bls, scheme_by_id
 from drand_edu.node.network import LocalNetwork
 from drand_edu.node.sync import SyncManager
 from drand_edu.rng import seeded_rng
@@ -43,20 +42,8 @@ def bench_simulation(rounds: int, full: int) -> None:
               f"(target < 30 s) {verdict}; messages {len(net.sim.trace)}")  # fmt: skip
 
 
-def make_chain(rounds: int) -> tuple[ChainInfo, list[Beacon]]:
-    scheme = scheme_by_id("pedersen-bls-chained")
-    keys = bls.keygen(scheme, rng=seeded_rng("sync-bench"))
-    info = ChainInfo(keys.public.to_bytes(), 30, 1_595_431_050, bytes(32), scheme)
-    beacons, previous = [], info.genesis_seed
-    for round_number in range(1, rounds + 1):
-        signature = bls.sign(scheme, keys.secret, scheme.digest(round_number, previous))
-        beacons.append(Beacon(round_number, signature, previous))
-        previous = signature
-    return info, beacons
-
-
 def bench_sync(rounds: int) -> None:
-    info, beacons = make_chain(rounds)
+    info, beacons, _ = chained_chain(rounds, seed="sync-bench")
     peer = MemoryStore()
     for beacon in beacons:
         peer.put(beacon)
@@ -80,7 +67,7 @@ def bench_sync(rounds: int) -> None:
 
 
 def bench_http(seconds: float) -> None:
-    info, beacons = make_chain(50)
+    info, beacons, _ = chained_chain(50)
     store = MemoryStore()
     for beacon in beacons:
         store.put(beacon)

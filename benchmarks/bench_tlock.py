@@ -14,7 +14,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from timing import median_ms
+from common import median_ms
 
 from drand_edu.chain import Beacon, ChainInfo
 from drand_edu.client import Client
