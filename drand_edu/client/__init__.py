@@ -3,8 +3,18 @@
 from .client import Client, ClientStats, Endpoint
 from .http import NotFound, get_json
 from .randomness import BeaconRandom, choice, randint, sample, shuffle
+from .source import ClientSource
 
 __all__ = [
-    "BeaconRandom", "Client", "ClientStats", "Endpoint", "NotFound", "choice", "get_json", "randint",
-    "sample", "shuffle",
+    "BeaconRandom",
+    "Client",
+    "ClientSource",
+    "ClientStats",
+    "Endpoint",
+    "NotFound",
+    "choice",
+    "get_json",
+    "randint",
+    "sample",
+    "shuffle",
 ]

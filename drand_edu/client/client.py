@@ -193,8 +193,9 @@ class Client:
         not_found = unreachable = 0
         for position, endpoint in enumerate(self.endpoints):
             try:
-                answer = get_json(endpoint.url + path, timeout=self.timeout, retries=self.retries,
-                                  sleep=self.sleep)
+                answer = get_json(
+                    endpoint.url + path, timeout=self.timeout, retries=self.retries, sleep=self.sleep
+                )
                 result = parse(answer.body)
             except NotFound as exc:
                 not_found += 1  # this endpoint may lag behind: ask the next one

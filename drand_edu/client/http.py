@@ -32,8 +32,14 @@ class Response:
     seconds: float
 
 
-def get_json(url: str, *, timeout: float = 5.0, retries: int = 1, backoff: float = 0.2,
-             sleep: Callable[[float], None] = time.sleep) -> Response:
+def get_json(
+    url: str,
+    *,
+    timeout: float = 5.0,
+    retries: int = 1,
+    backoff: float = 0.2,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Response:
     """GET ``url`` and decode its JSON; retry network errors and 5xx answers ``retries`` times.
 
     A 4xx answer is not retried (asking again will not help): 404 raises :class:`NotFound`,

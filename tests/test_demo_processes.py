@@ -1,0 +1,95 @@
+"""A real network of node processes on 127.0.0.1 (``drand-edu demo up``): beacons that our verify and
+drand-verify accept, a SIGKILLed node that restarts and catches up, a follower syncing over HTTP, and
+``demo down`` stopping every process it started."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import time
+import urllib.request
+from pathlib import Path
+
+import drand_verify
+import pytest
+
+from drand_edu.cli import main
+from drand_edu.cli.demo import start_node
+from drand_edu.client import Client, ClientSource
+from drand_edu.node.sync import SyncManager
+from drand_edu.store import SQLiteStore
+
+pytestmark = pytest.mark.slow
+
+
+def health(url: str) -> dict:
+    try:
+        with urllib.request.urlopen(url + "/health", timeout=2) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return json.loads(error.read())
+    except OSError:
+        return {"current": -1, "expected": -1}
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.time() + timeout
+    while not condition():
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.3)
+
+
+def alive(pid: int) -> bool:
+    from drand_edu.cli.demo import is_running
+
+    return is_running(pid)
+
+
+def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "demo"
+    assert (
+        main(["demo", "up", "--nodes", "4", "--threshold", "3", "--period", "2", "--folder", str(folder)])
+        == 0
+    )
+    urls = re.findall(r"node \d: (http://\S+)", capsys.readouterr().out)
+    pids = [int(p) for p in (folder / "pids").read_text().split()]
+    restarted = None
+    try:
+        assert len(urls) == 4 and all(alive(p) for p in pids)
+        wait_for(lambda: all(health(u)["current"] >= 3 for u in urls), 40, "round 3 on every node")
+
+        info_json = json.loads(urllib.request.urlopen(urls[0] + "/info", timeout=5).read())
+        client = Client(urls, chain_hash=info_json["hash"])
+        beacons = [client.get(r) for r in range(1, 4)]
+        (tmp_path / "info.json").write_text(json.dumps(info_json))
+        (tmp_path / "beacons.json").write_text(json.dumps([b.to_json() for b in beacons]))
+        assert main(["verify", "--info", str(tmp_path / "info.json"), str(tmp_path / "beacons.json")]) == 0
+        for b in beacons:
+            drand_verify.verify_pedersen_bls_chained(
+                b.round, b.previous_signature.hex(), b.signature.hex(), info_json["public_key"]
+            )
+
+        # node 3 is killed; the 3 others (= t) go on; node 3 restarts and catches up
+        os.kill(pids[3], signal.SIGKILL)
+        before = health(urls[0])["current"]
+        wait_for(lambda: health(urls[0])["current"] >= before + 2, 20, "the chain to go on without node 3")
+        port = int(urls[3].rsplit(":", 1)[1])
+        restarted = start_node(folder / "node3", port)
+        wait_for(lambda: health(urls[3])["current"] >= health(urls[0])["current"] - 1 > before, 30,
+                 "node 3 to catch up")  # fmt: skip
+
+        # a follower syncs the whole chain over HTTP, verifying it
+        store = SQLiteStore(tmp_path / "follower.db")
+        target = health(urls[0])["current"]
+        report = SyncManager(client.info(), store, [ClientSource(client)], chunk=4).sync(target)
+        assert report.ok and store.last_round() == target
+        store.close()
+    finally:
+        assert main(["demo", "down", "--folder", str(folder)]) == 0
+        if restarted is not None:
+            restarted.terminate()
+            restarted.wait(timeout=10)
+    wait_for(lambda: not any(alive(p) for p in pids), 10, "every demo process to stop")
