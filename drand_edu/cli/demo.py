@@ -97,8 +97,7 @@ def demo_down(args: argparse.Namespace) -> int:
     if not pid_file.exists():
         raise InvalidInput(f"no demo running from {args.folder}")
     pids = [int(line) for line in pid_file.read_text().split()]
-    for pid in pids:
-        _stop(pid)
+    _stop(pids)
     pid_file.unlink()
     print(f"stopped {len(pids)} node processes")
     return EXIT_OK
@@ -127,18 +126,20 @@ def is_running(pid: int) -> bool:
     return True
 
 
-def _stop(pid: int) -> None:
-    if not _ours(pid):
-        return
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    for _ in range(50):
-        if not is_running(pid):
-            return
+def _stop(pids: list[int]) -> None:
+    """SIGTERM every process of ours at once, wait up to 5 s for them, SIGKILL what is left."""
+    ours = [pid for pid in pids if _ours(pid)]
+    for pid in ours:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.time() + 5
+    while any(is_running(pid) for pid in ours) and time.time() < deadline:
         time.sleep(0.1)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    for pid in ours:
+        if is_running(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        stop.wait()
+        while not stop.wait(0.2):  # short waits: the signal handler runs between them
+            pass
     except KeyboardInterrupt:
         pass
     server.close()

@@ -1,0 +1,306 @@
+# %% [markdown]
+# # Session 1 — What drand is; its CLI and clients
+#
+# drand is a network of independent operators that together publish, every few seconds, a random value
+# nobody could predict or bias — and that anyone can verify. This session meets the real League of
+# Entropy chains, tours the command line, runs a network of real node processes on this machine (a DKG,
+# then beacons), follows it, and consumes its randomness with a client.
+#
+# *Estimated time: 60 minutes · live session: see the course calendar.*
+
+# %% [markdown]
+# ## You will learn
+#
+# 1. what drand publishes, who runs it (the League of Entropy) and its two main chains;
+# 2. the command line: verify beacons, simulate a network, start nodes, get beacons, check a store;
+# 3. to run a network of node processes on 127.0.0.1 and a follower that syncs and verifies it;
+# 4. to consume randomness with a client that pins the chain — and how drand's Go and JS clients do it.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import drand_edu
+from drand_edu.chain import Beacon, ChainInfo, verify_beacon
+
+rng = drand_edu.notebook_setup(seed=2024)
+workdir = Path(tempfile.mkdtemp(prefix="session1-"))
+# the command line, as a learner would type it (a fixed width keeps the help text the same everywhere)
+env = {**os.environ, "COLUMNS": "100"}
+
+
+def drand_edu_cli(*args):
+    """Run ``drand-edu ARGS`` in the session's work folder and show what it prints."""
+    command = [sys.executable, "-m", "drand_edu.cli", *args]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
+    print(result.stdout + result.stderr, end="")
+    return result.returncode
+
+
+# %% [markdown]
+# ## 1. What drand is
+#
+# The **League of Entropy** — universities, companies and foundations — each run a drand node. Together
+# they hold a secret key that none of them knows (session 4), and every period a threshold of them sign the
+# round number: that signature *is* the beacon, and its hash the randomness (session 2). Two chains matter:
+#
+# | chain | scheme | period | beacons |
+# |---|---|---|---|
+# | mainnet "default" | `pedersen-bls-chained` | 30 s | each links to the one before |
+# | quicknet | `bls-unchained-g1-rfc9380` | 3 s | independent; usable for timelock encryption |
+#
+# Their identity is a **chain hash** computed from their public parameters. Here are the real ones, and a
+# real quicknet beacon verified on this machine, offline:
+
+# %%
+for name in ("beacons-mainnet-default.json", "beacons-quicknet.json"):
+    stored = json.loads(Path("data", name).read_text())
+    info = ChainInfo.from_json(stored["info"])
+    beacon = Beacon.from_json(stored["beacons"][0])
+    verify_beacon(info, beacon)
+    print(f"{info.beacon_id:8} {info.hash_hex}  period {info.period:2} s  round {beacon.round} verified")
+
+# %% [markdown]
+# ## 2. A tour of the command line
+#
+# `drand-edu` mirrors drand's own CLI where it can. Every command has `--help`:
+
+# %%
+drand_edu_cli("--help")
+
+# %%
+drand_edu_cli("util", "list-schemes")
+
+# %% [markdown]
+# `simulate` runs a DKG and a network on a virtual clock in a second and writes drand's JSON, which
+# `verify` checks like any real chain (same seed, same bytes):
+
+# %%
+drand_edu_cli("simulate", "--nodes", "5", "--threshold", "3", "--rounds", "10", "--seed", "1", "--out", "sim")
+drand_edu_cli("verify", "--info", "sim/info.json", "sim/beacons.json")
+
+# %% [markdown]
+# ## 3. A network of real processes
+#
+# `demo up` does what operators do together: generate keys, run the DKG, write each node's vault (keys,
+# share, group file) into its folder, and start one `drand-edu start` process per node. The nodes talk to
+# each other over HTTP on 127.0.0.1 and each serves drand's public API. (Ports and times differ on every
+# run, so this cell's output is not compared by the tests.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Ports, pids and the time to round 1 vary on every run.
+demo = workdir / "demo"
+drand_edu_cli("demo", "up", "--nodes", "4", "--threshold", "3", "--period", "2", "--folder", "demo")
+urls = [(demo / f"node{i}" / "public.url").read_text().strip() for i in range(4)]
+
+# %%
+from drand_edu.client import Client, ClientSource
+
+
+def current_round(url):
+    try:
+        with __import__("urllib.request").request.urlopen(url + "/health", timeout=2) as answer:
+            return json.loads(answer.read())["current"]
+    except OSError:
+        return 0
+
+
+deadline = time.time() + 60
+while min(current_round(u) for u in urls) < 3 and time.time() < deadline:
+    time.sleep(0.5)
+print("every node has produced at least 3 rounds:", min(current_round(u) for u in urls) >= 3)
+
+# %% [markdown]
+# The chain's info, as a client sees it (`drand-edu get chain-info`):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# A fresh DKG: a new key and chain hash each run.
+drand_edu_cli("get", "chain-info", "--url", urls[0])
+
+# %% [markdown]
+# ## 4. A follower
+#
+# A follower is a node (or a service) that keeps a verified copy of the chain without signing: it syncs
+# from the public API and checks every beacon — signatures batched, links from the genesis seed on.
+
+# %%
+from drand_edu.node.sync import SyncManager
+from drand_edu.store import SQLiteStore, check_store
+
+chain_hash = json.loads(subprocess.run([sys.executable, "-m", "drand_edu.cli", "get", "chain-info", "--url", urls[0]],
+                                       capture_output=True, text=True).stdout)["hash"]  # fmt: skip
+client = Client(urls, chain_hash=chain_hash)
+follower = SQLiteStore(workdir / "follower.db")
+target = current_round(urls[0])
+report = SyncManager(client.info(), follower, [ClientSource(client)], chunk=5).sync(target)
+print("follower synced the whole chain:", report.ok and follower.last_round() == target)
+print("and its store checks out:", check_store(client.info(), follower) == [])
+
+# %% [markdown]
+# ## 5. Consuming randomness
+#
+# An application asks a client — pinned to the chain hash, with several endpoints for failover — for the
+# latest beacon and derives its numbers from it (session 8 shows how to do that fairly):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# The latest round and its randomness change every 2 seconds.
+from drand_edu.client import BeaconRandom
+
+latest = client.latest()
+print("round", latest.round, "randomness", latest.randomness.hex())
+print("today's dice:", BeaconRandom(latest, "dice").randint(1, 6))
+
+# %% [markdown]
+# drand's own clients do the same. In Go (`github.com/drand/go-clients`):
+#
+# ```go
+# c, _ := http.NewSimpleClient("https://api.drand.sh", chainHash) // pinned chain
+# r, _ := c.Get(ctx, 0)                                          // latest, verified
+# fmt.Println(r.GetRound(), hex.EncodeToString(r.GetRandomness()))
+# ```
+#
+# and in JavaScript (npm `drand-client`) — run here with node against our network:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Needs node and npm (installed on first use); the randomness changes every run.
+from drand_edu import js
+
+if js.node_available():
+    node = js.ensure_packages()
+    info_now = client.info()
+    check = subprocess.run([node, str(js.JS_DIR / "drand_client_check.mjs"), urls[1], info_now.hash_hex,
+                            info_now.public_key.hex(), "2"], capture_output=True, text=True)  # fmt: skip
+    assert check.returncode == 0, check.stderr
+    print("drand-client verified round 2:", check.stdout.strip())
+else:
+    print("node/npm not installed: skipping the JavaScript client")
+
+# %% [markdown]
+# Stop the network: `demo down` stops exactly the processes `demo up` started.
+
+# %%
+drand_edu_cli("demo", "down", "--folder", "demo")
+
+# %% [markdown]
+# ## Exercises
+
+# %% [markdown]
+# ### Exercise 1 (Explore) — the chain hash
+#
+# Write `my_hash(info_json)` recomputing the chain hash (hex) from drand's `/info` JSON: `sha256` of the
+# period (4 bytes big-endian), the genesis time (8 bytes big-endian), the public key bytes, the
+# `groupHash` bytes, and the beacon id — only when it is not `"default"` (it is in `metadata.beaconID`).
+
+# %%
+import hashlib
+
+
+def my_hash(info_json):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_chain_hash(my_hash)
+
+
+# %% tags=["solution"]
+def my_hash(info_json):
+    h = hashlib.sha256()
+    h.update(info_json["period"].to_bytes(4, "big"))
+    h.update(info_json["genesis_time"].to_bytes(8, "big"))
+    h.update(bytes.fromhex(info_json["public_key"]))
+    h.update(bytes.fromhex(info_json["groupHash"]))
+    beacon_id = info_json.get("metadata", {}).get("beaconID", "default")
+    if beacon_id not in ("", "default"):
+        h.update(beacon_id.encode())
+    return h.hexdigest()
+
+
+drand_edu.exercises.check_chain_hash(my_hash)
+
+
+# %% [markdown]
+# ### Exercise 2 (Implement) — when is a round due?
+#
+# Write `my_time(genesis_time, period, round_number)`: the Unix time at which a round is due.
+
+# %%
+def my_time(genesis_time, period, round_number):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_round_time(my_time)
+
+
+# %% tags=["solution"]
+def my_time(genesis_time, period, round_number):
+    return genesis_time + (round_number - 1) * period
+
+
+drand_edu.exercises.check_round_time(my_time)
+
+
+# %% [markdown]
+# ### Exercise 3 (Connect) — a client you can trust
+#
+# Write `make_client(urls, chain_hash)` returning a `Client` that trusts only that chain, keeps
+# verification on and can fail over between all the URLs.
+
+# %%
+def make_client(urls, chain_hash):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_pinned_client(make_client)
+
+
+# %% tags=["solution"]
+def make_client(urls, chain_hash):
+    return Client(urls, chain_hash=chain_hash)
+
+
+drand_edu.exercises.check_pinned_client(make_client)
+
+# %% [markdown]
+# ## In drand's source
+#
+# | here | drand |
+# |---|---|
+# | `drand-edu start`, `demo up/down` | `drand start`, the docker-compose demos of `drand/drand` (`internal/drand-cli`) |
+# | `drand-edu get public`, `get chain-info` | `drand get public`, `drand get chain-info` |
+# | `drand-edu util check`, `util list-schemes` | `drand util check`, `drand util list-schemes` |
+# | `HttpNetwork` (HTTP/JSON between nodes) | gRPC in `internal/net` with `protobuf/drand/protocol.proto` |
+# | `Client` | `drand/go-clients` (`client/http`), npm `drand-client` |
+
+# %% [markdown] tags=["instructor"]
+# **Instructor notes** (≈60 min)
+#
+# - 10 min — what drand is; open https://api.drand.sh/public/latest if online, else the stored beacons.
+# - 15 min — the CLI tour; have learners type the commands in a terminal too.
+# - 20 min — `demo up`: show the node folders (`ls -l demo/node0/...`: the vault of session 3), the logs,
+#   then kill a node (`kill -9` a pid from `demo/pids`) and watch the others go on.
+# - 10 min — follower and clients; the Go/JS snippets are for reading.
+# - Always end with `demo down` (or restart the kernel: the processes are not children of the kernel).
+
+# %% [markdown]
+# ## Recap
+#
+# - drand publishes a verifiable random value every period; a threshold of League of Entropy nodes signs it.
+# - The CLI verifies, simulates, starts nodes, reads beacons and checks stores.
+# - A network of processes, a follower that verifies everything, a client pinned to a chain hash.
+#
+# Next: [Session 2 — What is a drand beacon?](02_beacons.ipynb)
