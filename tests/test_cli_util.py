@@ -56,3 +56,14 @@ def test_get_chain_info_and_public(capsys) -> None:
         assert "error" in capsys.readouterr().err
     finally:
         net.stop_apis()
+
+
+def test_generate_keypair_and_show(tmp_path, capsys) -> None:
+    folder = tmp_path / "node"
+    assert main(["generate-keypair", "--folder", str(folder), "--scheme", "bls-unchained-g1-rfc9380"]) == 0
+    public = capsys.readouterr().out.split("public key ")[1].strip()
+    assert main(["show", "public-key", "--folder", str(folder)]) == 0
+    assert capsys.readouterr().out.strip() == public
+    assert main(["show", "share", "--folder", str(folder)]) == 2  # no DKG yet
+    assert "no DKG" in capsys.readouterr().err
+    assert main(["generate-keypair", "--folder", str(folder)]) == 2  # never overwrite a key

@@ -87,6 +87,18 @@ def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
         report = SyncManager(client.info(), store, [ClientSource(client)], chunk=4).sync(target)
         assert report.ok and store.last_round() == target
         store.close()
+
+        # the operator's view of a node folder, and the sync command
+        capsys.readouterr()
+        assert main(["show", "share", "--folder", str(folder / "node0")]) == 0
+        assert "share index 0; matches the group's public polynomial: True" in capsys.readouterr().out
+        assert main(["show", "chain-info", "--folder", str(folder / "node0")]) == 0
+        assert json.loads(capsys.readouterr().out)["hash"] == info_json["hash"]
+        db = str(tmp_path / "synced.db")
+        assert main(["sync", "--url", urls[0], "--chain-hash", info_json["hash"], "--db", db]) == 0
+        assert "all verified" in capsys.readouterr().out
+        assert main(["stop", "--folder", str(folder / "node1")]) == 0
+        wait_for(lambda: not alive(pids[1]), 10, "node 1 to stop")
     finally:
         assert main(["demo", "down", "--folder", str(folder)]) == 0
         if restarted is not None:

@@ -14,7 +14,7 @@ import sys
 from ..errors import DrandEduError
 
 #: Modules of this package that define commands, in the order ``--help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("verify", "get", "start", "demo", "simulate", "tlock", "util")
+COMMAND_MODULES: tuple[str, ...] = ("verify", "get", "keys", "start", "demo", "simulate", "tlock", "util")
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 

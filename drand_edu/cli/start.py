@@ -12,6 +12,7 @@ partial at each round's time. SIGTERM or Ctrl-C stops it.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import threading
 from pathlib import Path
@@ -68,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     public_host, public_port = _split(args.public)
     server = serve_node(daemon, network.now, host=public_host, port=public_port)
     (folder / "public.url").write_text(server.url + "\n")
+    (folder / "node.pid").write_text(f"{os.getpid()}\n")  # for 'drand-edu stop'
 
     def tick_at(round_number: int) -> None:
         process.tick()

@@ -1,0 +1,112 @@
+"""``drand-edu generate-keypair``, ``show``, ``stop`` and ``sync``: the rest of an operator's day.
+
+    drand-edu generate-keypair --folder node0 [--scheme pedersen-bls-chained]
+    drand-edu show public-key|share|group|chain-info --folder node0
+    drand-edu stop --folder node0
+    drand-edu sync --url URL --chain-hash HASH --db follower.db [--follow N]
+
+``show share`` prints the share's *index* and whether it matches the group's public polynomial —
+never the share itself. ``stop`` signals the node that ``start`` runs from that folder (its pid is in
+``node.pid``). ``sync`` brings a SQLite store up to the latest round from HTTP endpoints, verifying
+everything; ``--follow N`` then keeps it up to date for N more rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+from pathlib import Path
+
+from ..chain.info import ChainInfo
+from ..client.client import Client
+from ..client.source import ClientSource
+from ..crypto.schemes import scheme_by_id
+from ..errors import InvalidInput
+from ..node.sync import SyncManager
+from ..node.vault import Vault
+from ..store.sqlite import SQLiteStore
+from . import EXIT_INVALID, EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    keypair = subparsers.add_parser("generate-keypair", help="a node's long-term key pair, into its folder")
+    keypair.add_argument("--folder", required=True)
+    keypair.add_argument("--scheme", default="pedersen-bls-chained")
+    keypair.add_argument("--beacon-id", default="default")
+    keypair.set_defaults(func=generate_keypair)
+
+    show = subparsers.add_parser("show", help="what a node's folder holds (never a secret)")
+    show.add_argument("what", choices=["public-key", "share", "group", "chain-info"])
+    show.add_argument("--folder", required=True)
+    show.add_argument("--beacon-id", default="default")
+    show.set_defaults(func=show_folder)
+
+    stop = subparsers.add_parser("stop", help="stop the node that 'start' runs from --folder")
+    stop.add_argument("--folder", required=True)
+    stop.set_defaults(func=stop_node)
+
+    sync = subparsers.add_parser("sync", help="sync (and follow) a chain into a SQLite store, verified")
+    sync.add_argument("--url", action="append", required=True, help="base URL (repeat for failover)")
+    sync.add_argument("--chain-hash", required=True)
+    sync.add_argument("--db", required=True, help="the SQLite store to fill")
+    sync.add_argument("--follow", type=int, default=0, help="then follow the chain for N more rounds")
+    sync.set_defaults(func=sync_store)
+
+
+def generate_keypair(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    if (folder / "multibeacon" / args.beacon_id / "key").exists():
+        raise InvalidInput(f"{folder} already has a key pair for {args.beacon_id}: refusing to overwrite it")
+    vault = Vault.generate(scheme_by_id(args.scheme), beacon_id=args.beacon_id)
+    vault.save(folder)
+    print(f"generated a {vault.scheme.id} key pair in {folder}: public key {vault.public_key.hex()}")
+    return EXIT_OK
+
+
+def show_folder(args: argparse.Namespace) -> int:
+    vault = Vault.load(args.folder, args.beacon_id)
+    if args.what == "public-key":
+        print(vault.public_key.hex())
+        return EXIT_OK
+    if vault.group is None or vault.share is None:
+        raise InvalidInput(f"{args.folder}: no DKG has run yet (no group file, no share)")
+    if args.what == "share":
+        matches = vault.group.public_key.check(vault.share)
+        print(f"share index {vault.share.index}; matches the group's public polynomial: {matches}")
+        return EXIT_OK if matches else EXIT_INVALID
+    if args.what == "group":
+        print(vault.group.to_toml(), end="")
+    else:
+        print(json.dumps(ChainInfo.from_group(vault.group).to_json(), indent=1))
+    return EXIT_OK
+
+
+def stop_node(args: argparse.Namespace) -> int:
+    pid_file = Path(args.folder) / "node.pid"
+    if not pid_file.exists():
+        raise InvalidInput(f"no node runs from {args.folder} (no node.pid)")
+    try:
+        os.kill(int(pid_file.read_text()), signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    pid_file.unlink(missing_ok=True)
+    print(f"stopped the node of {args.folder}")
+    return EXIT_OK
+
+
+def sync_store(args: argparse.Namespace) -> int:
+    client = Client(args.url, chain_hash=args.chain_hash)
+    info = client.info()
+    seed = info.genesis_seed if info.scheme.chained else None
+    with SQLiteStore(args.db, genesis_seed=seed) as store:
+        manager = SyncManager(info, store, [ClientSource(client)], chunk=100)
+        report = manager.sync(client.latest().round)
+        for problem in report.rejected:
+            print("rejected:", problem)
+        print(f"synced to round {store.last_round()} ({report.stored} new, all verified)")
+        for beacon in client.watch(count=args.follow) if args.follow else ():
+            report = manager.sync(beacon.round)
+            print(f"followed round {store.last_round()}")
+    return EXIT_OK if report.ok else EXIT_INVALID
