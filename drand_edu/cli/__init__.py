@@ -14,7 +14,9 @@ import sys
 from ..errors import DrandEduError
 
 #: Modules of this package that define commands, in the order ``--help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("verify", "get", "keys", "start", "demo", "simulate", "tlock", "util")
+COMMAND_MODULES: tuple[str, ...] = (
+    "verify", "get", "keys", "start", "dkg", "demo", "simulate", "tlock", "util",
+)  # fmt: skip
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 

@@ -3,15 +3,18 @@
     drand-edu demo up --nodes 4 --threshold 3 --period 3 [--folder demo]
     drand-edu demo down [--folder demo]
 
-``up`` runs the DKG (in this process, as session 4 shows), writes each node's vault into
-``<folder>/node<i>``, starts one ``drand-edu start`` process per node, waits until every public API
-answers, and prints the URLs. ``down`` stops exactly the processes that ``up`` started (their pids are
-in ``<folder>/pids``).
+``up`` does what an operator team does, with the same commands: a key pair per node in
+``<folder>/node<i>`` (``generate-keypair``), one ``drand-edu start`` process per node, then a DKG
+over the network: node 0 proposes (``dkg init``), the others join (``dkg join``), node 0 orders
+``dkg execute``. It waits until every node has its share and its public API answers, and prints
+the URLs. ``down`` stops exactly the processes that ``up`` started (their pids are in
+``<folder>/pids``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -24,8 +27,9 @@ from pathlib import Path
 from ..crypto.schemes import scheme_by_id
 from ..errors import InvalidInput
 from ..node.vault import Vault
-from ..threshold.dkg import run_dkg
+from ..threshold.poly import minimum_threshold
 from . import EXIT_OK
+from .dkg import call
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,12 +53,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_node(folder: Path, public_port: int) -> subprocess.Popen:
+def start_node(folder: Path, public_port: int, control_port: int = 0) -> subprocess.Popen:
     """``drand-edu start`` for one node folder, detached, its output in ``<folder>/node.log``."""
     log = (folder / "node.log").open("a")
     command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", str(folder)]
-    command += ["--public", f"127.0.0.1:{public_port}"]
+    command += ["--public-listen", f"127.0.0.1:{public_port}", "--control", str(control_port)]
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _wait(condition, what: str, timeout: float = 60.0) -> None:
+    deadline = time.time() + timeout
+    while not condition():
+        if time.time() > deadline:
+            raise InvalidInput(f"timed out waiting for {what}; see the node.log files")
+        time.sleep(0.2)
+
+
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=1).close()
+        return True
+    except OSError:
+        return False
 
 
 def demo_up(args: argparse.Namespace) -> int:
@@ -62,31 +82,44 @@ def demo_up(args: argparse.Namespace) -> int:
     if (folder / "pids").exists():
         raise InvalidInput(f"{folder} already runs a demo: 'drand-edu demo down --folder {folder}' first")
     scheme = scheme_by_id(args.scheme)
-    outcome = run_dkg(args.nodes, args.threshold, scheme)
-    addresses = [f"127.0.0.1:{_free_port()}" for _ in range(args.nodes)]
-    genesis = int(time.time()) + 2 * args.period + 3  # every process is up before round 1
-    group = outcome.to_group(args.period, genesis, addresses=addresses)
-    urls, pids = [], []
-    for i in range(args.nodes):
-        node_folder = folder / f"node{i}"
-        keys = outcome.keys[i]
-        Vault(scheme, keys.secret, keys.public.to_bytes(), outcome.share(i), group).save(node_folder)
-        port = _free_port()
-        pids.append(start_node(node_folder, port).pid)
-        urls.append(f"http://127.0.0.1:{port}")
+    threshold = args.threshold or minimum_threshold(args.nodes)
+    if not 1 <= threshold <= args.nodes:
+        raise InvalidInput(f"the threshold must be between 1 and {args.nodes}, got {threshold}")
+    folders = [folder / f"node{i}" for i in range(args.nodes)]
+    addresses = []
+    for node_folder in folders:  # drand-edu generate-keypair --folder nodeI 127.0.0.1:PORT
+        addresses.append(f"127.0.0.1:{_free_port()}")
+        Vault.generate(scheme, address=addresses[-1]).save(node_folder)
+    pids = [start_node(node_folder, _free_port()).pid for node_folder in folders]
     (folder / "pids").write_text("\n".join(str(p) for p in pids) + "\n")
-    deadline = time.time() + 30
-    for url in urls:
-        while True:
-            try:
-                urllib.request.urlopen(url + "/info", timeout=1).close()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise InvalidInput(f"node at {url} did not start; see its node.log") from None
-                time.sleep(0.2)
-    print(f"{args.nodes} nodes, threshold {group.threshold}, period {args.period} s; round 1 in "
-          f"{genesis - int(time.time())} s")  # fmt: skip
+    try:
+        controls = []
+        for node_folder in folders:
+            _wait(lambda f=node_folder: (f / "control.port").exists(), f"{node_folder} to start")
+            controls.append(f"http://127.0.0.1:{(node_folder / 'control.port').read_text().strip()}")
+        _wait(lambda: all(_answers(url + "/dkg/status") for url in controls), "the control ports")
+        # the DKG, as operators run it: propose, join, execute
+        genesis_delay = 2 * args.period + 4
+        call(controls[0], "/dkg/init", {"joiners": addresses[1:], "threshold": threshold,
+                                        "period": args.period, "genesis_delay": genesis_delay})  # fmt: skip
+        for url in controls[1:]:
+            _wait(lambda url=url: call(url, "/dkg/status")["status"] == "Proposed", "the proposal")
+            call(url, "/dkg/join", {})
+        call(controls[0], "/dkg/execute", {})
+        for url in controls:
+            _wait(lambda url=url: call(url, "/dkg/status")["status"] == "Complete", "the DKG")
+        urls = []
+        for node_folder in folders:
+            _wait(lambda f=node_folder: (f / "public.url").exists(), f"{node_folder}'s public API")
+            urls.append((node_folder / "public.url").read_text().strip())
+        _wait(lambda: all(_answers(url + "/info") for url in urls), "the public APIs")
+    except BaseException:
+        _stop(pids)
+        (folder / "pids").unlink()
+        raise
+    genesis = json.loads(urllib.request.urlopen(urls[0] + "/info", timeout=2).read())["genesis_time"]
+    print(f"{args.nodes} nodes, threshold {threshold}, period {args.period} s, DKG done over the network; "
+          f"round 1 in {max(genesis - int(time.time()), 0)} s")  # fmt: skip
     for i, url in enumerate(urls):
         print(f"node {i}: {url}")
     return EXIT_OK

@@ -1,6 +1,6 @@
 """``drand-edu generate-keypair``, ``show``, ``stop`` and ``sync``: the rest of an operator's day.
 
-    drand-edu generate-keypair --folder node0 [--scheme pedersen-bls-chained]
+    drand-edu generate-keypair --folder node0 [--scheme pedersen-bls-chained] 127.0.0.1:4444
     drand-edu show public-key|share|group|chain-info --folder node0
     drand-edu stop --folder node0
     drand-edu sync --url URL --chain-hash HASH --db follower.db [--follow N]
@@ -34,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     keypair = subparsers.add_parser("generate-keypair", help="a node's long-term key pair, into its folder")
     keypair.add_argument("--folder", required=True)
     keypair.add_argument("--scheme", default="pedersen-bls-chained")
-    keypair.add_argument("--beacon-id", default="default")
+    keypair.add_argument("--id", "--beacon-id", dest="beacon_id", default="default")
+    keypair.add_argument("address", nargs="?", default="",
+                         help="where the node listens for its peers (HOST:PORT), as in drand")  # fmt: skip
     keypair.set_defaults(func=generate_keypair)
 
     show = subparsers.add_parser("show", help="what a node's folder holds (never a secret)")
@@ -59,9 +61,12 @@ def generate_keypair(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if (folder / "multibeacon" / args.beacon_id / "key").exists():
         raise InvalidInput(f"{folder} already has a key pair for {args.beacon_id}: refusing to overwrite it")
-    vault = Vault.generate(scheme_by_id(args.scheme), beacon_id=args.beacon_id)
+    if args.address and not args.address.rpartition(":")[2].isdigit():
+        raise InvalidInput(f"the address must be HOST:PORT, got {args.address!r}")
+    vault = Vault.generate(scheme_by_id(args.scheme), beacon_id=args.beacon_id, address=args.address)
     vault.save(folder)
-    print(f"generated a {vault.scheme.id} key pair in {folder}: public key {vault.public_key.hex()}")
+    where = f" for {args.address}" if args.address else ""
+    print(f"generated a {vault.scheme.id} key pair{where} in {folder}: public key {vault.public_key.hex()}")
     return EXIT_OK
 
 

@@ -1,12 +1,15 @@
 """``drand-edu start``: run one node as a process, like ``drand start``.
 
-    drand-edu start --folder node0 [--public 127.0.0.1:8080]
+    drand-edu start --folder node0 [--private-listen 127.0.0.1:4444] [--public-listen 127.0.0.1:8080]
+                    [--control 8888]
 
-The folder holds the node's vault (its key pair, its DKG share and the group file, written by a DKG or
-by ``drand-edu demo up``). The node listens for its peers on the address the group file gives it,
-keeps its chain in ``chain.db`` (SQLite) in the folder, serves drand's public HTTP API on ``--public``
-and writes that API's URL to ``public.url``. It asks its peers for any rounds it missed, then signs a
-partial at each round's time. SIGTERM or Ctrl-C stops it.
+The folder holds the node's vault: at least its key pair (``drand-edu generate-keypair``), and after
+a DKG its share and the group file. The node listens for its peers on ``--private-listen`` (by
+default the address of its key pair), takes operator commands (``drand-edu dkg ...``) on the control
+port (127.0.0.1 only), and once it has a share keeps its chain in ``chain.db`` (SQLite) in the folder
+and serves drand's public HTTP API on ``--public-listen``, whose URL it writes to ``public.url``. It
+asks its peers for any rounds it missed, then signs a partial at each round's time. SIGTERM or
+Ctrl-C stops it.
 """
 
 from __future__ import annotations
@@ -17,23 +20,32 @@ import signal
 import threading
 from pathlib import Path
 
+from ..api.control import ControlServer
 from ..api.server import serve_node
-from ..chain.info import ChainInfo
 from ..errors import InvalidInput
 from ..net.http_transport import HttpNetwork
-from ..node.beacon_process import BeaconProcess
 from ..node.daemon import Daemon
-from ..node.metrics import NodeMetrics
+from ..node.dkg_process import PHASE_TIMEOUT
+from ..node.service import NodeService
 from ..node.vault import Vault
-from ..store.sqlite import SQLiteStore
 from . import EXIT_OK
+
+#: drand's default control port
+DEFAULT_CONTROL_PORT = 8888
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("start", help="run one node (its vault in --folder) until stopped")
     parser.add_argument("--folder", required=True, help="the node's folder (vault, chain.db)")
-    parser.add_argument("--beacon-id", default="default", help="which chain of the folder (default: default)")
-    parser.add_argument("--public", default="127.0.0.1:0", help="public HTTP API address (port 0: any)")
+    parser.add_argument("--id", "--beacon-id", dest="beacon_id", default="default",
+                        help="which chain of the folder (default: default)")  # fmt: skip
+    parser.add_argument("--private-listen", help="address for the other nodes (default: the key pair's)")
+    parser.add_argument("--public-listen", "--public", dest="public", default="127.0.0.1:0",
+                        help="public HTTP API address (port 0: any free port)")  # fmt: skip
+    parser.add_argument("--control", type=int, default=DEFAULT_CONTROL_PORT,
+                        help="control port on 127.0.0.1 (default %(default)s; 0: any)")  # fmt: skip
+    parser.add_argument("--dkg-phase-timeout", type=float, default=PHASE_TIMEOUT,
+                        help="seconds a DKG phase waits for late bundles (default %(default)s)")  # fmt: skip
     parser.set_defaults(func=run)
 
 
@@ -47,39 +59,39 @@ def _split(address: str) -> tuple[str, int]:
 def run(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     vault = Vault.load(folder, args.beacon_id)
-    if vault.group is None or vault.share is None:
-        raise InvalidInput(f"{folder}: no group file or share yet: run a DKG first (drand-edu demo up)")
-    group = vault.group
-    me = next((n for n in group.nodes if n.public_key == vault.public_key), None)
-    if me is None:
-        raise InvalidInput(f"{folder}: this node's key is not in the group file")
-    info = ChainInfo.from_group(group)
-    host, port = _split(me.address)
-    network = HttpNetwork(me.index, {n.index: f"http://{n.address}" for n in group.nodes}, host, port)
-    store = SQLiteStore(
-        folder / "multibeacon" / args.beacon_id / "chain.db",
-        genesis_seed=info.genesis_seed if info.scheme.chained else None,
-    )
-    metrics = NodeMetrics(info.beacon_id)
-    metrics.dkg_state("done")
-    metrics.group(len(group.nodes), group.threshold)
-    process = BeaconProcess(me.index, vault.share, info, group.public_key, group.threshold, store, network,
-                            metrics=metrics)  # fmt: skip
-    daemon = Daemon(vault, process)
+    private = args.private_listen or vault.address
+    if not private and vault.group is not None:
+        me = vault.group.find(vault.public_key)
+        private = me.address if me else ""
+    if not private:
+        raise InvalidInput(f"{folder}: no address: pass --private-listen or 'generate-keypair ... ADDRESS'")
+    host, port = _split(private)
+    try:
+        network = HttpNetwork(-1, {}, host, port)
+    except OSError as error:
+        raise InvalidInput(f"cannot listen on {private}: {error.strerror}") from None
     public_host, public_port = _split(args.public)
-    server = serve_node(daemon, network.now, host=public_host, port=public_port)
-    (folder / "public.url").write_text(server.url + "\n")
+
+    def on_chain(daemon: Daemon) -> None:
+        server = serve_node(daemon, network.now, host=public_host, port=public_port)
+        (folder / "public.url").write_text(server.url + "\n")
+        info = daemon.process.info
+        print(f"node {daemon.index} of chain {info.hash_hex[:16]}…: public API {server.url}", flush=True)
+
+    if not vault.address:  # a vault written before addresses were recorded: use the listening one
+        vault = Vault(vault.scheme, vault.secret_key, vault.public_key, vault.share, vault.group,
+                      vault.beacon_id, private)  # fmt: skip
+        vault.save(folder)
+    service = NodeService(folder, network, beacon_id=args.beacon_id, on_chain=on_chain,
+                          phase_timeout=args.dkg_phase_timeout)  # fmt: skip
+    try:
+        control = ControlServer(service.dkg, "127.0.0.1", args.control)
+    except OSError as error:
+        service.close()
+        raise InvalidInput(f"cannot listen on control port {args.control}: {error.strerror}") from None
+    (folder / "control.port").write_text(f"{control.port}\n")
     (folder / "node.pid").write_text(f"{os.getpid()}\n")  # for 'drand-edu stop'
-
-    def tick_at(round_number: int) -> None:
-        process.tick()
-        network.schedule(info.time_of_round(round_number + 1), lambda: tick_at(round_number + 1))
-
-    current = max(info.round_at(network.now()), 1)
-    network.schedule(network.now(), lambda: [process.request_sync(peer) for peer in network.peers])
-    network.schedule(info.time_of_round(current), lambda: tick_at(current))
-    print(f"node {me.index} of chain {info.hash_hex[:16]}…: peers on {me.address}, public API {server.url}",
-          flush=True)  # fmt: skip
+    print(f"node listening: peers on {private}, control on 127.0.0.1:{control.port}", flush=True)
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -88,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
             pass
     except KeyboardInterrupt:
         pass
-    server.close()
-    network.close()
-    store.close()
+    control.close()
+    if service.daemon is not None:
+        service.daemon.stop_api()
+    service.close()
     return EXIT_OK

@@ -7,7 +7,10 @@ so the same node code runs in the simulator (session 6) and as a real process (s
 Why HTTP/JSON and not gRPC like drand: the messages are the same (``net.messages``, which follow
 drand's protocol.proto), the standard library has both ends, and a learner can watch the traffic with
 ``curl`` — at the price of a few hundred bytes more per message, which does not matter at one round
-every few seconds. Each message is ``POST /protocol`` with the sender's index in ``X-Drand-Edu-From``.
+every few seconds. Each message is ``POST /protocol`` with the sender's index in ``X-Drand-Edu-From``
+(-1 before a node has one: DKG packets name their sender's address instead). ``GET /identity``
+answers with the node's address and long-term public key, as drand's ``GetIdentity`` call does: a DKG
+leader asks it of every participant it proposes.
 
 Everything a node does happens on one event thread, in time order, like in the simulator: HTTP
 handler threads only queue deliveries, so the node code needs no locks.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import json
 import threading
 import time
 import urllib.request
@@ -41,9 +45,23 @@ class HttpNetwork:
         self._handler: Handler | None = None
         self._stopped = False
         self.send_failures = 0
+        #: what ``GET /identity`` answers (address, key, scheme); None: 404
+        self.identity: dict | None = None
         network = self
 
         class Endpoint(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path != "/identity" or network.identity is None:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                body = json.dumps(network.identity).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
@@ -98,6 +116,15 @@ class HttpNetwork:
         for peer in self.peers:
             self.send(src, peer, message)
 
+    # -- by address, for the DKG (participants have no index before it) ------------------------------
+    def send_to(self, address: str, message: Message) -> None:
+        """POST the message to the node listening on ``address`` (``host:port``)."""
+        threading.Thread(target=self._post, args=(f"http://{address}", message), daemon=True).start()
+
+    def deliver_local(self, message: Message) -> None:
+        """Queue a message to this node itself, as if it came over the network."""
+        self.schedule(time.time(), lambda: self._deliver(self.index, message))
+
     # -- internals ------------------------------------------------------------------------------------
     def _post(self, url: str, message: Message) -> None:
         request = urllib.request.Request(
@@ -131,3 +158,15 @@ class HttpNetwork:
             self._wake.notify()
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+def fetch_identity(address: str, timeout: float = 3.0) -> dict:
+    """``GET /identity`` of the node listening on ``address``; :class:`InvalidInput` if unreachable."""
+    try:
+        with urllib.request.urlopen(f"http://{address}/identity", timeout=timeout) as answer:
+            identity = json.loads(answer.read())
+    except (OSError, ValueError) as error:
+        raise InvalidInput(f"cannot reach the node at {address}: {error}") from None
+    if not isinstance(identity, dict) or not {"address", "key", "scheme"} <= identity.keys():
+        raise InvalidInput(f"the node at {address} sent a malformed identity")
+    return identity

@@ -3,8 +3,11 @@
 Modelled on drand's protobuf definitions (``protobuf/drand/protocol.proto``): a node sends its
 partial signature of a round to every other node (``PartialBeaconPacket``), and a node that is
 behind asks a peer for the rounds it misses (``SyncRequest``) and receives them one by one
-(``BeaconPacket``). ``to_bytes``/``from_bytes`` give a JSON encoding (hex for bytes), so the
-simulator and a real socket transport carry exactly the same messages.
+(``BeaconPacket``). During a DKG, nodes exchange ``DKGPacket``s (drand's ``GossipPacket`` of
+``protobuf/drand/dkg_control.proto``): the leader's proposal, acceptances, the order to execute,
+and the deal, response and justification bundles; :mod:`.dkg_packets` encodes their bodies.
+``to_bytes``/``from_bytes`` give a JSON encoding (hex for bytes), so the simulator and a real
+socket transport carry exactly the same messages.
 """
 
 from __future__ import annotations
@@ -48,8 +51,25 @@ class SyncRequest:
     beacon_id: str = "default"
 
 
-Message = PartialBeaconPacket | BeaconPacket | SyncRequest
-_KINDS: dict[str, type] = {cls.kind: cls for cls in (PartialBeaconPacket, BeaconPacket, SyncRequest)}
+@dataclass(frozen=True)
+class DKGPacket:
+    """drand's ``GossipPacket``: one step of a DKG, from the node listening on ``sender``.
+
+    ``packet`` says which step (``proposal``, ``accept``, ``reject``, ``execute``, ``abort``,
+    ``deal``, ``response``, ``justification``); ``body`` is its content as JSON values.
+    """
+
+    kind: ClassVar[str] = "dkg"
+    sender: str
+    packet: str
+    body: dict
+    beacon_id: str = "default"
+
+
+Message = PartialBeaconPacket | BeaconPacket | SyncRequest | DKGPacket
+_KINDS: dict[str, type] = {
+    cls.kind: cls for cls in (PartialBeaconPacket, BeaconPacket, SyncRequest, DKGPacket)
+}
 
 
 def to_bytes(message: Message) -> bytes:
@@ -72,10 +92,14 @@ def from_bytes(data: bytes) -> Message:
                 continue
             raise InvalidInput(f"{cls.__name__} without {spec.name!r}")
         value = body[spec.name]
+        if spec.type == "dict" and not isinstance(value, dict):
+            raise InvalidInput(f"{cls.__name__}.{spec.name} must be a JSON object")
         values[spec.name] = from_hex(value, what=spec.name) if spec.type == "bytes" else value
     return cls(**values)
 
 
 def round_of(message: Message) -> int:
     """The round a message is about (for traces and plots)."""
+    if isinstance(message, DKGPacket):
+        return 0
     return message.from_round if isinstance(message, SyncRequest) else message.round

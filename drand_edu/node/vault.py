@@ -55,6 +55,8 @@ class Vault:
     share: PriShare | None = None
     group: Group | None = None
     beacon_id: str = "default"
+    #: where the node listens for its peers (drand's key pair records it: ``Address`` in the public file)
+    address: str = ""
 
     def __post_init__(self) -> None:
         expected = bls.public_key(self.scheme, self.secret_key).to_bytes()
@@ -62,10 +64,12 @@ class Vault:
             raise VaultError("the public key does not belong to the secret key")
 
     @classmethod
-    def generate(cls, scheme: Scheme, *, rng: Rng | None = None, beacon_id: str = "default") -> Vault:
-        """A fresh long-term key pair (``drand generate-keypair``)."""
+    def generate(
+        cls, scheme: Scheme, *, rng: Rng | None = None, beacon_id: str = "default", address: str = ""
+    ) -> Vault:
+        """A fresh long-term key pair (``drand generate-keypair [address]``)."""
         keys = bls.keygen(scheme, rng=rng)
-        return cls(scheme, keys.secret, keys.public.to_bytes(), beacon_id=beacon_id)
+        return cls(scheme, keys.secret, keys.public.to_bytes(), beacon_id=beacon_id, address=address)
 
     def with_share(self, share: PriShare, group: Group) -> Vault:
         """The same vault after a DKG: with this node's share and the group file."""
@@ -97,9 +101,10 @@ class Vault:
             {"Key": f"{self.secret_key:064x}", "SchemeName": self.scheme.id},
             SECRET_MODE,
         )
-        _write(
-            folder / PUBLIC_FILE, {"Key": self.public_key.hex(), "SchemeName": self.scheme.id}, PUBLIC_MODE
-        )
+        public = {"Key": self.public_key.hex(), "SchemeName": self.scheme.id}
+        if self.address:
+            public = {"Address": self.address, **public}
+        _write(folder / PUBLIC_FILE, public, PUBLIC_MODE)
         if self.share is not None:
             share = {
                 "Index": self.share.index,
@@ -132,7 +137,8 @@ class Vault:
             except (KeyError, ValueError) as exc:
                 raise VaultError(f"{folder / SHARE_FILE}: malformed share file ({exc})") from None
         group = Group.load(folder / GROUP_FILE) if (folder / GROUP_FILE).exists() else None
-        return cls(scheme, secret_key, public_key, share, group, beacon_id)
+        address = str(public.get("Address", ""))
+        return cls(scheme, secret_key, public_key, share, group, beacon_id, address)
 
 
 def _write_text(path: Path, text: str, mode: int) -> None:

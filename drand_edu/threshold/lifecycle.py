@@ -116,6 +116,8 @@ class ProposalTerms:
     genesis_seed: bytes = b""
     beacon_period: int = 30
     catchup_period: int = 15
+    #: unix time from which a resharing's new group signs (drand's ``TransitionTime``)
+    transition_time: int = 0
 
     def __post_init__(self) -> None:
         for name in ("joining", "remaining", "leaving"):

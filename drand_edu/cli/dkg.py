@@ -1,0 +1,151 @@
+"""``drand-edu dkg``: run a DKG among running nodes, like drand v2's ``drand dkg`` commands.
+
+    drand-edu dkg init --folder node0 --joiner 127.0.0.1:4445 --joiner ... --threshold 3 --period 3s
+    drand-edu dkg join --folder node1                  # on every other node
+    drand-edu dkg execute --folder node0               # the leader, once everyone has joined
+    drand-edu dkg status --folder node1 [--wait Complete]
+
+    drand-edu dkg reshare --folder node0 --remainer ... --joiner ... --leaver ... --threshold 3
+    drand-edu dkg accept --folder node1                # members of the current group
+    drand-edu dkg join --folder node4 --group node0/multibeacon/default/groups/drand_group.toml
+
+Each command is one call to the node's control port (``--control PORT``, or ``--folder``, whose
+running node wrote its port to ``control.port``). The node checks it against drand's DKG state
+machine and answers with the new status, or with drand's reason for refusing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from ..errors import InvalidInput
+from ..threshold.group import parse_go_duration
+from . import EXIT_INVALID, EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("dkg", help="run a DKG among running nodes (init, join, execute...)")
+    commands = parser.add_subparsers(dest="dkg_command", metavar="COMMAND", required=True)
+
+    def command(name: str, text: str, *, aliases: tuple[str, ...] = ()) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text, aliases=list(aliases))
+        where = sub.add_mutually_exclusive_group(required=True)
+        where.add_argument("--folder", help="the node's folder (its control port is in control.port)")
+        where.add_argument("--control", type=int, help="the node's control port on 127.0.0.1")
+        sub.set_defaults(func=run, dkg_command=name)
+        return sub
+
+    init = command("init", "lead the first DKG of a chain (the leader joins it too)", aliases=("propose",))
+    init.add_argument("--joiner", action="append", default=[], help="address of a node (repeat)")
+    init.add_argument("--threshold", type=int, required=True)
+    init.add_argument("--period", default="30s", help="time between rounds, e.g. 3s (default 30s)")
+    init.add_argument("--scheme", help="default: the scheme of the leader's key pair")
+    init.add_argument("--catchup-period", help="time between rounds while catching up (default period/2)")
+    init.add_argument("--genesis-delay", default="10s", help="genesis this long after the proposal")
+    init.add_argument("--timeout", default="5m", help="the proposal expires after this long")
+
+    reshare = command("reshare", "lead a resharing of the group key to a new set of nodes")
+    reshare.add_argument("--joiner", action="append", default=[], help="a new node (repeat)")
+    reshare.add_argument("--remainer", action="append", default=[], help="a member who stays (repeat)")
+    reshare.add_argument("--leaver", action="append", default=[], help="a member who leaves (repeat)")
+    reshare.add_argument("--threshold", type=int, required=True)
+    reshare.add_argument("--timeout", default="5m")
+    reshare.add_argument("--transition-delay", default="30s", help="the new group signs from then on")
+
+    join = command("join", "take part in a proposal as a new node")
+    join.add_argument("--group", help="the current group file (needed to join a resharing)")
+    command("accept", "accept a proposal (members of the current group)")
+    command("reject", "reject a proposal (members of the current group)")
+    command("execute", "start the DKG everywhere (the leader, once everyone joined or accepted)")
+    status = command("status", "the node's DKG state")
+    status.add_argument("--format", choices=["pretty", "json"], default="pretty")
+    status.add_argument("--wait", metavar="STATUS", help="poll until the status is STATUS (e.g. Complete)")
+    status.add_argument("--wait-timeout", type=float, default=60.0, help="give up after this many seconds")
+
+
+def _seconds(text: str, what: str) -> float:
+    return float(text) if text.replace(".", "", 1).isdigit() else parse_go_duration(text, what=what)
+
+
+def _control_url(args: argparse.Namespace) -> str:
+    if args.control is not None:
+        return f"http://127.0.0.1:{args.control}"
+    port_file = Path(args.folder) / "control.port"
+    if not port_file.exists():
+        raise InvalidInput(f"no node runs from {args.folder} (no control.port): 'drand-edu start' it first")
+    return f"http://127.0.0.1:{port_file.read_text().strip()}"
+
+
+def call(url: str, path: str, body: dict | None = None) -> dict:
+    """One control call: GET without a body, POST with one; InvalidInput with the node's reason."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url + path, data=data, method="GET" if body is None else "POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        reason = json.loads(error.read() or b"{}").get("error", error.reason)
+        raise InvalidInput(f"the node refused: {reason}") from None
+    except OSError as error:
+        raise InvalidInput(f"cannot reach the node's control port {url}: {error}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    url = _control_url(args)
+    name = args.dkg_command
+    if name == "status":
+        return _status(url, args)
+    body: dict = {}
+    if name == "init":
+        catchup = _seconds(args.catchup_period, "--catchup-period") if args.catchup_period else None
+        body = {
+            "joiners": args.joiner, "threshold": args.threshold,
+            "period": int(_seconds(args.period, "--period")), "scheme": args.scheme,
+            "genesis_delay": _seconds(args.genesis_delay, "--genesis-delay"),
+            "timeout": _seconds(args.timeout, "--timeout"), "catchup_period": catchup,
+        }  # fmt: skip
+    elif name == "reshare":
+        body = {
+            "joiners": args.joiner, "remainers": args.remainer, "leavers": args.leaver,
+            "threshold": args.threshold, "timeout": _seconds(args.timeout, "--timeout"),
+            "transition_delay": _seconds(args.transition_delay, "--transition-delay"),
+        }  # fmt: skip
+    elif name == "join" and args.group:
+        try:
+            body = {"group": Path(args.group).read_text()}
+        except OSError as error:
+            raise InvalidInput(f"cannot read {args.group}: {error.strerror}") from None
+    answer = call(url, f"/dkg/{name}", body)
+    if name in ("init", "reshare"):
+        print(f"proposed epoch {answer['epoch']}: now 'drand-edu dkg join' (new nodes) or 'dkg accept' "
+              "(members) on the others, then 'drand-edu dkg execute' here")  # fmt: skip
+    else:
+        print(f"{name}: status {answer['status']}")
+    return EXIT_OK
+
+
+def _status(url: str, args: argparse.Namespace) -> int:
+    deadline = time.time() + args.wait_timeout
+    state = call(url, "/dkg/status")
+    while args.wait and state["status"] != args.wait:
+        if time.time() > deadline or state["status"] in ("Failed", "TimedOut", "Aborted"):
+            print(f"status {state['status']} after waiting for {args.wait}; last events:")
+            for line in state["log"]:
+                print("  ", line)
+            return EXIT_INVALID
+        time.sleep(0.3)
+        state = call(url, "/dkg/status")
+    if args.format == "json":
+        print(json.dumps(state, indent=1))
+        return EXIT_OK
+    print(f"{state['address']}: {state['status']}, epoch {state['epoch']}, leader {state['leader']}, "
+          f"threshold {state['threshold']}")  # fmt: skip
+    for role in ("joining", "remaining", "leaving", "acceptors"):
+        if state[role]:
+            print(f"  {role}: {', '.join(state[role])}")
+    return EXIT_OK

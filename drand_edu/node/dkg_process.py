@@ -1,0 +1,491 @@
+"""A node's DKG over a real network: drand's DKG process (``internal/dkg/process.go``, ``execution.go``).
+
+Session 4 ran a whole DKG inside one Python process. Here each node runs its own part, and the only
+things that cross between nodes are :class:`~drand_edu.net.messages.DKGPacket`\\ s. Two layers:
+
+1. **The lifecycle** (:mod:`drand_edu.threshold.lifecycle`): the leader *proposes* terms (who joins,
+   who remains, who leaves, threshold, period, a timeout); the others *join* (new nodes) or
+   *accept*/*reject* (members of the current group); the leader orders *execute*. Operator commands
+   (``drand-edu dkg ...``, through the control port) and packets from peers are both events of the
+   one state machine, so a node never does what drand would refuse.
+2. **The execution**: the Pedersen protocol of :mod:`drand_edu.threshold.dkg.protocol`, phase by
+   phase: deal → response → (justification). A phase ends when every expected bundle has arrived
+   (drand's "fast sync") or when its timeout passes (drand's ``DefaultDKGPhaseTimeout``, 10 s).
+   Bundles that arrive early (a fast node's response while we still wait for deals) are kept for
+   their phase. Bundles whose Schnorr signature does not verify are dropped on arrival.
+
+Like drand, participants are ordered by public key (``util.SortedByPublicKey``) to get their DKG
+indices, the session id is ``sha256(epoch)`` so an old epoch's packets cannot be replayed, and each
+node builds the group file itself from the proposal and its result: the same bytes everywhere.
+
+Simplified here: packets go straight to every participant (drand re-gossips them), lifecycle packets
+are not signed (the bundles are), and the DKG state lives in memory; only the epoch of the last
+completed DKG is saved (``dkg.json``), next to the vault.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Protocol
+
+from ..chain.info import ChainInfo
+from ..crypto.schemes import scheme_by_id
+from ..errors import DKGError, InvalidInput
+from ..hexbytes import from_hex
+from ..net.dkg_packets import BUNDLE_PACKETS, bundle_from_json, bundle_to_json, terms_from_json, terms_to_json
+from ..net.http_transport import fetch_identity
+from ..net.messages import DKGPacket, Message
+from ..rng import Rng
+from ..threshold.dkg.messages import Bundle, DistKeyShare, DKGNode
+from ..threshold.dkg.protocol import Config, DistKeyGenerator, Phase, nonce_for_epoch, verify_packets
+from ..threshold.group import Group, Node
+from ..threshold.lifecycle import (
+    Accept,
+    Complete,
+    DKGState,
+    GroupInfo,
+    Join,
+    ProposalTerms,
+    Propose,
+    ReceiveAcceptance,
+    ReceiveExecute,
+    ReceiveProposal,
+    ReceiveRejection,
+    Reject,
+    StartExecution,
+    Status,
+    TimeOut,
+)
+from ..threshold.lifecycle import (
+    Fail as FailEvent,
+)
+from .vault import Vault
+
+#: drand's ``DefaultDKGPhaseTimeout``: the longest a phase waits for missing bundles.
+PHASE_TIMEOUT = 10.0
+#: How long a proposal stays open by default (drand's ``--timeout`` default is one day; a class is shorter).
+PROPOSAL_TIMEOUT = 300.0
+EPOCH_FILE = "dkg.json"
+
+
+class Transport(Protocol):
+    """What the DKG needs of a network (:class:`~drand_edu.net.http_transport.HttpNetwork` has it)."""
+
+    def now(self) -> float: ...
+    def schedule(self, at: float, action: Callable[[], None]) -> None: ...
+    def send_to(self, address: str, message: Message) -> None: ...
+    def deliver_local(self, message: Message) -> None: ...
+
+
+class DKGProcess:
+    """One node's DKGs, epoch after epoch: its lifecycle state and, while executing, the protocol run."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        folder: str | Path,
+        transport: Transport,
+        *,
+        phase_timeout: float = PHASE_TIMEOUT,
+        on_complete: Callable[[Vault], None] | None = None,
+        on_leave: Callable[[int], None] | None = None,
+        identity_of: Callable[[str], dict] = fetch_identity,
+        rng: Rng | None = None,
+    ) -> None:
+        if not vault.address:
+            raise InvalidInput(
+                "the key pair has no address: generate it with 'drand-edu generate-keypair ADDRESS'"
+            )
+        self.vault = vault
+        self.folder = Path(folder)
+        self.transport = transport
+        self.phase_timeout = phase_timeout
+        self.on_complete = on_complete
+        self.on_leave = on_leave
+        self.identity_of = identity_of  # how the leader learns a participant's key (GET /identity)
+        self.rng = rng
+        self.address = vault.address
+        self.terms: ProposalTerms | None = None
+        #: participant address → long-term public key (bytes), from the proposal
+        self.keys: dict[str, bytes] = {}
+        self.log: list[str] = []
+        self._lock = threading.RLock()
+        self._execution: _Execution | None = None
+        self._early: list[DKGPacket] = []
+        self._previous_group: Group | None = vault.group
+        self.state = self._restored_state()
+
+    # -- status -----------------------------------------------------------------------------------
+    def _restored_state(self) -> DKGState:
+        state = DKGState.fresh(self.vault.beacon_id, self.address)
+        group, share = self.vault.group, self.vault.share
+        if group is None or share is None:
+            return state
+        epoch_file = self.vault.folder(self.folder) / EPOCH_FILE
+        epoch = json.loads(epoch_file.read_text())["epoch"] if epoch_file.exists() else 1
+        return replace(
+            state,
+            status=Status.COMPLETE,
+            epoch=epoch,
+            threshold=group.threshold,
+            scheme_id=group.scheme.id,
+            genesis_time=group.genesis_time,
+            genesis_seed=group.get_genesis_seed(),
+            beacon_period=group.period,
+            final_group=_group_info(group),
+            key_share=DistKeyShare(group.public_key, share),
+        )
+
+    def status(self) -> dict:
+        """What ``drand-edu dkg status`` prints: the state, the terms, the phase, the last events."""
+        with self._lock:
+            s = self.state
+            return {
+                "address": self.address, "status": str(s.status), "epoch": s.epoch, "leader": s.leader,
+                "threshold": s.threshold, "joining": list(s.joining), "remaining": list(s.remaining),
+                "leaving": list(s.leaving), "acceptors": list(s.acceptors), "rejectors": list(s.rejectors),
+                "genesis_time": s.genesis_time,
+                "phase": str(self._execution.phase) if self._execution else None,
+                "log": self.log[-12:],
+            }  # fmt: skip
+
+    def _note(self, text: str) -> None:
+        now = self.transport.now()
+        self.log.append(f"{time.strftime('%H:%M:%S', time.localtime(now))}.{int(now % 1 * 10)} {text}")
+
+    # -- operator commands (through the control port) ------------------------------------------------
+    def propose_initial(
+        self,
+        joiners: list[str],
+        threshold: int,
+        period: int,
+        *,
+        scheme_id: str | None = None,
+        genesis_delay: float = 10.0,
+        timeout: float = PROPOSAL_TIMEOUT,
+        catchup_period: float | None = None,
+    ) -> ProposalTerms:
+        """``drand dkg init``: lead the first DKG of a chain, with this node and ``joiners``."""
+        joining = [self.address] + [a for a in dict.fromkeys(joiners) if a != self.address]
+        keys = self._identities(joining)
+        now = self.transport.now()
+        terms = ProposalTerms(
+            beacon_id=self.vault.beacon_id, epoch=1, leader=self.address, threshold=threshold,
+            timeout=now + timeout, joining=tuple(joining), scheme_id=scheme_id or self.vault.scheme.id,
+            genesis_time=int(now + genesis_delay), beacon_period=period,
+            catchup_period=period / 2 if catchup_period is None else catchup_period,
+        )  # fmt: skip
+        return self._propose(terms, keys)
+
+    def propose_reshare(
+        self,
+        joiners: list[str],
+        remainers: list[str],
+        leavers: list[str],
+        threshold: int,
+        *,
+        timeout: float = PROPOSAL_TIMEOUT,
+        transition_delay: float = 30.0,
+    ) -> ProposalTerms:
+        """``drand dkg reshare``: lead a resharing of the current group's key to a new set of nodes."""
+        group = self.vault.group
+        if group is None:
+            raise DKGError("no group yet: run an initial DKG first (drand-edu dkg init)")
+        remaining = list(dict.fromkeys([self.address, *remainers]))
+        keys = {n.address: n.public_key for n in group.nodes} | self._identities(joiners)
+        info = ChainInfo.from_group(group)
+        now = self.transport.now()
+        transition_round = info.round_at(now + transition_delay) + 1
+        terms = ProposalTerms(
+            beacon_id=self.vault.beacon_id, epoch=self.state.epoch + 1, leader=self.address,
+            threshold=threshold, timeout=now + timeout, joining=tuple(joiners), remaining=tuple(remaining),
+            leaving=tuple(leavers), scheme_id=group.scheme.id, genesis_time=group.genesis_time,
+            genesis_seed=group.get_genesis_seed(), beacon_period=group.period,
+            catchup_period=group.catchup_period, transition_time=info.time_of_round(transition_round),
+        )  # fmt: skip
+        return self._propose(terms, keys)
+
+    def _identities(self, addresses: list[str]) -> dict[str, bytes]:
+        """Every participant's long-term key: ours from the vault, the others' from ``GET /identity``."""
+        keys = {}
+        for address in addresses:
+            if address == self.address:
+                keys[address] = self.vault.public_key
+                continue
+            identity = self.identity_of(address)
+            if identity["scheme"] != self.vault.scheme.id:
+                raise InvalidInput(
+                    f"{address} has a {identity['scheme']} key, this node {self.vault.scheme.id}"
+                )
+            keys[address] = from_hex(identity["key"], what=f"key of {address}")
+        return keys
+
+    def _propose(self, terms: ProposalTerms, keys: dict[str, bytes]) -> ProposalTerms:
+        with self._lock:
+            self.state = self.state.apply(Propose(terms), self.transport.now())
+            self.terms, self.keys = terms, dict(keys)
+            self._note(f"proposed epoch {terms.epoch} to {len(self._participants()) - 1} nodes")
+            body = {"terms": terms_to_json(terms), "keys": {a: k.hex() for a, k in keys.items()}}
+            self._broadcast("proposal", body)
+            self._schedule_timeout(terms)
+            return terms
+
+    def join(self, previous_group: Group | None = None) -> None:
+        """``drand dkg join``: take part as a new node (after epoch 1, bring the current group file)."""
+        with self._lock:
+            info = _group_info(previous_group) if previous_group is not None else None
+            self.state = self.state.apply(Join(info), self.transport.now())
+            self._previous_group = previous_group
+            self._note("joined")
+
+    def accept(self) -> None:
+        """``drand dkg accept``: a member of the current group agrees to the proposal."""
+        with self._lock:
+            self.state = self.state.apply(Accept(), self.transport.now())
+            self._broadcast("accept", {})
+            self._note("accepted")
+
+    def reject(self) -> None:
+        """``drand dkg reject``."""
+        with self._lock:
+            self.state = self.state.apply(Reject(), self.transport.now())
+            self._broadcast("reject", {})
+            self._note("rejected")
+
+    def execute(self) -> None:
+        """``drand dkg execute``: the leader starts the execution everywhere."""
+        with self._lock:
+            self.state = self.state.apply(StartExecution(), self.transport.now())
+            self._broadcast("execute", {})
+            self._note("ordered execution")
+            self._start_execution()
+
+    # -- packets from peers --------------------------------------------------------------------------
+    def receive(self, packet: DKGPacket) -> None:
+        """Apply one packet; a packet that drand would refuse is logged and dropped, never raised."""
+        with self._lock:
+            try:
+                self._receive(packet)
+            except (DKGError, InvalidInput) as error:
+                self._note(f"refused {packet.packet} from {packet.sender}: {error}")
+
+    def _receive(self, packet: DKGPacket) -> None:
+        now = self.transport.now()
+        if packet.beacon_id != self.vault.beacon_id:
+            raise DKGError(f"packet for beacon {packet.beacon_id!r}")
+        if packet.packet == "proposal":
+            terms = terms_from_json(packet.body["terms"])
+            self.state = self.state.apply(ReceiveProposal(terms, packet.sender), now)
+            self.terms = terms
+            self.keys = {a: from_hex(k, what=f"key of {a}") for a, k in packet.body["keys"].items()}
+            self._early.clear()
+            self._schedule_timeout(terms)
+            self._note(f"received a proposal for epoch {terms.epoch} from {packet.sender}")
+        elif packet.packet == "accept":
+            self.state = self.state.apply(ReceiveAcceptance(packet.sender, packet.sender), now)
+            self._note(f"{packet.sender} accepted")
+        elif packet.packet == "reject":
+            self.state = self.state.apply(ReceiveRejection(packet.sender, packet.sender), now)
+            self._note(f"{packet.sender} rejected")
+        elif packet.packet == "execute":
+            self.state = self.state.apply(ReceiveExecute(packet.sender), now)
+            self._note(f"{packet.sender} ordered execution")
+            if self.state.status == Status.LEFT:
+                if self.on_leave and self.terms is not None:
+                    self.on_leave(self.terms.transition_time)
+                return
+            self._start_execution()
+        elif packet.packet in BUNDLE_PACKETS:
+            if self._execution is None:
+                self._early.append(packet)  # execution has not started here yet
+            else:
+                self._execution.receive(packet.packet, bundle_from_json(packet.packet, packet.body))
+        else:
+            raise DKGError(f"unknown DKG packet {packet.packet!r}")
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _participants(self) -> list[str]:
+        s = self.state
+        return list(dict.fromkeys([*s.joining, *s.remaining, *s.leaving]))
+
+    def _broadcast(self, packet: str, body: dict) -> None:
+        message = DKGPacket(self.address, packet, body, self.vault.beacon_id)
+        for address in self._participants():
+            if address != self.address:
+                self.transport.send_to(address, message)
+
+    def _schedule_timeout(self, terms: ProposalTerms) -> None:
+        def check() -> None:
+            with self._lock:
+                if (
+                    self.terms is terms
+                    and self.state.status not in (Status.COMPLETE, Status.LEFT)
+                    and (not self.state.is_terminal())
+                ):
+                    self.state = self.state.apply(TimeOut(), self.transport.now())
+                    self._execution = None
+                    self._note("timed out")
+
+        self.transport.schedule(terms.timeout, check)
+
+    def _start_execution(self) -> None:
+        terms = self.terms
+        assert terms is not None
+        self._execution = _Execution(self, terms)
+        early, self._early = self._early, []
+        for packet in early:
+            if packet.packet in BUNDLE_PACKETS:
+                self._execution.receive(packet.packet, bundle_from_json(packet.packet, packet.body))
+
+    def _finish(self, group: Group, share_key: DistKeyShare) -> None:
+        """The execution succeeded: save the share and the group file, tell the node."""
+        self.state = self.state.apply(Complete(_group_info(group), share_key), self.transport.now())
+        self.vault = self.vault.with_share(share_key.share, group)
+        self._previous_group = group  # the group the next resharing starts from
+        self.vault.save(self.folder)
+        epoch_file = self.vault.folder(self.folder) / EPOCH_FILE
+        epoch_file.write_text(json.dumps({"epoch": self.state.epoch}) + "\n")
+        self._execution = None
+        self._note(
+            f"complete: share #{share_key.share.index} of a group of {len(group)}, t = {group.threshold}"
+        )
+        if self.on_complete is not None:
+            self.on_complete(self.vault)
+
+    def _fail(self, why: str) -> None:
+        self._note(f"failed: {why}")
+        self._execution = None
+        if self.state.status == Status.EXECUTING:
+            self.state = self.state.apply(FailEvent(), self.transport.now())
+
+
+class _Execution:
+    """One run of the Pedersen protocol for one node, phase by phase, on the transport's clock."""
+
+    def __init__(self, process: DKGProcess, terms: ProposalTerms) -> None:
+        self.process = process
+        self.terms = terms
+        self.scheme = scheme_by_id(terms.scheme_id)
+        key_group = self.scheme.key_group
+        # drand util.SortedByPublicKey: the DKG index of a new node is its rank by public key
+        members = sorted([*terms.remaining, *terms.joining], key=lambda a: process.keys[a])
+        self.address_of_key = {process.keys[a]: a for a in members}
+        new_nodes = tuple(DKGNode(i, key_group.from_bytes(process.keys[a])) for i, a in enumerate(members))
+        previous = process._previous_group if terms.epoch > 1 else None
+        old_nodes: tuple[DKGNode, ...] = ()
+        share = None
+        if previous is not None:
+            old_nodes = tuple(DKGNode(n.index, key_group.from_bytes(n.public_key)) for n in previous.nodes)
+            self.address_of_key |= {n.public_key: n.address for n in previous.nodes}
+            if process.vault.share is not None and previous.find(process.vault.public_key) is not None:
+                share = DistKeyShare(previous.public_key, process.vault.share)
+        self.config = Config(
+            self.scheme, process.vault.secret_key, new_nodes, nonce_for_epoch(terms.epoch), terms.threshold,
+            old_nodes=old_nodes, old_threshold=previous.threshold if previous else 0,
+            public_coeffs=previous.public_key if previous else None, share=share, fast_sync=True,
+        )  # fmt: skip
+        leaving_keys = {process.keys[a] for a in terms.leaving if a in process.keys}
+        dealers = old_nodes or new_nodes
+        # leavers do not run the protocol: do not wait for their deals
+        self.expected = {
+            "deal": len([n for n in dealers if n.public.to_bytes() not in leaving_keys]),
+            "response": len(new_nodes),
+            "justification": len(dealers),
+        }
+        self.received: dict[str, dict[int, Bundle]] = {kind: {} for kind in BUNDLE_PACKETS}
+        self.phase = Phase.DEAL
+        self.generator = DistKeyGenerator(self.config, process.rng)
+        process._note(f"executing epoch {terms.epoch}: {len(new_nodes)} nodes, t = {terms.threshold}")
+        if self.generator.can_issue:
+            self._send(self.generator.deals())
+        self._arm_deadline()
+
+    def _send(self, bundle: Bundle | None) -> None:
+        if bundle is None:
+            return
+        body = bundle_to_json(bundle)
+        self.process._broadcast(bundle.kind, body)
+        self.receive(bundle.kind, bundle)  # our own bundle counts too
+
+    def _arm_deadline(self) -> None:
+        phase = self.phase
+        deadline = self.process.transport.now() + self.process.phase_timeout
+
+        def expire() -> None:
+            with self.process._lock:
+                if self.process._execution is self and self.phase == phase:
+                    self._advance(force=True)
+
+        self.process.transport.schedule(deadline, expire)
+
+    def receive(self, kind: str, bundle: Bundle) -> None:
+        if bundle.index in self.received[kind]:
+            return  # kyber keeps the first copy of a bundle per author
+        if not verify_packets(self.config, [bundle]):
+            self.process._note(f"dropped a {kind} bundle of {bundle.index}: bad signature")
+            return
+        self.received[kind][bundle.index] = bundle
+        self._advance(force=False)
+
+    def _advance(self, *, force: bool) -> None:
+        """Move to the next phase when all expected bundles are in (or the phase timed out)."""
+        try:
+            while self.process._execution is self:
+                kind = {Phase.DEAL: "deal", Phase.RESPONSE: "response", Phase.JUSTIFICATION: "justification"}[
+                    self.phase
+                ]
+                if not force and len(self.received[kind]) < self.expected[kind]:
+                    return
+                force = False
+                bundles = list(self.received[kind].values())
+                if self.phase == Phase.DEAL:
+                    self.phase = Phase.RESPONSE
+                    self._arm_deadline()
+                    self._send(self.generator.process_deals(bundles))  # it skips its own deal
+                elif self.phase == Phase.RESPONSE:
+                    result, justification = self.generator.process_responses(bundles)
+                    if result is not None:
+                        return self._complete(result)
+                    self.phase = Phase.JUSTIFICATION
+                    self._arm_deadline()
+                    self._send(justification)
+                    if len(self.received["justification"]) < self.expected["justification"]:
+                        return  # complaints are rare: wait for the deadline or every dealer
+                else:
+                    result = self.generator.process_justifications(bundles)
+                    if result is None:
+                        raise DKGError("no share for this node")
+                    return self._complete(result)
+        except DKGError as error:
+            self.process._fail(str(error))
+
+    def _complete(self, result) -> None:
+        terms = self.terms
+        nodes = tuple(
+            Node(self.address_of_key[n.public.to_bytes()], n.public.to_bytes(), n.index) for n in result.qual
+        )
+        reshare = terms.epoch > 1
+        previous = self.process._previous_group
+        if reshare and previous is not None and result.key.commits.commit() != previous.public_key.commit():
+            raise DKGError("the resharing produced another group key: refusing it")
+        group = Group(
+            threshold=terms.threshold, period=terms.beacon_period, catchup_period=terms.catchup_period,
+            nodes=nodes, genesis_time=terms.genesis_time,
+            transition_time=terms.transition_time if reshare else terms.genesis_time,
+            genesis_seed=terms.genesis_seed if reshare else b"", scheme=self.scheme,
+            beacon_id=terms.beacon_id, public_key=result.key.commits,
+        )  # fmt: skip
+        if not reshare:
+            group = replace(group, genesis_seed=group.hash())  # drand: the first group's hash seeds the chain
+        self.phase = Phase.FINISH
+        self.process._finish(group, result.key)
+
+
+def _group_info(group: Group) -> GroupInfo:
+    return GroupInfo(tuple(n.address for n in group.nodes), group.threshold, group.genesis_time,
+                     group.get_genesis_seed())  # fmt: skip

@@ -1,0 +1,127 @@
+"""A running node: its transport, its DKG process and, once it holds a share, its beacon process.
+
+This is what ``drand-edu start`` runs (drand's ``BeaconProcess`` container in
+``internal/core/drand_beacon.go``). A node may start with only a key pair: it then answers
+``GET /identity`` and waits for a DKG. When a DKG completes the node starts its chain at the
+genesis time; when a *resharing* completes it switches to its new share at the transition time,
+and a leaver stops signing then. Before the switch the old shares still sign: both sets of shares
+recover the same group signature, so the chain does not notice the change of hands.
+
+Every packet from peers arrives on the transport's event thread and is routed by kind: DKG packets
+to the DKG process, beacon packets to the beacon process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..chain.info import ChainInfo
+from ..net.http_transport import HttpNetwork
+from ..net.messages import DKGPacket, Message
+from ..store.sqlite import SQLiteStore
+from .beacon_process import BeaconProcess
+from .daemon import Daemon
+from .dkg_process import PHASE_TIMEOUT, DKGProcess
+from .metrics import NodeMetrics
+from .vault import Vault
+
+
+class NodeService:
+    """One node of a real network, wired together; ``on_chain(daemon)`` runs when its chain starts."""
+
+    def __init__(
+        self,
+        folder: str | Path,
+        network: HttpNetwork,
+        *,
+        beacon_id: str = "default",
+        on_chain: Callable[[Daemon], None] | None = None,
+        phase_timeout: float = PHASE_TIMEOUT,
+    ) -> None:
+        self.folder = Path(folder)
+        self.network = network
+        self.on_chain = on_chain
+        vault = Vault.load(self.folder, beacon_id)
+        network.identity = {
+            "address": vault.address,
+            "key": vault.public_key.hex(),
+            "scheme": vault.scheme.id,
+        }
+        self.dkg = DKGProcess(
+            vault, self.folder, network, phase_timeout=phase_timeout,
+            on_complete=self._on_dkg_complete, on_leave=self._on_leave,
+        )  # fmt: skip
+        self.daemon: Daemon | None = None
+        self.process: BeaconProcess | None = None
+        self.store: SQLiteStore | None = None
+        self.metrics: NodeMetrics | None = None
+        self._ticking = False
+        network.register(-1, self._dispatch)
+        if vault.group is not None and vault.share is not None:
+            self._start_chain(vault)
+
+    # -- routing ------------------------------------------------------------------------------------
+    def _dispatch(self, src: int, message: Message) -> None:
+        if isinstance(message, DKGPacket):
+            self.dkg.receive(message)
+        elif self.process is not None:  # before its first DKG (or after leaving) a node has no chain
+            self.process.receive(src, message)
+
+    # -- the chain ----------------------------------------------------------------------------------
+    def _start_chain(self, vault: Vault) -> None:
+        """Run the beacon process of ``vault``'s group (a first start, a restart, or a new epoch)."""
+        group = vault.group
+        me = group.find(vault.public_key)
+        if me is None:  # not in the new group: we left
+            self.process = None
+            return
+        info = ChainInfo.from_group(group)
+        self.network.index = me.index
+        self.network.peers = {n.index: f"http://{n.address}" for n in group.nodes if n.index != me.index}
+        if self.store is None:
+            path = vault.folder(self.folder) / "chain.db"
+            self.store = SQLiteStore(path, genesis_seed=info.genesis_seed if info.scheme.chained else None)
+            self.metrics = NodeMetrics(info.beacon_id)
+        self.metrics.dkg_state("done")
+        self.metrics.group(len(group.nodes), group.threshold)
+        self.process = BeaconProcess(me.index, vault.share, info, group.public_key, group.threshold,
+                                     self.store, self.network, metrics=self.metrics)  # fmt: skip
+        self.network.register(me.index, self._dispatch)  # the process registered itself: route through us
+        if self.daemon is None:
+            self.daemon = Daemon(vault, self.process)
+            if self.on_chain is not None:
+                self.on_chain(self.daemon)
+        else:
+            self.daemon.vault, self.daemon.process = vault, self.process
+        for peer in self.network.peers:
+            self.process.request_sync(peer)
+        if not self._ticking:
+            self._ticking = True
+            current = max(info.round_at(self.network.now()), 1)
+            self.network.schedule(info.time_of_round(current), lambda: self._tick_at(info, current))
+
+    def _tick_at(self, info: ChainInfo, round_number: int) -> None:
+        if self.process is not None:
+            self.process.tick()
+        self.network.schedule(
+            info.time_of_round(round_number + 1), lambda: self._tick_at(info, round_number + 1)
+        )
+
+    # -- DKG outcomes ---------------------------------------------------------------------------------
+    def _on_dkg_complete(self, vault: Vault) -> None:
+        if self.process is None and self.dkg.state.epoch == 1:  # a new chain: serve it before genesis
+            self._start_chain(vault)
+        else:  # a resharing: remainers keep their old share, joiners wait, until the transition
+            self.network.schedule(vault.group.transition_time, lambda: self._start_chain(vault))
+
+    def _on_leave(self, transition_time: int) -> None:
+        def leave() -> None:
+            self.process = None
+
+        self.network.schedule(transition_time, leave)
+
+    def close(self) -> None:
+        self.network.close()
+        if self.store is not None:
+            self.store.close()

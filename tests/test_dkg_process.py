@@ -1,0 +1,230 @@
+"""The DKG as separate nodes exchanging packets (``drand_edu.node.dkg_process``), on a virtual clock.
+
+Every packet goes through the wire encoding (``to_bytes``/``from_bytes``), as between processes; the
+clock is virtual, so phase timeouts cost nothing. The same code runs between real processes in
+``test_dkg_processes.py``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import replace
+
+import pytest
+
+from drand_edu.crypto import bls
+from drand_edu.crypto.schemes import scheme_by_id
+from drand_edu.errors import DKGError
+from drand_edu.net.messages import DKGPacket, from_bytes, to_bytes
+from drand_edu.node.dkg_process import DKGProcess
+from drand_edu.node.vault import Vault
+from drand_edu.rng import seeded_rng
+from drand_edu.threshold.lifecycle import Status
+from drand_edu.threshold.tbls import recover_signature, sign_partial
+
+SCHEME = scheme_by_id("pedersen-bls-unchained")
+LATENCY = 0.05
+
+
+class VirtualNet:
+    """Nodes by address, one event queue, a virtual clock; ``cut`` addresses neither send nor receive."""
+
+    def __init__(self) -> None:
+        self.time = 1_000_000.0
+        self.events: list = []
+        self.sequence = itertools.count()
+        self.nodes: dict[str, DKGProcess] = {}
+        self.cut: set[str] = set()
+        self.tamper = None  # optional function(sender, packet) -> packet
+
+    def schedule(self, at: float, action) -> None:
+        heapq.heappush(self.events, (at, next(self.sequence), action))
+
+    def run(self, seconds: float) -> None:
+        end = self.time + seconds
+        while self.events and self.events[0][0] <= end:
+            at, _, action = heapq.heappop(self.events)
+            self.time = max(self.time, at)
+            action()
+        self.time = end
+
+    def endpoint(self, address: str) -> Endpoint:
+        return Endpoint(self, address)
+
+
+class Endpoint:
+    def __init__(self, net: VirtualNet, address: str) -> None:
+        self.net, self.address = net, address
+
+    def now(self) -> float:
+        return self.net.time
+
+    def schedule(self, at: float, action) -> None:
+        self.net.schedule(at, action)
+
+    def send_to(self, address: str, message) -> None:
+        if self.address in self.net.cut or address in self.net.cut:
+            return
+        if self.net.tamper is not None:
+            message = self.net.tamper(self.address, message)
+        wire = to_bytes(message)  # the bytes a real transport carries
+        self.net.schedule(self.net.time + LATENCY, lambda: self.net.nodes[address].receive(from_bytes(wire)))
+
+    def deliver_local(self, message) -> None:
+        self.net.schedule(self.net.time, lambda: self.net.nodes[self.address].receive(message))
+
+
+def make_nodes(net: VirtualNet, count: int, tmp_path, rng, first: int = 0) -> list[DKGProcess]:
+    def identity_of(address: str) -> dict:
+        node = net.nodes[address]
+        return {"address": address, "key": node.vault.public_key.hex(), "scheme": node.vault.scheme.id}
+
+    nodes = []
+    for i in range(first, first + count):
+        address = f"127.0.0.1:{5000 + i}"
+        vault = Vault.generate(SCHEME, rng=rng, address=address)
+        node = DKGProcess(
+            vault, tmp_path / f"node{i}", net.endpoint(address), identity_of=identity_of, rng=rng
+        )
+        net.nodes[address] = node
+        nodes.append(node)
+    return nodes
+
+
+def initial_dkg(net: VirtualNet, nodes: list[DKGProcess], threshold: int) -> None:
+    leader, others = nodes[0], nodes[1:]
+    leader.propose_initial([n.address for n in others], threshold, period=3, genesis_delay=30)
+    net.run(1)
+    for node in others:
+        if node.address not in net.cut:
+            node.join()
+    leader.execute()
+    net.run(60)
+
+
+def test_a_first_dkg_between_nodes_gives_everyone_the_same_group(tmp_path) -> None:
+    net = VirtualNet()
+    nodes = make_nodes(net, 4, tmp_path, seeded_rng(1))
+    initial_dkg(net, nodes, threshold=3)
+    assert [n.state.status for n in nodes] == [Status.COMPLETE] * 4
+    groups = [n.vault.group for n in nodes]
+    assert len({g.to_toml() for g in groups}) == 1  # the same group file, byte for byte
+    group = groups[0]
+    # drand orders participants by public key to give DKG indices
+    assert [node.public_key for node in sorted(group.nodes, key=lambda n: n.index)] == sorted(
+        n.vault.public_key for n in nodes
+    )
+    for node in nodes:
+        assert group.public_key.check(node.vault.share)
+        reloaded = Vault.load(node.folder)  # saved in the node's folder
+        assert reloaded.share == node.vault.share and reloaded.group == group
+    # any 3 of the 4 shares sign for the group key
+    message = b"round 1"
+    partials = [sign_partial(SCHEME, n.vault.share, message) for n in nodes[1:]]
+    signature = recover_signature(SCHEME, group.public_key, message, partials, 3, 4)
+    assert bls.verify(SCHEME, group.public_key.commit(), message, signature)
+
+
+def test_a_silent_node_is_left_out_after_the_phase_timeouts(tmp_path) -> None:
+    net = VirtualNet()
+    nodes = make_nodes(net, 4, tmp_path, seeded_rng(2))
+    leader = nodes[0]
+    leader.propose_initial([n.address for n in nodes[1:]], 3, period=3, genesis_delay=60)
+    net.run(1)
+    for node in nodes[1:]:
+        node.join()
+    net.cut.add(nodes[3].address)  # node 3 crashes after joining
+    leader.execute()
+    net.run(5)
+    assert leader.state.status == Status.EXECUTING  # still waiting for node 3's deal
+    net.run(60)
+    assert [n.state.status for n in nodes[:3]] == [Status.COMPLETE] * 3
+    group = leader.vault.group
+    assert len(group) == 3 and nodes[3].vault.public_key not in {n.public_key for n in group.nodes}
+    assert any("complete" in line for line in leader.log)
+
+
+def test_forged_bundles_and_commands_from_non_leaders_are_refused(tmp_path) -> None:
+    net = VirtualNet()
+    nodes = make_nodes(net, 4, tmp_path, seeded_rng(3))
+    forger = nodes[2].address
+
+    def forge(sender: str, packet: DKGPacket) -> DKGPacket:
+        if sender == forger and packet.packet == "deal":
+            return replace(packet, body={**packet.body, "signature": "00" * 48})
+        return packet
+
+    net.tamper = forge
+    nodes[0].propose_initial([n.address for n in nodes[1:]], 3, period=3, genesis_delay=60)
+    net.run(1)
+    for node in nodes[1:]:
+        node.join()
+    # node 1 is not the leader: its "execute" is logged and ignored
+    nodes[3].receive(DKGPacket(nodes[1].address, "execute", {}))
+    assert nodes[3].state.status == Status.JOINED
+    assert "only the leader can trigger the execution" in nodes[3].log[-1]
+    with pytest.raises(DKGError, match="only the leader"):
+        nodes[1].execute()
+    nodes[0].execute()
+    net.run(60)
+    assert any("bad signature" in line for line in nodes[0].log)
+    assert nodes[0].state.status == Status.COMPLETE
+    # node 2's deal reached no one with a valid signature: it is not in QUAL
+    assert len(nodes[0].vault.group) == 3
+    assert nodes[2].vault.public_key not in {n.public_key for n in nodes[0].vault.group.nodes}
+
+
+def test_a_malformed_packet_is_logged_not_raised(tmp_path) -> None:
+    net = VirtualNet()
+    (node,) = make_nodes(net, 1, tmp_path, seeded_rng(4))
+    node.receive(DKGPacket("127.0.0.1:9", "proposal", {"terms": {"epoch": "x"}}))
+    node.receive(DKGPacket("127.0.0.1:9", "gossip", {}))
+    assert node.state.status == Status.FRESH
+    assert "malformed proposal" in node.log[-2] and "unknown DKG packet" in node.log[-1]
+
+
+def test_a_proposal_times_out_when_nobody_executes(tmp_path) -> None:
+    net = VirtualNet()
+    nodes = make_nodes(net, 3, tmp_path, seeded_rng(5))
+    nodes[0].propose_initial([n.address for n in nodes[1:]], 2, period=3, timeout=20)
+    net.run(1)
+    nodes[1].join()
+    net.run(30)
+    assert [n.state.status for n in nodes] == [Status.TIMED_OUT] * 3
+
+
+def test_resharing_to_a_new_node_keeps_the_group_key(tmp_path) -> None:
+    rng = seeded_rng(6)
+    net = VirtualNet()
+    nodes = make_nodes(net, 4, tmp_path, rng)
+    initial_dkg(net, nodes, threshold=3)
+    old_group = nodes[0].vault.group
+    (joiner,) = make_nodes(net, 1, tmp_path, rng, first=4)
+    leaver = nodes[3]
+
+    leader = nodes[0]
+    leader.propose_reshare([joiner.address], [n.address for n in nodes[1:3]], [leaver.address], 3)
+    net.run(1)
+    for node in nodes[1:3]:
+        node.accept()
+    joiner.join(old_group)
+    leaver.receive(DKGPacket(leader.address, "noise", {}))  # ignored
+    leader.execute()
+    net.run(60)
+
+    assert leaver.state.status == Status.LEFT
+    members = [*nodes[:3], joiner]
+    assert [n.state.status for n in members] == [Status.COMPLETE] * 4
+    new_group = joiner.vault.group
+    assert {n.vault.group.to_toml() for n in members} == {new_group.to_toml()}
+    assert new_group.public_key.commit() == old_group.public_key.commit()  # the same chain key
+    assert new_group.genesis_seed == old_group.genesis_seed
+    assert new_group.transition_time > old_group.genesis_time
+    assert leaver.vault.public_key not in {n.public_key for n in new_group.nodes}
+    # the new shares (the joiner's among them) sign exactly what the old shares signed
+    message = b"round 42"
+    new_partials = [sign_partial(SCHEME, n.vault.share, message) for n in [joiner, *nodes[1:3]]]
+    signature = recover_signature(SCHEME, new_group.public_key, message, new_partials, 3, 4)
+    assert bls.verify(SCHEME, old_group.public_key.commit(), message, signature)
+    assert leader.state.epoch == joiner.state.epoch == 2
