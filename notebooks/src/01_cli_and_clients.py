@@ -13,7 +13,8 @@
 #
 # 1. what drand publishes, who runs it (the League of Entropy) and its two main chains;
 # 2. the command line: verify beacons, simulate a network, start nodes, get beacons, check a store;
-# 3. to run a network of node processes on 127.0.0.1 and a follower that syncs and verifies it;
+# 3. to run a network of node processes on 127.0.0.1 — keys, a DKG with the operator's commands, beacons —
+#    and a follower that syncs and verifies it;
 # 4. to consume randomness with a client that pins the chain — and how drand's Go and JS clients do it.
 
 # %% [markdown]
@@ -88,19 +89,85 @@ drand_edu_cli("simulate", "--nodes", "5", "--threshold", "3", "--rounds", "10", 
 drand_edu_cli("verify", "--info", "sim/info.json", "sim/beacons.json")
 
 # %% [markdown]
-# ## 3. A network of real processes
+# ## 3. A network of real processes, set up by hand
 #
-# `demo up` does what operators do together: generate keys, run the DKG, write each node's vault (keys,
-# share, group file) into its folder, and start one `drand-edu start` process per node. The nodes talk to
-# each other over HTTP on 127.0.0.1 and each serves drand's public API. (Ports and times differ on every
-# run, so this cell's output is not compared by the tests.)
+# Four operators, four folders. Each generates a key pair bound to the address where its node will
+# listen for the others (`drand generate-keypair ADDRESS`), then starts its node (`drand start`): a
+# process that talks to its peers over HTTP on 127.0.0.1 and takes operator commands on a *control
+# port* that only this machine can reach. The nodes have keys but no chain yet.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-# Ports, pids and the time to round 1 vary on every run.
+# Fresh keys on every run.
+import socket
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 demo = workdir / "demo"
-drand_edu_cli("demo", "up", "--nodes", "4", "--threshold", "3", "--period", "2", "--folder", "demo")
+addresses = [f"127.0.0.1:{free_port()}" for _ in range(4)]
+for i, address in enumerate(addresses):
+    drand_edu_cli("generate-keypair", "--folder", f"demo/node{i}", address)
+
+nodes = []
+for i in range(4):  # drand-edu start --folder demo/nodeI, each in its own process
+    log = (demo / f"node{i}" / "node.log").open("w")
+    command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", f"demo/node{i}", "--control", "0"]
+    nodes.append(subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT))
+while not all((demo / f"node{i}" / "control.port").exists() for i in range(4)):
+    time.sleep(0.2)
+
+# %% [markdown]
+# Now the DKG, the way drand v2 runs it (session 4 explains what happens inside). Node 0 *leads*: it
+# proposes the terms of a new chain — who takes part, the threshold, the period, when round 1 is due.
+# Each of the others *joins*. The leader then orders *execute*: deals, responses (and justifications
+# if someone complained) fly between the processes until each node holds its share.
+
+# %%
+drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--joiner", addresses[1], "--joiner", addresses[2],
+              "--joiner", addresses[3], "--threshold", "3", "--period", "2s", "--genesis-delay", "8s")  # fmt: skip
+
+
+def dkg_status(i):
+    answer = subprocess.run([sys.executable, "-m", "drand_edu.cli", "dkg", "status", "--folder", f"demo/node{i}",
+                             "--format", "json"], capture_output=True, text=True, cwd=workdir)  # fmt: skip
+    return json.loads(answer.stdout)
+
+
+for i in (1, 2, 3):
+    while dkg_status(i)["status"] != "Proposed":  # the proposal travels over the network
+        time.sleep(0.2)
+    drand_edu_cli("dkg", "join", "--folder", f"demo/node{i}")
+drand_edu_cli("dkg", "execute", "--folder", "demo/node0")
+for i in range(4):
+    drand_edu_cli("dkg", "status", "--folder", f"demo/node{i}", "--wait", "Complete")
+
+# %% [markdown]
+# What node 2 saw, from its own log (`dkg status --format json`). Its share number is its rank by public
+# key among the four (drand orders participants that way), not the number of its folder:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Times and the share's number vary on every run.
+for line in dkg_status(2)["log"]:
+    print(line)
+
+# %% [markdown]
+# Each node has written its share and the group file into its folder, started its chain (SQLite store,
+# public HTTP API) and will sign round 1 at the genesis time. `drand-edu demo up --nodes 4 --threshold 3
+# --period 2` does all of the above in one command; `demo down` stops what it started.
+
+# %%
+while not all((demo / f"node{i}" / "public.url").exists() for i in range(4)):
+    time.sleep(0.2)
 urls = [(demo / f"node{i}" / "public.url").read_text().strip() for i in range(4)]
+shown = subprocess.run([sys.executable, "-m", "drand_edu.cli", "show", "share", "--folder", "demo/node1"],
+                       capture_output=True, text=True, cwd=workdir).stdout  # fmt: skip
+print("node 1's share fits the group's public polynomial:", shown.strip().endswith("True"))
 
 # %%
 from drand_edu.client import Client, ClientSource
@@ -188,10 +255,12 @@ else:
     print("node/npm not installed: skipping the JavaScript client")
 
 # %% [markdown]
-# Stop the network: `demo down` stops exactly the processes `demo up` started.
+# Stop the network, node by node (`drand stop`):
 
 # %%
-drand_edu_cli("demo", "down", "--folder", "demo")
+for i, process in enumerate(nodes):
+    drand_edu_cli("stop", "--folder", f"demo/node{i}")
+    process.wait(timeout=10)
 
 # %% [markdown]
 # ## Exercises
@@ -280,7 +349,10 @@ drand_edu.exercises.check_pinned_client(make_client)
 #
 # | here | drand |
 # |---|---|
-# | `drand-edu start`, `demo up/down` | `drand start`, the docker-compose demos of `drand/drand` (`internal/drand-cli`) |
+# | `drand-edu generate-keypair`, `start`, `stop` | `drand generate-keypair`, `drand start`, `drand stop` (`internal/drand-cli`) |
+# | `drand-edu dkg init/join/accept/execute/status/reshare` | `drand dkg ...`; the DKG process in `internal/dkg/process.go`, `execution.go` |
+# | the control port (`drand_edu/api/control.py`) | `protobuf/drand/control.proto`, `--control 8888` |
+# | `demo up/down` | the docker-compose demos of `drand/drand` |
 # | `drand-edu get public`, `get chain-info` | `drand get public`, `drand get chain-info` |
 # | `drand-edu util check`, `util list-schemes` | `drand util check`, `drand util list-schemes` |
 # | `HttpNetwork` (HTTP/JSON between nodes) | gRPC in `internal/net` with `protobuf/drand/protocol.proto` |
@@ -291,10 +363,12 @@ drand_edu.exercises.check_pinned_client(make_client)
 #
 # - 10 min — what drand is; open https://api.drand.sh/public/latest if online, else the stored beacons.
 # - 15 min — the CLI tour; have learners type the commands in a terminal too.
-# - 20 min — `demo up`: show the node folders (`ls -l demo/node0/...`: the vault of session 3), the logs,
-#   then kill a node (`kill -9` a pid from `demo/pids`) and watch the others go on.
+# - 20 min — section 3 in four terminals: `generate-keypair`, `start`, then `dkg init` / `join` /
+#   `execute` (`dkg status` in between); show the node folders (`ls -l demo/node0/...`: the vault of
+#   session 3) and the logs, then kill a node (`kill -9 <pid>`) and watch the others go on. In a hurry:
+#   `drand-edu demo up` does it all.
 # - 10 min — follower and clients; the Go/JS snippets are for reading.
-# - Always end with `demo down` (or restart the kernel: the processes are not children of the kernel).
+# - Always end with the `stop` cell (or `demo down` for a demo started with `demo up`).
 
 # %% [markdown]
 # ## Recap
