@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from drand_edu.chain import Beacon, ChainInfo
 from drand_edu.crypto import bls, scheme_by_id, use_backend
@@ -24,6 +24,13 @@ def median_ms(fn: Callable[[], object], repeats: int) -> float:
     finally:
         gc.enable()
     return statistics.median(samples)
+
+
+def median_ms_each(fn: Callable[[object], object], items: Sequence[object]) -> float:
+    """Median wall time in ms of ``fn(item)`` over ``items``: one fresh input per call, so no call
+    profits from what an earlier one cached."""
+    pending = iter(items)
+    return median_ms(lambda: fn(next(pending)), len(items))
 
 
 def chained_chain(rounds: int, seed: str = "bench") -> tuple[ChainInfo, list[Beacon], int]:

@@ -167,6 +167,18 @@ def _hash_to_curve(backend: Backend, group: str, message: bytes, dst: bytes) -> 
     return backend.hash_to_curve(group, message, dst)
 
 
+def clear_caches() -> None:
+    """Forget every cached point decoding and hash-to-curve result.
+
+    Decoding a point and hashing to the curve are cached because a node meets the same bytes many
+    times (a partial reaches every node, a round's message is signed by every share). A benchmark
+    that wants the cost of *fresh* work, as a verifier meeting a beacon for the first time pays it,
+    calls this first.
+    """
+    _decompress.cache_clear()
+    _hash_to_curve.cache_clear()
+
+
 def group_by_name(name: str) -> CurveGroup:
     """``G1`` or ``G2`` from its name."""
     try:
