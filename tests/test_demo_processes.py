@@ -139,6 +139,12 @@ def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
         db = str(tmp_path / "synced.db")
         assert main(["sync", "--url", urls[0], "--chain-hash", info_json["hash"], "--db", db]) == 0
         assert "all verified" in capsys.readouterr().out
+        assert (
+            main(["follow", "--url", urls[2], "--chain-hash", info_json["hash"], "--db", db, "--rounds", "1"])
+            == 0
+        )
+        followed = int(re.search(r"followed round (\d+)", capsys.readouterr().out).group(1))
+        assert followed > target
         assert main(["stop", "--folder", str(folder / "node1")]) == 0
         wait_for(lambda: not alive(pids[1]), 10, "node 1 to stop")
     finally:

@@ -4,6 +4,7 @@
     drand-edu show public-key|share|group|chain-info --folder node0
     drand-edu stop --folder node0
     drand-edu sync --url URL --chain-hash HASH --db follower.db [--follow N]
+    drand-edu follow --url URL --chain-hash HASH --db follower.db [--rounds N]
 
 ``show share`` prints the share's *index* and whether it matches the group's public polynomial —
 never the share itself. ``stop`` signals the node that ``start`` runs from that folder (its pid is in
@@ -56,6 +57,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sync.add_argument("--follow", type=int, default=0, help="then follow the chain for N more rounds")
     sync.set_defaults(func=sync_store)
 
+    follow = subparsers.add_parser("follow", help="sync, then keep following the chain (Ctrl-C stops)")
+    follow.add_argument("--url", action="append", required=True, help="base URL (repeat for failover)")
+    follow.add_argument("--chain-hash", required=True)
+    follow.add_argument("--db", required=True, help="the SQLite store to fill")
+    follow.add_argument("--rounds", type=int, help="stop after N new rounds (default: never)")
+    follow.set_defaults(func=follow_chain)
+
 
 def generate_keypair(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
@@ -101,6 +109,12 @@ def stop_node(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def follow_chain(args: argparse.Namespace) -> int:
+    """``drand-edu follow``: ``sync --follow`` without an end (``--rounds N`` for one)."""
+    args.follow = args.rounds
+    return sync_store(args)
+
+
 def sync_store(args: argparse.Namespace) -> int:
     client = Client(args.url, chain_hash=args.chain_hash)
     info = client.info()
@@ -111,7 +125,8 @@ def sync_store(args: argparse.Namespace) -> int:
         for problem in report.rejected:
             print("rejected:", problem)
         print(f"synced to round {store.last_round()} ({report.stored} new, all verified)")
-        for beacon in client.watch(count=args.follow) if args.follow else ():
+        following = args.follow is None or args.follow > 0
+        for beacon in client.watch(count=args.follow) if following else ():
             report = manager.sync(beacon.round)
             print(f"followed round {store.last_round()}")
     return EXIT_OK if report.ok else EXIT_INVALID
