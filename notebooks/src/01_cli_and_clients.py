@@ -129,7 +129,7 @@ while not all((demo / f"node{i}" / "control.port").exists() for i in range(4)):
 
 # %%
 drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--joiner", addresses[1], "--joiner", addresses[2],
-              "--joiner", addresses[3], "--threshold", "3", "--period", "2s", "--genesis-delay", "8s")  # fmt: skip
+              "--joiner", addresses[3], "--threshold", "3", "--period", "2s", "--genesis-delay", "5s")  # fmt: skip
 
 
 def dkg_status(i):
