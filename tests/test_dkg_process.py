@@ -228,3 +228,19 @@ def test_resharing_to_a_new_node_keeps_the_group_key(tmp_path) -> None:
     signature = recover_signature(SCHEME, new_group.public_key, message, new_partials, 3, 4)
     assert bls.verify(SCHEME, old_group.public_key.commit(), message, signature)
     assert leader.state.epoch == joiner.state.epoch == 2
+
+
+def test_the_leader_aborts_and_a_new_proposal_follows(tmp_path) -> None:
+    net = VirtualNet()
+    nodes = make_nodes(net, 3, tmp_path, seeded_rng(7))
+    nodes[0].propose_initial([n.address for n in nodes[1:]], 2, period=3)
+    net.run(1)
+    nodes[1].join()
+    with pytest.raises(DKGError, match="only the leader can abort"):
+        nodes[1].abort()
+    nodes[0].abort()
+    net.run(1)
+    assert [n.state.status for n in nodes] == [Status.ABORTED] * 3
+    # an aborted epoch can be proposed again, and this time it completes
+    initial_dkg(net, nodes, threshold=2)
+    assert [n.state.status for n in nodes] == [Status.COMPLETE] * 3

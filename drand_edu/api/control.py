@@ -12,6 +12,7 @@ only (``--control 8888``). Ours are HTTP/JSON on 127.0.0.1:
 ``POST /dkg/join``           join a proposal (``group``: the current group file, after epoch 1)
 ``POST /dkg/accept|reject``  answer a proposal as a member of the current group
 ``POST /dkg/execute``        the leader starts the execution
+``POST /dkg/abort``          the leader calls the proposal off
 ===========================  ===================================================================
 
 A refused command answers ``400 {"error": "..."}`` with drand's reason; the CLI prints it.
@@ -100,6 +101,8 @@ class ControlServer:
             dkg.reject()
         elif path == "/dkg/execute":
             dkg.execute()
+        elif path == "/dkg/abort":
+            dkg.abort()
         else:
             raise ValueError(f"no such control call: {path}")
         return {"status": str(dkg.state.status)}

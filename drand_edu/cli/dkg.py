@@ -62,6 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     command("accept", "accept a proposal (members of the current group)")
     command("reject", "reject a proposal (members of the current group)")
     command("execute", "start the DKG everywhere (the leader, once everyone joined or accepted)")
+    command("abort", "call the current proposal off everywhere (the leader)")
     status = command("status", "the node's DKG state")
     status.add_argument("--format", choices=["pretty", "json"], default="pretty")
     status.add_argument("--wait", metavar="STATUS", help="poll until the status is STATUS (e.g. Complete)")

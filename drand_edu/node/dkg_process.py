@@ -52,11 +52,13 @@ from ..threshold.lifecycle import (
     Join,
     ProposalTerms,
     Propose,
+    ReceiveAbort,
     ReceiveAcceptance,
     ReceiveExecute,
     ReceiveProposal,
     ReceiveRejection,
     Reject,
+    StartAbort,
     StartExecution,
     Status,
     TimeOut,
@@ -257,6 +259,16 @@ class DKGProcess:
             self._broadcast("reject", {})
             self._note("rejected")
 
+    def abort(self) -> None:
+        """``drand dkg abort``: the leader calls the current proposal off, everywhere."""
+        with self._lock:
+            if self.state.leader != self.address:
+                raise DKGError("only the leader can abort the DKG")
+            self.state = self.state.apply(StartAbort(), self.transport.now())
+            self._broadcast("abort", {})
+            self._execution = None
+            self._note("aborted")
+
     def execute(self) -> None:
         """``drand dkg execute``: the leader starts the execution everywhere."""
         with self._lock:
@@ -300,6 +312,10 @@ class DKGProcess:
                     self.on_leave(self.terms.transition_time)
                 return
             self._start_execution()
+        elif packet.packet == "abort":
+            self.state = self.state.apply(ReceiveAbort(packet.sender), now)
+            self._execution = None
+            self._note(f"{packet.sender} aborted the DKG")
         elif packet.packet in BUNDLE_PACKETS:
             if self._execution is None:
                 self._early.append(packet)  # execution has not started here yet
