@@ -71,9 +71,6 @@ class Endpoint:
         wire = to_bytes(message)  # the bytes a real transport carries
         self.net.schedule(self.net.time + LATENCY, lambda: self.net.nodes[address].receive(from_bytes(wire)))
 
-    def deliver_local(self, message) -> None:
-        self.net.schedule(self.net.time, lambda: self.net.nodes[self.address].receive(message))
-
 
 def make_nodes(net: VirtualNet, count: int, tmp_path, rng, first: int = 0) -> list[DKGProcess]:
     def identity_of(address: str) -> dict:

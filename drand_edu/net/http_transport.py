@@ -121,10 +121,6 @@ class HttpNetwork:
         """POST the message to the node listening on ``address`` (``host:port``)."""
         threading.Thread(target=self._post, args=(f"http://{address}", message), daemon=True).start()
 
-    def deliver_local(self, message: Message) -> None:
-        """Queue a message to this node itself, as if it came over the network."""
-        self.schedule(time.time(), lambda: self._deliver(self.index, message))
-
     # -- internals ------------------------------------------------------------------------------------
     def _post(self, url: str, message: Message) -> None:
         request = urllib.request.Request(

@@ -81,7 +81,6 @@ class Transport(Protocol):
     def now(self) -> float: ...
     def schedule(self, at: float, action: Callable[[], None]) -> None: ...
     def send_to(self, address: str, message: Message) -> None: ...
-    def deliver_local(self, message: Message) -> None: ...
 
 
 class DKGProcess:
@@ -352,11 +351,11 @@ class DKGProcess:
     def _start_execution(self) -> None:
         terms = self.terms
         assert terms is not None
-        self._execution = _Execution(self, terms)
+        execution = self._execution = _Execution(self, terms)
         early, self._early = self._early, []
         for packet in early:
-            if packet.packet in BUNDLE_PACKETS:
-                self._execution.receive(packet.packet, bundle_from_json(packet.packet, packet.body))
+            execution.receive(packet.packet, bundle_from_json(packet.packet, packet.body))
+        execution._advance(force=False)  # our own deal may have completed the phase
 
     def _finish(self, group: Group, share_key: DistKeyShare) -> None:
         """The execution succeeded: save the share and the group file, tell the node."""
@@ -422,11 +421,11 @@ class _Execution:
         self._arm_deadline()
 
     def _send(self, bundle: Bundle | None) -> None:
+        """Broadcast our bundle; it counts for us too (the caller's loop sees it)."""
         if bundle is None:
             return
-        body = bundle_to_json(bundle)
-        self.process._broadcast(bundle.kind, body)
-        self.receive(bundle.kind, bundle)  # our own bundle counts too
+        self.process._broadcast(bundle.kind, bundle_to_json(bundle))
+        self.received[bundle.kind][bundle.index] = bundle
 
     def _arm_deadline(self) -> None:
         phase = self.phase
@@ -452,9 +451,7 @@ class _Execution:
         """Move to the next phase when all expected bundles are in (or the phase timed out)."""
         try:
             while self.process._execution is self:
-                kind = {Phase.DEAL: "deal", Phase.RESPONSE: "response", Phase.JUSTIFICATION: "justification"}[
-                    self.phase
-                ]
+                kind = _PACKET_OF_PHASE[self.phase]
                 if not force and len(self.received[kind]) < self.expected[kind]:
                     return
                 force = False
@@ -500,6 +497,9 @@ class _Execution:
             group = replace(group, genesis_seed=group.hash())  # drand: the first group's hash seeds the chain
         self.phase = Phase.FINISH
         self.process._finish(group, result.key)
+
+
+_PACKET_OF_PHASE = {Phase.DEAL: "deal", Phase.RESPONSE: "response", Phase.JUSTIFICATION: "justification"}
 
 
 def _group_info(group: Group) -> GroupInfo:
