@@ -110,10 +110,11 @@ class NodeService:
 
     # -- DKG outcomes ---------------------------------------------------------------------------------
     def _on_dkg_complete(self, vault: Vault) -> None:
-        if self.process is None and self.dkg.state.epoch == 1:  # a new chain: serve it before genesis
-            self._start_chain(vault)
-        else:  # a resharing: remainers keep their old share, joiners wait, until the transition
-            self.network.schedule(vault.group.transition_time, lambda: self._start_chain(vault))
+        # a new chain starts now (its API serves /info before genesis); after a resharing, remainers
+        # keep their old share and joiners wait until the transition. Either way on the event thread.
+        first = self.process is None and self.dkg.state.epoch == 1
+        at = self.network.now() if first else vault.group.transition_time
+        self.network.schedule(at, lambda: self._start_chain(vault))
 
     def _on_leave(self, transition_time: int) -> None:
         def leave() -> None:
