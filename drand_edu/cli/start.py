@@ -18,6 +18,7 @@ import argparse
 import os
 import signal
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from ..api.control import ControlServer
@@ -79,9 +80,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"node {daemon.index} of chain {info.hash_hex[:16]}…: public API {server.url}", flush=True)
 
     if not vault.address:  # a vault written before addresses were recorded: use the listening one
-        vault = Vault(vault.scheme, vault.secret_key, vault.public_key, vault.share, vault.group,
-                      vault.beacon_id, private)  # fmt: skip
-        vault.save(folder)
+        replace(vault, address=private).save(folder)
     service = NodeService(folder, network, beacon_id=args.beacon_id, on_chain=on_chain,
                           phase_timeout=args.dkg_phase_timeout)  # fmt: skip
     try:
