@@ -88,3 +88,14 @@ def test_each_beacon_id_has_its_own_folder(tmp_path: Path) -> None:
     default.save(tmp_path)
     assert Vault.load(tmp_path, "quicknet") == quick
     assert Vault.load(tmp_path) == default
+
+
+def test_the_address_is_kept_in_the_public_file_like_drand(tmp_path: Path) -> None:
+    scheme = scheme_by_id("pedersen-bls-chained")
+    vault = Vault.generate(scheme, rng=seeded_rng(9), address="127.0.0.1:4444")
+    folder = vault.save(tmp_path / "node")
+    assert 'Address = "127.0.0.1:4444"' in (folder / PUBLIC_FILE).read_text()
+    assert Vault.load(tmp_path / "node").address == "127.0.0.1:4444"
+    bare = Vault.generate(scheme, rng=seeded_rng(9), beacon_id="other")
+    bare.save(tmp_path / "node")
+    assert Vault.load(tmp_path / "node", "other").address == ""  # key pairs made without an address
