@@ -1,7 +1,8 @@
 """The control port: how ``drand-edu dkg ...`` talks to a running node (drand's ``control.proto``).
 
 drand's operator commands are gRPC calls to the daemon's control port, which listens on localhost
-only (``--control 8888``). Ours are HTTP/JSON on 127.0.0.1:
+only (``--control 8888``). Ours are HTTP/JSON on 127.0.0.1 (any free port unless ``--control`` says
+otherwise: 8888 is also JupyterLab's), found by the CLI in the node folder's ``control.port``:
 
 ===========================  ===================================================================
 ``GET  /dkg/status``         the DKG state (``drand dkg status``)

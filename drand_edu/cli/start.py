@@ -1,7 +1,7 @@
 """``drand-edu start``: run one node as a process, like ``drand start``.
 
     drand-edu start --folder node0 [--private-listen 127.0.0.1:4444] [--public-listen 127.0.0.1:8080]
-                    [--control 8888]
+                    [--control PORT]
 
 The folder holds the node's vault: at least its key pair (``drand-edu generate-keypair``), and after
 a DKG its share and the group file. The node listens for its peers on ``--private-listen`` (by
@@ -31,8 +31,8 @@ from ..node.service import NodeService
 from ..node.vault import Vault
 from . import EXIT_OK
 
-#: drand's default control port
-DEFAULT_CONTROL_PORT = 8888
+#: any free port, written to ``control.port`` (drand's default, 8888, is also JupyterLab's)
+DEFAULT_CONTROL_PORT = 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--public-listen", "--public", dest="public", default="127.0.0.1:0",
                         help="public HTTP API address (port 0: any free port)")  # fmt: skip
     parser.add_argument("--control", type=int, default=DEFAULT_CONTROL_PORT,
-                        help="control port on 127.0.0.1 (default %(default)s; 0: any)")  # fmt: skip
+                        help="control port on 127.0.0.1 (default: a free one, in control.port)")  # fmt: skip
     parser.add_argument("--dkg-phase-timeout", type=float, default=PHASE_TIMEOUT,
                         help="seconds a DKG phase waits for late bundles (default %(default)s)")  # fmt: skip
     parser.set_defaults(func=run)

@@ -116,7 +116,7 @@ for i, address in enumerate(addresses):
 nodes = []
 for i in range(4):  # drand-edu start --folder demo/nodeI, each in its own process
     log = (demo / f"node{i}" / "node.log").open("w")
-    command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", f"demo/node{i}", "--control", "0"]
+    command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", f"demo/node{i}"]
     nodes.append(subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT))
 while not all((demo / f"node{i}" / "control.port").exists() for i in range(4)):
     time.sleep(0.2)
