@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import json
 from dataclasses import replace
 
 import pytest
 
 from drand_edu.crypto import bls
 from drand_edu.crypto.schemes import scheme_by_id
-from drand_edu.errors import DKGError
+from drand_edu.errors import DKGError, InvalidInput
 from drand_edu.net.messages import DKGPacket, from_bytes, to_bytes
 from drand_edu.node.dkg_process import DKGProcess
 from drand_edu.node.vault import Vault
@@ -172,6 +173,27 @@ def test_forged_bundles_and_commands_from_non_leaders_are_refused(tmp_path) -> N
     assert nodes[2].vault.public_key not in {n.public_key for n in nodes[0].vault.group.nodes}
 
 
+def test_a_proposal_with_a_wrong_key_or_scheme_is_refused(tmp_path) -> None:
+    net = VirtualNet()
+    leader, other = make_nodes(net, 2, tmp_path, seeded_rng(8))
+    with pytest.raises(InvalidInput, match="key pair is for pedersen-bls-unchained"):
+        leader.propose_initial([other.address], 2, period=3, scheme_id="bls-unchained-g1-rfc9380")
+    forged_keys = {other.address: leader.vault.public_key.hex()}  # the leader lies about other's key
+
+    def replace_keys(sender: str, packet: DKGPacket) -> DKGPacket:
+        return (
+            replace(packet, body={**packet.body, "keys": forged_keys})
+            if packet.packet == "proposal"
+            else packet
+        )
+
+    net.tamper = replace_keys
+    leader.propose_initial([other.address], 2, period=3)
+    net.run(1)
+    assert other.state.status == Status.FRESH
+    assert "does not carry this node's public key" in other.log[-1]
+
+
 def test_a_malformed_packet_is_logged_not_raised(tmp_path) -> None:
     net = VirtualNet()
     (node,) = make_nodes(net, 1, tmp_path, seeded_rng(4))
@@ -241,3 +263,27 @@ def test_the_leader_aborts_and_a_new_proposal_follows(tmp_path) -> None:
     # an aborted epoch can be proposed again, and this time it completes
     initial_dkg(net, nodes, threshold=2)
     assert [n.state.status for n in nodes] == [Status.COMPLETE] * 3
+
+
+def test_the_control_port_answers_status_and_refuses_with_drands_reason(tmp_path, capsys) -> None:
+    from drand_edu.api.control import ControlServer
+    from drand_edu.cli import main
+
+    net = VirtualNet()
+    node, other = make_nodes(net, 2, tmp_path, seeded_rng(10))
+    server = ControlServer(node)
+    try:
+        port = str(server.port)
+        assert main(["dkg", "status", "--control", port]) == 0
+        assert "Fresh, no DKG yet" in capsys.readouterr().out
+        assert main(["dkg", "execute", "--control", port]) == 2  # nothing proposed yet
+        assert capsys.readouterr().err.startswith("drand-edu dkg: error: the node refused: ")
+        assert main(["dkg", "init", "--control", port, "--joiner", other.address, "--threshold", "5"]) == 2
+        assert "threshold cannot be higher" in capsys.readouterr().err
+        assert main(["dkg", "init", "--control", port, "--joiner", other.address, "--threshold", "2",
+                     "--period", "3s"]) == 0  # fmt: skip
+        assert main(["dkg", "status", "--control", port, "--format", "json"]) == 0
+        status = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+        assert status["status"] == "Proposing" and status["joining"] == [node.address, other.address]
+    finally:
+        server.close()

@@ -144,6 +144,9 @@ def _status(url: str, args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(state, indent=1))
         return EXIT_OK
+    if state["leader"] is None:
+        print(f"{state['address']}: {state['status']}, no DKG yet")
+        return EXIT_OK
     print(f"{state['address']}: {state['status']}, epoch {state['epoch']}, leader {state['leader']}, "
           f"threshold {state['threshold']}")  # fmt: skip
     for role in ("joining", "remaining", "leaving", "acceptors"):

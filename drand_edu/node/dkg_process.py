@@ -172,12 +172,17 @@ class DKGProcess:
         catchup_period: float | None = None,
     ) -> ProposalTerms:
         """``drand dkg init``: lead the first DKG of a chain, with this node and ``joiners``."""
+        if scheme_id is not None and scheme_id != self.vault.scheme.id:
+            raise InvalidInput(
+                f"this node's key pair is for {self.vault.scheme.id}: a {scheme_id} chain needs key pairs "
+                f"made with 'generate-keypair --scheme {scheme_id}'"
+            )
         joining = [self.address] + [a for a in dict.fromkeys(joiners) if a != self.address]
         keys = self._identities(joining)
         now = self.transport.now()
         terms = ProposalTerms(
             beacon_id=self.vault.beacon_id, epoch=1, leader=self.address, threshold=threshold,
-            timeout=now + timeout, joining=tuple(joining), scheme_id=scheme_id or self.vault.scheme.id,
+            timeout=now + timeout, joining=tuple(joining), scheme_id=self.vault.scheme.id,
             genesis_time=int(now + genesis_delay), beacon_period=period,
             catchup_period=period / 2 if catchup_period is None else catchup_period,
         )  # fmt: skip
@@ -291,9 +296,15 @@ class DKGProcess:
             raise DKGError(f"packet for beacon {packet.beacon_id!r}")
         if packet.packet == "proposal":
             terms = terms_from_json(packet.body["terms"])
+            keys = {a: from_hex(k, what=f"key of {a}") for a, k in packet.body["keys"].items()}
+            if keys.get(self.address) != self.vault.public_key:
+                raise DKGError("the proposal does not carry this node's public key")
+            if terms.scheme_id != self.vault.scheme.id:
+                raise DKGError(
+                    f"the proposal is for {terms.scheme_id}, this node's key is {self.vault.scheme.id}"
+                )
             self.state = self.state.apply(ReceiveProposal(terms, packet.sender), now)
-            self.terms = terms
-            self.keys = {a: from_hex(k, what=f"key of {a}") for a, k in packet.body["keys"].items()}
+            self.terms, self.keys = terms, keys
             self._early.clear()
             self._schedule_timeout(terms)
             self._note(f"received a proposal for epoch {terms.epoch} from {packet.sender}")
