@@ -316,6 +316,7 @@ drand_edu.exercises.check_disqualify_dealer(plan)
 # | `DKGOutcome.to_group`, `Group` | `drand/drand` `internal/dkg/execution.go`, `common/key/group.go` |
 # | `lifecycle` (`DKGState`, `Status`) | `drand/drand` `internal/dkg/state_machine.go` |
 # | `run_reshare` | `drand/kyber` `share/dkg/dkg.go` (resharing config: `OldNodes`, `PublicCoeffs`) |
+# | the same DKG between real processes: `drand_edu/node/dkg_process.py`, `drand-edu dkg ...` (session 1) | `drand/drand` `internal/dkg/process.go`, `execution.go`; `drand dkg init/join/execute` |
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes** (≈90 min)
