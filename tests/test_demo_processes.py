@@ -147,5 +147,8 @@ def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
         assert followed > target
         assert main(["stop", "--folder", str(folder / "node1")]) == 0
         wait_for(lambda: not alive(pids[1]), 10, "node 1 to stop")
+        # a stopped node leaves nothing that points at it
+        wait_for(lambda: not (folder / "node1" / "control.port").exists(), 10, "node 1 to clean up")
+        assert not (folder / "node1" / "public.url").exists()
     finally:
         shut_down(folder, pids, restarted)

@@ -103,4 +103,6 @@ def run(args: argparse.Namespace) -> int:
     if service.daemon is not None:
         service.daemon.stop_api()
     service.close()
+    for name in ("control.port", "public.url", "node.pid"):  # nothing left that points at a dead node
+        (folder / name).unlink(missing_ok=True)
     return EXIT_OK
