@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     init = command("init", "lead the first DKG of a chain (the leader joins it too)", aliases=("propose",))
     init.add_argument("--joiner", action="append", default=[], help="address of a node (repeat)")
-    init.add_argument("--threshold", type=int, required=True)
+    init.add_argument("--threshold", type=int, required=True, help="partials needed for a beacon")
     init.add_argument("--period", default="30s", help="time between rounds, e.g. 3s (default 30s)")
     init.add_argument("--scheme", help="default: the scheme of the leader's key pair")
     init.add_argument("--catchup-period", help="time between rounds while catching up (default period/2)")
@@ -53,8 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reshare.add_argument("--joiner", action="append", default=[], help="a new node (repeat)")
     reshare.add_argument("--remainer", action="append", default=[], help="a member who stays (repeat)")
     reshare.add_argument("--leaver", action="append", default=[], help="a member who leaves (repeat)")
-    reshare.add_argument("--threshold", type=int, required=True)
-    reshare.add_argument("--timeout", default="5m")
+    reshare.add_argument("--threshold", type=int, required=True, help="the new group's threshold")
+    reshare.add_argument("--timeout", default="5m", help="the proposal expires after this long")
     reshare.add_argument("--transition-delay", default="30s", help="the new group signs from then on")
 
     join = command("join", "take part in a proposal as a new node")
@@ -64,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     command("execute", "start the DKG everywhere (the leader, once everyone joined or accepted)")
     command("abort", "call the current proposal off everywhere (the leader)")
     status = command("status", "the node's DKG state")
-    status.add_argument("--format", choices=["pretty", "json"], default="pretty")
+    status.add_argument("--format", choices=["pretty", "json"], default="pretty", help="json: everything")
     status.add_argument("--wait", metavar="STATUS", help="poll until the status is STATUS (e.g. Complete)")
     status.add_argument("--wait-timeout", type=float, default=60.0, help="give up after this many seconds")
 

@@ -33,33 +33,34 @@ from . import EXIT_INVALID, EXIT_OK
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     keypair = subparsers.add_parser("generate-keypair", help="a node's long-term key pair, into its folder")
-    keypair.add_argument("--folder", required=True)
-    keypair.add_argument("--scheme", default="pedersen-bls-chained")
-    keypair.add_argument("--id", "--beacon-id", dest="beacon_id", default="default")
+    keypair.add_argument("--folder", required=True, help="the node's folder (created if missing)")
+    keypair.add_argument("--scheme", default="pedersen-bls-chained", help="default: %(default)s")
+    keypair.add_argument("--id", "--beacon-id", dest="beacon_id", default="default",
+                         help="the chain (beacon id) the key pair is for (default: %(default)s)")  # fmt: skip
     keypair.add_argument("address", nargs="?", default="",
                          help="where the node listens for its peers (HOST:PORT), as in drand")  # fmt: skip
     keypair.set_defaults(func=generate_keypair)
 
     show = subparsers.add_parser("show", help="what a node's folder holds (never a secret)")
     show.add_argument("what", choices=["public-key", "share", "group", "chain-info"])
-    show.add_argument("--folder", required=True)
-    show.add_argument("--beacon-id", default="default")
+    show.add_argument("--folder", required=True, help="the node's folder")
+    show.add_argument("--beacon-id", default="default", help="which chain (default: %(default)s)")
     show.set_defaults(func=show_folder)
 
     stop = subparsers.add_parser("stop", help="stop the node that 'start' runs from --folder")
-    stop.add_argument("--folder", required=True)
+    stop.add_argument("--folder", required=True, help="the folder 'drand-edu start' runs from")
     stop.set_defaults(func=stop_node)
 
     sync = subparsers.add_parser("sync", help="sync (and follow) a chain into a SQLite store, verified")
     sync.add_argument("--url", action="append", required=True, help="base URL (repeat for failover)")
-    sync.add_argument("--chain-hash", required=True)
+    sync.add_argument("--chain-hash", required=True, help="the chain to trust (hex), pinned")
     sync.add_argument("--db", required=True, help="the SQLite store to fill")
     sync.add_argument("--follow", type=int, default=0, help="then follow the chain for N more rounds")
     sync.set_defaults(func=sync_store)
 
     follow = subparsers.add_parser("follow", help="sync, then keep following the chain (Ctrl-C stops)")
     follow.add_argument("--url", action="append", required=True, help="base URL (repeat for failover)")
-    follow.add_argument("--chain-hash", required=True)
+    follow.add_argument("--chain-hash", required=True, help="the chain to trust (hex)")
     follow.add_argument("--db", required=True, help="the SQLite store to fill")
     follow.add_argument("--rounds", type=int, help="stop after N new rounds (default: never)")
     follow.set_defaults(func=follow_chain)
