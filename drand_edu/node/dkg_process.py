@@ -115,6 +115,7 @@ class DKGProcess:
         #: participant address → long-term public key (bytes), from the proposal
         self.keys: dict[str, bytes] = {}
         self.log: list[str] = []
+        # operator commands arrive on the control thread, packets on the event thread: one lock for both
         self._lock = threading.RLock()
         self._execution: _Execution | None = None
         self._early: list[DKGPacket] = []
