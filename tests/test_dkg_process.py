@@ -278,6 +278,9 @@ def test_the_control_port_answers_status_and_refuses_with_drands_reason(tmp_path
         assert "Fresh, no DKG yet" in capsys.readouterr().out
         assert main(["dkg", "execute", "--control", port]) == 2  # nothing proposed yet
         assert capsys.readouterr().err.startswith("drand-edu dkg: error: the node refused: ")
+        assert main(["dkg", "init", "--control", port, "--joiner", other.address, "--threshold", "2",
+                     "--period", "1.5s"]) == 2  # fmt: skip
+        assert "a period is a whole number of seconds" in capsys.readouterr().err
         assert main(["dkg", "init", "--control", port, "--joiner", other.address, "--threshold", "5"]) == 2
         assert "threshold cannot be higher" in capsys.readouterr().err
         assert main(["dkg", "init", "--control", port, "--joiner", other.address, "--threshold", "2",

@@ -73,6 +73,14 @@ def _seconds(text: str, what: str) -> float:
     return float(text) if text.replace(".", "", 1).isdigit() else parse_go_duration(text, what=what)
 
 
+def _whole_seconds(text: str, what: str) -> int:
+    """drand's chain info keeps the period in whole seconds."""
+    seconds = _seconds(text, what)
+    if seconds != int(seconds) or seconds < 1:
+        raise InvalidInput(f"{what}: a period is a whole number of seconds (at least 1), got {text!r}")
+    return int(seconds)
+
+
 def _control_url(args: argparse.Namespace) -> str:
     if args.control is not None:
         return f"http://127.0.0.1:{args.control}"
@@ -106,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         catchup = _seconds(args.catchup_period, "--catchup-period") if args.catchup_period else None
         body = {
             "joiners": args.joiner, "threshold": args.threshold,
-            "period": int(_seconds(args.period, "--period")), "scheme": args.scheme,
+            "period": _whole_seconds(args.period, "--period"), "scheme": args.scheme,
             "genesis_delay": _seconds(args.genesis_delay, "--genesis-delay"),
             "timeout": _seconds(args.timeout, "--timeout"), "catchup_period": catchup,
         }  # fmt: skip
