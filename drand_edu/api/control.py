@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from ..errors import DrandEduError
+from ..net.http_transport import reply_json
 from ..node.dkg_process import PROPOSAL_TIMEOUT, DKGProcess
 from ..threshold.group import Group
 
@@ -41,9 +42,9 @@ class ControlServer:
         class Endpoint(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 if self.path == "/dkg/status":
-                    self._answer(200, server.dkg.status())
+                    reply_json(self, 200, server.dkg.status())
                 else:
-                    self._answer(404, {"error": f"no such control call: {self.path}"})
+                    reply_json(self, 404, {"error": f"no such control call: {self.path}"})
 
             def do_POST(self) -> None:
                 try:
@@ -51,17 +52,9 @@ class ControlServer:
                     body = json.loads(self.rfile.read(length) or b"{}")
                     if not isinstance(body, dict):
                         raise ValueError("the body must be a JSON object")
-                    self._answer(200, server.call(self.path, body))
+                    reply_json(self, 200, server.call(self.path, body))
                 except (DrandEduError, ValueError, TypeError, KeyError) as error:
-                    self._answer(400, {"error": str(error)})
-
-            def _answer(self, status: int, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                    reply_json(self, 400, {"error": str(error)})
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -34,6 +34,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from ..chain.info import ChainInfo, is_default_beacon_id
 from ..errors import BeaconNotFound, InvalidInput
+from ..net.http_transport import reply
 from ..node.daemon import Daemon
 from ..node.metrics import NodeMetrics
 from ..store.base import ChainStore
@@ -181,16 +182,8 @@ class Server:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 status, headers, body = api.handle(self.path)
-                self.send_response(status)
-                for name, value in {
-                    "Server": SERVER_NAME,
-                    "Access-Control-Allow-Origin": "*",
-                    **headers,
-                }.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                common = {"Server": SERVER_NAME, "Access-Control-Allow-Origin": "*"}
+                reply(self, status, body, {**common, **headers})
 
             def log_message(self, *args: object) -> None:  # keep notebooks and test output clean
                 pass

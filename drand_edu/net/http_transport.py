@@ -52,15 +52,9 @@ class HttpNetwork:
         class Endpoint(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 if self.path != "/identity" or network.identity is None:
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                body = json.dumps(network.identity).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                    reply_json(self, 404, {"error": f"no such path: {self.path}"})
+                else:
+                    reply_json(self, 200, network.identity)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
@@ -154,6 +148,23 @@ class HttpNetwork:
             self._wake.notify()
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+def reply(
+    handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None
+) -> None:
+    """Send one whole HTTP answer from a request handler: status, headers, length, body."""
+    handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def reply_json(handler: BaseHTTPRequestHandler, status: int, value: object) -> None:
+    """:func:`reply` with ``value`` as JSON."""
+    reply(handler, status, json.dumps(value).encode(), {"Content-Type": "application/json"})
 
 
 def fetch_identity(address: str, timeout: float = 3.0) -> dict:
