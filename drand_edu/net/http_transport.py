@@ -23,6 +23,7 @@ import itertools
 import json
 import threading
 import time
+import traceback
 import urllib.request
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -140,7 +141,10 @@ class HttpNetwork:
                 if self._stopped:
                     return
                 _, _, action = heapq.heappop(self._events)
-            action()
+            try:
+                action()
+            except Exception:  # one failing handler must not silence the node: log it, go on
+                traceback.print_exc()
 
     def close(self) -> None:
         with self._wake:
