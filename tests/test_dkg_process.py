@@ -199,8 +199,12 @@ def test_a_malformed_packet_is_logged_not_raised(tmp_path) -> None:
     (node,) = make_nodes(net, 1, tmp_path, seeded_rng(4))
     node.receive(DKGPacket("127.0.0.1:9", "proposal", {"terms": {"epoch": "x"}}))
     node.receive(DKGPacket("127.0.0.1:9", "gossip", {}))
+    node.receive(DKGPacket("127.0.0.1:9", "proposal", {"no terms": 1}))
+    node.receive(DKGPacket("127.0.0.1:9", "deal", {"dealer_index": "zero"}))
     assert node.state.status == Status.FRESH
-    assert "malformed proposal" in node.log[-2] and "unknown DKG packet" in node.log[-1]
+    assert "malformed proposal" in node.log[-4] and "unknown DKG packet" in node.log[-3]
+    assert "malformed (KeyError('terms'))" in node.log[-2]
+    assert "malformed deal bundle" in node.log[-1]  # refused on arrival, not kept for later
 
 
 def test_a_proposal_times_out_when_nobody_executes(tmp_path) -> None:

@@ -48,6 +48,7 @@ from ..threshold.lifecycle import (
     Accept,
     Complete,
     DKGState,
+    Event,
     GroupInfo,
     Join,
     ProposalTerms,
@@ -118,7 +119,7 @@ class DKGProcess:
         # operator commands arrive on the control thread, packets on the event thread: one lock for both
         self._lock = threading.RLock()
         self._execution: _Execution | None = None
-        self._early: list[DKGPacket] = []
+        self._early: list[Bundle] = []  # bundles that came before our execution started
         self._previous_group: Group | None = vault.group
         self.state = self._restored_state()
 
@@ -253,34 +254,32 @@ class DKGProcess:
     def accept(self) -> None:
         """``drand dkg accept``: a member of the current group agrees to the proposal."""
         with self._lock:
-            self.state = self.state.apply(Accept(), self.transport.now())
-            self._broadcast("accept", {})
-            self._note("accepted")
+            self._announce(Accept(), "accept", "accepted")
 
     def reject(self) -> None:
         """``drand dkg reject``."""
         with self._lock:
-            self.state = self.state.apply(Reject(), self.transport.now())
-            self._broadcast("reject", {})
-            self._note("rejected")
+            self._announce(Reject(), "reject", "rejected")
 
     def abort(self) -> None:
         """``drand dkg abort``: the leader calls the current proposal off, everywhere."""
         with self._lock:
             if self.state.leader != self.address:
                 raise DKGError("only the leader can abort the DKG")
-            self.state = self.state.apply(StartAbort(), self.transport.now())
-            self._broadcast("abort", {})
+            self._announce(StartAbort(), "abort", "aborted")
             self._execution = None
-            self._note("aborted")
 
     def execute(self) -> None:
         """``drand dkg execute``: the leader starts the execution everywhere."""
         with self._lock:
-            self.state = self.state.apply(StartExecution(), self.transport.now())
-            self._broadcast("execute", {})
-            self._note("ordered execution")
+            self._announce(StartExecution(), "execute", "ordered execution")
             self._start_execution()
+
+    def _announce(self, event: Event, packet: str, what: str) -> None:
+        """Apply our own command to the state machine, then tell every participant."""
+        self.state = self.state.apply(event, self.transport.now())
+        self._broadcast(packet, {})
+        self._note(what)
 
     # -- packets from peers --------------------------------------------------------------------------
     def receive(self, packet: DKGPacket) -> None:
@@ -290,6 +289,8 @@ class DKGProcess:
                 self._receive(packet)
             except (DKGError, InvalidInput) as error:
                 self._note(f"refused {packet.packet} from {packet.sender}: {error}")
+            except (KeyError, TypeError, ValueError, AttributeError) as error:  # a body of the wrong shape
+                self._note(f"refused {packet.packet} from {packet.sender}: malformed ({error!r})")
 
     def _receive(self, packet: DKGPacket) -> None:
         now = self.transport.now()
@@ -328,10 +329,11 @@ class DKGProcess:
             self._execution = None
             self._note(f"{packet.sender} aborted the DKG")
         elif packet.packet in BUNDLE_PACKETS:
+            bundle = bundle_from_json(packet.packet, packet.body)  # malformed: refused on arrival
             if self._execution is None:
-                self._early.append(packet)  # execution has not started here yet
+                self._early.append(bundle)
             else:
-                self._execution.receive(packet.packet, bundle_from_json(packet.packet, packet.body))
+                self._execution.receive(bundle)
         else:
             raise DKGError(f"unknown DKG packet {packet.packet!r}")
 
@@ -365,8 +367,8 @@ class DKGProcess:
         assert terms is not None
         execution = self._execution = _Execution(self, terms)
         early, self._early = self._early, []
-        for packet in early:
-            execution.receive(packet.packet, bundle_from_json(packet.packet, packet.body))
+        for bundle in early:
+            execution.receive(bundle)
         execution._advance(force=False)  # our own deal may have completed the phase
 
     def _finish(self, group: Group, share_key: DistKeyShare) -> None:
@@ -450,7 +452,8 @@ class _Execution:
 
         self.process.transport.schedule(deadline, expire)
 
-    def receive(self, kind: str, bundle: Bundle) -> None:
+    def receive(self, bundle: Bundle) -> None:
+        kind = bundle.kind
         if bundle.index in self.received[kind]:
             return  # kyber keeps the first copy of a bundle per author
         if not verify_packets(self.config, [bundle]):
