@@ -152,3 +152,11 @@ def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
         assert not (folder / "node1" / "public.url").exists()
     finally:
         shut_down(folder, pids, restarted)
+    # the same folder again: a new network starts over (new keys, new chain), not tripping on the old one
+    old_hash = info_json["hash"]
+    urls, pids = demo_up(folder, capsys)
+    try:
+        wait_for(lambda: health(urls[0])["current"] >= 1, 30, "round 1 of the new network")
+        assert json.loads(urllib.request.urlopen(urls[0] + "/info", timeout=5).read())["hash"] != old_hash
+    finally:
+        shut_down(folder, pids, None)

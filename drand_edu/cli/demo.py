@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -86,6 +87,11 @@ def demo_up(args: argparse.Namespace) -> int:
     if not 1 <= threshold <= args.nodes:
         raise InvalidInput(f"the threshold must be between 1 and {args.nodes}, got {threshold}")
     folders = [folder / f"node{i}" for i in range(args.nodes)]
+    earlier = [f for f in folder.glob("node*") if (f / "multibeacon").is_dir()]
+    for node_folder in earlier:  # an earlier demo's nodes: their keys, shares and chains start over
+        shutil.rmtree(node_folder)
+    if earlier:
+        print(f"removed the {len(earlier)} node folders of an earlier demo in {folder}")
     addresses = []
     for node_folder in folders:  # drand-edu generate-keypair --folder nodeI 127.0.0.1:PORT
         addresses.append(f"127.0.0.1:{_free_port()}")
