@@ -4,7 +4,6 @@ The layers, from the bottom: ``crypto`` → ``threshold`` → ``chain`` → ``no
 ``api``/``client`` → ``cli``. ``viz`` and ``exercises`` serve the notebooks and nothing imports them.
 """
 
-from .crypto.backend import available_backends, current_backend, use_backend
 from .errors import DrandEduError
 from .rng import default_rng, seeded_rng
 
@@ -41,11 +40,16 @@ def expect_error(*expected: type[BaseException]):
 
 
 def __getattr__(name: str):
-    """``drand_edu.exercises`` / ``drand_edu.viz`` (and the layers) load on first use.
+    """``drand_edu.exercises`` / ``drand_edu.viz`` (and the layers, and the backend switch) load on first use.
 
     A notebook can write ``drand_edu.exercises.check_x(...)`` after a plain ``import drand_edu``, while
-    ``import drand_edu`` itself stays light and the core never imports the notebook helpers.
+    ``import drand_edu`` itself stays light (``drand-edu --help`` imports no crypto at all) and the core
+    never imports the notebook helpers.
     """
+    if name in {"available_backends", "current_backend", "use_backend"}:  # the crypto layer, on first use
+        from .crypto import backend
+
+        return getattr(backend, name)
     if name in {"exercises", "viz", "crypto", "threshold", "chain", "store", "net", "node", "api", "client",
                 "tlock", "cli"}:
         import importlib

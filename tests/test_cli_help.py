@@ -35,3 +35,12 @@ def test_the_walker_notices_a_missing_help() -> None:
     sub = parser.add_subparsers().add_parser("quiet")  # no help line
     sub.add_argument("--silent")
     assert undocumented(parser, "x") == ["x: command quiet", "x quiet: --silent"]
+
+
+def test_the_command_table_matches_the_modules() -> None:
+    """``cli.COMMANDS`` (what ``--help`` shows without importing anything) says what the modules register."""
+    from drand_edu.cli import COMMANDS
+
+    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    registered = {choice.dest: choice.help for choice in subparsers._choices_actions}
+    assert registered == {name: text for name, (_, text) in COMMANDS.items()}

@@ -26,9 +26,7 @@ soundness argument is unchanged. Locating bad beacons after a failed batch stays
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from ..crypto import bls
 from ..crypto.backend import current_backend, use_backend
@@ -124,6 +122,9 @@ def _partial_sums(
 
 def _parallel_batch_holds(info: ChainInfo, beacons: Sequence[Beacon], rng: Rng, workers: int) -> bool:
     """One batch check over all ``beacons`` with the work split across ``workers`` processes."""
+    import multiprocessing  # here, not at the top: a single verify should not pay for importing them
+    from concurrent.futures import ProcessPoolExecutor
+
     scheme = info.scheme
     if any(b.round < 1 or (scheme.chained and not b.previous_signature) for b in beacons):
         return False

@@ -1,8 +1,10 @@
 """The ``drand-edu`` command line, modelled on drand's own CLI (``internal/drand-cli``).
 
 Each command lives in its own module with a ``register(subparsers)`` function that adds its parser
-and sets ``func``; ``func(args)`` returns the exit code. Exit codes: 0 success, 1 the data is
-invalid (a beacon failed verification...), 2 unusable input (bad flags, unreadable files).
+and sets ``func``; ``func(args)`` returns the exit code. :data:`COMMANDS` lists them, and only the
+module of the command being run is imported (``drand-edu --help`` imports none). Exit codes:
+0 success, 1 the data is invalid (a beacon failed verification...), 2 unusable input (bad flags,
+unreadable files).
 """
 
 from __future__ import annotations
@@ -10,31 +12,61 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Iterable
 
 from ..errors import DrandEduError
 
-#: Modules of this package that define commands, in the order ``--help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = (
-    "verify", "get", "keys", "start", "dkg", "demo", "simulate", "tlock", "util",
-)  # fmt: skip
+#: Every command: its name -> (the module of this package that registers it, its line in ``--help``),
+#: in the order ``--help`` lists them. A command's module is imported only when that command runs, so
+#: ``drand-edu verify`` never loads the DKG, the node or the notebook helpers. A new command: one line
+#: here and a module with ``register(subparsers)`` (``tests/test_cli_help.py`` checks the two agree).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "verify": ("verify", "verify beacons (drand /public JSON) against a chain's info (drand /info JSON)"),
+    "get": ("get", "read chain info or a verified beacon from drand HTTP endpoints"),
+    "generate-keypair": ("keys", "a node's long-term key pair, into its folder"),
+    "show": ("keys", "what a node's folder holds (never a secret)"),
+    "stop": ("keys", "stop the node that 'start' runs from --folder"),
+    "sync": ("keys", "sync (and follow) a chain into a SQLite store, verified"),
+    "follow": ("keys", "sync, then keep following the chain (Ctrl-C stops)"),
+    "start": ("start", "run one node (its vault in --folder) until stopped"),
+    "dkg": ("dkg", "run a DKG among running nodes (init, join, execute...)"),
+    "demo": ("demo", "start or stop a local network of node processes"),
+    "simulate": (
+        "simulate", "run a DKG and R rounds of a local network on a virtual clock; write drand JSON"
+    ),
+    "tlock": ("tlock", "timelock encryption: encrypt to a future round, decrypt after it"),
+    "util": ("util", "operator utilities: list-schemes, check a store"),
+}
+#: The modules that define commands (each once, in ``--help`` order).
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The ``drand-edu`` parser. ``modules``: the command modules to import and register in full
+    (default: all of them); every other command gets a placeholder that only shows its help line."""
+    wanted = set(COMMAND_MODULES if modules is None else modules)
     parser = argparse.ArgumentParser(
         prog="drand-edu",
         description="drand's ideas, runnable: verify beacons, simulate a network, run nodes, timelock.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    registered: set[str] = set()
+    for name, (module, text) in COMMANDS.items():
+        if module not in wanted:
+            subparsers.add_parser(name, help=text)
+        elif module not in registered:
+            importlib.import_module(f"{__name__}.{module}").register(subparsers)
+            registered.add(module)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``drand-edu`` console script."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = COMMANDS.get(argv[0]) if argv else None
+    parser = build_parser([command[0]] if command else [])
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -14,6 +14,7 @@ own native objects ("raw" points); :mod:`drand_edu.crypto.groups` wraps them for
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -82,26 +83,26 @@ class Backend(ABC):
         """576 bytes in kyber's (kilic) order: the one tlock hashes."""
 
 
-_FACTORIES = {
-    "py_ecc": ("drand_edu.crypto.py_ecc_backend", "PyEccBackend"),
-    "arkworks": ("drand_edu.crypto.arkworks_backend", "ArkworksBackend"),
+#: name -> (module, class, the packages it needs). Nothing is imported until a backend is used.
+_FACTORIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "py_ecc": ("drand_edu.crypto.py_ecc_backend", "PyEccBackend", ("py_ecc",)),
+    "arkworks": ("drand_edu.crypto.arkworks_backend", "ArkworksBackend", ("py_arkworks_bls12381",)),
 }
-#: Fastest first: the default backend is the first one that imports.
+#: Fastest first: the default backend is the first installed one that imports.
 _PREFERENCE = ("arkworks", "py_ecc")
 _instances: dict[str, Backend] = {}
 _current: Backend | None = None
 
 
+def _installed(name: str) -> bool:
+    """True when the packages backend ``name`` needs are installed; finds them without importing them
+    (importing py_ecc alone takes most of a second, and a command only needs the backend it uses)."""
+    return all(importlib.util.find_spec(package) is not None for package in _FACTORIES[name][2])
+
+
 def available_backends() -> list[str]:
-    """Names of the backends that are installed, fastest first."""
-    names = []
-    for name in _PREFERENCE:
-        try:
-            get_backend(name)
-        except BackendUnavailable:
-            continue
-        names.append(name)
-    return names
+    """Names of the backends that are installed, fastest first (none of them is imported)."""
+    return [name for name in _PREFERENCE if _installed(name)]
 
 
 def get_backend(name: str) -> Backend:
@@ -109,7 +110,7 @@ def get_backend(name: str) -> Backend:
     if name not in _FACTORIES:
         raise BackendUnavailable(f"unknown backend {name!r}; choose one of {sorted(_FACTORIES)}")
     if name not in _instances:
-        module_name, class_name = _FACTORIES[name]
+        module_name, class_name, _ = _FACTORIES[name]
         try:
             module = __import__(module_name, fromlist=[class_name])
         except ImportError as exc:
@@ -122,10 +123,14 @@ def current_backend() -> Backend:
     """The backend in use: the one last chosen with :func:`use_backend`, else the fastest installed."""
     global _current
     if _current is None:
-        names = available_backends()
-        if not names:
+        for name in available_backends():
+            try:
+                _current = get_backend(name)
+            except BackendUnavailable:  # installed but broken: try the next one
+                continue
+            break
+        else:
             raise BackendUnavailable("no BLS12-381 backend installed: pip install py_ecc")
-        _current = get_backend(names[0])
     return _current
 
 
