@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 import urllib.error
 import urllib.request
 
 import pytest
 
-from drand_edu.api import ServedChain, serve
+from drand_edu.api import ServedChain, serve, serve_metrics
+from drand_edu.api.server import IMMUTABLE
 from drand_edu.chain import Beacon, verify_chain
 from drand_edu.client import Client
 from drand_edu.errors import ClientError, InvalidBeacon
@@ -45,6 +47,7 @@ def test_paths_and_json(server, network) -> None:
     info = network.info
     status, headers, chains = get(server.url + "/chains")
     assert status == 200 and chains == [info.hash_hex]
+    assert headers["Cache-Control"] == "max-age=300"  # drand's ChainHashes
     for path in ("/info", f"/{info.hash_hex}/info"):
         status, headers, body = get(server.url + path)
         assert status == 200 and body == info.to_json()
@@ -58,8 +61,10 @@ def test_paths_and_json(server, network) -> None:
     assert status == 200 and latest["round"] == 10
     assert "Expires" in headers and "Last-Modified" in headers
     assert get(server.url + "/public/0")[2]["round"] == 10  # round 0 means latest, as in drand
-    status, _, health = get(server.url + "/health")
+    status, headers, health = get(server.url + "/health")
     assert status == 200 and health == {"current": 10, "expected": 10}
+    # cacheable until round 11 is due (genesis + 30 s; now is genesis + 27.5 s), as drand's Health
+    assert headers["Cache-Control"] == "public, must-revalidate, max-age=2"
 
 
 def test_latest_is_cached_until_the_next_round(network) -> None:
@@ -92,8 +97,9 @@ def test_health_reports_a_lagging_node(network) -> None:
     for beacon in network.processes[0].store.cursor(1, 5):
         lagging.put(beacon)
     with serve(ServedChain(network.info, lagging), clock=network.now) as server:
-        status, _, health = get(server.url + "/health")
+        status, headers, health = get(server.url + "/health")
     assert status == 503 and health == {"current": 5, "expected": 10}
+    assert headers["Cache-Control"] == "no-cache"
 
 
 def test_our_client_reads_and_verifies(server, network) -> None:
@@ -151,13 +157,40 @@ def test_npm_drand_client_verifies_our_beacons_and_rejects_a_tampered_one(networ
     assert result.returncode != 0 and "RANDOMNESS" not in result.stdout
 
 
-def test_metrics_with_drands_names(network) -> None:
+def test_the_next_round_waits_for_its_beacon(network) -> None:
+    """drand's getRand: a request for the round after the last one waits until that beacon is stored."""
+    source = network.processes[0].store
+    store = MemoryStore()
+    for beacon in source.cursor(1, 5):
+        store.put(beacon)
+    arrives = threading.Timer(0.3, lambda: store.put(source.get(6)))
+    with serve(ServedChain(network.info, store), clock=network.now, wait=30) as server:
+        arrives.start()
+        status, headers, body = get(server.url + "/public/6")  # asked before round 6 is stored
+        assert status == 200 and body["round"] == 6 and headers["Cache-Control"] == IMMUTABLE
+        status, headers, _ = get(server.url + "/public/8")  # not the next one: no waiting
+        assert status == 404 and headers["Cache-Control"] == "must-revalidate, no-cache, max-age=0"
+    arrives.join()
+
+
+def test_a_round_further_ahead_is_refused(network) -> None:
+    with serve(ServedChain(network.info, network.processes[0].store), clock=network.now, wait=30) as server:
+        status, headers, body = get(server.url + "/public/12")  # due 5.5 s from now: more than a period
+    assert status == 404 and "future" in body["error"]
+    assert headers["Cache-Control"] == "public, must-revalidate, max-age=5"
+
+
+def test_metrics_on_their_own_listener_with_drands_names(network) -> None:
     node = network.processes[0]
-    served = ServedChain(network.info, node.store)
-    with serve(served, clock=network.now, metrics=node.metrics) as server:
+    with serve(ServedChain(network.info, node.store), clock=network.now) as public:
+        status, _, _ = get(public.url + "/metrics")
+        assert status == 404  # not on the public API, as in drand
+    with serve_metrics([node.metrics]) as server:
         with urllib.request.urlopen(server.url + "/metrics", timeout=10) as answer:
             text = answer.read().decode()
             kind = answer.headers["Content-Type"]
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(server.url + "/info", timeout=10)
     assert kind.startswith("text/plain")
     beacon_id = network.info.beacon_id
     assert f'last_beacon_round{{beacon_id="{beacon_id}"}} 10.0' in text
@@ -167,3 +200,16 @@ def test_metrics_with_drands_names(network) -> None:
     assert "beacon_discrepancy_latency" in text
     times, rounds = node.metrics.series("last_beacon_round")
     assert rounds == [float(r) for r in range(1, 11)] and times == sorted(times)
+
+
+def test_one_metrics_listener_for_several_beacons() -> None:
+    from drand_edu.node.metrics import NodeMetrics
+
+    first, second = NodeMetrics("default"), NodeMetrics("quicknet")
+    first.group(4, 3)
+    second.group(3, 2)
+    with serve_metrics([first, second]) as server:
+        with urllib.request.urlopen(server.url + "/metrics", timeout=10) as answer:
+            lines = answer.read().decode().splitlines()
+    assert 'group_size{beacon_id="default"} 4.0' in lines and 'group_size{beacon_id="quicknet"} 3.0' in lines
+    assert sum(line == "# TYPE group_size gauge" for line in lines) == 1  # one family, two samples

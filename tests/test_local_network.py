@@ -137,7 +137,7 @@ def test_daemons_hold_every_layer_and_serve_the_api() -> None:
     import json
     import urllib.request
 
-    from drand_edu.api import serve_node
+    from drand_edu.api import serve_metrics, serve_node
 
     net = LocalNetwork.create(3, 2, rng=seeded_rng(12))
     net.run_rounds(3)
@@ -151,8 +151,9 @@ def test_daemons_hold_every_layer_and_serve_the_api() -> None:
     try:
         with urllib.request.urlopen(server.url + "/public/latest", timeout=5) as answer:
             assert json.loads(answer.read())["round"] == daemon.store.last_round() == 4
-        with urllib.request.urlopen(server.url + "/metrics", timeout=5) as answer:
-            assert b"last_beacon_round" in answer.read()
+        with serve_metrics([daemon.metrics]) as metrics:  # metrics: a listener of their own
+            with urllib.request.urlopen(metrics.url + "/metrics", timeout=5) as answer:
+                assert b"last_beacon_round" in answer.read()
     finally:
         net.stop_apis()
     assert daemon.api is None

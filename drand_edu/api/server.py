@@ -1,21 +1,45 @@
-"""drand's public HTTP API, served from a chain store: the endpoints clients (ours, drand-client) read.
+"""drand's public HTTP API, served from chain stores: the endpoints clients (ours, drand-client) read.
 
-Mirrors drand's ``internal/http/server.go``:
+Mirrors drand's ``handler/http/server.go``:
 
 =================================  ===========================================================
-``GET /chains``                    the chain hashes this server knows
+``GET /chains``                    the chain hashes this server knows, cached for 5 minutes
 ``GET /info``, ``/{hash}/info``    the chain info JSON (v1), cached for a week
 ``GET /public/latest``             the newest beacon; ``Expires`` = when the next one is due
-``GET /public/{round}``            one beacon, immutable once it exists (cached for a week)
-``GET /health``                    ``{"current": last round, "expected": round due now}``; 503 if behind
-``GET /metrics``                   the node's Prometheus metrics (when given a ``NodeMetrics``)
+``GET /public/{round}``            one beacon, immutable once it exists (cached for a week);
+                                   the round after the last one *waits* until it is stored
+``GET /health``                    ``{"current": last round, "expected": round due now}``; 503 if
+                                   behind; when healthy cacheable until the next round is due
 =================================  ===========================================================
 
-The un-prefixed paths serve the *default* chain (beacon id "default", or the only chain). A round
-that is not produced yet gets 404, with a cache time up to its due date when it is in the future.
-Unlike drand, bad requests get a JSON body ``{"error": "..."}`` so a learner reads why.
+The un-prefixed paths serve the *default* chain (beacon id "default", or the only chain); every
+chain of a daemon is also served under its hash, as drand v2 does for the several beacon processes
+of one daemon. The metrics are *not* here: drand serves them on a listener of their own
+(``--metrics``), see :mod:`drand_edu.api.metrics`.
 
-The clock is injectable (``clock=``), so a simulation or a test decides what "now" is.
+How drand answers a round, in
+[`PublicRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L381-L442):
+a round due more than one period from now is a 404 that may be cached until it is due; the round
+right after the last one drand has seen makes the request wait until that beacon arrives:
+[`getRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L309-L379)
+puts the request on its list of waiters, and
+[`watchWithTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L217-L270)
+hands each new beacon to them. Our :meth:`PublicAPI._get` waits by looking at the store until the
+beacon is there. Any other round not stored is a 404 that nobody may cache. The cache headers of
+[`Health`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L540-L587)
+(until the next round is due when healthy, ``no-cache`` when not) and of
+[`ChainHashes`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L589-L603)
+(five minutes) are drand's too. Unlike drand, bad requests get a JSON body ``{"error": "..."}`` so a
+learner reads why.
+
+The clock is injectable (``clock=``), so a simulation or a test decides what "now" is. On a virtual
+clock nothing arrives while a request waits, so there a request for the next round does not wait
+unless ``wait=`` says so.
+
+The route logic (:class:`PublicAPI`, ``handle(path) -> (status, headers, body)``) knows nothing of
+sockets; drand sets up the same routes in
+[`New`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L76-L143).
+:class:`Server` is the plumbing that serves any such ``handle`` on a port.
 """
 
 from __future__ import annotations
@@ -30,20 +54,26 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST
-
+from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo, is_default_beacon_id
-from ..errors import BeaconNotFound, InvalidInput
+from ..errors import BeaconNotFound
 from ..net.http_transport import reply
 from ..node.daemon import Daemon
-from ..node.metrics import NodeMetrics
 from ..store.base import ChainStore
 
 #: drand's cache time for immutable answers (info, past beacons): one week.
 IMMUTABLE = "public, max-age=604800, immutable"
+#: drand's cache time for ``/chains`` (``ChainHashes``): five minutes.
+CHAINS_CACHE = "max-age=300"
+#: what drand tells caches about a round it does not have (yet)
+NOT_YET = "must-revalidate, no-cache, max-age=0"
 #: drand's ``catchupExpiryFactor``: when the latest beacon is late, clients retry after period / 2.
 CATCHUP_EXPIRY_FACTOR = 2
+#: how often a waiting request looks at the store again (seconds)
+WAIT_POLL = 0.05
 SERVER_NAME = "drand-edu/0.1"
+
+Handle = Callable[[str], tuple[int, dict[str, str], bytes]]
 
 
 @dataclass
@@ -62,34 +92,47 @@ class _ApiError(Exception):
 
 
 class PublicAPI:
-    """The request logic, independent of the socket: ``handle(path) -> (status, headers, body)``."""
+    """The request logic, independent of the socket: ``handle(path) -> (status, headers, body)``.
+
+    ``wait``: the most wall-clock seconds a request for the round after the last one waits for it;
+    ``None``: two periods on the wall clock (``clock`` is :func:`time.time`), no wait on any other.
+    """
 
     def __init__(
         self,
         chains: Sequence[ServedChain],
         clock: Callable[[], float] = time.time,
-        metrics: NodeMetrics | None = None,
+        *,
+        wait: float | None = None,
     ) -> None:
-        if not chains:
-            raise InvalidInput("the API needs at least one chain to serve")
-        self.chains = {chain.info.hash_hex: chain for chain in chains}
-        defaults = [c for c in chains if is_default_beacon_id(c.info.beacon_id)]
-        self.default = (defaults or list(chains))[0]
+        self.chains: dict[str, ServedChain] = {}
+        self.default: ServedChain | None = None
+        for chain in chains:
+            self.add(chain)
         self.clock = clock
-        self.metrics = metrics
+        self.wait = wait
+
+    def add(self, chain: ServedChain) -> None:
+        """Serve one more chain (a daemon's new beacon process, drand's ``AddBeaconHandler``)."""
+        self.chains[chain.info.hash_hex] = chain
+        default = self.default
+        if default is None or (
+            is_default_beacon_id(chain.info.beacon_id) and not is_default_beacon_id(default.info.beacon_id)
+        ):
+            self.default = chain
 
     # -- routing ----------------------------------------------------------------------------------
     def handle(self, path: str) -> tuple[int, dict[str, str], bytes]:
         parts = [p for p in path.split("?", 1)[0].split("/") if p]
         try:
             if parts == ["chains"]:
-                return self._json(200, sorted(self.chains))
-            if parts == ["metrics"] and self.metrics is not None:
-                return 200, {"Content-Type": CONTENT_TYPE_LATEST}, self.metrics.exposition()
+                return self._json(200, sorted(self.chains), {"Cache-Control": CHAINS_CACHE})
             chain = self.default
             if len(parts) >= 2 and parts[0] not in ("info", "public", "health"):
                 chain = self._chain(parts[0])
                 parts = parts[1:]
+            if chain is None:  # a daemon before its first DKG: no chain to serve yet
+                raise _ApiError(404, "this node serves no chain yet")
             if parts == ["info"]:
                 return self._json(200, chain.info.to_json(), {"Cache-Control": IMMUTABLE,
                                   "Last-Modified": _http_date(chain.info.genesis_time)})  # fmt: skip
@@ -119,23 +162,38 @@ class PublicAPI:
             return self._latest(chain)
         info, now = chain.info, self.clock()
         due = info.time_of_round(round_number)
-        if due > now + info.period:
+        if due > now + info.period:  # further ahead than the next round: refused, cacheable until due
             wait = int(due - now)
             raise _ApiError(404, f"round {round_number} is in the future (due in {wait} s)",
                             {"Cache-Control": f"public, must-revalidate, max-age={wait}"})  # fmt: skip
-        try:
-            beacon = chain.store.get(round_number)
-        except BeaconNotFound:
-            raise _ApiError(404, f"round {round_number} is not available (yet)",
-                            {"Cache-Control": "must-revalidate, no-cache, max-age=0"}) from None  # fmt: skip
+        beacon = self._get(chain, round_number)
+        if beacon is None:
+            raise _ApiError(404, f"round {round_number} is not available (yet)", {"Cache-Control": NOT_YET})
         return self._json(
             200, beacon.to_json(), {"Cache-Control": IMMUTABLE, "Last-Modified": _http_date(due)}
         )
 
+    def _get(self, chain: ServedChain, round_number: int) -> Beacon | None:
+        """The stored beacon; the round right after the last one is waited for, as drand's ``getRand``."""
+        last = chain.store.last_round()
+        deadline = time.monotonic() + self._wait_seconds(chain) if last and round_number == last + 1 else 0.0
+        while True:
+            try:
+                return chain.store.get(round_number)
+            except BeaconNotFound:
+                if time.monotonic() >= deadline:
+                    return None
+            time.sleep(WAIT_POLL)
+
+    def _wait_seconds(self, chain: ServedChain) -> float:
+        if self.wait is not None:
+            return self.wait
+        return 2.0 * chain.info.period if self.clock is time.time else 0.0
+
     def _latest(self, chain: ServedChain) -> tuple[int, dict[str, str], bytes]:
         beacon = chain.store.last()
         if beacon is None:
-            raise _ApiError(404, "no beacon yet", {"Cache-Control": "must-revalidate, no-cache, max-age=0"})
+            raise _ApiError(404, "no beacon yet", {"Cache-Control": NOT_YET})
         info, now = chain.info, self.clock()
         round_time = info.time_of_round(beacon.round)
         next_time = round_time + info.period
@@ -144,17 +202,21 @@ class PublicAPI:
         headers = {"Expires": _http_date(next_time), "Last-Modified": _http_date(round_time)}
         remaining = next_time - now
         if 0 < remaining < info.period:
-            # drand writes "max-age:N" here (internal/http/server.go, LatestRand); we write the
+            # drand writes "max-age:N" here (LatestRand in handler/http/server.go); we write the
             # standard "max-age=N" so that real caches understand it.
             headers["Cache-Control"] = f"max-age={math.ceil(remaining)}, public"
         return self._json(200, beacon.to_json(), headers)
 
     def _health(self, chain: ServedChain) -> tuple[int, dict[str, str], bytes]:
         current = chain.store.last_round()
-        expected = chain.info.round_at(self.clock())
-        healthy = current in (expected, expected - 1)
-        headers = {"Cache-Control": "public, must-revalidate, max-age=1" if healthy else "no-cache"}
-        return self._json(200 if healthy else 503, {"current": current, "expected": expected}, headers)
+        now = self.clock()
+        expected = chain.info.round_at(now)
+        if current in (expected, expected - 1):
+            # cacheable until the round after the expected one is due (whole seconds, like drand)
+            until = max(0, int(chain.info.time_of_round(expected + 1) - now))
+            headers = {"Cache-Control": f"public, must-revalidate, max-age={until}"}
+            return self._json(200, {"current": current, "expected": expected}, headers)
+        return self._json(503, {"current": current, "expected": expected}, {"Cache-Control": "no-cache"})
 
     @staticmethod
     def _json(
@@ -174,14 +236,20 @@ def _http_date(unix_time: float) -> str:
 
 
 class Server:
-    """A running HTTP server for a :class:`PublicAPI` (a background thread). Use as a context manager."""
+    """Serves a ``handle(path)`` (a :class:`PublicAPI`'s, the metrics') over HTTP from a background thread.
 
-    def __init__(self, api: PublicAPI, host: str = "127.0.0.1", port: int = 0) -> None:
+    Use as a context manager. ``api`` is the object whose ``handle`` is served.
+    """
+
+    def __init__(
+        self, api: Any, host: str = "127.0.0.1", port: int = 0, *, name: str = "drand-edu-api"
+    ) -> None:
         self.api = api
+        handle: Handle = api.handle
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                status, headers, body = api.handle(self.path)
+                status, headers, body = handle(self.path)
                 common = {"Server": SERVER_NAME, "Access-Control-Allow-Origin": "*"}
                 reply(self, status, body, {**common, **headers})
 
@@ -190,7 +258,7 @@ class Server:
 
         self._httpd = ThreadingHTTPServer((host, port), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="drand-edu-api", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name=name, daemon=True)
         self._thread.start()
 
     @property
@@ -211,7 +279,7 @@ class Server:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Server({self.url}, chains={len(self.api.chains)})"
+        return f"Server({self.url}, {type(self.api).__name__})"
 
 
 def serve(
@@ -220,22 +288,27 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 0,
     clock: Callable[[], float] = time.time,
-    metrics: NodeMetrics | None = None,
+    wait: float | None = None,
 ) -> Server:
     """Serve ``chains`` over HTTP on ``host:port`` (port 0: any free port). Returns the running server.
 
-    With ``metrics`` the node's Prometheus metrics are served at ``/metrics`` too.
+    The metrics have their own listener: :func:`drand_edu.api.metrics.serve_metrics`.
     """
     if isinstance(chains, ServedChain):
         chains = [chains]
-    return Server(PublicAPI(chains, clock, metrics), host, port)
+    return Server(PublicAPI(chains, clock, wait=wait), host, port)
 
 
 def serve_node(
-    daemon: Daemon, clock: Callable[[], float], *, host: str = "127.0.0.1", port: int = 0
+    daemon: Daemon,
+    clock: Callable[[], float],
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    wait: float | None = None,
 ) -> Server:
-    """Start a daemon's public API: its chain and ``/metrics``. Recorded as ``daemon.api``."""
+    """Start a daemon's public API (its chain, no metrics). Recorded as ``daemon.api``."""
     if daemon.api is None:
         chain = ServedChain(daemon.process.info, daemon.store)
-        daemon.api = serve(chain, host=host, port=port, clock=clock, metrics=daemon.metrics)
+        daemon.api = serve(chain, host=host, port=port, clock=clock, wait=wait)
     return daemon.api

@@ -120,15 +120,24 @@ except urllib.error.HTTPError as error:
 # %% [markdown]
 # ## 4. Metrics
 #
-# drand exposes Prometheus metrics; dashboards of the League of Entropy watch a handful of them. Here is
-# what `/metrics` says for node 0 (drand's names):
+# drand exposes Prometheus metrics; dashboards of the League of Entropy watch a handful of them. drand
+# serves them on a listener of their own (`drand start --metrics ADDR`), never on the public API: the
+# public port answers `/metrics` with a 404. Here is what node 0's metrics listener says (drand's names):
 
 # %%
-with urllib.request.urlopen(server.url + "/metrics", timeout=5) as answer:
+from drand_edu.api import serve_metrics
+
+try:
+    get("/metrics")
+except urllib.error.HTTPError as error:
+    print("public API /metrics:", error.code)
+metrics_server = serve_metrics([network.processes[0].metrics])
+with urllib.request.urlopen(metrics_server.url + "/metrics", timeout=5) as answer:
     exposition = answer.read().decode()
 for line in exposition.splitlines():
     if line.startswith(("last_beacon_round", "group_size", "group_threshold", "dkg_state")):
         print(line)
+metrics_server.close()
 server.close()
 
 # %% [markdown]
