@@ -18,10 +18,12 @@ import argparse
 import os
 import signal
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
 from ..api.control import ControlServer
+from ..api.metrics import metrics_address, serve_metrics
 from ..api.server import serve_node
 from ..errors import InvalidInput
 from ..net.http_transport import HttpNetwork
@@ -43,6 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--private-listen", help="address for the other nodes (default: the key pair's)")
     parser.add_argument("--public-listen", "--public", dest="public", default="127.0.0.1:0",
                         help="public HTTP API address (port 0: any free port)")  # fmt: skip
+    parser.add_argument("--metrics", metavar="ADDR",
+                        help="Prometheus metrics on a listener of their own (PORT or HOST:PORT)")  # fmt: skip
     parser.add_argument("--control", type=int, default=DEFAULT_CONTROL_PORT,
                         help="control port on 127.0.0.1 (default: a free one, in control.port)")  # fmt: skip
     parser.add_argument("--dkg-phase-timeout", type=float, default=PHASE_TIMEOUT,
@@ -74,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     public_host, public_port = _split(args.public)
 
     def on_chain(daemon: Daemon) -> None:
-        server = serve_node(daemon, network.now, host=public_host, port=public_port)
+        server = serve_node(daemon, time.time, host=public_host, port=public_port)
         (folder / "public.url").write_text(server.url + "\n")
         info = daemon.process.info
         print(f"node {daemon.index} of chain {info.hash_hex[:16]}…: public API {server.url}", flush=True)
@@ -88,6 +92,17 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         service.close()
         raise InvalidInput(f"cannot listen on control port {args.control}: {error.strerror}") from None
+    metrics = None
+    if args.metrics:
+        metrics_host, metrics_port = metrics_address(args.metrics)
+        try:
+            sources = lambda: [service.metrics] if service.metrics else []  # noqa: E731
+            metrics = serve_metrics(sources, metrics_host, metrics_port)
+        except OSError as error:
+            control.close()
+            service.close()
+            raise InvalidInput(f"cannot listen on --metrics {args.metrics}: {error.strerror}") from None
+        (folder / "metrics.url").write_text(metrics.url + "\n")
     (folder / "control.port").write_text(f"{control.port}\n")
     (folder / "node.pid").write_text(f"{os.getpid()}\n")  # for 'drand-edu stop'
     print(f"node listening: peers on {private}, control on 127.0.0.1:{control.port}", flush=True)
@@ -100,9 +115,12 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     control.close()
+    if metrics is not None:
+        metrics.close()
     if service.daemon is not None:
         service.daemon.stop_api()
     service.close()
-    for name in ("control.port", "public.url", "node.pid"):  # nothing left that points at a dead node
+    # nothing left that points at a dead node
+    for name in ("control.port", "public.url", "metrics.url", "node.pid"):
         (folder / name).unlink(missing_ok=True)
     return EXIT_OK
