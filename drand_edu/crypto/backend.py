@@ -9,6 +9,11 @@ implementations that give byte-identical results:
 This mirrors the switch in the Ethereum consensus specs (``eth2spec/utils/bls.py``): the same
 function names, a readable and a fast implementation underneath. Points handed to a backend are its
 own native objects ("raw" points); :mod:`drand_edu.crypto.groups` wraps them for users.
+
+Two curves: BLS12-381 (four of drand's schemes) and BN254 (``bls-bn254-unchained-on-g1``, evmnet).
+One backend *name* may serve several curves with one implementation object per curve (``"py_ecc"``
+serves both; ``"arkworks"`` only BLS12-381). The current backend for a curve is the last one chosen
+with :func:`use_backend` that supports that curve, else the fastest installed for that curve.
 """
 
 from __future__ import annotations
@@ -20,15 +25,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import BackendUnavailable
+from .constants import BLS12_381, BN254
 
 RawPoint = Any
 RawGT = Any
 
 
 class Backend(ABC):
-    """Everything drand_edu needs from a BLS12-381 implementation. ``group`` is ``"G1"`` or ``"G2"``."""
+    """Everything drand_edu needs from one curve's implementation. ``group`` is ``"G1"`` or ``"G2"``."""
 
     name: str
+    #: The curve this object computes on (``"bls12-381"`` or ``"bn254"``).
+    curve: str = BLS12_381
 
     @abstractmethod
     def generator(self, group: str) -> RawPoint: ...
@@ -50,7 +58,8 @@ class Backend(ABC):
     def eq(self, group: str, a: RawPoint, b: RawPoint) -> bool: ...
 
     @abstractmethod
-    def compress(self, group: str, a: RawPoint) -> bytes: ...
+    def compress(self, group: str, a: RawPoint) -> bytes:
+        """The point's bytes as drand stores them (compressed on BLS12-381, x ‖ y on BN254)."""
 
     @abstractmethod
     def decompress(self, group: str, data: bytes) -> RawPoint:
@@ -58,7 +67,8 @@ class Backend(ABC):
 
     @abstractmethod
     def hash_to_curve(self, group: str, message: bytes, dst: bytes) -> RawPoint:
-        """RFC 9380 hash-to-curve, suite ``BLS12381G{1,2}_XMD:SHA-256_SSWU_RO_`` with the given DST."""
+        """RFC 9380 hash-to-curve with the given DST: ``BLS12381G{1,2}_XMD:SHA-256_SSWU_RO_`` on
+        BLS12-381, ``BN254G1_XMD:KECCAK-256_SVDW_RO_`` on BN254."""
 
     @abstractmethod
     def msm(self, group: str, points: Sequence[RawPoint], scalars: Sequence[int]) -> RawPoint:
@@ -83,74 +93,97 @@ class Backend(ABC):
         """576 bytes in kyber's (kilic) order: the one tlock hashes."""
 
 
-#: name -> (module, class, the packages it needs). Nothing is imported until a backend is used.
-_FACTORIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "py_ecc": ("drand_edu.crypto.py_ecc_backend", "PyEccBackend", ("py_ecc",)),
-    "arkworks": ("drand_edu.crypto.arkworks_backend", "ArkworksBackend", ("py_arkworks_bls12381",)),
+#: name -> curve -> (module, class, the packages it needs): the curves a backend supports are the
+#: keys of its entry. Nothing is imported until a backend is used.
+_FACTORIES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {
+    "py_ecc": {
+        BLS12_381: ("drand_edu.crypto.py_ecc_backend", "PyEccBackend", ("py_ecc",)),
+        BN254: ("drand_edu.crypto.bn254_py_ecc", "PyEccBN254Backend", ("py_ecc", "Crypto")),
+    },
+    "arkworks": {
+        BLS12_381: ("drand_edu.crypto.arkworks_backend", "ArkworksBackend", ("py_arkworks_bls12381",)),
+    },
 }
-#: Fastest first: the default backend is the first installed one that imports.
+#: Fastest first: a curve's default backend is the first installed one that supports it and imports.
 _PREFERENCE = ("arkworks", "py_ecc")
-_instances: dict[str, Backend] = {}
-_current: Backend | None = None
+_instances: dict[tuple[str, str], Backend] = {}
+#: curve -> name of the backend chosen for it (by use_backend, or lazily the fastest installed).
+#: Names, not instances: choosing "py_ecc" does not import its BN254 half until BN254 is used.
+_current: dict[str, str] = {}
 
 
-def _installed(name: str) -> bool:
-    """True when the packages backend ``name`` needs are installed; finds them without importing them
-    (importing py_ecc alone takes most of a second, and a command only needs the backend it uses)."""
-    return all(importlib.util.find_spec(package) is not None for package in _FACTORIES[name][2])
-
-
-def available_backends() -> list[str]:
-    """Names of the backends that are installed, fastest first (none of them is imported)."""
-    return [name for name in _PREFERENCE if _installed(name)]
-
-
-def get_backend(name: str) -> Backend:
-    """The (cached) backend instance called ``name``; raise :class:`BackendUnavailable` if not installed."""
+def backend_curves(name: str) -> tuple[str, ...]:
+    """The curves the backend called ``name`` supports."""
     if name not in _FACTORIES:
         raise BackendUnavailable(f"unknown backend {name!r}; choose one of {sorted(_FACTORIES)}")
-    if name not in _instances:
-        module_name, class_name, _ = _FACTORIES[name]
+    return tuple(_FACTORIES[name])
+
+
+def _installed(name: str, curve: str = BLS12_381) -> bool:
+    """True when the packages backend ``name`` needs for ``curve`` are installed; finds them without
+    importing them (importing py_ecc alone takes most of a second, and a command only needs the
+    backend it uses)."""
+    entry = _FACTORIES[name].get(curve)
+    return entry is not None and all(importlib.util.find_spec(package) is not None for package in entry[2])
+
+
+def available_backends(curve: str = BLS12_381) -> list[str]:
+    """Names of the installed backends that support ``curve``, fastest first (none is imported)."""
+    return [name for name in _PREFERENCE if _installed(name, curve)]
+
+
+def get_backend(name: str, curve: str = BLS12_381) -> Backend:
+    """The (cached) backend ``name`` for ``curve``; raise :class:`BackendUnavailable` if not installed."""
+    backend = _instances.get((name, curve))
+    if backend is not None:
+        return backend
+    if curve not in backend_curves(name):
+        raise BackendUnavailable(f"backend {name!r} does not support {curve}")
+    if (name, curve) not in _instances:
+        module_name, class_name, _ = _FACTORIES[name][curve]
         try:
             module = __import__(module_name, fromlist=[class_name])
         except ImportError as exc:
             raise BackendUnavailable(f"backend {name!r} is not installed ({exc})") from None
-        _instances[name] = getattr(module, class_name)()
-    return _instances[name]
+        _instances[name, curve] = getattr(module, class_name)()
+    return _instances[name, curve]
 
 
-def current_backend() -> Backend:
-    """The backend in use: the one last chosen with :func:`use_backend`, else the fastest installed."""
-    global _current
-    if _current is None:
-        for name in available_backends():
+def current_backend(curve: str = BLS12_381) -> Backend:
+    """The backend in use for ``curve``: the last one chosen with :func:`use_backend` that supports
+    it, else the fastest installed."""
+    chosen = _current.get(curve)
+    if chosen is None:
+        for name in available_backends(curve):
             try:
-                _current = get_backend(name)
+                get_backend(name, curve)
             except BackendUnavailable:  # installed but broken: try the next one
                 continue
+            chosen = _current[curve] = name
             break
         else:
-            raise BackendUnavailable("no BLS12-381 backend installed: pip install py_ecc")
-    return _current
+            raise BackendUnavailable(f"no {curve} backend installed: pip install py_ecc")
+    return get_backend(chosen, curve)
 
 
 class use_backend(contextlib.AbstractContextManager):  # noqa: N801 - reads as a function call
     """Select the backend by name, for good or (as a context manager) for a ``with`` block.
 
-    >>> use_backend("py_ecc")            # from now on
-    >>> with use_backend("arkworks"):    # only inside the block
+    It becomes the current backend of every curve it supports; the other curves keep theirs.
+
+    >>> use_backend("py_ecc")            # from now on (BLS12-381 and BN254)
+    >>> with use_backend("arkworks"):    # only inside the block (BLS12-381 only)
     ...     ...
     """
 
     def __init__(self, name: str) -> None:
-        global _current
-        new = get_backend(name)
-        self._previous = _current
-        _current = new
-        self.backend = new
+        curves = backend_curves(name)
+        self.backend = get_backend(name, curves[0])  # fails now if the backend is not installed
+        self._previous = dict(_current)
+        _current.update(dict.fromkeys(curves, name))
 
     def __exit__(self, *exc_info: object) -> None:
-        global _current
-        _current = self._previous
+        _current.clear()
+        _current.update(self._previous)
 
 

@@ -5,6 +5,8 @@ live, which domain-separation tag (DST) hash-to-curve uses, and how a beacon's m
 
 * chained:   ``sha256(previous_signature ‖ round as 8 bytes big-endian)``
 * unchained: ``sha256(round as 8 bytes big-endian)``
+* ``bls-bn254-unchained-on-g1`` (evmnet): ``keccak256(round as 8 bytes big-endian)``, on BN254,
+  with uncompressed points, so that an Ethereum contract can recompute and check it.
 
 ``bls-unchained-on-g1`` hashes to G1 with the *G2* DST: a historical bug in drand that is kept so
 that the chain it signed ("fastnet") still verifies. ``bls-unchained-g1-rfc9380`` (quicknet)
@@ -17,10 +19,21 @@ import hashlib
 from dataclasses import dataclass
 
 from ..errors import UnknownScheme
-from .groups import G1, G2, CurveGroup
+from .groups import BN254_G1, BN254_G2, G1, G2, CurveGroup
 
 DST_G1 = b"BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_"
 DST_G2 = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_NUL_"
+#: drand's DST for the BN254 scheme's hash to G1 (Keccak-256 inside expand_message_xmd, SvdW map).
+DST_BN254_G1 = b"BLS_SIG_BN254G1_XMD:KECCAK-256_SVDW_RO_NUL_"
+
+
+def _new_hash(name: str):
+    """A fresh hash object with ``update``/``digest``: ``sha256`` or Ethereum's ``keccak256``."""
+    if name == "keccak256":
+        from Crypto.Hash import keccak  # pycryptodome (hashlib's sha3_256 is NIST SHA-3, not Keccak)
+
+        return keccak.new(digest_bits=256)
+    return hashlib.sha256()
 
 
 @dataclass(frozen=True)
@@ -33,10 +46,12 @@ class Scheme:
     dst: bytes
     chained: bool
     description: str
+    #: the hash of the round digest: ``"sha256"``, or ``"keccak256"`` for the BN254 scheme
+    hash_name: str = "sha256"
 
     def digest(self, round_number: int, previous_signature: bytes | None = None) -> bytes:
         """The 32-byte message that is signed for ``round_number`` (drand's ``DigestBeacon``)."""
-        h = hashlib.sha256()
+        h = _new_hash(self.hash_name)
         if self.chained and previous_signature:
             h.update(previous_signature)  # written only when non-empty, as drand does
         h.update(round_number.to_bytes(8, "big"))
@@ -49,6 +64,16 @@ class Scheme:
     @property
     def signature_size(self) -> int:
         return self.sig_group.size
+
+    @property
+    def curve(self) -> str:
+        """``"bls12-381"`` or ``"bn254"``: both groups of a scheme are on one curve."""
+        return self.key_group.curve
+
+    @property
+    def compressed(self) -> bool:
+        """Whether points travel compressed (BLS12-381) or as ``x ‖ y`` (BN254)."""
+        return self.key_group.compressed
 
     def __repr__(self) -> str:
         return f"Scheme({self.id!r})"
@@ -71,9 +96,20 @@ BLS_UNCHAINED_G1_RFC9380 = Scheme(
     "quicknet: short signatures on G1 with the RFC 9380 G1 DST",
 )
 
+BLS_BN254_UNCHAINED_ON_G1 = Scheme(
+    "bls-bn254-unchained-on-g1", BN254_G2, BN254_G1, DST_BN254_G1, False,
+    "evmnet: BN254 (the EVM's pairing curve), Keccak-256 digests, uncompressed points",
+    hash_name="keccak256",
+)
+
 SCHEMES: dict[str, Scheme] = {
     s.id: s
-    for s in (PEDERSEN_BLS_CHAINED, PEDERSEN_BLS_UNCHAINED, BLS_UNCHAINED_ON_G1, BLS_UNCHAINED_G1_RFC9380)
+    for s in (
+        PEDERSEN_BLS_CHAINED,
+        PEDERSEN_BLS_UNCHAINED,
+        BLS_UNCHAINED_ON_G1,
+        BLS_UNCHAINED_G1_RFC9380,
+    )
 }
 #: drand's default scheme (``crypto.DefaultSchemeID``).
 DEFAULT_SCHEME = PEDERSEN_BLS_CHAINED
