@@ -278,18 +278,21 @@ def test_the_control_port_answers_status_and_refuses_with_drands_reason(tmp_path
     server = ControlServer(node)
     try:
         port = str(server.port)
-        assert main(["dkg", "status", "--control", port]) == 0
+        assert main(["dkg", "status", "--control", port]) == 2  # no token: refused
+        assert "serves the node's owner only" in capsys.readouterr().err
+        mine = ["--control", port, "--folder", str(node.folder)]  # the owner: the token is in the folder
+        assert main(["dkg", "status", *mine]) == 0
         assert "Fresh, no DKG yet" in capsys.readouterr().out
-        assert main(["dkg", "execute", "--control", port]) == 2  # nothing proposed yet
+        assert main(["dkg", "execute", *mine]) == 2  # nothing proposed yet
         assert capsys.readouterr().err.startswith("drand-edu dkg: error: the node refused: ")
-        assert main(["dkg", "init", "--control", port, "--joiner", other.address, "--threshold", "2",
+        assert main(["dkg", "init", *mine, "--joiner", other.address, "--threshold", "2",
                      "--period", "1.5s"]) == 2  # fmt: skip
         assert "a period is a whole number of seconds" in capsys.readouterr().err
-        assert main(["dkg", "init", "--control", port, "--joiner", other.address, "--threshold", "5"]) == 2
+        assert main(["dkg", "init", *mine, "--joiner", other.address, "--threshold", "5"]) == 2
         assert "threshold cannot be higher" in capsys.readouterr().err
-        assert main(["dkg", "init", "--control", port, "--joiner", other.address, "--threshold", "2",
+        assert main(["dkg", "init", *mine, "--joiner", other.address, "--threshold", "2",
                      "--period", "3s"]) == 0  # fmt: skip
-        assert main(["dkg", "status", "--control", port, "--format", "json"]) == 0
+        assert main(["dkg", "status", *mine, "--format", "json"]) == 0
         status = json.loads(capsys.readouterr().out.split("\n", 1)[1])
         assert status["status"] == "Proposing" and status["joining"] == [node.address, other.address]
     finally:

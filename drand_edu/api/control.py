@@ -17,56 +17,86 @@ otherwise: 8888 is also JupyterLab's), found by the CLI in the node folder's ``c
 ===========================  ===================================================================
 
 A refused command answers ``400 {"error": "..."}`` with drand's reason; the CLI prints it.
+
+**Only the node's owner may use it** — here we go beyond drand, whose control port trusts anyone who
+can reach localhost: on a shared machine (a class's JupyterHub) any other user could read the DKG
+status, propose a resharing or abort one. Every call must carry ``Authorization: Bearer <token>``,
+the secret the node writes to ``control.token`` in its folder, readable by its owner only (0600); the
+CLI reads it from ``--folder``. A call without it, or with another, is refused with 401.
 """
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import hmac
+import os
+import secrets
+from pathlib import Path
 from typing import Any
 
-from ..errors import DrandEduError
-from ..net.http_transport import reply_json
+from ..errors import DrandEduError, InvalidInput
+from ..net.http_server import Answer, HttpError, HttpServer, Request, json_answer
 from ..node.dkg_process import PROPOSAL_TIMEOUT, DKGProcess
 from ..threshold.group import Group
 
+#: the node folder's file holding the control port's secret token (mode 0600)
+TOKEN_FILE = "control.token"
+
+
+def write_token(folder: Path, token: str) -> Path:
+    """Write ``token`` to ``folder/control.token``, readable and writable by the owner only."""
+    path = Path(folder) / TOKEN_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # a new file: os.open's mode applies only on creation
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(token + "\n")
+    return path
+
+
+def read_token(folder: Path) -> str:
+    """The control token of the node in ``folder``; :class:`InvalidInput` if there is none."""
+    try:
+        return (Path(folder) / TOKEN_FILE).read_text().strip()
+    except OSError as error:
+        raise InvalidInput(f"cannot read {Path(folder) / TOKEN_FILE}: {error.strerror}") from None
+
 
 class ControlServer:
-    """A node's control endpoint on ``host:port`` (port 0: any free port)."""
+    """A node's control endpoint on ``host:port`` (port 0: any free port).
 
-    def __init__(self, dkg: DKGProcess, host: str = "127.0.0.1", port: int = 0) -> None:
+    A fresh secret token is written to ``control.token`` in the node's folder (``dkg.folder``, or
+    ``folder``); every call must present it.
+    """
+
+    def __init__(
+        self, dkg: DKGProcess, host: str = "127.0.0.1", port: int = 0, *, folder: Path | None = None
+    ) -> None:
         self.dkg = dkg
-        server = self
-
-        class Endpoint(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if self.path == "/dkg/status":
-                    reply_json(self, 200, server.dkg.status())
-                else:
-                    reply_json(self, 404, {"error": f"no such control call: {self.path}"})
-
-            def do_POST(self) -> None:
-                try:
-                    length = int(self.headers.get("Content-Length", "0"))
-                    body = json.loads(self.rfile.read(length) or b"{}")
-                    if not isinstance(body, dict):
-                        raise ValueError("the body must be a JSON object")
-                    reply_json(self, 200, server.call(self.path, body))
-                except (DrandEduError, ValueError, TypeError, KeyError) as error:
-                    reply_json(self, 400, {"error": str(error)})
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer((host, port), Endpoint)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True, name="control")
-        self._thread.start()
+        self.token = secrets.token_urlsafe(32)
+        self.token_file = write_token(Path(folder) if folder is not None else dkg.folder, self.token)
+        self._httpd = HttpServer(self._answer, host, port, name="control")
 
     @property
     def port(self) -> int:
-        return self._httpd.server_address[1]
+        return self._httpd.port
+
+    def _answer(self, request: Request) -> Answer:
+        path = request.path
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), self.token.encode()):
+            refusal = f"this control port serves the node's owner only: send the token in {TOKEN_FILE}"
+            raise HttpError(401, refusal + " of the node's folder (drand-edu dkg ... --folder)")
+        if request.method == "GET":
+            if path != "/dkg/status":
+                raise HttpError(404, f"no such control call: {path[:80]}")
+            return json_answer(200, self.dkg.status())
+        if request.method != "POST":
+            raise HttpError(405, f"{request.method} is not a control call")
+        body = request.json("the control call")
+        try:
+            return json_answer(200, self.call(path, body))
+        except (DrandEduError, ValueError, TypeError, KeyError) as error:
+            raise HttpError(400, str(error)) from None
 
     def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """Run one control call; raises :class:`DrandEduError` (or ``ValueError``) when refused."""
@@ -102,5 +132,5 @@ class ControlServer:
         return {"status": str(dkg.state.status)}
 
     def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._httpd.close()
+        self.token_file.unlink(missing_ok=True)

@@ -46,18 +46,16 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo, is_default_beacon_id
 from ..errors import BeaconNotFound
-from ..net.http_transport import reply
+from ..net.http_server import Answer, HttpError, HttpServer, Request
 from ..node.daemon import Daemon
 from ..store.base import ChainStore
 
@@ -72,6 +70,8 @@ CATCHUP_EXPIRY_FACTOR = 2
 #: how often a waiting request looks at the store again (seconds)
 WAIT_POLL = 0.05
 SERVER_NAME = "drand-edu/0.1"
+#: worker threads: a request for the next round waits for it (up to two periods) and holds one
+WORKER_THREADS = 32
 
 Handle = Callable[[str], tuple[int, dict[str, str], bytes]]
 
@@ -226,7 +226,7 @@ class PublicAPI:
 
 
 def _round(text: str) -> int:
-    if not text.isdigit() or len(text) > 20 or int(text) >= 2**64:
+    if not (text.isascii() and text.isdigit()) or len(text) > 20 or int(text) >= 2**64:
         raise _ApiError(400, f"{text!r} is not a round number")
     return int(text)
 
@@ -245,32 +245,22 @@ class Server:
         self, api: Any, host: str = "127.0.0.1", port: int = 0, *, name: str = "drand-edu-api"
     ) -> None:
         self.api = api
-        handle: Handle = api.handle
+        self._httpd = HttpServer(self._answer, host, port, name=name, server_name=SERVER_NAME,
+                                 threads=WORKER_THREADS)  # fmt: skip
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                status, headers, body = handle(self.path)
-                common = {"Server": SERVER_NAME, "Access-Control-Allow-Origin": "*"}
-                reply(self, status, body, {**common, **headers})
-
-            def log_message(self, *args: object) -> None:  # keep notebooks and test output clean
-                pass
-
-        self._httpd = ThreadingHTTPServer((host, port), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=name, daemon=True)
-        self._thread.start()
+    def _answer(self, request: Request) -> Answer:
+        if request.method not in ("GET", "HEAD"):
+            raise HttpError(405, f"{request.method} is not served here", {"Allow": "GET, HEAD"})
+        status, headers, body = self.api.handle(request.path)
+        return status, {"Server": SERVER_NAME, "Access-Control-Allow-Origin": "*", **headers}, body
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._httpd.url
 
     def close(self) -> None:
         """Stop serving and free the port (a "killed" node, for failover demos)."""
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        self._httpd.close()
 
     def __enter__(self) -> Server:
         return self

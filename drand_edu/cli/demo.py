@@ -78,7 +78,17 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _control_answers(url: str, token: str) -> bool:
+    try:
+        call(url, "/dkg/status", token=token)
+        return True
+    except InvalidInput:
+        return False
+
+
 def demo_up(args: argparse.Namespace) -> int:
+    from ..api.control import read_token  # here: the CLI's start-up stays light
+
     folder = Path(args.folder)
     if (folder / "pids").exists():
         raise InvalidInput(f"{folder} already runs a demo: 'drand-edu demo down --folder {folder}' first")
@@ -99,21 +109,26 @@ def demo_up(args: argparse.Namespace) -> int:
     pids = [start_node(node_folder, _free_port()).pid for node_folder in folders]
     (folder / "pids").write_text("\n".join(str(p) for p in pids) + "\n")
     try:
-        controls = []
+        controls = []  # (url, token) of each node's control port
         for node_folder in folders:
             _wait(lambda f=node_folder: (f / "control.port").exists(), f"{node_folder} to start")
-            controls.append(f"http://127.0.0.1:{(node_folder / 'control.port').read_text().strip()}")
-        _wait(lambda: all(_answers(url + "/dkg/status") for url in controls), "the control ports")
+            port = (node_folder / "control.port").read_text().strip()
+            controls.append((f"http://127.0.0.1:{port}", read_token(node_folder)))
+        _wait(lambda: all(_control_answers(*control) for control in controls), "the control ports")
         # the DKG, as operators run it: propose, join, execute
         genesis_delay = 2 * args.period + 4
-        call(controls[0], "/dkg/init", {"joiners": addresses[1:], "threshold": threshold,
-                                        "period": args.period, "genesis_delay": genesis_delay})  # fmt: skip
-        for url in controls[1:]:
-            _wait(lambda url=url: call(url, "/dkg/status")["status"] == "Proposed", "the proposal")
-            call(url, "/dkg/join", {})
-        call(controls[0], "/dkg/execute", {})
-        for url in controls:
-            _wait(lambda url=url: call(url, "/dkg/status")["status"] == "Complete", "the DKG")
+        leader_url, leader_token = controls[0]
+        terms = {"joiners": addresses[1:], "threshold": threshold, "period": args.period,
+                 "genesis_delay": genesis_delay}  # fmt: skip
+        call(leader_url, "/dkg/init", terms, leader_token)
+        for url, token in controls[1:]:
+            _wait(
+                lambda u=url, t=token: call(u, "/dkg/status", token=t)["status"] == "Proposed", "the proposal"
+            )
+            call(url, "/dkg/join", {}, token)
+        call(leader_url, "/dkg/execute", {}, leader_token)
+        for url, token in controls:
+            _wait(lambda u=url, t=token: call(u, "/dkg/status", token=t)["status"] == "Complete", "the DKG")
         urls = []
         for node_folder in folders:
             _wait(lambda f=node_folder: (f / "public.url").exists(), f"{node_folder}'s public API")

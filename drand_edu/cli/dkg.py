@@ -9,21 +9,24 @@
     drand-edu dkg accept --folder node1                # members of the current group
     drand-edu dkg join --folder node4 --group node0/multibeacon/default/groups/drand_group.toml
 
-Each command is one call to the node's control port (``--control PORT``, or ``--folder``, whose
-running node wrote its port to ``control.port``). The node checks it against drand's DKG state
-machine and answers with the new status, or with drand's reason for refusing it.
+Each command is one call to the node's control port (``--folder``, whose running node wrote its port
+to ``control.port``, or ``--control PORT``), with the secret token the node wrote to ``control.token``
+in its folder: only the node's owner can read it, so only they can run its DKG. The node checks the
+command against drand's DKG state machine and answers with the new status, or with drand's reason for
+refusing it.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, parse_json
 from ..threshold.group import parse_go_duration
 from . import EXIT_INVALID, EXIT_OK
 
@@ -34,9 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     def command(name: str, text: str, *, aliases: tuple[str, ...] = ()) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text, aliases=list(aliases))
-        where = sub.add_mutually_exclusive_group(required=True)
-        where.add_argument("--folder", help="the node's folder (its control port is in control.port)")
-        where.add_argument("--control", type=int, help="the node's control port on 127.0.0.1")
+        sub.add_argument("--folder", help="the node's folder (control.port, control.token)")
+        sub.add_argument("--control", type=int, help="the node's control port on 127.0.0.1")
         sub.set_defaults(func=run, dkg_command=name)
         return sub
 
@@ -81,34 +83,51 @@ def _whole_seconds(text: str, what: str) -> int:
     return int(seconds)
 
 
-def _control_url(args: argparse.Namespace) -> str:
+def _control_url(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The control URL and token: ``--folder`` gives both (``--control`` may name the port)."""
+    if args.folder is None and args.control is None:
+        raise InvalidInput("say which node: --folder (its folder) or --control PORT")
+    token = None
+    if args.folder is not None:
+        from ..api.control import read_token  # here: the CLI's start-up stays light
+
+        token = read_token(Path(args.folder)) if (Path(args.folder) / "control.token").exists() else None
     if args.control is not None:
-        return f"http://127.0.0.1:{args.control}"
+        return f"http://127.0.0.1:{args.control}", token
     port_file = Path(args.folder) / "control.port"
-    if not port_file.exists():
+    if not port_file.exists() or token is None:
         raise InvalidInput(f"no node runs from {args.folder} (no control.port): 'drand-edu start' it first")
-    return f"http://127.0.0.1:{port_file.read_text().strip()}"
+    return f"http://127.0.0.1:{port_file.read_text().strip()}", token
 
 
-def call(url: str, path: str, body: dict | None = None) -> dict:
+def call(url: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
     """One control call: GET without a body, POST with one; InvalidInput with the node's reason."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url + path, data=data, method="GET" if body is None else "POST")
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(url + path, data=data, method="GET" if body is None else "POST",
+                                     headers=headers)  # fmt: skip
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
-            return json.loads(answer.read())
+            return _json_object(answer.read(1 << 20))
     except urllib.error.HTTPError as error:
-        reason = json.loads(error.read() or b"{}").get("error", error.reason)
+        reason = _json_object(error.read(1 << 16) or b"{}").get("error", error.reason)
         raise InvalidInput(f"the node refused: {reason}") from None
-    except OSError as error:
+    except (OSError, http.client.HTTPException) as error:
         raise InvalidInput(f"cannot reach the node's control port {url}: {error}") from None
 
 
+def _json_object(data: bytes) -> dict:
+    value = parse_json(data, what="the control port's answer")
+    if not isinstance(value, dict):
+        raise InvalidInput("the control port's answer is not a JSON object")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
-    url = _control_url(args)
+    url, token = _control_url(args)
     name = args.dkg_command
     if name == "status":
-        return _status(url, args)
+        return _status(url, token, args)
     body: dict = {}
     if name == "init":
         catchup = _seconds(args.catchup_period, "--catchup-period") if args.catchup_period else None
@@ -129,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
             body = {"group": Path(args.group).read_text()}
         except OSError as error:
             raise InvalidInput(f"cannot read {args.group}: {error.strerror}") from None
-    answer = call(url, f"/dkg/{name}", body)
+    answer = call(url, f"/dkg/{name}", body, token)
     if name in ("init", "reshare"):
         print(f"proposed epoch {answer['epoch']}: now 'drand-edu dkg join' (new nodes) or 'dkg accept' "
               "(members) on the others, then 'drand-edu dkg execute' here")  # fmt: skip
@@ -138,9 +157,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _status(url: str, args: argparse.Namespace) -> int:
+def _status(url: str, token: str | None, args: argparse.Namespace) -> int:
     deadline = time.time() + args.wait_timeout
-    state = call(url, "/dkg/status")
+    state = call(url, "/dkg/status", token=token)
     while args.wait and state["status"] != args.wait:
         if time.time() > deadline or state["status"] in ("Failed", "TimedOut", "Aborted"):
             print(f"status {state['status']} after waiting for {args.wait}; last events:")
@@ -148,7 +167,7 @@ def _status(url: str, args: argparse.Namespace) -> int:
                 print("  ", line)
             return EXIT_INVALID
         time.sleep(0.3)
-        state = call(url, "/dkg/status")
+        state = call(url, "/dkg/status", token=token)
     if args.format == "json":
         print(json.dumps(state, indent=1))
         return EXIT_OK

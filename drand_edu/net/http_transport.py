@@ -19,16 +19,16 @@ handler threads only queue deliveries, so the node code needs no locks.
 from __future__ import annotations
 
 import heapq
+import http.client
 import itertools
-import json
 import threading
 import time
 import traceback
 import urllib.request
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, parse_json
+from .http_server import Answer, BoundedLog, HttpError, HttpServer, Request, json_answer
 from .messages import Message, from_bytes, to_bytes
 
 Handler = Callable[[int, Message], None]
@@ -48,45 +48,31 @@ class HttpNetwork:
         self.send_failures = 0
         #: what ``GET /identity`` answers (address, key, scheme); None: 404
         self.identity: dict | None = None
-        network = self
-
-        class Endpoint(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if self.path != "/identity" or network.identity is None:
-                    reply_json(self, 404, {"error": f"no such path: {self.path}"})
-                else:
-                    reply_json(self, 200, network.identity)
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(length)
-                try:
-                    sender = int(self.headers["X-Drand-Edu-From"])
-                    message = from_bytes(body)
-                except (KeyError, ValueError, InvalidInput):
-                    self.send_response(400)
-                    self.end_headers()
-                    return
-                network.schedule(time.time(), lambda: network._deliver(sender, message))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer((host, port), Endpoint)
-        self._httpd.daemon_threads = True
-        self._threads = [
-            threading.Thread(target=self._httpd.serve_forever, daemon=True, name=f"node{index}-http"),
-            threading.Thread(target=self._run, daemon=True, name=f"node{index}-events"),
-        ]
-        for thread in self._threads:
-            thread.start()
+        self.log = BoundedLog(f"node{index}")
+        self._httpd = HttpServer(self._answer, host, port, name=f"node{index}-http")
+        self._thread = threading.Thread(target=self._run, daemon=True, name=f"node{index}-events")
+        self._thread.start()
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._httpd.url
+
+    def _answer(self, request: Request) -> Answer:
+        """``GET /identity`` and ``POST /protocol``: a message is only queued for the event thread."""
+        if request.method == "GET" and request.path == "/identity" and self.identity is not None:
+            return json_answer(200, self.identity)
+        if request.method != "POST" or request.path != "/protocol":
+            raise HttpError(404, f"no such path: {request.path[:80]}")
+        sender_text = request.headers.get("x-drand-edu-from", "")
+        if not _is_index(sender_text):
+            raise HttpError(400, "X-Drand-Edu-From must be a node index")
+        try:
+            message = from_bytes(request.body)
+        except InvalidInput as error:
+            raise HttpError(400, str(error)) from None
+        sender = int(sender_text)
+        self.schedule(time.time(), lambda: self._deliver(sender, message))
+        return 204, {}, b""
 
     # -- the simulator's interface -------------------------------------------------------------------
     def now(self) -> float:
@@ -143,40 +129,30 @@ class HttpNetwork:
                 _, _, action = heapq.heappop(self._events)
             try:
                 action()
-            except Exception:  # one failing handler must not silence the node: log it, go on
-                traceback.print_exc()
+            except Exception as error:  # one failing handler must not silence the node: log it, go on
+                where = traceback.extract_tb(error.__traceback__)[-1]
+                self.log(f"a handler failed: {type(error).__name__}: {error} "
+                         f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")  # fmt: skip
 
     def close(self) -> None:
         with self._wake:
             self._stopped = True
             self._wake.notify()
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._httpd.close()
 
 
-def reply(
-    handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None
-) -> None:
-    """Send one whole HTTP answer from a request handler: status, headers, length, body."""
-    handler.send_response(status)
-    for name, value in (headers or {}).items():
-        handler.send_header(name, value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
-
-
-def reply_json(handler: BaseHTTPRequestHandler, status: int, value: object) -> None:
-    """:func:`reply` with ``value`` as JSON."""
-    reply(handler, status, json.dumps(value).encode(), {"Content-Type": "application/json"})
+def _is_index(text: str) -> bool:
+    """``-1`` or a small non-negative integer, in ASCII digits (``'²'.isdigit()`` is true too)."""
+    digits = text[1:] if text.startswith("-") else text
+    return digits.isascii() and digits.isdigit() and len(digits) <= 6
 
 
 def fetch_identity(address: str, timeout: float = 3.0) -> dict:
     """``GET /identity`` of the node listening on ``address``; :class:`InvalidInput` if unreachable."""
     try:
         with urllib.request.urlopen(f"http://{address}/identity", timeout=timeout) as answer:
-            identity = json.loads(answer.read())
-    except (OSError, ValueError) as error:
+            identity = parse_json(answer.read(65536), what="identity")
+    except (OSError, ValueError, http.client.HTTPException) as error:
         raise InvalidInput(f"cannot reach the node at {address}: {error}") from None
     if not isinstance(identity, dict) or not {"address", "key", "scheme"} <= identity.keys():
         raise InvalidInput(f"the node at {address} sent a malformed identity")

@@ -16,7 +16,7 @@ import json
 from dataclasses import MISSING, asdict, dataclass, fields
 from typing import ClassVar
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, parse_json
 from ..hexbytes import from_hex
 
 
@@ -80,10 +80,10 @@ def to_bytes(message: Message) -> bytes:
 
 def from_bytes(data: bytes) -> Message:
     """Parse :func:`to_bytes` output; :class:`InvalidInput` for anything else."""
+    body = parse_json(data, what="a node message")
     try:
-        body = json.loads(data)
         cls = _KINDS[body.pop("kind")]
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         raise InvalidInput("not a drand-edu node message") from None
     values = {}
     for spec in fields(cls):
