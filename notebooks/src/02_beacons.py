@@ -47,12 +47,22 @@ print(json.dumps(quicknet["beacons"][0], indent=1))
 # Three fields matter: the **round**, the **signature**, and on mainnet the **previous_signature**.
 # `randomness` is a convenience: it is derived from the signature (section 4), and a careful client
 # recomputes it rather than trusting it.
+#
+# **In drand's code.** The Go type [`Beacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/beacon.go#L61-L69) has exactly those three
+# fields (`PreviousSig`, `Round`, `Signature`) and no stored randomness: its method
+# [`Randomness`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/beacon.go#L88-L91) recomputes it each time it is asked. Our
+# `drand_edu.chain.Beacon` is the same frozen triple, and its property `Beacon.randomness` likewise recomputes.
 
 # %% [markdown]
 # ## 2. As bytes, and as a point
 #
 # The signature is a compressed point of an elliptic-curve group (session 3): 96 bytes on mainnet (a G2
 # point), 48 bytes on quicknet (a G1 point). The top three bits of the first byte are flags of the encoding.
+#
+# drand decodes them with kyber-bls12381: [`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129) of a G1 point
+# hands the 48 bytes to the `kilic/bls12-381` library's `FromCompressed`, which reads the flags, rebuilds
+# $y$ from $x$ and refuses bytes that are not a point of the group. Ours is `G1.from_bytes` (flags parsed
+# in `drand_edu.crypto.encoding`), called below through `scheme.sig_group`.
 
 # %%
 mainnet_info = ChainInfo.from_json(mainnet["info"])
@@ -77,6 +87,12 @@ for info, beacon in ((mainnet_info, mainnet_beacon), (quicknet_info, quicknet_be
 # - **unchained** (quicknet): $m_r = \mathrm{sha256}(r)$. Anyone can compute round $r$'s message years
 #   in advance — which is exactly what timelock encryption (session 8) needs.
 #
+# In drand each scheme carries its message function. The chained
+# [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L108-L117) (in `NewPedersenBLSChained`), writes the previous
+# signature into SHA-256 *only if it is not empty*, then the round as a big-endian `uint64`; the unchained
+# [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L234-L239) (in `NewPedersenBLSUnchainedG1`, quicknet's scheme) writes the round alone.
+# Our `Scheme.digest(round, previous_signature)` does both, with the same "only when non-empty" test.
+#
 # By hand, with nothing but `hashlib`:
 
 # %%
@@ -95,13 +111,65 @@ print("same as the scheme's   :", unchained_message == quicknet_info.scheme.dige
 # exact bytes the network will sign three seconds after this one.
 
 # %% [markdown]
+# **What is round 1's previous signature?** There is no round 0 signature, so drand stores a stand-in:
+# [`GenesisBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L81-L87) is a "beacon" of round 0 whose `Signature` is the
+# chain's **genesis seed**, put in the store when the chain starts. Round 1 of a chained chain therefore signs
+# $\mathrm{sha256}(\text{seed} \,\|\, 1)$. The seed of a first DKG is the hash of the group file
+# itself ([`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L277) sets `GenesisSeed = group.Hash()` when it is
+# empty); it is the `groupHash` of the chain info. Our `DKGOutcome.to_group` does the same (session 4).
+
+# %%
+seed = mainnet_info.genesis_seed
+print("mainnet genesis seed (groupHash):", seed.hex())
+print("round 1 of mainnet signs         :", mainnet_info.scheme.digest(1, seed).hex())
+print("= sha256(seed ‖ 1)               :", hashlib.sha256(seed + (1).to_bytes(8, "big")).hexdigest())
+
+# %% [markdown]
+# **Why did drand move from chained to unchained?** drand's own comments say it: chaining
+# ([`NewPedersenBLSChained`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L91-L96)) stops anyone from knowing a future message
+# before the previous signature exists, "however" it makes timelock encryption impossible, because to
+# encrypt to round $r$ you must know the message of round $r$ today;
+# [`NewPedersenBLSUnchained`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L134-L138) hashes the round only, "compatible with
+# timelock encryption". Chaining added no security to the randomness — a signature is already unique and
+# unpredictable without it — but it forced a verifier to hold the previous beacon. Unchained beacons verify
+# alone, and messages are known in advance; quicknet (2023) is unchained, with signatures on G1.
+
+# %% [markdown]
 # ## 4. Why a beacon is verifiable, and where the randomness comes from
 #
-# The chain's **info** (its `/info` JSON) carries one group public key. A beacon is valid when its
+# The chain's **info** (its `/info` JSON) names the chain by a hash: drand's
+# [`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L42-L64) is SHA-256 of the period (4 bytes), the genesis time (8 bytes),
+# the public key, the genesis seed and — only for a beacon id other than `default` — the id; the scheme is
+# not hashed. Our `ChainInfo.hash()` writes the same bytes. The JSON above is drand's v1 form, the
+# protobuf `ChainInfoPacket`: its `hash` is there "for ease of use", and drand's
+# [`InfoFromProto`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/convert.go#L15-L34) does not read it; only the v2 form's
+# `chain_hash` is compared with the recomputed hash, in [`UnmarshalJSON`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L86-L138).
+#
+# The info carries one group public key. A beacon is valid when its
 # signature verifies against that key for the round's message — an ordinary BLS check, which anyone can do
 # offline. Then the randomness is $\mathrm{sha256}(\sigma_r)$: unpredictable because nobody can compute the
 # signature before enough nodes sign, unbiasable because BLS signatures are **unique** (one valid signature
 # per message and key: the signers have no choice to make).
+#
+# drand's check is [`VerifyBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L68-L71): the scheme's digest of the beacon, then
+# kyber's `VerifyRecovered`, an ordinary BLS verification against the group key. Ours is
+# `drand_edu.chain.verify_beacon(info, beacon)`.
+#
+# **Why hash the signature at all?** A signature is a point: its 48 or 96 bytes are not uniformly random
+# bits. Only about half of all $x$ are coordinates of a point at all, the first byte carries fixed flags, and
+# $x < p$ leaves the top bits skewed. A random *point* is still unpredictable, so hashing it gives 32 bytes
+# that are uniform. That is the reason written above drand's
+# [`RandomnessFromSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L337-L344), which is `sha256(sig)`. Ours, beside it:
+
+# %%
+import inspect
+
+from drand_edu.chain.beacon import randomness_from_signature
+
+print(inspect.getsource(randomness_from_signature))
+for beacon in (mainnet_beacon, quicknet_beacon):
+    print(f"signature's first byte {beacon.signature[0]:08b} (top bit always 1: the compression flag);"
+          f" randomness' first byte {beacon.randomness[0]:08b}")
 
 # %%
 for info, beacon in ((mainnet_info, mainnet_beacon), (quicknet_info, quicknet_beacon)):
@@ -126,6 +194,11 @@ with drand_edu.expect_error():
 # 1. every node signs the round's message with its share: a **partial signature** $\sigma_i = s_i \cdot H(m)$;
 # 2. anyone holding $t$ partials interpolates **in the exponent**: $\sigma = \sum_j \lambda_j \sigma_j =
 #    f(0) \cdot H(m)$, where $\lambda_j$ are Lagrange's weights for the point $x = 0$.
+#
+# In kyber, step 1 is tbls [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L72-L87): the share's index as a 2-byte
+# big-endian number, then the plain BLS signature with the share's scalar — our `sign_partial`. Step 2 is
+# [`RecoverCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L446-L475), Lagrange interpolation at 0 with points instead of
+# numbers (note $x_i = i + 1$: index 0 holds $f(1)$) — our `drand_edu.threshold.recover_commit`.
 #
 # The picture: any $t$ shares determine the polynomial, hence its value at 0.
 
@@ -160,6 +233,34 @@ verify_beacon(group_info, beacon_1000)
 print("recovered from nodes 1, 3, 4 → a valid beacon of the group key")
 other = recover_signature(scheme, public_polynomial, message, [partials[0], partials[2], partials[1]], t)
 print("from nodes 0, 1, 2 → the same bytes:", other == signature)
+
+# %% [markdown]
+# **How kyber's `Recover` picks the partials, and where we differ.** kyber's tbls
+# [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150) walks the list in order, *verifies each partial* against
+# the signer's public share and silently skips the ones that fail, and stops as soon as it has $t$. It does
+# not skip a repeated index: two copies of node 4's partial both count towards $t$, and then
+# `RecoverCommit` keeps one point per index, finds fewer than $t$ and fails ("not enough good public
+# shares"). Nor does it check the index against $n$. Our `recover_signature` verifies and skips the same way,
+# but on purpose skips a repeat before it counts, and with `n=` given skips indices $\ge n$; so a duplicate
+# delivered by the network cannot make a recovery fail:
+
+# %%
+with_repeat = [partials[4], partials[4], partials[1], partials[3]]
+print("node 4 twice, then 1 and 3 → same beacon:",
+      recover_signature(scheme, public_polynomial, message, with_repeat, t) == signature)
+forged = partials[2][:2] + partials[0][2:]  # node 0's point under node 2's index
+print("a partial that fails verification is skipped:",
+      recover_signature(scheme, public_polynomial, message, [forged, partials[0], partials[1], partials[3]], t)
+      == signature)
+
+# %% [markdown]
+# **Can the last signer withhold its partial, and bias the output?** Suppose $t - 1$ partials of round $r$
+# are out and one node holds the $t$-th. It can compute the beacon before anyone else, and it can refuse to
+# send. But it cannot *choose*: the round's signature is $s \cdot H(m_r)$, one value fixed by the group key
+# and the round, whoever sends the $t$-th partial. Withholding only delays the round until any other node's
+# partial arrives (the $n - t$ spare nodes), and drand never skips a round: round $r$ is the same value
+# whenever it comes out. An attacker holding $n - t + 1$ nodes can stop the chain, but still not steer it;
+# to *change* a value you would need a second valid signature for the same message — BLS has none.
 
 # %% [markdown]
 # ## 6. What fewer than t partials give you: nothing
@@ -289,14 +390,17 @@ drand_edu.exercises.check_recover_signature(my_recover)
 # %% [markdown]
 # ## In drand's source
 #
+# A summary of the links above (drand at `f45e7e0`, kyber at `d3ad80c`):
+#
 # | here | drand / kyber |
 # |---|---|
-# | `Beacon`, `randomness` | `drand/drand` `common/beacon.go` (`Beacon`, `RandomnessFromSignature`) |
-# | `Scheme.digest` | `drand/drand` `crypto/schemes.go` (`DigestBeacon`, chained vs unchained) |
-# | `verify_beacon` | `drand/drand` `crypto/schemes.go` (`VerifyBeacon`), `chain/verify.go` |
-# | `ChainInfo` | `drand/drand` `common/chain/info.go` |
-# | `sign_partial`, `recover_signature` | `drand/kyber` `sign/tbls/tbls.go` (`Sign`, `Recover`) |
-# | Lagrange in the exponent | `drand/kyber` `share/poly.go` (`RecoverCommit`) |
+# | `Beacon`, `Beacon.randomness` | [`Beacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/beacon.go#L61-L69), [`RandomnessFromSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L337-L344) |
+# | `Scheme.digest` | [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L108-L117) (chained), [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L234-L239) (unchained) |
+# | round 1's previous signature | [`GenesisBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L81-L87) |
+# | `verify_beacon` | [`VerifyBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L68-L71) |
+# | `ChainInfo`, `ChainInfo.hash` | [`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L42-L64), [`InfoFromProto`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/convert.go#L15-L34) |
+# | `sign_partial`, `recover_signature` | [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L72-L87), [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150) |
+# | Lagrange in the exponent | [`RecoverCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L446-L475) |
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes** (≈75 min)

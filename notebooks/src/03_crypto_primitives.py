@@ -81,7 +81,11 @@ print("r · G1 generator is the identity:", (G1.generator() * CURVE_ORDER).is_id
 # ## 2. Two groups and a pairing
 #
 # BLS12-381 gives **two** groups of order $r$: **G1** (points with coordinates in $\mathbb{F}_p$, 48 bytes
-# compressed) and **G2** (coordinates in $\mathbb{F}_{p^2}$, 96 bytes). A **pairing** is a map
+# compressed) and **G2** (coordinates in $\mathbb{F}_{p^2}$, 96 bytes). drand gets both from
+# `drand/kyber-bls12381`, a thin kyber wrapper over the `kilic/bls12-381` library: a G1 point is a
+# [`KyberG1`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L21-L29), whose compressed encoding is 48 bytes
+# ([`MarshalSize`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L150-L152)). Ours are `drand_edu.crypto.G1` and `G2`, computed by py_ecc
+# or arkworks (section 7). A **pairing** is a map
 # $e: G_1 \times G_2 \to G_T$ into a third group (inside $\mathbb{F}_{p^{12}}$) that is **bilinear**:
 #
 # $$e(a \cdot P, b \cdot Q) = e(P, Q)^{a b}$$
@@ -112,6 +116,11 @@ print("sizes: G1", len(P.to_bytes()), "bytes, G2", len(Q.to_bytes()), "bytes, GT
 #
 # To verify, check $e(pk, H(m)) = e(g, \sigma)$ — both sides equal $e(g, H(m))^{s}$. In practice one checks
 # $e(pk, H(m)) \cdot e(-g, \sigma) = 1$, which needs a single final exponentiation.
+#
+# In kyber these are two short functions: [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L71-L84) hashes the message to the
+# signature group and multiplies by the secret; [`Verify`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L86-L100) decodes the
+# signature and asks the suite's `ValidatePairing` whether the two pairings match (which group holds what is
+# fixed by [`NewSchemeOnG2`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L50-L63) or `NewSchemeOnG1`). Ours: `bls.sign`, `bls.verify`.
 
 # %%
 scheme = scheme_by_id("pedersen-bls-chained")  # mainnet: keys on G1, signatures on G2
@@ -130,11 +139,51 @@ print("e(pk, H(m)) · e(-g, σ) = 1 :", pairing_check([(keys.public, hashed), (-
 print("… for another message      :", pairing_check([(keys.public, bls.hash_message(scheme, b"bye")), (-g, signature)]))
 
 # %% [markdown]
+# **The point at infinity.** kyber's `Verify` has no special case for $\infty$: with the public key $\infty$
+# and the signature $\infty$, both pairings are 1 and the equation holds *for every message*. drand never
+# meets that key — a chain's key comes out of a DKG and is checked into the chain hash — but a verifier
+# handed a key should not trust it blindly. Our `bls.verify` refuses $\infty$ as a key or a signature, on
+# purpose (the IETF BLS draft's `KeyValidate` does the same); the pairing alone would accept it:
+
+# %%
+nothing_key, nothing_sig = scheme.key_group.identity(), scheme.sig_group.identity()
+print("pairing check with ∞, ∞ :", pairing_check([(nothing_key, bls.hash_message(scheme, b"anything")), (-g, nothing_sig)]))
+print("bls.verify with ∞, ∞    :", bls.verify(scheme, nothing_key, b"anything", nothing_sig.to_bytes()))
+
+# %% [markdown]
+# **Why must nobody know the discrete log of $H(m)$?** Suppose hashing were "multiply the generator by the
+# hash": $H(m) = h_m \cdot g_2$ with $h_m = \mathrm{sha256}(m)$, known to all. One public signature
+# $\sigma_1 = s \cdot h_1 \cdot g_2$ gives $s \cdot g_2 = h_1^{-1} \sigma_1$, and from it the signature of *any*
+# message: $h_m \cdot (s \cdot g_2)$. Every beacon is public, so one beacon would let anyone sign every future
+# round. Hash-to-curve (next section) outputs points whose logarithm nobody knows. The forgery, live:
+
+# %%
+import hashlib
+
+
+def naive_hash(m):  # NEVER do this: the discrete log of the "hash" is public
+    return G2.generator() * (int.from_bytes(hashlib.sha256(m).digest(), "big") % CURVE_ORDER)
+
+
+def naive_valid(public, m, sig):
+    return pairing_check([(public, naive_hash(m)), (-G1.generator(), sig)])
+
+
+seen = naive_hash(b"round 1") * keys.secret  # one signature the network published
+h1 = int.from_bytes(hashlib.sha256(b"round 1").digest(), "big") % CURVE_ORDER
+s_g2 = seen * pow(h1, -1, CURVE_ORDER)  # s·g2, computed without the secret
+forged = s_g2 * (int.from_bytes(hashlib.sha256(b"round 999").digest(), "big") % CURVE_ORDER)
+print("forged signature of 'round 999' accepted:", naive_valid(keys.public, b"round 999", forged))
+
+
+# %% [markdown]
 # ## 4. Hash to curve, and why the DST matters
 #
 # Hashing to a curve (RFC 9380) takes a **domain-separation tag**: the same message hashed with two tags
 # gives unrelated points, so a signature made for one protocol can never be replayed in another. The
-# standard tags name the group they hash to:
+# standard tags name the group they hash to. kyber-bls12381's [`Hash`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L159-L168) of a G1
+# point calls the curve library's `HashToCurve` with the tag the point was built with (the G1 default when
+# none was given); ours is `G1.hash_to_curve(message, dst)`, called by `bls.hash_message`:
 
 # %%
 from drand_edu.crypto.schemes import DST_G1, DST_G2
@@ -149,7 +198,11 @@ print("to G1 with the G2 tag:", G1.hash_to_curve(digest, DST_G2))
 # **drand's DST bug.** drand's first short-signature scheme, `bls-unchained-on-g1`, hashes to **G1** but
 # with the **G2** tag — a mistake found after the chain ("fastnet") was running. Fixing it in place would
 # have made every existing beacon unverifiable, so drand *kept* that scheme as it is and added a new one,
-# `bls-unchained-g1-rfc9380` (quicknet), with the right tag. The two are incompatible:
+# `bls-unchained-g1-rfc9380` (quicknet), with the right tag. You can read the bug in drand's code:
+# [`NewPedersenBLSUnchainedSwapped`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L177-L186) builds its suite with the G2 tag
+# for *both* groups (its comment even says "this is the G2 DST instead of the G1 DST") and is marked
+# `Deprecated`; [`NewPedersenBLSUnchainedG1`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L221-L227) uses the standard pair. Our
+# `scheme_by_id("bls-unchained-on-g1").dst` is `DST_G2` for the same reason. The two are incompatible:
 
 # %%
 on_g1, rfc9380 = scheme_by_id("bls-unchained-on-g1"), scheme_by_id("bls-unchained-g1-rfc9380")
@@ -159,7 +212,13 @@ print("verifies under bls-unchained-on-g1     :", bls.verify(on_g1, short_keys.p
 print("verifies under bls-unchained-g1-rfc9380:", bls.verify(rfc9380, short_keys.public, digest, sig_old))
 
 # %% [markdown]
-# ## 5. The four schemes side by side
+# ## 5. The schemes side by side
+#
+# In drand a scheme is a Go struct, [`Scheme`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L42-L66): the signature and key groups,
+# the threshold scheme (tbls), an `AuthScheme` (BLS, used to sign a node's own identity), a `DKGAuthScheme`
+# (Schnorr, for DKG packets), an `IdentityHash` (BLAKE2b-256) and the `DigestBeacon` message function.
+# [`SchemeFromName`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L294-L309) maps an id to one of them. Our `Scheme` keeps the
+# groups, the DST and whether it is chained; `scheme_by_id` is `SchemeFromName`.
 
 # %%
 from drand_edu.crypto.schemes import SCHEMES
@@ -230,6 +289,12 @@ for backend_name in ("arkworks", "py_ecc"):
 # A drand node keeps its long-term key pair, and after a DKG its share and the group file, in a folder per
 # beacon id. Secret files are readable by their owner only (mode `0600`); our `Vault` refuses to load a
 # secret that others could read, and never prints one.
+#
+# drand's layout is set in [`NewFileStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L90-L106): under
+# `<base>/<beacon id>/`, a `key/` folder with `drand_id.private` and `drand_id.public`, and a `groups/`
+# folder with `drand_group.toml` and the share `dist_key.private`, both folders created "secure" (owner
+# only). A key pair is created by [`newKeyPair`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L90-L113): a random scalar, its
+# public point in the scheme's key group, and then a self-signature (below).
 
 # %%
 import stat
@@ -301,8 +366,16 @@ drand_edu.exercises.check_bls_verify(my_verify)
 # %% [markdown]
 # ### Exercise 3 (Break) — a point on the curve but not in G1
 #
-# The curve $y^2 = x^3 + 4$ over $\mathbb{F}_p$ has about $2^{126}$ times more points than G1. A signature
-# outside G1 could break the security proofs, so drand (and we) check **subgroup membership**. Build the
+# The curve $y^2 = x^3 + 4$ over $\mathbb{F}_p$ has about $2^{126}$ times more points than G1 (the
+# *cofactor*). **What does the subgroup check stop?** Everything proved about BLS — one valid signature per
+# message, no forgery — is about points of the group of order $r$. A point outside it may have a small-order
+# part $T$: an attacker can then try $\sigma + T$, a *second* byte string for the same round that a careless
+# verifier might accept (and a second "randomness", since that is sha256 of the bytes), or feed such points
+# to a node to learn about its secret modulo small numbers (small-subgroup attacks). So a point is refused
+# unless it is in G1 (or G2). drand relies on its curve library for this: kyber-bls12381's
+# [`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129) hands the bytes to `kilic/bls12-381`'s `FromCompressed`,
+# and the wrapper exposes the test as [`IsInCorrectGroup`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L170-L172). Ours is in
+# `G1.from_bytes` (it raises `InvalidPoint`). Build the
 # 48-byte compressed encoding of such a point: pick a small `x` for which $x^3 + 4$ is a square mod $p$
 # (Euler's criterion: $a^{(p-1)/2} = 1$), write it big-endian on 48 bytes and set the top bit (`0x80`).
 
@@ -322,14 +395,16 @@ drand_edu.exercises.check_not_in_subgroup(encoded)
 # %% [markdown]
 # ## In drand's source
 #
+# A summary of the links above (drand at `f45e7e0`, kyber at `d3ad80c`, kyber-bls12381 at `1c8b2e8`):
+#
 # | here | drand / kyber |
 # |---|---|
-# | `drand_edu.crypto.groups` (`G1`, `G2`, `pairing`) | `drand/kyber` `pairing/bls12381/` (kilic and circl backends: `g1.go`, `g2.go`, `gt.go`) |
-# | `drand_edu.crypto.encoding` | ZCash compressed format in kyber's `UnmarshalBinary` of G1/G2 points |
-# | `drand_edu.crypto.bls` | `drand/kyber` `sign/bls/bls.go` (`NewSchemeOnG1`, `NewSchemeOnG2`) |
-# | `drand_edu.crypto.schemes` | `drand/drand` `crypto/schemes.go` (`SchemeFromName`, the DSTs, `DigestBeacon`) |
-# | `drand_edu.node.vault.Vault` | `drand/drand` `internal/key/store.go` (`fileStore`), `common/key/keys.go` (`Pair`, `Identity`) |
-# | `use_backend("py_ecc")` | kyber chooses its backend at build time; we switch at run time to read the code |
+# | `drand_edu.crypto.groups` (`G1`, `G2`, `pairing`) | [`KyberG1`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L21-L29) and its siblings in `kyber_g2.go`, `kyber_gt.go` of `drand/kyber-bls12381` (over `kilic/bls12-381`) |
+# | `drand_edu.crypto.encoding`, subgroup check | [`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129), [`IsInCorrectGroup`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L170-L172) |
+# | `bls.sign`, `bls.verify` | [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L71-L84), [`Verify`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L86-L100) |
+# | `drand_edu.crypto.schemes` | [`Scheme`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L42-L66), [`SchemeFromName`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L294-L309) |
+# | `drand_edu.node.vault.Vault` | [`NewFileStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L90-L106), [`newKeyPair`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L90-L113) |
+# | `use_backend("py_ecc")` | kyber-bls12381 has one backend; we switch at run time to read the code |
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes** (≈90 min)

@@ -50,7 +50,10 @@ plt.show()
 shamir_explorer()
 
 # %% [markdown]
-# With the real field (numbers mod the curve order $r$, 255 bits) the library does the same:
+# With the real field (numbers mod the curve order $r$, 255 bits) the library does the same. In kyber,
+# [`NewPriPoly`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L52-L66) draws the $t$ coefficients (the first is the secret) and
+# [`Eval`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L83-L92) gives share $i$ the value $f(i+1)$ — index 0 holds $f(1)$, since $f(0)$
+# is the secret. Ours are `PriPoly.random` and `PriPoly.eval`, used by `shamir.split`:
 
 # %%
 secret = 123456789
@@ -70,6 +73,10 @@ print("two shares 'rebuild':", recover_secret([shares[0], shares[1]], 2), "(a ra
 # Shamir trusts the dealer. Feldman's fix: the dealer also publishes $A_k = a_k \cdot G$ for each
 # coefficient. Anyone can then check share $i$ without learning it: $f(i) \cdot G \stackrel{?}{=}
 # \sum_k A_k \, i^k$. And $A_0 = s \cdot G$ is the public key that goes with the secret.
+#
+# kyber: [`Commit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L139-L147) multiplies each coefficient by the base point, and
+# [`Check`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L403-L408) compares the public polynomial evaluated at the share's index
+# with $\text{share} \cdot G$. Ours: `PriPoly.commit(group)` and `shamir.verify_share(share, commitments)`.
 
 # %%
 print("share 0 matches the commitments:", shamir.verify_share(shares[0], commitments))
@@ -91,7 +98,43 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 # 3. **justification** — only if there were complaints: an accused dealer reveals the disputed share in
 #    clear; a wrong or missing justification **disqualifies** the dealer.
 #
-# Dealers that survive form **QUAL**; only their polynomials count. An honest run among 5 nodes (t = 3):
+# Dealers that survive form **QUAL**; only their polynomials count.
+#
+# **The real timeouts.** drand moves between phases on a clock: kyber's
+# [`TimePhaser`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L36-L62) sleeps one phase period between deal, response,
+# justification and finish, and drand's period is [`DefaultDKGPhaseTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/constants.go#L27-L38),
+# 10 s. Before that, every node waits `DefaultDKGKickoffGracePeriod` (5 s) after the leader's "execute", so
+# that all have their broadcast ready; and a whole DKG, from proposal to end, is abandoned after the
+# proposal's timeout, `DefaultDKGTimeout` (24 h) unless the leader sets another. With fast sync a phase ends
+# as soon as everyone's bundle is in. Our driver counts the same 10 "ticks" per phase on a logical clock
+# (`DEFAULT_PHASE_TIMEOUT`), so no cell sleeps.
+#
+# **Where each step lives in kyber** (`share/dkg/dkg.go`; ours is `drand_edu.threshold.dkg.protocol`, the
+# `DistKeyGenerator` with the same method names in snake case):
+#
+# - [`Deals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L339-L380): evaluate the dealer's polynomial for every holder, encrypt
+#   each share to the holder's long-term key, sign the bundle (our `deals`).
+# - [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L382-L548): decrypt the share meant for this node, check it
+#   against the dealer's commitments, and answer with a success or a complaint per dealer (`process_deals`).
+# - [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718): with no complaint the DKG is over; otherwise a dealer
+#   with $\ge t$ complaints is evicted at once, and an accused dealer produces its justifications
+#   (`process_responses`).
+# - [`ProcessJustifications`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L720-L852): check each revealed share against the
+#   commitments, evict the dealers that fail, and abort if fewer than $t$ dealers are left
+#   (`process_justifications`).
+# - [`computeDKGResult`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L984-L1036): add up the shares and the public polynomials
+#   of the dealers whose row is all success — that set is QUAL.
+#
+# **How are deals encrypted and signed?** Each share is encrypted with kyber's ECIES,
+# [`Encrypt`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ecies/ecies.go#L17-L69): a fresh ephemeral scalar $r$, the Diffie–Hellman point
+# $r \cdot pk$, HKDF-SHA256 of it for a 32-byte AES key and a 12-byte nonce, AES-GCM; the ciphertext is
+# $R = r \cdot G$ followed by the sealed share (ours: `drand_edu.threshold.dkg.ecies`). Every bundle is then
+# signed with Schnorr on the key group, kyber's [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L53-L82): $R = k G$,
+# $h = H(pk \| R \| m)$, $s = k + x h$, sent as $R \| s$ (ours: `drand_edu.crypto.schnorr`), and checked
+# on arrival by [`VerifyPacketSignature`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L252-L275) against the key of the node the
+# bundle's index names.
+#
+# An honest run among 5 nodes (t = 3):
 
 # %%
 outcome = run_dkg(5, 3, rng=rng)
@@ -143,7 +186,21 @@ with drand_edu.expect_error():
 #
 # After the DKG, drand writes the **group file**: threshold, period, genesis time and seed, scheme, beacon
 # id, every node (address, long-term key, index) and the distributed public key (all the commitments). Its
-# hash seeds the chain. Here it is, as drand's TOML:
+# hash seeds the chain. drand builds it in [`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L277) (ours:
+# `DKGOutcome.to_group`), from facts worth knowing:
+#
+# - **indices are ranks of public keys.** [`setupDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L48-L79) sorts the
+#   participants (remaining and joining) with
+#   [`SortedByPublicKey`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/util/participant_utils.go#L140-L146) — by the bytes of their
+#   keys — and participant $k$ of that list gets DKG index $k$, for a first DKG and a resharing alike.
+# - **the catch-up period** comes from the proposal, in whole seconds; the `--catchup-period` flag of
+#   `drand dkg init` [defaults to `0s`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L137-L142).
+# - **the transition time** is set in
+#   `startDKGExecution` as [`transitionTime`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L204-L212): at epoch 1 it is the genesis time, later
+#   it is 10 rounds after the round current when the resharing finishes.
+# - **the genesis seed** of a first DKG is the group's own hash (`asGroup`, when the seed is empty).
+#
+# Here it is, as drand's TOML:
 
 # %%
 group = outcome.to_group(period=3, genesis_time=1_700_000_000, beacon_id="session4")
@@ -156,8 +213,13 @@ print("group hash:", group.hash().hex())
 # ## 6. The lifecycle of a DKG
 #
 # In drand v2 a DKG is driven by a leader's **proposal**; each node's state moves through an explicit state
-# machine: Fresh → Proposed → Accepted/Joined → Executing → Complete (or Aborted, TimedOut, Failed). Any
-# other move is refused. The table of legal moves:
+# machine: Fresh → Proposed → Accepted/Joined → Executing → Complete, or off the path to Rejected, Left,
+# Aborted, TimedOut or Failed. Any other move is refused: drand's
+# [`isValidStateChange`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L670-L701) is one `switch` listing, for each
+# state, where it may go; our `TRANSITIONS` is the same table. drand calls Aborted, TimedOut and Failed its
+# [`terminalStates`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L64-L68), but "terminal" means *this attempt* is
+# over, not the node: each of them still leads to a new proposal (and Failed also to Left), as the table
+# shows. The table of legal moves:
 
 # %%
 from drand_edu.threshold.lifecycle import TRANSITIONS, DKGState, Join, Propose, ProposalTerms, ReceiveProposal
@@ -193,9 +255,21 @@ with drand_edu.expect_error():
 # - **n − t crashes are survived.** Any t honest nodes keep producing beacons; a DKG finishes as long as
 #   enough dealers qualify.
 # - **t colluders can sign anything** — including future rounds, so for tlock (session 8) they could
-#   decrypt early. The threshold is the security assumption: drand uses t ≥ n/2 + 1 by default.
-# - A dealer cannot bias the key without being caught by commitments, and every bundle is signed by its
-#   author's long-term key, so nobody can speak for another node.
+#   decrypt early. The threshold is the security assumption, and drand enforces a floor: kyber's and
+#   drand's [`MinimumT`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L355-L358) is $\lfloor n/2 \rfloor + 1$, and every proposal
+#   is checked against it by `validateForAllDKGs`, which answers
+#   [`ErrThresholdTooLow`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L756-L763), so two disjoint halves of the network can never both sign.
+# - **Every bundle is signed** by its author's long-term key, so nobody can speak for another node.
+# - **A dealer *can* bias the key** — a little. kyber runs Pedersen's "Joint-Feldman" DKG, and Gennaro,
+#   Jarecki, Krawczyk and Rabin (1999) showed that its key is not uniformly random. A dealer who drew a
+#   complaint (it sent one holder a bad share, or an accomplice complained) has seen *every* commitment before
+#   the justification phase, so it knows both possible group keys: $\sum_{j} A_{j,0}$ if it justifies and stays
+#   in QUAL, the same sum without its own $A_{0}$ if it stays silent and is disqualified. It picks one. With
+#   $c$ such dealers, one of $2^c$ keys. drand accepts this because the key is only ever used to verify
+#   threshold BLS signatures: a key chosen among a few random ones is still one whose secret nobody holds,
+#   and the same authors later proved that schemes such as threshold signatures stay secure with
+#   Joint-Feldman's keys ("Secure applications of Pedersen's distributed key generation protocol", 2003).
+#   Their bias-free DKG costs an extra round of commitments. The Break exercise below plays the attack.
 
 # %%
 from drand_edu.threshold import minimum_threshold
@@ -208,7 +282,11 @@ for n in (4, 7, 16, 23):
 #
 # A group changes over time: nodes leave, new ones join. Throwing the key away would start a new chain.
 # **Resharing** instead runs a DKG where the *old* share holders deal shares of their shares, so the new
-# group holds a fresh sharing of the **same** secret: same public key, same chain, new shares. Here 5 → 7
+# group holds a fresh sharing of the **same** secret: same public key, same chain, new shares. Every old
+# holder deals, *including those leaving the group*: in kyber a node only in the old group can issue but not
+# receive, so [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L386-L400) just moves it on to the next phase, and the
+# new holders need at least the *old* threshold of qualified dealers
+# (`ProcessJustifications` counts them against [`OldThreshold`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L837-L848) when resharing). Here 5 → 7
 # nodes, threshold 3 → 4:
 
 # %%
@@ -221,8 +299,7 @@ new_signature = recover_signature(scheme, reshared.public_poly, message, new_par
 print("4 new nodes sign the same beacon as before:", new_signature == signature)
 
 # %% [markdown]
-# And the old shares are now useless with the new group: an old node's partial does not verify against the
-# new public polynomial.
+# An old node's partial no longer verifies against the *new* public polynomial, so the new group ignores it:
 
 # %%
 from drand_edu.threshold import is_valid_partial
@@ -230,6 +307,20 @@ from drand_edu.threshold import is_valid_partial
 old_partial = sign_partial(scheme, outcome.shares()[0], message)
 print("old partial vs old polynomial:", is_valid_partial(scheme, outcome.public_poly, message, old_partial))
 print("old partial vs new polynomial:", is_valid_partial(scheme, reshared.public_poly, message, old_partial))
+
+# %% [markdown]
+# **Must old shares be deleted after a reshare?** Yes. The secret did not change, so any $t_{old}$ old shares
+# still rebuild it — and sign any round — with the *old* public polynomial, which is public. A resharing
+# protects the chain only if fewer than $t_{old}$ former holders keep their old shares and collude. drand
+# keeps one finished DKG state per beacon id: [`SaveFinished`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/store.go#L115-L140)
+# writes the new state, new share included, over the previous one, and the file store's share file is
+# replaced by [`SaveShare`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L169-L172). A node that *left* is not touched by
+# the new DKG: deleting its share is its operator's job.
+
+# %%
+old_signers = [sign_partial(scheme, s, message) for s in outcome.shares()[:3]]
+again = recover_signature(scheme, outcome.public_poly, message, old_signers, 3)
+print("3 old shares still sign the chain's beacons after the reshare:", again == new_signature)
 
 # %% [markdown]
 # ## Exercises
@@ -307,16 +398,18 @@ drand_edu.exercises.check_disqualify_dealer(plan)
 # %% [markdown]
 # ## In drand's source
 #
+# A summary of the links above (drand at `f45e7e0`, kyber at `d3ad80c`):
+#
 # | here | drand / kyber |
 # |---|---|
-# | `PriPoly`, `PubPoly`, `PriShare`, `recover_secret` | `drand/kyber` `share/poly.go` |
-# | `shamir.split`, `verify_share` | `drand/kyber` `share/poly.go` (`NewPriPoly`, `Commit`, `PubPoly.Check`) |
-# | `run_dkg`, `FaultPlan`, phases | `drand/kyber` `share/dkg/dkg.go`, `protocol.go` (`DistKeyGenerator`, `Protocol`, `TimePhaser`) |
-# | message types (`DealBundle`, `ResponseBundle`, `JustificationBundle`) | `drand/kyber` `share/dkg/structs.go` |
-# | `DKGOutcome.to_group`, `Group` | `drand/drand` `internal/dkg/execution.go`, `common/key/group.go` |
-# | `lifecycle` (`DKGState`, `Status`) | `drand/drand` `internal/dkg/state_machine.go` |
-# | `run_reshare` | `drand/kyber` `share/dkg/dkg.go` (resharing config: `OldNodes`, `PublicCoeffs`) |
-# | the same DKG between real processes: `drand_edu/node/dkg_process.py`, `drand-edu dkg ...` (session 1) | `drand/drand` `internal/dkg/process.go`, `execution.go`; `drand dkg init/join/execute` |
+# | `PriPoly.random`, `eval`, `commit`, `shamir.verify_share` | [`NewPriPoly`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L52-L66), [`Eval`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L83-L92), [`Commit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L139-L147), [`Check`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L403-L408) |
+# | `DistKeyGenerator` (`threshold/dkg/protocol.py`) | [`Deals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L339-L380), [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L382-L548), [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718), [`ProcessJustifications`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L720-L852) |
+# | `ecies`, `schnorr` | [`Encrypt`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ecies/ecies.go#L17-L69), [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L53-L82), [`VerifyPacketSignature`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L252-L275) |
+# | `DKGOutcome.to_group`, `Group` | [`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L277), [`SortedByPublicKey`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/util/participant_utils.go#L140-L146) |
+# | `minimum_threshold` | [`MinimumT`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L355-L358), [`ErrThresholdTooLow`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L756-L763) |
+# | `lifecycle` (`DKGState`, `TRANSITIONS`) | [`isValidStateChange`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L670-L701) |
+# | phase timeout (`DEFAULT_PHASE_TIMEOUT`) | [`DefaultDKGPhaseTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/constants.go#L27-L38) |
+# | the same DKG between real processes: `drand_edu/node/dkg_process.py`, `drand-edu dkg ...` (session 1) | [`executeDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L23-L46) in `internal/dkg/execution.go`; `drand dkg init/join/execute` |
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes** (≈90 min)
@@ -325,8 +418,9 @@ drand_edu.exercises.check_disqualify_dealer(plan)
 # - 10 min — Feldman: live-code the tampered share. Note the commitments reveal $s \cdot G$, not $s$.
 # - 25 min — Pedersen DKG: draw the three phases on the board before showing the flow figure; ask why
 #   shares are encrypted (the board is public) and why bundles are signed (no impersonation).
-# - 15 min — the cheating dealer, then the abort. Common question: "can a dealer bias the key?" — it can
-#   choose its own polynomial, but the sum with honest dealers' random ones stays uniform.
+# - 15 min — the cheating dealer, then the abort. Common question: "can a dealer bias the key?" — yes, by
+#   one bit per dealer that draws a complaint (section 7 and exercise 4): it sees all commitments before it
+#   decides whether to justify. Choosing its own polynomial *before* seeing the others gives it nothing.
 # - 10 min — group file and lifecycle (drand's `drand dkg` commands map onto these states, session 1).
 # - 15 min — resharing: the "same signature before and after" line is the punchline.
 
