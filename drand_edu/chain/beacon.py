@@ -1,7 +1,14 @@
 """A drand beacon: a round number, a BLS signature, and (on chained schemes) the previous signature.
 
 The randomness is *derived*: ``randomness = sha256(signature)``. drand publishes it for
-convenience, but a verifier recomputes it (drand's ``common/beacon.go`` ``RandomnessFromSignature``).
+convenience, but a verifier recomputes it. drand's Go type has the same three fields and no stored
+randomness,
+[`Beacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/beacon.go#L61-L69);
+:func:`randomness_from_signature` is
+[`RandomnessFromSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L337-L344),
+hashed because the bytes of a curve point are not uniform bits. Round 1 of a chained chain signs
+over the genesis seed: drand stores a round-0 stand-in whose signature is the seed,
+[`GenesisBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L81-L87).
 Beacon JSON (the public HTTP API's ``/public/{round}``)::
 
     {"round": 2634945, "randomness": "fc8f…", "signature": "8147…", "previous_signature": "8bd9…"}

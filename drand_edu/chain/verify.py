@@ -1,7 +1,9 @@
 """Verifying beacons: one at a time, or a whole segment of a chain with its links.
 
 A beacon is valid for a chain when its signature verifies under the chain's group public key on
-the message the scheme prescribes for its round (drand ``crypto/schemes.go`` ``VerifyBeacon``):
+the message the scheme prescribes for its round (:func:`verify_beacon` is drand's
+[`VerifyBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L68-L71),
+the scheme's digest then kyber's ``VerifyRecovered``, a plain BLS check against the group key):
 
 * chained schemes sign ``sha256(previous_signature ‖ round)``, so a valid beacon also commits to
   the one before it; in a segment, each ``previous_signature`` must equal the previous round's

@@ -7,6 +7,16 @@ With a secret key ``sk`` (an integer mod r) and ``pk = sk · g`` in the scheme's
   ``e(pk, H(m)) · e(-g, σ) == 1`` so only one final exponentiation is paid.
 
 Signatures and keys cross this API as bytes, because that is what drand stores and sends.
+
+drand signs and verifies with kyber's ``sign/bls`` (``crypto/schemes.go`` picks ``NewSchemeOnG1`` or
+``NewSchemeOnG2``): :func:`sign` is
+[`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L71-L84)
+(hash to the signature group, multiply by the secret, compress) and :func:`verify` is
+[`Verify`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L86-L100)
+(decode the signature, one pairing equation). One difference, on purpose: kyber has no special
+case for the point at infinity, so the key ∞ with the signature ∞ satisfies its equation for every
+message; :func:`verify_or_raise` refuses ∞ as a key or a signature (as the IETF BLS draft's
+``KeyValidate`` does). A drand chain's key, the output of a DKG, is never ∞.
 """
 
 from __future__ import annotations

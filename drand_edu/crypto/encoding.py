@@ -9,7 +9,11 @@ bits in the top of the first byte:
 
 Doing these checks here, in one place, means both backends reject exactly the same inputs with
 the same error messages. What is left for a backend: solve for y (on-curve check) and check the
-subgroup. See drand's kyber-bls12381 ``G1.UnmarshalBinary`` for the same rules.
+subgroup. drand decodes with kyber-bls12381, which hands the bytes to the ``kilic/bls12-381``
+library's ``FromCompressed``:
+[`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129)
+(and ``kyber_g2.go`` for G2); the subgroup test is also exposed as
+[`IsInCorrectGroup`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L170-L172).
 """
 
 from __future__ import annotations

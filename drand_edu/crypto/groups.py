@@ -8,6 +8,11 @@ through its bytes, so switching backends in a notebook never breaks existing val
 Each :class:`CurveGroup` knows its curve and its order: :data:`G1`, :data:`G2` are BLS12-381's,
 :data:`BN254_G1`, :data:`BN254_G2` are BN254's (the curve of evmnet). Points of different curves
 never mix, and scalars are reduced modulo the order of the point's own group.
+
+In drand a BLS12-381 point is a kyber-bls12381 value wrapping a ``kilic/bls12-381`` point and the DST
+its ``Hash`` uses (:meth:`CurveGroup.hash_to_curve` takes the DST as an argument instead):
+[`KyberG1`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L21-L29),
+[`Hash`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L159-L168).
 """
 
 from __future__ import annotations

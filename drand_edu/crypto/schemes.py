@@ -11,6 +11,19 @@ live, which domain-separation tag (DST) hash-to-curve uses, and how a beacon's m
 ``bls-unchained-on-g1`` hashes to G1 with the *G2* DST: a historical bug in drand that is kept so
 that the chain it signed ("fastnet") still verifies. ``bls-unchained-g1-rfc9380`` (quicknet)
 fixes it.
+
+Where drand does it (``crypto/schemes.go`` at the pinned commit):
+
+* the Go struct, with groups, threshold scheme, ``AuthScheme``, ``DKGAuthScheme``, ``IdentityHash``
+  and ``DigestBeacon`` (our :class:`Scheme` keeps the groups, the DST and ``chained``):
+  [`Scheme`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L42-L66);
+* the chained message, which writes the previous signature only when it is not empty, exactly as
+  :meth:`Scheme.digest` does:
+  [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L108-L117);
+* the DST bug, the G2 tag given to both groups, marked deprecated:
+  [`NewPedersenBLSUnchainedSwapped`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L177-L186);
+* id to scheme, our :func:`scheme_by_id`:
+  [`SchemeFromName`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L294-L309).
 """
 
 from __future__ import annotations

@@ -130,7 +130,7 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 # $r \cdot pk$, HKDF-SHA256 of it for a 32-byte AES key and a 12-byte nonce, AES-GCM; the ciphertext is
 # $R = r \cdot G$ followed by the sealed share (ours: `drand_edu.threshold.dkg.ecies`). Every bundle is then
 # signed with Schnorr on the key group, kyber's [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L53-L82): $R = k G$,
-# $h = H(pk \| R \| m)$, $s = k + x h$, sent as $R \| s$ (ours: `drand_edu.crypto.schnorr`), and checked
+# $h = \mathrm{SHA512}(R \| pk \| m)$, $s = k + x h$, sent as $R \| s$ (ours: `drand_edu.crypto.schnorr`), and checked
 # on arrival by [`VerifyPacketSignature`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L252-L275) against the key of the node the
 # bundle's index names.
 #
