@@ -12,11 +12,17 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# the JavaScript libraries (drand-client, tlock-js) that some cells and tests run, pinned in tests/js
+	@if command -v npm >/dev/null 2>&1; then \
+		(cd tests/js && npm ci --no-audit --no-fund --loglevel=error) \
+		|| echo "npm ci failed: the JavaScript cells will say so and the course goes on without them"; \
+	else echo "node/npm not found: the few JavaScript cells will say so; everything else works"; fi
 	touch $(STAMP)
 
-## make lab: install (first time) and open JupyterLab on the course
+## make lab: install (first time) and open JupyterLab on the course, rooted at the repository so that
+## both notebooks/ (the instructor's copies, with solutions) and student/ (without) can be opened
 lab: $(STAMP)
-	$(BIN)/jupyter lab --allow-root notebooks/00_start_here.ipynb --notebook-dir=notebooks
+	$(BIN)/jupyter lab --allow-root --ServerApp.root_dir=. notebooks/00_start_here.ipynb
 
 ## make test: install (first time) and run the whole suite (unit tests + every notebook with nbval)
 test: $(STAMP)

@@ -41,7 +41,10 @@ def _style_plots() -> None:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:  # pragma: no cover - plotting is optional outside notebooks
         return
+    from .viz.figure_check import watch_figures
+
     set_matplotlib_formats("png")  # nbval ignores PNGs; SVG output would be compared as text
+    watch_figures()  # a figure that shows no data says so on stderr, where nbval and the tests see it
     mpl.rcParams.update(
         {
             "figure.figsize": (7.5, 4.0),

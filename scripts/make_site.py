@@ -5,8 +5,9 @@
 Uses jupyter-book 1.x (2.x downloads its theme at build time; 1.x builds offline). The committed
 outputs are shown as they are: nothing is re-executed, so the site shows exactly what ``make test``
 checked. The book's sources are assembled in ``<out>/src`` (the notebooks, their data, the README as
-the landing page), so the repository itself needs no book configuration files. Instructor notes are
-part of the site (collapsed under their heading), solutions stay hidden behind a "Show code" toggle.
+the landing page), so the repository itself needs no book configuration files. On the site a reader
+tries an exercise before seeing its answer: every solution cell's code is collapsed behind a toggle
+(jupyter-book's ``hide-input`` tag), and every instructor note is a collapsed "Instructor notes" box.
 
 Falls back to plain ``jupyter nbconvert --to html`` pages and an index when jupyter-book is missing.
 """
@@ -60,12 +61,28 @@ def title_of(notebook_path: Path) -> str:
     return notebook_path.stem
 
 
+INSTRUCTOR_BOX = "```{{admonition}} Instructor notes\n:class: dropdown\n\n{text}\n```\n"
+
+
+def for_the_site(notebook: dict) -> dict:
+    """The notebook as the site shows it: solutions' code and instructor notes collapsed."""
+    for cell in notebook["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "solution" in tags and cell["cell_type"] == "code" and "hide-input" not in tags:
+            cell["metadata"]["tags"] = [*tags, "hide-input"]
+        if "instructor" in tags and cell["cell_type"] == "markdown":
+            text = "".join(cell["source"]).strip()
+            cell["source"] = INSTRUCTOR_BOX.format(text=text)
+    return notebook
+
+
 def assemble(src: Path) -> None:
     """Copy the course into a jupyter-book source folder with a table of contents."""
     shutil.rmtree(src, ignore_errors=True)
     src.mkdir(parents=True)
     for notebook_path in course_notebooks():
-        shutil.copy(notebook_path, src / notebook_path.name)
+        notebook = for_the_site(json.loads(notebook_path.read_text()))
+        (src / notebook_path.name).write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
     if (NOTEBOOKS / "data").exists():
         shutil.copytree(NOTEBOOKS / "data", src / "data")
     intro = (ROOT / "README.md").read_text()

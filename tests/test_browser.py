@@ -216,3 +216,51 @@ def _run_all_and_check(page, base: str, token: str, path: Path, expected: dict[s
         if expected["widgets"]:
             # widget views render asynchronously after their cell finished
             page.wait_for_selector(".jp-OutputArea .jupyter-widgets", state="attached", timeout=30_000)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    """The static site (make site), built into a temporary folder and served on 127.0.0.1."""
+    import functools
+    import http.server
+    import threading
+
+    if not CHROMIUM.exists():
+        _missing("Debian's chromium package is not installed (apt-get install chromium)")
+    if not Path(sys.executable).with_name("jupyter-book").exists():
+        pytest.skip("jupyter-book is not installed")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_site
+
+    out = tmp_path_factory.mktemp("site")
+    make_site.assemble(out / "src")
+    index = make_site.build_with_jupyter_book(out / "src", out)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(index.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_site_hides_solutions_and_instructor_notes_until_asked(site, browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{site}/02_beacons.html")
+        solution = page.locator(".tag_solution details").first
+        solution.wait_for(state="attached", timeout=30_000)
+        assert solution.get_attribute("open") is None, "a solution is open on the site"
+        code = page.locator(".tag_solution details .cell_input").first
+        assert not code.is_visible(), "a solution's code is visible without a click"
+        solution.locator("summary").click()
+        assert code.is_visible(), "clicking the toggle does not show the solution"
+        note = page.locator(".dropdown.admonition").first
+        assert note.count() == 1 and "Instructor notes" in note.inner_text()
+        assert not note.locator("ul, p:not(.admonition-title)").first.is_visible(), "instructor notes shown"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "site-02_beacons.png"))
+    finally:
+        page.close()

@@ -53,3 +53,13 @@ def test_expect_error_prints_the_error_and_insists_on_one(capsys) -> None:
         pass
     with pytest.raises(KeyError), drand_edu.expect_error(InvalidInput):
         raise KeyError("not the expected kind: it propagates")
+
+
+def test_make_lab_reaches_both_copies_of_the_course() -> None:
+    """JupyterLab is rooted at the repository, so student/ is as reachable as notebooks/."""
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
+    assert "--ServerApp.root_dir=." in recipe and "notebooks/00_start_here.ipynb" in recipe
+    assert "--notebook-dir=notebooks" not in recipe
+    start_here = (ROOT / "notebooks" / "src" / "00_start_here.py").read_text()
+    assert "student/" in start_here and "Which copy to open" in start_here

@@ -19,6 +19,8 @@ def plot_round_flow(trace: Sequence[TraceEntry], round_number: int, n: int, titl
     if not entries:
         raise ValueError(f"no message about round {round_number} in the trace")
     start = min(e.sent for e in entries)
+    # arrows drawn with annotate() do not widen the axes' limits: set them from the data
+    end = max((e.delivered if e.delivered is not None else e.sent) for e in entries)
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     for node in range(n):
         ax.axvline(node, color="gray", linewidth=0.8, zorder=0)
@@ -37,8 +39,10 @@ def plot_round_flow(trace: Sequence[TraceEntry], round_number: int, n: int, titl
         ax.plot([], [], color=colour, label=kind)
     ax.scatter([], [], marker="x", color="tab:red", label="dropped")
     ax.set_xticks(range(n), [f"node {i}" for i in range(n)])
-    ax.invert_yaxis()
+    ax.set_xlim(-0.5, n - 0.5)
+    span_ms = max((end - start) * 1000, 1.0)
+    ax.set_ylim(span_ms * 1.05, -span_ms * 0.05)  # time runs downwards, as in a sequence diagram
     ax.set_ylabel("ms after the round started")
     ax.set_title(title or f"messages of round {round_number}")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)  # beside the plot, never on an arrow
     return fig

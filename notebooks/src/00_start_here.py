@@ -10,6 +10,14 @@
 # %% [markdown]
 # ## How to use this course
 #
+# **Which copy to open.** `make lab` opens JupyterLab at the top of the repository, with two folders:
+#
+# - `student/` — **learners open these.** The exercises are there, their solutions are not; a check cell
+#   says "not yet" with a hint until your answer is right. Your edits stay in your copy (`git checkout
+#   student/` gives you fresh ones).
+# - `notebooks/` — the instructor's copies: the same notebooks with the solutions (collapsed) and the
+#   instructor notes. Instructors present from these; self-learners can open one to compare after trying.
+#
 # - **Following a live session?** Open the session's notebook before it starts and run the *Setup* cell.
 #   The instructor live-codes the examples; you run them, and try the *Try it* prompts during the breaks.
 # - **Learning on your own?** Go in order. Each notebook takes 45–90 minutes; the exercises at the end are
@@ -35,6 +43,9 @@
 # | 6 | [Networking and monitoring](06_networking_and_monitoring.ipynb) | read a round's messages, call the HTTP API, spot trouble in metrics |
 # | 7 | [Storage and sync](07_storage_and_sync.ipynb) | compare stores, sync and verify history, repair a corrupted store |
 # | 8 | [Client libraries and tlock](08_client_libraries_and_tlock.ipynb) | consume randomness safely and encrypt to a future round |
+#
+# The links open the instructor copies; the student copy of each is `student/` + the same name
+# (for example [`student/02_beacons.ipynb`](../student/02_beacons.ipynb)).
 
 # %% [markdown]
 # ## Setup
