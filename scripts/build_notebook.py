@@ -64,7 +64,7 @@ def build(source: Path) -> Path:
     target = NOTEBOOKS / (source.stem + ".ipynb")
     client = NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}},
-        allow_errors=False,
+        allow_errors=False, record_timing=False,  # no timestamps: a rebuild changes only what changed
     )
     timings: list[tuple[float, int]] = []
     start = time.perf_counter()

@@ -38,9 +38,32 @@ def test_randomness(capsys) -> None:
 
 
 def test_lagrange(capsys) -> None:
+    def by_hand(xs, modulus):
+        weights = []
+        for j, xj in enumerate(xs):
+            top, bottom = 1, 1
+            for m, xm in enumerate(xs):
+                if m != j:
+                    top, bottom = top * xm % modulus, bottom * (xm - xj) % modulus
+            weights.append(top * pow(bottom, -1, modulus) % modulus)
+        return weights
+
+    def sign_flipped(xs, modulus):
+        return [(-w) % modulus for w in by_hand(xs, modulus)]
+
+    def sorted_first(xs, modulus):  # right weights, but for the sorted xs: wrong order when xs are not sorted
+        return by_hand(sorted(xs), modulus)
+
+    def unreduced_fraction(xs, modulus):  # float division instead of a modular inverse
+        return [round(w) for w in (1.0 / len(xs) for _ in xs)]
+
     assert NOT_YET in verdict(capsys, check_lagrange_at_zero, None)
     assert NOT_YET in verdict(capsys, check_lagrange_at_zero, lambda xs, m: [1] * len(xs))
+    assert "wrong sign" in verdict(capsys, check_lagrange_at_zero, sign_flipped)
+    assert NOT_YET in verdict(capsys, check_lagrange_at_zero, sorted_first)
+    assert NOT_YET in verdict(capsys, check_lagrange_at_zero, unreduced_fraction)
     assert CORRECT in verdict(capsys, check_lagrange_at_zero, lagrange_coefficients)
+    assert CORRECT in verdict(capsys, check_lagrange_at_zero, by_hand)
 
 
 def test_recover_signature(capsys) -> None:

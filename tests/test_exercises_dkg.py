@@ -30,10 +30,26 @@ def test_shamir_split(capsys) -> None:
     def secret_as_a_share(secret, n, t, prime):
         return [(x - 1, y) for x, y in right_split(secret, n, t, prime)]
 
+    def degree_too_low(secret, n, t, prime):  # t - 1 coefficients: degree t - 2
+        coefficients = [secret % prime] + [secrets.randbelow(prime) for _ in range(max(t - 2, 0))]
+        return [(x, sum(a * x**k for k, a in enumerate(coefficients)) % prime) for x in range(1, n + 1)]
+
+    def horner(secret, n, t, prime):
+        coefficients = [secret] + [1 + secrets.randbelow(prime - 1) for _ in range(t - 1)]
+        shares = []
+        for x in range(1, n + 1):
+            y = 0
+            for a in reversed(coefficients):
+                y = (y * x + a) % prime
+            shares.append((x, y))
+        return shares[::-1]  # any order is fine
+
     assert NOT_YET in verdict(capsys, check_shamir_split, None)
     assert "x = 1, 2" in verdict(capsys, check_shamir_split, secret_as_a_share)
     assert NOT_YET in verdict(capsys, check_shamir_split, deterministic)
+    assert "t - 1" in verdict(capsys, check_shamir_split, degree_too_low)
     assert CORRECT in verdict(capsys, check_shamir_split, right_split)
+    assert CORRECT in verdict(capsys, check_shamir_split, horner)
 
 
 def test_feldman_verify(capsys) -> None:
@@ -62,7 +78,11 @@ def test_disqualify_dealer(capsys) -> None:
     assert "still qualified" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 4)}))
     assert "fails" in verdict(capsys, check_disqualify_dealer, FaultPlan(silent={0, 1, 2}))
     assert "other dealers" in verdict(capsys, check_disqualify_dealer, FaultPlan(silent={1, 2}))
-    assert CORRECT in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_commitments={2}))
+    silent = verdict(capsys, check_disqualify_dealer, FaultPlan(silent={2}))
+    assert CORRECT in silent and "complain" not in silent.replace("nobody needs to complain", "")
+    assert "commitments" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_commitments={2}))
+    unanswered = FaultPlan(bad_shares={(2, 0)}, missing_justifications={2})
+    assert "unanswered" in verdict(capsys, check_disqualify_dealer, unanswered)
 
 
 def test_figures() -> None:

@@ -57,17 +57,33 @@ def check_lagrange_at_zero(my_lagrange: Callable[[list[int], int], list[int]] | 
         return report(False, "define my_lagrange(xs, modulus) first")
 
     def check() -> bool:
-        for modulus, count in ((97, 3), (CURVE_ORDER, 5)):
-            xs = sorted(secrets.SystemRandom().sample(range(1, min(modulus, 1000)), count))
+        # even and odd counts (a sign error only shows with an even number of points), one point,
+        # x = 1 and neighbours, unsorted x, a small prime and the curve order
+        cases = [(97, [1, 2]), (97, [3]), (101, [5, 1, 4, 2]), (CURVE_ORDER, [1, 2, 3])]
+        for modulus, count in ((97, 3), (CURVE_ORDER, 4), (CURVE_ORDER, 6), (7919, 7)):
+            cases.append((modulus, secrets.SystemRandom().sample(range(1, min(modulus, 1000)), count)))
+        for modulus, xs in cases:
             got = [int(v) % modulus for v in my_lagrange(list(xs), modulus)]
-            if got != lagrange_coefficients(xs, modulus):
+            want = lagrange_coefficients(xs, modulus)
+            if len(got) != len(xs):
+                return report(False, f"give one weight per x ({len(xs)} for xs = {xs}), in the order of xs")
+            if got == [(-w) % modulus for w in want] and len(xs) % 2 == 0:
                 return report(
                     False,
-                    "λ_j = Π_{m≠j} x_m / (x_m − x_j) mod the modulus; "
-                    "divide with pow(denominator, -1, modulus)",
+                    f"for xs = {xs} every weight has the wrong sign: the factor is x_m / (x_m − x_j), "
+                    "not x_m / (x_j − x_m) (an odd number of points hides this mistake)",
+                )
+            if got != want:
+                return report(
+                    False,
+                    f"not the weights for xs = {xs} mod {modulus if modulus < 10**6 else 'r'}: the "
+                    "weights at 0 make Σ λ_j · f(x_j) equal f(0); a product over the other points, "
+                    "divided with pow(…, -1, modulus)",
                 )
         return report(
-            True, praise="these weights turn t shares into the secret — or t partials into a beacon"
+            True,
+            praise="right for 1 to 7 points, in any order, mod a small prime and mod r: these weights "
+            "turn t shares into the secret — or t partials into a beacon",
         )
 
     return safely(check, "my_lagrange failed")

@@ -38,6 +38,12 @@ def check_shamir_split(my_split: Callable[[int, int, int, int], list[tuple[int, 
                 return report(
                     False, f"your {n} shares do not lie on one polynomial of degree t - 1 = {t - 1}"
                 )
+            if t >= 2 and _fewer_reveal(my_split, n, t, prime):
+                return report(
+                    False,
+                    f"with n = {n}, t = {t}, already t - 1 = {t - 1} of your shares give the secret back: "
+                    f"the polynomial needs degree t - 1 (t coefficients: the secret and t - 1 random ones)",
+                )
         first = my_split(5, 5, 3, prime)
         second = my_split(5, 5, 3, prime)
         if sorted(first) == sorted(second):
@@ -45,9 +51,27 @@ def check_shamir_split(my_split: Callable[[int, int, int, int], list[tuple[int, 
                 False,
                 "two splits of the same secret gave the same shares: draw the other coefficients at random",
             )
-        return report(True, praise="a fresh random polynomial each time: t - 1 shares reveal nothing")
+        return report(
+            True,
+            praise="n shares on a fresh random polynomial of degree t - 1: any t rebuild the secret, "
+            "t - 1 of them do not",
+        )
 
     return safely(check, "my_split failed")
+
+
+def _fewer_reveal(my_split: Callable[[int, int, int, int], list[tuple[int, int]]], n: int, t: int,
+                  prime: int) -> bool:
+    """True when t - 1 shares interpolate to the secret for two fresh splits (degree too low).
+
+    With a correct degree t - 1 polynomial this happens with probability 1/prime per split.
+    """
+    for _ in range(2):
+        secret = secrets.randbelow(prime)
+        shares = [(int(x), int(y) % prime) for x, y in my_split(secret, n, t, prime)]
+        if interpolate(shares[: t - 1], prime).secret() != secret:
+            return False
+    return True
 
 
 def check_feldman_verify(my_verify: Callable[[PriShare, object], bool] | None) -> bool:
@@ -102,8 +126,21 @@ def check_disqualify_dealer(plan: FaultPlan | None) -> bool:
             return report(
                 False, f"QUAL = {list(outcome.qual)}: other dealers were dropped too; fault dealer 2 only"
             )
-        return report(
-            True, praise="complaints and justifications caught the cheating dealer; the rest went on"
-        )
+        return report(True, praise=_how_dealer_2_fell(plan))
 
     return safely(check, "running the DKG with your plan failed")
+
+
+def _how_dealer_2_fell(plan: FaultPlan) -> str:
+    """Praise that says what this plan showed, and only that."""
+    if 2 in plan.silent:
+        return "a dealer who sends no deal is simply not in QUAL: nobody needs to complain"
+    if 2 in plan.bad_commitments:
+        return "commitments that match no share make every holder complain, and no justification can help"
+    if 2 in plan.bad_justifications:
+        return "a complaint answered with a wrong share: the justification itself proves the cheat"
+    if 2 in plan.missing_justifications and any(dealer == 2 for dealer, _ in plan.bad_shares):
+        return "a bad share drew a complaint that dealer 2 left unanswered: no justification, no QUAL"
+    if any(i == 2 for i, _ in plan.late | plan.bad_signatures):
+        return "a bundle that is late or badly signed counts as not sent: dealer 2 is out of QUAL"
+    return "dealer 2 misbehaved visibly and the honest nodes left it out of QUAL; the rest went on"
