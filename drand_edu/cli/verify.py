@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--info", required=True, help="chain info JSON file (drand's /info, v1 or v2), or -")
     parser.add_argument("beacons", help="one beacon or a JSON list of beacons (drand's /public JSON), or -")
-    parser.add_argument("--backend", choices=["py_ecc", "arkworks"], help="crypto backend (default: fastest)")
+    parser.add_argument("--backend", choices=["py_ecc", "arkworks", "blst"],
+                        help="crypto backend (default: the fastest installed)")  # fmt: skip
     parser.add_argument("--batch", action="store_true", help="batch-verify signatures (one pairing check)")
     parser.add_argument("--quiet", action="store_true", help="print problems only, no summary")
     parser.set_defaults(func=run)

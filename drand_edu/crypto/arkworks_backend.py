@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from py_arkworks_bls12381 import GT, G1Point, G2Point, Scalar
 
 from ..errors import InvalidPoint
-from .backend import Backend, RawGT, RawPoint
-from .encoding import parse_compressed
+from .backend import OperatorBackend, RawGT, RawPoint
 
 _POINT_TYPES = {"G1": G1Point, "G2": G2Point}
 
@@ -21,7 +20,7 @@ def _scalar(value: int) -> Scalar:
     return Scalar.from_be_bytes(value.to_bytes(32, "big"))
 
 
-class ArkworksBackend(Backend):
+class ArkworksBackend(OperatorBackend):
     """BLS12-381 on arkworks."""
 
     name = "arkworks"
@@ -32,25 +31,13 @@ class ArkworksBackend(Backend):
     def identity(self, group: str) -> RawPoint:
         return _POINT_TYPES[group].identity()
 
-    def add(self, group: str, a: RawPoint, b: RawPoint) -> RawPoint:
-        return a + b
-
-    def neg(self, group: str, a: RawPoint) -> RawPoint:
-        return -a
-
     def mul(self, group: str, a: RawPoint, scalar: int) -> RawPoint:
         return a * _scalar(scalar)
-
-    def eq(self, group: str, a: RawPoint, b: RawPoint) -> bool:
-        return a == b
 
     def compress(self, group: str, a: RawPoint) -> bytes:
         return bytes(a.to_compressed_bytes())
 
-    def decompress(self, group: str, data: bytes) -> RawPoint:
-        header = parse_compressed(group, data)  # flags and canonical x checked the same way for both
-        if header.infinity:
-            return self.identity(group)
+    def decompress_finite(self, group: str, data: bytes) -> RawPoint:
         point_type = _POINT_TYPES[group]
         try:
             point = point_type.from_compressed_bytes_unchecked(bytes(data))

@@ -1,10 +1,12 @@
 """The crypto backend interface and the switch between implementations.
 
-drand_edu does all curve arithmetic through one small interface, :class:`Backend`, with two
+drand_edu does all curve arithmetic through one small interface, :class:`Backend`, with three
 implementations that give byte-identical results:
 
 * ``"py_ecc"``: pure Python (the `py_ecc` package). Slow, but a learner can step into every line.
 * ``"arkworks"``: Rust's arkworks via `py-arkworks-bls12381`, a few hundred times faster.
+* ``"blst"``: supranational's blst via `pyblst`, faster again (the default when installed; it
+  borrows arkworks for the GT operations its bindings lack).
 
 This mirrors the switch in the Ethereum consensus specs (``eth2spec/utils/bls.py``): the same
 function names, a readable and a fast implementation underneath. Points handed to a backend are its
@@ -26,6 +28,7 @@ from typing import Any
 
 from ..errors import BackendUnavailable
 from .constants import BLS12_381, BN254
+from .encoding import parse_compressed
 
 RawPoint = Any
 RawGT = Any
@@ -93,6 +96,30 @@ class Backend(ABC):
         """576 bytes in kyber's (kilic) order: the one tlock hashes."""
 
 
+class OperatorBackend(Backend):
+    """For bindings whose point objects already add, negate and compare with ``+``, ``-`` and ``==``,
+    and that decode points once :func:`~drand_edu.crypto.encoding.parse_compressed` has checked the
+    flags (so every backend refuses the same encodings with the same words)."""
+
+    def decompress(self, group: str, data: bytes) -> RawPoint:
+        if parse_compressed(group, data).infinity:
+            return self.identity(group)
+        return self.decompress_finite(group, bytes(data))
+
+    @abstractmethod
+    def decompress_finite(self, group: str, data: bytes) -> RawPoint:
+        """Decode a point that is not the point at infinity (flags checked): curve and subgroup."""
+
+    def add(self, group: str, a: RawPoint, b: RawPoint) -> RawPoint:
+        return a + b
+
+    def neg(self, group: str, a: RawPoint) -> RawPoint:
+        return -a
+
+    def eq(self, group: str, a: RawPoint, b: RawPoint) -> bool:
+        return a == b
+
+
 #: name -> curve -> (module, class, the packages it needs): the curves a backend supports are the
 #: keys of its entry. Nothing is imported until a backend is used.
 _FACTORIES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {
@@ -103,9 +130,12 @@ _FACTORIES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {
     "arkworks": {
         BLS12_381: ("drand_edu.crypto.arkworks_backend", "ArkworksBackend", ("py_arkworks_bls12381",)),
     },
+    "blst": {
+        BLS12_381: ("drand_edu.crypto.blst_backend", "BlstBackend", ("pyblst", "py_arkworks_bls12381")),
+    },
 }
 #: Fastest first: a curve's default backend is the first installed one that supports it and imports.
-_PREFERENCE = ("arkworks", "py_ecc")
+_PREFERENCE = ("blst", "arkworks", "py_ecc")
 _instances: dict[tuple[str, str], Backend] = {}
 #: curve -> name of the backend chosen for it (by use_backend, or lazily the fastest installed).
 #: Names, not instances: choosing "py_ecc" does not import its BN254 half until BN254 is used.

@@ -75,9 +75,10 @@ def check(label: str, ok: bool) -> None:
 
 
 check("Python 3.11 or newer", sys.version_info >= (3, 11))
-for package in ["py_ecc", "py_arkworks_bls12381", "matplotlib", "ipywidgets", "prometheus_client", "cryptography"]:
+for package in ["py_ecc", "py_arkworks_bls12381", "pyblst", "matplotlib", "ipywidgets", "prometheus_client",
+                "cryptography"]:
     check(f"package {package}", importlib.util.find_spec(package) is not None)
-check("both crypto backends", sorted(drand_edu.available_backends()) == ["arkworks", "py_ecc"])
+check("the crypto backends", sorted(drand_edu.available_backends()) == ["arkworks", "blst", "py_ecc"])
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -86,7 +87,7 @@ from importlib.metadata import version
 
 print("python", sys.version.split()[0], "· drand_edu", drand_edu.__version__,
       "· backend", drand_edu.current_backend().name)
-for package in ["py_ecc", "py-arkworks-bls12381", "jupyterlab", "matplotlib", "ipywidgets"]:
+for package in ["py_ecc", "py-arkworks-bls12381", "pyblst", "jupyterlab", "matplotlib", "ipywidgets"]:
     try:
         print(f"{package:22} {version(package)}")
     except Exception:
