@@ -67,3 +67,17 @@ def test_generate_keypair_and_show(tmp_path, capsys) -> None:
     assert main(["show", "share", "--folder", str(folder)]) == 2  # no DKG yet
     assert "no DKG" in capsys.readouterr().err
     assert main(["generate-keypair", "--folder", str(folder)]) == 2  # never overwrite a key
+
+
+def test_check_flags_negative_rounds(tmp_path, capsys) -> None:
+    net = LocalNetwork.create(3, 2, "pedersen-bls-unchained", rng=seeded_rng(2))
+    net.run_rounds(3)
+    info_path, _ = net.export(tmp_path)
+    db = tmp_path / "chain.db"
+    with SQLiteStore(db) as store:
+        store.put_many(net.chain())
+    with sqlite3.connect(db) as raw:
+        row = raw.execute("SELECT signature, previous_signature FROM beacons WHERE round = 2").fetchone()
+        raw.execute("INSERT INTO beacons VALUES (?, ?, ?)", (-5, *row))
+    assert main(["util", "check", "--info", str(info_path), "--db", str(db)]) == 1
+    assert "round -5 is negative" in capsys.readouterr().out

@@ -162,3 +162,40 @@ def test_many_concurrent_clients_all_get_answers() -> None:
         for thread in threads:
             thread.join()
         assert failures == []
+
+
+def test_the_control_port_refuses_calls_without_the_owners_token(tmp_path) -> None:
+    import stat
+    import types
+
+    from drand_edu.api.control import TOKEN_FILE, ControlServer, read_token
+
+    dkg = types.SimpleNamespace(folder=tmp_path, status=lambda: {"status": "Fresh"}, propose_initial=print)
+    server = ControlServer(dkg)
+    try:
+        token_file = tmp_path / TOKEN_FILE
+        assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+        url = f"http://127.0.0.1:{server.port}"
+        for headers in ({}, {"Authorization": "Bearer wrong"}):
+            request = urllib.request.Request(url + "/dkg/status", headers=headers)
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=5)
+            assert refused.value.code == 401 and "owner only" in json.loads(refused.value.read())["error"]
+        mine = {"Authorization": f"Bearer {read_token(tmp_path)}"}
+        answer = urllib.request.urlopen(urllib.request.Request(url + "/dkg/status", headers=mine), timeout=5)
+        assert json.loads(answer.read()) == {"status": "Fresh"}
+        body = json.dumps({"joiners": "127.0.0.1:1", "threshold": 1, "period": 3}).encode()
+        init = urllib.request.Request(url + "/dkg/init", data=body, headers=mine, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:  # a string, not a list of addresses
+            urllib.request.urlopen(init, timeout=5)
+        assert (
+            refused.value.code == 400
+            and "list of node addresses" in json.loads(refused.value.read())["error"]
+        )
+        deep = urllib.request.Request(url + "/dkg/init", data=DEEP, headers=mine, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:  # the segfault of issue 15: now a 400
+            urllib.request.urlopen(deep, timeout=5)
+        assert refused.value.code == 400
+    finally:
+        server.close()
+    assert not token_file.exists()

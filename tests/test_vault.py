@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from drand_edu.crypto import scheme_by_id
+from drand_edu.crypto.constants import CURVE_ORDER
 from drand_edu.node.vault import GROUP_FILE, PRIVATE_FILE, PUBLIC_FILE, SHARE_FILE, Vault, VaultError
 from drand_edu.rng import seeded_rng
 from drand_edu.threshold.dkg import run_dkg
@@ -99,3 +100,46 @@ def test_the_address_is_kept_in_the_public_file_like_drand(tmp_path: Path) -> No
     bare = Vault.generate(scheme, rng=seeded_rng(9), beacon_id="other")
     bare.save(tmp_path / "node")
     assert Vault.load(tmp_path / "node", "other").address == ""  # key pairs made without an address
+
+
+def test_a_bad_secret_file_names_the_file_never_the_secret(tmp_path: Path, dkg_vault: Vault) -> None:
+    folder = dkg_vault.save(tmp_path)
+    secret = f"{dkg_vault.secret_key:064x}"
+    for stray in ("g", "!", " "):  # one stray character in the secret key
+        path = folder / PRIVATE_FILE
+        path.write_text(path.read_text().replace(secret, secret[:10] + stray + secret[11:]))
+        with pytest.raises(VaultError) as refused:
+            Vault.load(tmp_path)
+        assert str(path) in str(refused.value) and secret[:10] not in str(refused.value)
+        dkg_vault.save(tmp_path)
+    path = folder / PRIVATE_FILE  # broken TOML: the line is named, the content is not
+    path.write_text(f'Key = "{secret}\n')
+    with pytest.raises(VaultError, match="line 1") as refused:
+        Vault.load(tmp_path)
+    assert secret[:10] not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "index, value, reason",
+    [
+        ("-1", None, "Index must be"),
+        (str(2**40), None, "Index must be"),
+        ("1", None, "does not match the group's public polynomial"),  # the share of node 0 as node 1
+        ("9", None, "not a node of the group"),
+        (None, "0", "out of range"),
+        (None, f"{CURVE_ORDER:x}", "out of range"),
+        ("1.9", None, "Index must be"),
+    ],
+)
+def test_a_share_is_checked_against_the_group(tmp_path: Path, dkg_vault: Vault, index, value, reason) -> None:
+    folder = dkg_vault.save(tmp_path)
+    path = folder / SHARE_FILE
+    text = path.read_text()
+    if index is not None:
+        text = text.replace(f"Index = {dkg_vault.share.index}", f"Index = {index}")
+    if value is not None:
+        text = text.replace(f"{dkg_vault.share.value:064x}", value)
+    path.write_text(text)
+    with pytest.raises(VaultError, match=reason) as refused:
+        Vault.load(tmp_path)
+    assert f"{dkg_vault.share.value:064x}"[:12] not in str(refused.value)

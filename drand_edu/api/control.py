@@ -103,7 +103,7 @@ class ControlServer:
         dkg = self.dkg
         if path == "/dkg/init":
             terms = dkg.propose_initial(
-                list(body["joiners"]), int(body["threshold"]), int(body["period"]),
+                _addresses(body, "joiners", required=True), int(body["threshold"]), int(body["period"]),
                 scheme_id=body.get("scheme"), genesis_delay=float(body.get("genesis_delay", 10)),
                 timeout=float(body.get("timeout", PROPOSAL_TIMEOUT)),
                 catchup_period=body.get("catchup_period"),
@@ -111,7 +111,7 @@ class ControlServer:
             return {"epoch": terms.epoch, "participants": list(terms.joining)}
         if path == "/dkg/reshare":
             terms = dkg.propose_reshare(
-                list(body.get("joiners", [])), list(body.get("remainers", [])), list(body.get("leavers", [])),
+                _addresses(body, "joiners"), _addresses(body, "remainers"), _addresses(body, "leavers"),
                 int(body["threshold"]), timeout=float(body.get("timeout", PROPOSAL_TIMEOUT)),
                 transition_delay=float(body.get("transition_delay", 30)),
             )  # fmt: skip
@@ -134,3 +134,13 @@ class ControlServer:
     def close(self) -> None:
         self._httpd.close()
         self.token_file.unlink(missing_ok=True)
+
+
+def _addresses(body: dict[str, Any], key: str, *, required: bool = False) -> list[str]:
+    """``body[key]`` as a list of ``host:port`` strings (a bare string would be split into letters)."""
+    if key not in body and not required:
+        return []
+    value = body[key]
+    if not isinstance(value, list) or not all(isinstance(a, str) and ":" in a for a in value):
+        raise InvalidInput(f"{key} must be a list of node addresses (host:port)")
+    return value

@@ -39,8 +39,8 @@ class Beacon:
     previous_signature: bytes = b""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.round, int) or isinstance(self.round, bool) or self.round < 0:
-            raise InvalidInput(f"beacon round must be a non-negative integer, got {self.round!r}")
+        if not isinstance(self.round, int) or isinstance(self.round, bool) or not 0 <= self.round < 2**64:
+            raise InvalidInput(f"beacon round must be a uint64, got {self.round!r}")
 
     @property
     def randomness(self) -> bytes:

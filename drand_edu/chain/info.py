@@ -44,8 +44,12 @@ class ChainInfo:
     beacon_id: str = DEFAULT_BEACON_ID
 
     def __post_init__(self) -> None:
-        if self.period <= 0:
-            raise InvalidInput(f"period must be a positive number of seconds, got {self.period}")
+        if not _is_int(self.period) or not 0 < self.period < 2**32:
+            raise InvalidInput(f"period must be a positive number of seconds (uint32), got {self.period!r}")
+        if not _is_int(self.genesis_time) or not -(2**63) <= self.genesis_time < 2**63:
+            raise InvalidInput(f"genesis_time must be an int64 of unix seconds, got {self.genesis_time!r}")
+        if not isinstance(self.beacon_id, str):
+            raise InvalidInput(f"beacon id must be a string, got {type(self.beacon_id).__name__}")
         if len(self.public_key) != self.scheme.public_key_size:
             raise InvalidInput(
                 f"public key has {len(self.public_key)} bytes; scheme {self.scheme.id} "
@@ -125,17 +129,21 @@ class ChainInfo:
             scheme_id = data.get("schemeID", data.get("scheme", DEFAULT_SCHEME.id)) or DEFAULT_SCHEME.id
             scheme = scheme_by_id(scheme_id)
             beacon_id = data.get("beacon_id")
-            if beacon_id is None:
-                beacon_id = (data.get("metadata") or {}).get("beaconID", DEFAULT_BEACON_ID)
+            metadata = data.get("metadata") or {}
+            if beacon_id is None and isinstance(metadata, dict):
+                beacon_id = metadata.get("beaconID", DEFAULT_BEACON_ID)
             seed_hex = data.get("groupHash", data.get("genesis_seed", ""))
             period = data["period"]
             genesis_time = data["genesis_time"]
             public_key = from_hex(data["public_key"], what="public_key")
         except KeyError as missing:
             raise InvalidInput(f"chain info JSON is missing {missing}") from None
-        if isinstance(period, str) and period.endswith("s"):
-            period = int(period[:-1])  # drand's Go duration form, e.g. "30s"
-        if not isinstance(period, int) or not isinstance(genesis_time, int):
+        if isinstance(period, str):  # drand's Go duration form, e.g. "30s"
+            digits = period.removesuffix("s")
+            if not (digits.isascii() and digits.isdigit() and len(digits) <= 10 and period.endswith("s")):
+                raise InvalidInput(f"chain info: period {period[:20]!r} is not a number of seconds")
+            period = int(digits)
+        if not _is_int(period) or not _is_int(genesis_time):
             raise InvalidInput("chain info: period and genesis_time must be integers")
         info = cls(
             public_key=public_key,
@@ -146,7 +154,7 @@ class ChainInfo:
             beacon_id=beacon_id or DEFAULT_BEACON_ID,
         )
         stated = data.get("hash", data.get("chain_hash"))
-        if check_hash and stated:
+        if check_hash and stated is not None and stated != "":
             if from_hex(stated, what="chain hash") != info.hash():
                 raise ChainMismatch(
                     f"chain info states hash {stated[:16]}… but its fields hash to {info.hash_hex[:16]}…"
@@ -158,3 +166,7 @@ class ChainInfo:
             f"ChainInfo(hash={short_hex(self.hash())}, scheme={self.scheme.id!r}, period={self.period}, "
             f"genesis_time={self.genesis_time}, beacon_id={self.beacon_id!r})"
         )
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

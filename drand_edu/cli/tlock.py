@@ -11,7 +11,6 @@ Offline, with files instead of a URL: ``--chain-info info.json`` (drand's /info 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..client import Client, NotFound
-from ..errors import InvalidInput, TooEarly
+from ..errors import InvalidInput, TooEarly, parse_json
 from ..tlock import decrypt, encrypt, round_for_duration
 from . import EXIT_INVALID, EXIT_OK
 
@@ -73,10 +72,7 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _load_json(path: str) -> object:
-    try:
-        return json.loads(_read(path))
-    except ValueError:
-        raise InvalidInput(f"{path} is not valid JSON") from None
+    return parse_json(_read(path), what=path, max_bytes=64 << 20)
 
 
 def _chain(args: argparse.Namespace) -> tuple[ChainInfo, Client | None]:

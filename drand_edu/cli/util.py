@@ -10,12 +10,14 @@ line per problem; exit 0 when the store is sound, 1 when it is not.
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import sqlite3
 from pathlib import Path
 
 from ..chain.info import ChainInfo
+from ..chain.verify import Problem
 from ..crypto.schemes import SCHEMES
-from ..errors import InvalidInput
+from ..errors import InvalidInput, parse_json
 from ..store.check import check_store
 from ..store.sqlite import SQLiteStore
 from . import EXIT_INVALID, EXIT_OK
@@ -41,16 +43,23 @@ def list_schemes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _negative_rounds(db: str) -> list[Problem]:
+    """Rows with a negative round: the store's cursor starts at round 0 and never shows them."""
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
+        rows = connection.execute("SELECT round FROM beacons WHERE round < 0 ORDER BY round").fetchall()
+    return [Problem(number, "round", f"round {number} is negative") for (number,) in rows]
+
+
 def check_db(args: argparse.Namespace) -> int:
     try:
-        info = ChainInfo.from_json(json.loads(Path(args.info).read_text()))
-    except (OSError, ValueError) as exc:
-        raise InvalidInput(f"cannot read chain info {args.info}: {exc}") from None
+        info = ChainInfo.from_json(parse_json(Path(args.info).read_bytes(), what=f"chain info {args.info}"))
+    except OSError as exc:
+        raise InvalidInput(f"cannot read chain info {args.info}: {exc.strerror}") from None
     if not Path(args.db).exists():
         raise InvalidInput(f"no store at {args.db}")
     seed = info.genesis_seed if info.scheme.chained else None
     with SQLiteStore(args.db, trimmed=args.trimmed, genesis_seed=seed) as store:
-        problems = check_store(info, store)
+        problems = _negative_rounds(args.db) + check_store(info, store)
         for problem in problems:
             print(f"{problem.kind}: {problem}")
         verdict = "ok" if not problems else "CORRUPT"

@@ -130,6 +130,8 @@ DEFAULT_SCHEME = PEDERSEN_BLS_CHAINED
 
 def scheme_by_id(scheme_id: str) -> Scheme:
     """The :class:`Scheme` called ``scheme_id``; raise :class:`UnknownScheme` otherwise."""
+    if not isinstance(scheme_id, str):
+        raise UnknownScheme(f"a scheme id is a string, got {type(scheme_id).__name__}")
     try:
         return SCHEMES[scheme_id]
     except KeyError:

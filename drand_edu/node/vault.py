@@ -24,6 +24,7 @@ from pathlib import Path
 import tomli_w
 
 from ..crypto import bls
+from ..crypto.constants import CURVE_ORDER
 from ..crypto.schemes import Scheme, scheme_by_id
 from ..errors import InvalidInput
 from ..hexbytes import from_hex
@@ -125,20 +126,51 @@ class Vault:
         public = _read(folder / PUBLIC_FILE, secret=False)
         try:
             scheme = scheme_by_id(private.get("SchemeName", ""))
-            secret_key = int(private["Key"], 16)
-            public_key = from_hex(public["Key"], what="public key")
-        except (KeyError, ValueError) as exc:
-            raise VaultError(f"{folder / PRIVATE_FILE}: malformed key file ({exc})") from None
+            public_key = from_hex(public.get("Key"), what=f"{folder / PUBLIC_FILE}: Key")
+        except InvalidInput as exc:
+            raise VaultError(str(exc)) from None
+        secret_key = secret_number(private, "Key", folder / PRIVATE_FILE, scheme.key_group.order)
+        group = Group.load(folder / GROUP_FILE) if (folder / GROUP_FILE).exists() else None
         share = None
         if (folder / SHARE_FILE).exists():
-            data = _read(folder / SHARE_FILE, secret=True)
-            try:
-                share = PriShare(int(data["Index"]), int(data["Share"], 16))
-            except (KeyError, ValueError) as exc:
-                raise VaultError(f"{folder / SHARE_FILE}: malformed share file ({exc})") from None
-        group = Group.load(folder / GROUP_FILE) if (folder / GROUP_FILE).exists() else None
-        address = str(public.get("Address", ""))
+            share = load_share(folder / SHARE_FILE, group)
+        address = public.get("Address", "")
+        if not isinstance(address, str):
+            raise VaultError(f"{folder / PUBLIC_FILE}: Address must be a string (host:port)")
         return cls(scheme, secret_key, public_key, share, group, beacon_id, address)
+
+
+def secret_number(table: dict, key: str, path: Path, order: int = CURVE_ORDER) -> int:
+    """The hex number ``table[key]`` of a secret file, in ``1 … r-1``; errors name the file and key only,
+    never the content (a typo in a secret key must not print the key)."""
+    text = table.get(key)
+    if not isinstance(text, str) or not text or len(text) > 130 or not all(c in _HEX for c in text):
+        raise VaultError(f"{path}: {key} is not a hex number (its value is secret, so it is not shown)")
+    value = int(text, 16)
+    if not 0 < value < order:
+        raise VaultError(f"{path}: {key} is out of range (0 < value < the curve order)")
+    return value
+
+
+def load_share(path: Path, group: Group | None) -> PriShare:
+    """Read and check a share file: its index is a node of the group, its value in range, and it lies
+    on the group's public polynomial (``value · G == PubPoly.eval(index)``, kyber's ``PubPoly.Check``)."""
+    data = _read(path, secret=True)
+    index = data.get("Index")
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < 2**32:
+        raise VaultError(f"{path}: Index must be a node index (a uint32)")
+    order = group.scheme.key_group.order if group is not None else CURVE_ORDER
+    share = PriShare(index, secret_number(data, "Share", path, order))
+    if group is not None:
+        if group.node(index) is None:
+            raise VaultError(f"{path}: share index {index} is not a node of the group file")
+        if group.public_key is not None and not group.public_key.check(share):
+            raise VaultError(f"{path}: the share does not match the group's public polynomial "
+                             "(a share of another DKG, or a corrupted file)")  # fmt: skip
+    return share
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
 
 
 def _write_text(path: Path, text: str, mode: int) -> None:
@@ -162,6 +194,9 @@ def _read(path: Path, *, secret: bool) -> dict:
             "treat this key as leaked, or chmod 600 it if you are sure it was not"
         )
     try:
-        return tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise VaultError(f"{path}: not valid TOML ({exc})") from None
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise VaultError(f"{path}: not UTF-8 text") from None
+    except ValueError as exc:  # TOMLDecodeError, or an integer of thousands of digits
+        where = str(exc).rpartition("(at ")[2].rstrip(")") if "(at " in str(exc) else "somewhere"
+        raise VaultError(f"{path}: not valid TOML ({where}; the content is not shown)") from None

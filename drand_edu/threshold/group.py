@@ -311,7 +311,7 @@ class Group:
         """Parse a group file; :class:`InvalidInput` for bad TOML, missing fields, bad hex or keys."""
         try:
             data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, TypeError, AttributeError) as err:
+        except (ValueError, TypeError, AttributeError) as err:  # ValueError: also a 5,000-digit integer
             raise InvalidInput(f"group file is not valid TOML: {err}") from None
         return cls.from_toml_dict(data)
 

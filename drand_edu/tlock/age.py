@@ -38,6 +38,10 @@ FILE_KEY_SIZE = 16
 CHUNK_SIZE = 64 * 1024
 _TAG_SIZE = 16
 _COLUMNS = 64
+#: recipient stanzas a header may have (tlock writes one; age files rarely have more than a few)
+MAX_STANZAS = 64
+#: lines of one stanza body (a tlock body is 3 lines; a 64-line body is 3 KB)
+MAX_BODY_LINES = 64
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,18 @@ def _b64_nopad(data: bytes) -> str:
 
 
 def _b64_decode_nopad(text: str, what: str) -> bytes:
-    if "=" in text or "\r" in text:
-        raise InvalidCiphertext(f"age {what}: base64 must be unpadded")
+    """Canonical unpadded base64 only, like Go's ``base64.RawStdEncoding.Strict()`` that age uses: no
+    padding, no line breaks, and the unused low bits of the last character must be zero (so that one
+    byte string has exactly one encoding, and a MAC line cannot be altered without changing its bytes)."""
+    if "=" in text or "\r" in text or "\n" in text:
+        raise InvalidCiphertext(f"age {what}: base64 must be unpadded, on one line")
     try:
-        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+        data = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
     except (binascii.Error, ValueError):
         raise InvalidCiphertext(f"age {what}: not valid base64") from None
+    if _b64_nopad(data) != text:
+        raise InvalidCiphertext(f"age {what}: non-canonical base64 (stray low bits in the last character)")
+    return data
 
 
 def _hkdf(file_key: bytes, salt: bytes, info: bytes) -> bytes:
@@ -166,17 +176,22 @@ def parse_file(data: bytes) -> ParsedFile:
             return ParsedFile(tuple(stanzas), data[: start + 3], mac, data[lines_end:])
         if not line.startswith(b"-> "):
             raise InvalidCiphertext("age header: expected a stanza ('-> ...') or the MAC line ('--- ...')")
+        if len(stanzas) >= MAX_STANZAS:
+            raise InvalidCiphertext(f"age header: more than {MAX_STANZAS} stanzas")
         parts = line[3:].decode("ascii", "replace").split(" ")
         if not parts or not parts[0]:
             raise InvalidCiphertext("age header: stanza without a type")
-        body_text = ""
+        body_lines: list[str] = []
         while True:
             body_line = next_line().decode("ascii", "replace")
             if len(body_line) > _COLUMNS:
                 raise InvalidCiphertext("age header: stanza body line longer than 64 characters")
-            body_text += body_line
+            body_lines.append(body_line)
             if len(body_line) < _COLUMNS:
                 break
+            if len(body_lines) >= MAX_BODY_LINES:
+                raise InvalidCiphertext(f"age header: stanza body longer than {MAX_BODY_LINES} lines")
+        body_text = "".join(body_lines)
         stanzas.append(Stanza(parts[0], tuple(parts[1:]), _b64_decode_nopad(body_text, "stanza body")))
 
 

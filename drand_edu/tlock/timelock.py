@@ -125,8 +125,10 @@ def _tlock_stanza(parsed: age.ParsedFile) -> TimelockStanza:
     for stanza in parsed.stanzas:
         if stanza.type != STANZA_TYPE:
             continue
-        if len(stanza.args) != 2 or not stanza.args[0].isdigit():
+        if len(stanza.args) != 2 or not (stanza.args[0].isascii() and stanza.args[0].isdigit()):
             raise InvalidCiphertext("tlock stanza must be '-> tlock <round> <chainhash>'")
+        if len(stanza.args[0]) > 20 or int(stanza.args[0]) >= 2**64:
+            raise InvalidCiphertext(f"tlock stanza: round {stanza.args[0][:24]}… is not a uint64")
         chain_hash = from_hex(stanza.args[1], what="tlock stanza chain hash", length=32)
         return TimelockStanza(int(stanza.args[0]), chain_hash, stanza.body)
     raise InvalidCiphertext("no tlock stanza in this age file (not a timelock ciphertext)")
