@@ -19,7 +19,7 @@ from drand_edu.crypto.schemes import scheme_by_id
 from drand_edu.errors import DKGError, InvalidInput
 from drand_edu.net.messages import DKGPacket, from_bytes, to_bytes
 from drand_edu.node.dkg_process import DKGProcess
-from drand_edu.node.vault import Vault
+from drand_edu.node.key_store import FileStore
 from drand_edu.rng import seeded_rng
 from drand_edu.threshold.lifecycle import Status
 from drand_edu.threshold.tbls import recover_signature, sign_partial
@@ -76,14 +76,15 @@ class Endpoint:
 def make_nodes(net: VirtualNet, count: int, tmp_path, rng, first: int = 0) -> list[DKGProcess]:
     def identity_of(address: str) -> dict:
         node = net.nodes[address]
-        return {"address": address, "key": node.vault.public_key.hex(), "scheme": node.vault.scheme.id}
+        keys = node.key_store
+        return {"address": address, "key": keys.public_key.hex(), "scheme": keys.scheme.id}
 
     nodes = []
     for i in range(first, first + count):
         address = f"127.0.0.1:{5000 + i}"
-        vault = Vault.generate(SCHEME, rng=rng, address=address)
+        key_store = FileStore.generate(SCHEME, rng=rng, address=address)
         node = DKGProcess(
-            vault, tmp_path / f"node{i}", net.endpoint(address), identity_of=identity_of, rng=rng
+            key_store, tmp_path / f"node{i}", net.endpoint(address), identity_of=identity_of, rng=rng
         )
         net.nodes[address] = node
         nodes.append(node)
@@ -106,20 +107,20 @@ def test_a_first_dkg_between_nodes_gives_everyone_the_same_group(tmp_path) -> No
     nodes = make_nodes(net, 4, tmp_path, seeded_rng(1))
     initial_dkg(net, nodes, threshold=3)
     assert [n.state.status for n in nodes] == [Status.COMPLETE] * 4
-    groups = [n.vault.group for n in nodes]
+    groups = [n.key_store.group for n in nodes]
     assert len({g.to_toml() for g in groups}) == 1  # the same group file, byte for byte
     group = groups[0]
     # drand orders participants by public key to give DKG indices
     assert [node.public_key for node in sorted(group.nodes, key=lambda n: n.index)] == sorted(
-        n.vault.public_key for n in nodes
+        n.key_store.public_key for n in nodes
     )
     for node in nodes:
-        assert group.public_key.check(node.vault.share)
-        reloaded = Vault.load(node.folder)  # saved in the node's folder
-        assert reloaded.share == node.vault.share and reloaded.group == group
+        assert group.public_key.check(node.key_store.share)
+        reloaded = FileStore.load(node.folder)  # saved in the node's folder
+        assert reloaded.share == node.key_store.share and reloaded.group == group
     # any 3 of the 4 shares sign for the group key
     message = b"round 1"
-    partials = [sign_partial(SCHEME, n.vault.share, message) for n in nodes[1:]]
+    partials = [sign_partial(SCHEME, n.key_store.share, message) for n in nodes[1:]]
     signature = recover_signature(SCHEME, group.public_key, message, partials, 3, 4)
     assert bls.verify(SCHEME, group.public_key.commit(), message, signature)
 
@@ -138,8 +139,8 @@ def test_a_silent_node_is_left_out_after_the_phase_timeouts(tmp_path) -> None:
     assert leader.state.status == Status.EXECUTING  # still waiting for node 3's deal
     net.run(60)
     assert [n.state.status for n in nodes[:3]] == [Status.COMPLETE] * 3
-    group = leader.vault.group
-    assert len(group) == 3 and nodes[3].vault.public_key not in {n.public_key for n in group.nodes}
+    group = leader.key_store.group
+    assert len(group) == 3 and nodes[3].key_store.public_key not in {n.public_key for n in group.nodes}
     assert any("complete" in line for line in leader.log)
 
 
@@ -169,8 +170,8 @@ def test_forged_bundles_and_commands_from_non_leaders_are_refused(tmp_path) -> N
     assert any("bad signature" in line for line in nodes[0].log)
     assert nodes[0].state.status == Status.COMPLETE
     # node 2's deal reached no one with a valid signature: it is not in QUAL
-    assert len(nodes[0].vault.group) == 3
-    assert nodes[2].vault.public_key not in {n.public_key for n in nodes[0].vault.group.nodes}
+    assert len(nodes[0].key_store.group) == 3
+    assert nodes[2].key_store.public_key not in {n.public_key for n in nodes[0].key_store.group.nodes}
 
 
 def test_a_proposal_with_a_wrong_key_or_scheme_is_refused(tmp_path) -> None:
@@ -178,7 +179,7 @@ def test_a_proposal_with_a_wrong_key_or_scheme_is_refused(tmp_path) -> None:
     leader, other = make_nodes(net, 2, tmp_path, seeded_rng(8))
     with pytest.raises(InvalidInput, match="key pair is for pedersen-bls-unchained"):
         leader.propose_initial([other.address], 2, period=3, scheme_id="bls-unchained-g1-rfc9380")
-    forged_keys = {other.address: leader.vault.public_key.hex()}  # the leader lies about other's key
+    forged_keys = {other.address: leader.key_store.public_key.hex()}  # the leader lies about other's key
 
     def replace_keys(sender: str, packet: DKGPacket) -> DKGPacket:
         return (
@@ -222,7 +223,7 @@ def test_resharing_to_a_new_node_keeps_the_group_key(tmp_path) -> None:
     net = VirtualNet()
     nodes = make_nodes(net, 4, tmp_path, rng)
     initial_dkg(net, nodes, threshold=3)
-    old_group = nodes[0].vault.group
+    old_group = nodes[0].key_store.group
     (joiner,) = make_nodes(net, 1, tmp_path, rng, first=4)
     leaver = nodes[3]
 
@@ -239,15 +240,15 @@ def test_resharing_to_a_new_node_keeps_the_group_key(tmp_path) -> None:
     assert leaver.state.status == Status.LEFT
     members = [*nodes[:3], joiner]
     assert [n.state.status for n in members] == [Status.COMPLETE] * 4
-    new_group = joiner.vault.group
-    assert {n.vault.group.to_toml() for n in members} == {new_group.to_toml()}
+    new_group = joiner.key_store.group
+    assert {n.key_store.group.to_toml() for n in members} == {new_group.to_toml()}
     assert new_group.public_key.commit() == old_group.public_key.commit()  # the same chain key
     assert new_group.genesis_seed == old_group.genesis_seed
     assert new_group.transition_time > old_group.genesis_time
-    assert leaver.vault.public_key not in {n.public_key for n in new_group.nodes}
+    assert leaver.key_store.public_key not in {n.public_key for n in new_group.nodes}
     # the new shares (the joiner's among them) sign exactly what the old shares signed
     message = b"round 42"
-    new_partials = [sign_partial(SCHEME, n.vault.share, message) for n in [joiner, *nodes[1:3]]]
+    new_partials = [sign_partial(SCHEME, n.key_store.share, message) for n in [joiner, *nodes[1:3]]]
     signature = recover_signature(SCHEME, new_group.public_key, message, new_partials, 3, 4)
     assert bls.verify(SCHEME, old_group.public_key.commit(), message, signature)
     assert leader.state.epoch == joiner.state.epoch == 2

@@ -179,30 +179,30 @@ def test_group_toml(group_toml: bytes, data: st.DataObject) -> None:
 
 # -- key and share files ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def vault_folder(tmp_path_factory, group_toml) -> Path:
+def key_folder(tmp_path_factory, group_toml) -> Path:
     from drand_edu.crypto.schemes import scheme_by_id
-    from drand_edu.node.vault import Vault
+    from drand_edu.node.key_store import FileStore
     from drand_edu.rng import seeded_rng
     from drand_edu.threshold.poly import PriShare
 
-    folder = tmp_path_factory.mktemp("vault")
-    vault = Vault.generate(scheme_by_id("pedersen-bls-chained"), rng=seeded_rng(2), address="127.0.0.1:1")
+    folder = tmp_path_factory.mktemp("keys")
+    keys = FileStore.generate(scheme_by_id("pedersen-bls-chained"), rng=seeded_rng(2), address="127.0.0.1:1")
     group = Group.from_toml(group_toml.decode())
-    vault.with_share(PriShare(0, 12345), group).save(folder)
+    keys.with_share(PriShare(0, 12345), group).save(folder)
     return folder
 
 
 @SLOW
 @given(st.data())
-def test_key_and_share_files(vault_folder: Path, data: st.DataObject) -> None:
-    from drand_edu.node.vault import PRIVATE_FILE, PUBLIC_FILE, SHARE_FILE, Vault
+def test_key_and_share_files(key_folder: Path, data: st.DataObject) -> None:
+    from drand_edu.node.key_store import PRIVATE_FILE, PUBLIC_FILE, SHARE_FILE, FileStore
 
-    folder = vault_folder / "multibeacon" / "default"
+    folder = key_folder / "multibeacon" / "default"
     name = data.draw(st.sampled_from([PRIVATE_FILE, PUBLIC_FILE, SHARE_FILE]))
     original = (folder / name).read_bytes()
     try:
         (folder / name).write_bytes(flipped(original, data))
-        typed_only(Vault.load, vault_folder)
+        typed_only(FileStore.load, key_folder)
     finally:
         (folder / name).write_bytes(original)
 

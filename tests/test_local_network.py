@@ -122,7 +122,7 @@ def test_a_node_sending_bad_partials_is_outvoted(check_each: bool) -> None:
 
     net = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", rng=seeded_rng(11))
     liar = net.processes[0]
-    liar.share = PriShare(liar.share.index, liar.share.value + 1)  # signs with a wrong share
+    liar.vault.set_info(liar.vault.group, PriShare(liar.share.index, liar.share.value + 1))  # a wrong share
     for process in net.processes:
         process.check_each_partial = check_each
     net.run_rounds(6)
@@ -142,10 +142,10 @@ def test_daemons_hold_every_layer_and_serve_the_api() -> None:
     net = LocalNetwork.create(3, 2, rng=seeded_rng(12))
     net.run_rounds(3)
     daemon = net.daemons[1]
-    assert daemon.vault.share == daemon.process.share and daemon.vault.group is not None
-    assert daemon.vault.public_key in {n.public_key for n in daemon.vault.group.nodes}
+    assert daemon.key_store.share == daemon.process.share and daemon.key_store.group is not None
+    assert daemon.key_store.public_key in {n.public_key for n in daemon.key_store.group.nodes}
     assert [name for name, _ in daemon.layers()] == [
-        "daemon", "vault", "beacon process", "store", "metrics", "public API"
+        "daemon", "key store", "beacon process", "vault", "store", "metrics", "public API"
     ]  # fmt: skip
     server = serve_node(daemon, net.now)
     try:

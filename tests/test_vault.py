@@ -1,145 +1,81 @@
-"""The vault on disk: drand's layout, round trip, 0600 secrets, leaked keys refused, secrets never shown."""
+"""The vault (crypto/vault): signs with the current share, refilled at a resharing, hides its secrets."""
 
 from __future__ import annotations
 
-import os
-import stat
-from pathlib import Path
-
 import pytest
 
-from drand_edu.crypto import scheme_by_id
-from drand_edu.crypto.constants import CURVE_ORDER
-from drand_edu.node.vault import GROUP_FILE, PRIVATE_FILE, PUBLIC_FILE, SHARE_FILE, Vault, VaultError
+from drand_edu.chain.info import ChainInfo
+from drand_edu.crypto import PEDERSEN_BLS_CHAINED
+from drand_edu.errors import ChainMismatch
+from drand_edu.net.sim import Simulator
+from drand_edu.node.beacon_process import BeaconProcess
+from drand_edu.node.vault import Vault
 from drand_edu.rng import seeded_rng
-from drand_edu.threshold.dkg import run_dkg
+from drand_edu.store.memory import MemoryStore
+from drand_edu.threshold.dkg import run_dkg, run_reshare
+from drand_edu.threshold.tbls import is_valid_partial, partial_index, sign_partial
 
-SCHEME = scheme_by_id("pedersen-bls-chained")
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
+SCHEME = PEDERSEN_BLS_CHAINED
+GENESIS = 1_700_000_000
+MESSAGE = SCHEME.digest(1, b"seed")
 
 
 @pytest.fixture(scope="module")
-def dkg_vault() -> Vault:
-    outcome = run_dkg(4, 3, SCHEME, rng=seeded_rng("vault"))
-    group = outcome.to_group(period=3, genesis_time=1_700_000_000)
-    vault = Vault.generate(SCHEME, rng=seeded_rng("node-1"))
-    return vault.with_share(outcome.shares()[0], group)
+def epochs():
+    """A first DKG's group and a resharing of it to 4 nodes, threshold 3: the same chain."""
+    old = run_dkg(3, 2, SCHEME, rng=seeded_rng("vault-old"))
+    old_group = old.to_group(3, GENESIS)
+    info = ChainInfo.from_group(old_group)
+    new = run_reshare(old, 4, 3, rng=seeded_rng("vault-new"))
+    new_group = new.to_group(3, GENESIS, genesis_seed=info.genesis_seed, transition_time=GENESIS + 30)
+    return old, old_group, new, new_group
 
 
-def test_round_trip_with_drand_layout_and_permissions(tmp_path: Path, dkg_vault: Vault) -> None:
-    folder = dkg_vault.save(tmp_path)
-    assert folder == tmp_path / "multibeacon" / "default"
-    assert mode(folder / PRIVATE_FILE) == 0o600 and mode(folder / SHARE_FILE) == 0o600
-    assert mode(folder / PUBLIC_FILE) == 0o644 and mode(folder / GROUP_FILE) == 0o644
-    assert mode(folder / "key") == 0o700 and mode(folder) == 0o700
-    loaded = Vault.load(tmp_path)
-    assert loaded == dkg_vault
-    assert loaded.share == dkg_vault.share and loaded.group.hash() == dkg_vault.group.hash()
-    assert (folder / PRIVATE_FILE).read_text().startswith('Key = "')
+def test_the_vault_signs_with_its_share_and_holds_the_chain(epochs) -> None:
+    old, group, _, _ = epochs
+    vault = Vault(group, old.share(1))
+    assert vault.info == ChainInfo.from_group(group) and vault.scheme == SCHEME
+    assert vault.index == 1 and vault.threshold == 2 and vault.public_poly == group.public_key
+    partial = vault.sign_partial(MESSAGE)
+    assert partial == sign_partial(SCHEME, old.share(1), MESSAGE)
+    assert partial_index(partial) == 1 and is_valid_partial(SCHEME, vault.public_poly, MESSAGE, partial)
 
 
-def test_secret_files_are_0600_even_with_a_permissive_umask(tmp_path: Path) -> None:
-    old = os.umask(0)
-    try:
-        folder = Vault.generate(SCHEME, rng=seeded_rng(1)).save(tmp_path)
-    finally:
-        os.umask(old)
-    assert mode(folder / PRIVATE_FILE) == 0o600
+def test_set_info_swaps_share_and_group_but_keeps_the_chain(epochs) -> None:
+    old, old_group, new, new_group = epochs
+    vault = Vault(old_group, old.share(0))
+    info = vault.info
+    vault.set_info(new_group, new.share(0))
+    assert vault.info is info  # the chain is the same: a resharing keeps the group key
+    assert vault.group == new_group and vault.threshold == 3 and vault.public_poly == new_group.public_key
+    partial = vault.sign_partial(MESSAGE)
+    assert is_valid_partial(SCHEME, new_group.public_key, MESSAGE, partial)
+    assert not is_valid_partial(SCHEME, old_group.public_key, MESSAGE, partial)
 
 
-def test_a_world_readable_secret_is_refused(tmp_path: Path, dkg_vault: Vault) -> None:
-    folder = dkg_vault.save(tmp_path)
-    (folder / SHARE_FILE).chmod(0o644)
-    with pytest.raises(VaultError, match="readable by other users"):
-        Vault.load(tmp_path)
-    (folder / SHARE_FILE).chmod(0o600)
-    (folder / PRIVATE_FILE).chmod(0o640)
-    with pytest.raises(VaultError, match="leaked"):
-        Vault.load(tmp_path)
+def test_a_group_of_another_chain_is_refused(epochs) -> None:
+    old, old_group, _, _ = epochs
+    other = run_dkg(3, 2, SCHEME, rng=seeded_rng("another chain")).to_group(3, GENESIS)
+    vault = Vault(old_group, old.share(0))
+    with pytest.raises(ChainMismatch):
+        vault.set_info(other, old.share(0))
+    assert vault.group == old_group
 
 
-def test_secrets_never_appear_in_repr_or_str(dkg_vault: Vault) -> None:
-    text = repr(dkg_vault) + str(dkg_vault) + repr(dkg_vault.share)
-    for secret in (dkg_vault.secret_key, dkg_vault.share.value):
-        assert str(secret) not in text
-        assert f"{secret:x}" not in text and f"{secret:064x}" not in text
-    assert "secrets hidden" in repr(dkg_vault)
+def test_the_beacon_process_reads_the_vault_at_each_round(epochs) -> None:
+    """A swap of the vault is all a staying node needs at a transition: its process follows."""
+    old, old_group, new, new_group = epochs
+    vault = Vault(old_group, old.share(2))
+    process = BeaconProcess(vault, MemoryStore(), Simulator(4, start=GENESIS))
+    assert (process.index, process.threshold, process.share) == (2, 2, old.share(2))
+    vault.set_info(new_group, new.share(3))
+    assert (process.index, process.threshold, process.share) == (3, 3, new.share(3))
+    assert process.public_poly == new_group.public_key
 
 
-def test_broken_vaults_get_clear_errors(tmp_path: Path) -> None:
-    with pytest.raises(VaultError, match="missing"):
-        Vault.load(tmp_path)
-    folder = Vault.generate(SCHEME, rng=seeded_rng(2)).save(tmp_path)
-    (folder / PUBLIC_FILE).write_text("Key = [")
-    with pytest.raises(VaultError, match="TOML"):
-        Vault.load(tmp_path)
-    other = Vault.generate(SCHEME, rng=seeded_rng(3))
-    (folder / PUBLIC_FILE).write_text(f'Key = "{other.public_key.hex()}"\n')
-    with pytest.raises(VaultError, match="does not belong"):
-        Vault.load(tmp_path)
-
-
-def test_each_beacon_id_has_its_own_folder(tmp_path: Path) -> None:
-    quick = Vault.generate(scheme_by_id("bls-unchained-g1-rfc9380"), rng=seeded_rng(4), beacon_id="quicknet")
-    default = Vault.generate(SCHEME, rng=seeded_rng(5))
-    quick.save(tmp_path)
-    default.save(tmp_path)
-    assert Vault.load(tmp_path, "quicknet") == quick
-    assert Vault.load(tmp_path) == default
-
-
-def test_the_address_is_kept_in_the_public_file_like_drand(tmp_path: Path) -> None:
-    scheme = scheme_by_id("pedersen-bls-chained")
-    vault = Vault.generate(scheme, rng=seeded_rng(9), address="127.0.0.1:4444")
-    folder = vault.save(tmp_path / "node")
-    assert 'Address = "127.0.0.1:4444"' in (folder / PUBLIC_FILE).read_text()
-    assert Vault.load(tmp_path / "node").address == "127.0.0.1:4444"
-    bare = Vault.generate(scheme, rng=seeded_rng(9), beacon_id="other")
-    bare.save(tmp_path / "node")
-    assert Vault.load(tmp_path / "node", "other").address == ""  # key pairs made without an address
-
-
-def test_a_bad_secret_file_names_the_file_never_the_secret(tmp_path: Path, dkg_vault: Vault) -> None:
-    folder = dkg_vault.save(tmp_path)
-    secret = f"{dkg_vault.secret_key:064x}"
-    for stray in ("g", "!", " "):  # one stray character in the secret key
-        path = folder / PRIVATE_FILE
-        path.write_text(path.read_text().replace(secret, secret[:10] + stray + secret[11:]))
-        with pytest.raises(VaultError) as refused:
-            Vault.load(tmp_path)
-        assert str(path) in str(refused.value) and secret[:10] not in str(refused.value)
-        dkg_vault.save(tmp_path)
-    path = folder / PRIVATE_FILE  # broken TOML: the line is named, the content is not
-    path.write_text(f'Key = "{secret}\n')
-    with pytest.raises(VaultError, match="line 1") as refused:
-        Vault.load(tmp_path)
-    assert secret[:10] not in str(refused.value)
-
-
-@pytest.mark.parametrize(
-    "index, value, reason",
-    [
-        ("-1", None, "Index must be"),
-        (str(2**40), None, "Index must be"),
-        ("1", None, "does not match the group's public polynomial"),  # the share of node 0 as node 1
-        ("9", None, "not a node of the group"),
-        (None, "0", "out of range"),
-        (None, f"{CURVE_ORDER:x}", "out of range"),
-        ("1.9", None, "Index must be"),
-    ],
-)
-def test_a_share_is_checked_against_the_group(tmp_path: Path, dkg_vault: Vault, index, value, reason) -> None:
-    folder = dkg_vault.save(tmp_path)
-    path = folder / SHARE_FILE
-    text = path.read_text()
-    if index is not None:
-        text = text.replace(f"Index = {dkg_vault.share.index}", f"Index = {index}")
-    if value is not None:
-        text = text.replace(f"{dkg_vault.share.value:064x}", value)
-    path.write_text(text)
-    with pytest.raises(VaultError, match=reason) as refused:
-        Vault.load(tmp_path)
-    assert f"{dkg_vault.share.value:064x}"[:12] not in str(refused.value)
+def test_the_share_never_appears_in_repr(epochs) -> None:
+    old, group, _, _ = epochs
+    vault = Vault(group, old.share(0))
+    text = repr(vault) + str(vault)
+    assert f"{old.share(0).value:x}" not in text and str(old.share(0).value) not in text
+    assert "secrets hidden" in text and "share=#0" in text

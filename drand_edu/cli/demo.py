@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..crypto.schemes import scheme_by_id
 from ..errors import InvalidInput
-from ..node.vault import Vault
+from ..node.key_store import FileStore
 from ..threshold.poly import minimum_threshold
 from . import EXIT_OK
 from .dkg import call
@@ -105,7 +105,7 @@ def demo_up(args: argparse.Namespace) -> int:
     addresses = []
     for node_folder in folders:  # drand-edu generate-keypair --folder nodeI 127.0.0.1:PORT
         addresses.append(f"127.0.0.1:{_free_port()}")
-        Vault.generate(scheme, address=addresses[-1]).save(node_folder)
+        FileStore.generate(scheme, address=addresses[-1]).save(node_folder)
     pids = [start_node(node_folder, _free_port()).pid for node_folder in folders]
     (folder / "pids").write_text("\n".join(str(p) for p in pids) + "\n")
     try:

@@ -25,8 +25,8 @@ from ..client.client import Client
 from ..client.source import ClientSource
 from ..crypto.schemes import scheme_by_id
 from ..errors import InvalidInput
+from ..node.key_store import FileStore
 from ..node.sync import SyncManager
-from ..node.vault import Vault
 from ..store.sqlite import SQLiteStore
 from . import EXIT_INVALID, EXIT_OK
 
@@ -72,28 +72,28 @@ def generate_keypair(args: argparse.Namespace) -> int:
         raise InvalidInput(f"{folder} already has a key pair for {args.beacon_id}: refusing to overwrite it")
     if args.address and not args.address.rpartition(":")[2].isdigit():
         raise InvalidInput(f"the address must be HOST:PORT, got {args.address!r}")
-    vault = Vault.generate(scheme_by_id(args.scheme), beacon_id=args.beacon_id, address=args.address)
-    vault.save(folder)
+    keys = FileStore.generate(scheme_by_id(args.scheme), beacon_id=args.beacon_id, address=args.address)
+    keys.save(folder)
     where = f" for {args.address}" if args.address else ""
-    print(f"generated a {vault.scheme.id} key pair{where} in {folder}: public key {vault.public_key.hex()}")
+    print(f"generated a {keys.scheme.id} key pair{where} in {folder}: public key {keys.public_key.hex()}")
     return EXIT_OK
 
 
 def show_folder(args: argparse.Namespace) -> int:
-    vault = Vault.load(args.folder, args.beacon_id)
+    key_store = FileStore.load(args.folder, args.beacon_id)
     if args.what == "public-key":
-        print(vault.public_key.hex())
+        print(key_store.public_key.hex())
         return EXIT_OK
-    if vault.group is None or vault.share is None:
+    if key_store.group is None or key_store.share is None:
         raise InvalidInput(f"{args.folder}: no DKG has run yet (no group file, no share)")
     if args.what == "share":
-        matches = vault.group.public_key.check(vault.share)
-        print(f"share index {vault.share.index}; matches the group's public polynomial: {matches}")
+        matches = key_store.group.public_key.check(key_store.share)
+        print(f"share index {key_store.share.index}; matches the group's public polynomial: {matches}")
         return EXIT_OK if matches else EXIT_INVALID
     if args.what == "group":
-        print(vault.group.to_toml(), end="")
+        print(key_store.group.to_toml(), end="")
     else:
-        print(json.dumps(ChainInfo.from_group(vault.group).to_json(), indent=1))
+        print(json.dumps(ChainInfo.from_group(key_store.group).to_json(), indent=1))
     return EXIT_OK
 
 

@@ -3,13 +3,13 @@
     drand-edu start --folder node0 [--private-listen 127.0.0.1:4444] [--public-listen 127.0.0.1:8080]
                     [--control PORT]
 
-The folder holds the node's vault: at least its key pair (``drand-edu generate-keypair``), and after
-a DKG its share and the group file. The node listens for its peers on ``--private-listen`` (by
-default the address of its key pair), takes operator commands (``drand-edu dkg ...``) on the control
-port (127.0.0.1 only), and once it has a share keeps its chain in ``chain.db`` (SQLite) in the folder
-and serves drand's public HTTP API on ``--public-listen``, whose URL it writes to ``public.url``. It
-asks its peers for any rounds it missed, then signs a partial at each round's time. SIGTERM or
-Ctrl-C stops it.
+The folder holds the node's key store (drand's file store): at least its key pair (``drand-edu
+generate-keypair``), and after a DKG its share and the group file. The node listens for its peers on
+``--private-listen`` (by default the address of its key pair), takes operator commands (``drand-edu dkg
+...``) on the control port (127.0.0.1 only), and once it has a share keeps its chain in ``chain.db``
+(SQLite) in the folder and serves drand's public HTTP API on ``--public-listen``, whose URL it writes to
+``public.url``. It asks its peers for any rounds it missed, then signs a partial at each round's time.
+SIGTERM or Ctrl-C stops it.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from ..errors import InvalidInput
 from ..net.http_transport import HttpNetwork
 from ..node.daemon import Daemon
 from ..node.dkg_process import PHASE_TIMEOUT
+from ..node.key_store import FileStore
 from ..node.service import NodeService
-from ..node.vault import Vault
 from . import EXIT_OK
 
 #: any free port, written to ``control.port`` (drand's default, 8888, is also JupyterLab's)
@@ -38,8 +38,8 @@ DEFAULT_CONTROL_PORT = 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("start", help="run one node (its vault in --folder) until stopped")
-    parser.add_argument("--folder", required=True, help="the node's folder (vault, chain.db)")
+    parser = subparsers.add_parser("start", help="run one node (its key store in --folder) until stopped")
+    parser.add_argument("--folder", required=True, help="the node's folder (key store, chain.db)")
     parser.add_argument("--id", "--beacon-id", dest="beacon_id", default="default",
                         help="which chain of the folder (default: default)")  # fmt: skip
     parser.add_argument("--private-listen", help="address for the other nodes (default: the key pair's)")
@@ -63,10 +63,10 @@ def _split(address: str) -> tuple[str, int]:
 
 def run(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
-    vault = Vault.load(folder, args.beacon_id)
-    private = args.private_listen or vault.address
-    if not private and vault.group is not None:
-        me = vault.group.find(vault.public_key)
+    key_store = FileStore.load(folder, args.beacon_id)
+    private = args.private_listen or key_store.address
+    if not private and key_store.group is not None:
+        me = key_store.group.find(key_store.public_key)
         private = me.address if me else ""
     if not private:
         raise InvalidInput(f"{folder}: no address: pass --private-listen or 'generate-keypair ... ADDRESS'")
@@ -83,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
         info = daemon.process.info
         print(f"node {daemon.index} of chain {info.hash_hex[:16]}…: public API {server.url}", flush=True)
 
-    if not vault.address:  # a vault written before addresses were recorded: use the listening one
-        replace(vault, address=private).save(folder)
+    if not key_store.address:  # keys written before addresses were recorded: use the listening one
+        replace(key_store, address=private).save(folder)
     service = NodeService(folder, network, beacon_id=args.beacon_id, on_chain=on_chain,
                           phase_timeout=args.dkg_phase_timeout)  # fmt: skip
     try:

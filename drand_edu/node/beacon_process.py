@@ -1,6 +1,7 @@
 """The beacon process: what one node does for one chain, round after round (drand's ``chain/beacon``).
 
-At each round's time the node signs the round's message with its share and broadcasts the partial
+At each round's time the node signs the round's message with its share (through its
+:class:`~drand_edu.node.vault.Vault`, drand's ``crypto/vault``) and broadcasts the partial
 (``PartialBeaconPacket``). It collects the partials it receives and, as soon as it holds t of the round
 it needs next, recovers the group signature and verifies the beacon against the group key before
 storing it. drand checks every partial on arrival (``check_each_partial=True`` does the same); by
@@ -20,15 +21,15 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..chain.beacon import Beacon
-from ..chain.info import ChainInfo
 from ..chain.verify import verify_beacon
 from ..errors import BeaconNotFound, InvalidBeacon, InvalidShare, NotEnoughShares
 from ..net.messages import BeaconPacket, Message, PartialBeaconPacket, SyncRequest
 from ..net.sim import Simulator
 from ..store.base import ChainStore
 from ..threshold.poly import PriShare, PubPoly
-from ..threshold.tbls import is_valid_partial, partial_index, recover_signature, sign_partial
+from ..threshold.tbls import is_valid_partial, partial_index, recover_signature
 from .metrics import NodeMetrics
+from .vault import Vault
 
 #: Rounds ahead of our head for which partials are kept (older or further ones are dropped).
 PARTIALS_WINDOW = 64
@@ -40,11 +41,7 @@ class BeaconProcess:
 
     def __init__(
         self,
-        index: int,
-        share: PriShare,
-        info: ChainInfo,
-        public_poly: PubPoly,
-        threshold: int,
+        vault: Vault,
         store: ChainStore,
         network: Simulator,
         *,
@@ -53,14 +50,12 @@ class BeaconProcess:
         check_each_partial: bool = False,
         verified: set[tuple[int, bytes, bytes]] | None = None,
     ) -> None:
-        self.index = index
-        self.share = share
-        self.info = info
-        self.public_poly = public_poly
-        self.threshold = threshold
+        #: share, public polynomial, group and chain info: what this process signs and verifies with
+        self.vault = vault
+        self.info = vault.info
         self.store = store
         self.network = network
-        self.catchup_period = info.period / 2 if catchup_period is None else catchup_period
+        self.catchup_period = self.info.period / 2 if catchup_period is None else catchup_period
         self.metrics = metrics
         self.check_each_partial = check_each_partial
         # (round, signature, previous) already verified: the nodes of one simulation may share it,
@@ -71,7 +66,25 @@ class BeaconProcess:
         self.rejected_beacons = 0
         self._catching_up = False
         self._pending_sync: dict[int, Beacon] = {}
-        network.register(index, self.receive)
+        network.register(self.index, self.receive)
+
+    # -- what the vault holds now (a resharing swaps it: Vault.set_info) ----------------------------
+    @property
+    def index(self) -> int:
+        """This node's share index, its place in the group (may change at a resharing)."""
+        return self.vault.index
+
+    @property
+    def share(self) -> PriShare:
+        return self.vault.share
+
+    @property
+    def public_poly(self) -> PubPoly:
+        return self.vault.public_poly
+
+    @property
+    def threshold(self) -> int:
+        return self.vault.threshold
 
     # -- the round loop ---------------------------------------------------------------------------
     def head(self) -> int:
@@ -97,7 +110,7 @@ class BeaconProcess:
         if previous is None:
             return
         message = self.info.scheme.digest(next_round, previous)
-        partial = sign_partial(self.info.scheme, self.share, message)
+        partial = self.vault.sign_partial(message)
         self.partials[next_round][self.index] = partial
         self.network.broadcast(
             self.index, PartialBeaconPacket(next_round, previous, partial, self.info.beacon_id)

@@ -1,11 +1,13 @@
 """The daemon: one per node, owning every layer of it (drand's ``internal/core/drand_daemon.go``).
 
-drand runs one daemon process per operator. It holds the node's key material (the vault), one beacon
-process per chain it takes part in, that chain's store, its metrics, and the public HTTP API that
-serves the store to clients. The layers only talk downwards::
+drand runs one daemon process per operator. It holds the node's key folder (the file store), one
+beacon process per chain it takes part in (each signing through its vault: share, public polynomial,
+group, in memory), that chain's store, its metrics, and the public HTTP API that serves the store to
+clients. The layers only talk downwards::
 
-    Daemon ── Vault (keys, share, group file)
-           ── BeaconProcess ── network (partials in and out) ── ChainStore (verified beacons only)
+    Daemon ── FileStore (key folder: key pair, share, group file)
+           ── BeaconProcess ── Vault (share, polynomial, group, chain info: signs partials)
+                           ── network (partials in and out) ── ChainStore (verified beacons only)
            ── NodeMetrics
            ── public API (reads the store) ──► clients
 
@@ -19,17 +21,17 @@ from __future__ import annotations
 from typing import Any
 
 from .beacon_process import BeaconProcess
+from .key_store import FileStore
 from .metrics import NodeMetrics
-from .vault import Vault
 
 
 class Daemon:
-    """A node: its vault, its beacon process (with store and metrics), and optionally its public API."""
+    """A node: its key store, its beacon process (with vault, store, metrics), optionally its public API."""
 
-    def __init__(self, vault: Vault, process: BeaconProcess) -> None:
-        if vault.share is not None and vault.share != process.share:
-            raise ValueError("the vault's share and the beacon process's share differ")
-        self.vault = vault
+    def __init__(self, key_store: FileStore, process: BeaconProcess) -> None:
+        if key_store.share is not None and key_store.share != process.share:
+            raise ValueError("the key store's share and the beacon process's vault's share differ")
+        self.key_store = key_store
         self.process = process
         self.api: Any = None  # the running public API server, set by drand_edu.api.serve_node
 
@@ -54,11 +56,12 @@ class Daemon:
         """(layer, what this node has there), top to bottom."""
         return [
             ("daemon", f"node {self.index}"),
-            ("vault", repr(self.vault)),
+            ("key store", repr(self.key_store)),
             (
                 "beacon process",
                 f"round loop of chain {self.process.info.hash_hex[:8]}…, t = {self.process.threshold}",
             ),
+            ("vault", repr(self.process.vault)),
             ("store", f"{type(self.store).__name__}, last round {self.store.last_round()}"),
             (
                 "metrics",

@@ -20,7 +20,7 @@ node builds the group file itself from the proposal and its result: the same byt
 
 Simplified here: packets go straight to every participant (drand re-gossips them), lifecycle packets
 are not signed (the bundles are), and the DKG state lives in memory; only the epoch of the last
-completed DKG is saved (``dkg.json``), next to the vault.
+completed DKG is saved (``dkg.json``), next to the key store (drand's file store).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ from ..threshold.lifecycle import (
 from ..threshold.lifecycle import (
     Fail as FailEvent,
 )
-from .vault import Vault
+from .key_store import FileStore
 
 #: drand's ``DefaultDKGPhaseTimeout``: the longest a phase waits for missing bundles.
 PHASE_TIMEOUT = 10.0
@@ -89,21 +89,21 @@ class DKGProcess:
 
     def __init__(
         self,
-        vault: Vault,
+        key_store: FileStore,
         folder: str | Path,
         transport: Transport,
         *,
         phase_timeout: float = PHASE_TIMEOUT,
-        on_complete: Callable[[Vault], None] | None = None,
+        on_complete: Callable[[FileStore], None] | None = None,
         on_leave: Callable[[int], None] | None = None,
         identity_of: Callable[[str], dict] = fetch_identity,
         rng: Rng | None = None,
     ) -> None:
-        if not vault.address:
+        if not key_store.address:
             raise InvalidInput(
                 "the key pair has no address: generate it with 'drand-edu generate-keypair ADDRESS'"
             )
-        self.vault = vault
+        self.key_store = key_store
         self.folder = Path(folder)
         self.transport = transport
         self.phase_timeout = phase_timeout
@@ -111,7 +111,7 @@ class DKGProcess:
         self.on_leave = on_leave
         self.identity_of = identity_of  # how the leader learns a participant's key (GET /identity)
         self.rng = rng
-        self.address = vault.address
+        self.address = key_store.address
         self.terms: ProposalTerms | None = None
         #: participant address → long-term public key (bytes), from the proposal
         self.keys: dict[str, bytes] = {}
@@ -120,16 +120,16 @@ class DKGProcess:
         self._lock = threading.RLock()
         self._execution: _Execution | None = None
         self._early: list[Bundle] = []  # bundles that came before our execution started
-        self._previous_group: Group | None = vault.group
+        self._previous_group: Group | None = key_store.group
         self.state = self._restored_state()
 
     # -- status -----------------------------------------------------------------------------------
     def _restored_state(self) -> DKGState:
-        state = DKGState.fresh(self.vault.beacon_id, self.address)
-        group, share = self.vault.group, self.vault.share
+        state = DKGState.fresh(self.key_store.beacon_id, self.address)
+        group, share = self.key_store.group, self.key_store.share
         if group is None or share is None:
             return state
-        epoch_file = self.vault.folder(self.folder) / EPOCH_FILE
+        epoch_file = self.key_store.folder(self.folder) / EPOCH_FILE
         epoch = json.loads(epoch_file.read_text())["epoch"] if epoch_file.exists() else 1
         return replace(
             state,
@@ -174,17 +174,17 @@ class DKGProcess:
         catchup_period: float | None = None,
     ) -> ProposalTerms:
         """``drand dkg init``: lead the first DKG of a chain, with this node and ``joiners``."""
-        if scheme_id is not None and scheme_id != self.vault.scheme.id:
+        if scheme_id is not None and scheme_id != self.key_store.scheme.id:
             raise InvalidInput(
-                f"this node's key pair is for {self.vault.scheme.id}: a {scheme_id} chain needs key pairs "
-                f"made with 'generate-keypair --scheme {scheme_id}'"
+                f"this node's key pair is for {self.key_store.scheme.id}: a {scheme_id} chain needs key "
+                f"pairs made with 'generate-keypair --scheme {scheme_id}'"
             )
         joining = [self.address] + [a for a in dict.fromkeys(joiners) if a != self.address]
         keys = self._identities(joining)
         now = self.transport.now()
         terms = ProposalTerms(
-            beacon_id=self.vault.beacon_id, epoch=1, leader=self.address, threshold=threshold,
-            timeout=now + timeout, joining=tuple(joining), scheme_id=self.vault.scheme.id,
+            beacon_id=self.key_store.beacon_id, epoch=1, leader=self.address, threshold=threshold,
+            timeout=now + timeout, joining=tuple(joining), scheme_id=self.key_store.scheme.id,
             genesis_time=int(now + genesis_delay), beacon_period=period,
             catchup_period=period / 2 if catchup_period is None else catchup_period,
         )  # fmt: skip
@@ -201,7 +201,7 @@ class DKGProcess:
         transition_delay: float = 30.0,
     ) -> ProposalTerms:
         """``drand dkg reshare``: lead a resharing of the current group's key to a new set of nodes."""
-        group = self.vault.group
+        group = self.key_store.group
         if group is None:
             raise DKGError("no group yet: run an initial DKG first (drand-edu dkg init)")
         remaining = list(dict.fromkeys([self.address, *remainers]))
@@ -210,7 +210,7 @@ class DKGProcess:
         now = self.transport.now()
         transition_round = info.round_at(now + transition_delay) + 1
         terms = ProposalTerms(
-            beacon_id=self.vault.beacon_id, epoch=self.state.epoch + 1, leader=self.address,
+            beacon_id=self.key_store.beacon_id, epoch=self.state.epoch + 1, leader=self.address,
             threshold=threshold, timeout=now + timeout, joining=tuple(joiners), remaining=tuple(remaining),
             leaving=tuple(leavers), scheme_id=group.scheme.id, genesis_time=group.genesis_time,
             genesis_seed=group.get_genesis_seed(), beacon_period=group.period,
@@ -219,16 +219,16 @@ class DKGProcess:
         return self._propose(terms, keys)
 
     def _identities(self, addresses: list[str]) -> dict[str, bytes]:
-        """Every participant's long-term key: ours from the vault, the others' from ``GET /identity``."""
+        """Every participant's long-term key: ours from the key store, the others' from ``GET /identity``."""
         keys = {}
         for address in addresses:
             if address == self.address:
-                keys[address] = self.vault.public_key
+                keys[address] = self.key_store.public_key
                 continue
             identity = self.identity_of(address)
-            if identity["scheme"] != self.vault.scheme.id:
+            if identity["scheme"] != self.key_store.scheme.id:
                 raise InvalidInput(
-                    f"{address} has a {identity['scheme']} key, this node {self.vault.scheme.id}"
+                    f"{address} has a {identity['scheme']} key, this node {self.key_store.scheme.id}"
                 )
             keys[address] = from_hex(identity["key"], what=f"key of {address}")
         return keys
@@ -294,16 +294,16 @@ class DKGProcess:
 
     def _receive(self, packet: DKGPacket) -> None:
         now = self.transport.now()
-        if packet.beacon_id != self.vault.beacon_id:
+        if packet.beacon_id != self.key_store.beacon_id:
             raise DKGError(f"packet for beacon {packet.beacon_id!r}")
         if packet.packet == "proposal":
             terms = terms_from_json(packet.body["terms"])
             keys = {a: from_hex(k, what=f"key of {a}") for a, k in packet.body["keys"].items()}
-            if keys.get(self.address) != self.vault.public_key:
+            if keys.get(self.address) != self.key_store.public_key:
                 raise DKGError("the proposal does not carry this node's public key")
-            if terms.scheme_id != self.vault.scheme.id:
+            if terms.scheme_id != self.key_store.scheme.id:
                 raise DKGError(
-                    f"the proposal is for {terms.scheme_id}, this node's key is {self.vault.scheme.id}"
+                    f"the proposal is for {terms.scheme_id}, this node's key is {self.key_store.scheme.id}"
                 )
             self.state = self.state.apply(ReceiveProposal(terms, packet.sender), now)
             self.terms, self.keys = terms, keys
@@ -343,7 +343,7 @@ class DKGProcess:
         return list(dict.fromkeys([*s.joining, *s.remaining, *s.leaving]))
 
     def _broadcast(self, packet: str, body: dict) -> None:
-        message = DKGPacket(self.address, packet, body, self.vault.beacon_id)
+        message = DKGPacket(self.address, packet, body, self.key_store.beacon_id)
         for address in self._participants():
             if address != self.address:
                 self.transport.send_to(address, message)
@@ -374,17 +374,17 @@ class DKGProcess:
     def _finish(self, group: Group, share_key: DistKeyShare) -> None:
         """The execution succeeded: save the share and the group file, tell the node."""
         self.state = self.state.apply(Complete(_group_info(group), share_key), self.transport.now())
-        self.vault = self.vault.with_share(share_key.share, group)
+        self.key_store = self.key_store.with_share(share_key.share, group)
         self._previous_group = group  # the group the next resharing starts from
-        self.vault.save(self.folder)
-        epoch_file = self.vault.folder(self.folder) / EPOCH_FILE
+        self.key_store.save(self.folder)
+        epoch_file = self.key_store.folder(self.folder) / EPOCH_FILE
         epoch_file.write_text(json.dumps({"epoch": self.state.epoch}) + "\n")
         self._execution = None
         self._note(
             f"complete: share #{share_key.share.index} of a group of {len(group)}, t = {group.threshold}"
         )
         if self.on_complete is not None:
-            self.on_complete(self.vault)
+            self.on_complete(self.key_store)
 
     def _fail(self, why: str) -> None:
         self._note(f"failed: {why}")
@@ -408,13 +408,14 @@ class _Execution:
         previous = process._previous_group if terms.epoch > 1 else None
         old_nodes: tuple[DKGNode, ...] = ()
         share = None
+        keys = process.key_store
         if previous is not None:
             old_nodes = tuple(DKGNode(n.index, key_group.from_bytes(n.public_key)) for n in previous.nodes)
             self.address_of_key |= {n.public_key: n.address for n in previous.nodes}
-            if process.vault.share is not None and previous.find(process.vault.public_key) is not None:
-                share = DistKeyShare(previous.public_key, process.vault.share)
+            if keys.share is not None and previous.find(keys.public_key) is not None:
+                share = DistKeyShare(previous.public_key, keys.share)
         self.config = Config(
-            self.scheme, process.vault.secret_key, new_nodes, nonce_for_epoch(terms.epoch), terms.threshold,
+            self.scheme, keys.secret_key, new_nodes, nonce_for_epoch(terms.epoch), terms.threshold,
             old_nodes=old_nodes, old_threshold=previous.threshold if previous else 0,
             public_coeffs=previous.public_key if previous else None, share=share, fast_sync=True,
         )  # fmt: skip

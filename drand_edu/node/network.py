@@ -21,6 +21,7 @@ from ..store.memory import MemoryStore
 from ..threshold.dkg import run_dkg
 from .beacon_process import BeaconProcess
 from .daemon import Daemon
+from .key_store import FileStore
 from .metrics import NodeMetrics
 from .vault import Vault
 
@@ -69,15 +70,20 @@ class LocalNetwork:
             metrics.group(n, outcome.threshold)
             processes.append(
                 BeaconProcess(
-                    i, outcome.share(i), info, outcome.public_poly, outcome.threshold, MemoryStore(), sim,
-                    metrics=metrics, verified=verified,
+                    Vault(group, outcome.share(i), info),
+                    MemoryStore(),
+                    sim,
+                    metrics=metrics,
+                    verified=verified,
                 )
-            )  # fmt: skip
+            )
         daemons = []
         for i, process in enumerate(processes):
             keys = outcome.keys[i]
-            vault = Vault(scheme, keys.secret, keys.public.to_bytes(), outcome.share(i), group, beacon_id)
-            daemons.append(Daemon(vault, process))
+            key_store = FileStore(
+                scheme, keys.secret, keys.public.to_bytes(), outcome.share(i), group, beacon_id
+            )
+            daemons.append(Daemon(key_store, process))
         return cls(info, sim, processes, daemons)
 
     # -- time ---------------------------------------------------------------------------------------

@@ -4,8 +4,12 @@ This is what ``drand-edu start`` runs (drand's ``BeaconProcess`` container in
 ``internal/core/drand_beacon.go``). A node may start with only a key pair: it then answers
 ``GET /identity`` and waits for a DKG. When a DKG completes the node starts its chain at the
 genesis time; when a *resharing* completes it switches to its new share at the transition time,
-and a leaver stops signing then. Before the switch the old shares still sign: both sets of shares
-recover the same group signature, so the chain does not notice the change of hands.
+and a leaver stops signing then. A node that stays hands its beacon process's
+:class:`~drand_edu.node.vault.Vault` the new share and group (``Vault.set_info``, as drand's
+``TransitionNewGroup`` does; drand swaps once the round before the transition is stored, we at the
+transition time); a joiner starts its beacon process then. Before the switch the old shares still
+sign: both sets of shares recover the same group signature, so the chain does not notice the change
+of hands.
 
 Every packet from peers arrives on the transport's event thread and is routed by kind: DKG packets
 to the DKG process, beacon packets to the beacon process.
@@ -23,6 +27,7 @@ from ..store.sqlite import SQLiteStore
 from .beacon_process import BeaconProcess
 from .daemon import Daemon
 from .dkg_process import PHASE_TIMEOUT, DKGProcess
+from .key_store import FileStore
 from .metrics import NodeMetrics
 from .vault import Vault
 
@@ -42,14 +47,14 @@ class NodeService:
         self.folder = Path(folder)
         self.network = network
         self.on_chain = on_chain
-        vault = Vault.load(self.folder, beacon_id)
+        key_store = FileStore.load(self.folder, beacon_id)
         network.identity = {
-            "address": vault.address,
-            "key": vault.public_key.hex(),
-            "scheme": vault.scheme.id,
+            "address": key_store.address,
+            "key": key_store.public_key.hex(),
+            "scheme": key_store.scheme.id,
         }
         self.dkg = DKGProcess(
-            vault, self.folder, network, phase_timeout=phase_timeout,
+            key_store, self.folder, network, phase_timeout=phase_timeout,
             on_complete=self._on_dkg_complete, on_leave=self._on_leave,
         )  # fmt: skip
         self.daemon: Daemon | None = None
@@ -58,8 +63,8 @@ class NodeService:
         self.metrics: NodeMetrics | None = None
         self._ticking = False
         network.register(-1, self._dispatch)
-        if vault.group is not None and vault.share is not None:
-            self._start_chain(vault)
+        if key_store.group is not None and key_store.share is not None:
+            self._start_chain(key_store)
 
     # -- routing ------------------------------------------------------------------------------------
     def _dispatch(self, src: int, message: Message) -> None:
@@ -69,10 +74,10 @@ class NodeService:
             self.process.receive(src, message)
 
     # -- the chain ----------------------------------------------------------------------------------
-    def _start_chain(self, vault: Vault) -> None:
-        """Run the beacon process of ``vault``'s group (a first start, a restart, or a new epoch)."""
-        group = vault.group
-        me = group.find(vault.public_key)
+    def _start_chain(self, key_store: FileStore) -> None:
+        """Run the beacon process of ``key_store``'s group (a first start, a restart, or a new epoch)."""
+        group = key_store.group
+        me = group.find(key_store.public_key)
         if me is None:  # not in the new group: we left
             self.process = None
             return
@@ -80,20 +85,23 @@ class NodeService:
         self.network.index = me.index
         self.network.peers = {n.index: f"http://{n.address}" for n in group.nodes if n.index != me.index}
         if self.store is None:
-            path = vault.folder(self.folder) / "chain.db"
+            path = key_store.folder(self.folder) / "chain.db"
             self.store = SQLiteStore(path, genesis_seed=info.genesis_seed if info.scheme.chained else None)
             self.metrics = NodeMetrics(info.beacon_id)
         self.metrics.dkg_state("done")
         self.metrics.group(len(group.nodes), group.threshold)
-        self.process = BeaconProcess(me.index, vault.share, info, group.public_key, group.threshold,
-                                     self.store, self.network, metrics=self.metrics)  # fmt: skip
+        if self.process is not None and self.process.info.hash() == info.hash():
+            self.process.vault.set_info(group, key_store.share)  # a resharing's transition: same chain
+        else:
+            self.process = BeaconProcess(Vault(group, key_store.share, info), self.store, self.network,
+                                         metrics=self.metrics)  # fmt: skip
         self.network.register(me.index, self._dispatch)  # the process registered itself: route through us
         if self.daemon is None:
-            self.daemon = Daemon(vault, self.process)
+            self.daemon = Daemon(key_store, self.process)
             if self.on_chain is not None:
                 self.on_chain(self.daemon)
         else:
-            self.daemon.vault, self.daemon.process = vault, self.process
+            self.daemon.key_store, self.daemon.process = key_store, self.process
         for peer in self.network.peers:
             self.process.request_sync(peer)
         if not self._ticking:
@@ -109,12 +117,12 @@ class NodeService:
         )
 
     # -- DKG outcomes ---------------------------------------------------------------------------------
-    def _on_dkg_complete(self, vault: Vault) -> None:
+    def _on_dkg_complete(self, key_store: FileStore) -> None:
         # a new chain starts now (its API serves /info before genesis); after a resharing, remainers
         # keep their old share and joiners wait until the transition. Either way on the event thread.
         first = self.process is None and self.dkg.state.epoch == 1
-        at = self.network.now() if first else vault.group.transition_time
-        self.network.schedule(at, lambda: self._start_chain(vault))
+        at = self.network.now() if first else key_store.group.transition_time
+        self.network.schedule(at, lambda: self._start_chain(key_store))
 
     def _on_leave(self, transition_time: int) -> None:
         def leave() -> None:

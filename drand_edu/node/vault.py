@@ -1,202 +1,107 @@
-"""The vault: a node's key material, in memory and on disk.
+"""The vault: what a running chain signs and verifies with, in memory (drand's ``crypto/vault``).
 
-drand keeps it in a folder per beacon id (``internal/key/store.go``, the ``fileStore``)::
+drand's [`Vault`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/vault/vault.go#L19-L34)
+holds four things for one beacon process: the node's current share, the group's public polynomial
+(to verify the partials of others), the chain info (to verify the recovered beacon) and the group
+(its threshold, its nodes). The beacon handler builds it once, in
+[`NewHandler`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L67-L97),
+from the group and share the node loaded from its key folder; at each round it signs through
+[`SignPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/vault/vault.go#L66-L71).
+After a resharing the vault is not rebuilt but refilled:
+[`SetInfo`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/vault/vault.go#L80-L88)
+puts in the new share and group (and so the new polynomial) while the chain info stays: a resharing
+keeps the group key, so the chain is the same. drand calls it from
+[`TransitionNewGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L315-L344)
+once the last round before the transition is stored.
 
-    <base>/multibeacon/<beacon id>/key/drand_id.private     long-term secret key   (0600)
-    <base>/multibeacon/<beacon id>/key/drand_id.public      long-term public key   (0644)
-    <base>/multibeacon/<beacon id>/groups/drand_group.toml  the group file         (0644)
-    <base>/multibeacon/<beacon id>/groups/dist_key.private  this node's DKG share  (0600)
-
-All four are TOML, like drand's. Secrets never leave the files in any other way: the ``Vault``'s
-``repr`` and ``str`` hide them, folders are created ``0700`` (drand uses ``0740``; nothing here
-needs group access), and :meth:`Vault.load` refuses a secret file that other users can read —
-such a key must be considered leaked.
+Our :class:`Vault` is the same holder: :class:`~drand_edu.node.beacon_process.BeaconProcess` signs
+with :meth:`Vault.sign_partial` and verifies with :attr:`Vault.public_poly`;
+:class:`~drand_edu.node.service.NodeService` calls :meth:`Vault.set_info` at a resharing's
+transition time. The key *folder* on disk is something else: drand's file store, our
+:class:`~drand_edu.node.key_store.FileStore`, which the vault is filled from.
 """
 
 from __future__ import annotations
 
-import os
-import stat
-import tomllib
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+import threading
 
-import tomli_w
-
-from ..crypto import bls
-from ..crypto.constants import CURVE_ORDER
-from ..crypto.schemes import Scheme, scheme_by_id
-from ..errors import InvalidInput
-from ..hexbytes import from_hex
-from ..rng import Rng
+from ..chain.info import ChainInfo
+from ..crypto.schemes import Scheme
+from ..errors import ChainMismatch
 from ..threshold.group import Group
-from ..threshold.poly import PriShare
-
-PRIVATE_FILE = "key/drand_id.private"
-PUBLIC_FILE = "key/drand_id.public"
-GROUP_FILE = "groups/drand_group.toml"
-SHARE_FILE = "groups/dist_key.private"
-
-SECRET_MODE = 0o600
-PUBLIC_MODE = 0o644
-FOLDER_MODE = 0o700
+from ..threshold.poly import PriShare, PubPoly
+from ..threshold.tbls import sign_partial
 
 
-class VaultError(InvalidInput):
-    """A vault folder that cannot be used: missing or malformed files, or secrets readable by others."""
-
-
-@dataclass(frozen=True)
 class Vault:
-    """A node's keys: the long-term key pair, and after a DKG its share and the group file."""
+    """A node's current share, public polynomial, chain info and group; signs its partials.
 
-    scheme: Scheme
-    secret_key: int = field(repr=False)
-    public_key: bytes
-    share: PriShare | None = None
-    group: Group | None = None
-    beacon_id: str = "default"
-    #: where the node listens for its peers (drand's key pair records it: ``Address`` in the public file)
-    address: str = ""
+    Thread safe, like drand's: the share and group are read and swapped under one lock."""
 
-    def __post_init__(self) -> None:
-        expected = bls.public_key(self.scheme, self.secret_key).to_bytes()
-        if expected != self.public_key:
-            raise VaultError("the public key does not belong to the secret key")
+    def __init__(self, group: Group, share: PriShare, info: ChainInfo | None = None) -> None:
+        self._lock = threading.Lock()
+        self._info = ChainInfo.from_group(group) if info is None else info
+        self._group = group
+        self._share = share
 
-    @classmethod
-    def generate(
-        cls, scheme: Scheme, *, rng: Rng | None = None, beacon_id: str = "default", address: str = ""
-    ) -> Vault:
-        """A fresh long-term key pair (``drand generate-keypair [address]``)."""
-        keys = bls.keygen(scheme, rng=rng)
-        return cls(scheme, keys.secret, keys.public.to_bytes(), beacon_id=beacon_id, address=address)
+    # -- what it holds --------------------------------------------------------------------------
+    @property
+    def info(self) -> ChainInfo:
+        """The chain info: constant for the vault's life (a resharing keeps the chain)."""
+        return self._info
 
-    def with_share(self, share: PriShare, group: Group) -> Vault:
-        """The same vault after a DKG: with this node's share and the group file."""
-        return replace(self, share=share, group=group)
+    @property
+    def scheme(self) -> Scheme:
+        return self._info.scheme
+
+    @property
+    def group(self) -> Group:
+        with self._lock:
+            return self._group
+
+    @property
+    def share(self) -> PriShare:
+        with self._lock:
+            return self._share
+
+    @property
+    def public_poly(self) -> PubPoly:
+        """The current group's public polynomial: verifies each node's partial."""
+        with self._lock:
+            return self._group.public_key
+
+    @property
+    def threshold(self) -> int:
+        with self._lock:
+            return self._group.threshold
+
+    @property
+    def index(self) -> int:
+        """This node's share index (drand's ``Index``)."""
+        with self._lock:
+            return self._share.index
+
+    # -- what it does ---------------------------------------------------------------------------
+    def sign_partial(self, message: bytes) -> bytes:
+        """This node's partial signature on ``message`` with the current share."""
+        with self._lock:
+            share = self._share
+        return sign_partial(self.scheme, share, message)
+
+    def set_info(self, group: Group, share: PriShare) -> None:
+        """Swap in a resharing's new group and share (drand's ``SetInfo``), keeping the chain info.
+
+        A group of another chain (another group key, period or genesis) is refused: a resharing
+        changes who holds the key, never the chain."""
+        if ChainInfo.from_group(group).hash() != self._info.hash():
+            raise ChainMismatch("set_info: the new group belongs to another chain than this vault's")
+        with self._lock:
+            self._group, self._share = group, share
 
     def __repr__(self) -> str:
-        share = f", share=#{self.share.index}" if self.share else ""
-        group = f", group of {len(self.group)}" if self.group else ""
         return (
-            f"Vault({self.scheme.id}, public_key={self.public_key.hex()[:16]}…{share}{group}, secrets hidden)"
+            f"Vault({self.scheme.id}, chain {self._info.hash_hex[:8]}…, share=#{self.index}, "
+            f"t={self.threshold} of {len(self.group)}, secrets hidden)"
         )
 
     __str__ = __repr__
-
-    # -- on disk ---------------------------------------------------------------------------------
-    def folder(self, base: str | os.PathLike) -> Path:
-        """Where this vault lives under ``base`` (one folder per beacon id, as drand's multibeacon)."""
-        return Path(base) / "multibeacon" / self.beacon_id
-
-    def save(self, base: str | os.PathLike) -> Path:
-        """Write the vault under ``base``; return its folder. Secret files are created ``0600``."""
-        folder = self.folder(base)
-        for sub in ("key", "groups"):
-            (folder / sub).mkdir(parents=True, exist_ok=True)
-        for path in (Path(base), Path(base) / "multibeacon", folder, folder / "key", folder / "groups"):
-            path.chmod(FOLDER_MODE)
-        _write(
-            folder / PRIVATE_FILE,
-            {"Key": f"{self.secret_key:064x}", "SchemeName": self.scheme.id},
-            SECRET_MODE,
-        )
-        public = {"Key": self.public_key.hex(), "SchemeName": self.scheme.id}
-        if self.address:
-            public = {"Address": self.address, **public}
-        _write(folder / PUBLIC_FILE, public, PUBLIC_MODE)
-        if self.share is not None:
-            share = {
-                "Index": self.share.index,
-                "Share": f"{self.share.value:064x}",
-                "SchemeName": self.scheme.id,
-            }
-            _write(folder / SHARE_FILE, share, SECRET_MODE)
-        if self.group is not None:
-            text = self.group.to_toml()
-            _write_text(folder / GROUP_FILE, text, PUBLIC_MODE)
-        return folder
-
-    @classmethod
-    def load(cls, base: str | os.PathLike, beacon_id: str = "default") -> Vault:
-        """Read a vault saved by :meth:`save`; refuse secret files readable by group or others."""
-        folder = Path(base) / "multibeacon" / beacon_id
-        private = _read(folder / PRIVATE_FILE, secret=True)
-        public = _read(folder / PUBLIC_FILE, secret=False)
-        try:
-            scheme = scheme_by_id(private.get("SchemeName", ""))
-            public_key = from_hex(public.get("Key"), what=f"{folder / PUBLIC_FILE}: Key")
-        except InvalidInput as exc:
-            raise VaultError(str(exc)) from None
-        secret_key = secret_number(private, "Key", folder / PRIVATE_FILE, scheme.key_group.order)
-        group = Group.load(folder / GROUP_FILE) if (folder / GROUP_FILE).exists() else None
-        share = None
-        if (folder / SHARE_FILE).exists():
-            share = load_share(folder / SHARE_FILE, group)
-        address = public.get("Address", "")
-        if not isinstance(address, str):
-            raise VaultError(f"{folder / PUBLIC_FILE}: Address must be a string (host:port)")
-        return cls(scheme, secret_key, public_key, share, group, beacon_id, address)
-
-
-def secret_number(table: dict, key: str, path: Path, order: int = CURVE_ORDER) -> int:
-    """The hex number ``table[key]`` of a secret file, in ``1 … r-1``; errors name the file and key only,
-    never the content (a typo in a secret key must not print the key)."""
-    text = table.get(key)
-    if not isinstance(text, str) or not text or len(text) > 130 or not all(c in _HEX for c in text):
-        raise VaultError(f"{path}: {key} is not a hex number (its value is secret, so it is not shown)")
-    value = int(text, 16)
-    if not 0 < value < order:
-        raise VaultError(f"{path}: {key} is out of range (0 < value < the curve order)")
-    return value
-
-
-def load_share(path: Path, group: Group | None) -> PriShare:
-    """Read and check a share file: its index is a node of the group, its value in range, and it lies
-    on the group's public polynomial (``value · G == PubPoly.eval(index)``, kyber's ``PubPoly.Check``)."""
-    data = _read(path, secret=True)
-    index = data.get("Index")
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < 2**32:
-        raise VaultError(f"{path}: Index must be a node index (a uint32)")
-    order = group.scheme.key_group.order if group is not None else CURVE_ORDER
-    share = PriShare(index, secret_number(data, "Share", path, order))
-    if group is not None:
-        if group.node(index) is None:
-            raise VaultError(f"{path}: share index {index} is not a node of the group file")
-        if group.public_key is not None and not group.public_key.check(share):
-            raise VaultError(f"{path}: the share does not match the group's public polynomial "
-                             "(a share of another DKG, or a corrupted file)")  # fmt: skip
-    return share
-
-
-_HEX = frozenset("0123456789abcdefABCDEF")
-
-
-def _write_text(path: Path, text: str, mode: int) -> None:
-    # create with the final mode from the start: the secret is never on disk with wider permissions
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(text)
-    path.chmod(mode)  # O_CREAT's mode is filtered by the umask, and ignored for an existing file
-
-
-def _write(path: Path, table: dict, mode: int) -> None:
-    _write_text(path, tomli_w.dumps(table), mode)
-
-
-def _read(path: Path, *, secret: bool) -> dict:
-    if not path.exists():
-        raise VaultError(f"{path}: missing (was the vault saved here?)")
-    if secret and stat.S_IMODE(path.stat().st_mode) & 0o077:
-        raise VaultError(
-            f"{path}: readable by other users (mode {stat.S_IMODE(path.stat().st_mode):o}); "
-            "treat this key as leaked, or chmod 600 it if you are sure it was not"
-        )
-    try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise VaultError(f"{path}: not UTF-8 text") from None
-    except ValueError as exc:  # TOMLDecodeError, or an integer of thousands of digits
-        where = str(exc).rpartition("(at ")[2].rstrip(")") if "(at " in str(exc) else "somewhere"
-        raise VaultError(f"{path}: not valid TOML ({where}; the content is not shown)") from None

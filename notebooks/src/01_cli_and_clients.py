@@ -364,7 +364,7 @@ drand_edu.exercises.check_pinned_client(make_client)
 # - 10 min — what drand is; open https://api.drand.sh/public/latest if online, else the stored beacons.
 # - 15 min — the CLI tour; have learners type the commands in a terminal too.
 # - 20 min — section 3 in four terminals: `generate-keypair`, `start`, then `dkg init` / `join` /
-#   `execute` (`dkg status` in between); show the node folders (`ls -l demo/node0/...`: the vault of
+#   `execute` (`dkg status` in between); show the node folders (`ls -l demo/node0/...`: the key store of
 #   session 3) and the logs, then kill a node (`kill -9 <pid>`) and watch the others go on. In a hurry:
 #   `drand-edu demo up` does it all.
 # - 10 min — follower and clients; the Go/JS snippets are for reading.

@@ -3,7 +3,7 @@
 #
 # drand's whole security rests on one curve, BLS12-381, and one signature scheme, BLS. This session builds
 # them up from modular arithmetic to verifying real League of Entropy beacons, and ends where a node keeps
-# its keys: the vault.
+# its keys: the key folder (drand's file store).
 #
 # *Estimated time: 90 minutes · live session: see the course calendar.*
 
@@ -284,11 +284,12 @@ for backend_name in ("arkworks", "py_ecc"):
 # `bls.hash_message` with the debugger: every field operation is a Python line.
 
 # %% [markdown]
-# ## 8. The vault: a node's keys on disk
+# ## 8. The key store: a node's keys on disk
 #
 # A drand node keeps its long-term key pair, and after a DKG its share and the group file, in a folder per
-# beacon id. Secret files are readable by their owner only (mode `0600`); our `Vault` refuses to load a
-# secret that others could read, and never prints one.
+# beacon id: drand's file store. Secret files are readable by their owner only (mode `0600`); our `FileStore`
+# refuses to load a secret that others could read, and never prints one. (drand's `Vault` is something else:
+# the in-memory holder a running chain signs with — session 5.)
 #
 # drand's layout is set in [`NewFileStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L90-L106): under
 # `<base>/<beacon id>/`, a `key/` folder with `drand_id.private` and `drand_id.public`, and a `groups/`
@@ -299,16 +300,16 @@ for backend_name in ("arkworks", "py_ecc"):
 # %%
 import stat
 
-from drand_edu.node.vault import Vault
+from drand_edu.node.key_store import FileStore
 
-vault = Vault.generate(scheme, rng=rng)
+keys = FileStore.generate(scheme, rng=rng)
 with tempfile.TemporaryDirectory() as base:
-    folder = vault.save(base)
+    folder = keys.save(base)
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             print(f"{stat.S_IMODE(path.stat().st_mode):04o}  {path.relative_to(base)}")
-    print(Vault.load(base) == vault)
-print(vault)
+    print(FileStore.load(base) == keys)
+print(keys)
 
 # %% [markdown]
 # ## Exercises
@@ -403,7 +404,7 @@ drand_edu.exercises.check_not_in_subgroup(encoded)
 # | `drand_edu.crypto.encoding`, subgroup check | [`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129), [`IsInCorrectGroup`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L170-L172) |
 # | `bls.sign`, `bls.verify` | [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L71-L84), [`Verify`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L86-L100) |
 # | `drand_edu.crypto.schemes` | [`Scheme`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L42-L66), [`SchemeFromName`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L294-L309) |
-# | `drand_edu.node.vault.Vault` | [`NewFileStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L90-L106), [`newKeyPair`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L90-L113) |
+# | `drand_edu.node.key_store.FileStore` | [`NewFileStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L90-L106), [`newKeyPair`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L90-L113) |
 # | `use_backend("py_ecc")` | kyber-bls12381 has one backend; we switch at run time to read the code |
 
 # %% [markdown] tags=["instructor"]
@@ -416,7 +417,7 @@ drand_edu.exercises.check_not_in_subgroup(encoded)
 #   BLS signatures aggregate and are unique (deterministic), which is what threshold signing needs.
 # - 10 min — the DST bug: a good story about compatibility; ask what they would have done.
 # - 10 min — real beacons + backends (step into py_ecc with the debugger if time allows).
-# - 10 min — the vault: `ls -l` in a terminal next to the notebook; discuss key rotation and backups.
+# - 10 min — the key store: `ls -l` in a terminal next to the notebook; discuss key rotation and backups.
 # - Exercises: 1 and 2 in class, 3 as homework.
 
 # %% [markdown]
@@ -426,6 +427,6 @@ drand_edu.exercises.check_not_in_subgroup(encoded)
 # - A pairing is bilinear: $e(aP, bQ) = e(P,Q)^{ab}$ — that is what lets anyone verify a BLS signature.
 # - BLS: $\sigma = s \cdot H(m)$; verify $e(pk, H(m)) = e(g, \sigma)$ with one pairing check.
 # - The DST separates uses of hash-to-curve; drand keeps a scheme with the wrong one for compatibility.
-# - Keys live in a vault folder with `0600` secrets, never printed.
+# - Keys live in a key folder (drand's file store) with `0600` secrets, never printed.
 #
 # Next: [Session 4 — Distributed key generation](04_dkg.ipynb), where nobody ever holds $s$.

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Session 5 — The layers
 #
-# A drand node is a stack of layers — daemon, vault, beacon process, store, public API — and a client sits
+# A drand node is a stack of layers — daemon, key store, beacon process, vault, store, public API — and a client sits
 # on the other side of the network. This session draws the stack from the code itself, follows one beacon
 # from a partial signature to a client's verified result, and shows exactly where each layer stops.
 #
@@ -11,7 +11,7 @@
 # ## You will learn
 #
 # 1. the layers of drand and how they depend on each other (drawn from the imports, not from a slide);
-# 2. what a node's daemon owns: vault, beacon process, store, metrics, public API;
+# 2. what a node's daemon owns: key store, beacon process (with its vault), store, metrics, public API;
 # 3. the journey of one beacon: partial → network → recovery → store → API → client;
 # 4. who verifies what — and why the store and the API can afford not to.
 
@@ -57,6 +57,9 @@ for level in sorted(set(levels.values())):
 # ## 2. A node is a daemon
 #
 # drand runs one daemon per operator. Ours, for node 0 of a 4-node network (threshold 3) that ran a DKG:
+# the *key store* is its key folder (drand's file store, `common/key/store.go`); the *vault* is what the
+# beacon process signs with, in memory — share, public polynomial, group, chain info — as drand's
+# [`Vault`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/vault/vault.go#L19-L34) (our `drand_edu.node.vault.Vault`), refilled at a resharing.
 
 # %%
 network = LocalNetwork.create(4, 3, "pedersen-bls-chained", period=3, rng=rng)
@@ -228,7 +231,8 @@ drand_edu.exercises.check_store_trusts_its_caller(forged)
 # |---|---|
 # | `Daemon` | `internal/core/drand_daemon.go` (`DrandDaemon`), one `BeaconProcess` per beacon id |
 # | `BeaconProcess` | `internal/core/drand_beacon.go`, `internal/chain/beacon/node.go` (`Handler`), `chainstore.go` |
-# | `Vault` | `internal/key/store.go`, `common/key` |
+# | `FileStore` (key store) | `common/key/store.go` (`fileStore`), `common/key/keys.go` |
+# | `Vault` | `crypto/vault/vault.go` (`Vault`, `SignPartial`, `SetInfo`) |
 # | `ChainStore` | `chain/store.go`, `internal/chain/boltdb` |
 # | `api.serve_node` | `internal/http/server.go` (`DrandHandler`) |
 # | `Client` | `drand/go-clients` `client/http`, `drand/drand-client` (JS) |
@@ -246,7 +250,7 @@ drand_edu.exercises.check_store_trusts_its_caller(forged)
 # ## Recap
 #
 # - Layers import only downwards; the picture and a test come from the code itself.
-# - A daemon owns a node's vault, beacon process, store, metrics and public API.
+# - A daemon owns a node's key store, beacon process (signing through its vault), store, metrics and public API.
 # - A beacon: partials → network → recovery + verification → store → API → client verification.
 # - The store and the API trust their callers; the beacon process and the client verify.
 #
