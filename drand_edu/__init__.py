@@ -5,7 +5,6 @@ The layers, from the bottom: ``crypto`` → ``threshold`` → ``chain`` → ``no
 """
 
 from .errors import DrandEduError
-from .rng import default_rng, seeded_rng
 
 __version__ = "0.1.0"
 
@@ -50,6 +49,10 @@ def __getattr__(name: str):
         from .crypto import backend
 
         return getattr(backend, name)
+    if name in {"default_rng", "seeded_rng"}:
+        from . import rng
+
+        return getattr(rng, name)
     if name in {"exercises", "viz", "crypto", "threshold", "chain", "store", "net", "node", "api", "client",
                 "tlock", "cli"}:
         import importlib

@@ -111,3 +111,30 @@ def test_the_installed_command_runs_as_a_process(tmp_path: Path) -> None:
         [str(command), "verify", "--info", "/nonexistent.json", "x"], capture_output=True, text=True
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_batch_of_a_long_chain_names_the_tampered_round(tmp_path: Path, workers: str, capsys) -> None:
+    """300 chained beacons with one bad signature in the middle: --batch (on 1 or 2 processes) says which."""
+    from drand_edu.chain import Beacon, ChainInfo
+    from drand_edu.crypto import bls, scheme_by_id
+    from drand_edu.rng import seeded_rng
+
+    scheme = scheme_by_id("pedersen-bls-chained")
+    keys = bls.keygen(scheme, rng=seeded_rng("cli batch"))
+    info = ChainInfo(keys.public.to_bytes(), 30, 1_595_431_050, bytes(32), scheme)
+    beacons, previous = [], info.genesis_seed
+    for round_number in range(1, 301):
+        signature = bls.sign(scheme, keys.secret, scheme.digest(round_number, previous))
+        beacons.append(Beacon(round_number, signature, previous).to_json())
+        previous = signature
+    other = bls.sign(scheme, keys.secret, b"another message")  # a valid point, the wrong signature
+    beacons[216] = {**beacons[216], "signature": other.hex()}
+    beacons[216].pop("randomness", None)
+    argv = ["verify", "--batch", "--workers", workers, "--info", write(tmp_path, "info.json", info.to_json())]
+    assert main([*argv, write(tmp_path, "beacons.json", beacons)]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    # round 217's signature is wrong, and round 218's previous_signature no longer matches it
+    assert lines[0] == "round 217: invalid signature"
+    assert lines[1].startswith("round 218:") and "previous_signature" in lines[1]
+    assert lines[-1].startswith("INVALID") and "2 problem(s)" in lines[-1]

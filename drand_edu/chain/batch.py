@@ -26,6 +26,7 @@ soundness argument is unchanged. Locating bad beacons after a failed batch stays
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from ..crypto import bls
@@ -121,7 +122,8 @@ def _partial_sums(
 
 
 def _parallel_batch_holds(info: ChainInfo, beacons: Sequence[Beacon], rng: Rng, workers: int) -> bool:
-    """One batch check over all ``beacons`` with the work split across ``workers`` processes."""
+    """One batch check over all ``beacons``, the work split across ``workers`` processes: this one
+    and ``workers - 1`` forked helpers (forked after the imports, so a helper starts in milliseconds)."""
     import multiprocessing  # here, not at the top: a single verify should not pay for importing them
     from concurrent.futures import ProcessPoolExecutor
 
@@ -136,9 +138,10 @@ def _parallel_batch_holds(info: ChainInfo, beacons: Sequence[Beacon], rng: Rng, 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     backend_name = current_backend().name
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_partial_sums, scheme.id, backend_name, chunk) for chunk in chunks]
-        partials = [future.result() for future in futures]
+    with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
+        futures = [pool.submit(_partial_sums, scheme.id, backend_name, chunk) for chunk in chunks[1:]]
+        partials = [_partial_sums(scheme.id, backend_name, chunks[0])]  # meanwhile, our own share
+        partials += [future.result() for future in futures]
     if any(partial is None for partial in partials):
         return False
     group = scheme.sig_group
@@ -146,3 +149,9 @@ def _parallel_batch_holds(info: ChainInfo, beacons: Sequence[Beacon], rng: Rng, 
     combined_hash = group.sum(group.from_bytes(p[1]) for p in partials)  # type: ignore[index]
     g = scheme.key_group.generator()
     return pairing_check([(info.public_key_point(), combined_hash), (-g, combined_sig)])
+
+
+def default_workers() -> int:
+    """How many processes a large batch uses by default: every core, at most 2 (more do not pay:
+    the machines this course targets have 2)."""
+    return max(1, min(2, os.cpu_count() or 1))

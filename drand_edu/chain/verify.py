@@ -87,14 +87,22 @@ def link_problems(info: ChainInfo, beacons: Sequence[Beacon]) -> list[Problem]:
 
 
 def verify_chain(
-    info: ChainInfo, beacons: Sequence[Beacon], *, batch: bool = False, rng: Rng | None = None
+    info: ChainInfo,
+    beacons: Sequence[Beacon],
+    *,
+    batch: bool = False,
+    rng: Rng | None = None,
+    workers: int = 1,
 ) -> list[Problem]:
-    """Every problem of a segment: signatures (one by one, or batched), links and order. Empty = valid."""
+    """Every problem of a segment: signatures (one by one, or batched), links and order. Empty = valid.
+
+    ``workers``: processes a batch may spread over (see :func:`~drand_edu.chain.batch.verify_batch`).
+    """
     problems = link_problems(info, beacons)
     if batch:
         from .batch import verify_batch  # batch builds on this module
 
-        bad_rounds = set(verify_batch(info, beacons, rng=rng))
+        bad_rounds = set(verify_batch(info, beacons, rng=rng, workers=workers))
         for beacon in beacons:
             if beacon.round in bad_rounds:
                 try:

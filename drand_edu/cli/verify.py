@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..chain.batch import default_workers
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..chain.verify import verify_chain
@@ -33,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--backend", choices=["py_ecc", "arkworks", "blst"],
                         help="crypto backend (default: the fastest installed)")  # fmt: skip
     parser.add_argument("--batch", action="store_true", help="batch-verify signatures (one pairing check)")
+    parser.add_argument("--workers", type=int, help="processes for --batch (default: 2 on 2+ cores)")
     parser.add_argument("--quiet", action="store_true", help="print problems only, no summary")
     parser.set_defaults(func=run)
 
@@ -68,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
             beacons.append(Beacon.from_json(item))
         except InvalidBeacon as exc:  # well-formed, but the stated randomness is wrong
             problems.append(str(exc))
-    problems += [str(p) for p in verify_chain(info, beacons, batch=args.batch)]
+    workers = args.workers if args.workers is not None else default_workers()
+    problems += [str(p) for p in verify_chain(info, beacons, batch=args.batch, workers=max(1, workers))]
     for line in problems:
         print(line)
     if not args.quiet:
