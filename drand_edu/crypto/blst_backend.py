@@ -5,9 +5,10 @@ bindings are small: compress/uncompress (with the subgroup check), hash-to-curve
 multiplication, addition, negation, the Miller loop and a final exponentiation that compares two
 Miller-loop results. What they lack is filled in here or borrowed:
 
-* **multi-scalar multiplication** is Pippenger's bucket method written here on top of blst's point
-  addition (for a batch of 1,000 beacons about ten times faster than one scalar multiplication per
-  point); few points are multiplied one by one;
+* **multi-scalar multiplication** is written here on top of blst's point addition: Pippenger's
+  bucket method for many points (for a batch of 1,000 beacons about ten times faster than one scalar
+  multiplication per point), Straus's interleaving for a few points with short scalars (threshold
+  recovery), one multiplication per point otherwise, whichever needs the fewest additions;
 * **a pairing check** ``Π e(P_i, Q_i) = 1`` is blst's ``final_verify(f, g)``, which tests
   ``FE(f) = FE(g)`` for Miller-loop values ``f``, ``g``: the product of all loops but the last
   against the loop of the last pair with ``P`` negated (``e(-P, Q) = e(P, Q)⁻¹``);
@@ -82,13 +83,20 @@ class BlstBackend(OperatorBackend):
         if not pairs:
             return self.identity(group)
         bits = max(s for _, s in pairs).bit_length()
-        window, cost = _best_window(len(pairs), bits)
-        if cost >= len(pairs) * _ADDS_PER_MULTIPLICATION:
-            total = self.identity(group)
-            for point, scalar in pairs:
-                total = total + point.scalar_mul(scalar)
-            return total
-        return _pippenger(self.identity(group), pairs, bits, window)
+        costs = {  # additions through the bindings, for each way
+            "one by one": len(pairs) * _ADDS_PER_MULTIPLICATION,
+            "straus": _straus_cost(len(pairs), bits, _STRAUS_WINDOW),
+            "pippenger": _pippenger_cost(len(pairs), bits, _best_window(len(pairs), bits)),
+        }
+        way = min(costs, key=costs.__getitem__)
+        if way == "straus":
+            return _straus(self.identity(group), pairs, bits, _STRAUS_WINDOW)
+        if way == "pippenger":
+            return _pippenger(self.identity(group), pairs, bits, _best_window(len(pairs), bits))
+        total = self.identity(group)
+        for point, scalar in pairs:
+            total = total + point.scalar_mul(scalar)
+        return total
 
     def pairing_check(self, pairs: Sequence[tuple[RawPoint, RawPoint]]) -> bool:
         identity_1, identity_2 = self.identity("G1"), self.identity("G2")
@@ -127,12 +135,58 @@ class BlstBackend(OperatorBackend):
         return self._gt_backend().gt_to_bytes(a)
 
 
-def _best_window(count: int, bits: int) -> tuple[int, int]:
-    """The bucket width ``c`` with the fewest additions for Pippenger, and that number:
-    ``⌈bits/c⌉`` windows of ``count`` additions into buckets and ``2·2^c`` to sum the buckets."""
-    options = [(-(-bits // c) * (count + 2 ** (c + 1)) + bits, c) for c in range(1, 16)]
-    cost, window = min(options)
-    return window, cost
+def _pippenger_cost(count: int, bits: int, window: int) -> int:
+    """Additions of Pippenger with ``window``-bit digits: per digit position, ``count`` additions
+    into buckets and ``2·2^window`` to sum the buckets; ``bits`` doublings."""
+    return -(-bits // window) * (count + 2 ** (window + 1)) + bits
+
+
+def _best_window(count: int, bits: int) -> int:
+    """The bucket width with the fewest additions for Pippenger."""
+    return min(range(1, 16), key=lambda window: _pippenger_cost(count, bits, window))
+
+
+#: Straus's window: a table of the 7 first multiples of each point (for few points, short scalars).
+_STRAUS_WINDOW = 3
+
+
+def _straus_cost(count: int, bits: int, window: int) -> int:
+    """Additions of Straus's method: the tables, ``bits`` shared doublings, one addition per nonzero digit."""
+    return count * (2**window - 2) + bits + round(count * -(-bits // window) * (1 - 2**-window))
+
+
+def _digit_shifts(bits: int, window: int) -> range:
+    """The bit offsets of the ``window``-bit digits of a ``bits``-bit scalar, most significant first."""
+    return range(-(-bits // window) * window - window, -1, -window)
+
+
+def _doubled(total: RawPoint | None, times: int) -> RawPoint | None:
+    """``2^times · total`` (``None`` stands for the point at infinity, which needs no work)."""
+    if total is not None:
+        for _ in range(times):
+            total = total + total
+    return total
+
+
+def _straus(identity: RawPoint, pairs: list[tuple[RawPoint, int]], bits: int, window: int) -> RawPoint:
+    """``Σ s·P`` by Straus's interleaving: every point gets a table ``P, 2P, …, (2^window − 1)P``; then,
+    from the most significant digit down, the total is doubled ``window`` times and each point's digit
+    adds one entry of its table. The doublings are shared by all the points."""
+    tables = []
+    for point, _ in pairs:
+        table = [point, point]
+        for _ in range(2, 1 << window):
+            table.append(table[-1] + point)
+        tables.append(table)
+    mask = (1 << window) - 1
+    total = None
+    for shift in _digit_shifts(bits, window):
+        total = _doubled(total, window)
+        for table, (_, scalar) in zip(tables, pairs, strict=True):
+            digit = (scalar >> shift) & mask
+            if digit:
+                total = table[digit] if total is None else total + table[digit]
+    return identity if total is None else total
 
 
 def _pippenger(identity: RawPoint, pairs: list[tuple[RawPoint, int]], bits: int, window: int) -> RawPoint:
@@ -141,10 +195,8 @@ def _pippenger(identity: RawPoint, pairs: list[tuple[RawPoint, int]], bits: int,
     running sums; between positions the total is doubled ``window`` times."""
     mask = (1 << window) - 1
     total = None
-    for shift in range(-(-bits // window) * window - window, -1, -window):
-        if total is not None:
-            for _ in range(window):
-                total = total + total
+    for shift in _digit_shifts(bits, window):
+        total = _doubled(total, window)
         buckets: list[RawPoint | None] = [None] * (mask + 1)
         for point, scalar in pairs:
             digit = (scalar >> shift) & mask

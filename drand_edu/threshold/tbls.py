@@ -17,10 +17,11 @@ partials in its signature group (kyber's ``NewThresholdSchemeOnG1`` / ``...OnG2`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from ..crypto import bls
-from ..crypto.groups import Point
+from ..crypto.groups import CurveGroup, Point
 from ..crypto.schemes import Scheme
 from ..errors import InvalidInput, InvalidPoint, InvalidShare, InvalidSignature, NotEnoughShares
 from .poly import PriShare, PubPoly, PubShare, recover_commit
@@ -136,4 +137,38 @@ def recover_signature(
             break
     if len(shares) < threshold:
         raise NotEnoughShares(f"need {threshold} valid partial signatures, got {len(shares)}")
-    return recover_commit(scheme.sig_group, list(shares.values()), threshold).to_bytes()
+    return _recover_group_signature(scheme.sig_group, list(shares.values()), threshold).to_bytes()
+
+
+#: Above this many bits, the integer weights of :func:`_recover_group_signature` no longer pay.
+SMALL_WEIGHT_BITS = 128
+
+
+def _recover_group_signature(group: CurveGroup, shares: list[PubShare], threshold: int) -> Point:
+    """``Σ λ_i σ_i`` over ``threshold`` shares: the point kyber's ``RecoverCommit`` computes, computed faster.
+
+    The Lagrange weights of small indices are fractions of small integers, ``λ_i = N_i / d_i`` with
+    ``N_i = Π_{j≠i} x_j`` and ``d_i = Π_{j≠i} (x_j − x_i)``. With ``D`` the least common multiple of
+    the ``|d_i|``, ``Σ λ_i σ_i = D⁻¹ · Σ c_i σ_i`` where ``c_i = N_i · D / d_i`` is an integer of a few
+    dozen bits (16 nodes, threshold 9: at most 64 bits) instead of a 255-bit residue: one
+    multi-scalar multiplication with short scalars and a single full one by ``D⁻¹``, about half the
+    work on blst. Same point, same bytes; for large indices or thresholds it falls back to
+    :func:`~drand_edu.threshold.poly.recover_commit`.
+    """
+    chosen = sorted(shares, key=lambda share: share.index)[:threshold]  # kyber's xyCommit order
+    xs = [share.index + 1 for share in chosen]
+    numerators, denominators = [], []
+    for i, xi in enumerate(xs):
+        numerator = denominator = 1
+        for j, xj in enumerate(xs):
+            if j != i:
+                numerator *= xj
+                denominator *= xj - xi
+        numerators.append(numerator)
+        denominators.append(denominator)
+    common = math.lcm(*(abs(d) for d in denominators))
+    weights = [n * (common // d) for n, d in zip(numerators, denominators, strict=True)]  # exact
+    if len(chosen) < threshold or max(abs(w) for w in weights).bit_length() > SMALL_WEIGHT_BITS:
+        return recover_commit(group, shares, threshold)
+    points = [share.value if w > 0 else -share.value for share, w in zip(chosen, weights, strict=True)]
+    return group.msm(points, [abs(w) for w in weights]) * pow(common, -1, group.order)
