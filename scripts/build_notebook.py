@@ -16,6 +16,7 @@ For each source ``notebooks/src/NN_name.py`` (jupytext "percent" format) this wr
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -43,10 +44,17 @@ def slide_type(cell: nbformat.NotebookNode) -> str:
     return "-"
 
 
+def stable_id(index: int, cell: nbformat.NotebookNode) -> str:
+    """A cell id that depends only on the cell's place and text, so rebuilding changes no id."""
+    digest = hashlib.sha1(cell.source.encode()).hexdigest()[:8]
+    return f"c{index:03d}-{digest}"
+
+
 def prepare(nb: nbformat.NotebookNode) -> None:
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nb.metadata.pop("jupytext", None)
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
+        cell.id = stable_id(index, cell)
         cell.metadata.setdefault("slideshow", {})["slide_type"] = slide_type(cell)
         tags = cell.metadata.get("tags", [])
         if cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_RAISES_EXCEPTION"):

@@ -30,10 +30,38 @@ def test_randbelow(capsys) -> None:
     def folded(stream, n):
         return stream.getrandbits(max(1, (n - 1).bit_length())) % n
 
+    def fair_64_bits(stream, n):  # the example: reject the top 2^64 mod n values
+        limit = 2**64 - 2**64 % n
+        while (value := stream.getrandbits(64)) >= limit:
+            pass
+        return value % n
+
+    def lemire(stream, n):  # rejects the bottom values instead; also exactly uniform
+        k = max(64, n.bit_length() + 1)
+        threshold = (2**k - n) % n
+        while True:
+            product = stream.getrandbits(k) * n
+            if product % 2**k >= threshold:
+                return product >> k
+
+    def folded_64_bits(stream, n):
+        return stream.getrandbits(64) % n
+
+    def scaled_float(stream, n):
+        return int(stream.getrandbits(53) / 2**53 * n)
+
+    def off_by_one(stream, n):
+        return fair(stream, n + 1)
+
     assert NOT_YET in verdict(capsys, check_randbelow, None)
     assert "modulo bias" in verdict(capsys, check_randbelow, folded)
+    assert "modulo bias" in verdict(capsys, check_randbelow, folded_64_bits)
+    assert "modulo bias" in verdict(capsys, check_randbelow, scaled_float)
+    assert NOT_YET in verdict(capsys, check_randbelow, off_by_one)
     assert NOT_YET in verdict(capsys, check_randbelow, lambda stream, n: 0)
     assert CORRECT in verdict(capsys, check_randbelow, fair)
+    assert CORRECT in verdict(capsys, check_randbelow, fair_64_bits)
+    assert CORRECT in verdict(capsys, check_randbelow, lemire)
 
 
 def test_ibe_decrypt(capsys) -> None:

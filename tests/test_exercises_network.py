@@ -29,9 +29,31 @@ def test_metric_value(capsys) -> None:
         lines = [line for line in text.splitlines() if line.startswith("last_beacon_round")]
         return float(lines[0].split()[-1])
 
+    def with_a_regex(text, name, beacon_id):
+        import re
+
+        match = re.search(rf'^{re.escape(name)}\{{[^}}]*beacon_id="{re.escape(beacon_id)}"[^}}]*\}} (\S+)$',
+                          text, re.MULTILINE)
+        return float(match.group(1)) if match else None
+
+    def first_sample_of_the_metric(text, name, beacon_id):  # right for one beacon, wrong for several
+        lines = [line for line in text.splitlines() if line.startswith(name + "{")]
+        return float(lines[0].split()[-1])
+
+    def last_sample_of_the_metric(text, name, beacon_id):
+        lines = [line for line in text.splitlines() if line.startswith(name + "{")]
+        return float(lines[-1].split()[-1])
+
+    def reads_the_help_line(text, name, beacon_id):
+        return next(line for line in text.splitlines() if name in line).split()[-1]
+
     assert NOT_YET in verdict(capsys, check_metric_value, None)
     assert NOT_YET in verdict(capsys, check_metric_value, ignores_the_label)
+    assert "match the label" in verdict(capsys, check_metric_value, first_sample_of_the_metric)
+    assert "match the label" in verdict(capsys, check_metric_value, last_sample_of_the_metric)
+    assert NOT_YET in verdict(capsys, check_metric_value, reads_the_help_line)
     assert CORRECT in verdict(capsys, check_metric_value, right)
+    assert CORRECT in verdict(capsys, check_metric_value, with_a_regex)
 
 
 def test_lagging_nodes(capsys) -> None:

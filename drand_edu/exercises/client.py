@@ -59,16 +59,36 @@ def check_round_at(my_round_at: Callable[[ChainInfo, float], int] | None) -> boo
 
 
 class _ScriptedBits:
-    """A stand-in for BeaconRandom whose getrandbits returns values from a script, then fair ones."""
+    """A stand-in for BeaconRandom: ``getrandbits(k)`` returns the scripted values first, then fair ones.
+
+    A scripted ``-1`` means "all k bits set", whatever k the sampler asks for. ``calls`` counts draws.
+    """
 
     def __init__(self, script: Sequence[int]) -> None:
         self._script = list(script)
         self._rng = seeded_rng(secrets.randbits(64))
+        self.calls = 0
 
     def getrandbits(self, k: int) -> int:
+        self.calls += 1
         if self._script:
             return self._script.pop(0) & ((1 << k) - 1)
         return self._rng.getrandbits(k)
+
+
+def _takes_first_draw_as_it_comes(my_randbelow: Callable[[object, int], int], n: int) -> bool:
+    """True when both the smallest (0) and the largest (all ones) first draw are used without drawing again.
+
+    With k bits and n not a power of two, 2^k is not a multiple of n, so a fair sampler must reject some
+    k-bit values: the top ones (``x >= 2^k - 2^k mod n``), or the bottom ones (Lemire's method). A sampler
+    that keeps both extremes keeps every draw: ``x % n`` with its modulo bias.
+    """
+    kept = 0
+    for first in (0, -1):
+        stream = _ScriptedBits([first])
+        my_randbelow(stream, n)
+        kept += stream.calls == 1
+    return kept == 2
 
 
 def check_randbelow(my_randbelow: Callable[[object, int], int] | None) -> bool:
@@ -77,26 +97,29 @@ def check_randbelow(my_randbelow: Callable[[object, int], int] | None) -> bool:
         return report(False, "define my_randbelow(stream, n) first")
 
     def check() -> bool:
-        for _ in range(50):
-            n = 2 + secrets.randbelow(1000)
+        for n in [1, 2, 3, 2**20, 2**40 + 15, *(2 + secrets.randbelow(1000) for _ in range(40))]:
             value = my_randbelow(_ScriptedBits([]), n)
             if not isinstance(value, int) or not 0 <= value < n:
-                return report(False, f"my_randbelow(stream, n) returned {value!r}, not an int in [0, n)")
-        # n = 3 needs 2 bits; a draw of 3 is out of range and must be thrown away, not folded onto 0.
-        value = my_randbelow(_ScriptedBits([3, 3, 2]), 3)
-        if value != 2:
-            return report(
-                False,
-                "when the bits drawn land past the range (here: 3 for n = 3) a fair sampler draws again; "
-                "yours kept a folded value, which makes small numbers likelier (modulo bias)",
-            )
+                return report(False, f"my_randbelow(stream, {n}) returned {value!r}, not an int in [0, {n})")
+        for n in (3, 5, 6, 7, 10, 1000, 10**6 + 3):
+            if _takes_first_draw_as_it_comes(my_randbelow, n):
+                return report(
+                    False,
+                    f"for n = {n} your sampler used its first draw whether it was 0 or the largest value: "
+                    "when the number of possible draws is not a multiple of n some values must be thrown "
+                    "away and drawn again, or the small results come out more often (modulo bias)",
+                )
         counts = [0] * 5
         stream = _ScriptedBits([])
         for _ in range(5000):
             counts[my_randbelow(stream, 5)] += 1
         if max(counts) - min(counts) > 400:  # expected 1000 each, sd ≈ 28
             return report(False, f"5,000 draws of my_randbelow(stream, 5) are far from uniform: {counts}")
-        return report(True, praise="rejection sampling: every value exactly equally likely")
+        return report(
+            True,
+            praise="in range for every n tried, uniform in 5,000 draws, and it draws again rather than fold "
+            "the leftover values: no modulo bias",
+        )
 
     return safely(check, "my_randbelow failed")
 
