@@ -17,6 +17,7 @@ For each source ``notebooks/src/NN_name.py`` (jupytext "percent" format) this wr
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -67,6 +68,8 @@ def prepare(nb: nbformat.NotebookNode) -> None:
 
 
 def build(source: Path) -> Path:
+    # builds run offline, like the tests: a League of Entropy cell shows its recorded beacons
+    os.environ.setdefault("DRAND_EDU_OFFLINE", "1")
     nb = jupytext.read(source)
     prepare(nb)
     target = NOTEBOOKS / (source.stem + ".ipynb")

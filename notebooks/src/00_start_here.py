@@ -48,6 +48,27 @@
 # (for example [`student/02_beacons.ipynb`](../student/02_beacons.ipynb)).
 
 # %% [markdown]
+# ## A five-minute primer: the notation every session uses
+#
+# - **Scalars and points.** A *scalar* is a whole number modulo a large prime $r$. A *point* lives in a
+#   group where you can add points and multiply a point by a scalar: $a \cdot P$ is $P + P + \dots$ ($a$
+#   times). Going from $a$ and $P$ to $a \cdot P$ is fast; going back from $a \cdot P$ to $a$ is what nobody
+#   can do (the discrepancy that all of drand's cryptography rests on).
+# - **G1 and G2.** BLS12-381 gives two such groups, $G_1$ (points of 48 bytes) and $G_2$ (96 bytes), each with
+#   a fixed generator $g_1$, $g_2$. A drand scheme puts public keys in one and signatures in the other.
+# - **Key pair.** A secret key is a scalar $sk$; its public key is $pk = sk \cdot g$ (in the key group).
+# - **$H(m)$.** "Hash to the curve": a message becomes a point of the signature group whose discrete log
+#   nobody knows. A BLS signature is $\sigma = sk \cdot H(m)$.
+# - **Pairing.** A map $e(P, Q)$ with $e(a \cdot P, Q) = e(P, a \cdot Q)$. It lets anyone check a signature
+#   without the secret: $e(g, \sigma) = e(pk, H(m))$ (session 3).
+# - **"In the exponent".** Arithmetic on scalars done through points: from $a \cdot P$ and $b \cdot P$ anyone
+#   gets $(a + b) \cdot P$, and $\lambda \cdot (a \cdot P) = (\lambda a) \cdot P$, without knowing $a$ or $b$.
+#   That is how $t$ partial signatures combine into one (session 2) and how a DKG publishes commitments.
+# - **Shares and indices.** With $n$ nodes and threshold $t$, node *index* $i$ (0, 1, …, n − 1, as drand
+#   numbers them) holds the share $f(x)$ at $x = i + 1$ of a secret polynomial $f$ of degree $t - 1$: the
+#   secret itself is $f(0)$, so no node sits at $x = 0$. Every notebook and formula uses this convention.
+
+# %% [markdown]
 # ## Setup
 #
 # Every notebook starts with this cell. It picks the fastest crypto backend, makes the randomness
