@@ -7,8 +7,9 @@
 ``<folder>/node<i>`` (``generate-keypair``), one ``drand-edu start`` process per node, then a DKG
 over the network: node 0 proposes (``dkg init``), the others join (``dkg join``), node 0 orders
 ``dkg execute``. It waits until every node has its share and its public API answers, and prints
-the URLs. ``down`` stops exactly the processes that ``up`` started (their pids are in
-``<folder>/pids``).
+the URLs. ``down`` stops every node process of the demo, however it was started: the pids ``up``
+recorded in ``<folder>/pids``, each node folder's ``node.pid`` (a node restarted by hand), and any
+``drand-edu start --folder <folder>/nodeI`` still running; stale pid files are removed.
 """
 
 from __future__ import annotations
@@ -147,14 +148,69 @@ def demo_up(args: argparse.Namespace) -> int:
 
 
 def demo_down(args: argparse.Namespace) -> int:
-    pid_file = Path(args.folder) / "pids"
-    if not pid_file.exists():
+    folder = Path(args.folder)
+    pid_file = folder / "pids"
+    running = demo_processes(folder)
+    if not running and not pid_file.exists():
         raise InvalidInput(f"no demo running from {args.folder}")
-    pids = [int(line) for line in pid_file.read_text().split()]
-    _stop(pids)
-    pid_file.unlink()
-    print(f"stopped {len(pids)} node processes")
+    _stop(sorted(running))
+    stale = 0
+    for node_folder in _node_folders(folder):  # what a killed or restarted node left behind
+        pid_text = _read_text(node_folder / "node.pid")
+        if pid_text is not None:
+            stale += not (pid_text.isdigit() and int(pid_text) in running)
+        for name in RUN_FILES:
+            (node_folder / name).unlink(missing_ok=True)
+    pid_file.unlink(missing_ok=True)
+    note = f" (and {stale} stale pid file(s) removed)" if stale else ""
+    print(f"stopped {len(running)} node processes{note}")
     return EXIT_OK
+
+
+#: the files a running node keeps in its folder, pointing at it
+RUN_FILES = ("node.pid", "control.port", "public.url", "control.token")
+
+
+def demo_processes(folder: Path) -> set[int]:
+    """Every running node process of the demo in ``folder``, however it was started: the pids that
+    ``demo up`` recorded, each node folder's ``node.pid`` (a node restarted by hand writes its own),
+    and on Linux every ``drand-edu start --folder <a node folder of this demo>`` found in ``/proc``."""
+    candidates = [int(p) for p in (_read_text(folder / "pids") or "").split() if p.isdigit()]
+    node_folders = {f.resolve() for f in _node_folders(folder)}
+    for node_folder in node_folders:
+        pid_text = _read_text(node_folder / "node.pid")
+        if pid_text and pid_text.isdigit():
+            candidates.append(int(pid_text))
+    candidates += [pid for pid, started_in in _start_processes() if started_in in node_folders]
+    return {pid for pid in candidates if is_running(pid) and _ours(pid)}
+
+
+def _start_processes() -> list[tuple[int, Path]]:
+    """(pid, resolved --folder) of every ``drand_edu ... start --folder F`` process visible in /proc."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if proc.stat().st_uid != os.getuid():
+                continue  # another user's process: never ours to stop
+            args = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            if not any("drand_edu" in a or "drand-edu" in a for a in args) or "start" not in args:
+                continue
+            value = args[args.index("--folder") + 1]
+            found.append((int(proc.name), (Path(os.readlink(proc / "cwd")) / value).resolve()))
+        except (OSError, ValueError, IndexError):
+            continue  # gone, not ours to read, or not a start with --folder
+    return found
+
+
+def _node_folders(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("node*") if p.is_dir())
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return None
 
 
 def _ours(pid: int) -> bool:
@@ -177,6 +233,8 @@ def is_running(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
+    except PermissionError:
+        return True  # it runs, as another user (and _ours will not let us signal it)
     return True
 
 
@@ -186,7 +244,7 @@ def _stop(pids: list[int]) -> None:
     for pid in ours:
         try:
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
+        except (ProcessLookupError, PermissionError):
             pass
     deadline = time.time() + 5
     while any(is_running(pid) for pid in ours) and time.time() < deadline:
@@ -195,5 +253,5 @@ def _stop(pids: list[int]) -> None:
         if is_running(pid):
             try:
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
+            except (ProcessLookupError, PermissionError):
                 pass

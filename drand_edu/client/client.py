@@ -14,7 +14,7 @@ slow, or serves a beacon that does not verify, and can rank them by speed. Trust
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -94,6 +94,8 @@ class Client:
         self._cache_size = cache_size
         self._info: ChainInfo | None = None
         self.stats = ClientStats()
+        #: one line per endpoint failure (why the client went on to the next one), newest last
+        self.failure_log: deque[str] = deque(maxlen=100)
 
     # -- chain info -------------------------------------------------------------------------------
     def info(self) -> ChainInfo:
@@ -200,15 +202,18 @@ class Client:
             except NotFound as exc:
                 not_found += 1  # this endpoint may lag behind: ask the next one
                 errors.append(str(exc))
+                self.failure_log.append(errors[-1])
                 continue
             except ClientError as exc:  # the endpoint did not answer usefully (down, 5xx, not JSON)
                 endpoint.failures += 1
                 unreachable += 1
                 errors.append(f"{endpoint.url}: {exc}")
+                self.failure_log.append(errors[-1])
                 continue
             except DrandEduError as exc:  # it answered, and the answer is wrong: never trust it
                 endpoint.failures += 1
                 errors.append(f"{endpoint.url}: {exc}")
+                self.failure_log.append(errors[-1])
                 continue
             endpoint.last_latency = answer.seconds
             self.stats.fetched += 1

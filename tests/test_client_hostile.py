@@ -1,0 +1,144 @@
+"""The client against a hostile first endpoint: every kind of bad answer fails over to the healthy one.
+
+Issue 15 measured 10 cases: 5 tracebacks, 2 hung 60 s, a 300 MB body read into memory, and no
+failover. Here each bad behaviour is served by a raw socket on 127.0.0.1 (bounded loops, no sleeps
+longer than a fraction of a second), with a recorded real quicknet endpoint behind it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from drand_edu.client import Client
+from drand_edu.client.http import get_json
+from drand_edu.errors import ClientError
+
+from .recorded_server import RecordedServer
+
+QUICKNET = json.loads((Path(__file__).parent / "data" / "beacons-quicknet.json").read_text())
+INFO, BEACON = QUICKNET["info"], QUICKNET["beacons"][0]
+HASH = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
+
+
+def _json_answer(body: object) -> bytes:
+    payload = json.dumps(body).encode()
+    return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(payload) + payload
+
+
+WRONG_CHAIN = dict(INFO, period=4, hash=None)
+BAD_SIGNATURE = dict(BEACON, signature="8" + BEACON["signature"][1:])
+BAD_SIGNATURE.pop("randomness", None)
+
+
+class Hostile:
+    """A raw TCP server that answers every request the same wrong way (``mode``)."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        deadline = time.monotonic() + 10  # every behaviour ends on its own
+        try:
+            conn.settimeout(2)
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += conn.recv(4096)
+            path = request.split(b" ")[1].decode()
+            mode = self.mode
+            if mode == "bad status line":
+                conn.sendall(b"HTTZ/9 two hundred\r\n\r\n{}")
+            elif mode == "truncated body":
+                conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{"round": 1')
+            elif mode == "endless body":
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n[")
+                while not self._stop.is_set() and time.monotonic() < deadline:
+                    conn.sendall(b"1," * 32768)
+            elif mode == "huge body":
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 300000000\r\n\r\n[")
+            elif mode == "slow body":
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n")
+                while not self._stop.is_set() and time.monotonic() < deadline:
+                    conn.sendall(b" ")
+                    time.sleep(0.2)
+            elif mode == "silent":
+                while not self._stop.is_set() and time.monotonic() < deadline:
+                    time.sleep(0.1)
+            elif mode == "not json":
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+            elif mode == "deep json":
+                conn.sendall(_json_answer_raw(b"[" * 100_000 + b"]" * 100_000))
+            elif mode == "wrong chain":
+                conn.sendall(_json_answer(WRONG_CHAIN if path.endswith("/info") else BEACON))
+            elif mode == "bad signature":
+                conn.sendall(_json_answer(INFO if path.endswith("/info") else BAD_SIGNATURE))
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._listener.close()
+
+
+def _json_answer_raw(payload: bytes) -> bytes:
+    return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(payload) + payload
+
+
+MODES = [
+    "bad status line", "truncated body", "endless body", "huge body", "slow body", "silent",
+    "not json", "deep json", "wrong chain", "bad signature",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def healthy():
+    routes = {f"/{HASH}/info": (200, INFO), f"/{HASH}/public/{BEACON['round']}": (200, BEACON)}
+    with RecordedServer(routes) as server:
+        yield server
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_client_fails_over_from_a_hostile_endpoint(healthy, mode: str) -> None:
+    hostile = Hostile(mode)
+    try:
+        client = Client([hostile.url, healthy.url], chain_hash=HASH, timeout=1.0, retries=0)
+        beacon = client.get(BEACON["round"])
+        assert beacon.signature.hex() == BEACON["signature"]
+        assert client.stats.failovers >= 1  # the bad answer was not used: the next endpoint's was
+        assert len(client.failure_log) >= 1 and hostile.url in client.failure_log[0]
+        assert all("\n" not in line for line in client.failure_log)  # one line per failure
+    finally:
+        hostile.close()
+
+
+@pytest.mark.parametrize("mode", ["endless body", "slow body", "silent", "huge body"])
+def test_one_deadline_for_the_whole_request(mode: str) -> None:
+    hostile = Hostile(mode)
+    try:
+        with pytest.raises(ClientError) as refused:
+            get_json(hostile.url + "/info", timeout=1.0, retries=0)
+        assert "\n" not in str(refused.value)
+    finally:
+        hostile.close()
