@@ -3,7 +3,7 @@
 Each test feeds one decoder generated input — random bytes, random JSON, and real files with one
 field replaced or a few bytes flipped — and asserts that it either succeeds or raises a
 :class:`~drand_edu.errors.DrandEduError`, never a ``TypeError``, ``OverflowError``,
-``UnicodeDecodeError`` or a crash. The number of cases is ``FUZZ_EXAMPLES`` per test (default 150,
+``UnicodeDecodeError`` or a crash. The number of cases is ``FUZZ_EXAMPLES`` per test (default 100,
 a quarter of it for the slow decoders that do curve arithmetic;
 ``FUZZ_EXAMPLES=2000`` for a long run); the whole file stays within CI time.
 """
@@ -28,7 +28,7 @@ from drand_edu.tlock import age
 from drand_edu.tlock.timelock import decrypt, read_stanza
 
 DATA = Path(__file__).parent / "data"
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
 )
@@ -248,3 +248,69 @@ def test_age_mac_line_accepts_only_canonical_base64() -> None:
         with pytest.raises(DrandEduError, match="non-canonical"):
             age.parse_file(header + b"\n--- " + other + b"\n" + payload)
     age.parse_file(BINARY)  # the canonical one is fine
+
+
+@SLOW
+@given(st.data())
+def test_tlock_decrypt_command_on_malformed_files(tmp_path_factory, data: st.DataObject) -> None:
+    """``drand-edu tlock decrypt``: a 5,000-digit round, a flipped byte, a cut file: never a traceback."""
+    from drand_edu.cli import main
+
+    folder = tmp_path_factory.mktemp("tlock")
+    (folder / "info.json").write_text(json.dumps(INFO))
+    beacon = {"round": int(TLOCK["round"]), "signature": TLOCK["signature"]}
+    (folder / "beacons.json").write_text(json.dumps([beacon]))
+    (folder / "in.age").write_bytes(flipped(data.draw(st.sampled_from([ARMORED, BINARY])), data))
+    argv = ["tlock", "decrypt", "--chain-info", str(folder / "info.json"), "--beacons"]
+    argv += [str(folder / "beacons.json"), str(folder / "in.age"), "-o", str(folder / "out")]
+    assert main(argv) in (0, 1, 2)
+
+
+# -- HTTP request lines and headers (the peer port, live) ----------------------------------------------
+@pytest.fixture(scope="module")
+def peer_port():
+    from drand_edu.net.http_transport import HttpNetwork
+
+    node = HttpNetwork(0, {})
+    yield node
+    node.close()
+
+
+header_text = st.text(st.characters(min_codepoint=32, max_codepoint=0x24F), max_size=12)
+lengths = st.one_of(
+    st.integers(0, 40).map(str),
+    st.sampled_from(["-1", "abc", "", "99999999999999", "²", "1e3", " 5", "0x10"]),
+)
+
+
+@FUZZ
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "G\x00T", "POST "]) | header_text,
+    path=st.sampled_from(["/protocol", "/identity", "/"]) | header_text.map(lambda t: "/" + t),
+    length=st.none() | lengths,
+    sender=st.none() | st.sampled_from(["1", "-1", "²", "99999999999", "x"]) | header_text,
+    extra=st.lists(st.tuples(header_text, header_text), max_size=3),
+    body=st.binary(max_size=40) | st.just(b'{"kind": "sync", "from_round": 1}'),
+)
+def test_http_requests_always_get_an_http_answer(
+    peer_port, method, path, length, sender, extra, body
+) -> None:
+    import socket
+
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+    if length is not None:
+        head.append(f"Content-Length: {length}")
+        if length.isascii() and length.isdigit() and int(length) <= 1000:  # send the declared body
+            body = body[: int(length)].ljust(int(length), b" ")
+    if sender is not None:
+        head.append(f"X-Drand-Edu-From: {sender}")
+    head += [f"{name}: {value}" for name, value in extra]
+    raw = ("\r\n".join(head) + "\r\n\r\n").encode("utf-8", "surrogatepass") + body
+    host, port = peer_port.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as conn:
+        conn.sendall(raw)
+        conn.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := conn.recv(4096):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1."), (raw[:200], answer[:100])

@@ -199,3 +199,22 @@ def test_the_control_port_refuses_calls_without_the_owners_token(tmp_path) -> No
     finally:
         server.close()
     assert not token_file.exists()
+
+
+def test_the_log_is_rate_limited_and_a_log_file_is_capped(tmp_path, monkeypatch) -> None:
+    import sys
+
+    from drand_edu.net import http_server
+
+    log_file = (tmp_path / "node.log").open("a")
+    log_file.write("x" * 2000 + "\n")
+    log_file.flush()
+    monkeypatch.setattr(sys, "stderr", log_file)
+    monkeypatch.setattr(http_server, "MAX_LOG_BYTES", 1000)
+    log = http_server.BoundedLog("node0", per_minute=5)
+    for number in range(1000):  # a flood of failures
+        log(f"bad request {number}")
+    log_file.close()
+    text = (tmp_path / "node.log").read_text()
+    assert "log emptied" in text and "x" * 100 not in text  # past the cap, the file started over
+    assert text.count("bad request") == 5  # and only 5 lines a minute were written

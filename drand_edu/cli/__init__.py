@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     except DrandEduError as exc:
         print(f"drand-edu {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # e.g. an output file that cannot be written: one line, not a traceback
+        print(f"drand-edu {args.command}: error: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
 

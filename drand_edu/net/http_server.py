@@ -15,7 +15,8 @@ node down:
   half-open (slowloris) connections leave every worker free for everyone else;
 * **every failure is an HTTP answer**: a handler that raises gets its client a 500 (a JSON body), never
   a dropped connection, and the failure is logged in one line through a log that keeps at most
-  :data:`LOG_LINES_PER_MINUTE` lines a minute (a flood of bad requests cannot fill the disk).
+  :data:`LOG_LINES_PER_MINUTE` lines a minute and empties a log file past :data:`MAX_LOG_BYTES`
+  (a flood of bad requests cannot fill the disk).
 
 Why `waitress <https://docs.pylonsproject.org/projects/waitress/>`_ and not the standard library's
 ``http.server``: ``ThreadingHTTPServer`` starts one thread per connection and blocks it on reading,
@@ -27,8 +28,11 @@ whose server has the same kind of settings (``ReadHeaderTimeout``, ``MaxHeaderBy
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
+import stat
 import sys
 import threading
 import time
@@ -54,6 +58,8 @@ MAX_HEADER_BYTES = 16 * 1024
 MAX_BODY_BYTES = MAX_JSON_BYTES
 #: how many lines the server log writes a minute, at most (the rest is counted and reported)
 LOG_LINES_PER_MINUTE = 60
+#: the size at which a log file (a node's stderr, ``node.log``) is emptied
+MAX_LOG_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -122,9 +128,23 @@ class BoundedLog:
 
     def _write(self, line: str) -> None:
         try:
+            _cap_log_file(sys.stderr)
             print(f"{self.name}: {line}", file=sys.stderr, flush=True)
         except (OSError, ValueError):
             pass  # a closed or full stderr must not take the server down
+
+
+def _cap_log_file(stream) -> None:
+    """A node's stderr is its ``node.log``: past :data:`MAX_LOG_BYTES` the file is emptied (with a note),
+    so that no flood of bad requests, however long, fills the disk."""
+    descriptor = stream.fileno()
+    info = os.fstat(descriptor)
+    if stat.S_ISREG(info.st_mode) and info.st_size > MAX_LOG_BYTES:
+        stream.flush()
+        os.ftruncate(descriptor, 0)
+        with contextlib.suppress(OSError, ValueError):  # a file not opened for appending
+            stream.seek(0)
+        print(f"(log emptied at {MAX_LOG_BYTES >> 20} MB)", file=stream, flush=True)
 
 
 class HttpServer:
