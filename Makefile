@@ -51,8 +51,9 @@ slides: $(STAMP)
 site: $(STAMP)
 	$(BIN)/python scripts/make_site.py
 
+## make bench: every performance target, measured, in one table (details: benchmarks/bench_*.py)
 bench: $(STAMP)
-	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
+	$(BIN)/python benchmarks/targets.py
 
 clean-venv:
 	rm -rf $(VENV)

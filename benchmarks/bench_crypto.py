@@ -5,7 +5,7 @@
 Prints the median time per operation (ms) of sign, verify, hash-to-G1, hash-to-G2 and batch
 verification of chained beacons, then checks the project's two targets:
 
-* our fast single verify takes at most 0.8x drand-verify's time for the same beacon;
+* our fast single verify takes at most 0.7x drand-verify's time for the same beacon;
 * batch-verifying 1,000 chained beacons is at least 4x faster than verifying them one by one with
   drand-verify.
 
@@ -67,6 +67,7 @@ def main() -> None:
 
     results: dict[str, dict[str, float]] = {}
     for backend, repeats, py_batch in (
+        ("blst", 30 if args.quick else 100, batch_size),
         ("arkworks", 30 if args.quick else 100, batch_size),
         ("py_ecc", 2 if args.quick else 3, 8 if args.quick else 32),
     ):
@@ -94,14 +95,14 @@ def main() -> None:
         for name, value in figures.items():
             print(f"  {name:36} {value:9.3f}")
 
-    fast = results["arkworks"]
+    fast = results["blst"]
     verify_ratio = our_verify / dv_verify
     batch_speedup = dv_batch / fast[f"batch verify {batch_size}, 2 processes (total)"]
     sequential_speedup = dv_batch / fast[f"batch verify {batch_size}, 1 process (total)"]
     print("\ntargets")
     print(
-        f"  single verify: ours / drand-verify = {verify_ratio:.2f}x   (target <= 0.8x) "
-        f"{'PASS' if verify_ratio <= 0.8 else 'MISS'}"
+        f"  single verify: ours / drand-verify = {verify_ratio:.2f}x   (target <= 0.7x) "
+        f"{'PASS' if verify_ratio <= 0.7 else 'MISS'}"
     )
     print(
         f"  batch of {batch_size}: drand-verify one by one / our batch = {batch_speedup:.1f}x"

@@ -147,6 +147,11 @@ SMALL_WEIGHT_BITS = 128
 def _recover_group_signature(group: CurveGroup, shares: list[PubShare], threshold: int) -> Point:
     """``Σ λ_i σ_i`` over ``threshold`` shares: the point kyber's ``RecoverCommit`` computes, computed faster.
 
+    kyber sorts the shares by index and keeps the first ``t``
+    ([`xyCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L417-L444)),
+    then adds ``λ_i · V_i`` one scalar multiplication at a time
+    ([`RecoverCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L448-L475)).
+
     The Lagrange weights of small indices are fractions of small integers, ``λ_i = N_i / d_i`` with
     ``N_i = Π_{j≠i} x_j`` and ``d_i = Π_{j≠i} (x_j − x_i)``. With ``D`` the least common multiple of
     the ``|d_i|``, ``Σ λ_i σ_i = D⁻¹ · Σ c_i σ_i`` where ``c_i = N_i · D / d_i`` is an integer of a few
