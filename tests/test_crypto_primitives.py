@@ -205,12 +205,13 @@ def test_tampered_signature_bytes_fail_cleanly(backend: str) -> None:
 
 
 # -- schemes ---------------------------------------------------------------------------------------
-def test_the_four_schemes_and_their_groups() -> None:
+def test_the_five_schemes_and_their_groups() -> None:
     expected = {
         "pedersen-bls-chained": ("G1", "G2", DST_G2, True),
         "pedersen-bls-unchained": ("G1", "G2", DST_G2, False),
         "bls-unchained-on-g1": ("G2", "G1", DST_G2, False),  # the kept DST bug: G1 signatures, G2 DST
         "bls-unchained-g1-rfc9380": ("G2", "G1", DST_G1, False),
+        "bls-bn254-unchained-on-g1": ("G2", "G1", b"BLS_SIG_BN254G1_XMD:KECCAK-256_SVDW_RO_NUL_", False),
     }
     assert set(SCHEMES) == set(expected)
     for scheme_id, (key, sig, dst, chained) in expected.items():

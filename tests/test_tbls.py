@@ -30,7 +30,7 @@ ALL_SCHEMES = list(SCHEMES.values())
 
 
 def dealt(scheme, t: int, n: int, seed: int = 1):
-    poly = PriPoly.random(t, rng=seeded_rng(seed))
+    poly = PriPoly.random(t, rng=seeded_rng(seed), modulus=scheme.key_group.order)
     return poly, poly.commit(scheme.key_group), poly.shares(n)
 
 

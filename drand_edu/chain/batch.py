@@ -137,7 +137,7 @@ def _parallel_batch_holds(info: ChainInfo, beacons: Sequence[Beacon], rng: Rng, 
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    backend_name = current_backend().name
+    backend_name = current_backend(scheme.curve).name
     with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
         futures = [pool.submit(_partial_sums, scheme.id, backend_name, chunk) for chunk in chunks[1:]]
         partials = [_partial_sums(scheme.id, backend_name, chunks[0])]  # meanwhile, our own share

@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def list_schemes(args: argparse.Namespace) -> int:
     for scheme in SCHEMES.values():
         kind = "chained" if scheme.chained else "unchained"
-        groups = f"keys on {scheme.key_group.name}, signatures on {scheme.sig_group.name}"
+        groups = f"keys on {scheme.key_group.label}, signatures on {scheme.sig_group.label}"
         print(f"{scheme.id:26} {groups}, {kind}")
     return EXIT_OK
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 from ..errors import InvalidPoint, InvalidSignature
 from ..rng import Rng, random_scalar
-from .constants import CURVE_ORDER
 from .groups import Point, pairing_check
 from .schemes import Scheme
 
@@ -43,7 +42,7 @@ class KeyPair:
 
 def keygen(scheme: Scheme, rng: Rng | None = None) -> KeyPair:
     """A fresh key pair for ``scheme`` (public key in the scheme's key group)."""
-    secret = random_scalar(CURVE_ORDER, rng)
+    secret = random_scalar(scheme.key_group.order, rng)
     return KeyPair(secret, public_key(scheme, secret))
 
 

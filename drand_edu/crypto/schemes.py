@@ -109,6 +109,8 @@ BLS_UNCHAINED_G1_RFC9380 = Scheme(
     "quicknet: short signatures on G1 with the RFC 9380 G1 DST",
 )
 
+#: drand's ``NewPedersenBLSBN254UnchainedOnG1Scheme``: keys on G2 (128 bytes), signatures on G1
+#: (64 bytes), DKG packets signed with Schnorr on the key group, as for the other schemes.
 BLS_BN254_UNCHAINED_ON_G1 = Scheme(
     "bls-bn254-unchained-on-g1", BN254_G2, BN254_G1, DST_BN254_G1, False,
     "evmnet: BN254 (the EVM's pairing curve), Keccak-256 digests, uncompressed points",
@@ -122,6 +124,7 @@ SCHEMES: dict[str, Scheme] = {
         PEDERSEN_BLS_UNCHAINED,
         BLS_UNCHAINED_ON_G1,
         BLS_UNCHAINED_G1_RFC9380,
+        BLS_BN254_UNCHAINED_ON_G1,
     )
 }
 #: drand's default scheme (``crypto.DefaultSchemeID``).

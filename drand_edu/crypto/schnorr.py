@@ -1,4 +1,4 @@
-"""Schnorr signatures on a BLS12-381 group: how drand authenticates its DKG packets.
+"""Schnorr signatures on a pairing group (BLS12-381 or BN254): how drand authenticates its DKG packets.
 
 drand signs every DKG bundle (deals, responses, justifications) with the node's long-term key
 using a *Schnorr* signature on the scheme's key group, its ``DKGAuthScheme``
@@ -10,7 +10,8 @@ The byte layout and the challenge hash follow kyber's ``sign/schnorr/schnorr.go`
 * sign with secret ``x`` (public ``A = x·G``): pick a random ``k``, let ``R = k·G``,
   ``h = SHA-512(R ‖ A ‖ msg)`` read as a big-endian integer mod ``r`` (circl's ``Scalar.SetBytes``,
   which kyber's BLS12-381 suite uses), ``s = k + h·x``; the signature is ``R ‖ s``:
-  the compressed point (48 bytes on G1, 96 on G2) then ``s`` as 32 bytes big-endian;
+  the point as drand encodes it (48 bytes on G1, 96 on G2; 128 on BN254's G2, the evmnet key
+  group) then ``s`` as 32 bytes big-endian, ``r`` being the order of the group;
 * verify: decode ``R`` (on the curve, in the subgroup) and ``s`` (``< r``), recompute ``h`` and
   check ``s·G == R + h·A``.
 
@@ -29,7 +30,6 @@ from collections.abc import Sequence
 
 from ..errors import InvalidInput, InvalidPoint, InvalidSignature
 from ..rng import Rng, random_scalar, resolve
-from .constants import CURVE_ORDER
 from .groups import CurveGroup, Point
 
 #: Bytes of the scalar half of a signature (kyber ``Scalar.MarshalSize`` on BLS12-381).
@@ -49,11 +49,11 @@ def challenge(public: Point, commitment: Point, message: bytes) -> int:
     h.update(commitment.to_bytes())
     h.update(public.to_bytes())
     h.update(bytes(message))
-    return int.from_bytes(h.digest(), "big") % CURVE_ORDER
+    return int.from_bytes(h.digest(), "big") % public.group.order
 
 
-def _check_secret(secret: int) -> None:
-    if not isinstance(secret, int) or not 0 < secret < CURVE_ORDER:
+def _check_secret(group: CurveGroup, secret: int) -> None:
+    if not isinstance(secret, int) or not 0 < secret < group.order:
         raise InvalidInput("a Schnorr secret key must be an integer in [1, r)")
 
 
@@ -63,12 +63,12 @@ def sign(group: CurveGroup, secret: int, message: bytes, rng: Rng | None = None)
     ``rng`` draws the one-time nonce ``k``; reusing a ``k`` for two messages reveals the key, so
     a seeded ``rng`` is for teaching only (kyber draws ``k`` from its suite's random stream).
     """
-    _check_secret(secret)
+    _check_secret(group, secret)
     g = group.generator()
-    k = random_scalar(CURVE_ORDER, rng)
+    k = random_scalar(group.order, rng)
     commitment = g * k
     h = challenge(g * secret, commitment, message)
-    s = (k + h * secret) % CURVE_ORDER
+    s = (k + h * secret) % group.order
     return commitment.to_bytes() + s.to_bytes(SCALAR_SIZE, "big")
 
 
@@ -86,7 +86,7 @@ def _parse(group: CurveGroup, public: Point, signature: bytes) -> tuple[Point, i
     except InvalidPoint as err:
         raise InvalidSignature(f"schnorr: R is not a valid {group.name} point ({err})") from None
     s = int.from_bytes(signature[group.size :], "big")
-    if s >= CURVE_ORDER:
+    if s >= group.order:
         raise InvalidSignature("schnorr: s is not a canonical scalar (>= r)")
     return commitment, s
 
@@ -129,9 +129,9 @@ def batch_verify(
             return False
         weight = 1 + rng.getrandbits(BATCH_WEIGHT_BITS)
         h = challenge(public, commitment, message)
-        total = (total + weight * s) % CURVE_ORDER
+        total = (total + weight * s) % group.order
         points += [commitment, public]
-        scalars += [weight, weight * h % CURVE_ORDER]
+        scalars += [weight, weight * h % group.order]
     points.append(group.generator())
-    scalars.append(-total % CURVE_ORDER)
+    scalars.append(-total % group.order)
     return group.msm(points, scalars).is_identity()

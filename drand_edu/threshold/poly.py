@@ -110,7 +110,7 @@ class PriPoly:
 
     def commit(self, group: CurveGroup) -> PubPoly:
         """The public commitments ``a_k · G`` (only meaningful with the real group order)."""
-        if self.modulus != CURVE_ORDER:
+        if self.modulus != group.order:
             raise InvalidInput("commitments need the real group order; this polynomial uses a toy field")
         g = group.generator()
         return PubPoly(group, tuple(g * a for a in self.coefficients))
@@ -162,9 +162,10 @@ class PubPoly:
 
     def eval(self, index: int) -> PubShare:
         """``f(index + 1) · G``, computed from the commitments alone: ``Σ A_k · x^k`` (one MSM)."""
-        _check_index(index, CURVE_ORDER)
+        order = self.group.order
+        _check_index(index, order)
         x = index + 1
-        powers = [pow(x, k, CURVE_ORDER) for k in range(self.threshold)]
+        powers = [pow(x, k, order) for k in range(self.threshold)]
         return PubShare(index, self.group.msm(list(self.commits), powers))
 
     def shares(self, n: int) -> list[PubShare]:
@@ -290,7 +291,7 @@ def recover_commit(group: CurveGroup, shares: Sequence[PubShare], threshold: int
     kyber's ``RecoverCommit``; threshold BLS uses it on partial signatures (``f(0) · H(m)``).
     """
     chosen = _first_t_sorted(shares, threshold)
-    lambdas = lagrange_coefficients([s.index + 1 for s in chosen])
+    lambdas = lagrange_coefficients([s.index + 1 for s in chosen], group.order)
     return group.msm([s.value for s in chosen], lambdas)
 
 
@@ -300,7 +301,7 @@ def recover_pub_poly(group: CurveGroup, shares: Sequence[PubShare], threshold: i
     Coefficient ``k`` is ``Σ_j ℓ_j[k] · Y_j`` where ``ℓ_j`` is the ``j``-th Lagrange basis polynomial.
     """
     chosen = _first_t_sorted(shares, threshold)
-    bases = _lagrange_basis([s.index + 1 for s in chosen], CURVE_ORDER)
+    bases = _lagrange_basis([s.index + 1 for s in chosen], group.order)
     points = [s.value for s in chosen]
     commits = tuple(group.msm(points, [basis[k] for basis in bases]) for k in range(threshold))
     return PubPoly(group, commits)

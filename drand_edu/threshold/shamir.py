@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..crypto.constants import CURVE_ORDER
 from ..crypto.groups import G1, CurveGroup
 from ..errors import InvalidInput, InvalidShare
 from ..rng import Rng
@@ -33,13 +32,14 @@ def split(
         raise InvalidInput(f"the secret must be an integer, got {type(secret).__name__}")
     if not isinstance(n, int) or not isinstance(t, int) or not 1 <= t <= n:
         raise InvalidInput(f"need 1 <= t <= n, got t={t!r}, n={n!r}")
-    poly = PriPoly.random(t, secret=secret % CURVE_ORDER, rng=rng)
+    poly = PriPoly.random(t, secret=secret % group.order, rng=rng, modulus=group.order)
     return poly.shares(n), poly.commit(group)
 
 
-def recover(shares: Sequence[PriShare], t: int) -> int:
-    """The secret from any ``t`` shares (raises :class:`NotEnoughShares` with fewer)."""
-    return recover_secret(shares, t)
+def recover(shares: Sequence[PriShare], t: int, *, group: CurveGroup = G1) -> int:
+    """The secret from any ``t`` shares (raises :class:`NotEnoughShares` with fewer); ``group`` gives
+    the field (the order of the group the secret was split for)."""
+    return recover_secret(shares, t, group.order)
 
 
 def check_share_or_raise(share: PriShare, commitments: PubPoly) -> None:
@@ -48,7 +48,7 @@ def check_share_or_raise(share: PriShare, commitments: PubPoly) -> None:
         raise InvalidShare(f"expected a PriShare, got {type(share).__name__}")
     if not isinstance(share.index, int) or share.index < 0:
         raise InvalidShare(f"share index must be a non-negative integer, got {share.index!r}")
-    if not isinstance(share.value, int) or not 0 <= share.value < CURVE_ORDER:
+    if not isinstance(share.value, int) or not 0 <= share.value < commitments.group.order:
         raise InvalidShare(f"share {share.index}: value is not a scalar mod r")
     if not commitments.check(share):
         x = share.index + 1

@@ -29,7 +29,6 @@ from tqdm.auto import tqdm
 
 from ...crypto import schnorr
 from ...crypto.bls import KeyPair, keygen
-from ...crypto.constants import CURVE_ORDER
 from ...crypto.groups import Point
 from ...crypto.schemes import DEFAULT_SCHEME, Scheme
 from ...errors import DKGError, InvalidInput
@@ -295,11 +294,11 @@ def _tamper_deal(bundle: DealBundle, p: Participant, faults: FaultPlan, rng: Rng
         keys = {n.index: n.public for n in p.config.new_nodes}
         for k, deal in enumerate(deals):
             if deal.share_index in holders:
-                wrong = scalar_to_bytes(random_scalar(CURVE_ORDER, rng))
+                wrong = scalar_to_bytes(random_scalar(group.order, rng))
                 deals[k] = Deal(deal.share_index, ecies.encrypt(group, keys[deal.share_index], wrong, rng))
                 changed = True
     if dealer in faults.bad_commitments:
-        public[-1] = (group.generator() * random_scalar(CURVE_ORDER, rng)).to_bytes()
+        public[-1] = (group.generator() * random_scalar(group.order, rng)).to_bytes()
         changed = True
     if not changed:
         return bundle
@@ -308,7 +307,8 @@ def _tamper_deal(bundle: DealBundle, p: Participant, faults: FaultPlan, rng: Rng
 
 
 def _tamper_justification(bundle: JustificationBundle, p: Participant, rng: Rng) -> JustificationBundle:
-    wrong = tuple(Justification(j.share_index, (j.share + 1) % CURVE_ORDER) for j in bundle.justifications)
+    order = p.config.group.order
+    wrong = tuple(Justification(j.share_index, (j.share + 1) % order) for j in bundle.justifications)
     tampered = JustificationBundle(bundle.dealer_index, wrong, bundle.session_id)
     return _resign(tampered, p.keypair, p, rng)
 
@@ -316,7 +316,7 @@ def _tamper_justification(bundle: JustificationBundle, p: Participant, rng: Rng)
 def _forge_signature(bundle: Bundle, p: Participant, rng: Rng) -> Bundle:
     """Signed by a key that is not the author's: every recipient must drop it."""
     group = p.config.group
-    return bundle.with_signature(schnorr.sign(group, random_scalar(CURVE_ORDER, rng), bundle.hash(), rng))
+    return bundle.with_signature(schnorr.sign(group, random_scalar(group.order, rng), bundle.hash(), rng))
 
 
 def _dedupe(bundles: Sequence[Bundle]) -> list[Bundle]:

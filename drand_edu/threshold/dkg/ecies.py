@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from ...crypto.constants import CURVE_ORDER
 from ...crypto.groups import CurveGroup, Point
 from ...errors import InvalidInput, InvalidPoint, InvalidShare
 from ...rng import Rng, random_scalar
@@ -45,7 +44,7 @@ def encrypt(group: CurveGroup, public: Point, message: bytes, rng: Rng | None = 
     """Encrypt ``message`` to ``public`` (a point of ``group``): ``E ‖ AES-GCM ciphertext ‖ tag``."""
     if not isinstance(public, Point) or public.group is not group:
         raise InvalidInput(f"ECIES needs a recipient public key on {group.name}")
-    ephemeral = random_scalar(CURVE_ORDER, rng)
+    ephemeral = random_scalar(group.order, rng)
     key, nonce = _derive(public * ephemeral)
     return (group.generator() * ephemeral).to_bytes() + AESGCM(key).encrypt(nonce, bytes(message), None)
 

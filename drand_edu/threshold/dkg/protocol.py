@@ -55,7 +55,6 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from ...crypto import schnorr
-from ...crypto.constants import CURVE_ORDER
 from ...crypto.groups import CurveGroup, Point
 from ...crypto.schemes import Scheme
 from ...errors import DKGError, InvalidPoint, InvalidShare, NotEnoughShares
@@ -283,7 +282,7 @@ class DistKeyGenerator:
             raise DKGError("dkg: can't run with empty node list")
         if not isinstance(config.nonce, bytes) or len(config.nonce) != NONCE_LENGTH:
             raise DKGError("dkg: invalid nonce length")
-        if not isinstance(config.longterm, int) or not 0 < config.longterm < CURVE_ORDER:
+        if not isinstance(config.longterm, int) or not 0 < config.longterm < config.group.order:
             raise DKGError("dkg: the long-term secret must be an integer in [1, r)")
         if config.is_resharing:
             if not config.old_nodes:
@@ -326,7 +325,7 @@ class DistKeyGenerator:
         self.nidx = nidx if nidx is not None else -1
         self._dealer_indices = {n.index for n in self.old_nodes}
         self._holder_indices = {n.index for n in config.new_nodes}
-        self._dpriv = PriPoly.random(config.threshold, secret, self._rng)
+        self._dpriv = PriPoly.random(config.threshold, secret, self._rng, modulus=self.group.order)
         self._dpub = self._dpriv.commit(self.group) if self.can_issue else None
         self._old_pub: PubPoly | None = None
         if self.is_resharing and self.new_present:
@@ -402,8 +401,9 @@ class DistKeyGenerator:
         g = self.group.generator()
         evaluations = [eval_commitments(poly.commits, self.nidx) for _, _, poly in candidates]
         weights = [1 + self._rng.getrandbits(BATCH_WEIGHT_BITS) for _ in candidates]
-        total = sum(w * s for w, (_, s, _) in zip(weights, candidates, strict=True)) % CURVE_ORDER
-        if self.group.msm([*evaluations, g], [*weights, -total % CURVE_ORDER]).is_identity():
+        order = self.group.order
+        total = sum(w * s for w, (_, s, _) in zip(weights, candidates, strict=True)) % order
+        if self.group.msm([*evaluations, g], [*weights, -total % order]).is_identity():
             return [(dealer, share) for dealer, share, _ in candidates]
         return [
             (dealer, share)
@@ -484,7 +484,7 @@ class DistKeyGenerator:
                     self._note(f"deal from dealer {dealer}: {err}")
                     continue
                 share = int.from_bytes(plain, "big")
-                if len(plain) != SCALAR_SIZE or share >= CURVE_ORDER:
+                if len(plain) != SCALAR_SIZE or share >= self.group.order:
                     self._note(f"deal from dealer {dealer}: share is not a 32-byte scalar")
                     continue
                 if self.is_resharing and eval_commitments(self._old_pub.commits, dealer) != poly.commit():
@@ -642,7 +642,7 @@ class DistKeyGenerator:
                     self._evict(dealer, "justification but no public polynomial from the deal phase")
                     break
                 share = justification.share
-                if not isinstance(share, int) or not 0 <= share < CURVE_ORDER:
+                if not isinstance(share, int) or not 0 <= share < self.group.order:
                     self._evict(dealer, f"justification for holder {holder} is not a scalar")
                     continue
                 if g * share != eval_commitments(poly.commits, holder):
@@ -683,7 +683,7 @@ class DistKeyGenerator:
                 continue
             if node.index not in self.valid_shares or node.index not in self.all_publics:
                 raise DKGError(f"BUG: share or public polynomial of dealer {node.index} not found")
-            total = (total + self.valid_shares[node.index]) % CURVE_ORDER
+            total = (total + self.valid_shares[node.index]) % self.group.order
             polys.append(self.all_publics[node.index])
             qual.append(node)
         if not qual or len(qual) < self.config.threshold:
@@ -705,7 +705,7 @@ class DistKeyGenerator:
             coefficients[node.index] = self.all_publics[node.index].commits
         try:
             # the new share is the old polynomial's "share of shares": old threshold, dealer indices
-            value = recover_secret(shares, self.old_threshold)
+            value = recover_secret(shares, self.old_threshold, self.group.order)
             commits = tuple(
                 recover_commit(
                     self.group,
