@@ -57,6 +57,7 @@ def drand_edu_cli(*args):
 # |---|---|---|---|
 # | mainnet "default" | `pedersen-bls-chained` | 30 s | each links to the one before |
 # | quicknet | `bls-unchained-g1-rfc9380` | 3 s | independent; usable for timelock encryption |
+# | evmnet (a third, for Ethereum) | `bls-bn254-unchained-on-g1` | 3 s | independent; on BN254, so smart contracts can verify them (session 3) |
 #
 # Their identity is a **chain hash** computed from their public parameters. Here are the real ones, and a
 # real quicknet beacon verified on this machine, offline:

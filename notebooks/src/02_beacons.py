@@ -86,6 +86,7 @@ for info, beacon in ((mainnet_info, mainnet_beacon), (quicknet_info, quicknet_be
 #   before it.
 # - **unchained** (quicknet): $m_r = \mathrm{sha256}(r)$. Anyone can compute round $r$'s message years
 #   in advance — which is exactly what timelock encryption (session 8) needs.
+#   evmnet's `bls-bn254-unchained-on-g1`, the fifth scheme, is unchained too but hashes with Keccak-256 (Ethereum's hash; session 3).
 #
 # In drand each scheme carries its message function. The chained
 # [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L108-L117) (in `NewPedersenBLSChained`), writes the previous

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Session 3 — Cryptographic primitives
 #
-# drand's whole security rests on one curve, BLS12-381, and one signature scheme, BLS. This session builds
+# drand's security rests on one curve, BLS12-381 (plus BN254 for Ethereum), and one signature scheme, BLS. This session builds
 # them up from modular arithmetic to verifying real League of Entropy beacons, and ends where a node keeps
 # its keys: the key folder (drand's file store).
 #
@@ -223,10 +223,13 @@ print("verifies under bls-unchained-g1-rfc9380:", bls.verify(rfc9380, short_keys
 # %%
 from drand_edu.crypto.schemes import SCHEMES
 
-print(f"{'scheme':26} {'keys':4} {'sigs':4} {'sig bytes':>9}  {'DST':4} {'chained':7}")
+print(f"{'scheme':26} {'keys':8} {'sigs':8} {'sig bytes':>9}  {'DST':8} {'chained':7} digest")
 for s in SCHEMES.values():
-    tag = "G1" if s.dst == DST_G1 else "G2"
-    print(f"{s.id:26} {s.key_group.name:4} {s.sig_group.name:4} {s.signature_size:9}  {tag:4} {s.chained!s:7}")
+    tag = {DST_G1: "G1", DST_G2: "G2"}.get(s.dst, "BN254 G1")
+    print(
+        f"{s.id:26} {s.key_group.label:8} {s.sig_group.label:8} {s.signature_size:9}  {tag:8} {s.chained!s:7}"
+        f" {s.hash_name}"
+    )
 
 # %% [markdown]
 # *Chained* schemes sign $\mathrm{sha256}(\text{previous signature} \,\|\, \text{round})$; unchained ones
@@ -250,6 +253,55 @@ for name in ("beacons-mainnet-default.json", "beacons-quicknet.json"):
     chain_scheme = info.scheme
     ok = bls.verify(chain_scheme, info.public_key, beacon.message(chain_scheme), beacon.signature)
     print(f"{info.beacon_id:8} round {beacon.round}: {chain_scheme.id:26} valid = {ok}")
+
+# %% [markdown]
+# ## 6b. The fifth scheme: BN254, for Ethereum (evmnet)
+#
+# The last row of the table is the League of Entropy's **evmnet** chain. Its reason to exist: an Ethereum
+# contract that uses drand randomness must check the beacon *itself*, on chain, and the EVM has cheap
+# built-in ("precompiled") contracts for the arithmetic and pairing check of exactly one pairing curve,
+# **BN254** (EIP-196 and EIP-197). A BLS12-381 pairing written in contract code would cost far more gas.
+# drand's [`NewPedersenBLSBN254UnchainedOnG1Scheme`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L257-L292) therefore keeps
+# quicknet's shape (unchained, signatures on G1, keys on G2) and changes four things:
+#
+# | | quicknet | evmnet |
+# |---|---|---|
+# | curve | BLS12-381, $p$ of 381 bits | BN254, $p$ of 254 bits (about 100-bit security today, against 128) |
+# | message | $\mathrm{sha256}(r)$ | $\mathrm{keccak256}(r)$: its [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L275-L280) uses the EVM's own hash |
+# | hash to G1 | `expand_message_xmd` with SHA-256, then the SSWU map | `expand_message_xmd` with Keccak-256, then the SvdW map |
+# | points | compressed: 48 / 96 bytes | uncompressed $x \,\|\, y$: 64 / 128 bytes, as the precompiles take them |
+#
+# Why another map: SSWU needs a curve $y^2 = x^3 + ax + b$ with $a \neq 0$ (BLS12-381 gets there through an
+# isogeny), while BN254 is $y^2 = x^3 + 3$; Shallue–van de Woestijne works for any curve. kyber's
+# [`hashToPoint`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L203-L209) stretches the message with
+# [`expandMsgXmdKeccak256`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L278-L327), cuts 96 bytes into two numbers mod $p$
+# ([`hashToField`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L211-L223)), maps each to a point with
+# [`mapToPoint`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L225-L276) and adds the two; G1 of BN254 is the whole curve, so
+# no cofactor is cleared. `drand_edu.crypto.bn254` has one function per step (`expand_message_xmd`,
+# `hash_to_field`, `map_to_curve_svdw`), tested against kyber's vectors. Decoding a 128-byte G2 key needs a
+# subgroup check (kyber's twist [`IsOnCurve`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/twist.go#L47-L64) multiplies by the order):
+# the twist has many points outside the order-$r$ group.
+
+# %%
+from drand_edu.crypto import bn254, use_backend
+from drand_edu.crypto.groups import BN254_G1
+
+evmnet = json.loads(Path("data/beacons-evmnet.json").read_text())
+evm_info = ChainInfo.from_json(evmnet["info"])  # its chain hash recomputes, like the others
+evm_beacon = Beacon.from_json(evmnet["beacons"][0])
+evm = evm_info.scheme
+print(f"{evm_info.beacon_id} {evm_info.hash_hex[:16]}…  key {len(evm_info.public_key)} B, signature {len(evm_beacon.signature)} B")
+
+evm_message = evm.digest(evm_beacon.round)  # keccak256(round as 8 bytes, big-endian)
+u0, u1 = bn254.hash_to_field(evm_message, evm.dst)  # expand_message_xmd with Keccak-256, two numbers mod p
+p0, p1 = bn254.map_to_curve_svdw(u0), bn254.map_to_curve_svdw(u1)  # SvdW: each number to a curve point
+print("u0 =", hex(u0)[:20] + "…", " map(u0) on the curve:", (p0[1] ** 2 - p0[0] ** 3 - 3) % bn254.P == 0)
+print("H(m) = map(u0) + map(u1):", bn254.encode_g1(bn254.add_affine(p0, p1)) == BN254_G1.hash_to_curve(evm_message, evm.dst).to_bytes())
+
+# %%
+with use_backend("py_ecc"):  # the reference path (BN254's only backend here): pure Python, about a second
+    ok = bls.verify(evm, evm_info.public_key, evm_message, evm_beacon.signature)
+print(f"evmnet round {evm_beacon.round}: {evm.id} valid = {ok}")
 
 # %% [markdown]
 # ## 7. Two backends: read one, run the other
@@ -404,6 +456,7 @@ drand_edu.exercises.check_not_in_subgroup(encoded)
 # | `drand_edu.crypto.encoding`, subgroup check | [`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129), [`IsInCorrectGroup`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L170-L172) |
 # | `bls.sign`, `bls.verify` | [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L71-L84), [`Verify`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L86-L100) |
 # | `drand_edu.crypto.schemes` | [`Scheme`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L42-L66), [`SchemeFromName`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L294-L309) |
+# | `drand_edu.crypto.bn254` (`hash_to_field`, `map_to_curve_svdw`) | [`hashToField`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L211-L223), [`mapToPoint`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L225-L276) |
 # | `drand_edu.node.key_store.FileStore` | [`NewFileStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L90-L106), [`newKeyPair`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L90-L113) |
 # | `use_backend("py_ecc")` | kyber-bls12381 has one backend; we switch at run time to read the code |
 
