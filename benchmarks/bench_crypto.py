@@ -3,7 +3,8 @@
     python benchmarks/bench_crypto.py [--quick]
 
 Prints the median time per operation (ms) of sign, verify, hash-to-G1, hash-to-G2 and batch
-verification of chained beacons, then checks the project's two targets:
+verification of chained beacons, then the BN254 scheme's (evmnet) verify and hash-to-G1 on every
+backend that has BN254, then checks the project's two targets:
 
 * our fast single verify takes at most 0.7x drand-verify's time for the same beacon;
 * batch-verifying 1,000 chained beacons is at least 4x faster than verifying them one by one with
@@ -18,15 +19,19 @@ py_ecc is a reference implementation in pure Python: its batch uses fewer beacon
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
+from pathlib import Path
 
 import drand_verify
 from common import chained_chain, median_ms_each
 
 from drand_edu.chain import Beacon, ChainInfo, verify_batch, verify_beacon
 from drand_edu.crypto import bls, scheme_by_id, use_backend
-from drand_edu.crypto.groups import G1, G2, clear_caches
+from drand_edu.crypto.backend import available_backends
+from drand_edu.crypto.constants import BN254
+from drand_edu.crypto.groups import BN254_G1, G1, G2, clear_caches
 from drand_edu.crypto.schemes import DST_G1, DST_G2
 from drand_edu.rng import seeded_rng
 
@@ -95,6 +100,8 @@ def main() -> None:
         for name, value in figures.items():
             print(f"  {name:36} {value:9.3f}")
 
+    bench_bn254(repeats=3 if args.quick else 7)
+
     fast = results["blst"]
     verify_ratio = our_verify / dv_verify
     batch_speedup = dv_batch / fast[f"batch verify {batch_size}, 2 processes (total)"]
@@ -115,6 +122,31 @@ def main() -> None:
         f"  (py_ecc: {py_batch_n} = {results['py_ecc'][py_batch_n]:.0f} ms;"
         " pure Python, for reading, not speed)"
     )
+
+
+def bench_bn254(repeats: int) -> None:
+    """evmnet's scheme: verify its real beacon (caches emptied each time) and hash fresh messages to G1."""
+    evmnet = json.loads((Path(__file__).parent.parent / "tests/data/beacons-evmnet.json").read_text())
+    info = ChainInfo.from_json(evmnet["info"])
+    beacon = Beacon.from_json(evmnet["beacons"][0])
+
+    def fresh_verify(_: object) -> None:
+        clear_caches()
+        verify_beacon(info, beacon)
+
+    for backend in available_backends(BN254):
+        with use_backend(backend):
+            clear_caches()
+            messages = [f"{backend} bn254 message {i}".encode() for i in range(repeats)]
+            figures = {
+                "verify the real evmnet beacon": median_ms_each(fresh_verify, range(repeats)),
+                "hash to G1 (Keccak-256, SvdW)": median_ms_each(
+                    lambda m: BN254_G1.hash_to_curve(m, info.scheme.dst), messages
+                ),
+            }
+        print(f"\n{backend}, BN254 ({info.scheme.id}), median ms")
+        for name, value in figures.items():
+            print(f"  {name:36} {value:9.3f}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ everyone knows the public polynomial (``PubPoly``) whose constant term is the gr
   interpolation *in the exponent*; ``σ`` is exactly the plain BLS signature of the group secret,
   so a verifier only ever needs the group public key.
 
-This works for all four schemes: the public polynomial lives in the scheme's key group and the
+This works for all five schemes: the public polynomial lives in the scheme's key group and the
 partials in its signature group (kyber's ``NewThresholdSchemeOnG1`` / ``...OnG2``).
 """
 

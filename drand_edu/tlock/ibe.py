@@ -103,6 +103,12 @@ class Ciphertext:
 
 
 def _check_scheme(scheme: Scheme) -> None:
+    if scheme.curve != "bls12-381":
+        raise TimelockError(
+            f"scheme {scheme.id}: timelock encryption is implemented here for BLS12-381 only. drand's Go "
+            "tlock also encrypts to evmnet (`tlock.go`: TimeLock, EncryptCCAonG2 on kyber's bn254 suite); "
+            "that needs BN254's GT in kyber's byte order, which drand_edu does not have yet."
+        )
     if scheme.chained:
         raise TimelockError(
             f"scheme {scheme.id} is chained: its signatures sign the previous signature, which nobody can "
