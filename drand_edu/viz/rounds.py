@@ -1,0 +1,150 @@
+"""Rounds on a timeline: what each round signs (session 2) and when a timelocked round opens (session 8).
+
+Two small explorers with a slider over rounds. Each is also a plain function that draws one state as a
+static figure (:func:`plot_round_messages`, :func:`plot_unlock`), so the committed notebook shows a
+picture without a kernel, and a test can check that moving the slider changes what is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from ..chain.beacon import Beacon
+from ..chain.info import ChainInfo
+from ..crypto import scheme_by_id
+
+
+def _utc(unix_time: float) -> str:
+    return datetime.fromtimestamp(unix_time, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def round_messages(beacons: Sequence[Beacon], round_number: int) -> dict[str, str]:
+    """What round ``round_number`` signs on a chained and on an unchained chain, as short hex.
+
+    ``beacons`` is a chained chain's history: the chained message needs the previous round's signature,
+    the unchained one only the round number (so anyone can compute a future round's message).
+    """
+    chained, unchained = scheme_by_id("pedersen-bls-chained"), scheme_by_id("pedersen-bls-unchained")
+    by_round = {b.round: b for b in beacons}
+    previous = by_round.get(round_number - 1)
+    chained_text = (
+        chained.digest(round_number, previous.signature).hex()
+        if previous is not None
+        else f"unknown until round {round_number - 1} exists (its signature is part of the message)"
+    )
+    return {
+        "chained": chained_text,
+        "unchained": unchained.digest(round_number).hex(),
+    }
+
+
+def plot_round_messages(info: ChainInfo, beacons: Sequence[Beacon], round_number: int) -> Figure:
+    """The rounds around ``round_number`` on a timeline; arrows show what each chained message depends on."""
+    known = {b.round for b in beacons}
+    first = max(1, round_number - 3)
+    rounds = list(range(first, round_number + 3))
+    fig, ax = plt.subplots(figsize=(7.5, 2.8))
+    for r in rounds:
+        t = info.time_of_round(r) - info.genesis_time
+        colour = "tab:red" if r == round_number else ("tab:blue" if r in known else "lightgray")
+        ax.scatter([t], [1], s=140, color=colour, zorder=3)
+        ax.annotate(f"#{r}", (t, 1), textcoords="offset points", xytext=(0, 10), ha="center", fontsize=8)
+        ax.scatter([t], [0], s=140, color="tab:red" if r == round_number else "tab:green", zorder=3)
+        if r - 1 >= first:
+            previous_t = info.time_of_round(r - 1) - info.genesis_time
+            ax.annotate("", xy=(t, 1), xytext=(previous_t, 1),
+                        arrowprops={"arrowstyle": "->", "color": "tab:blue", "alpha": 0.6})
+    times = [info.time_of_round(r) - info.genesis_time for r in rounds]
+    ax.set_xlim(times[0] - info.period / 2, times[-1] + info.period / 2)
+    ax.set_ylim(-0.6, 1.7)
+    ax.set_yticks([0, 1], ["unchained:\nround number only", "chained:\n+ previous signature"])
+    ax.set_xlabel("seconds after genesis")
+    ax.set_title(f"round {round_number} signs… (gray: not produced yet)")
+    return fig
+
+
+def round_explorer(info: ChainInfo, beacons: Sequence[Beacon], start: int | None = None):
+    """A slider over rounds: the round's time, its chained and unchained messages, and the timeline."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    last = max(b.round for b in beacons)
+    slider = widgets.IntSlider(value=start or last, min=1, max=last + 5, description="round")
+    text = widgets.HTML()
+    out = widgets.Output()
+
+    def redraw(_change: object = None) -> None:
+        r = slider.value
+        messages = round_messages(beacons, r)
+        text.value = (f"<b>round {r}</b> at {_utc(info.time_of_round(r))}<br>"
+                      f"chained message: <code>{messages['chained']}</code><br>"
+                      f"unchained message: <code>{messages['unchained']}</code>")
+        out.clear_output(wait=True)
+        with out:
+            fig = plot_round_messages(info, beacons, r)
+            display(fig)
+            plt.close(fig)
+
+    slider.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([slider, text, out])
+
+
+def unlock_status(info: ChainInfo, round_number: int, now: float) -> str:
+    """When a message timelocked to ``round_number`` opens, seen from ``now``."""
+    opens = info.time_of_round(round_number)
+    wait = opens - now
+    if wait <= 0:
+        return f"round {round_number} was due at {_utc(opens)}: its beacon exists, the message can be opened"
+    minutes, seconds = divmod(int(wait), 60)
+    hours, minutes = divmod(minutes, 60)
+    return (f"round {round_number} is due at {_utc(opens)}: {hours} h {minutes} min {seconds} s from now; "
+            "until then nobody (not even the nodes, unless t of them collude) can decrypt")
+
+
+def plot_unlock(info: ChainInfo, round_number: int, now: float) -> Figure:
+    """A timeline from now to the round's time: the wait a timelocked message imposes."""
+    current = info.round_at(now)
+    opens = info.time_of_round(round_number)
+    fig, ax = plt.subplots(figsize=(7.5, 2.2))
+    start, end = min(now, opens), max(now, opens)
+    span = max(end - start, info.period)
+    ax.hlines(0, start - 0.1 * span, end + 0.1 * span, color="lightgray", linewidth=3)
+    ax.scatter([now], [0], s=120, color="tab:blue", zorder=3, label=f"now (round {current})")
+    ax.scatter([opens], [0], s=120, color="tab:red" if opens > now else "tab:green", zorder=3,
+               label=f"round {round_number} opens")
+    ax.set_xlim(start - 0.15 * span, end + 0.15 * span)
+    ax.set_ylim(-1, 1)
+    ax.set_yticks([])
+    ax.set_xticks([now, opens], ["now", f"+{(opens - now) / 60:.1f} min" if opens > now else "opened"])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    ax.set_title(f"timelocked to round {round_number}")
+    return fig
+
+
+def unlock_explorer(info: ChainInfo, now: float, start: int | None = None):
+    """Pick a round with a slider; see when a message locked to it opens."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    current = info.round_at(now)
+    slider = widgets.IntSlider(value=start or current + 20, min=max(1, current - 10), max=current + 1200,
+                               description="round")
+    text = widgets.HTML()
+    out = widgets.Output()
+
+    def redraw(_change: object = None) -> None:
+        text.value = unlock_status(info, slider.value, now)
+        out.clear_output(wait=True)
+        with out:
+            fig = plot_unlock(info, slider.value, now)
+            display(fig)
+            plt.close(fig)
+
+    slider.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([slider, text, out])

@@ -1,0 +1,67 @@
+"""The network control panel of sessions 5-7: every action changes what the network does and shows."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+
+from drand_edu.node.network import LocalNetwork
+from drand_edu.rng import seeded_rng
+from drand_edu.viz.figure_check import figure_problems
+from drand_edu.viz.panel import NetworkPanel
+
+
+@pytest.fixture
+def panel() -> NetworkPanel:
+    network = LocalNetwork.create(4, 3, "bls-unchained-g1-rfc9380", rng=seeded_rng("panel"))
+    network.run_rounds(3)
+    return NetworkPanel(network)
+
+
+def test_a_killed_node_falls_behind_and_the_alert_says_so(panel: NetworkPanel):
+    assert panel.lagging() == [] and "alert: none" in panel.text()
+    panel.kill(3)
+    panel.advance(4)
+    assert panel.lagging() == [3]
+    assert "node 3: DOWN" in panel.text() and "alert: nodes [3] lagging" in panel.text()
+    assert all(v.behind <= 1 for v in panel.nodes() if v.index != 3)  # ≤ 1: a round may have just begun
+
+
+def test_below_threshold_the_chain_halts_and_heals_after_the_partition(panel: NetworkPanel):
+    before = max(v.head for v in panel.nodes())
+    panel.partition([0, 1], [2, 3])  # t = 3: no side can sign
+    panel.advance(3)
+    assert max(v.head for v in panel.nodes()) == before
+    assert sorted(panel.lagging()) == [0, 1, 2, 3]
+    panel.heal()
+    panel.advance(3)
+    assert panel.lagging() == []
+    assert panel.log[0].endswith("network split into 0,1 | 2,3")
+
+
+def test_the_widget_buttons_drive_the_same_actions(panel: NetworkPanel):
+    ui = panel.widget()
+    controls, status, _ = ui.children
+    first_row, _, last_row = controls.children
+    node, kill, _restart = first_row.children
+    before = status.value
+    node.value = 2
+    kill.click()
+    assert "node 2: DOWN" in status.value and status.value != before
+    advance = last_row.children[3]
+    advance.click()
+    assert "clock advanced 1 round" in status.value
+
+
+def test_the_static_figure_shows_every_node(panel: NetworkPanel):
+    panel.kill(1)
+    panel.advance(3)
+    fig = panel.figure()
+    assert figure_problems(fig) == []
+    assert len(fig.axes[0].patches) == 4
+    assert fig.axes[0].get_ylim()[0] == 0  # from zero: no noise dressed up as a gap
+    plt.close(fig)
