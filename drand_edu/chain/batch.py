@@ -26,8 +26,11 @@ soundness argument is unchanged. Locating bad beacons after a failed batch stays
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Sequence
+import pickle
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from ..crypto import bls
 from ..crypto.backend import current_backend, use_backend
@@ -124,9 +127,6 @@ def _partial_sums(
 def _parallel_batch_holds(info: ChainInfo, beacons: Sequence[Beacon], rng: Rng, workers: int) -> bool:
     """One batch check over all ``beacons``, the work split across ``workers`` processes: this one
     and ``workers - 1`` forked helpers (forked after the imports, so a helper starts in milliseconds)."""
-    import multiprocessing  # here, not at the top: a single verify should not pay for importing them
-    from concurrent.futures import ProcessPoolExecutor
-
     scheme = info.scheme
     if any(b.round < 1 or (scheme.chained and not b.previous_signature) for b in beacons):
         return False
@@ -135,20 +135,49 @@ def _parallel_batch_holds(info: ChainInfo, beacons: Sequence[Beacon], rng: Rng, 
     ]
     size = -(-len(items) // workers)
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
     backend_name = current_backend(scheme.curve).name
-    with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
-        futures = [pool.submit(_partial_sums, scheme.id, backend_name, chunk) for chunk in chunks[1:]]
-        partials = [_partial_sums(scheme.id, backend_name, chunks[0])]  # meanwhile, our own share
-        partials += [future.result() for future in futures]
-    if any(partial is None for partial in partials):
+    partials = _on_helpers(partial(_partial_sums, scheme.id, backend_name), chunks)
+    if any(p is None for p in partials):
         return False
     group = scheme.sig_group
     combined_sig = group.sum(group.from_bytes(p[0]) for p in partials)  # type: ignore[index]
     combined_hash = group.sum(group.from_bytes(p[1]) for p in partials)  # type: ignore[index]
     g = scheme.key_group.generator()
     return pairing_check([(info.public_key_point(), combined_hash), (-g, combined_sig)])
+
+
+def _on_helpers(function: Callable[[list], object], chunks: list[list]) -> list:
+    """``[function(chunk) for chunk in chunks]``: the first chunk here, each other one in a helper
+    process forked for it, which sends its (pickled) answer back through a pipe and exits at once.
+    Without ``fork`` (Windows), or if a helper fails, the work is done here."""
+    if not hasattr(os, "fork"):
+        return [function(chunk) for chunk in chunks]
+    helpers = []
+    gc.freeze()  # the helpers' garbage collector then leaves the inherited objects (and their pages) alone
+    try:
+        for chunk in chunks[1:]:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the helper process (coverage does not follow forks)
+                status = 1
+                try:
+                    os.close(read_end)
+                    with os.fdopen(write_end, "wb") as pipe:
+                        pipe.write(pickle.dumps(function(chunk)))
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(write_end)
+            helpers.append((pid, read_end, chunk))
+    finally:
+        gc.unfreeze()
+    results = [function(chunks[0])]
+    for pid, read_end, chunk in helpers:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        results.append(pickle.loads(data) if status == 0 and data else function(chunk))
+    return results
 
 
 def default_workers() -> int:
