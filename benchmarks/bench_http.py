@@ -7,6 +7,8 @@
 2. **200 slow clients** hold half-sent requests while 8 normal clients measure again: the slow ones
    must not delay the others.
 
+The server runs in a child process (the clients' threads would otherwise share its interpreter lock).
+
 ``--baseline`` runs the same against the standard library's ``ThreadingHTTPServer`` (what the API
 used before issue 15: listen backlog 5, one thread per connection) for comparison. Loopback only;
 every loop is bounded by time.
@@ -17,6 +19,8 @@ from __future__ import annotations
 import argparse
 import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -113,27 +117,52 @@ def run(url: str, host: str, port: int, seconds: float) -> None:
             conn.close()
 
 
+def serve_in_this_process(kind: str) -> None:
+    """The server side (``--serve KIND``): a child process, so that the 64 client threads of the
+    benchmark do not share the server's interpreter lock. Prints its URL, serves until stdin closes."""
+    net = LocalNetwork.create(3, 2, "bls-unchained-g1-rfc9380", period=3, rng=seeded_rng("bench-http"))
+    net.run_rounds(5)
+    chain = ServedChain(net.info, net.processes[0].store)
+    if kind == "waitress":
+        server = serve(chain, clock=net.now)
+        print(server.url, flush=True)
+        sys.stdin.read()
+        server.close()
+    else:
+        old = baseline_server(PublicAPI([chain], net.now))
+        host, port = old.server_address[:2]
+        print(f"http://{host}:{port}", flush=True)
+        sys.stdin.read()
+        old.shutdown()
+        old.server_close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--baseline", action="store_true", help="also measure http.server (before)")
+    parser.add_argument("--serve", choices=["waitress", "http.server"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    net = LocalNetwork.create(3, 2, "bls-unchained-g1-rfc9380", period=3, rng=seeded_rng("bench-http"))
-    net.run_rounds(5)
-    chain = ServedChain(net.info, net.processes[0].store)
-    with serve(chain, clock=net.now) as server:
-        host, port = server.url.removeprefix("http://").split(":")
-        print(f"drand-edu API (waitress, net/http_server.py) at {server.url}")
-        run(server.url + "/public/latest", host, int(port), args.seconds)
-    if args.baseline:
-        old = baseline_server(PublicAPI([chain], net.now))
-        host, port = old.server_address[:2]
-        print(f"baseline: http.server ThreadingHTTPServer at {host}:{port}")
+    if args.serve:
+        serve_in_this_process(args.serve)
+        return
+    kinds = ["waitress", "http.server"] if args.baseline else ["waitress"]
+    for kind in kinds:
+        child = subprocess.Popen([sys.executable, __file__, "--serve", kind], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True)  # fmt: skip
         try:
-            run(f"http://{host}:{port}/public/latest", host, port, args.seconds)
+            url = child.stdout.readline().strip()
+            name = (
+                "drand-edu API (waitress, net/http_server.py)"
+                if kind == "waitress"
+                else "baseline: http.server"
+            )
+            print(f"{name} at {url}, in its own process")
+            host, port = url.removeprefix("http://").split(":")
+            run(url + "/public/latest", host, int(port), args.seconds)
         finally:
-            old.shutdown()
-            old.server_close()
+            child.stdin.close()
+            child.wait(timeout=30)
 
 
 if __name__ == "__main__":
