@@ -218,3 +218,19 @@ def test_the_log_is_rate_limited_and_a_log_file_is_capped(tmp_path, monkeypatch)
     text = (tmp_path / "node.log").read_text()
     assert "log emptied" in text and "x" * 100 not in text  # past the cap, the file started over
     assert text.count("bad request") == 5  # and only 5 lines a minute were written
+
+
+def test_the_public_api_answers_400_to_a_unicode_digit_round() -> None:
+    from pathlib import Path
+
+    from drand_edu.api import ServedChain, serve
+    from drand_edu.chain.info import ChainInfo
+    from drand_edu.store import MemoryStore
+
+    data = json.loads((Path(__file__).parent / "data" / "beacons-quicknet.json").read_text())
+    with serve(ServedChain(ChainInfo.from_json(data["info"]), MemoryStore())) as server:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(server.url + "/public/%C2%B2", timeout=5)
+        assert refused.value.code == 400
+        assert b"400" in raw(server.url, "GET /public/² HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        assert urllib.request.urlopen(server.url + "/info", timeout=5).status == 200  # still up
