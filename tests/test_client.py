@@ -72,9 +72,12 @@ def test_wrong_pinned_chain_or_key_is_refused() -> None:
 
 
 def test_info_with_a_false_hash_is_refused() -> None:
+    """We recompute the hash from the info's fields. drand-client (JS) compares only the stated ``hash``
+    and ``public_key`` strings with its pinned ones, and both still match here: it would accept this."""
     routes, info, _ = recorded_routes("beacons-quicknet.json")
     lying = copy.deepcopy(routes[f"/{info.hash_hex}/info"][1])
     lying["period"] = 4  # changes the real hash, so the stated hash no longer matches
+    assert (lying["hash"], lying["public_key"]) == (info.hash_hex, info.public_key.hex())  # JS: accepted
     routes[f"/{info.hash_hex}/info"] = (200, lying)
     with RecordedServer(routes) as server, pytest.raises(ClientError):
         Client(server.url, chain_hash=info.hash_hex).info()
@@ -94,6 +97,9 @@ def test_forged_beacon_rejected_and_failover_to_honest_endpoint() -> None:
         alone = Client(evil.url, chain_hash=info.hash_hex, retries=0)
         with pytest.raises(ClientError, match="no endpoint"):
             alone.get(beacon["round"])
+        # without verification (what go-clients' plain client/http Get does) the forgery goes through
+        unverified = Client(evil.url, chain_hash=info.hash_hex, retries=0, verify=False)
+        assert unverified.get(beacon["round"]).signature.hex() == forged["signature"]
         both = Client([evil.url, honest.url], chain_hash=info.hash_hex, retries=0)
         got = both.get(beacon["round"])
         assert got.signature.hex() == beacon["signature"]
@@ -128,20 +134,36 @@ def test_endpoint_answering_another_round_is_refused() -> None:
         Client(server.url, chain_hash=info.hash_hex).get(7)
 
 
-def test_watch_with_a_virtual_clock() -> None:
-    """watch() sleeps until each round's time (here a fake clock), then yields the verified beacon."""
+def test_watch_starts_with_the_current_round() -> None:
+    """Like go-clients' PollingWatcher and drand-client's watch: the current round first, at once."""
     routes, info, beacon = recorded_routes("beacons-quicknet.json")
     target = beacon["round"]
-    now = [info.time_of_round(target) - 2.0]
+    now = [info.time_of_round(target) + 1.5]  # round ``target`` is the current one
     slept: list[float] = []
 
     def sleep(seconds: float) -> None:
         slept.append(seconds)
         now[0] += seconds
+        assert sum(slept) < 60, "watch skipped the current round and waits for a later one"
 
     with RecordedServer(routes) as server:
         client = Client(server.url, chain_hash=info.hash_hex, clock=lambda: now[0], sleep=sleep)
         got = list(client.watch(count=1))
-    assert [b.round for b in got] == [target]
-    assert slept and abs(sum(slept) - 2.0) < 1e-9
+    assert [b.round for b in got] == [target] and slept == []
     assert isinstance(got[0], Beacon)
+
+
+def test_watch_then_waits_for_each_next_round() -> None:
+    """On a local network with a virtual clock: current round, then each new one at its time."""
+    from drand_edu.api import ServedChain, serve
+    from drand_edu.node.network import LocalNetwork
+    from drand_edu.rng import seeded_rng
+
+    net = LocalNetwork.create(3, 2, period=3, rng=seeded_rng("watch"))
+    net.advance(10.0)  # genesis + 10 s: round 4 is current
+    with serve(ServedChain(net.info, net.processes[0].store), clock=net.now) as server:
+        client = Client(server.url, chain_hash=net.info.hash_hex, retries=0, clock=net.now, sleep=net.advance)
+        current = net.info.round_at(net.now())
+        rounds = [(b.round, net.info.round_at(net.now())) for b in client.watch(count=3)]
+    assert current == 4
+    assert rounds == [(4, 4), (5, 5), (6, 6)]  # each yielded during its own round

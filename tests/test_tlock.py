@@ -127,6 +127,35 @@ def test_wrong_chain_hash(locked) -> None:
         timelock.decrypt(data, other, lambda r: beacon_of(other, other_secret, r))
 
 
+def test_strict_refuses_another_chain_and_never_switches(locked) -> None:
+    """Go's default tlock.New switches to the chain the ciphertext names; we refuse (Go's Strict()),
+    before asking for any beacon, and say which chain the file needs."""
+    info, secret, data = locked
+    other = ChainInfo(info.public_key, 30, info.genesis_time, info.genesis_seed, info.scheme, "other")
+    asked: list[int] = []
+
+    def get_beacon(round_number: int) -> Beacon:
+        asked.append(round_number)
+        return beacon_of(info, secret, round_number)
+
+    with pytest.raises(ChainMismatch, match=info.hash_hex[:16]):
+        timelock.decrypt(data, other, get_beacon)
+    assert asked == []
+
+
+def test_non_strict_ignores_the_stanza_chain_hash(locked) -> None:
+    """strict=False does what tlock-js does: the stanza's chain hash is not looked at; the chain we
+    give (same key, other period, so another hash) decides, and its beacon is still verified."""
+    info, secret, data = locked
+    other = ChainInfo(info.public_key, 30, info.genesis_time, info.genesis_seed, info.scheme, "other")
+    assert other.hash() != timelock.read_stanza(data).chain_hash
+    opened = timelock.decrypt(data, other, lambda r: beacon_of(info, secret, r), strict=False)
+    assert opened == b"the answer is 42"
+    stranger, _ = make_chain("bls-unchained-g1-rfc9380", seed=8)
+    with pytest.raises(InvalidBeacon):  # a beacon of the chain we gave, but not the key of the file
+        timelock.decrypt(data, stranger, lambda r: beacon_of(info, secret, r), strict=False)
+
+
 def test_too_early(locked) -> None:
     info, secret, data = locked
     with pytest.raises(TooEarly):

@@ -127,7 +127,13 @@ def sync_store(args: argparse.Namespace) -> int:
             print("rejected:", problem)
         print(f"synced to round {store.last_round()} ({report.stored} new, all verified)")
         following = args.follow is None or args.follow > 0
-        for beacon in client.watch(count=args.follow) if following else ():
+        followed = 0
+        for beacon in client.watch() if following else ():
+            if beacon.round <= store.last_round():  # watch starts with the current round: maybe synced
+                continue
             report = manager.sync(beacon.round)
             print(f"followed round {store.last_round()}")
+            followed += 1
+            if args.follow is not None and followed >= args.follow:
+                break
     return EXIT_OK if report.ok else EXIT_INVALID

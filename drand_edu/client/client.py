@@ -1,14 +1,38 @@
-"""A drand HTTP client that trusts nothing it has not verified.
+"""A drand HTTP client that trusts nothing it has not verified — stricter than drand's own clients.
 
-It works the way drand's Go and JS clients do (drand ``client/http``, npm ``drand-client``'s
-``HttpChainClient``): you *pin* the chain you expect — its chain hash, optionally its public key —
-then every beacon is verified against that chain before you see it:
+You *pin* the chain you expect — its chain hash, optionally its public key — and then::
 
-    info → pin (chain hash [+ public key]) → get(round) → verify → cache → watch()
+    info → recompute its hash, compare with the pin → get(round) → verify → cache → watch()
 
-Several base URLs can serve the same chain; the client fails over to the next when one is down,
-slow, or serves a beacon that does not verify, and can rank them by speed. Trust-on-first-use
-(accept whatever chain the first endpoint announces) is possible, but only when asked for.
+What drand's clients do, read at the pinned commits (the differences are ours, on purpose):
+
+* go-clients' plain HTTP client, built by
+  [`New`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/http/http.go#L47-L78)
+  in ``client/http``, checks the chain info: ``FetchChainInfo`` recomputes ``chainInfo.Hash()`` and
+  compares it with the hash it was given. Its
+  [`Get`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/http/http.go#L301-L358)
+  does **not** verify the beacon: it checks that a signature is present and derives the randomness
+  from it. Beacons are verified only by the client built with
+  ``client.New(client.From(...), client.WithChainHash(...))``: there every source is wrapped by
+  [`newVerifyingClient`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L98-L112),
+  and ``New`` refuses to start without a root of trust (``WithChainHash`` or
+  ``WithChainInfo``) unless told ``Insecurely()``. Its optimizing client races the two fastest
+  sources and falls back to slower ones when they fail.
+* drand-client (JS) checks a chain info only when given ``chainVerificationParams``, and then by
+  comparing the info's *stated* ``hash`` and ``public_key`` strings with the pinned ones
+  ([`isValidInfo`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/http-caching-chain.ts#L20-L22)):
+  it never recomputes the hash, so an info with a false period or genesis time but the right two
+  strings passes. It verifies each beacon unless ``disableBeaconVerification``. With several URLs,
+  [`FastestNodeClient`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/fastest-node-client.ts#L17-L76)
+  sends every request to the one with the best average ``/info`` time (speed tests every five
+  minutes); it has no failover: an error of that endpoint is the caller's error.
+
+Ours (:class:`Client`) always recomputes the info's hash and compares it with the pin (and the
+public key if pinned), verifies every beacon (``verify=False`` exists only to show what goes wrong),
+and fails over to the next endpoint whenever one is down, slow, lagging or wrong;
+:meth:`Client.rank_endpoints` orders them by speed. Trust-on-first-use (accept whatever chain the
+first endpoint announces, like go-clients' ``Insecurely()``) is possible, but only when asked for.
+:meth:`Client.watch` starts with the current round, as both of drand's clients do.
 """
 
 from __future__ import annotations
@@ -155,14 +179,19 @@ class Client:
             self._cache.popitem(last=False)
 
     def watch(self, *, count: int | None = None, poll: float = 0.5) -> Iterator[Beacon]:
-        """Yield each new beacon as its round comes (forever, or ``count`` beacons).
+        """Yield the current round's beacon, then each new one as its round comes (forever, or ``count``).
 
-        Sleeps until the next round's time, then asks for that round, polling until it appears
-        (a beacon is produced a little after its nominal time).
+        Like go-clients'
+        [`PollingWatcher`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/poll.go#L13-L24)
+        (a synchronous ``Get`` of ``RoundAt(now)`` first) and drand-client's
+        [`watch`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/index.ts#L90-L107)
+        (starts at ``roundAt(Date.now())``), the first beacon is the current round's. Then it sleeps
+        until each next round's time and asks for that round, polling until it appears (a beacon is
+        produced a little after its nominal time). Before genesis it waits for round 1.
         """
         info = self.info()
         produced = 0
-        next_round = info.round_at(self.clock()) + 1
+        next_round = max(1, info.round_at(self.clock()))
         while count is None or produced < count:
             wait = info.time_of_round(next_round) - self.clock()
             if wait > 0:

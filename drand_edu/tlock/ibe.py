@@ -7,7 +7,10 @@ the private key of identity ``ID_n``. Anyone can encrypt to round ``n`` today; n
 until the League of Entropy publishes σ_n.
 
 Encryption of a short message ``M`` (tlock uses it for a 16-byte file key), following kyber's
-``encrypt/ibe/ibe.go`` (``EncryptCCAonG1`` / ``EncryptCCAonG2``)::
+``encrypt/ibe/ibe.go``:
+[`EncryptCCAonG1`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ibe/ibe.go#L50-L96)
+(master key on G1, identities hashed to G2; its numbered steps are the lines below) and its mirror
+``EncryptCCAonG2``; our :func:`encrypt` picks the side from the scheme::
 
     g_id = e(H1(ID), pk)             # a GT element only the round's signature can recompute
     σ    = |M| random bytes
@@ -17,7 +20,9 @@ Encryption of a short message ``M`` (tlock uses it for a 16-byte file key), foll
     W    = M ⊕ H4(σ)
 
 Decryption with the beacon signature: ``σ = V ⊕ H2(e(sig, U))``, ``M = W ⊕ H4(σ)``, then the
-Fujisaki–Okamoto check ``H3(σ, M) · P == U`` rejects any tampered ciphertext.
+Fujisaki–Okamoto check ``H3(σ, M) · P == U`` rejects any tampered ciphertext — the three steps of
+[`DecryptCCAonG1`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ibe/ibe.go#L98-L133),
+which our :func:`decrypt` follows.
 ``e(sig, U) = e(s·H1(ID), ρ·P) = e(H1(ID), s·P)^ρ = g_id^ρ``: that equality is the whole scheme.
 """
 

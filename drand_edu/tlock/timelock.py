@@ -2,8 +2,28 @@
 
 Mirrors drand/tlock ``tlock.go`` / ``tlock_age.go`` and ``cmd/tle``: the data is age-encrypted
 under a random file key; the file key is IBE-encrypted to the round (see :mod:`.ibe`) and stored in
-a ``tlock <round> <chainhash>`` stanza. To decrypt, fetch the round's beacon, check it, and use its
-signature as the IBE private key.
+a ``tlock <round> <chainhash>`` stanza (Go's ``Recipient.Wrap`` writes the same two arguments). To
+decrypt, fetch the round's beacon, verify it, and use its signature as the IBE private key — Go's
+[`TimeUnlock`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L174-L179)
+also verifies the beacon before it decrypts anything; our :func:`decrypt` does the same.
+
+**The ciphertext's chain hash.** Go's
+[`Unwrap`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock_age.go#L105-L140)
+compares the stanza's chain hash with the network it was given. If they differ and the ``Tlock``
+was made by
+[`New`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L49-L58)
+(the default, and what ``tle`` uses), it prints a warning and
+[`SwitchChainHash`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/networks/http/http.go#L139-L147)
+moves to the chain the *ciphertext* names, on the same host (its info checked against that hash);
+only after
+[`Strict`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L60-L63)
+does it skip the stanza and fail with ``ErrWrongChainhash``. tlock-js's
+[`createTimelockDecrypter`](https://github.com/drand/tlock-js/blob/17d817ee259e79381111dd75009b0f022c39ace3/src/drand/timelock-decrypter.ts#L9-L33)
+does not look at the hash at all. Ours: :func:`decrypt` is strict by default — a file locked to
+another chain than the one you pinned is refused (``ChainMismatch``, naming both hashes) before
+any beacon is fetched, and we never switch chains on the file's word: the decrypting side chooses
+which chain it trusts. ``strict=False`` ignores the stanza's hash, as tlock-js does (the beacon is
+still verified against the chain you gave).
 """
 
 from __future__ import annotations
@@ -79,8 +99,9 @@ def decrypt(
 ) -> bytes:
     """Decrypt a tlock file (binary or armored) with the beacon that ``get_beacon`` returns.
 
-    * ``strict``: the stanza's chain hash must equal ``info``'s (Go's ``Strict()``); else it is ignored
-      (as tlock-js does).
+    * ``strict``: the stanza's chain hash must equal ``info``'s (Go's ``Strict()``; Go's default would
+      switch to the stanza's chain instead, we never do); with ``strict=False`` it is ignored (as
+      tlock-js does).
     * ``now``: when given, refuse before the round's time without fetching anything (tlock-js does this).
     * The beacon is verified against ``info`` before its signature is used as a decryption key.
     """

@@ -230,15 +230,18 @@ print("round", latest.round, "randomness", latest.randomness.hex())
 print("today's dice:", BeaconRandom(latest, "dice").randint(1, 6))
 
 # %% [markdown]
-# drand's own clients do the same. In Go (`github.com/drand/go-clients`):
+# drand's own clients are less strict than ours (session 8 shows where). In Go (`github.com/drand/go-clients`)
+# the plain HTTP client checks the chain info's hash but does **not** verify beacons; wrap it with `client.New`:
 #
 # ```go
-# c, _ := http.NewSimpleClient("https://api.drand.sh", chainHash) // pinned chain
-# r, _ := c.Get(ctx, 0)                                          // latest, verified
+# h, _ := http.NewSimpleClient("https://api.drand.sh", chainHashHex) // info's hash checked, beacons NOT verified
+# c, _ := client.New(client.From(h), client.WithChainHash(chainHash)) // this one verifies every beacon
+# r, _ := c.Get(ctx, 0)                                               // latest, verified
 # fmt.Println(r.GetRound(), hex.EncodeToString(r.GetRandomness()))
 # ```
 #
-# and in JavaScript (npm `drand-client`) — run here with node against our network:
+# and in JavaScript (npm `drand-client`; it verifies beacons, and compares the info's stated hash and key with
+# the pinned strings without recomputing the hash) — run here with node against our network:
 
 # %%
 # NBVAL_IGNORE_OUTPUT

@@ -1,8 +1,9 @@
 # %% [markdown]
 # # Session 8 — Client libraries and timelock encryption
 #
-# A drand client turns "some JSON from a URL" into randomness you can *prove* is right: it pins the
-# chain, verifies every beacon and fails over between endpoints. Then we use the beacons as keys from
+# A drand client turns "some JSON from a URL" into randomness you can *prove* is right — if it pins the
+# chain and verifies every beacon, which drand's own clients do only in some configurations. Ours always
+# does, and fails over between endpoints. Then we use the beacons as keys from
 # the future: **tlock** encrypts a message that nobody — not even the sender — can open before a given round.
 #
 # *Estimated time: 75 minutes · live session: see the course calendar.*
@@ -11,6 +12,7 @@
 # ## You will learn
 #
 # 1. the client's workflow — **info → pin → get → verify → watch** — and why pinning the chain hash matters;
+#    what go-clients and drand-client (JS) really check, and where ours is stricter;
 # 2. how a client survives a dead endpoint (failover) and picks the fastest one;
 # 3. how to draw a lottery fairly from a beacon (no modulo bias, domain separation, auditable by anyone);
 # 4. timelock encryption step by step: what the ciphertext's **U, V, W** are and why a round's signature
@@ -43,10 +45,27 @@ rng = drand_edu.notebook_setup(seed=2024)
 # 2. **get** — `GET /{chainhash}/public/{round}`: a beacon.
 # 3. **verify** — the pairing check with the pinned public key (and, on chained schemes, the link to the
 #    previous signature); the randomness must equal `sha256(signature)`.
-# 4. **watch** — sleep until the next round's time, fetch it, verify, yield.
+# 4. **watch** — yield the current round, then sleep until each next round's time, fetch it, verify, yield.
 #
 # An endpoint is then just a *cache*: it cannot lie to you, only stay silent. That is why drand's public
 # endpoints can sit behind CDNs.
+#
+# That is *our* client, `drand_edu.client.Client`. drand's clients do less, and it matters which one you build:
+#
+# - **go-clients, plain HTTP client.** [`New`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/http/http.go#L47-L78) in `client/http`
+#   fetches the info and recomputes its hash against the one you pass (step 1, like ours). But its
+#   [`Get`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/http/http.go#L301-L358) does **not** verify: it checks that a signature is present
+#   and derives the randomness from it. Step 3 is missing.
+# - **go-clients, `client.New(client.From(c), client.WithChainHash(hash))`.** This one verifies: every source
+#   is wrapped by [`newVerifyingClient`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L98-L112), and `New` refuses to start without
+#   a root of trust (`WithChainHash` or `WithChainInfo`) unless you say `Insecurely()`.
+# - **drand-client (JS).** It verifies each beacon (unless `disableBeaconVerification`), but checks an info
+#   only if you pass `chainVerificationParams`, and then with [`isValidInfo`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/http-caching-chain.ts#L20-L22):
+#   the info's *stated* `hash` and `public_key` strings are compared with the pinned ones. The hash is never
+#   recomputed, so an info with a false period or genesis time but the right two strings is accepted.
+#
+# Ours recomputes the hash on every info and verifies every beacon; `verify=False` exists only to show what
+# goes wrong. That strictness is ours, not drand's.
 #
 # We start a local network: 5 nodes that ran a DKG (session 4), threshold 3, producing a quicknet-style
 # chain every 3 seconds of a **virtual clock** (so this notebook runs in no time), and three of them serve
@@ -83,7 +102,10 @@ print("round 5 verified, randomness", beacon.randomness.hex()[:24] + "…")
 print("latest round:", client.latest().round)
 
 # %% [markdown]
-# `watch()` sleeps until each next round is due, then fetches and verifies it (4.):
+# `watch()` (4.) first yields the **current** round — as go-clients'
+# [`PollingWatcher`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/poll.go#L13-L24) does (a synchronous `Get` of `RoundAt(now)` before the
+# ticks) and as drand-client's [`watch`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/index.ts#L90-L107) does (it starts at
+# `roundAt(Date.now())`) — then sleeps until each next round is due, fetches it and verifies it:
 
 # %%
 for watched in client.watch(count=3):
@@ -98,10 +120,38 @@ with drand_edu.expect_error():
     Client(urls, chain_hash="00" * 32, retries=0).info()
 
 # %% [markdown]
+# The two checks drand's clients leave out, side by side with ours. An endpoint sends an info whose `period`
+# is false but whose stated `hash` and `public_key` are right — drand-client's `isValidInfo` (written here in
+# Python) accepts it; our `ChainInfo.from_json`, which the client runs on every info, recomputes the hash:
+
+# %%
+stated = dict(network.info.to_json(), period=4)  # a lie about the period; the stated hash is unchanged
+js_accepts = stated["hash"] == network.info.hash_hex and stated["public_key"] == network.info.public_key.hex()
+print("drand-client's isValidInfo would accept it:", js_accepts)
+with drand_edu.expect_error():
+    ChainInfo.from_json(stated)
+
+# %% [markdown]
+# And a forged beacon: round 6 carrying a real signature — round 7's. go-clients' plain HTTP `Get` stops after
+# parsing and deriving the randomness — the first line below; our client always runs the second:
+
+# %%
+forged = Beacon(6, client.get(7).signature)  # a valid point, signed by the group, but not on round 6
+print("parsed, randomness derived:", forged.randomness.hex()[:24] + "…")  # all the plain Go client does
+with drand_edu.expect_error():
+    drand_edu.chain.verify_beacon(network.info, forged)  # what our Client does before you see a beacon
+
+# %% [markdown]
 # ## Failover: a node dies
 #
 # Kill node 0 (it stops signing, and its HTTP API goes away). The client notices the dead endpoint and asks
 # the next one; the network still has 4 of 5 nodes, above the threshold, so the chain goes on.
+#
+# Our `Client._fetch` tries the endpoints in order — `rank_endpoints()` puts the fastest first — and moves on
+# whenever one is down, slow, lagging or wrong. go-clients' `client.New` races the two fastest sources and falls
+# back to slower ones on failure. drand-client's [`FastestNodeClient`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/fastest-node-client.ts#L17-L76)
+# has **no failover**: every request goes to the endpoint with the best average `/info` time (speed tests every
+# five minutes), and that endpoint's error is your error.
 
 # %%
 servers[0].close()
@@ -192,7 +242,9 @@ plt.show()
 # published by the network when round $r$ arrives. tlock encrypts a 16-byte **file key** $M$ with IBE, and
 # the file itself with that key (the `age` format).
 #
-# Encryption of $M$ to round $r$ (with the Fujisaki–Okamoto transform that makes it safe against tampering):
+# Encryption of $M$ to round $r$ (with the Fujisaki–Okamoto transform that makes it safe against tampering),
+# step by step as kyber's [`EncryptCCAonG1`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ibe/ibe.go#L50-L96) numbers them (our
+# `drand_edu.tlock.ibe.encrypt` follows the same steps, on whichever group the scheme's key lives):
 #
 # | step | value | meaning |
 # |---|---|---|
@@ -278,7 +330,8 @@ print("locked to round", stanza.round, "of chain", stanza.chain_hash.hex()[:16] 
 
 # %% [markdown]
 # Decryption needs a way to get round 1000's beacon. Before it exists you get `TooEarly`; afterwards the
-# beacon is **verified first** (a fake "beacon" must never be used as a key) and then opens the file.
+# beacon is **verified first** (a fake "beacon" must never be used as a key) and then opens the file — as Go's
+# [`TimeUnlock`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L174-L179) does, and our `drand_edu.tlock.decrypt`.
 
 # %%
 with drand_edu.expect_error():
@@ -287,6 +340,21 @@ with drand_edu.expect_error():
 # %%
 round_1000 = Beacon(round_number, signature_bytes)
 print(decrypt(armored, toy_info, lambda r: round_1000))
+
+# %% [markdown]
+# **Whose chain?** The stanza names a chain hash. Go's [`Unwrap`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock_age.go#L105-L140) compares it with
+# the network it was given; if they differ and the `Tlock` came from [`New`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L49-L58) — the
+# default, and what `tle` uses — it warns and *switches* to the chain the ciphertext names, on the same host;
+# only after [`Strict`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L60-L63) does it refuse. tlock-js's
+# [`createTimelockDecrypter`](https://github.com/drand/tlock-js/blob/17d817ee259e79381111dd75009b0f022c39ace3/src/drand/timelock-decrypter.ts#L9-L33) does not look at the hash at all.
+# Ours is strict by default and never switches: the side that decrypts chooses the chain it trusts.
+# `strict=False` ignores the hash, like tlock-js — the beacon is still verified against the chain you gave.
+
+# %%
+elsewhere = ChainInfo(toy_info.public_key, 30, toy_info.genesis_time, toy_info.genesis_seed, scheme, "elsewhere")
+with drand_edu.expect_error():
+    decrypt(armored, elsewhere, lambda r: round_1000)  # refused before any beacon is fetched
+print("strict=False, like tlock-js:", decrypt(armored, elsewhere, lambda r: round_1000, strict=False))
 
 # %% [markdown]
 # The same code opens a **real** ciphertext made by drand's Go `tle` for quicknet round 12,040,883, using the
@@ -439,8 +507,10 @@ drand_edu.exercises.check_ibe_decrypt(my_ibe_decrypt)
 #
 # | here | drand / tlock / clients |
 # |---|---|
-# | `drand_edu.client.Client` | Go: `drand/drand` `client/` (v1) and `drand/go-clients` `client/http`; JS: `drand/drand-client` `HttpChainClient`, `HttpCachingChain`, `fetchBeacon`, `watch` |
-# | chain-hash / public-key pinning | `chainVerificationParams` in drand-client; `client.WithChainHash` in Go |
+# | `drand_edu.client.Client` | Go: `drand/go-clients` `client/http` (plain, does not verify beacons) and `client.New` (`client/client.go`, verifies); JS: `drand/drand-client` `HttpChainClient`, `HttpCachingChain`, `FastestNodeClient`, `fetchBeacon`, `watch` |
+# | chain-hash / public-key pinning | Go: `client.WithChainHash` (hash recomputed); JS: `chainVerificationParams` (stated strings compared) |
+# | `Client.watch` (current round first) | Go: `client/poll.go` `PollingWatcher`; JS: `watch` in `lib/index.ts` |
+# | `decrypt(..., strict=True)` | Go: `tlock.New(...).Strict()` (`tlock.go`); Go's default switches chains, tlock-js ignores the hash |
 # | `BeaconRandom` | nothing in drand: applications derive numbers themselves — do it like this, never `% n` on few bits |
 # | `drand_edu.tlock.ibe` | `drand/kyber` `encrypt/ibe/ibe.go` (`EncryptCCAonG1` / `EncryptCCAonG2`) |
 # | `drand_edu.tlock.encrypt/decrypt` | `drand/tlock` `tlock.go`, `tlock_age.go`; `cmd/tle`; `drand/tlock-js` `src/drand/timelock-encrypter.ts` |
@@ -463,7 +533,10 @@ drand_edu.exercises.check_ibe_decrypt(my_ibe_decrypt)
 # %% [markdown]
 # ## Recap
 #
-# - A client pins the chain hash and public key; endpoints can withhold beacons but never forge them.
+# - A client pins the chain hash and public key; endpoints can withhold beacons but never forge them — if the
+#   client verifies: go-clients' plain HTTP client does not, drand-client compares stated strings; ours checks all.
+# - `watch` yields the current round first, then each new one, like drand's clients.
+# - tlock refuses a file locked to another chain (Go's `Strict()`); Go's default would switch chains.
 # - Fair numbers from a beacon need rejection sampling and a label per use.
 # - tlock = IBE where the identity is the round and the key is the round's signature; U, V, W carry
 #   ρG, the masked σ and the masked message; the FO check rejects tampering.
