@@ -4,6 +4,8 @@
 
 1. **64 concurrent clients** on ``GET /public/latest`` (a new connection per request, as urllib does),
    for ``--seconds``: requests/s, p50/p99 latency, timeouts (2 s). Target: 0 timeouts, p99 <= 100 ms.
+   Twice: a closed loop (each client asks again as soon as it has an answer: a saturation test, where
+   latency = clients / throughput) and paced at 5 requests/s per client (320 requests/s offered).
 2. **200 slow clients** hold half-sent requests while 8 normal clients measure again: the slow ones
    must not delay the others.
 
@@ -17,6 +19,7 @@ every loop is bounded by time.
 from __future__ import annotations
 
 import argparse
+import random
 import socket
 import statistics
 import subprocess
@@ -35,15 +38,20 @@ from drand_edu.rng import seeded_rng
 TIMEOUT = 2.0
 
 
-def load(url: str, clients: int, seconds: float) -> dict[str, float]:
-    """``clients`` threads GET ``url`` in a loop for ``seconds``; latencies and timeouts."""
+def load(url: str, clients: int, seconds: float, rate: float = 0.0) -> dict[str, float]:
+    """``clients`` threads GET ``url`` in a loop for ``seconds`` (each at most ``rate`` requests/s;
+    0: as fast as it can, a closed loop); latencies and timeouts."""
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
     def worker() -> None:
+        next_at = time.monotonic() + (random.random() / rate if rate else 0.0)  # clients not in step
         while time.monotonic() < stop:
+            if rate:
+                next_at += 1 / rate
+                time.sleep(max(0.0, next_at - time.monotonic()))
             start = time.perf_counter()
             try:
                 urllib.request.urlopen(url, timeout=TIMEOUT).read()
@@ -107,7 +115,8 @@ def report(name: str, figures: dict[str, float]) -> None:
 
 
 def run(url: str, host: str, port: int, seconds: float) -> None:
-    report("64 concurrent clients", load(url, 64, seconds))
+    report("64 clients, closed loop", load(url, 64, seconds))
+    report("64 clients, 5 requests/s each", load(url, 64, seconds, rate=5))
     report("8 clients (reference)", load(url, 8, seconds))
     held = slow_clients(host, port, 200)
     try:
