@@ -305,11 +305,12 @@ with use_backend("py_ecc"):  # the reference path (BN254's only backend here): p
 print(f"evmnet round {evm_beacon.round}: {evm.id} valid = {ok}")
 
 # %% [markdown]
-# ## 7. Two backends: read one, run the other
+# ## 7. Backends: read one, run another
 #
-# `drand_edu` computes with either **py_ecc** (pure Python: every line readable, ~0.5 s per pairing) or
-# **arkworks** (Rust, through `py-arkworks-bls12381`: a few hundred times faster). Both give identical
-# bytes — the test suite checks it. Here is the start of py_ecc's Miller loop, the heart of the pairing:
+# `drand_edu` computes with **py_ecc** (pure Python: every line readable, ~0.5 s per pairing),
+# **arkworks** (Rust, through `py-arkworks-bls12381`: a few hundred times faster) or **blst** (C and
+# assembly, through `pyblst`: faster again, the default when installed). All give identical bytes — the
+# test suite checks it. Here is the start of py_ecc's Miller loop, the heart of the pairing:
 
 # %%
 import inspect
@@ -325,7 +326,7 @@ import time
 
 from drand_edu.crypto import use_backend
 
-for backend_name in ("arkworks", "py_ecc"):
+for backend_name in ("blst", "arkworks", "py_ecc"):
     with use_backend(backend_name):
         start = time.perf_counter()
         valid = bls.verify(scheme, keys.public, message, signature.to_bytes())
