@@ -28,7 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stop": ("keys", "stop the node that 'start' runs from --folder"),
     "sync": ("keys", "sync (and follow) a chain into a SQLite store, verified"),
     "follow": ("keys", "sync, then keep following the chain (Ctrl-C stops)"),
-    "start": ("start", "run one node (its vault in --folder) until stopped"),
+    "start": ("start", "run one node (its key store in --folder) until stopped"),
     "dkg": ("dkg", "run a DKG among running nodes (init, join, execute...)"),
     "demo": ("demo", "start or stop a local network of node processes"),
     "simulate": (
