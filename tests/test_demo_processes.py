@@ -90,6 +90,30 @@ def shut_down(folder: Path, pids: list[int], extra) -> None:
     wait_for(lambda: not any(alive(p) for p in pids), 10, "every demo process to stop")
 
 
+def hostile_bytes_do_not_kill_a_node(node_folder: Path, pid: int) -> None:
+    """Issue 15: ~200 KB of nested JSON to the control port or the peer port killed the node (a
+    segfault); a control call without the owner's token was obeyed. Now: 400 and 401, and it lives."""
+    import tomllib
+    import urllib.error
+
+    deep = b"[" * 100_000 + b"]" * 100_000
+    control = f"http://127.0.0.1:{(node_folder / 'control.port').read_text().strip()}"
+    token = (node_folder / "control.token").read_text().strip()
+    public = node_folder / "multibeacon" / "default" / "key" / "drand_id.public"
+    peer = f"http://{tomllib.loads(public.read_text())['Address']}"
+    calls = [
+        (control + "/dkg/abort", b"{}", {}, 401),  # another user: no token
+        (control + "/dkg/init", deep, {"Authorization": f"Bearer {token}"}, 400),
+        (peer + "/protocol", deep, {"X-Drand-Edu-From": "1"}, 400),
+    ]
+    for url, body, headers, status in calls:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == status, url
+    assert alive(pid)
+
+
 def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
     folder = tmp_path / "demo"
     urls, pids = demo_up(folder, capsys)
@@ -97,6 +121,7 @@ def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
     try:
         assert len(urls) == 4 and all(alive(p) for p in pids)
         wait_for(lambda: all(health(u)["current"] >= 3 for u in urls), 40, "round 3 on every node")
+        hostile_bytes_do_not_kill_a_node(folder / "node2", pids[2])
 
         info_json = json.loads(urllib.request.urlopen(urls[0] + "/info", timeout=5).read())
         client = Client(urls, chain_hash=info_json["hash"])
