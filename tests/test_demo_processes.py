@@ -82,10 +82,15 @@ def verify_with_drand_edu_and_drand_verify(tmp_path: Path, info_json: dict, beac
         )
 
 
-def shut_down(folder: Path, pids: list[int], extra) -> None:
-    """``demo down``, the process the test started itself (if any), and check none is left."""
+def shut_down(folder: Path, pids: list[int], extra, *, in_the_demo: bool = False) -> None:
+    """``demo down``, the process the test started itself (if any), and check none is left.
+
+    ``in_the_demo``: ``extra`` runs a node folder of the demo (restarted by hand), so ``demo down``
+    must have stopped it too (issue 15: it used to be left running)."""
     assert main(["demo", "down", "--folder", str(folder)]) == 0
-    if extra is not None:  # a node restarted by hand: demo down finds and stops it too
+    if extra is not None:
+        if not in_the_demo:
+            extra.terminate()
         extra.wait(timeout=10)
     wait_for(lambda: not any(alive(p) for p in pids), 10, "every demo process to stop")
 
@@ -175,7 +180,7 @@ def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
         wait_for(lambda: not (folder / "node1" / "control.port").exists(), 10, "node 1 to clean up")
         assert not (folder / "node1" / "public.url").exists()
     finally:
-        shut_down(folder, pids, restarted)
+        shut_down(folder, pids, restarted, in_the_demo=True)
     # the same folder again: a new network starts over (new keys, new chain), not tripping on the old one
     old_hash = info_json["hash"]
     urls, pids = demo_up(folder, capsys)
