@@ -86,3 +86,14 @@ def test_the_recordings_are_real_and_pinned():
         assert recorded.info.hash_hex == league.pinned_hash(network)
     with pytest.raises(InvalidInput):
         league.pinned_hash("testnet")
+
+
+def test_several_chains_share_one_budget_and_stop_waiting_once_offline():
+    dead = closed_port_url()
+    results = league.latest_all(("quicknet", "mainnet"), relays=[dead], offline=False, budget=2)
+    assert [r.live for r in results] == [False, False]
+    assert dead in results[0].reason and "did not answer" in results[1].reason
+    routes = {**relay_routes("quicknet"), **relay_routes("mainnet")}
+    with RecordedServer(routes) as relay:
+        results = league.latest_all(("quicknet", "mainnet"), relays=[relay.url], offline=False)
+    assert [r.live for r in results] == [True, True]
