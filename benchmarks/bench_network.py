@@ -26,7 +26,7 @@ from common import chained_chain
 from drand_edu.api import ServedChain, serve
 from drand_edu.crypto.groups import clear_caches
 from drand_edu.node.network import LocalNetwork
-from drand_edu.node.sync import SyncManager
+from drand_edu.node.sync import BatchSync
 from drand_edu.rng import seeded_rng
 from drand_edu.store import MemoryStore, SQLiteStore, StoreSource
 
@@ -45,14 +45,14 @@ def bench_simulation(rounds: int, full: int) -> None:
 
 def bench_sync(rounds: int) -> None:
     info, beacons, _ = chained_chain(rounds, seed="sync-bench")
-    peer = MemoryStore()
+    peer = MemoryStore(max(rounds, 10))  # drand's memdb keeps the last N: room for all of them
     for beacon in beacons:
         peer.put(beacon)
     with tempfile.TemporaryDirectory() as folder:
-        store = SQLiteStore(Path(folder) / "sync.db")
+        store = SQLiteStore(Path(folder) / "sync.db", trimmed=False)
         clear_caches()  # a joining node has never seen these beacons
         start = time.perf_counter()
-        report = SyncManager(info, store, [StoreSource(peer)], chunk=1000, workers=2).sync(rounds)
+        report = BatchSync(info, store, [StoreSource(peer)], chunk=1000, workers=2).sync(rounds)
         elapsed = time.perf_counter() - start
         store.close()
     assert report.ok and report.stored == rounds

@@ -20,8 +20,10 @@ import pytest
 from drand_edu.cli import main
 from drand_edu.cli.demo import start_node
 from drand_edu.client import Client, ClientSource
-from drand_edu.node.sync import SyncManager
+from drand_edu.node.key_store import GROUP_FILE
+from drand_edu.node.sync import BatchSync
 from drand_edu.store import SQLiteStore
+from drand_edu.threshold.group import Group
 
 from .npm import JS_DIR, ensure_npm_packages
 
@@ -154,7 +156,7 @@ def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
         # a follower syncs the whole chain over HTTP, verifying it
         store = SQLiteStore(tmp_path / "follower.db")
         target = health(urls[0])["current"]
-        report = SyncManager(client.info(), store, [ClientSource(client)], chunk=4).sync(target)
+        report = BatchSync(client.info(), store, [ClientSource(client)], chunk=4).sync(target)
         assert report.ok and store.last_round() == target
         store.close()
 
@@ -174,6 +176,13 @@ def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
         )
         followed = int(re.search(r"followed round (\d+)", capsys.readouterr().out).group(1))
         assert followed > target
+        # drand's sync --follow: the nodes' SyncChain streams on their protocol ports (shuffled peers)
+        group = Group.from_toml((folder / "node0" / "multibeacon" / "default" / GROUP_FILE).read_text())
+        nodes = ",".join(n.address for n in group.nodes)
+        assert main(["follow", "--url", urls[2], "--chain-hash", info_json["hash"], "--db", db,
+                     "--rounds", "2", "--sync-nodes", nodes]) == 0  # fmt: skip
+        streamed = [int(r) for r in re.findall(r"followed round (\d+)", capsys.readouterr().out)]
+        assert streamed[-2:] == [streamed[-1] - 1, streamed[-1]] and streamed[-1] > followed
         assert main(["stop", "--folder", str(folder / "node1")]) == 0
         wait_for(lambda: not alive(pids[1]), 10, "node 1 to stop")
         # a stopped node leaves nothing that points at it

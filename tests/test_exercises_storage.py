@@ -59,3 +59,4 @@ def test_sneaky_chunk(capsys, chain) -> None:
     assert "verify on its own" in verdict(capsys, check_sneaky_chunk, info, beacons, forged)
     assert CORRECT in verdict(capsys, check_sneaky_chunk, info, beacons, [beacons[1], beacons[3], beacons[2]])
     assert CORRECT in verdict(capsys, check_sneaky_chunk, info, beacons, [beacons[2], beacons[3]])
+    assert "would store" in verdict(capsys, check_sneaky_chunk, info, beacons, [beacons[0], beacons[1]])

@@ -192,7 +192,7 @@ class PublicAPI:
 
     def _latest(self, chain: ServedChain) -> tuple[int, dict[str, str], bytes]:
         beacon = chain.store.last()
-        if beacon is None:
+        if beacon is None or beacon.round == 0:  # round 0 is the genesis beacon a node's store starts with
             raise _ApiError(404, "no beacon yet", {"Cache-Control": NOT_YET})
         info, now = chain.info, self.clock()
         round_time = info.time_of_round(beacon.round)

@@ -26,7 +26,8 @@ from ..client.source import ClientSource
 from ..crypto.schemes import scheme_by_id
 from ..errors import InvalidInput
 from ..node.key_store import FileStore
-from ..node.sync import SyncManager
+from ..node.sync import BatchSync
+from ..node.sync_http import follow_chain as stream_sync
 from ..store.sqlite import SQLiteStore
 from . import EXIT_INVALID, EXIT_OK
 
@@ -56,6 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sync.add_argument("--chain-hash", required=True, help="the chain to trust (hex), pinned")
     sync.add_argument("--db", required=True, help="the SQLite store to fill")
     sync.add_argument("--follow", type=int, default=0, help="then follow the chain for N more rounds")
+    sync.add_argument("--sync-nodes", help="follow from these nodes' /sync streams (host:port,...), as drand")
     sync.set_defaults(func=sync_store)
 
     follow = subparsers.add_parser("follow", help="sync, then keep following the chain (Ctrl-C stops)")
@@ -63,6 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     follow.add_argument("--chain-hash", required=True, help="the chain to trust (hex)")
     follow.add_argument("--db", required=True, help="the SQLite store to fill")
     follow.add_argument("--rounds", type=int, help="stop after N new rounds (default: never)")
+    follow.add_argument("--sync-nodes", help="follow these nodes' /sync streams (host:port,...), as drand")
     follow.set_defaults(func=follow_chain)
 
 
@@ -121,12 +124,18 @@ def sync_store(args: argparse.Namespace) -> int:
     info = client.info()
     seed = info.genesis_seed if info.scheme.chained else None
     with SQLiteStore(args.db, genesis_seed=seed) as store:
-        manager = SyncManager(info, store, [ClientSource(client)], chunk=100)
+        manager = BatchSync(info, store, [ClientSource(client)], chunk=100)
         report = manager.sync(client.latest().round)
         for problem in report.rejected:
             print("rejected:", problem)
         print(f"synced to round {store.last_round()} ({report.stored} new, all verified)")
         following = args.follow is None or args.follow > 0
+        nodes = [a for a in (getattr(args, "sync_nodes", None) or "").split(",") if a]
+        if following and nodes:  # drand's sync --follow: the nodes' SyncChain streams, shuffled
+            up_to = store.last_round() + args.follow if args.follow else 0
+            show = lambda beacon: print(f"followed round {beacon.round}")  # noqa: E731
+            stream_sync(info, store, nodes, up_to=up_to, on_beacon=show)
+            following = False
         followed = 0
         for beacon in client.watch() if following else ():
             if beacon.round <= store.last_round():  # watch starts with the current round: maybe synced

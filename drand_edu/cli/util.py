@@ -58,7 +58,7 @@ def check_db(args: argparse.Namespace) -> int:
     if not Path(args.db).exists():
         raise InvalidInput(f"no store at {args.db}")
     seed = info.genesis_seed if info.scheme.chained else None
-    with SQLiteStore(args.db, trimmed=args.trimmed, genesis_seed=seed) as store:
+    with SQLiteStore(args.db, trimmed=True if args.trimmed else None, genesis_seed=seed) as store:
         problems = _negative_rounds(args.db) + check_store(info, store)
         for problem in problems:
             print(f"{problem.kind}: {problem}")

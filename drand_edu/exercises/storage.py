@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..chain.verify import is_valid_beacon
-from ..node.sync import SyncManager
+from ..errors import StoreError
 from ..store.memory import MemoryStore
+from ..store.stack import BeaconAlreadyStored, new_chain_store
 from .common import is_stub, report, safely
 
 __all__ = ["check_find_gaps", "check_sneaky_chunk", "check_trimmed_previous"]
@@ -68,8 +69,8 @@ def check_find_gaps(my_gaps: Callable[[Sequence[int]], list[tuple[int, int]]] | 
 
 
 def check_sneaky_chunk(info: ChainInfo, beacons: Sequence[Beacon], chunk: Sequence[Beacon] | None) -> bool:
-    """``chunk``: rounds a lying peer could send where *every beacon verifies on its own*, yet the sync
-    manager refuses them (for a store that already holds ``beacons[0]``)."""
+    """``chunk``: rounds a lying peer could send where *every beacon verifies on its own*, yet a node's
+    store stack refuses them (for a node whose last beacon is ``beacons[0]``)."""
     if is_stub(chunk):
         return report(False, "build chunk from the valid beacons (reorder, skip, repeat, …)")
 
@@ -77,15 +78,17 @@ def check_sneaky_chunk(info: ChainInfo, beacons: Sequence[Beacon], chunk: Sequen
         chunk_list = list(chunk)
         if not chunk_list or not all(is_valid_beacon(info, b) for b in chunk_list):
             return report(False, "every beacon of your chunk must verify on its own (is_valid_beacon)")
-        store = MemoryStore()
+        store = new_chain_store(info, MemoryStore())
         store.put(beacons[0])
-        manager = SyncManager(info, store, [], chunk=len(chunk_list))
-        start = 2
-        problem = manager._problem(start, start + len(chunk_list) - 1, chunk_list)
-        if not problem:
-            return report(False, "the sync manager would store this chunk: it is a correct continuation")
-        return report(
-            True, praise=f"refused: {problem.split(':')[0]} — checking signatures alone is not enough"
-        )
+        for beacon in chunk_list:
+            try:
+                store.put(beacon)
+            except BeaconAlreadyStored:
+                continue  # harmless: the same beacon again
+            except StoreError as refused:
+                return report(
+                    True, praise=f"refused: {refused} — checking signatures alone is not enough"
+                )
+        return report(False, "the store stack would store this chunk: it is a correct continuation")
 
     return safely(check, "checking your chunk failed")

@@ -48,6 +48,8 @@ class HttpNetwork:
         self.send_failures = 0
         #: what ``GET /identity`` answers (address, key, scheme); None: 404
         self.identity: dict | None = None
+        #: extra GET paths, ``route(request) -> Answer`` (``/sync``: drand's SyncChain, node.sync_http)
+        self.get_routes: dict[str, Callable[[Request], Answer]] = {}
         self.log = BoundedLog(f"node{index}")
         self._httpd = HttpServer(self._answer, host, port, name=f"node{index}-http")
         self._thread = threading.Thread(target=self._run, daemon=True, name=f"node{index}-events")
@@ -61,6 +63,9 @@ class HttpNetwork:
         """``GET /identity`` and ``POST /protocol``: a message is only queued for the event thread."""
         if request.method == "GET" and request.path == "/identity" and self.identity is not None:
             return json_answer(200, self.identity)
+        route = self.get_routes.get(request.path.partition("?")[0]) if request.method == "GET" else None
+        if route is not None:
+            return route(request)
         if request.method != "POST" or request.path != "/protocol":
             raise HttpError(404, f"no such path: {request.path[:80]}")
         sender_text = request.headers.get("x-drand-edu-from", "")

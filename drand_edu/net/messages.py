@@ -1,10 +1,15 @@
 """What drand nodes say to each other, as plain values that any transport can carry.
 
-Modelled on drand's protobuf definitions (``protobuf/drand/protocol.proto``): a node sends its
+Modelled on drand's protobuf definitions, the ``Protocol`` service
+[`SyncChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/protobuf/drand/protocol.proto#L14-L23)
+belongs to (``PartialBeacon``, and ``SyncChain`` answering one request with a stream) and its
+messages: a node sends its
 partial signature of a round to every other node (``PartialBeaconPacket``), and a node that is
 behind asks a peer for the rounds it misses (``SyncRequest``) and receives them one by one
-(``BeaconPacket``). During a DKG, nodes exchange ``DKGPacket``s (drand's ``GossipPacket`` of
-``protobuf/drand/dkg_control.proto``): the leader's proposal, acceptances, the order to execute,
+(``BeaconPacket``) on a stream that keeps following new beacons until one side ends it
+(``SyncStreamEnd``, our stand-in for the end of a gRPC stream).
+During a DKG, nodes exchange ``DKGPacket``s (drand's ``GossipPacket`` of
+``protobuf/dkg/dkg_control.proto``): the leader's proposal, acceptances, the order to execute,
 and the deal, response and justification bundles; :mod:`.dkg_packets` encodes their bodies.
 ``to_bytes``/``from_bytes`` give a JSON encoding (hex for bytes), so the simulator and a real
 socket transport carry exactly the same messages.
@@ -52,6 +57,18 @@ class SyncRequest:
 
 
 @dataclass(frozen=True)
+class SyncStreamEnd:
+    """The end of a sync stream — not a protobuf message: what gRPC tells the other side when a
+    ``SyncChain`` stream closes. ``by_server``: the server ended it (it cannot serve ``from_round``,
+    or it stopped); otherwise the client cancelled it (it has what it wanted, or gave up on this peer)."""
+
+    kind: ClassVar[str] = "sync_end"
+    by_server: bool
+    reason: str = ""
+    beacon_id: str = "default"
+
+
+@dataclass(frozen=True)
 class DKGPacket:
     """drand's ``GossipPacket``: one step of a DKG, from the node listening on ``sender``.
 
@@ -66,9 +83,9 @@ class DKGPacket:
     beacon_id: str = "default"
 
 
-Message = PartialBeaconPacket | BeaconPacket | SyncRequest | DKGPacket
+Message = PartialBeaconPacket | BeaconPacket | SyncRequest | SyncStreamEnd | DKGPacket
 _KINDS: dict[str, type] = {
-    cls.kind: cls for cls in (PartialBeaconPacket, BeaconPacket, SyncRequest, DKGPacket)
+    cls.kind: cls for cls in (PartialBeaconPacket, BeaconPacket, SyncRequest, SyncStreamEnd, DKGPacket)
 }
 
 
@@ -100,6 +117,6 @@ def from_bytes(data: bytes) -> Message:
 
 def round_of(message: Message) -> int:
     """The round a message is about (for traces and plots)."""
-    if isinstance(message, DKGPacket):
+    if isinstance(message, DKGPacket | SyncStreamEnd):
         return 0
     return message.from_round if isinstance(message, SyncRequest) else message.round

@@ -7,6 +7,10 @@ events in time order (ties broken by the order they were scheduled) and advances
 Given the same seed, the same run happens again, message for message: that is what makes the
 notebooks' outputs and the reliability tests reproducible.
 
+Messages of a sync stream (``BeaconPacket``, ``SyncStreamEnd``) behave as on drand's gRPC stream
+(TCP): they keep their order on each link and a lossy link delays rather than loses them (a crash or
+a partition still cuts them); other messages may overtake each other and be lost.
+
 Every message is recorded in :attr:`Simulator.trace` (sent, delivered or dropped and why), for
 sequence diagrams and latency plots.
 """
@@ -50,6 +54,8 @@ class TraceEntry:
 
 
 Handler = Callable[[int, Message], None]
+#: The message kinds of a sync stream: delivered in the order they were sent on each link.
+STREAM_KINDS = frozenset({"beacon", "sync_end"})
 
 
 class Simulator:
@@ -69,6 +75,7 @@ class Simulator:
         self.up = [True] * n
         self._partition: list[set[int]] | None = None
         self.trace: list[TraceEntry] = []
+        self._stream_tail: dict[tuple[int, int], float] = {}  # last arrival of a stream message per link
 
     # -- time ---------------------------------------------------------------------------------------
     def now(self) -> float:
@@ -129,13 +136,16 @@ class Simulator:
             reason = "sender down"
         elif self._separated(src, dst):
             reason = "partition"
-        elif link.loss and self.rng.random() < link.loss:
+        elif link.loss and message.kind not in STREAM_KINDS and self.rng.random() < link.loss:
             reason = "lost"
         if reason:
             self.trace.append(TraceEntry(delivered=None, note=reason, **entry))
             return
         delay = link.latency + (self.rng.uniform(-link.jitter, link.jitter) if link.jitter else 0.0)
         arrival = self._now + max(0.0, delay)
+        if message.kind in STREAM_KINDS:  # a stream keeps its order, like TCP
+            arrival = max(arrival, self._stream_tail.get((src, dst), arrival))
+            self._stream_tail[(src, dst)] = arrival
         position = len(self.trace)
         self.trace.append(TraceEntry(delivered=arrival, **entry))
 

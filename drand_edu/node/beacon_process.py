@@ -1,43 +1,66 @@
 """The beacon process: what one node does for one chain, round after round (drand's ``chain/beacon``).
 
-At each round's time the node signs the round's message with its share (through its
-:class:`~drand_edu.node.vault.Vault`, drand's ``crypto/vault``) and broadcasts the partial
-(``PartialBeaconPacket``). It collects the partials it receives and, as soon as it holds t of the round
-it needs next, recovers the group signature and verifies the beacon against the group key before
-storing it. drand checks every partial on arrival (``check_each_partial=True`` does the same); by
-default we aggregate optimistically and check partials one by one only when the recovered beacon
-fails, which needs far fewer pairings and stores exactly the same beacons. It then continues with
-the next round — at once, every ``catchup_period``, if the chain is behind the clock (drand's
-catch-up after a halt).
+**Writes go through drand's store stack.** The process is given a backend and builds
+:func:`~drand_edu.store.stack.new_chain_store` over it, genesis beacon first, as drand's ``NewHandler``
+does; every beacon it aggregates or syncs goes through the callback, append, scheme and discrepancy
+layers, so a gap, a fork or a broken link can never reach the backend.
 
-A node that finds itself behind (it was down, or a partial arrives for a round far ahead) sends a
-``SyncRequest`` to the peer that is ahead, which answers with ``BeaconPacket``s; each synced beacon is
-verified, including its link to the previous one, before it is stored. A store never holds an
-invalid or forked beacon.
+It signs through its :class:`~drand_edu.node.vault.Vault` (drand's ``crypto/vault``: share, public
+polynomial, group and chain info, swapped at a resharing's transition).
+
+**Each tick** (:meth:`BeaconProcess.tick`, drand's ticker case in
+[`Handler.run`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L388-L424)):
+sign the round after our last beacon and broadcast the partial
+([`broadcastNextPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L468-L508));
+if ``last + 1 < current round`` we are behind the clock: ask the sync manager to sync up to the
+current round.
+
+**A partial from a peer** (:meth:`BeaconProcess.receive`, drand's
+[`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L125-L238)):
+refused if its round is more than one ahead of our clock's current round (clock drift is allowed one
+round), ignored if we already stored that round, and **verified** against the signer's public share
+before anything else keeps it. Verified partials go to the aggregator
+([`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L149-L301)):
+it caches them only for rounds ``last < r <= last + 1 + 3`` (``partialCacheStoreLimit``), in the
+:class:`~drand_edu.node.partial_cache.PartialCache`; with t of one (round, previous signature) it
+recovers the signature, verifies the beacon and appends it if it is ``last + 1``. A recovered beacon
+*further* ahead means others are ahead of us: that triggers a sync (``shouldSync``).
+
+**Catching up after a halt**: a beacon appended by aggregation whose round is behind the current one
+schedules the next partial after ``catchup_period`` instead of waiting for the next tick (the
+``AppendedBeaconNoSync`` case of ``Handler.run``).
+
+Verification is memoised in a set of checked (round, signature, previous) and (message, partial)
+bytes that the simulated nodes of one network may share: the same bytes verify the same way, so a
+simulation does each pairing once instead of once per node.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 
 from ..chain.beacon import Beacon
-from ..chain.verify import verify_beacon
-from ..errors import BeaconNotFound, InvalidBeacon, InvalidShare, NotEnoughShares
-from ..net.messages import BeaconPacket, Message, PartialBeaconPacket, SyncRequest
+from ..chain.verify import is_valid_beacon
+from ..errors import InvalidShare, NotEnoughShares, StoreError
+from ..net.messages import BeaconPacket, Message, PartialBeaconPacket, SyncRequest, SyncStreamEnd
 from ..net.sim import Simulator
+from ..rng import Rng
 from ..store.base import ChainStore
+from ..store.stack import BeaconAlreadyStored, CallbackStore, StoreLayer, new_chain_store
 from ..threshold.poly import PriShare, PubPoly
 from ..threshold.tbls import is_valid_partial, partial_index, recover_signature
 from .metrics import NodeMetrics
+from .partial_cache import PartialCache
+from .sync import SyncManager, serve_sync, stop_serving
 from .vault import Vault
 
-#: Rounds ahead of our head for which partials are kept (older or further ones are dropped).
-PARTIALS_WINDOW = 64
+#: drand's ``partialCacheStoreLimit``: partials are cached up to last + 1 + this many rounds.
+PARTIAL_CACHE_STORE_LIMIT = 3
 
 
 class BeaconProcess:
     """One node's round loop on a :class:`~drand_edu.net.sim.Simulator` (or any object with ``now``,
-    ``schedule``, ``send``, ``broadcast``)."""
+    ``schedule``, ``send``, ``broadcast``). ``store`` is the backend; :attr:`store` becomes the stack."""
 
     def __init__(
         self,
@@ -47,26 +70,39 @@ class BeaconProcess:
         *,
         catchup_period: float | None = None,
         metrics: NodeMetrics | None = None,
-        check_each_partial: bool = False,
-        verified: set[tuple[int, bytes, bytes]] | None = None,
+        verified: set | None = None,
+        peers: Sequence[int] | None = None,
+        group_size: int | None = None,
+        rng: Rng | None = None,
+        check_each_partial: bool = True,
     ) -> None:
+        del check_each_partial  # every partial is verified, as in drand (kept for old callers)
         #: share, public polynomial, group and chain info: what this process signs and verifies with
         self.vault = vault
-        self.info = vault.info
-        self.store = store
+        self.info = info = vault.info
+        index = self.index
         self.network = network
-        self.catchup_period = self.info.period / 2 if catchup_period is None else catchup_period
+        self.catchup_period = info.period / 2 if catchup_period is None else catchup_period
         self.metrics = metrics
-        self.check_each_partial = check_each_partial
-        # (round, signature, previous) already verified: the nodes of one simulation may share it,
-        # since verifying the same bytes twice gives the same answer
+        self.group_size = group_size
+        self.peers = list(peers) if peers is not None else None  # the group's node indices
         self.verified = set() if verified is None else verified
-        self.partials: dict[int, dict[int, bytes]] = defaultdict(dict)
-        self.rejected_partials = 0
+        group = (group_size, self.threshold) if group_size else None
+        if isinstance(store, CallbackStore):
+            self.store: CallbackStore = store
+        else:
+            self.store = new_chain_store(info, store, clock=network.now, metrics=metrics, group=group)
+        self.cache = PartialCache()
+        self.sync_manager = SyncManager(
+            index, info, self.store, lambda dst, m: network.send(self.index, dst, m), network.now,
+            verify=self._is_valid, rng=rng,
+        )  # fmt: skip
+        self.current_round = 0  # the round of the last tick
+        self.rejected_partials = 0  # invalid: bad signature or index
+        self.ignored_future = 0  # more than one round ahead of our clock
         self.rejected_beacons = 0
         self._catching_up = False
-        self._pending_sync: dict[int, Beacon] = {}
-        network.register(self.index, self.receive)
+        network.register(index, self.receive)
 
     # -- what the vault holds now (a resharing swaps it: Vault.set_info) ----------------------------
     @property
@@ -86,172 +122,183 @@ class BeaconProcess:
     def threshold(self) -> int:
         return self.vault.threshold
 
-    # -- the round loop ---------------------------------------------------------------------------
+    # -- looking at it ------------------------------------------------------------------------------
     def head(self) -> int:
+        """Our last stored round (0: only the genesis beacon)."""
         return self.store.last_round()
 
-    def _previous_signature(self, round_number: int) -> bytes | None:
-        """The signature round ``round_number`` links to (chained), ``b""`` (unchained), None if unknown."""
-        if not self.info.scheme.chained:
-            return b""
-        if round_number == 1:
-            return self.info.genesis_seed
-        try:
-            return self.store.get(round_number - 1).signature
-        except BeaconNotFound:
-            return None
+    @property
+    def backend(self) -> ChainStore:
+        return self.store.backend if isinstance(self.store, StoreLayer) else self.store
 
+    @property
+    def partials(self) -> dict[int, dict[int, bytes]]:
+        """Cached partials by round and signer (all previous signatures together)."""
+        out: dict[int, dict[int, bytes]] = {}
+        for (round_number, _), cache in self.cache.rounds.items():
+            out.setdefault(round_number, {}).update(cache.partials)
+        return out
+
+    def group_peers(self) -> list[int]:
+        if self.peers is not None:
+            return self.peers
+        size = self.group_size or getattr(self.network, "n", 0)
+        return list(range(size)) if size else sorted(getattr(self.network, "peers", {}))
+
+    # -- the round loop -----------------------------------------------------------------------------
     def tick(self) -> None:
-        """Called at each round's time: sign the next round this node needs, and broadcast it."""
-        next_round = self.head() + 1
-        if self.info.time_of_round(next_round) > self.network.now():
+        """A round's time has come: broadcast our partial over our last beacon; sync if behind."""
+        self.current_round = self.info.round_at(self.network.now())
+        if self.current_round < 1:
             return
-        previous = self._previous_signature(next_round)
-        if previous is None:
-            return
-        message = self.info.scheme.digest(next_round, previous)
-        partial = self.vault.sign_partial(message)
-        self.partials[next_round][self.index] = partial
-        self.network.broadcast(
-            self.index, PartialBeaconPacket(next_round, previous, partial, self.info.beacon_id)
-        )
-        self._try_recover(next_round)
+        last = self.store.last()
+        self._broadcast_next_partial(self.current_round, last)
+        if last.round + 1 < self.current_round:
+            self.sync_manager.send_sync_request(self.current_round, self.group_peers())
 
+    def catchup(self) -> None:
+        """After a (re)start: sync up to the next round (drand's ``Catchup``), then go on ticking."""
+        self.current_round = self.info.round_at(self.network.now())
+        self.sync_manager.send_sync_request(self.current_round + 1, self.group_peers())
+
+    def _broadcast_next_partial(self, current: int, upon: Beacon) -> None:
+        round_number, previous = upon.round + 1, upon.signature
+        if current == upon.round:  # we hold the current round already: sign it again, as drand does
+            round_number, previous = current, upon.previous_signature
+        message = self.info.scheme.digest(round_number, previous)
+        partial = self.vault.sign_partial(message)
+        packet = PartialBeaconPacket(round_number, previous, partial, self.info.beacon_id)
+        self._new_valid_partial(packet)
+        self.network.broadcast(self.index, packet)
+
+    # -- messages -----------------------------------------------------------------------------------
     def receive(self, src: int, message: Message) -> None:
         if isinstance(message, PartialBeaconPacket):
-            self._on_partial(src, message)
+            self._on_partial(message)
         elif isinstance(message, SyncRequest):
-            for beacon in self.store.cursor(message.from_round):
-                packet = BeaconPacket(
-                    beacon.round, beacon.signature, beacon.previous_signature, self.info.beacon_id
-                )
-                self.network.send(self.index, src, packet)
+            serve_sync(self.store, src, message, lambda m: self.network.send(self.index, src, m))
         elif isinstance(message, BeaconPacket):
-            self._on_synced(Beacon(message.round, message.signature, message.previous_signature))
+            self.sync_manager.on_beacon(src, message)
+        elif isinstance(message, SyncStreamEnd):
+            if message.by_server:
+                self.sync_manager.on_stream_end(src, message)
+            else:
+                stop_serving(self.store, src)
 
-    def _on_partial(self, src: int, packet: PartialBeaconPacket) -> None:
-        head = self.head()
-        if packet.round <= head or packet.round > head + PARTIALS_WINDOW:
+    def _on_partial(self, packet: PartialBeaconPacket) -> None:
+        """drand's ``ProcessPartialBeacon``: clock window, past rounds, index, then the signature."""
+        next_round = self.info.round_at(self.network.now()) + 1
+        if packet.round > next_round:  # one round of clock drift is tolerated, no more
+            self.ignored_future += 1
             return
-        if packet.round > head + 1:
-            # someone is signing a round beyond the one we need: we are behind, ask them
-            self.network.send(self.index, src, SyncRequest(head + 1, self.info.beacon_id))
-        expected_previous = self._previous_signature(packet.round)
-        if expected_previous is not None and packet.previous_signature != expected_previous:
-            self.rejected_partials += 1  # signs another history than ours: never counts
-            return
-        message = self.info.scheme.digest(packet.round, packet.previous_signature)
-        if self.check_each_partial and not is_valid_partial(
-            self.info.scheme, self.public_poly, message, packet.partial_sig
-        ):
-            self.rejected_partials += 1
-            return
+        if packet.round <= self.head():
+            return  # a round we have already
         try:
             index = partial_index(packet.partial_sig)
         except InvalidShare:
             self.rejected_partials += 1
             return
-        self.partials[packet.round][index] = packet.partial_sig
-        self._try_recover(packet.round)
-
-    def _try_recover(self, round_number: int) -> None:
-        if round_number != self.head() + 1 or len(self.partials[round_number]) < self.threshold:
+        if self.group_size is not None and index >= self.group_size:
+            self.rejected_partials += 1  # no such node in the group
             return
-        previous = self._previous_signature(round_number)
-        if previous is None:
+        message = self.info.scheme.digest(packet.round, packet.previous_signature)
+        if not self._is_valid_partial(message, packet.partial_sig):
+            self.rejected_partials += 1
             return
-        beacon = self._recover(round_number, previous)
-        if beacon is not None:
-            self._store(beacon)
+        if index == self.share.index:
+            return  # our own partial, echoed back
+        self._new_valid_partial(packet)
 
-    def _recover(self, round_number: int, previous: bytes) -> Beacon | None:
-        """Optimistic aggregation: recover from the partials as they are and verify the result once.
-        Only if that fails (someone sent a bad partial) check them one by one and drop the bad ones."""
-        scheme = self.info.scheme
-        message = scheme.digest(round_number, previous)
-        for attempt in range(2):
-            partials = list(self.partials[round_number].values())
-            try:
-                signature = recover_signature(
-                    scheme, self.public_poly, message, partials, self.threshold, verify=False
-                )
-            except NotEnoughShares:
-                return None
-            beacon = Beacon(round_number, signature, previous)
-            if self._is_valid(beacon):
-                return beacon
-            if attempt == 0:
-                good = {
-                    i: p for i, p in self.partials[round_number].items()
-                    if is_valid_partial(scheme, self.public_poly, message, p)
-                }  # fmt: skip
-                self.rejected_partials += len(self.partials[round_number]) - len(good)
-                self.partials[round_number] = good
-        return None
-
-    def _is_valid(self, beacon: Beacon) -> bool:
-        key = (beacon.round, beacon.signature, beacon.previous_signature)
+    def _is_valid_partial(self, message: bytes, partial: bytes) -> bool:
+        key = (message, partial)
         if key in self.verified:
             return True
-        try:
-            verify_beacon(self.info, beacon)
-        except InvalidBeacon:
+        if not is_valid_partial(self.info.scheme, self.public_poly, message, partial):
             return False
         self.verified.add(key)
         return True
 
-    def _store(self, beacon: Beacon) -> None:
-        if not self._is_valid(beacon):  # never store an invalid beacon
-            raise InvalidBeacon(f"round {beacon.round}: refusing to store an invalid beacon")
-        self.store.put(beacon)
-        if self.metrics is not None:
-            self.metrics.beacon_stored(
-                beacon.round, self.network.now() - self.info.time_of_round(beacon.round)
-            )
-        for old in [r for r in self.partials if r <= beacon.round]:
-            del self.partials[old]
-        self._schedule_catchup()
+    # -- the aggregator (drand's runAggregator) -----------------------------------------------------
+    def _new_valid_partial(self, packet: PartialBeaconPacket) -> None:
+        last = self.store.last()
+        if not last.round < packet.round <= last.round + PARTIAL_CACHE_STORE_LIMIT + 1:
+            return
+        cache = self.cache.append(packet.round, packet.previous_signature, packet.partial_sig)
+        if len(cache) < self.threshold:
+            return
+        beacon = self._recover(cache.round, cache.previous_signature, list(cache.partials.values()))
+        if beacon is None:
+            return
+        self.cache.flush(beacon.round)
+        if self._try_append(last, beacon):
+            return
+        if beacon.round > last.round + 1:  # drand's shouldSync: others are ahead of us
+            self.sync_manager.send_sync_request(beacon.round, self.group_peers())
 
-    def _schedule_catchup(self) -> None:
-        """Still behind the clock after storing? Sign the next round after ``catchup_period``."""
-        if self._catching_up or self.info.time_of_round(self.head() + 1) > self.network.now():
+    def _recover(self, round_number: int, previous: bytes, partials: list[bytes]) -> Beacon | None:
+        scheme = self.info.scheme
+        message = scheme.digest(round_number, previous)
+        try:
+            signature = recover_signature(
+                scheme, self.public_poly, message, partials, self.threshold, verify=False
+            )
+        except NotEnoughShares:
+            return None
+        beacon = Beacon(round_number, signature, previous if scheme.chained else b"")
+        if not self._is_valid(beacon):
+            self.rejected_beacons += 1
+            return None
+        return beacon
+
+    def _try_append(self, last: Beacon, beacon: Beacon) -> bool:
+        if last.round + 1 != beacon.round:
+            return False
+        try:
+            self.store.put(beacon)
+        except BeaconAlreadyStored:
+            pass  # the sync manager stored it first
+        except StoreError:
+            return False
+        self._schedule_catchup(beacon)
+        return True
+
+    def _schedule_catchup(self, beacon: Beacon) -> None:
+        """Behind the current round after appending? Sign the next one after ``catchup_period``."""
+        if self._catching_up or beacon.round >= self.current_round:
             return
         self._catching_up = True
 
         def catch_up() -> None:
             self._catching_up = False
-            self.tick()
+            up = getattr(self.network, "up", None)
+            if up is None or up[self.index]:
+                self._broadcast_next_partial(self.current_round, self.store.last())
 
         self.network.schedule(self.network.now() + self.catchup_period, catch_up)
 
-    def _on_synced(self, beacon: Beacon) -> None:
-        if beacon.round <= self.head() or beacon.round > self.head() + PARTIALS_WINDOW * 64:
-            return
-        # packets may arrive out of order (jitter): keep the early ones until their turn
-        self._pending_sync[beacon.round] = beacon
-        while (next_beacon := self._pending_sync.pop(self.head() + 1, None)) is not None:
-            self._store_synced(next_beacon)
-        for old in [r for r in self._pending_sync if r <= self.head()]:
-            del self._pending_sync[old]
+    def _is_valid(self, beacon: Beacon) -> bool:
+        key = (beacon.round, beacon.signature, beacon.previous_signature)
+        if key in self.verified:
+            return True
+        if not is_valid_beacon(self.info, beacon):
+            return False
+        self.verified.add(key)
+        return True
 
-    def _store_synced(self, beacon: Beacon) -> None:
-        """Store a synced beacon after checking its signature and its link to our last one."""
-        try:
-            expected_previous = self._previous_signature(beacon.round)
-            if self.info.scheme.chained and beacon.previous_signature != expected_previous:
-                raise InvalidBeacon(f"round {beacon.round}: does not link to our round {beacon.round - 1}")
-            if not self._is_valid(beacon):
-                raise InvalidBeacon(f"round {beacon.round}: invalid signature")
-        except InvalidBeacon:
-            self.rejected_beacons += 1
-            return
-        self.store.put(beacon)
-        if self.metrics is not None:
-            self.metrics.beacon_stored(
-                beacon.round, self.network.now() - self.info.time_of_round(beacon.round)
-            )
-        self.partials.pop(beacon.round, None)
+    # -- stopping -----------------------------------------------------------------------------------
+    def stop(self) -> None:
+        """The node goes down: its cache, its sync and the streams it serves are gone."""
+        self.cache.clear()
+        self.sync_manager.stop()
+        self._catching_up = False
+        for name in self.store.callbacks():
+            if name.startswith("SyncChain-"):
+                self.store.remove_callback(name)
 
-    def request_sync(self, peer: int) -> None:
-        """Ask ``peer`` for every round after our head (after a restart)."""
-        self.network.send(self.index, peer, SyncRequest(self.head() + 1, self.info.beacon_id))
+    def request_sync(self, peer: int | None = None, up_to: int | None = None) -> None:
+        """Ask the sync manager to sync (up to the next round by default) from the group's peers."""
+        del peer  # drand never picks a peer: the sync manager tries them all in shuffled order
+        self.current_round = self.info.round_at(self.network.now())
+        target = self.current_round + 1 if up_to is None else up_to
+        self.sync_manager.send_sync_request(target, self.group_peers())
+

@@ -6,6 +6,8 @@ The gauges drand's dashboards watch, labelled by ``beacon_id`` as in drand:
 * ``last_beacon_round`` — the last round stored locally (what ``/health`` reports);
 * ``beacon_discrepancy_latency`` — milliseconds between a round's due time and the moment it was stored;
 * ``group_size``, ``group_threshold`` — the group the node is in;
+* ``drand_node_db`` — which store backend the node runs (labels ``beaconID``, ``db_type``): drand's codes
+  1 bolt-trimmed, 2 postgres, 3 memdb, 4 bolt-untrimmed; our SQLite says 1 (trimmed) or 4 (untrimmed);
 * ``dkg_state`` — 0 not started, 1 waiting, 2 in progress, 3 done, 4 unknown, 5 shutdown (drand's codes).
 
 Besides the registry (scraped at ``/metrics``), :class:`NodeMetrics` keeps a ``history`` of samples
@@ -65,6 +67,13 @@ class NodeMetrics:
             labels,
             registry=self.registry,
         )
+        self._db = Gauge(
+            "drand_node_db",
+            "The database type the node is running with. "
+            "1=bolt-trimmed, 2=postgres, 3=memdb, 4=bolt-untrimmed",
+            ["beaconID", "db_type"],
+            registry=self.registry,
+        )
         self.history: list[Sample] = []
 
     def _set(self, gauge: Gauge, name: str, value: float) -> None:
@@ -79,6 +88,11 @@ class NodeMetrics:
     def group(self, size: int, threshold: int) -> None:
         self._set(self._group_size, "group_size", size)
         self._set(self._threshold, "group_threshold", threshold)
+
+    def storage(self, db_type: str, code: int) -> None:
+        """The backend this node stores its chain in (``drand_node_db``; see :mod:`drand_edu.store`)."""
+        self._db.labels(beaconID=self.beacon_id, db_type=db_type).set(code)
+        self.history.append(Sample(self.clock(), "drand_node_db", float(code)))
 
     def dkg_state(self, state: str) -> None:
         """``state`` is one of :data:`DKG_STATES`' names."""

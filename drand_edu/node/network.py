@@ -5,11 +5,19 @@ each node its share, a store and metrics, and wires every :class:`BeaconProcess`
 :class:`~drand_edu.net.sim.Simulator`. Every period, at the round's time, each node that is up ticks.
 Crash nodes, partition them, slow their links: the chain halts below t and resumes, lagging nodes
 sync — exactly the behaviour the notebooks show, on a virtual clock.
+
+Each node stores its chain the way a drand node does: through the store stack
+(:mod:`drand_edu.store.stack`) over a backend — SQLite in memory, trimmed (drand v2's default
+embedded store), or ``db="memdb"``: drand's ring of the last ``memdb_size`` beacons. A node that is
+behind syncs through its own :class:`~drand_edu.node.sync.SyncManager`: it never learns which peer is
+ahead. (The network object itself sees everything — :meth:`LocalNetwork.head` is the view of an
+observer, for pictures, not something a node knows.)
 """
 
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 from ..chain.beacon import Beacon
@@ -17,13 +25,26 @@ from ..chain.info import ChainInfo
 from ..crypto.schemes import Scheme, scheme_by_id
 from ..net.sim import Link, Simulator
 from ..rng import Rng, resolve
-from ..store.memory import MemoryStore
+from ..store.base import ChainStore
+from ..store.memory import MEMDB_DEFAULT_SIZE, MemoryStore
+from ..store.sqlite import SQLiteStore
 from ..threshold.dkg import run_dkg
 from .beacon_process import BeaconProcess
 from .daemon import Daemon
 from .key_store import FileStore
 from .metrics import NodeMetrics
+from .sync import stop_serving
 from .vault import Vault
+
+
+def backend(kind: str, info: ChainInfo, memdb_size: int = MEMDB_DEFAULT_SIZE) -> ChainStore:
+    """A node's backend: ``"sqlite"`` (in memory, trimmed), ``"sqlite-untrimmed"``, or ``"memdb"``."""
+    if kind == "memdb":
+        return MemoryStore(memdb_size)
+    if kind in ("sqlite", "sqlite-untrimmed"):
+        return SQLiteStore(":memory:", trimmed=kind == "sqlite", genesis_seed=info.genesis_seed,
+                           chained=info.scheme.chained)  # fmt: skip
+    raise ValueError(f"unknown store {kind!r}: sqlite, sqlite-untrimmed or memdb")
 
 
 class LocalNetwork:
@@ -55,7 +76,10 @@ class LocalNetwork:
         beacon_id: str = "localnet",
         link: Link | None = None,
         rng: Rng | None = None,
+        db: str | list[str] = "sqlite",
+        memdb_size: int = MEMDB_DEFAULT_SIZE,
     ) -> LocalNetwork:
+        """``db``: ``"sqlite"`` (in memory, trimmed), ``"sqlite-untrimmed"``, ``"memdb"``, or one per node."""
         rng = resolve(rng)
         scheme = scheme_by_id(scheme) if isinstance(scheme, str) else scheme
         outcome = run_dkg(n, threshold, scheme, rng=rng)
@@ -64,6 +88,7 @@ class LocalNetwork:
         sim = Simulator(n, start=genesis_time, link=link or Link(latency=0.05, jitter=0.02), rng=rng)
         processes = []
         verified: set[tuple[int, bytes, bytes]] = set()  # shared: identical bytes verify identically
+        kinds = [db] * n if isinstance(db, str) else list(db)
         for i in range(n):
             metrics = NodeMetrics(beacon_id, sim.now)
             metrics.dkg_state("done")
@@ -71,10 +96,8 @@ class LocalNetwork:
             processes.append(
                 BeaconProcess(
                     Vault(group, outcome.share(i), info),
-                    MemoryStore(),
-                    sim,
-                    metrics=metrics,
-                    verified=verified,
+                    backend(kinds[i], info, memdb_size), sim, metrics=metrics, verified=verified,
+                    peers=list(range(n)), group_size=n, rng=random.Random(f"{info.hash_hex}/{i}"),
                 )
             )
         daemons = []
@@ -115,16 +138,19 @@ class LocalNetwork:
 
     # -- faults -------------------------------------------------------------------------------------
     def crash(self, *indices: int) -> None:
+        """Stop nodes: they neither send nor receive; their caches, syncs and served streams are gone."""
         for index in indices:
             self.sim.crash(index)
+            self.processes[index].stop()
+            for other in self.processes:  # the streams they were fed by broke with the connection
+                if other.index != index:
+                    stop_serving(other.store, index)
 
     def restart(self, *indices: int) -> None:
-        """Bring nodes back; each asks the most advanced up peer for the rounds it missed."""
+        """Bring nodes back; each syncs up to the next round from peers, shuffled (drand's ``Catchup``)."""
         for index in indices:
             self.sim.restart(index)
-            peers = [p for p in self.processes if p.index != index and self.sim.up[p.index]]
-            if peers:
-                self.processes[index].request_sync(max(peers, key=lambda p: p.head()).index)
+            self.processes[index].catchup()
 
     def stop_apis(self) -> None:
         """Stop every node's public API (started with ``drand_edu.api.serve_node``)."""
@@ -138,14 +164,14 @@ class LocalNetwork:
     def status(self) -> list[str]:
         return [
             f"node {p.index}: {'up  ' if self.sim.up[p.index] else 'DOWN'}  last round {p.head():4}  "
-            f"stored {len(p.store):4}  rejected partials {p.rejected_partials}"
+            f"stored {len(p.store) - (0 in p.store):4}  rejected partials {p.rejected_partials}"
             for p in self.processes
         ]
 
     def chain(self, node: int | None = None) -> list[Beacon]:
         """The beacons of the most advanced node (or of ``node``)."""
         process = self.processes[node] if node is not None else max(self.processes, key=lambda p: p.head())
-        return list(process.store.cursor())
+        return list(process.store.cursor(1))  # from round 1: round 0 is the genesis beacon
 
     def export(self, folder: str | Path) -> tuple[Path, Path]:
         """Write ``info.json`` and ``beacons.json`` in drand's JSON (``drand-edu verify`` reads them)."""

@@ -29,6 +29,7 @@ from .daemon import Daemon
 from .dkg_process import PHASE_TIMEOUT, DKGProcess
 from .key_store import FileStore
 from .metrics import NodeMetrics
+from .sync_http import HttpSyncStreams, sync_answer
 from .vault import Vault
 
 
@@ -86,15 +87,21 @@ class NodeService:
         self.network.peers = {n.index: f"http://{n.address}" for n in group.nodes if n.index != me.index}
         if self.store is None:
             path = key_store.folder(self.folder) / "chain.db"
-            self.store = SQLiteStore(path, genesis_seed=info.genesis_seed if info.scheme.chained else None)
+            # a new store is trimmed (drand v2), an existing one keeps its form
+            self.store = SQLiteStore(path, genesis_seed=info.genesis_seed, chained=info.scheme.chained)
             self.metrics = NodeMetrics(info.beacon_id)
         self.metrics.dkg_state("done")
         self.metrics.group(len(group.nodes), group.threshold)
         if self.process is not None and self.process.info.hash() == info.hash():
             self.process.vault.set_info(group, key_store.share)  # a resharing's transition: same chain
+            self.process.peers = [n.index for n in group.nodes]
         else:
             self.process = BeaconProcess(Vault(group, key_store.share, info), self.store, self.network,
-                                         metrics=self.metrics)  # fmt: skip
+                                         metrics=self.metrics,
+                                         peers=[n.index for n in group.nodes])  # fmt: skip
+            # syncing from peers reads their /sync streams; ours serves the same (drand's SyncChain)
+            self.process.sync_manager.send = HttpSyncStreams(self.network, self._dispatch).send
+            self.network.get_routes["/sync"] = lambda request: sync_answer(request, self._store_of)
         self.network.register(me.index, self._dispatch)  # the process registered itself: route through us
         if self.daemon is None:
             self.daemon = Daemon(key_store, self.process)
@@ -102,12 +109,15 @@ class NodeService:
                 self.on_chain(self.daemon)
         else:
             self.daemon.key_store, self.daemon.process = key_store, self.process
-        for peer in self.network.peers:
-            self.process.request_sync(peer)
+        self.process.catchup()  # sync up to the next round from the group, in shuffled order
         if not self._ticking:
             self._ticking = True
             current = max(info.round_at(self.network.now()), 1)
             self.network.schedule(info.time_of_round(current), lambda: self._tick_at(info, current))
+
+    def _store_of(self, beacon_id: str):
+        process = self.process
+        return process.store if process is not None and process.info.beacon_id == beacon_id else None
 
     def _tick_at(self, info: ChainInfo, round_number: int) -> None:
         if self.process is not None:

@@ -1,8 +1,35 @@
-"""Chain stores: the interface, its backends (memory, SQLite, trimmed SQLite), checks and repair."""
+"""Chain stores: the interface, drand's store stack over it, its backends (memdb ring, SQLite trimmed
+by default), checks and repair."""
 
 from .base import ChainStore
 from .check import BeaconSource, StoreSource, check_store, repair
-from .memory import MemoryStore
+from .memory import MEMDB_DEFAULT_SIZE, MEMDB_MIN_SIZE, MemoryStore
 from .sqlite import SQLiteStore
+from .stack import (
+    AppendStore,
+    BeaconAlreadyStored,
+    CallbackStore,
+    DiscrepancyStore,
+    SchemeStore,
+    genesis_beacon,
+    new_chain_store,
+)
 
-__all__ = ["BeaconSource", "ChainStore", "MemoryStore", "SQLiteStore", "StoreSource", "check_store", "repair"]
+__all__ = [
+    "MEMDB_DEFAULT_SIZE",
+    "MEMDB_MIN_SIZE",
+    "AppendStore",
+    "BeaconAlreadyStored",
+    "BeaconSource",
+    "CallbackStore",
+    "ChainStore",
+    "DiscrepancyStore",
+    "MemoryStore",
+    "SQLiteStore",
+    "SchemeStore",
+    "StoreSource",
+    "check_store",
+    "genesis_beacon",
+    "new_chain_store",
+    "repair",
+]

@@ -1,8 +1,12 @@
 """The chain store: where a node keeps the beacons it has produced or synced.
 
-drand calls this ``chain.Store`` (``chain/store.go``): ``Put``, ``Last``, ``Get``, ``Cursor``, ``Len``,
-``Close``. Every backend here implements the same small interface, so the beacon process, the sync
-manager and the HTTP API never know which one they talk to. A store does not verify beacons itself:
+drand calls this ``chain.Store``: the interface
+[`Store`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L15-L26)
+lists ``Len``, ``Put``, ``Last``, ``Get``, ``Cursor``, ``Close`` and ``Del``; our :class:`ChainStore` has the
+same methods (``cursor`` is a Python iterator instead of a callback). Every backend (:class:`MemoryStore`,
+drand's memdb; :class:`SQLiteStore`, our stand-in for bolt) implements it, and so does every layer of the
+store stack that a node writes through (:mod:`drand_edu.store.stack`), so the beacon process, the sync
+manager and the HTTP API never know which one they talk to. A store does not verify signatures:
 whoever calls :meth:`ChainStore.put` must have verified the beacon first (drand does the same).
 """
 
@@ -16,7 +20,11 @@ from ..errors import BeaconNotFound, StoreError
 
 
 class ChainStore(ABC):
-    """Beacons of one chain, keyed by round. ``put`` is idempotent for an identical beacon."""
+    """Beacons of one chain, keyed by round. A backend's ``put`` is idempotent for an identical beacon."""
+
+    #: the ``db_type`` label and value of the ``drand_node_db`` metric (set by each backend)
+    db_type = "unknown"
+    metric_code = 0
 
     @abstractmethod
     def put(self, beacon: Beacon) -> None:
@@ -56,7 +64,7 @@ class ChainStore(ABC):
         return True
 
     def last_round(self) -> int:
-        """Round of the last stored beacon, 0 when empty (drand's genesis "round 0")."""
+        """Round of the last stored beacon: 0 when only the genesis beacon (round 0) is stored, or nothing."""
         last = self.last()
         return 0 if last is None else last.round
 

@@ -1,4 +1,9 @@
-"""Checking and repairing a store, like drand's ``drand util check`` (``internal/drand-cli``).
+"""Checking and repairing a store, like drand's ``drand sync`` without ``--follow``.
+
+drand's [`syncCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L427-L433)
+follows the chain with ``--follow`` and otherwise runs ``checkCmd``: the daemon checks every stored
+beacon and refetches the bad ones from peers. :func:`check_store` and :func:`repair` are that check
+and that repair, on a store we hold.
 
 :func:`check_store` reads every stored beacon and reports what is wrong: rounds missing between the
 first and the last, beacons whose signature does not verify (a corrupted row), and broken links on
@@ -33,7 +38,7 @@ class StoreSource:
         self.store = store
 
     def beacons(self, start: int, end: int) -> Iterable[Beacon]:
-        return self.store.cursor(start, end)
+        return self.store.cursor(max(start, 1), end)
 
     def last_round(self) -> int:
         return self.store.last_round()
@@ -43,7 +48,7 @@ def check_store(
     info: ChainInfo, store: ChainStore, *, batch: bool = True, rng: Rng | None = None
 ) -> list[Problem]:
     """Every problem of the stored chain: gaps, invalid signatures, broken links. Empty = healthy."""
-    beacons = list(store.cursor())
+    beacons = list(store.cursor(1))  # round 0 is the genesis beacon: nothing to verify
     problems = verify_chain(info, beacons, batch=batch, rng=rng)
     expected = 1
     for beacon in beacons:
@@ -57,7 +62,7 @@ def check_store(
 def rounds_to_refetch(info: ChainInfo, store: ChainStore, problems: list[Problem]) -> list[int]:
     """The rounds a repair must fetch again: every missing round and every beacon that is wrong."""
     rounds: set[int] = set()
-    stored = {b.round for b in store.cursor()}
+    stored = {b.round for b in store.cursor(1)}
     last = store.last_round()
     rounds.update(r for r in range(1, last + 1) if r not in stored)
     for problem in problems:

@@ -5,10 +5,14 @@ round; ours is SQLite from the standard library, for the same reasons: one file,
 crash safety from its journal — a process killed in the middle of a write leaves either the whole
 row or nothing (the test suite kills a real writer with SIGKILL to prove it).
 
-**Trimmed storage.** drand's ``trimmed`` bolt store keeps only round → signature: on a chained chain
-the previous signature of round r *is* the signature of round r − 1, so storing it again doubles the
-size for nothing. A trimmed store rebuilds it when reading (round 1 links to the genesis seed), which
-is why it needs the chain's rounds without gaps; :func:`~drand_edu.store.check.check_store` finds any.
+**Trimmed storage, the default for new stores.** drand v2's ``trimmedStore``
+(``internal/chain/boltdb/trimmed.go``) keeps only round → signature: on a chained chain the previous
+signature of round r *is* the signature of round r − 1, so storing it again doubles the size for
+nothing. A trimmed store rebuilds it when reading, from the row before; round 1 links to round 0,
+the genesis beacon whose "signature" is the genesis seed. drand's ``NewBoltStore`` opens a new file
+trimmed and an existing one in the form it already has (``shouldUseTrimmedBolt``); ``trimmed=None``
+does the same here, ``trimmed=False`` makes a new untrimmed store. Which one a node runs is what the
+``drand_node_db`` metric reports (:attr:`SQLiteStore.metric_code`).
 """
 
 from __future__ import annotations
@@ -31,43 +35,68 @@ CREATE TABLE IF NOT EXISTS beacons (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_MEMORY = ":memory:"
 
 
 class SQLiteStore(ChainStore):
-    """Beacons in an SQLite file.
+    """Beacons in an SQLite file (``":memory:"``: the same store, in RAM; the simulator's nodes use it).
 
-    ``trimmed=True`` stores no previous signatures. For a *chained* chain pass its ``genesis_seed``:
-    reads then rebuild each previous signature from the row before (round 1 from the seed). Without
-    it (unchained chains) beacons have no previous signature at all.
+    ``trimmed``: ``None`` (default) opens an existing store as it is and creates a new one trimmed;
+    ``True``/``False`` insist. A trimmed store of a *chained* chain (``chained=True``, or a
+    ``genesis_seed`` given) rebuilds each previous signature from the row before; round 1 from the
+    genesis row (round 0) or else from ``genesis_seed``. On unchained chains beacons have no previous
+    signature at all.
     """
 
     def __init__(
-        self, path: str | os.PathLike, *, trimmed: bool = False, genesis_seed: bytes | None = None
+        self,
+        path: str | os.PathLike,
+        *,
+        trimmed: bool | None = None,
+        genesis_seed: bytes | None = None,
+        chained: bool | None = None,
     ) -> None:
         self.path = Path(path)
-        self.trimmed = trimmed
         self.genesis_seed = genesis_seed
+        self.chained = genesis_seed is not None if chained is None else chained
         self._lock = threading.Lock()  # one connection, shared by the API's threads
         try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process in WAL mode
+            in_memory = str(path) == _MEMORY
+            self._db = sqlite3.connect(str(path) if in_memory else self.path, check_same_thread=False,
+                                       isolation_level=None)  # fmt: skip
+            if not in_memory:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process in WAL
             self._db.executescript(_SCHEMA)
-            mode = "trimmed" if trimmed else "full"
             stored = self._db.execute("SELECT value FROM meta WHERE key = 'mode'").fetchone()
             if stored is None:
+                mode = "full" if trimmed is False else "trimmed"  # drand v2: new stores are trimmed
                 self._db.execute("INSERT INTO meta VALUES ('mode', ?)", (mode,))
-            elif stored[0] != mode:
-                raise StoreError(f"{self.path} is a {stored[0]} store; it cannot be opened as {mode}")
+            else:
+                mode = stored[0]
+                if trimmed is not None and mode != ("trimmed" if trimmed else "full"):
+                    wanted = "trimmed" if trimmed else "full"
+                    raise StoreError(f"{self.path} is a {mode} store; it cannot be opened as {wanted}")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable SQLite store ({exc})") from None
+        self.trimmed = mode == "trimmed"
+
+    @property
+    def db_type(self) -> str:
+        """The ``db_type`` label of ``drand_node_db`` (drand says ``bolt-trimmed``/``bolt-untrimmed``)."""
+        return "sqlite-trimmed" if self.trimmed else "sqlite-untrimmed"
+
+    @property
+    def metric_code(self) -> int:
+        """drand's ``drand_node_db`` value: 1 trimmed, 4 untrimmed (``internal/chain/store.go``)."""
+        return 1 if self.trimmed else 4
 
     # -- writing ----------------------------------------------------------------------------------
     def put(self, beacon: Beacon) -> None:
         self.put_many([beacon])
 
     def put_many(self, beacons: Iterable[Beacon]) -> None:
-        """Store several beacons in one transaction (a sync batch): all of them, or none."""
+        """Store several beacons in one transaction: all of them, or none."""
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -118,27 +147,37 @@ class SQLiteStore(ChainStore):
                 "ORDER BY round",
                 (start, 2**63 - 1 if end is None else end),
             ).fetchall()
+        before: tuple[int, bytes] | None = None  # (round, signature) of the row just read
         for round_number, signature, previous in rows:
+            if previous is None and self._rebuilds and before and before[0] == round_number - 1:
+                previous = before[1]  # the row before is at hand: no query needed
             yield self._beacon(round_number, (signature, previous))
+            before = (round_number, bytes(signature))
+
+    @property
+    def _rebuilds(self) -> bool:
+        return self.trimmed and self.chained
 
     def _beacon(self, round_number: int, row: tuple) -> Beacon:
         signature, previous = bytes(row[0]), row[1]
-        if previous is None and self.trimmed and self.genesis_seed is not None:
+        if previous is None and self._rebuilds and round_number > 0:
             previous = self._previous_of(round_number)
         return Beacon(round_number, signature, bytes(previous or b""))
 
     def _previous_of(self, round_number: int) -> bytes:
-        """In a trimmed chained store: the signature of the round before (the genesis seed for round 1)."""
-        if round_number == 1:
-            return self.genesis_seed or b""
+        """In a trimmed chained store: the signature of the round before (round 0: the genesis seed)."""
         row = self._db.execute(
             "SELECT signature FROM beacons WHERE round = ?", (round_number - 1,)
         ).fetchone()
-        return bytes(row[0]) if row else b""  # a gap: check_store will report the broken link
+        if row is not None:
+            return bytes(row[0])
+        if round_number == 1:
+            return self.genesis_seed or b""
+        return b""  # a gap: check_store will report the broken link
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
     def __repr__(self) -> str:
-        return f"SQLiteStore({self.path.name!r}, {'trimmed' if self.trimmed else 'full'})"
+        return f"SQLiteStore({self.path.name!r}, {'trimmed' if self.trimmed else 'untrimmed'})"

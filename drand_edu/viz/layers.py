@@ -109,3 +109,50 @@ def plot_architecture(
     ax.axis("off")
     ax.set_title("drand_edu's layers, from its imports (an arrow: 'imports')")
     return fig
+
+
+#: drand's names for our store layers (``internal/chain/beacon/store.go``) and what each adds.
+STACK_ROLES = {
+    "CallbackStore": ("callbackStore", "tells listeners: SyncChain streams, API"),
+    "AppendStore": ("appendStore", "round must be last + 1"),
+    "SchemeStore": ("schemeStore", "chained: links to the last signature"),
+    "DiscrepancyStore": ("discrepancyStore", "metrics: how late, last round"),
+}
+
+
+def plot_node_stack(layers: list[str] | None = None) -> Figure:
+    """Inside one node: who writes beacons (aggregator, sync manager), through which layers, into what.
+
+    ``layers``: a store stack's :meth:`~drand_edu.store.stack.StoreLayer.layers` (outermost first,
+    the backend last); by default the stack every simulated node builds.
+    """
+    layers = layers or [*STACK_ROLES, "SQLiteStore(trimmed)"]
+    fig, ax = plt.subplots(figsize=(8, 5.2))
+    box = {"boxstyle": "round", "facecolor": "white"}
+    writers = [(-1.9, "aggregator\n(partials → t → recover,\nverify: runAggregator)"),
+               (1.9, "SyncManager\n(peers one at a time,\nshuffled; verify each)")]  # fmt: skip
+    top = len(layers) + 0.4
+    for x, text in writers:
+        ax.text(x, top, text, ha="center", va="center", fontsize=9, bbox={**box, "edgecolor": "tab:orange"})
+        ax.annotate("", xy=(0, len(layers) - 1 + 0.3), xytext=(x * 0.7, top - 0.45),
+                    arrowprops={"arrowstyle": "->", "color": "tab:orange"})  # fmt: skip
+    for i, name in enumerate(layers):
+        y = len(layers) - 1 - i
+        drand, role = STACK_ROLES.get(name, ("backend (bolt / memdb)", name))
+        label = f"{name}  ·  drand: {drand}"
+        colour = "tab:blue" if name in STACK_ROLES else "tab:green"
+        ax.text(0, y, label, ha="center", va="center", fontsize=9.5, bbox={**box, "edgecolor": colour})
+        if name in STACK_ROLES:
+            ax.text(2.5, y, role, ha="left", va="center", fontsize=8.5, color="dimgray")
+        if i:
+            ax.annotate("", xy=(0, y + 0.28), xytext=(0, y + 0.72),
+                        arrowprops={"arrowstyle": "->", "color": "gray"})  # fmt: skip
+    ax.annotate("", xy=(-3.3, len(layers) - 1.6), xytext=(-1.7, len(layers) - 1.1),
+                arrowprops={"arrowstyle": "->", "color": "tab:purple"})  # fmt: skip
+    ax.text(-3.9, len(layers) - 2.3, "callbacks:\nSyncChain streams\nto peers, API", ha="left", fontsize=8.5,
+            color="tab:purple")  # fmt: skip
+    ax.set_xlim(-4, 5.2)
+    ax.set_ylim(-0.6, top + 0.6)
+    ax.axis("off")
+    ax.set_title("One node's write path: every beacon goes down drand's store stack")
+    return fig

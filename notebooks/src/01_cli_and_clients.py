@@ -202,15 +202,15 @@ drand_edu_cli("get", "chain-info", "--url", urls[0])
 # from the public API and checks every beacon — signatures batched, links from the genesis seed on.
 
 # %%
-from drand_edu.node.sync import SyncManager
+from drand_edu.node.sync import BatchSync
 from drand_edu.store import SQLiteStore, check_store
 
 chain_hash = json.loads(subprocess.run([sys.executable, "-m", "drand_edu.cli", "get", "chain-info", "--url", urls[0]],
                                        capture_output=True, text=True).stdout)["hash"]  # fmt: skip
 client = Client(urls, chain_hash=chain_hash)
-follower = SQLiteStore(workdir / "follower.db")
+follower = SQLiteStore(workdir / "follower.db", trimmed=False)
 target = current_round(urls[0])
-report = SyncManager(client.info(), follower, [ClientSource(client)], chunk=5).sync(target)
+report = BatchSync(client.info(), follower, [ClientSource(client)], chunk=5).sync(target)
 print("follower synced the whole chain:", report.ok and follower.last_round() == target)
 print("and its store checks out:", check_store(client.info(), follower) == [])
 

@@ -13,7 +13,8 @@
 # 1. the layers of drand and how they depend on each other (drawn from the imports, not from a slide);
 # 2. what a node's daemon owns: key store, beacon process (with its vault), store, metrics, public API;
 # 3. the journey of one beacon: partial → network → recovery → store → API → client;
-# 4. who verifies what — and why the store and the API can afford not to.
+# 4. who verifies what — the store stack keeps order and links, the beacon process and the client check
+#    signatures — and where the sync manager writes.
 
 # %% [markdown]
 # ## Setup
@@ -54,9 +55,29 @@ for level in sorted(set(levels.values())):
 # that way: the day a low layer imports a high one, `make test` fails.
 
 # %% [markdown]
+# Inside the `node` box, two parts *write* beacons: the **aggregator** of the beacon process (t partials →
+# one signature) and the **sync manager** (beacons fetched from peers). Neither writes into the database
+# directly. As in drand, every write goes down a **store stack** — four thin layers, each a store itself,
+# over the backend. drand builds it in
+# [`newChainStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L51-L73)
+# (discrepancy, then scheme, then append, then callbacks, from the inside out) and hands the finished
+# stack to its `SyncManager`, so synced beacons pass the same checks; ours is
+# `drand_edu.store.new_chain_store`, and `BeaconProcess` builds it when it starts. Who listens at the top
+# (the callbacks) is how a node keeps a sync stream to a peer going: session 7.
+
+# %%
+from drand_edu.viz.layers import plot_node_stack
+
+plot_node_stack()
+plt.show()
+
+# %% [markdown]
 # ## 2. A node is a daemon
 #
-# drand runs one daemon per operator. Ours, for node 0 of a 4-node network (threshold 3) that ran a DKG:
+# drand runs one daemon per operator
+# ([`DrandDaemon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon.go#L29-L52) holds one
+# [`BeaconProcess`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L34-L68) per beacon id). Ours,
+# `Daemon`, for node 0 of a 4-node network (threshold 3) that ran a DKG:
 # the *key store* is its key folder (drand's file store, `common/key/store.go`); the *vault* is what the
 # beacon process signs with, in memory — share, public polynomial, group, chain info — as drand's
 # [`Vault`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/vault/vault.go#L19-L34) (our `drand_edu.node.vault.Vault`), refilled at a resharing.
@@ -71,8 +92,11 @@ for layer, what in daemon.layers():
 # %% [markdown]
 # ## 3. One beacon's journey
 #
-# Follow round 6. **(a) Beacon process.** At the round's time, each node signs the round's message with its
-# share. The message of a chained round needs the previous beacon, which the node already stored:
+# Follow round 6. **(a) Beacon process.** At the round's time, each node signs the round after its last
+# stored beacon and sends the partial to every other node — drand's
+# [`broadcastNextPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L468-L508), our
+# `BeaconProcess.tick`. The message of a chained round needs the previous beacon, which the node already
+# stored:
 
 # %%
 network.run_until(network.info.time_of_round(6))  # the moment round 6 is due
@@ -83,9 +107,16 @@ sent = [e for e in network.sim.trace if e.round == 6 and e.src == 0]
 print(f"node 0 sent its partial to {len(sent)} peers at t = genesis + {sent[0].sent - network.info.genesis_time:.0f} s")
 
 # %% [markdown]
-# **(b) Network.** Every node's partial travels to every other node (50 ms ± 20 ms here). **(c) Recovery.**
-# As soon as a node holds 3 partials it interpolates the group signature, verifies the beacon against the
-# group key, and only then stores it:
+# **(b) Network.** Every node's partial travels to every other node (50 ms ± 20 ms here). A receiving node
+# first checks it, as drand's
+# [`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L125-L238) does: a round
+# more than one ahead of its own clock is refused (one round of clock drift is allowed), a round it already
+# stored is ignored, and the partial is **verified** against the signer's public share before it goes
+# anywhere (our `BeaconProcess._on_partial`). **(c) Recovery.** The aggregator
+# ([`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L149-L301), our
+# `_new_valid_partial`) caches verified partials for the next few rounds only; as soon as it holds 3 of
+# one round it interpolates the group signature, verifies the beacon against the group key, and stores it
+# through the stack:
 
 # %%
 network.advance(0.5)
@@ -96,6 +127,20 @@ beacon_6 = process.store.get(6)
 print("stored on every node, identical:", all(p.store.get(6) == beacon_6 for p in network.processes))
 late_ms = process.metrics.series("beacon_discrepancy_latency")[1][-1]
 print(f"node 0's beacon_discrepancy_latency for it: {late_ms:.0f} ms")
+
+# %% [markdown]
+# That last number was set by the stack's discrepancy layer: like drand's
+# [`discrepancyStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/store.go#L159-L198) it reads the
+# clock just before writing and compares it with the round's due time. The layers above it refuse what a
+# chain must never contain — [`appendStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/store.go#L58-L88)
+# anything but the round after the last one, the scheme layer a broken link:
+
+# %%
+print("node 0's stack:", " → ".join(process.store.layers()))
+with drand_edu.expect_error():
+    process.store.put(Beacon(9, beacon_6.signature, beacon_6.signature))  # round 9 after round 6: a gap
+with drand_edu.expect_error():
+    process.store.put(beacon_6)  # round 6 again: "already stored", harmless — callers treat it as done
 
 # %% [markdown]
 # **(d) Public API.** The daemon serves its store over drand's HTTP API. **(e) Client.** A client pinned to
@@ -113,15 +158,15 @@ print("client verified round", client.get(6).round, "· randomness", client.get(
 # ## 4. Where each layer stops
 #
 # Verification happens **twice**: in the beacon process before storing, and in the client after fetching.
-# The store and the API in between trust their callers — which keeps them simple and fast, and is safe
-# because a client never trusts them. Watch: we write a wrong beacon *directly* into node 0's store (as a
-# disk fault or an attacker with file access could). The store takes it, the API serves it, the client
-# refuses it:
+# The store stack checks order and links, **not signatures**, and the API trusts the store — which keeps them
+# simple and fast, and is safe because a client never trusts them. Watch: we put a wrong beacon *directly*
+# into a backend, under the stack (as a disk fault or an attacker with file access could). The backend takes
+# it, the API serves it, the client refuses it:
 
 # %%
 from drand_edu.store import MemoryStore
 
-tampered = MemoryStore()
+tampered = MemoryStore()  # drand's memdb: a ring of the last 2000 beacons
 for beacon in process.store.cursor():
     if beacon.round != 6:
         tampered.put(beacon)
@@ -230,11 +275,12 @@ drand_edu.exercises.check_store_trusts_its_caller(forged)
 # | here | drand |
 # |---|---|
 # | `Daemon` | `internal/core/drand_daemon.go` (`DrandDaemon`), one `BeaconProcess` per beacon id |
-# | `BeaconProcess` | `internal/core/drand_beacon.go`, `internal/chain/beacon/node.go` (`Handler`), `chainstore.go` |
+# | `BeaconProcess` | `internal/core/drand_beacon.go`, `internal/chain/beacon/node.go` (`Handler`), `internal/chain/beacon/chainstore.go` |
 # | `FileStore` (key store) | `common/key/store.go` (`fileStore`), `common/key/keys.go` |
 # | `Vault` | `crypto/vault/vault.go` (`Vault`, `SignPartial`, `SetInfo`) |
-# | `ChainStore` | `chain/store.go`, `internal/chain/boltdb` |
-# | `api.serve_node` | `internal/http/server.go` (`DrandHandler`) |
+# | `ChainStore`, store stack | `internal/chain/store.go` (`Store`), `internal/chain/beacon/store.go` (the layers), `internal/chain/boltdb/store.go` |
+# | `SyncManager` | `internal/chain/beacon/sync_manager.go` |
+# | `api.serve_node` | `handler/http/server.go` (`DrandHandler`) |
 # | `Client` | `drand/go-clients` `client/http`, `drand/drand-client` (JS) |
 
 # %% [markdown] tags=["instructor"]
@@ -251,7 +297,9 @@ drand_edu.exercises.check_store_trusts_its_caller(forged)
 #
 # - Layers import only downwards; the picture and a test come from the code itself.
 # - A daemon owns a node's key store, beacon process (signing through its vault), store, metrics and public API.
-# - A beacon: partials → network → recovery + verification → store → API → client verification.
-# - The store and the API trust their callers; the beacon process and the client verify.
+# - A beacon: partials (verified on arrival) → network → recovery + verification → store stack → API →
+#   client verification.
+# - The store stack keeps the chain in order (append, scheme) and measured (discrepancy); it does not check
+#   signatures. The beacon process, the sync manager and the client verify.
 #
 # Next: [Session 6 — Networking and monitoring](06_networking_and_monitoring.ipynb).

@@ -3,18 +3,20 @@
 #
 # A drand node is only as good as the history it keeps: it must store every beacon, never a wrong one, and
 # a node that joins late — or comes back after a crash — must fetch and *verify* everything it missed.
-# This session compares storage backends, shrinks a chained chain with trimmed storage, syncs thousands of
-# rounds with batch verification, and detects and repairs a corrupted store.
+# This session follows drand's code from the database up: the backends (a bounded in-memory ring, an
+# embedded file trimmed by default), the store stack every write goes through, how a running node notices
+# it is behind and syncs from peers it does not rank, and how a store is checked and repaired.
 #
 # *Estimated time: 60 minutes · live session: see the course calendar.*
 
 # %% [markdown]
 # ## You will learn
 #
-# 1. what a chain store holds and the small interface every backend shares (put, get, last, cursor);
-# 2. why drand's *trimmed* store can drop every previous signature of a chained chain;
-# 3. how a syncing node verifies history in chunks — signatures batched, links anchored on what it trusts;
-# 4. how `util check`-style verification finds gaps and corrupted rows, and how a repair fixes them safely.
+# 1. what drand's backends keep: memdb, a ring of the last N beacons, and an embedded store, *trimmed* by
+#    default, that drops every previous signature of a chained chain;
+# 2. the store stack a node writes through (append, scheme, discrepancy, callbacks) and what it refuses;
+# 3. when a running node decides it is behind, and how its sync manager tries peers one at a time;
+# 4. what a memdb node cannot serve, and how a check finds gaps and corrupted rows and a repair fixes them.
 
 # %% [markdown]
 # ## Setup
@@ -28,7 +30,7 @@ import matplotlib.pyplot as plt
 import drand_edu
 from drand_edu.chain import Beacon, ChainInfo
 from drand_edu.crypto import bls, scheme_by_id
-from drand_edu.store import MemoryStore, SQLiteStore, StoreSource, check_store, repair
+from drand_edu.store import MemoryStore, SQLiteStore, StoreSource, check_store, new_chain_store, repair
 
 rng = drand_edu.notebook_setup(seed=2024)
 workdir = Path(tempfile.mkdtemp(prefix="session7-"))
@@ -55,19 +57,31 @@ print(f"{len(chain)} rounds of chain {info.hash_hex[:16]}…; round 2000 links t
 # %% [markdown]
 # ## 2. Backends side by side
 #
-# Every store implements the same interface (drand's `chain.Store`): `put`, `get(round)`, `last()`,
-# `cursor(start, end)`, `len`. Three backends here:
+# drand's store interface,
+# [`Store`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L15-L26) (`Put`, `Get`, `Last`, `Cursor`,
+# `Len`, `Del`...), is our `ChainStore`. drand has three backends (`--db bolt|postgres|memdb`); we have two:
 #
-# - **MemoryStore** — a dict; gone when the process ends (drand's `memdb`, for tests and relays);
-# - **SQLiteStore** — one file, one row per round, one transaction per write (drand's default is bolt,
-#   an embedded key-value file; SQLite plays the same role and ships with Python);
-# - **SQLiteStore(trimmed=True)** — the same without the previous signatures.
+# - **`MemoryStore`** — drand's **memdb**: a sorted buffer of the *last N beacons* only. drand's
+#   [`NewStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/memdb/store.go#L26-L37) refuses a buffer under
+#   10 beacons, and its [`memDBSizeFlag`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L283-L288)
+#   (`--memdb-size`) defaults to 2000. Every write cuts the oldest beyond N off: nothing on disk, no history.
+# - **`SQLiteStore`** — our stand-in for **bolt**, drand's default: one embedded file, one row per round.
+#   A new store is **trimmed**, as drand v2's
+#   [`NewBoltStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/store.go#L57-L100) makes it; an
+#   existing one keeps the form it has (`trimmed=False` asks for the old, untrimmed form).
+#
+# The `drand_node_db` metric says which one a node runs: drand's
+# [`DrandStorageBackend`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L220-L224) gauge, with
+# its codes 1 = bolt-trimmed, 3 = memdb, 4 = bolt-untrimmed (our SQLite reports 1 or 4, labelled
+# `sqlite-trimmed` or `sqlite-untrimmed`).
 
 # %%
+from drand_edu.node.metrics import NodeMetrics
+
 stores = {
-    "memory": MemoryStore(),
-    "sqlite": SQLiteStore(workdir / "full.db"),
-    "sqlite, trimmed": SQLiteStore(workdir / "trimmed.db", trimmed=True, genesis_seed=info.genesis_seed),
+    "memdb (size 2000)": MemoryStore(),
+    "sqlite, untrimmed": SQLiteStore(workdir / "full.db", trimmed=False),
+    "sqlite (trimmed)": SQLiteStore(workdir / "trimmed.db", genesis_seed=info.genesis_seed),
 }
 for name, store in stores.items():
     if isinstance(store, SQLiteStore):
@@ -75,56 +89,151 @@ for name, store in stores.items():
     else:
         for beacon in chain:
             store.put(beacon)
-    print(f"{name:16} {len(store)} beacons, last round {store.last_round()}, round 1234 intact:",
-          store.get(1234) == chain[1233])
+    print(f"{name:18} {len(store)} beacons, last round {store.last_round()}, round 1234 intact:",
+          store.get(1234) == chain[1233], f"· drand_node_db = {store.metric_code} ({store.db_type})")
 
 # %% [markdown]
-# A store never forks: writing a *different* beacon for a round it already has is refused.
+# A memdb is a ring: give it 10 beacons of room (drand's minimum) and it forgets all but the last 10.
 
 # %%
+ring = MemoryStore(10)
+for beacon in chain[:25]:
+    ring.put(beacon)
+print(ring, "· rounds kept:", [b.round for b in ring.cursor()])
+print("round 5 still there?", 5 in ring)
 with drand_edu.expect_error():
-    stores["sqlite"].put(Beacon(5, chain[6].signature, chain[4].signature))
+    MemoryStore(5)
 
 # %% [markdown]
 # ## 3. Trimmed storage
 #
 # On a chained chain, round $r$'s `previous_signature` **is** round $r-1$'s signature: storing it again
-# doubles the size for nothing. The trimmed store keeps only round → signature and rebuilds the link when
-# reading (round 1 links to the genesis seed) — which is why it needs a chain without gaps.
+# doubles the size for nothing. drand's trimmed store keeps only round → signature
+# ([`trimmedStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/trimmed.go#L100-L123) writes the
+# signature alone) and rebuilds the link when reading; round 1 links to round 0, the genesis beacon whose
+# "signature" is the genesis seed. That is why it needs a chain without gaps.
 
 # %%
 sizes = {}
-for name in ("sqlite", "sqlite, trimmed"):
+for name in ("sqlite, untrimmed", "sqlite (trimmed)"):
     store = stores[name]
     store.close()  # flush the write-ahead log into the file
     sizes[name] = sum(p.stat().st_size for p in workdir.glob(store.path.name + "*"))
-    print(f"{name:16} {sizes[name] / 1024:7.0f} KiB, {sizes[name] / len(chain):5.0f} bytes per beacon")
+    print(f"{name:18} {sizes[name] / 1024:7.0f} KiB, {sizes[name] / len(chain):5.0f} bytes per beacon")
 fig, ax = plt.subplots(figsize=(6, 2.6))
 ax.barh(list(sizes), [s / 1024 for s in sizes.values()], color=["tab:blue", "tab:green"])
 ax.set_xlabel("KiB on disk for 2,000 chained beacons")
 plt.show()
-trimmed = SQLiteStore(workdir / "trimmed.db", trimmed=True, genesis_seed=info.genesis_seed)
-print("a trimmed read gives the full beacon back:", trimmed.get(777) == chain[776])
+trimmed = SQLiteStore(workdir / "trimmed.db", genesis_seed=info.genesis_seed)
+print("opened again:", trimmed, "· a trimmed read gives the full beacon back:", trimmed.get(777) == chain[776])
 
 # %% [markdown]
-# ## 4. A new node syncs, verifying everything
+# ## 4. The store stack: what a node's writes go through
 #
-# A node that joins (or restarts) asks a peer for the rounds after its last one. drand's sync manager
-# checks every beacon before storing it; ours does it per chunk: the links (each beacon to the one before,
-# the first to the node's own last beacon — the only thing it already trusts) and the signatures, **batched**
-# (one pairing check per chunk; session 3's random linear combination). A peer caught lying is dropped.
+# A drand node never writes into its backend directly. It puts the **genesis beacon** (round 0) in first —
+# [`NewHandler`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L71-L94) does so — and wraps the
+# backend in layers, each a `Store` itself (`internal/chain/beacon/store.go`):
+#
+# - [`appendStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/store.go#L58-L88): the round must
+#   be the last one + 1; the very same beacon again is "already stored" (harmless), another one is refused;
+# - [`schemeStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/store.go#L112-L140): on the chained
+#   scheme, the previous signature must equal the last stored signature (on unchained ones it is dropped);
+# - `discrepancyStore.Put`: the metrics (session 6); `callbackStore.Put`: tell whoever listens.
+#
+# Ours are `AppendStore`, `SchemeStore`, `DiscrepancyStore` and `CallbackStore`, stacked by
+# `new_chain_store(info, backend)`. The stack does **not** check signatures: whoever calls `put` verified
+# the beacon already. It keeps the chain in order.
+
+# %%
+node_store = new_chain_store(info, MemoryStore())
+print(" → ".join(node_store.layers()))
+print("round 0:", node_store.get(0).round, "· its signature is the genesis seed:",
+      node_store.get(0).signature == info.genesis_seed)
+for beacon in chain[:5]:
+    node_store.put(beacon)
+with drand_edu.expect_error():
+    node_store.put(chain[6])  # round 7 after round 5: a gap
+with drand_edu.expect_error():
+    node_store.put(Beacon(6, chain[5].signature, chain[3].signature))  # round 6 on top of round 4's signature
+with drand_edu.expect_error():
+    node_store.put(chain[4])  # round 5 again: "already stored", which callers treat as done
+print("last round:", node_store.last_round())
+
+# %% [markdown]
+# ## 5. A running node falls behind, and syncs
+#
+# How does a node notice it is behind? Not by asking around: drand's
+# [`Handler.run`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L388-L424) checks at every tick
+# whether `last + 1 < current round`, and the aggregator notices when it recovers a beacon *ahead* of its
+# chain (`shouldSync`). Either asks the sync manager for a sync up to that round. The sync manager
+# ([`SyncManager.Sync`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L341-L368))
+# then tries the group's nodes **one at a time, in shuffled order** — it has no idea who is ahead — and
+# with each ([`tryNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L375-L524))
+# opens a stream from its last round + 1, verifies each beacon and puts it through the stack. A peer that
+# stays silent is abandoned when a new request comes and nothing arrived for two periods
+# ([`SyncManager.Run`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L132-L197)).
+# Ours: `drand_edu.node.sync.SyncManager`, fed by `BeaconProcess.tick` and `_new_valid_partial`.
+#
+# Below, node 3 of four is down for six rounds, and node 0 runs a memdb of 10 beacons.
+
+# %%
+from drand_edu.node.network import LocalNetwork
+
+net = LocalNetwork.create(4, 3, "pedersen-bls-chained", rng=rng, db=["memdb", "sqlite", "sqlite", "sqlite"],
+                          memdb_size=10)
+net.run_rounds(14)
+net.crash(3)
+net.run_rounds(6)
+print("heads before the restart:", net.heads())
+net.restart(3)
+net.run_rounds(2)
+print("heads after:", net.heads())
+for line in net.processes[3].sync_manager.log:
+    print(" ", line)
+
+# %% [markdown]
+# The other side of the stream is drand's
+# [`SyncChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L546-L653), our
+# `drand_edu.node.sync.serve_sync`: refuse if the store's last round is below the one asked for; otherwise
+# send what the store has from there, then register a store callback that sends every *new* beacon — the
+# stream keeps following the chain. That is what a **memdb** node cannot do well: asked for history it no
+# longer holds, it sends nothing of it (drand's memdb cursor finds no such round), only the new beacons,
+# which the requester's append layer refuses as a gap. (Between real processes the same stream runs over
+# HTTP: `GET /sync` on a node's protocol port, `drand_edu.node.sync_http`.)
+
+# %%
+from drand_edu.net.messages import SyncRequest
+from drand_edu.node.sync import serve_sync, stop_serving
+
+for node in (0, 1):
+    sent = []
+    store = net.processes[node].store
+    serve_sync(store, "curious", SyncRequest(1, net.info.beacon_id), sent.append)
+    stop_serving(store, "curious")
+    first = next(store.cursor(1)).round
+    print(f"node {node} ({store.db_type}): holds rounds {first}–{store.last_round()}; "
+          f"a sync from round 1 gets {len(sent)} beacons")
+
+# %% [markdown]
+# ## 6. Syncing thousands of rounds, batched (ours)
+#
+# A store that is not a running node's — a follower's file, a newcomer's first sync — can be filled faster.
+# `BatchSync` is ours, not drand's: it asks a source for *chunks* and checks each before writing: the links
+# (each beacon to the one before, the first to the store's own last beacon — the only thing it already
+# trusts) and the signatures, **batched** (one pairing check per chunk; session 3's random linear
+# combination). A source caught lying is dropped.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # The progress bar shows speeds of this machine; the next cell prints what does not vary.
 from tqdm.auto import tqdm
 
-from drand_edu.node.sync import SyncManager
+from drand_edu.node.sync import BatchSync
 
-newcomer = SQLiteStore(workdir / "newcomer.db")
-peer = StoreSource(stores["memory"])
+newcomer = SQLiteStore(workdir / "newcomer.db", trimmed=False)
+peer = StoreSource(stores["memdb (size 2000)"])
 with tqdm(total=len(chain), desc="syncing", unit="round") as bar:
-    sync_report = SyncManager(info, newcomer, [peer], chunk=250).sync(
+    sync_report = BatchSync(info, newcomer, [peer], chunk=250).sync(
         len(chain), progress=lambda done, total: bar.update(done - bar.n)
     )
 
@@ -143,16 +252,19 @@ for beacon in chain:
 liar_store.delete(1500)
 liar_store.put(Beacon(1500, chain[99].signature, chain[1498].signature))
 second = MemoryStore()
-report2 = SyncManager(info, second, [StoreSource(liar_store), peer], chunk=250).sync(len(chain))
+report2 = BatchSync(info, second, [StoreSource(liar_store), peer], chunk=250).sync(len(chain))
 print("stored:", report2.stored, "· rejected:", report2.rejected)
 print("same history as the honest chain:", list(second.cursor()) == chain)
 
 # %% [markdown]
-# ## 5. A corrupted store, detected and repaired
+# ## 7. A corrupted store, detected and repaired
 #
 # Disks fail and files get edited. Here we damage the node's SQLite file behind its back: one row gets a
-# wrong signature, two rows disappear. `check_store` — our `drand util check` — reads everything back and
-# verifies it; `repair` refetches exactly the bad rounds from a peer, verifying each before writing.
+# wrong signature, two rows disappear. drand's
+# [`syncCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L427-L433) without `--follow` runs
+# a check of the node's store and refetches the bad rounds from peers. Ours: `check_store` reads everything
+# back and verifies it; `repair` refetches exactly the bad rounds from a peer, verifying each before
+# writing (it writes into the backend, below the stack, as drand's resync does).
 
 # %%
 import sqlite3
@@ -232,8 +344,8 @@ drand_edu.exercises.check_find_gaps(my_gaps)
 # ### Exercise 3 (Break) — valid signatures are not enough
 #
 # Build `chunk`, a list of beacons taken from `chain`, that a lying peer could send after round 1: **every
-# beacon verifies on its own**, yet the sync manager refuses the chunk. (Which checks besides signatures
-# does it make?)
+# beacon verifies on its own**, yet a node's store stack refuses it. (Which checks besides signatures
+# do the layers make?)
 
 # %%
 chunk = None  # your code: a list of Beacon
@@ -250,27 +362,36 @@ drand_edu.exercises.check_sneaky_chunk(info, chain, chunk)
 #
 # | here | drand |
 # |---|---|
-# | `ChainStore`, `MemoryStore` | `drand/drand` `chain/store.go` (`Store` interface), `internal/chain/memdb` |
-# | `SQLiteStore` (+ `trimmed`) | `internal/chain/boltdb/store.go` and its trimmed variant; `internal/chain/postgresdb` |
-# | `SyncManager` | `internal/chain/beacon/sync_manager.go` (`SyncManager`, `tryNode`) |
-# | `check_store`, `repair` | `drand util check` and `drand sync --follow` (`internal/drand-cli`) |
+# | `ChainStore`, `MemoryStore` | `internal/chain/store.go` (`Store`), `internal/chain/memdb/store.go` |
+# | `SQLiteStore` (trimmed by default) | `internal/chain/boltdb/store.go`, `internal/chain/boltdb/trimmed.go`; `internal/chain/postgresdb` |
+# | `new_chain_store`, `AppendStore`, `SchemeStore`, `DiscrepancyStore`, `CallbackStore` | `internal/chain/beacon/store.go`, `internal/chain/beacon/chainstore.go` |
+# | `BeaconProcess` (sync triggers, partial window) | `internal/chain/beacon/node.go`, `internal/chain/beacon/cache.go` |
+# | `SyncManager`, `serve_sync`, `sync_http` | `internal/chain/beacon/sync_manager.go` (`SyncManager`, `tryNode`, `SyncChain`) |
+# | `BatchSync` | ours (batched verification) |
+# | `check_store`, `repair` | `drand sync` without `--follow` (`internal/drand-cli/control.go`) |
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes** (≈60 min)
 #
-# - 10 min — the interface: show that the API (session 6) and sync only use these five methods.
-# - 10 min — trimmed storage: ask *why* it is safe (the link is implied) and what it costs (gaps hurt).
-# - 15 min — sync: run it live, then the lying peer; ask "what does the newcomer trust?" (only the
-#   chain info and its own last beacon).
+# - 10 min — backends: memdb forgets (ask who would run one: a node that needs no history), trimmed is
+#   the default; ask *why* trimming is safe (the link is implied) and what it costs (gaps hurt).
+# - 10 min — the stack: try a gap, a fork, a wrong link live; stress that it checks order, not signatures.
+# - 15 min — a node behind: who triggers the sync (tick, recovered beacon ahead), why peers are shuffled
+#   and nobody knows "the most advanced peer"; what a silent peer costs (two periods).
+# - 10 min — batch sync and the lying peer; "what does the newcomer trust?" (the chain info and its own
+#   last beacon).
 # - 15 min — corrupt and repair; the "Try it" makes a good pair exercise.
 # - Exercises 1-2 in class, 3 as homework.
 
 # %% [markdown]
 # ## Recap
 #
-# - Every store offers the same small interface; SQLite gives one file, crash-safe writes, and no forks.
-# - Trimmed storage drops the previous signatures of chained chains: they are the previous rows.
-# - Sync verifies links from the last trusted beacon and batch-verifies signatures; liars are dropped.
+# - Every backend offers the same small interface; memdb keeps only the last N beacons, SQLite (our bolt)
+#   one crash-safe file, trimmed by default: the previous signatures of a chained chain are the previous rows.
+# - A node writes through drand's stack: append (last + 1), scheme (the link), discrepancy (metrics),
+#   callbacks (sync streams) — a gap or a fork never reaches the backend.
+# - A node syncs when a tick finds it behind or it recovers a beacon ahead; its sync manager tries shuffled
+#   peers one at a time, verifies every beacon, and moves on after two silent periods.
 # - `check_store` finds gaps, bad rows and broken links; `repair` refetches and verifies before writing.
 #
 # Next: [Session 8 — Client libraries and tlock](08_client_libraries_and_tlock.ipynb).

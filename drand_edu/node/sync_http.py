@@ -1,0 +1,255 @@
+"""drand's ``SyncChain`` over HTTP, for nodes that are real processes, and a follower built on it.
+
+In drand, syncing is a gRPC *server stream* on the node's protocol port: the requester sends one
+``SyncRequest`` and the server keeps sending ``BeaconPacket``\\ s — history first, then every new beacon
+as it is stored — until one side closes it
+([`SyncChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L546-L653)).
+Our peer port is a hardened HTTP server with a few bounded workers
+(:mod:`drand_edu.net.http_server`), where an answer that never ends would hold a worker for good. So
+the same stream is served as a chain of **long polls** on the node's protocol port::
+
+    GET /sync?from=ROUND&beacon_id=ID   →   200, one beacon JSON per line (drand's /public JSON)
+
+An answer holds the stored beacons from ``from`` on, without holes (at most :data:`MAX_BATCH`); when
+there is none yet it waits — through a store callback, as drand's stream does — up to
+:data:`WAIT` seconds for the next beacon to be stored. The client asks again from the round after
+the last one it got, so it sees one stream that keeps following the chain. As in drand a request from
+beyond the last stored round + 1 is refused (404), and a memdb node that no longer holds ``from``
+sends only new beacons (drand's cursor ``Seek`` finds nothing), which the requester's append layer
+refuses as a gap.
+
+:func:`sync_answer` serves it from a node's store stack; :class:`SyncStream` reads it;
+:class:`HttpSyncStreams` lets a running node's :class:`~drand_edu.node.sync.SyncManager` sync over it;
+:func:`follow_chain` is what ``drand-edu sync --follow --sync-nodes ...`` runs (drand's
+``StartFollowChain``): peers one at a time in shuffled order, every beacon verified and put through
+a store stack, a peer silent for two periods abandoned for the next.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+
+from ..chain.beacon import Beacon
+from ..chain.info import ChainInfo
+from ..chain.verify import is_valid_beacon
+from ..errors import InvalidInput, StoreError
+from ..net.http_server import Answer, HttpError, Request
+from ..net.messages import BeaconPacket, SyncRequest, SyncStreamEnd
+from ..rng import Rng, resolve
+from ..store.base import ChainStore
+from ..store.stack import BeaconAlreadyStored, CallbackStore, new_chain_store
+from .sync import SYNC_EXPIRY_FACTOR
+
+log = logging.getLogger(__name__)
+
+#: Beacons in one answer, at most (the next request continues from the last one).
+MAX_BATCH = 1000
+#: Seconds one request waits for the next beacon when it has none to send (it holds one of the peer
+#: port's few workers meanwhile: short).
+WAIT = 1.0
+_count = iter(range(1 << 62))
+
+
+def sync_answer(
+    request: Request, store_of: Callable[[str], CallbackStore | None], wait: float = WAIT
+) -> Answer:
+    """Answer ``GET /sync?from=ROUND&beacon_id=ID`` from the store stack ``store_of(beacon_id)``."""
+    query = urllib.parse.parse_qs(request.path.partition("?")[2])
+    text = query.get("from", ["0"])[0]
+    if not text.isdigit() or len(text) > 20:
+        raise HttpError(400, "from must be a round number")
+    from_round = int(text)
+    beacon_id = query.get("beacon_id", ["default"])[0][:64]
+    store = store_of(beacon_id)
+    if store is None:
+        raise HttpError(404, f"no chain {beacon_id!r} here")
+    last = store.last_round()
+    if last + 1 < from_round:
+        raise HttpError(404, f"no beacon stored above {last} < {from_round}")
+    beacons = _contiguous(store, from_round)
+    if not beacons:  # nothing to send yet: wait for the next beacon stored, as a following stream does
+        arrived = threading.Event()
+        fresh: list[Beacon] = []
+        name = f"SyncChain-http-{next(_count)}"
+
+        def follow(beacon: Beacon | None, closed: bool) -> None:
+            if not closed and beacon is not None:
+                fresh.append(beacon)
+                arrived.set()
+
+        store.add_callback(name, follow)
+        try:
+            beacons = _contiguous(store, from_round)  # stored while we registered?
+            if not beacons and arrived.wait(wait):
+                beacons = _contiguous(store, from_round) or fresh[:1]  # fresh[:1]: memdb lost `from`
+        finally:
+            store.remove_callback(name)
+    body = b"".join(json.dumps(b.to_json()).encode() + b"\n" for b in beacons)
+    return 200, {"Content-Type": "application/x-ndjson", "Cache-Control": "no-cache"}, body
+
+
+def _contiguous(store: ChainStore, from_round: int) -> list[Beacon]:
+    """Stored beacons from ``from_round`` on, without holes (drand's cursor ``Seek`` then ``Next``)."""
+    out: list[Beacon] = []
+    for beacon in store.cursor(max(from_round, 1)):
+        if beacon.round != max(from_round, 1) + len(out) or len(out) >= MAX_BATCH:
+            break
+        out.append(beacon)
+    return out
+
+
+class SyncStream:
+    """A client's end of the ``/sync`` stream: iterate for beacons, :meth:`close` to cancel.
+
+    ``silence``: seconds without a new beacon after which iteration raises :class:`TimeoutError`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        from_round: int,
+        beacon_id: str = "default",
+        *,
+        silence: float | None = None,
+        timeout: float = WAIT + 5.0,
+    ) -> None:
+        self.base_url = base_url if base_url.startswith(("http://", "https://")) else "http://" + base_url
+        self.next_round = from_round
+        self.beacon_id = beacon_id
+        self.silence = silence
+        self.timeout = timeout
+        self._closed = False
+
+    def _ask(self) -> list[Beacon]:
+        query = urllib.parse.urlencode({"from": self.next_round, "beacon_id": self.beacon_id})
+        try:
+            url = f"{self.base_url.rstrip('/')}/sync?{query}"
+            with urllib.request.urlopen(url, timeout=self.timeout) as answer:
+                lines = answer.read(64 * 1024 * 1024).splitlines()
+        except urllib.error.HTTPError as exc:
+            reason = exc.read(2000).decode(errors="replace")
+            raise StoreError(f"{self.base_url} cannot sync us from {self.next_round}: {reason}") from None
+        try:
+            return [Beacon.from_json(json.loads(line)) for line in lines if line.strip()]
+        except (ValueError, InvalidInput) as exc:
+            raise StoreError(f"{self.base_url} sent a bad sync answer: {exc}") from None
+
+    def __iter__(self) -> Iterator[Beacon]:
+        last_new = time.monotonic()
+        while not self._closed:
+            beacons = self._ask()
+            if beacons:
+                last_new = time.monotonic()
+            elif self.silence is not None and time.monotonic() - last_new > self.silence:
+                raise TimeoutError(f"{self.base_url}: no beacon for {self.silence:.0f} s")
+            for beacon in beacons:
+                if self._closed:
+                    return
+                self.next_round = beacon.round + 1
+                yield beacon
+
+    def close(self) -> None:
+        self._closed = True
+
+
+class HttpSyncStreams:
+    """A running node's sync transport: a ``SyncRequest`` to peer ``dst`` opens a :class:`SyncStream`.
+
+    Each beacon read is handed to ``deliver(dst, BeaconPacket)`` on the node's event thread, in order;
+    the end of the stream to ``deliver(dst, SyncStreamEnd(by_server=True))``. A client-side
+    ``SyncStreamEnd`` closes the stream. Every other message goes out through ``network.send``.
+    """
+
+    def __init__(self, network, deliver: Callable[[int, object], None]) -> None:
+        self.network = network
+        self.deliver = deliver
+        self._streams: dict[int, SyncStream] = {}
+        self._lock = threading.Lock()
+
+    def send(self, dst: int, message: object) -> None:
+        if isinstance(message, SyncRequest):
+            self._close(dst)
+            url = self.network.peers.get(dst)
+            stream = SyncStream(url or "", message.from_round, message.beacon_id)
+            with self._lock:
+                self._streams[dst] = stream
+            threading.Thread(target=self._read, args=(dst, stream, url), daemon=True).start()
+        elif isinstance(message, SyncStreamEnd) and not message.by_server:
+            self._close(dst)
+        else:
+            self.network.send(self.network.index, dst, message)
+
+    def _close(self, dst: int) -> None:
+        with self._lock:
+            stream = self._streams.pop(dst, None)
+        if stream is not None:
+            stream.close()
+
+    def _later(self, dst: int, message: object) -> None:
+        self.network.schedule(0, lambda: self.deliver(dst, message))  # at 0: in the order scheduled
+
+    def _read(self, dst: int, stream: SyncStream, url: str | None) -> None:
+        reason = "no address for this peer"
+        try:
+            if url is not None:
+                for beacon in stream:
+                    self._later(dst, BeaconPacket(beacon.round, beacon.signature,
+                                                  beacon.previous_signature, stream.beacon_id))  # fmt: skip
+                reason = "cancelled"
+        except (StoreError, OSError) as exc:
+            reason = str(exc)
+        if not stream._closed:
+            self._later(dst, SyncStreamEnd(True, reason, stream.beacon_id))
+
+
+def follow_chain(
+    info: ChainInfo,
+    backend: ChainStore,
+    addresses: Sequence[str],
+    *,
+    up_to: int = 0,
+    rng: Rng | None = None,
+    on_beacon: Callable[[Beacon], None] | None = None,
+    silence: float | None = None,
+) -> int:
+    """Follow ``info``'s chain into ``backend`` from nodes' ``/sync`` streams (drand's ``StartFollowChain``).
+
+    Peers (``host:port`` of their protocol ports) are tried one at a time in shuffled order; each
+    beacon is verified, then put through a store stack over ``backend``. A peer that sends a bad beacon,
+    a gap, or nothing new for ``silence`` seconds (two periods by default) is left for the next. Returns
+    the last round stored; stops at ``up_to`` (0: never, until every peer failed).
+    """
+    store = new_chain_store(info, backend)
+    silence = SYNC_EXPIRY_FACTOR * info.period if silence is None else silence
+    for address in resolve(rng).sample(list(addresses), len(addresses)):
+        if up_to and store.last_round() >= up_to:
+            break
+        stream = SyncStream(address, store.last_round() + 1, info.beacon_id, silence=silence)
+        try:
+            for beacon in stream:
+                if not is_valid_beacon(info, beacon):
+                    log.info("follow: %s sent an invalid round %d", address, beacon.round)
+                    break
+                try:
+                    store.put(beacon)
+                except BeaconAlreadyStored:
+                    continue
+                except StoreError as exc:
+                    log.info("follow: %s: %s", address, exc)
+                    break
+                if on_beacon is not None:
+                    on_beacon(beacon)
+                if up_to and beacon.round >= up_to:
+                    break
+        except (StoreError, OSError) as exc:  # OSError includes TimeoutError: a silent peer
+            log.info("follow: %s went quiet or away (%s)", address, exc)
+        finally:
+            stream.close()
+    return store.last_round()
