@@ -40,3 +40,18 @@ def test_levels_and_picture() -> None:
     else:
         raise AssertionError("a cycle was not reported")
     assert plot_architecture().axes
+
+
+def test_the_node_stack_picture_names_drand_s_layers() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from drand_edu.node.network import LocalNetwork
+    from drand_edu.rng import seeded_rng
+    from drand_edu.viz.layers import plot_node_stack
+
+    net = LocalNetwork.create(3, 2, rng=seeded_rng("stack picture"))
+    layers = net.processes[0].store.layers()
+    assert layers[:4] == ["CallbackStore", "AppendStore", "SchemeStore", "DiscrepancyStore"]
+    texts = [t.get_text() for t in plot_node_stack(layers).axes[0].texts]
+    assert any("appendStore" in t for t in texts) and any("SyncManager" in t for t in texts)

@@ -176,3 +176,24 @@ def test_serving_a_sync_sends_history_then_keeps_following_new_beacons() -> None
     assert store.last_round() >= last + 3
     serve_sync(store, "client", SyncRequest(store.last_round(), net.info.beacon_id), sent.append)
     assert any(isinstance(p, SyncStreamEnd) and p.reason == "callback replaced" for p in sent)
+
+
+def test_a_recovered_beacon_ahead_of_the_chain_triggers_a_sync() -> None:
+    """drand's shouldSync: t valid partials of round last + 2 recover a beacon that cannot be appended."""
+    net = LocalNetwork.create(4, 3, "pedersen-bls-chained", rng=seeded_rng(25))
+    net.run_rounds(3)
+    k = net.processes[3].head()
+    net.run_until(net.info.time_of_round(k + 1) - 0.2)
+    net.sim.crash(3)  # node 3 misses round k + 1 (the simulator's crash alone: no catch-up on restart)
+    net.run_until(net.info.time_of_round(k + 1) + 1)
+    net.sim.restart(3)
+    node, others = net.processes[3], net.processes[:3]
+    assert node.head() == k and others[0].head() == k + 1 and node.sync_manager.syncs_started == 0
+    previous = others[0].store.get(k + 1).signature
+    message = net.info.scheme.digest(k + 2, previous)
+    for signer in others:  # the round after next, signed by t others (allowed: one round ahead of the clock)
+        partial = signer.vault.sign_partial(message)
+        node.receive(signer.index, PartialBeaconPacket(k + 2, previous, partial, net.info.beacon_id))
+    assert node.sync_manager.syncs_started == 1 and node.sync_manager.session.up_to == k + 2
+    net.run_until(net.info.time_of_round(k + 2) + 1)
+    assert node.head() >= k + 2  # synced k + 1 from a peer, then stored k + 2

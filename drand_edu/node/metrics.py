@@ -6,8 +6,11 @@ The gauges drand's dashboards watch, labelled by ``beacon_id`` as in drand:
 * ``last_beacon_round`` — the last round stored locally (what ``/health`` reports);
 * ``beacon_discrepancy_latency`` — milliseconds between a round's due time and the moment it was stored;
 * ``group_size``, ``group_threshold`` — the group the node is in;
-* ``drand_node_db`` — which store backend the node runs (labels ``beaconID``, ``db_type``): drand's codes
-  1 bolt-trimmed, 2 postgres, 3 memdb, 4 bolt-untrimmed; our SQLite says 1 (trimmed) or 4 (untrimmed);
+* ``drand_node_db`` — which store backend the node runs (labels ``beaconID``, ``db_type``): drand's
+  [`DrandStorageBackend`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L220-L224)
+  with the codes of [`BoltTrimmedMetrics`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L59-L66)
+  and the rest (1 bolt-trimmed, 2 postgres, 3 memdb, 4 bolt-untrimmed); our SQLite says 1 (trimmed) or 4
+  (untrimmed), memdb 3. :meth:`NodeMetrics.storage` sets it, from :func:`~drand_edu.store.new_chain_store`;
 * ``dkg_state`` — 0 not started, 1 waiting, 2 in progress, 3 done, 4 unknown, 5 shutdown (drand's codes).
 
 Besides the registry (scraped at ``/metrics``), :class:`NodeMetrics` keeps a ``history`` of samples

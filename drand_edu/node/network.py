@@ -10,7 +10,10 @@ Each node stores its chain the way a drand node does: through the store stack
 (:mod:`drand_edu.store.stack`) over a backend — SQLite in memory, trimmed (drand v2's default
 embedded store), or ``db="memdb"``: drand's ring of the last ``memdb_size`` beacons. A node that is
 behind syncs through its own :class:`~drand_edu.node.sync.SyncManager`: it never learns which peer is
-ahead. (The network object itself sees everything — :meth:`LocalNetwork.head` is the view of an
+ahead: :meth:`LocalNetwork.restart` calls :meth:`~drand_edu.node.beacon_process.BeaconProcess.catchup`,
+drand's [`Handler.Catchup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L277-L286)
+(sync up to the next round from the whole group). (The network object itself sees everything —
+:meth:`LocalNetwork.head` is the view of an
 observer, for pictures, not something a node knows.)
 """
 

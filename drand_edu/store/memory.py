@@ -1,8 +1,12 @@
 """drand's ``memdb``: an in-memory ring of the last N beacons (``--db memdb --memdb-size N``).
 
 drand's memdb keeps a sorted slice of at most ``bufferSize`` beacons and cuts the oldest off after
-every write (:data:`MEMDB_DEFAULT_SIZE` = 2000 is the flag's default, :data:`MEMDB_MIN_SIZE` = 10
-the smallest size it accepts). It is meant for nodes that do not want a disk: they can produce the
+every write. Its
+[`NewStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/memdb/store.go#L26-L37)
+panics below 10 (:data:`MEMDB_MIN_SIZE`), and the
+[`memDBSizeFlag`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L283-L288)
+defaults to 2000 (:data:`MEMDB_DEFAULT_SIZE`); :class:`MemoryStore` takes the same ``size``. It is meant
+for nodes that do not want a disk: they can produce the
 chain and serve recent rounds, but **not history**: a round that fell off the ring is gone, so such
 a node cannot answer ``/public/5`` a day later, nor serve a sync from round 1 to a newcomer (it has
 nothing to send from there; the newcomer must ask another peer).

@@ -5,13 +5,16 @@ round; ours is SQLite from the standard library, for the same reasons: one file,
 crash safety from its journal — a process killed in the middle of a write leaves either the whole
 row or nothing (the test suite kills a real writer with SIGKILL to prove it).
 
-**Trimmed storage, the default for new stores.** drand v2's ``trimmedStore``
-(``internal/chain/boltdb/trimmed.go``) keeps only round → signature: on a chained chain the previous
+**Trimmed storage, the default for new stores.** drand v2's
+[`trimmedStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/trimmed.go#L100-L123)
+writes only round → signature: on a chained chain the previous
 signature of round r *is* the signature of round r − 1, so storing it again doubles the size for
 nothing. A trimmed store rebuilds it when reading, from the row before; round 1 links to round 0,
-the genesis beacon whose "signature" is the genesis seed. drand's ``NewBoltStore`` opens a new file
-trimmed and an existing one in the form it already has (``shouldUseTrimmedBolt``); ``trimmed=None``
-does the same here, ``trimmed=False`` makes a new untrimmed store. Which one a node runs is what the
+the genesis beacon whose "signature" is the genesis seed. drand's
+[`NewBoltStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/store.go#L57-L100)
+opens a new file trimmed and an existing one in the form it already has (``shouldUseTrimmedBolt``),
+and sets ``drand_node_db`` accordingly; ``trimmed=None`` does the same here, ``trimmed=False`` makes a
+new untrimmed store. Which one a node runs is what the
 ``drand_node_db`` metric reports (:attr:`SQLiteStore.metric_code`).
 """
 
