@@ -13,8 +13,9 @@ the same stream is served as a chain of **long polls** on the node's protocol po
 An answer holds the stored beacons from ``from`` on, without holes (at most :data:`MAX_BATCH`); when
 there is none yet it waits — through a store callback, as drand's stream does — up to
 :data:`WAIT` seconds for the next beacon to be stored. The client asks again from the round after
-the last one it got, so it sees one stream that keeps following the chain. As in drand a request from
-beyond the last stored round + 1 is refused (404), and a memdb node that no longer holds ``from``
+the last one it got, so it sees one stream that keeps following the chain. drand refuses a stream from
+beyond its last round; we refuse (404) only beyond last + 1, because asking from last + 1 is how each of
+our requests continues a stream (it waits for the next beacon). A memdb node that no longer holds ``from``
 sends only new beacons (drand's cursor ``Seek`` finds nothing), which the requester's append layer
 refuses as a gap.
 
