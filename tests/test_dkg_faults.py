@@ -154,3 +154,71 @@ def test_fault_plan_rejects_bad_input() -> None:
         run_dkg(N, T, rng=seeded_rng(1), faults=FaultPlan(silent={N}))
     with pytest.raises(InvalidInput, match="holders"):
         run_dkg(N, T, rng=seeded_rng(1), faults=FaultPlan(bad_shares={(0, N)}))
+
+
+def test_forged_copy_of_an_honest_deal_does_not_silence_its_dealer() -> None:
+    # kyber verifies a packet's signature before its packet set drops conflicting copies: the forged
+    # copy (signed by another key) is dropped, the genuine deal counts, the dealer stays in QUAL
+    outcome = run(FaultPlan(forged_deals={2}))
+    assert outcome.qual == tuple(range(N)) and 2 in outcome.honest
+    forged = [e for e in outcome.log if e.note == "forged copy"]
+    assert [(e.kind, e.author) for e in forged] == [("deal", 2)]
+
+
+def test_forged_copy_plan_is_checked() -> None:
+    with pytest.raises(InvalidInput):
+        FaultPlan(forged_deals={-1})
+    with pytest.raises(InvalidInput):
+        run_dkg(3, 2, rng=seeded_rng(1), faults=FaultPlan(forged_deals={7}))
+
+
+def test_indices_are_ranks_of_the_public_keys() -> None:
+    # drand util.SortedByPublicKey: DKG index k is the k-th public key in byte order
+    outcome = run_dkg(N, T, rng=seeded_rng(3))
+    publics = [n.public.to_bytes() for n in outcome.nodes]
+    assert publics == sorted(publics)
+    assert [n.index for n in outcome.nodes] == list(range(N))
+    assert [outcome.keys[i].public.to_bytes() for i in range(N)] == publics
+
+
+class TestJointFeldmanBias:
+    """A dealer who drew a complaint picks the group key: justify (in QUAL) or not (out)."""
+
+    PLAN = {"bad_shares": {(0, 3)}}
+
+    def run_choosing(self, chooser, seed: int = 7):
+        seen = []
+
+        def justify(choice):
+            seen.append(choice)
+            return chooser(choice)
+
+        outcome = run(FaultPlan(**self.PLAN, justify=justify), seed=seed)
+        assert len(seen) == 1 and seen[0].dealer == 0 and seen[0].complaints == (3,)
+        return outcome, seen[0]
+
+    def test_both_keys_are_reachable_and_honest_nodes_agree(self) -> None:
+        justified, choice = self.run_choosing(lambda c: True)
+        silent, choice2 = self.run_choosing(lambda c: False)
+        assert 0 in justified.qual and 0 not in silent.qual
+        assert justified.group_key != silent.group_key
+        # the dealer knew both keys before choosing, from the commitments alone
+        assert choice.keys() == (justified.group_key, silent.group_key)
+        assert choice2.keys() == choice.keys()
+
+    def test_steer_to_the_key_whose_bytes_sort_first(self) -> None:
+        def smaller(choice) -> bool:
+            with_me, without_me = choice.keys()
+            return with_me.to_bytes() < without_me.to_bytes()
+
+        outcome, choice = self.run_choosing(smaller)
+        assert outcome.group_key.to_bytes() == min(k.to_bytes() for k in choice.keys())
+
+    def test_honest_dealers_are_not_asked(self) -> None:
+        calls = []
+        run(FaultPlan(justify=lambda c: calls.append(c) or True), seed=7)
+        assert calls == []
+
+    def test_justify_must_be_callable(self) -> None:
+        with pytest.raises(InvalidInput):
+            FaultPlan(justify=3)

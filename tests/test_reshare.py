@@ -60,8 +60,10 @@ def test_grow_with_overlap(old) -> None:
     new = run_reshare(old, 7, 4, rng=seeded_rng(1))
     check_new_group(old, new)
     assert new.old_threshold == 3 and new.qual == tuple(range(7))
-    # the first five new nodes are the old ones, with their long-term keys
-    assert [new.keys[i].public for i in range(5)] == [old.keys[i].public for i in range(5)]
+    # the five old nodes stay, with their long-term keys; every index is a public key's rank
+    publics = [new.keys[j].public.to_bytes() for j in range(7)]
+    assert publics == sorted(publics)
+    assert {old.keys[i].public for i in range(5)} <= {new.keys[j].public for j in range(7)}
     assert all(new.share(i).value != old.share(i).value for i in range(5))
     assert new.phases == (Phase.DEAL, Phase.RESPONSE, Phase.FINISH)
     assert new.message_counts["deal"] == 5  # only old nodes deal
@@ -77,7 +79,20 @@ def test_entirely_new_group(old) -> None:
 def test_shrink_and_change_order(old) -> None:
     new = run_reshare(old, 3, 2, keep=(4, 1), rng=seeded_rng(3))
     check_new_group(old, new)
-    assert new.keys[0].public == old.keys[4].public and new.keys[1].public == old.keys[1].public
+    kept = {old.keys[4].public, old.keys[1].public}
+    assert kept <= {new.keys[j].public for j in range(3)}
+    publics = [new.keys[j].public.to_bytes() for j in range(3)]
+    assert publics == sorted(publics)  # drand's order, not the order of keep
+
+
+def test_indices_are_public_key_ranks_in_both_groups(old) -> None:
+    # drand util.SortedByPublicKey: fresh DKG and resharing alike
+    olds = [old.keys[i].public.to_bytes() for i in sorted(old.keys)]
+    assert olds == sorted(olds)
+    assert [n.public.to_bytes() for n in old.nodes] == olds
+    new = run_reshare(old, 6, 4, keep=(3, 0, 4), rng=seeded_rng(11))
+    news = [n.public.to_bytes() for n in new.nodes]
+    assert news == sorted(news) and [new.keys[j].public.to_bytes() for j in range(6)] == news
 
 
 def test_mixing_old_and_new_shares_does_not_recover(old) -> None:
@@ -101,7 +116,9 @@ def test_faulty_old_dealer_within_tolerance(old) -> None:
     # old dealer 0 stays in the group but sends nothing: 4 dealers left, the old threshold is 3
     new = run_reshare(old, 6, 4, rng=seeded_rng(7), faults=FaultPlan(silent={0}))
     assert new.group_key == old.group_key
-    assert 0 not in new.qual and 0 not in new.honest  # its new index is 0 too: out of the new group
+    # its new index (its key's rank in the new group) is out of the new group too
+    j = next(j for j in range(6) if new.keys[j].public == old.keys[0].public)
+    assert j not in new.qual and j not in new.honest
     assert group_secret(new) == group_secret(old)
 
 

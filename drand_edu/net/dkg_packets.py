@@ -99,7 +99,7 @@ def terms_from_json(body: dict[str, Any]) -> ProposalTerms:
             genesis_time=int(body["genesis_time"]),
             genesis_seed=from_hex(body["genesis_seed"], what="genesis seed"),
             beacon_period=_uint(body["beacon_period"]),
-            catchup_period=float(body["catchup_period"]),
+            catchup_period=_uint(body["catchup_period"]),
             transition_time=int(body.get("transition_time", 0)),
         )
     except (KeyError, TypeError, ValueError) as error:

@@ -171,9 +171,18 @@ class DKGProcess:
         scheme_id: str | None = None,
         genesis_delay: float = 10.0,
         timeout: float = PROPOSAL_TIMEOUT,
-        catchup_period: float | None = None,
+        catchup_period: float = 0,
     ) -> ProposalTerms:
-        """``drand dkg init``: lead the first DKG of a chain, with this node and ``joiners``."""
+        """``drand dkg init``: lead the first DKG of a chain, with this node and ``joiners``.
+
+        ``catchup_period`` is in whole seconds, 0 by default, as drand's proposals carry it
+        (``CatchupPeriodSeconds``, a uint32; the CLI's default is ``0s``).
+        """
+        if catchup_period is None:
+            catchup_period = 0
+        if isinstance(catchup_period, bool) or not float(catchup_period).is_integer() or catchup_period < 0:
+            raise InvalidInput(f"the catch-up period is a whole number of seconds >= 0, got {catchup_period!r}")
+        catchup_period = int(catchup_period)
         if scheme_id is not None and scheme_id != self.key_store.scheme.id:
             raise InvalidInput(
                 f"this node's key pair is for {self.key_store.scheme.id}: a {scheme_id} chain needs key "
@@ -186,7 +195,7 @@ class DKGProcess:
             beacon_id=self.key_store.beacon_id, epoch=1, leader=self.address, threshold=threshold,
             timeout=now + timeout, joining=tuple(joining), scheme_id=self.key_store.scheme.id,
             genesis_time=int(now + genesis_delay), beacon_period=period,
-            catchup_period=period / 2 if catchup_period is None else catchup_period,
+            catchup_period=catchup_period,
         )  # fmt: skip
         return self._propose(terms, keys)
 

@@ -160,7 +160,9 @@ class Group:
     """All information about a group of drand nodes (drand's ``key.Group``).
 
     ``period`` is in whole seconds (drand's chain info stores it as a uint32 of seconds);
-    ``catchup_period`` may be fractional (drand's default is half the period, e.g. 1.5 s).
+    ``catchup_period`` is whole seconds in the groups drand v2 writes (proposals carry
+    ``CatchupPeriodSeconds``, a uint32; drand's default is 0 s); a fractional Go duration read from
+    an older group file is kept as it is.
     ``public_key`` is the DKG's public polynomial; ``None`` until a DKG has run.
     """
 

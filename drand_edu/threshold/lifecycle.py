@@ -115,7 +115,8 @@ class ProposalTerms:
     genesis_time: int = 0
     genesis_seed: bytes = b""
     beacon_period: int = 30
-    catchup_period: int = 15
+    #: whole seconds (drand's ``CatchupPeriodSeconds``, a uint32); drand's default is 0
+    catchup_period: int = 0
     #: unix time from which a resharing's new group signs (drand's ``TransitionTime``)
     transition_time: int = 0
 

@@ -8,12 +8,28 @@ and of drand's echo broadcast (``internal/dkg/broadcast.go``), without threads o
   ``latency`` ticks to arrive. A message arriving after its phase's deadline is *dropped*, as a
   node that has moved on to the next phase no longer listens for it. With fast sync (drand's
   setting) a phase ends early once every expected bundle has arrived.
-* **board** — every bundle is broadcast to every participant. Each recipient drops repeats and
-  conflicting copies (kyber's packet ``set``), then checks the Schnorr signatures: a bundle whose
-  signature does not verify is ignored, as if never sent.
+* **board** — every bundle is broadcast to every participant. Each recipient first checks the
+  Schnorr signature against the key of the node the bundle's index names, and only then stores it
+  in its packet set, which keeps one bundle per author and drops an author who sent two different
+  ones — the order of kyber's ``Protocol.startFast``, which calls ``verify`` and then
+  ``set.Push``. Checking second would let anyone silence an honest dealer: a forged copy of its
+  deal (signed by another key) would "conflict" with the genuine one and both would be dropped.
 * **faults** — a :class:`FaultPlan` tampers with chosen nodes' outgoing bundles (the nodes' own
   code stays honest, the network copy is what lies): silent dealers, wrong shares to some
-  holders, wrong commitments, wrong or missing justifications, late bundles, bad signatures.
+  holders, wrong commitments, wrong or missing justifications, late bundles, bad signatures,
+  forged copies of an honest dealer's deal, and a dealer who, having drawn a complaint, decides
+  *after seeing every commitment* whether to answer it (:attr:`FaultPlan.justify`).
+* **indices** — a node's DKG index is the rank of its public key (compressed bytes) among the
+  participants, as drand's ``util.SortedByPublicKey`` orders them before building kyber's node
+  lists (``internal/dkg/execution.go``, ``setupDKG``), for fresh DKGs and resharings alike.
+
+The Joint-Feldman bias. The DKG kyber runs is Pedersen's "Joint-Feldman" protocol, which Gennaro,
+Jarecki, Krawczyk and Rabin (1999) showed does *not* give a uniformly random key: a dealer who drew
+a complaint sees every commitment (hence both candidate group keys, with and without its own
+polynomial) before it decides whether to justify. Justifying keeps it in QUAL, staying silent
+drops it: it picks one of two keys. drand accepts this: the group key only verifies beacons, and
+choosing between two keys gives no control over any beacon (each is still a BLS signature no
+coalition below the threshold can compute). :attr:`FaultPlan.justify` lets an exercise play it.
 
 :func:`run_dkg` returns a :class:`DKGOutcome` (every node's result, the group key, QUAL, the
 message log) when all honest nodes agree, and raises :class:`~drand_edu.errors.DKGError` saying
@@ -81,7 +97,15 @@ class FaultPlan:
     * ``missing_justifications`` — dealers that do not answer complaints;
     * ``late`` — ``(index, phase)``: that node's bundle of that phase arrives after the deadline;
     * ``bad_signatures`` — ``(index, phase)``: that node's bundle of that phase carries a signature
-      that does not verify.
+      that does not verify;
+    * ``forged_deals`` — dealers whose deal bundle is *forged* on the way: an attacker who does not
+      hold the dealer's key puts a tampered copy, signed with another key, on the board before
+      the genuine one. The dealer itself is honest: since signatures are checked before the
+      packet set drops conflicting copies, it stays in QUAL;
+    * ``justify`` — a callback for the faulty dealers (those the plan names) that must answer
+      complaints: it gets a :class:`JustificationChoice` (every commitment the dealer has seen and
+      the two group keys it can choose between) and returns True to justify, False to stay silent
+      (and be disqualified). Not called for ``missing_justifications`` dealers.
     """
 
     silent: frozenset[int] = frozenset()
@@ -91,10 +115,15 @@ class FaultPlan:
     missing_justifications: frozenset[int] = frozenset()
     late: frozenset[tuple[int, Phase]] = frozenset()
     bad_signatures: frozenset[tuple[int, Phase]] = frozenset()
+    forged_deals: frozenset[int] = frozenset()
+    justify: Callable[[JustificationChoice], bool] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        if self.justify is not None and not callable(self.justify):
+            raise InvalidInput("invalid fault plan: justify must be a callable")
         try:
-            for name in ("silent", "bad_commitments", "bad_justifications", "missing_justifications"):
+            names = ("silent", "bad_commitments", "bad_justifications", "missing_justifications", "forged_deals")
+            for name in names:
                 object.__setattr__(self, name, frozenset(_index(i) for i in getattr(self, name)))
             object.__setattr__(
                 self, "bad_shares", frozenset((_index(d), _index(h)) for d, h in self.bad_shares)
@@ -108,7 +137,7 @@ class FaultPlan:
     def check(self, dealers: Iterable[int], holders: Iterable[int]) -> None:
         """Raise :class:`InvalidInput` if the plan names a dealer or holder index that does not exist."""
         dealers, holders = set(dealers), set(holders)
-        unknown_dealers = self.faulty_dealers() - dealers
+        unknown_dealers = (self.faulty_dealers() | self.forged_deals) - dealers
         unknown_holders = ({h for _, h in self.bad_shares} | self.faulty_holders()) - holders
         if unknown_dealers or unknown_holders:
             raise InvalidInput(
@@ -129,7 +158,42 @@ class FaultPlan:
         return {i for i, p in self.late | self.bad_signatures if p == Phase.RESPONSE}
 
     def is_empty(self) -> bool:
-        return not (self.faulty_dealers() or self.faulty_holders())
+        return not (self.faulty_dealers() or self.faulty_holders() or self.forged_deals)
+
+
+@dataclass(frozen=True)
+class JustificationChoice:
+    """What a dealer who drew complaints knows when it decides whether to justify.
+
+    ``commitments`` holds every dealer's public polynomial as this dealer received it (its own
+    included), ``complaints`` the holders who complained about it, ``evicted`` the dealers it
+    already knows to be out. :meth:`keys` gives the two group keys it chooses between.
+    """
+
+    dealer: int
+    commitments: Mapping[int, PubPoly]
+    complaints: tuple[int, ...]
+    evicted: tuple[int, ...]
+
+    def key(self, justified: bool) -> Point:
+        """The group key if this dealer justifies (``True``) or stays silent (``False``).
+
+        The sum of the constant terms ``A_{i,0}`` of the dealers that stay in QUAL; this assumes the
+        other dealers with pending complaints answer them (honest dealers always do).
+        """
+        dealers = [d for d in sorted(self.commitments) if d not in self.evicted]
+        if not justified:
+            dealers = [d for d in dealers if d != self.dealer]
+        if not dealers:
+            raise DKGError("no dealer would remain in QUAL")
+        total = self.commitments[dealers[0]].commit()
+        for d in dealers[1:]:
+            total = total + self.commitments[d].commit()
+        return total
+
+    def keys(self) -> tuple[Point, Point]:
+        """``(key if justified, key if silent)``."""
+        return self.key(True), self.key(False)
 
 
 @dataclass(frozen=True)
@@ -214,7 +278,7 @@ class DKGOutcome:
         period: int,
         genesis_time: int,
         *,
-        catchup_period: float | None = None,
+        catchup_period: int = 0,
         addresses: Sequence[str] | None = None,
         beacon_id: str = DEFAULT_BEACON_ID,
         genesis_seed: bytes = b"",
@@ -226,6 +290,9 @@ class DKGOutcome:
         polynomial. A first DKG leaves ``genesis_seed`` empty: the seed is then the group's own
         hash, as drand sets it; a resharing passes the chain's seed and a ``transition_time``.
         ``addresses`` (one per node of the DKG, by index) default to ``127.0.0.1:4444+i``.
+        ``catchup_period`` is in whole seconds and defaults to 0, drand's default
+        (``--catchup-period``, ``internal/drand-cli/cli.go``): a node behind the clock signs the next
+        round as soon as the previous one is in.
         """
         if self.public_poly is None:
             raise DKGError("a failed DKG has no group")
@@ -238,7 +305,7 @@ class DKGOutcome:
         group = Group(
             threshold=self.threshold,
             period=period,
-            catchup_period=period / 2 if catchup_period is None else catchup_period,
+            catchup_period=catchup_period,
             nodes=nodes,
             genesis_time=genesis_time,
             transition_time=transition_time or genesis_time,
@@ -275,6 +342,17 @@ class DKGOutcome:
             f"qual={list(self.qual)}, key={key}, phases={[str(p) for p in self.phases]}, "
             f"messages={self.messages}, clock={self.clock})"
         )
+
+
+def sorted_by_public_key(keys: Iterable[KeyPair]) -> list[KeyPair]:
+    """Key pairs in drand's DKG order: by the bytes of the compressed public key.
+
+    drand's ``util.SortedByPublicKey`` sorts the proposal's participants (remaining + joining) by
+    their marshalled key, and ``initialDKGConfig``/``reshareDKGConfig`` give participant ``k`` of
+    that list the DKG index ``k``: the index is the key's rank, whatever order the nodes were
+    created or listed in. Same bytes, same order: our group hashes and genesis seeds are drand's.
+    """
+    return sorted(keys, key=lambda k: k.public.to_bytes())
 
 
 # -- tampering: the network copy of a faulty node's bundle ----------------------------------------
@@ -319,8 +397,20 @@ def _forge_signature(bundle: Bundle, p: Participant, rng: Rng) -> Bundle:
     return bundle.with_signature(schnorr.sign(group, random_scalar(group.order, rng), bundle.hash(), rng))
 
 
+def _forge_copy(bundle: DealBundle, p: Participant, rng: Rng) -> DealBundle:
+    """A copy of ``bundle`` with other commitments, signed by someone without the dealer's key."""
+    group = p.config.group
+    public = list(bundle.public)
+    public[-1] = (group.generator() * random_scalar(CURVE_ORDER, rng)).to_bytes()
+    forged = DealBundle(bundle.dealer_index, bundle.deals, tuple(public), bundle.session_id)
+    return _forge_signature(forged, p, rng)
+
+
 def _dedupe(bundles: Sequence[Bundle]) -> list[Bundle]:
-    """kyber's packet ``set``: keep one bundle per author; two different ones from an author → neither."""
+    """kyber's packet ``set``: keep one bundle per author; two different ones from an author → neither.
+
+    Only for bundles whose signature was checked already (see :func:`execute`'s ``receive``).
+    """
     kept: dict[int, Bundle] = {}
     bad: set[int] = set()
     for bundle in bundles:
@@ -406,6 +496,7 @@ def execute(
 ) -> Board:
     """Drive ``participants`` through deal → response → (justification) → finish; fill in their results."""
     board = Board(phase_timeout, latency, fast_sync)
+    faulty = faults.faulty_dealers()
     for p in participants:
         try:
             p.generator = DistKeyGenerator(p.config, rng)
@@ -434,7 +525,8 @@ def execute(
         return _Outgoing(bundle.kind, bundle.index, bundle)
 
     def receive(p: Participant, bundles: Sequence[Bundle]) -> list[Bundle]:
-        return verify_packets(p.config, _dedupe(bundles), rng)
+        # kyber Protocol.startFast: verify the signature, then push into the packet set
+        return _dedupe(verify_packets(p.config, bundles, rng))
 
     def running() -> list[Participant]:
         return [p for p in alive if p.error is None]
@@ -445,6 +537,9 @@ def execute(
         bundle = step(p, p.generator.deals)
         if bundle is None:
             continue
+        if bundle.index in faults.forged_deals:
+            forged = _forge_copy(bundle, p, rng)
+            outgoing.append(_Outgoing("deal", bundle.index, forged, "forged copy"))
         if bundle.index in faults.silent:
             outgoing.append(_Outgoing("deal", bundle.index, None, "silent dealer"))
         else:
@@ -472,6 +567,18 @@ def execute(
         if justification.index in faults.missing_justifications:
             outgoing.append(_Outgoing("justification", justification.index, None, "missing justification"))
             continue
+        if faults.justify is not None and justification.index in faulty:
+            generator = p.generator
+            choice = JustificationChoice(
+                dealer=justification.index,
+                commitments=dict(generator.all_publics),
+                complaints=tuple(j.share_index for j in justification.justifications),
+                evicted=tuple(generator.evicted),
+            )
+            if not faults.justify(choice):
+                note = "chose not to justify"
+                outgoing.append(_Outgoing("justification", justification.index, None, note))
+                continue
         if justification.index in faults.bad_justifications:
             justification = _tamper_justification(justification, p, rng)
         outgoing.append(send(justification, p, Phase.JUSTIFICATION))
@@ -553,8 +660,9 @@ def run_dkg(
 ) -> DKGOutcome:
     """A fresh DKG among ``n`` simulated nodes with threshold ``threshold`` (default ``⌊n/2⌋+1``).
 
-    Every node gets a long-term key pair on the scheme's key group, then runs kyber's protocol
-    over the simulated board. ``faults`` makes some nodes misbehave; the others (the *honest*
+    Every node gets a long-term key pair on the scheme's key group; its index (its label
+    ``node i``) is the rank of its public key among the ``n`` (drand's order, see
+    :func:`sorted_by_public_key`). Then every node runs kyber's protocol over the simulated board. ``faults`` makes some nodes misbehave; the others (the *honest*
     nodes) must finish with the same public polynomial and QUAL, else :class:`DKGError` (unless
     ``check=False``: then the outcome comes back with ``ok == False`` and the errors inside).
     A seeded ``rng`` makes the whole run — keys, polynomials, encryption, signatures — reproducible.
@@ -568,7 +676,7 @@ def run_dkg(
     faults = faults or FaultPlan()
     faults.check(range(n), range(n))
     nonce = new_nonce(rng) if nonce is None else nonce
-    keys = [keygen(scheme, rng) for _ in range(n)]
+    keys = sorted_by_public_key([keygen(scheme, rng) for _ in range(n)])
     nodes = tuple(DKGNode(i, k.public) for i, k in enumerate(keys))
     participants = [
         Participant(

@@ -32,6 +32,7 @@ from .driver import (
     FaultPlan,
     Participant,
     execute,
+    sorted_by_public_key,
     summarize,
 )
 from .messages import DKGNode
@@ -55,10 +56,13 @@ def run_reshare(
 ) -> DKGOutcome:
     """Reshare ``old``'s group key to a new group of ``new_n`` nodes with threshold ``new_threshold``.
 
-    ``keep`` lists the old nodes (by old index) that stay; they come first in the new group, in
-    that order, followed by fresh nodes with new long-term keys. The default keeps the first
-    ``min(len(QUAL), new_n)`` old nodes; ``keep=()`` hands the key to an entirely new group.
-    Old nodes that do not stay still deal (they hold the shares) and then leave.
+    ``keep`` lists the old nodes (by old index) that stay; fresh nodes with new long-term keys
+    fill the rest of the new group. The default keeps the first ``min(len(QUAL), new_n)`` old
+    nodes; ``keep=()`` hands the key to an entirely new group. As in drand, the old nodes keep their
+    old indices as dealers (``previous.FinalGroup.DKGNodes()``), and every member of the new group
+    gets the rank of its public key among the new group as its new index
+    (:func:`~.driver.sorted_by_public_key`). Old nodes that do not stay still deal (they hold the
+    shares) and then leave.
 
     In ``faults``, dealer faults name *old* indices, response faults *new* indices (the indices
     the bundles carry). Raises :class:`DKGError` if the honest new nodes do not end up with the
@@ -84,9 +88,12 @@ def run_reshare(
     nonce = new_nonce(rng) if nonce is None else nonce
 
     old_nodes = tuple(DKGNode(i, old.keys[i].public) for i in members)
-    keys = [old.keys[i] for i in keep] + [keygen(scheme, rng) for _ in range(new_n - len(keep))]
+    fresh = [keygen(scheme, rng) for _ in range(new_n - len(keep))]
+    keys = sorted_by_public_key([old.keys[i] for i in keep] + fresh)
     new_nodes = tuple(DKGNode(j, k.public) for j, k in enumerate(keys))
-    new_index_of = {old_index: j for j, old_index in enumerate(keep)}
+    rank = {k.public.to_bytes(): j for j, k in enumerate(keys)}
+    new_index_of = {i: rank[old.keys[i].public.to_bytes()] for i in keep}
+    fresh_indices = sorted(rank[k.public.to_bytes()] for k in fresh)
 
     def config(secret: int, share_of: int | None) -> Config:
         return Config(
@@ -107,7 +114,7 @@ def run_reshare(
         j = new_index_of.get(i)
         label = f"node {j} (old {i})" if j is not None else f"old node {i} (leaving)"
         participants.append(Participant(label, old.keys[i], config(old.keys[i].secret, i), i, j))
-    for j in range(len(keep), new_n):
+    for j in fresh_indices:
         participants.append(Participant(f"node {j} (new)", keys[j], config(keys[j].secret, None), None, j))
 
     board = execute(
