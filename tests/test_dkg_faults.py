@@ -3,6 +3,8 @@ beyond it, DKGError says why."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 
 from drand_edu.crypto import G1, use_backend
@@ -184,7 +186,7 @@ def test_indices_are_ranks_of_the_public_keys() -> None:
 class TestJointFeldmanBias:
     """A dealer who drew a complaint picks the group key: justify (in QUAL) or not (out)."""
 
-    PLAN = {"bad_shares": {(0, 3)}}
+    PLAN: ClassVar[dict] = {"bad_shares": {(0, 3)}}
 
     def run_choosing(self, chooser, seed: int = 7):
         seen = []

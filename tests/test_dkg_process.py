@@ -77,7 +77,8 @@ def make_nodes(net: VirtualNet, count: int, tmp_path, rng, first: int = 0) -> li
     def identity_of(address: str) -> dict:
         node = net.nodes[address]
         keys = node.key_store
-        return {"address": address, "key": keys.public_key.hex(), "scheme": keys.scheme.id}
+        return {"address": address, "key": keys.public_key.hex(), "scheme": keys.scheme.id,
+                "signature": keys.signature.hex()}  # fmt: skip
 
     nodes = []
     for i in range(first, first + count):
@@ -179,14 +180,17 @@ def test_a_proposal_with_a_wrong_key_or_scheme_is_refused(tmp_path) -> None:
     leader, other = make_nodes(net, 2, tmp_path, seeded_rng(8))
     with pytest.raises(InvalidInput, match="key pair is for pedersen-bls-unchained"):
         leader.propose_initial([other.address], 2, period=3, scheme_id="bls-unchained-g1-rfc9380")
-    forged_keys = {other.address: leader.key_store.public_key.hex()}  # the leader lies about other's key
 
+    # the leader lies about other's key (and signs it itself, so the self-signature holds)
     def replace_keys(sender: str, packet: DKGPacket) -> DKGPacket:
-        return (
-            replace(packet, body={**packet.body, "keys": forged_keys})
-            if packet.packet == "proposal"
-            else packet
-        )
+        if packet.packet != "proposal":
+            return packet
+        terms = dict(packet.body["terms"])
+        mine = {"key": leader.key_store.public_key.hex(), "signature": leader.key_store.signature.hex()}
+        terms["identities"] = [
+            {**p, **mine} if p["address"] == other.address else p for p in terms["identities"]
+        ]
+        return replace(packet, body={**packet.body, "terms": terms})
 
     net.tamper = replace_keys
     leader.propose_initial([other.address], 2, period=3)
@@ -298,3 +302,14 @@ def test_the_control_port_answers_status_and_refuses_with_drands_reason(tmp_path
         assert status["status"] == "Proposing" and status["joining"] == [node.address, other.address]
     finally:
         server.close()
+
+
+def test_a_joiner_whose_self_signature_does_not_verify_is_refused(tmp_path) -> None:
+    # drand validateJoinerSignatures, on the leader's own proposal and on every receiver
+    net = VirtualNet()
+    leader, other = make_nodes(net, 2, tmp_path, seeded_rng(9))
+    honest_identity = leader.identity_of
+    leader.identity_of = lambda address: {**honest_identity(address), "signature": "00" * 96}
+    with pytest.raises(DKGError, match="the key's scheme may not match"):
+        leader.propose_initial([other.address], 2, period=3)
+    assert leader.state.status == Status.FRESH

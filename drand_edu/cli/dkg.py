@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.add_argument("--threshold", type=int, required=True, help="partials needed for a beacon")
     init.add_argument("--period", default="30s", help="time between rounds, e.g. 3s (default 30s)")
     init.add_argument("--scheme", help="default: the scheme of the leader's key pair")
-    init.add_argument("--catchup-period", help="time between rounds while catching up, whole seconds (default 0s, as drand)")
+    init.add_argument("--catchup-period", help="whole seconds between rounds while catching up (default 0s)")
     init.add_argument("--genesis-delay", default="10s", help="genesis this long after the proposal")
     init.add_argument("--timeout", default="5m", help="the proposal expires after this long")
 

@@ -21,7 +21,7 @@ from ..threshold.dkg.messages import (
     Response,
     ResponseBundle,
 )
-from ..threshold.lifecycle import ProposalTerms
+from ..threshold.lifecycle import Participant, ProposalTerms
 
 BUNDLE_PACKETS = ("deal", "response", "justification")
 
@@ -80,6 +80,8 @@ def terms_to_json(terms: ProposalTerms) -> dict[str, Any]:
         "genesis_time": terms.genesis_time, "genesis_seed": terms.genesis_seed.hex(),
         "beacon_period": terms.beacon_period, "catchup_period": terms.catchup_period,
         "transition_time": terms.transition_time,
+        "identities": [{"address": p.address, "key": p.key.hex(), "signature": p.signature.hex()}
+                       for p in terms.identities],
     }  # fmt: skip
 
 
@@ -101,6 +103,14 @@ def terms_from_json(body: dict[str, Any]) -> ProposalTerms:
             beacon_period=_uint(body["beacon_period"]),
             catchup_period=_uint(body["catchup_period"]),
             transition_time=int(body.get("transition_time", 0)),
+            identities=tuple(
+                Participant(
+                    str(p["address"]),
+                    from_hex(p["key"], what="participant key"),
+                    from_hex(p["signature"], what="participant signature"),
+                )
+                for p in body.get("identities", ())
+            ),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidInput(f"malformed proposal: {error}") from None

@@ -51,6 +51,7 @@ from ..threshold.lifecycle import (
     Event,
     GroupInfo,
     Join,
+    Participant,
     ProposalTerms,
     Propose,
     ReceiveAbort,
@@ -181,7 +182,9 @@ class DKGProcess:
         if catchup_period is None:
             catchup_period = 0
         if isinstance(catchup_period, bool) or not float(catchup_period).is_integer() or catchup_period < 0:
-            raise InvalidInput(f"the catch-up period is a whole number of seconds >= 0, got {catchup_period!r}")
+            raise InvalidInput(
+                f"the catch-up period is a whole number of seconds >= 0, got {catchup_period!r}"
+            )
         catchup_period = int(catchup_period)
         if scheme_id is not None and scheme_id != self.key_store.scheme.id:
             raise InvalidInput(
@@ -189,15 +192,15 @@ class DKGProcess:
                 f"pairs made with 'generate-keypair --scheme {scheme_id}'"
             )
         joining = [self.address] + [a for a in dict.fromkeys(joiners) if a != self.address]
-        keys = self._identities(joining)
+        identities = self._identities(joining)
         now = self.transport.now()
         terms = ProposalTerms(
             beacon_id=self.key_store.beacon_id, epoch=1, leader=self.address, threshold=threshold,
             timeout=now + timeout, joining=tuple(joining), scheme_id=self.key_store.scheme.id,
             genesis_time=int(now + genesis_delay), beacon_period=period,
-            catchup_period=catchup_period,
+            catchup_period=catchup_period, identities=tuple(identities.values()),
         )  # fmt: skip
-        return self._propose(terms, keys)
+        return self._propose(terms)
 
     def propose_reshare(
         self,
@@ -214,7 +217,8 @@ class DKGProcess:
         if group is None:
             raise DKGError("no group yet: run an initial DKG first (drand-edu dkg init)")
         remaining = list(dict.fromkeys([self.address, *remainers]))
-        keys = {n.address: n.public_key for n in group.nodes} | self._identities(joiners)
+        members = {n.address: Participant(n.address, n.public_key, n.signature) for n in group.nodes}
+        identities = members | self._identities(joiners)
         info = ChainInfo.from_group(group)
         now = self.transport.now()
         transition_round = info.round_at(now + transition_delay) + 1
@@ -224,30 +228,38 @@ class DKGProcess:
             leaving=tuple(leavers), scheme_id=group.scheme.id, genesis_time=group.genesis_time,
             genesis_seed=group.get_genesis_seed(), beacon_period=group.period,
             catchup_period=group.catchup_period, transition_time=info.time_of_round(transition_round),
+            identities=tuple(p for a, p in identities.items() if a in {*joiners, *remaining, *leavers}),
         )  # fmt: skip
-        return self._propose(terms, keys)
+        return self._propose(terms)
 
-    def _identities(self, addresses: list[str]) -> dict[str, bytes]:
-        """Every participant's long-term key: ours from the key store, the others' from ``GET /identity``."""
-        keys = {}
+    def _identities(self, addresses: list[str]) -> dict[str, Participant]:
+        """Every participant's key and self-signature: ours from the key store, others' from the node.
+
+        Like drand's leader, we put the signature in the proposal as the node gave it; every receiver
+        checks the joiners' (:func:`~drand_edu.threshold.lifecycle.validate_joiner_signatures`), and so
+        does the leader's own state machine before it sends anything.
+        """
+        identities = {}
         for address in addresses:
             if address == self.address:
-                keys[address] = self.key_store.public_key
+                identities[address] = Participant(address, self.key_store.public_key, self.key_store.signature)
                 continue
-            identity = self.identity_of(address)
-            if identity["scheme"] != self.key_store.scheme.id:
+            answer = self.identity_of(address)
+            if answer["scheme"] != self.key_store.scheme.id:
                 raise InvalidInput(
-                    f"{address} has a {identity['scheme']} key, this node {self.key_store.scheme.id}"
+                    f"{address} has a {answer['scheme']} key, this node {self.key_store.scheme.id}"
                 )
-            keys[address] = from_hex(identity["key"], what=f"key of {address}")
-        return keys
+            key = from_hex(answer["key"], what=f"key of {address}")
+            signature = from_hex(answer.get("signature", ""), what=f"signature of {address}")
+            identities[address] = Participant(address, key, signature)
+        return identities
 
-    def _propose(self, terms: ProposalTerms, keys: dict[str, bytes]) -> ProposalTerms:
+    def _propose(self, terms: ProposalTerms) -> ProposalTerms:
         with self._lock:
             self.state = self.state.apply(Propose(terms), self.transport.now())
-            self.terms, self.keys = terms, dict(keys)
+            self.terms, self.keys = terms, {p.address: p.key for p in terms.identities}
             self._note(f"proposed epoch {terms.epoch} to {len(self._participants()) - 1} nodes")
-            body = {"terms": terms_to_json(terms), "keys": {a: k.hex() for a, k in keys.items()}}
+            body = {"terms": terms_to_json(terms)}
             self._broadcast("proposal", body)
             self._schedule_timeout(terms)
             return terms
@@ -307,7 +319,7 @@ class DKGProcess:
             raise DKGError(f"packet for beacon {packet.beacon_id!r}")
         if packet.packet == "proposal":
             terms = terms_from_json(packet.body["terms"])
-            keys = {a: from_hex(k, what=f"key of {a}") for a, k in packet.body["keys"].items()}
+            keys = {p.address: p.key for p in terms.identities}
             if keys.get(self.address) != self.key_store.public_key:
                 raise DKGError("the proposal does not carry this node's public key")
             if terms.scheme_id != self.key_store.scheme.id:
@@ -504,9 +516,14 @@ class _Execution:
 
     def _complete(self, result) -> None:
         terms = self.terms
-        nodes = tuple(
-            Node(self.address_of_key[n.public.to_bytes()], n.public.to_bytes(), n.index) for n in result.qual
-        )
+
+        def node(n: DKGNode) -> Node:
+            address = self.address_of_key[n.public.to_bytes()]
+            participant = terms.identity(address)
+            signature = participant.signature if participant is not None else b""
+            return Node(address, n.public.to_bytes(), n.index, signature)  # drand's ToKeyNode keeps it
+
+        nodes = tuple(node(n) for n in result.qual)
         reshare = terms.epoch > 1
         previous = self.process._previous_group
         if reshare and previous is not None and result.key.commits.commit() != previous.public_key.commit():

@@ -11,7 +11,11 @@ creates the ``key`` and ``groups`` sub-folders and fixes the four file names::
     <base>/multibeacon/<beacon id>/groups/drand_group.toml  the group file         (0644)
     <base>/multibeacon/<beacon id>/groups/dist_key.private  this node's DKG share  (0600)
 
-Our :class:`FileStore` plays that part with the same folders, names and TOML fields. drand's is a
+Our :class:`FileStore` plays that part with the same folders, names and TOML fields (drand's
+``common/key/keys.go``): the public file is drand's ``PublicTOML`` (``Address``, ``Key``,
+``Signature`` — the key pair's self-signature of its identity, :mod:`drand_edu.crypto.identity` —,
+``SchemeName``), the share file drand's ``ShareTOML`` (``Index``, ``Share``, ``Commits`` — the
+group's public polynomial —, ``SchemeName``). drand's is a
 handle with one method per file (``LoadShare``, ``SaveGroup``...; e.g.
 [`SaveKeyPair`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L131-L139)
 writes the private file, then the public one); ours is a frozen value holding what the folder
@@ -33,11 +37,12 @@ import os
 import stat
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import tomli_w
 
-from ..crypto import bls
+from ..crypto import bls, identity
 from ..crypto.constants import CURVE_ORDER
 from ..crypto.schemes import Scheme, scheme_by_id
 from ..errors import InvalidInput
@@ -86,6 +91,11 @@ class FileStore:
         keys = bls.keygen(scheme, rng=rng)
         return cls(scheme, keys.secret, keys.public.to_bytes(), beacon_id=beacon_id, address=address)
 
+    @cached_property
+    def signature(self) -> bytes:
+        """The key pair's self-signature of its identity (drand ``Pair.SelfSign``; BLS is deterministic)."""
+        return identity.self_sign(self.scheme, self.secret_key)
+
     def with_share(self, share: PriShare, group: Group) -> FileStore:
         """The same key store after a DKG: with this node's share and the group file."""
         return replace(self, share=share, group=group)
@@ -115,7 +125,8 @@ class FileStore:
             {"Key": f"{self.secret_key:064x}", "SchemeName": self.scheme.id},
             SECRET_MODE,
         )
-        public = {"Key": self.public_key.hex(), "SchemeName": self.scheme.id}
+        signature = self.signature.hex()
+        public = {"Key": self.public_key.hex(), "Signature": signature, "SchemeName": self.scheme.id}
         if self.address:
             public = {"Address": self.address, **public}
         _write(folder / PUBLIC_FILE, public, PUBLIC_MODE)
@@ -125,6 +136,10 @@ class FileStore:
                 "Share": f"{self.share.value:064x}",
                 "SchemeName": self.scheme.id,
             }
+            if self.group is not None and self.group.public_key is not None:
+                commits = [c.hex() for c in self.group.public_key.to_bytes_list()]
+                share = {"Index": share["Index"], "Share": share["Share"], "Commits": commits,
+                         "SchemeName": self.scheme.id}  # fmt: skip
             _write(folder / SHARE_FILE, share, SECRET_MODE)
         if self.group is not None:
             text = self.group.to_toml()
@@ -150,7 +165,15 @@ class FileStore:
         address = public.get("Address", "")
         if not isinstance(address, str):
             raise KeyStoreError(f"{folder / PUBLIC_FILE}: Address must be a string (host:port)")
-        return cls(scheme, secret_key, public_key, share, group, beacon_id, address)
+        store = cls(scheme, secret_key, public_key, share, group, beacon_id, address)
+        signature = public.get("Signature", "")
+        if not isinstance(signature, str):
+            raise KeyStoreError(f"{folder / PUBLIC_FILE}: Signature must be a hex string")
+        signed = from_hex(signature, what="Signature") if signature else b""
+        if signed and not identity.valid_signature(scheme, public_key, signed):
+            # drand refuses to start with it (``INVALID SELF SIGNATURE``, internal/core/drand_beacon.go)
+            raise KeyStoreError(f"{folder / PUBLIC_FILE}: invalid self-signature for this key")
+        return store
 
 
 def secret_number(table: dict, key: str, path: Path, order: int = CURVE_ORDER) -> int:

@@ -53,6 +53,7 @@ class NodeService:
             "address": key_store.address,
             "key": key_store.public_key.hex(),
             "scheme": key_store.scheme.id,
+            "signature": key_store.signature.hex(),  # drand's Identity carries its self-signature
         }
         self.dkg = DKGProcess(
             key_store, self.folder, network, phase_timeout=phase_timeout,

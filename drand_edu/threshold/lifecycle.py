@@ -17,8 +17,13 @@ After it, each node is complete, or failed. drand v2 keeps this as a small state
 ``Aborted``, ``TimedOut`` and ``Failed`` end an epoch (drand's ``terminalStates``); from them, as
 from ``Complete``, a node can only move on to a new proposal.
 
-Simplifications: a participant is its address (a string; drand's ``Participant`` also carries
-its key and a signature, whose check on joiners is left out); time is a number passed to
+Participants are named by address; their keys and self-signatures (drand's ``Participant``:
+address, key, signature) travel beside, in :attr:`ProposalTerms.identities`. When a proposal
+carries them, every joiner's self-signature is checked (drand's ``validateJoinerSignatures``), and
+a joiner without a valid one is refused with drand's ``ErrInvalidKeyScheme``; a proposal with no
+identities at all (the address-only model the tests of this module use) skips that check.
+
+Simplifications: time is a number passed to
 :meth:`DKGState.apply` (drand reads the wall clock); the last completed group and share stay in
 the state (drand keeps them in a separate "finished" record of its store).
 """
@@ -28,8 +33,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
+from ..crypto import identity
 from ..crypto.schemes import DEFAULT_SCHEME, scheme_by_id
-from ..errors import DKGError, UnknownScheme
+from ..errors import DKGError, InvalidPoint, InvalidSignature, UnknownScheme
 from .dkg.messages import DistKeyShare
 from .poly import minimum_threshold
 
@@ -99,6 +105,26 @@ class GroupInfo:
         object.__setattr__(self, "nodes", tuple(self.nodes))
 
 
+#: drand's ``key.ErrInvalidKeyScheme``, what a joiner with a bad key or self-signature gets.
+ERR_INVALID_KEY_SCHEME = "the key's scheme may not match the beacon's scheme"
+
+
+@dataclass(frozen=True)
+class Participant:
+    """drand's ``Participant`` protobuf: an address, a long-term public key, its self-signature."""
+
+    address: str
+    key: bytes
+    signature: bytes = b""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", bytes(self.key))
+        object.__setattr__(self, "signature", bytes(self.signature))
+
+    def __repr__(self) -> str:
+        return f"Participant({self.address!r}, key={self.key.hex()[:12]}…, signed={bool(self.signature)})"
+
+
 @dataclass(frozen=True)
 class ProposalTerms:
     """A leader's proposal (drand's ``ProposalTerms`` protobuf), participants by address."""
@@ -119,10 +145,20 @@ class ProposalTerms:
     catchup_period: int = 0
     #: unix time from which a resharing's new group signs (drand's ``TransitionTime``)
     transition_time: int = 0
+    #: the participants' keys and self-signatures (drand's ``Participant``s), any order
+    identities: tuple[Participant, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("joining", "remaining", "leaving"):
             object.__setattr__(self, name, tuple(p for p in getattr(self, name) if p))  # util.NonEmpty
+        object.__setattr__(self, "identities", tuple(self.identities))
+
+    def identity(self, address: str) -> Participant | None:
+        """The participant at ``address`` (its key and signature), if the terms carry it."""
+        for participant in self.identities:
+            if participant.address == address:
+                return participant
+        return None
 
 
 # -- events: what can happen to a node -------------------------------------------------------------
@@ -329,9 +365,11 @@ def validate_proposal(state: DKGState, terms: ProposalTerms, now: float = 0.0) -
     if state.beacon_id != terms.beacon_id:
         raise DKGError("BeaconID was invalid")
     try:
-        scheme_by_id(terms.scheme_id)
+        scheme = scheme_by_id(terms.scheme_id)
     except UnknownScheme:
         raise DKGError("the scheme proposed does not exist") from None
+    if terms.identities:
+        validate_joiner_signatures(terms, scheme)
     if terms.timeout < now:
         raise DKGError("timeout has been reached")
     node_count = len(terms.joining) + len(terms.remaining)
@@ -349,6 +387,21 @@ def validate_proposal(state: DKGState, terms: ProposalTerms, now: float = 0.0) -
     _validate_reshare_terms(state, terms)
     if state.status != Status.FRESH:
         _validate_reshare_for_remainers(state, terms)
+
+
+def validate_joiner_signatures(terms: ProposalTerms, scheme) -> None:
+    """drand's ``validateJoinerSignatures``: every joiner's key must decode on the scheme's key
+    group and carry its valid self-signature (:func:`drand_edu.crypto.identity.check_signature`);
+    otherwise :class:`DKGError` with drand's ``ErrInvalidKeyScheme``. Remainers and leavers are not
+    checked here: they were checked when they joined."""
+    for address in terms.joining:
+        participant = terms.identity(address)
+        if participant is None:
+            raise DKGError(f"{ERR_INVALID_KEY_SCHEME}, participant error: no key for {address}")
+        try:
+            identity.check_signature(scheme, participant.key, participant.signature)
+        except (InvalidSignature, InvalidPoint):
+            raise DKGError(ERR_INVALID_KEY_SCHEME) from None
 
 
 def _validate_epoch(state: DKGState, terms: ProposalTerms) -> None:

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 
 from tqdm.auto import tqdm
 
-from ...crypto import schnorr
+from ...crypto import identity, schnorr
 from ...crypto.bls import KeyPair, keygen
 from ...crypto.groups import Point
 from ...crypto.schemes import DEFAULT_SCHEME, Scheme
@@ -122,7 +122,13 @@ class FaultPlan:
         if self.justify is not None and not callable(self.justify):
             raise InvalidInput("invalid fault plan: justify must be a callable")
         try:
-            names = ("silent", "bad_commitments", "bad_justifications", "missing_justifications", "forged_deals")
+            names = (
+                "silent",
+                "bad_commitments",
+                "bad_justifications",
+                "missing_justifications",
+                "forged_deals",
+            )
             for name in names:
                 object.__setattr__(self, name, frozenset(_index(i) for i in getattr(self, name)))
             object.__setattr__(
@@ -286,8 +292,9 @@ class DKGOutcome:
     ) -> Group:
         """The group file this DKG produces (drand's ``asGroup``, ``internal/dkg/execution.go``).
 
-        Its nodes are the QUAL members (with their DKG indices), its public key the distributed
-        polynomial. A first DKG leaves ``genesis_seed`` empty: the seed is then the group's own
+        Its nodes are the QUAL members (with their DKG indices and their self-signatures, as
+        drand's ``util.ToKeyNode`` copies each participant's ``Signature``), its public key the
+        distributed polynomial. A first DKG leaves ``genesis_seed`` empty: the seed is then the group's own
         hash, as drand sets it; a resharing passes the chain's seed and a ``transition_time``.
         ``addresses`` (one per node of the DKG, by index) default to ``127.0.0.1:4444+i``.
         ``catchup_period`` is in whole seconds and defaults to 0, drand's default
@@ -301,7 +308,9 @@ class DKGOutcome:
         if len(addresses) != len(self.nodes):
             raise InvalidInput(f"need {len(self.nodes)} addresses, got {len(addresses)}")
         by_index = {node.index: node for node in self.nodes}
-        nodes = tuple(Node(addresses[i], by_index[i].public.to_bytes(), i) for i in self.qual)
+        nodes = tuple(
+            Node(addresses[i], by_index[i].public.to_bytes(), i, self.signature(i)) for i in self.qual
+        )
         group = Group(
             threshold=self.threshold,
             period=period,
@@ -315,6 +324,12 @@ class DKGOutcome:
             public_key=self.public_poly,
         )
         return group if genesis_seed else replace(group, genesis_seed=group.hash())
+
+    def signature(self, index: int) -> bytes:
+        """Node ``index``'s self-signature of its identity (:func:`drand_edu.crypto.identity.self_sign`)."""
+        if index not in self.keys:
+            raise InvalidInput(f"node {index} has no key pair in this outcome")
+        return identity.self_sign(self.scheme, self.keys[index].secret)
 
     @property
     def message_counts(self) -> dict[str, int]:
@@ -662,9 +677,10 @@ def run_dkg(
 
     Every node gets a long-term key pair on the scheme's key group; its index (its label
     ``node i``) is the rank of its public key among the ``n`` (drand's order, see
-    :func:`sorted_by_public_key`). Then every node runs kyber's protocol over the simulated board. ``faults`` makes some nodes misbehave; the others (the *honest*
-    nodes) must finish with the same public polynomial and QUAL, else :class:`DKGError` (unless
-    ``check=False``: then the outcome comes back with ``ok == False`` and the errors inside).
+    :func:`sorted_by_public_key`). Then every node runs kyber's protocol over the simulated
+    board. ``faults`` makes some nodes misbehave; the others (the *honest* nodes) must finish
+    with the same public polynomial and QUAL, else :class:`DKGError` (unless ``check=False``:
+    then the outcome comes back with ``ok == False`` and the errors inside).
     A seeded ``rng`` makes the whole run — keys, polynomials, encryption, signatures — reproducible.
     """
     if not isinstance(n, int) or n < 1:

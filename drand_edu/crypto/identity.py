@@ -1,0 +1,85 @@
+"""A node's identity and its self-signature, as drand's ``common/key/keys.go`` defines them.
+
+A drand node is known by its long-term public key (on the scheme's *key* group) and an address.
+Anyone can claim an address with somebody else's key, so every key pair signs its own public key
+when it is made (``Pair.SelfSign``), and whoever is handed an identity checks that signature
+(``Identity.ValidSignature``) before trusting the key: a leader can then not put a key in a
+proposal unless its owner, holding the secret, signed it.
+
+What is signed, exactly:
+
+* the identity hash is BLAKE2b-256 of the compressed public key (drand's ``Identity.Hash`` with
+  the scheme's ``IdentityHash``, which is ``blake2b.New256`` in every scheme of
+  ``crypto/schemes.go``); the address is left out, so a node can move and keep its identity;
+* the signed message is the scheme's name followed by that hash, ``scheme_id ‖ H(pk)``, "to avoid
+  scheme confusion during DKG";
+* the signature is made with the scheme's ``AuthScheme``: a plain BLS signature on the scheme's
+  *signature* group (``sign/bls`` ``NewSchemeOnG2``/``NewSchemeOnG1``), with the same hash-to-curve
+  DST as the beacons (:func:`drand_edu.crypto.bls.sign`). So it is 96 bytes for the G1-key
+  schemes and 48 for the G2-key ones.
+
+The signature is stored hex-encoded in the ``Signature`` field of the public key file
+(``PublicTOML``), of each ``[[Nodes]]`` entry of a group file (``NodeTOML``), and in every
+participant of a DKG proposal. drand checks it when a proposal names a joiner
+(``validateJoinerSignatures`` in ``internal/dkg/state_machine.go``), when the CLI reads an identity,
+and at start-up for its own key (``internal/core/drand_beacon.go``); a group file of a drand
+older than self-signatures has empty ones (``Group.UnsignedIdentities``).
+
+Our functions: :func:`identity_hash`, :func:`identity_message`, :func:`self_sign`,
+:func:`valid_signature` / :func:`check_signature`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..errors import InvalidPoint, InvalidSignature
+from . import bls
+from .groups import Point
+from .schemes import Scheme
+
+
+def _public_bytes(scheme: Scheme, public: Point | bytes) -> bytes:
+    if isinstance(public, Point):
+        if public.group is not scheme.key_group:
+            raise InvalidPoint(f"a {scheme.id} identity key is on {scheme.key_group.name}")
+        return public.to_bytes()
+    return bytes(public)
+
+
+def identity_hash(scheme: Scheme, public: Point | bytes) -> bytes:
+    """drand's ``Identity.Hash``: BLAKE2b-256 (the scheme's ``IdentityHash``) of the compressed key."""
+    return hashlib.blake2b(_public_bytes(scheme, public), digest_size=32).digest()
+
+
+def identity_message(scheme: Scheme, public: Point | bytes) -> bytes:
+    """What a key pair signs about itself: ``scheme name ‖ identity_hash(public)``."""
+    return scheme.id.encode() + identity_hash(scheme, public)
+
+
+def self_sign(scheme: Scheme, secret: int) -> bytes:
+    """drand's ``Pair.SelfSign``: the ``AuthScheme`` (BLS) signature of :func:`identity_message`."""
+    public = bls.public_key(scheme, secret)
+    return bls.sign(scheme, secret, identity_message(scheme, public))
+
+
+def check_signature(scheme: Scheme, public: Point | bytes, signature: bytes) -> None:
+    """drand's ``Identity.ValidSignature``: raise :class:`InvalidSignature` unless ``signature`` is
+    ``public``'s self-signature for ``scheme`` (an empty or malformed one included)."""
+    if not signature:
+        raise InvalidSignature("the identity is not self-signed (empty signature)")
+    try:
+        bls.verify_or_raise(scheme, public, identity_message(scheme, public), bytes(signature))
+    except InvalidPoint as error:
+        raise InvalidSignature(f"invalid identity self-signature: {error}") from None
+    except InvalidSignature:
+        raise InvalidSignature(f"invalid identity self-signature for this {scheme.id} key") from None
+
+
+def valid_signature(scheme: Scheme, public: Point | bytes, signature: bytes) -> bool:
+    """True when ``signature`` is ``public``'s valid self-signature (see :func:`check_signature`)."""
+    try:
+        check_signature(scheme, public, signature)
+    except (InvalidSignature, InvalidPoint):
+        return False
+    return True

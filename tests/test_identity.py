@@ -1,0 +1,116 @@
+"""Identity self-signatures (drand common/key/keys.go): what is signed, where it is stored, who checks it."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from drand_edu.crypto import (
+    BLS_UNCHAINED_G1_RFC9380,
+    PEDERSEN_BLS_CHAINED,
+    PEDERSEN_BLS_UNCHAINED,
+    bls,
+    identity,
+    use_backend,
+)
+from drand_edu.errors import DKGError, InvalidSignature
+from drand_edu.rng import seeded_rng
+from drand_edu.threshold.dkg import run_dkg
+from drand_edu.threshold.group import Group
+from drand_edu.threshold.lifecycle import (
+    ERR_INVALID_KEY_SCHEME,
+    DKGState,
+    Participant,
+    ProposalTerms,
+    ReceiveProposal,
+)
+
+# drand's own test data (common/key/group_test.go, TestLenIgnoresMissingNodes): a testnet node
+# signed under drand v1, which signed the identity hash alone
+V1_KEY = bytes.fromhex(
+    "869f9e68169523c164b4fa114abd7ffd9032f94cf7662f27fd295e37fc8264f1896fee6a6366ccfe55b02e3aa42ad994"
+)
+V1_SIGNATURE = bytes.fromhex(
+    "b45da17ea324f23c7c9cefdb715cecd0159bb7a1a54a4418a1a4a45604abf957fbdbedd31eb4703e2f4586f1d1a66076"
+    "0ce52b536161f2bc84678a9b45a9d5710265d9b78e9315dccfccefebc4c3bd6fbc52c69877d839d408ba560d79ab1be1"
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_backend():
+    with use_backend("arkworks"):
+        yield
+
+
+def test_identity_hash_is_blake2b_256_of_the_compressed_key() -> None:
+    keys = bls.keygen(PEDERSEN_BLS_CHAINED, seeded_rng(1))
+    digest = hashlib.blake2b(keys.public.to_bytes(), digest_size=32).digest()
+    assert identity.identity_hash(PEDERSEN_BLS_CHAINED, keys.public) == digest
+    assert identity.identity_message(PEDERSEN_BLS_CHAINED, keys.public) == b"pedersen-bls-chained" + digest
+
+
+@pytest.mark.parametrize("scheme", [PEDERSEN_BLS_CHAINED, PEDERSEN_BLS_UNCHAINED, BLS_UNCHAINED_G1_RFC9380])
+def test_self_signature_is_a_bls_signature_on_the_signature_group(scheme) -> None:
+    keys = bls.keygen(scheme, seeded_rng(2))
+    signature = identity.self_sign(scheme, keys.secret)
+    assert len(signature) == scheme.signature_size
+    assert identity.valid_signature(scheme, keys.public, signature)
+    assert bls.verify(scheme, keys.public, identity.identity_message(scheme, keys.public), signature)
+    other = bls.keygen(scheme, seeded_rng(3))
+    assert not identity.valid_signature(scheme, other.public, signature)
+    with pytest.raises(InvalidSignature):
+        identity.check_signature(scheme, keys.public, b"")
+
+
+def test_the_scheme_name_is_part_of_the_message() -> None:
+    keys = bls.keygen(PEDERSEN_BLS_CHAINED, seeded_rng(4))
+    signature = identity.self_sign(PEDERSEN_BLS_CHAINED, keys.secret)
+    # same groups, same DST: only the prefixed name tells the two schemes apart
+    assert not identity.valid_signature(PEDERSEN_BLS_UNCHAINED, keys.public, signature)
+
+
+def test_drand_v1_signature_signed_the_hash_alone() -> None:
+    digest = hashlib.blake2b(V1_KEY, digest_size=32).digest()
+    assert bls.verify(PEDERSEN_BLS_CHAINED, V1_KEY, digest, V1_SIGNATURE)
+    # drand v2 prepends the scheme name, so a v1 signature is not valid any more (drand re-signs)
+    assert not identity.valid_signature(PEDERSEN_BLS_CHAINED, V1_KEY, V1_SIGNATURE)
+
+
+def test_group_file_we_write_carries_every_signature(tmp_path) -> None:
+    outcome = run_dkg(4, 3, rng=seeded_rng(5))
+    group = outcome.to_group(3, 1_700_000_000)
+    assert all(n.signature for n in group.nodes)
+    assert all(identity.valid_signature(group.scheme, n.public_key, n.signature) for n in group.nodes)
+    path = tmp_path / "group.toml"
+    group.save(path)
+    assert Group.load(path).nodes == group.nodes
+    assert 'Signature = "' in path.read_text()
+
+
+def _joiner_terms(signature: bytes) -> tuple[ProposalTerms, DKGState]:
+    leader = bls.keygen(PEDERSEN_BLS_CHAINED, seeded_rng(6))
+    joiner = bls.keygen(PEDERSEN_BLS_CHAINED, seeded_rng(7))
+    identities = (
+        Participant("a:1", leader.public.to_bytes(), identity.self_sign(PEDERSEN_BLS_CHAINED, leader.secret)),
+        Participant(
+            "b:2",
+            joiner.public.to_bytes(),
+            signature or identity.self_sign(PEDERSEN_BLS_CHAINED, joiner.secret),
+        ),
+    )
+    terms = ProposalTerms("default", 1, "a:1", 2, 100.0, joining=("a:1", "b:2"), identities=identities)
+    return terms, DKGState.fresh("default", "b:2")
+
+
+def test_a_joiner_with_a_valid_self_signature_is_accepted() -> None:
+    terms, state = _joiner_terms(b"")
+    assert state.apply(ReceiveProposal(terms, "a:1")).status.name == "PROPOSED"
+
+
+def test_a_joiner_with_a_bad_self_signature_is_refused() -> None:
+    # drand validateJoinerSignatures: ErrInvalidKeyScheme
+    forged = identity.self_sign(PEDERSEN_BLS_CHAINED, bls.keygen(PEDERSEN_BLS_CHAINED, seeded_rng(8)).secret)
+    terms, state = _joiner_terms(forged)
+    with pytest.raises(DKGError, match=ERR_INVALID_KEY_SCHEME):
+        state.apply(ReceiveProposal(terms, "a:1"))
