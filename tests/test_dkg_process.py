@@ -17,6 +17,7 @@ import pytest
 from drand_edu.crypto import bls
 from drand_edu.crypto.schemes import scheme_by_id
 from drand_edu.errors import DKGError, InvalidInput
+from drand_edu.net.dkg_packets import go_time_binary, message_for_signing, sign_packet
 from drand_edu.net.messages import DKGPacket, from_bytes, to_bytes
 from drand_edu.node.dkg_process import DKGProcess
 from drand_edu.node.key_store import FileStore
@@ -313,3 +314,74 @@ def test_a_joiner_whose_self_signature_does_not_verify_is_refused(tmp_path) -> N
     with pytest.raises(DKGError, match="the key's scheme may not match"):
         leader.propose_initial([other.address], 2, period=3)
     assert leader.state.status == Status.FRESH
+
+
+def test_go_time_binary_is_gos_marshal_binary_of_a_utc_time() -> None:
+    # Go: time.Unix(0, 0).UTC().MarshalBinary() and time.Unix(1, 5e8).UTC().MarshalBinary()
+    assert go_time_binary(0) == bytes.fromhex("01000000 0e7791f700 00000000 ffff".replace(" ", ""))
+    assert go_time_binary(1.5) == bytes.fromhex("01000000 0e7791f701 1dcd6500 ffff".replace(" ", ""))
+
+
+def test_message_for_signing_follows_drands_layout(tmp_path) -> None:
+    net = VirtualNet()
+    leader, other = make_nodes(net, 2, tmp_path, seeded_rng(12))
+    terms = leader.propose_initial([other.address], 2, period=3)
+    message = message_for_signing("default", "accept", {"acceptor": other.address}, terms)
+    me = terms.identity(leader.address)
+    head = f"beaconID:default\nAccepted:{other.address}\nProposal:\ndefault\n".encode()
+    assert message.startswith(head + (1).to_bytes(4, "little") + f"\nLeader:{leader.address}\n".encode())
+    assert me.signature + (2).to_bytes(4, "little") + go_time_binary(terms.timeout) in message
+    assert message.endswith(
+        f"\nJoiner:{other.address}\nSig:".encode() + terms.identity(other.address).signature
+    )
+    assert b"\nScheme: " + SCHEME.id.encode() + b"\n" + go_time_binary(terms.genesis_time) in message
+
+
+def test_lifecycle_packets_with_a_self_declared_sender_are_refused(tmp_path) -> None:
+    # issue 15: a forged abort claiming to come from the leader used to abort the node's DKG
+    net = VirtualNet()
+    nodes = make_nodes(net, 3, tmp_path, seeded_rng(13))
+    leader = nodes[0]
+    leader.propose_initial([n.address for n in nodes[1:]], 2, period=3)
+    net.run(1)
+    nodes[1].join()
+    for forged in (
+        DKGPacket(leader.address, "abort", {"reason": "x"}),  # unsigned
+        sign_packet(SCHEME, nodes[2].key_store.secret_key, DKGPacket(leader.address, "abort", {}), leader.terms),
+        sign_packet(
+            SCHEME,
+            nodes[2].key_store.secret_key,
+            DKGPacket(leader.address, "execute", {"time": 1.0}),
+            leader.terms,
+        ),
+    ):
+        nodes[1].receive(forged)
+        assert nodes[1].state.status == Status.JOINED
+        assert "invalid packet signature" in nodes[1].log[-1]
+    # a signed packet from someone who is not a participant
+    stranger = DKGPacket("127.0.0.1:9999", "abort", {})
+    nodes[1].receive(sign_packet(SCHEME, nodes[2].key_store.secret_key, stranger, leader.terms))
+    assert nodes[1].state.status == Status.JOINED
+    # the real leader's abort is signed and accepted
+    leader.abort()
+    net.run(1)
+    assert nodes[1].state.status == Status.ABORTED
+
+
+def test_an_acceptance_must_be_signed_by_the_acceptor(tmp_path) -> None:
+    net = VirtualNet()
+    nodes = make_nodes(net, 3, tmp_path, seeded_rng(14))
+    initial_dkg(net, nodes, threshold=2)
+    net.run(60)
+    leader, a, b = nodes
+    leader.propose_reshare([], [a.address, b.address], [], 2)
+    net.run(1)
+    # b claims a's acceptance, signed with b's own key: drand's ErrInvalidAcceptor
+    claim = sign_packet(
+        SCHEME, b.key_store.secret_key, DKGPacket(b.address, "accept", {"acceptor": a.address}), leader.terms
+    )
+    leader.receive(claim)
+    assert "the node that signed this message is not the one claiming be accepting" in leader.log[-1]
+    a.accept()
+    net.run(1)
+    assert leader.state.acceptors == (a.address,)

@@ -4,13 +4,24 @@ drand sends these as protobuf (``protobuf/drand/dkg_control.proto``: ``ProposalT
 ``DealBundle``, ``ResponseBundle``, ``JustificationBundle``); here each field becomes a JSON value
 with bytes in hex. The bundles keep their Schnorr signatures, so a node can check who wrote a
 bundle whatever carried it. A body that does not decode raises :class:`InvalidInput`.
+
+Every packet is also signed by its sender as drand's ``internal/dkg/actions_signing.go`` does
+(:func:`message_for_signing`, :func:`sign_packet`, :func:`verify_packet`): a BLS signature with the
+scheme's ``AuthScheme`` over the packet and the proposal terms it belongs to, checked against the
+sender's key *from the proposal's participants*. drand checks it on the lifecycle packets
+(proposal, accept, reject, execute, abort); a bundle is checked by its own Schnorr signature,
+against the key its dealer or holder index names (kyber ``VerifyPacketSignature``).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from typing import Any
 
-from ..errors import InvalidInput
+from ..crypto import bls
+from ..crypto.schemes import Scheme
+from ..errors import DKGError, InvalidInput
 from ..hexbytes import from_hex
 from ..threshold.dkg.messages import (
     Bundle,
@@ -22,6 +33,7 @@ from ..threshold.dkg.messages import (
     ResponseBundle,
 )
 from ..threshold.lifecycle import Participant, ProposalTerms
+from .messages import DKGPacket
 
 BUNDLE_PACKETS = ("deal", "response", "justification")
 
@@ -120,3 +132,103 @@ def _uint(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"expected a non-negative integer, got {value!r}")
     return value
+
+
+# -- packet signatures (drand internal/dkg/actions_signing.go) -------------------------------------
+#: seconds from 0001-01-01 to 1970-01-01: Go's ``unixToInternal``
+_GO_UNIX_TO_INTERNAL = 62_135_596_800
+LIFECYCLE_PACKETS = ("proposal", "accept", "reject", "execute", "abort")
+
+
+def go_time_binary(unix_seconds: float) -> bytes:
+    """Go's ``time.Time.MarshalBinary`` of a UTC time (what ``timestamppb.AsTime`` returns).
+
+    15 bytes: version 1, seconds since 0001-01-01 (int64 big-endian), nanoseconds (int32
+    big-endian), zone offset in minutes (int16, −1 meaning UTC).
+    """
+    seconds = math.floor(unix_seconds)
+    nanos = round((unix_seconds - seconds) * 1_000_000_000)
+    if nanos >= 1_000_000_000:
+        seconds, nanos = seconds + 1, nanos - 1_000_000_000
+    return (
+        b"\x01"
+        + (seconds + _GO_UNIX_TO_INTERNAL).to_bytes(8, "big", signed=True)
+        + nanos.to_bytes(4, "big")
+        + (-1).to_bytes(2, "big", signed=True)
+    )
+
+
+def _u32le(value: int) -> bytes:
+    return int(value).to_bytes(4, "little")
+
+
+def _leader_part(terms: ProposalTerms) -> bytes:
+    leader = terms.identity(terms.leader)
+    signature = leader.signature if leader is not None else b""
+    return (
+        terms.beacon_id.encode() + b"\n" + _u32le(terms.epoch) + b"\nLeader:" + terms.leader.encode() + b"\n"
+        + signature
+    )  # fmt: skip
+
+
+def message_for_signing(beacon_id: str, packet: str, body: dict[str, Any], terms: ProposalTerms) -> bytes:
+    """drand's ``messageForSigning``: the bytes a DKG packet's sender signs.
+
+    ``"beaconID:<id>\\n"``, then what the packet says (``Proposal:`` + the proposal's beacon id,
+    epoch as uint32 little-endian and leader; ``Accepted:<acceptor>\\n``; ``Rejected:<rejector>\\n``;
+    ``Aborted:<reason>\\n``; ``Execute:`` + the execution time; ``Gossip packet`` for a bundle),
+    then the proposal terms it belongs to, in the order of ``dkg_control.proto``: beacon id, epoch,
+    leader and its signature, threshold, timeout, catch-up period and beacon period (uint32
+    little-endian seconds), scheme, genesis time, and every joiner, remainer and leaver with its
+    self-signature. Times are Go's ``MarshalBinary`` (:func:`go_time_binary`). The genesis seed and
+    the transition time are not signed (drand leaves them out too).
+    """
+    out = bytearray(b"beaconID:" + beacon_id.encode() + b"\n")
+    if packet == "proposal":
+        out += b"Proposal:" + _leader_part(terms)
+    elif packet == "accept":
+        out += b"Accepted:" + str(body["acceptor"]).encode() + b"\n"
+    elif packet == "reject":
+        out += b"Rejected:" + str(body["rejector"]).encode() + b"\n"
+    elif packet == "abort":
+        out += b"Aborted:" + str(body.get("reason", "")).encode() + b"\n"
+    elif packet == "execute":
+        out += b"Execute:" + go_time_binary(float(body["time"]))
+    elif packet in BUNDLE_PACKETS:
+        out += b"Gossip packet"
+    else:
+        # drand writes 16 random bytes so that the signature cannot verify
+        raise InvalidInput(f"unknown DKG packet {packet!r}")
+    out += b"Proposal:\n" + _leader_part(terms) + _u32le(terms.threshold) + go_time_binary(terms.timeout)
+    out += _u32le(terms.catchup_period) + _u32le(terms.beacon_period)
+    out += b"\nScheme: " + terms.scheme_id.encode() + b"\n" + go_time_binary(terms.genesis_time)
+    groups = ((b"Joiner", terms.joining), (b"Remainer", terms.remaining), (b"Leaver", terms.leaving))
+    for label, addresses in groups:
+        for address in addresses:
+            participant = terms.identity(address)
+            signature = participant.signature if participant is not None else b""
+            out += b"\n" + label + b":" + address.encode() + b"\nSig:" + signature
+    return bytes(out)
+
+
+def sign_packet(scheme: Scheme, secret: int, packet: DKGPacket, terms: ProposalTerms) -> DKGPacket:
+    """drand's ``signMessage``: ``packet`` with its sender's ``AuthScheme`` (BLS) signature."""
+    message = message_for_signing(packet.beacon_id, packet.packet, packet.body, terms)
+    return replace(packet, signature=bls.sign(scheme, secret, message))
+
+
+def verify_packet(scheme: Scheme, packet: DKGPacket, terms: ProposalTerms) -> None:
+    """drand's ``verifyMessage``: raise :class:`DKGError` unless the packet is signed by its sender.
+
+    The key comes from the proposal's *remaining and joining* participants (never from the packet
+    itself): the self-declared ``sender`` only says which of them to look up, and a sender that
+    is none of them is refused (``no such participant``).
+    """
+    participant = None
+    if packet.sender in (*terms.remaining, *terms.joining):
+        participant = terms.identity(packet.sender)
+    if participant is None:
+        raise DKGError(f"invalid packet signature from {packet.sender}: no such participant")
+    message = message_for_signing(packet.beacon_id, packet.packet, packet.body, terms)
+    if not bls.verify(scheme, participant.key, message, packet.signature):
+        raise DKGError(f"invalid packet signature from {packet.sender}: the {packet.packet} does not verify")

@@ -74,6 +74,8 @@ class DKGPacket:
 
     ``packet`` says which step (``proposal``, ``accept``, ``reject``, ``execute``, ``abort``,
     ``deal``, ``response``, ``justification``); ``body`` is its content as JSON values.
+    ``sender`` and ``signature`` are drand's ``GossipMetadata`` (``Address``, ``Signature``): the
+    sender's signature of the packet (:func:`drand_edu.net.dkg_packets.message_for_signing`).
     """
 
     kind: ClassVar[str] = "dkg"
@@ -81,6 +83,7 @@ class DKGPacket:
     packet: str
     body: dict
     beacon_id: str = "default"
+    signature: bytes = b""
 
 
 Message = PartialBeaconPacket | BeaconPacket | SyncRequest | SyncStreamEnd | DKGPacket

@@ -18,9 +18,18 @@ Like drand, participants are ordered by public key (``util.SortedByPublicKey``) 
 indices, the session id is ``sha256(epoch)`` so an old epoch's packets cannot be replayed, and each
 node builds the group file itself from the proposal and its result: the same bytes everywhere.
 
-Simplified here: packets go straight to every participant (drand re-gossips them), lifecycle packets
-are not signed (the bundles are), and the DKG state lives in memory; only the epoch of the last
-completed DKG is saved (``dkg.json``), next to the key store (drand's file store).
+Every packet is signed by its sender as drand's ``actions_signing.go`` does (BLS, the scheme's
+``AuthScheme``, over the packet and the proposal terms: :func:`~drand_edu.net.dkg_packets.sign_packet`).
+A proposal, acceptance, rejection, execution order or abort counts only once its signature verifies
+under the sender's key *as the proposal lists it* (drand's ``verifyMessage``, after applying the
+packet to the state machine, before keeping the new state); the sender address a packet declares only
+says which participant to look up. Bundles are checked by their own Schnorr signatures. Joiners'
+self-signatures are checked on every proposal (``validateJoinerSignatures``) and, beyond drand, a
+resharing proposal must give the current members the keys our group file has.
+
+Simplified here: packets go straight to every participant (drand re-gossips them), and the DKG state
+lives in memory; only the epoch of the last completed DKG is saved (``dkg.json``), next to the key
+store (drand's file store).
 """
 
 from __future__ import annotations
@@ -37,7 +46,16 @@ from ..chain.info import ChainInfo
 from ..crypto.schemes import scheme_by_id
 from ..errors import DKGError, InvalidInput
 from ..hexbytes import from_hex
-from ..net.dkg_packets import BUNDLE_PACKETS, bundle_from_json, bundle_to_json, terms_from_json, terms_to_json
+from ..net.dkg_packets import (
+    BUNDLE_PACKETS,
+    LIFECYCLE_PACKETS,
+    bundle_from_json,
+    bundle_to_json,
+    sign_packet,
+    terms_from_json,
+    terms_to_json,
+    verify_packet,
+)
 from ..net.http_transport import fetch_identity
 from ..net.messages import DKGPacket, Message
 from ..rng import Rng
@@ -242,7 +260,8 @@ class DKGProcess:
         identities = {}
         for address in addresses:
             if address == self.address:
-                identities[address] = Participant(address, self.key_store.public_key, self.key_store.signature)
+                mine = self.key_store
+                identities[address] = Participant(address, mine.public_key, mine.signature)
                 continue
             answer = self.identity_of(address)
             if answer["scheme"] != self.key_store.scheme.id:
@@ -275,31 +294,31 @@ class DKGProcess:
     def accept(self) -> None:
         """``drand dkg accept``: a member of the current group agrees to the proposal."""
         with self._lock:
-            self._announce(Accept(), "accept", "accepted")
+            self._announce(Accept(), "accept", "accepted", {"acceptor": self.address})
 
     def reject(self) -> None:
         """``drand dkg reject``."""
         with self._lock:
-            self._announce(Reject(), "reject", "rejected")
+            self._announce(Reject(), "reject", "rejected", {"rejector": self.address})
 
     def abort(self) -> None:
         """``drand dkg abort``: the leader calls the current proposal off, everywhere."""
         with self._lock:
             if self.state.leader != self.address:
                 raise DKGError("only the leader can abort the DKG")
-            self._announce(StartAbort(), "abort", "aborted")
+            self._announce(StartAbort(), "abort", "aborted", {"reason": "aborted by the leader"})
             self._execution = None
 
     def execute(self) -> None:
         """``drand dkg execute``: the leader starts the execution everywhere."""
         with self._lock:
-            self._announce(StartExecution(), "execute", "ordered execution")
+            self._announce(StartExecution(), "execute", "ordered execution", {"time": self.transport.now()})
             self._start_execution()
 
-    def _announce(self, event: Event, packet: str, what: str) -> None:
-        """Apply our own command to the state machine, then tell every participant."""
+    def _announce(self, event: Event, packet: str, what: str, body: dict) -> None:
+        """Apply our own command to the state machine, then tell every participant (signed)."""
         self.state = self.state.apply(event, self.transport.now())
-        self._broadcast(packet, {})
+        self._broadcast(packet, body)
         self._note(what)
 
     # -- packets from peers --------------------------------------------------------------------------
@@ -317,39 +336,10 @@ class DKGProcess:
         now = self.transport.now()
         if packet.beacon_id != self.key_store.beacon_id:
             raise DKGError(f"packet for beacon {packet.beacon_id!r}")
-        if packet.packet == "proposal":
-            terms = terms_from_json(packet.body["terms"])
-            keys = {p.address: p.key for p in terms.identities}
-            if keys.get(self.address) != self.key_store.public_key:
-                raise DKGError("the proposal does not carry this node's public key")
-            if terms.scheme_id != self.key_store.scheme.id:
-                raise DKGError(
-                    f"the proposal is for {terms.scheme_id}, this node's key is {self.key_store.scheme.id}"
-                )
-            self.state = self.state.apply(ReceiveProposal(terms, packet.sender), now)
-            self.terms, self.keys = terms, keys
-            self._early.clear()
-            self._schedule_timeout(terms)
-            self._note(f"received a proposal for epoch {terms.epoch} from {packet.sender}")
-        elif packet.packet == "accept":
-            self.state = self.state.apply(ReceiveAcceptance(packet.sender, packet.sender), now)
-            self._note(f"{packet.sender} accepted")
-        elif packet.packet == "reject":
-            self.state = self.state.apply(ReceiveRejection(packet.sender, packet.sender), now)
-            self._note(f"{packet.sender} rejected")
-        elif packet.packet == "execute":
-            self.state = self.state.apply(ReceiveExecute(packet.sender), now)
-            self._note(f"{packet.sender} ordered execution")
-            if self.state.status == Status.LEFT:
-                if self.on_leave and self.terms is not None:
-                    self.on_leave(self.terms.transition_time)
-                return
-            self._start_execution()
-        elif packet.packet == "abort":
-            self.state = self.state.apply(ReceiveAbort(packet.sender), now)
-            self._execution = None
-            self._note(f"{packet.sender} aborted the DKG")
+        if packet.packet in LIFECYCLE_PACKETS:
+            self._receive_lifecycle(packet, now)
         elif packet.packet in BUNDLE_PACKETS:
+            # authenticated by its own Schnorr signature (checked on arrival in the execution)
             bundle = bundle_from_json(packet.packet, packet.body)  # malformed: refused on arrival
             if self._execution is None:
                 self._early.append(bundle)
@@ -358,13 +348,69 @@ class DKGProcess:
         else:
             raise DKGError(f"unknown DKG packet {packet.packet!r}")
 
+    def _receive_lifecycle(self, packet: DKGPacket, now: float) -> None:
+        """drand's ``applyPacketToState``: apply the packet, check its signature against the next
+        state's terms (``verifyMessage``), and only then keep the new state."""
+        terms, body = self.terms, packet.body
+        if packet.packet == "proposal":
+            terms = terms_from_json(body["terms"])
+            self._check_proposal_keys(terms)
+            event: Event = ReceiveProposal(terms, packet.sender)
+        elif packet.packet == "accept":
+            event = ReceiveAcceptance(str(body["acceptor"]), packet.sender)
+        elif packet.packet == "reject":
+            event = ReceiveRejection(str(body["rejector"]), packet.sender)
+        elif packet.packet == "execute":
+            event = ReceiveExecute(packet.sender)
+        else:
+            event = ReceiveAbort(packet.sender)
+        if terms is None:
+            raise DKGError(f"a {packet.packet} packet, but there is no proposal")
+        next_state = self.state.apply(event, now)
+        verify_packet(self.key_store.scheme, packet, terms)
+        self.state = next_state
+        if packet.packet == "proposal":
+            self.terms, self.keys = terms, {p.address: p.key for p in terms.identities}
+            self._early.clear()
+            self._schedule_timeout(terms)
+            self._note(f"received a proposal for epoch {terms.epoch} from {packet.sender}")
+        elif packet.packet in ("accept", "reject"):
+            self._note(f"{packet.sender} {packet.packet}ed")
+        elif packet.packet == "execute":
+            self._note(f"{packet.sender} ordered execution")
+            if self.state.status == Status.LEFT:
+                if self.on_leave and self.terms is not None:
+                    self.on_leave(self.terms.transition_time)
+                return
+            self._start_execution()
+        else:
+            self._execution = None
+            self._note(f"{packet.sender} aborted the DKG")
+
+    def _check_proposal_keys(self, terms: ProposalTerms) -> None:
+        """Our own key in the proposal, our scheme, and (beyond drand) the keys of the current group's
+        members as our group file has them: a proposal cannot swap a remainer's key for another."""
+        keys = {p.address: p.key for p in terms.identities}
+        if keys.get(self.address) != self.key_store.public_key:
+            raise DKGError("the proposal does not carry this node's public key")
+        if terms.scheme_id != self.key_store.scheme.id:
+            raise DKGError(f"the proposal is for {terms.scheme_id}, our key for {self.key_store.scheme.id}")
+        group = self._previous_group
+        if group is not None and terms.epoch > 1:
+            for node in group.nodes:
+                if node.address in keys and keys[node.address] != node.public_key:
+                    raise DKGError(f"the proposal gives {node.address} another key than our group file")
+
     # -- helpers -----------------------------------------------------------------------------------
     def _participants(self) -> list[str]:
         s = self.state
         return list(dict.fromkeys([*s.joining, *s.remaining, *s.leaving]))
 
     def _broadcast(self, packet: str, body: dict) -> None:
+        """Send a packet to every other participant, signed as drand's ``signMessage`` does."""
         message = DKGPacket(self.address, packet, body, self.key_store.beacon_id)
+        assert self.terms is not None  # every packet belongs to a proposal
+        message = sign_packet(self.key_store.scheme, self.key_store.secret_key, message, self.terms)
         for address in self._participants():
             if address != self.address:
                 self.transport.send_to(address, message)
