@@ -9,7 +9,7 @@ from .conftest import verdict
 
 
 def right_round_at(info, unix_time):
-    return 0 if unix_time < info.genesis_time else int((unix_time - info.genesis_time) // info.period) + 1
+    return 1 if unix_time < info.genesis_time else int((unix_time - info.genesis_time) // info.period) + 1
 
 
 def test_round_at(capsys) -> None:

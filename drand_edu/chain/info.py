@@ -86,7 +86,7 @@ class ChainInfo:
         return chain_time.time_of_round(self.genesis_time, self.period, round_number)
 
     def round_at(self, unix_time: float) -> int:
-        """The round that is current at ``unix_time`` (0 before genesis)."""
+        """The round that is current at ``unix_time``; 1 before genesis, as drand's ``CurrentRound``."""
         return chain_time.current_round(self.genesis_time, self.period, unix_time)
 
     @classmethod

@@ -28,7 +28,8 @@ def _random_chain(scheme_id: str = "bls-unchained-g1-rfc9380") -> tuple[ChainInf
 
 
 def check_round_at(my_round_at: Callable[[ChainInfo, float], int] | None) -> bool:
-    """``my_round_at(info, unix_time)``: the round that is current at ``unix_time`` (0 before genesis)."""
+    """``my_round_at(info, unix_time)``: the round that is current at ``unix_time`` (1 before genesis,
+    as drand's ``CurrentRound``)."""
     if is_stub(my_round_at):
         return report(False, "define my_round_at(info, unix_time) first")
 
@@ -50,7 +51,7 @@ def check_round_at(my_round_at: Callable[[ChainInfo, float], int] | None) -> boo
             if got != want:
                 return report(
                     False,
-                    f"{where} you said round {got!r}. Round 1 starts at genesis (before it: 0); "
+                    f"{where} you said round {got!r}. Round 1 starts at genesis (before it: still 1, as drand); "
                     "a new round starts every period.",
                 )
         return report(True, praise="you can now pick the round a ciphertext unlocks at")

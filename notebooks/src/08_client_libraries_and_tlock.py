@@ -428,7 +428,7 @@ for server in servers[1:]:
 #
 # To encrypt "for 30 seconds from now" you need the round that is current at a given time. Write
 # `my_round_at(info, unix_time)` using `info.genesis_time` and `info.period` (round 1 starts at genesis;
-# before genesis the answer is 0).
+# before genesis the answer is 1, as drand's `CurrentRound` in `common/time.go` says: it never goes below 1).
 
 # %%
 def my_round_at(info, unix_time):
@@ -442,7 +442,7 @@ drand_edu.exercises.check_round_at(my_round_at)
 # %% tags=["solution"]
 def my_round_at(info, unix_time):
     if unix_time < info.genesis_time:
-        return 0
+        return 1
     return int((unix_time - info.genesis_time) // info.period) + 1
 
 
