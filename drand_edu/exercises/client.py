@@ -51,7 +51,7 @@ def check_round_at(my_round_at: Callable[[ChainInfo, float], int] | None) -> boo
             if got != want:
                 return report(
                     False,
-                    f"{where} you said round {got!r}. Round 1 starts at genesis (before it: still 1, as drand); "
+                    f"{where} you said round {got!r}. Round 1 starts at genesis (before it: 1, as drand); "
                     "a new round starts every period.",
                 )
         return report(True, praise="you can now pick the round a ciphertext unlocks at")

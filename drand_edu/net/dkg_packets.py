@@ -1,6 +1,6 @@
 """The bodies of :class:`~drand_edu.net.messages.DKGPacket`: DKG bundles and proposals as JSON values.
 
-drand sends these as protobuf (``protobuf/drand/dkg_control.proto``: ``ProposalTerms``,
+drand sends these as protobuf (``protobuf/dkg/dkg_control.proto``: ``ProposalTerms``,
 ``DealBundle``, ``ResponseBundle``, ``JustificationBundle``); here each field becomes a JSON value
 with bytes in hex. The bundles keep their Schnorr signatures, so a node can check who wrote a
 bundle whatever carried it. A body that does not decode raises :class:`InvalidInput`.

@@ -1,4 +1,4 @@
-"""A node's DKG over a real network: drand's DKG process (``internal/dkg/process.go``, ``execution.go``).
+"""A node's DKG over a real network: drand's DKG process (``internal/dkg/dkg_process.go``, ``execution.go``).
 
 Session 4 ran a whole DKG inside one Python process. Here each node runs its own part, and the only
 things that cross between nodes are :class:`~drand_edu.net.messages.DKGPacket`\\ s. Two layers:
