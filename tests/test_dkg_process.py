@@ -385,3 +385,30 @@ def test_an_acceptance_must_be_signed_by_the_acceptor(tmp_path) -> None:
     a.accept()
     net.run(1)
     assert leader.state.acceptors == (a.address,)
+
+
+def test_a_leaver_deals_its_old_share_in_the_resharing(tmp_path) -> None:
+    # drand: a leaver runs executeDKG too and deals as an old node (kyber canIssue). Here a remainer
+    # is cut off, so the resharing needs the leaver's deal to reach the old threshold (3 of 4)
+    rng = seeded_rng(15)
+    net = VirtualNet()
+    nodes = make_nodes(net, 4, tmp_path, rng)
+    initial_dkg(net, nodes, threshold=3)
+    net.run(60)
+    old_group = nodes[0].vault.group
+    leader, staying, silent, leaver = nodes
+    (joiner,) = make_nodes(net, 1, tmp_path, rng, first=4)
+    leader.propose_reshare([joiner.address], [staying.address, silent.address], [leaver.address], 3)
+    net.run(1)
+    staying.accept()
+    silent.accept()
+    joiner.join(old_group)
+    net.run(1)
+    net.cut.add(silent.address)
+    leader.execute()
+    net.run(60)
+    assert leaver.state.status == Status.LEFT
+    assert any("dealt our old share as a leaver" in line for line in leaver.log)
+    for node in (leader, staying, joiner):
+        assert node.state.status == Status.COMPLETE, node.log[-3:]
+        assert node.vault.group.public_key.commit() == old_group.public_key.commit()

@@ -381,6 +381,10 @@ class DKGProcess:
             if self.state.status == Status.LEFT:
                 if self.on_leave and self.terms is not None:
                     self.on_leave(self.terms.transition_time)
+                # drand's leaver still runs executeDKG on the execute packet (actions_passive.go):
+                # it holds a share of the old group, so it deals (and answers complaints), then stops
+                if self.vault.share is not None and self._previous_group is not None:
+                    self._start_execution()
                 return
             self._start_execution()
         else:
@@ -486,11 +490,10 @@ class _Execution:
             old_nodes=old_nodes, old_threshold=previous.threshold if previous else 0,
             public_coeffs=previous.public_key if previous else None, share=share, fast_sync=True,
         )  # fmt: skip
-        leaving_keys = {process.keys[a] for a in terms.leaving if a in process.keys}
         dealers = old_nodes or new_nodes
-        # leavers do not run the protocol: do not wait for their deals
+        # every old node deals, leavers included (kyber: canIssue for any holder of an old share)
         self.expected = {
-            "deal": len([n for n in dealers if n.public.to_bytes() not in leaving_keys]),
+            "deal": len(dealers),
             "response": len(new_nodes),
             "justification": len(dealers),
         }
@@ -547,6 +550,8 @@ class _Execution:
                     result, justification = self.generator.process_responses(bundles)
                     if result is not None:
                         return self._complete(result)
+                    if not self.generator.can_receive and self.generator.state == Phase.FINISH:
+                        return self._leave()  # a leaver with no complaint to answer is done
                     self.phase = Phase.JUSTIFICATION
                     self._arm_deadline()
                     self._send(justification)
@@ -554,11 +559,19 @@ class _Execution:
                         return  # complaints are rare: wait for the deadline or every dealer
                 else:
                     result = self.generator.process_justifications(bundles)
+                    if result is None and not self.generator.can_receive:
+                        return self._leave()
                     if result is None:
                         raise DKGError("no share for this node")
                     return self._complete(result)
         except DKGError as error:
             self.process._fail(str(error))
+
+    def _leave(self) -> None:
+        """A leaver's part is over: it dealt its old share and answered any complaint."""
+        self.phase = Phase.FINISH
+        self.process._execution = None
+        self.process._note("dealt our old share as a leaver: done")
 
     def _complete(self, result) -> None:
         terms = self.terms

@@ -13,6 +13,19 @@ everyone knows the public polynomial (``PubPoly``) whose constant term is the gr
 
 This works for all five schemes: the public polynomial lives in the scheme's key group and the
 partials in its signature group (kyber's ``NewThresholdSchemeOnG1`` / ``...OnG2``).
+
+kyber's code, and ours beside it:
+
+* [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L72-L87)
+  writes the index as a uint16 big-endian, then the BLS signature: :func:`sign_partial`;
+* [`IndexOf`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L89-L94)
+  checks the length (point length + 2), as :func:`_parse` does;
+* [`VerifyPartial`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L96-L107)
+  verifies against ``public.Eval(i)``: :func:`verify_partial`;
+* [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150)
+  and [`RecoverCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L448-L475)
+  (with [`xyCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L417-L444)):
+  :func:`recover_signature`, whose docstring says where we differ.
 """
 
 from __future__ import annotations
@@ -103,11 +116,26 @@ def recover_signature(
 ) -> bytes:
     """The group's BLS signature of ``message`` from ``threshold`` partials (kyber's ``tbls`` ``Recover``).
 
-    Partials are taken in the order given; malformed ones, invalid ones, repeats of an index
-    already used and (when ``n`` is given) indices ``>= n`` are skipped, as kyber skips them. As
-    soon as ``threshold`` good partials are collected the rest are ignored. The result is
+    Partials are taken in the order given; malformed and invalid ones are skipped, and as soon
+    as ``threshold`` good partials are collected the rest are ignored. The result is
     ``Σ λ_i σ_i`` (one multi-scalar multiplication on the signature group), compressed, and
     equals ``bls.sign(scheme, group_secret, message)``.
+
+    What kyber's ``Recover`` does, exactly, and where we differ on purpose:
+
+    * kyber skips a partial whose index does not parse, whose signature does not verify under
+      ``public.Eval(i)`` or whose point does not decode — so do we;
+    * kyber does **not** skip a repeated index: a second copy of a valid partial counts towards
+      ``t`` again, and then ``RecoverCommit`` (``xyCommit`` keeps one point per index in a map)
+      finds fewer than ``t`` distinct indices and fails, even if enough other partials followed.
+      We skip repeats instead, so one duplicate cannot make recovery fail;
+    * kyber does **not** check the index range: ``n`` only sizes a slice in ``xyCommit``, and any
+      uint16 index whose partial verifies under ``public.Eval(i)`` is used. We skip indices
+      ``>= n`` when ``n`` is given (a group of ``n`` has no such member); without ``n``, we accept
+      any index, as kyber;
+    * kyber interpolates over the ``t`` smallest indices it collected (``xyCommit`` sorts); we
+      interpolate over the ``t`` we collected, which gives the same point (any ``t`` points of a
+      degree ``t - 1`` polynomial do).
 
     ``verify=False`` skips the pairing check of each partial (the points are still decoded and
     validated): use it only for partials that already passed :func:`verify_partial`, as a
