@@ -290,3 +290,33 @@ def test_gossiped_acceptances_and_rejections() -> None:
     with pytest.raises(DKGError, match="invalid DKG event"):
         proposed.apply("accept")  # type: ignore[arg-type]
     assert not proposed.is_terminal() and proposed.apply(TimeOut()).is_terminal()
+
+
+def test_terminal_states_exits_are_drands() -> None:
+    # drand isValidStateChange: Aborted only to a new proposal; TimedOut also to Aborted;
+    # Failed also to Left and Aborted
+    from drand_edu.threshold import lifecycle
+
+    s = lifecycle.Status
+    assert lifecycle.TERMINAL == {s.ABORTED, s.TIMED_OUT, s.FAILED}
+    assert lifecycle.TRANSITIONS[s.ABORTED] == {s.PROPOSING, s.PROPOSED}
+    assert lifecycle.TRANSITIONS[s.TIMED_OUT] == {s.PROPOSING, s.PROPOSED, s.ABORTED}
+    assert lifecycle.TRANSITIONS[s.FAILED] == {s.PROPOSING, s.PROPOSED, s.LEFT, s.ABORTED}
+
+
+def test_minimum_t_is_enforced_on_every_proposal_made_or_received() -> None:
+    # drand validateForAllDKGs: threshold < MinimumT(remaining + joining) -> ErrThresholdTooLow
+    import pytest
+
+    from drand_edu.errors import DKGError
+    from drand_edu.threshold.lifecycle import DKGState, ProposalTerms, Propose, ReceiveProposal
+
+    low = ProposalTerms("default", 1, "a", 2, 100.0, joining=("a", "b", "c", "d"))
+    for state, event in (
+        (DKGState.fresh("default", "a"), Propose(low)),
+        (DKGState.fresh("default", "b"), ReceiveProposal(low, "a")),
+    ):
+        with pytest.raises(DKGError, match="below the minimum required to allow effective secret recovery"):
+            state.apply(event)
+    ok = ProposalTerms("default", 1, "a", 3, 100.0, joining=("a", "b", "c", "d"))
+    assert DKGState.fresh("default", "b").apply(ReceiveProposal(ok, "a")).threshold == 3

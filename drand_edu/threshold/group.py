@@ -8,7 +8,7 @@ looks like this (drand's own test data, ``internal/test/default.toml``)::
     Period = "30s"
     CatchupPeriod = "2s"
     GenesisTime = 1649948280
-    TransitionTime = 1662041790          # only after a resharing (omitted when 0)
+    TransitionTime = 1662041790          # genesis after the first DKG, the handover after a reshare
     GenesisSeed = "4c1947…9b59"          # hex
     SchemeID = "pedersen-bls-chained"
     ID = "default"                       # the beacon id

@@ -11,11 +11,31 @@ After it, each node is complete, or failed. drand v2 keeps this as a small state
 * :class:`DKGState` — drand's ``DBState`` as an immutable value, and :meth:`DKGState.apply`, which
   takes one event (:class:`Propose`, :class:`ReceiveProposal`, :class:`Accept`, …), checks the
   transition and drand's extra rules (only the leader may execute or abort, a leaver cannot
-  accept, epochs only go up, the threshold is at least ``⌊n/2⌋+1`` …) and returns the next state,
-  or raises :class:`~drand_edu.errors.DKGError` with drand's error message.
+  accept, epochs only go up, every proposal's threshold is at least ``⌊n/2⌋+1`` …) and returns
+  the next state, or raises :class:`~drand_edu.errors.DKGError` with drand's error message.
 
-``Aborted``, ``TimedOut`` and ``Failed`` end an epoch (drand's ``terminalStates``); from them, as
-from ``Complete``, a node can only move on to a new proposal.
+``Aborted``, ``TimedOut`` and ``Failed`` end an epoch (drand's
+[`terminalStates`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L64-L68)),
+and a new proposal may retry the same epoch from them. Their exits are not all alike
+([`isValidStateChange`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L670-L701)):
+from ``Aborted`` a node can only go to a new proposal (``Proposing``/``Proposed``), as from
+``Complete``; from ``TimedOut`` also to ``Aborted`` (the leader's abort may come after our own
+timeout); from ``Failed`` also to ``Left`` or ``Aborted`` (an operator whose node did not finish
+leaves, or the leader gives up).
+
+drand's code, and ours beside it:
+
+* [`ValidateProposal`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L708-L730)
+  and [`validateForAllDKGs`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L732-L766):
+  :func:`validate_proposal`, run on every proposal a node makes (``Proposing``) or receives
+  (``Proposed``). The threshold must be at least kyber's
+  [`MinimumT`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L1093-L1095)
+  ``⌊n/2⌋ + 1`` of the remaining + joining nodes, else drand's ``ErrThresholdTooLow``: "the
+  threshold is below the minimum required to allow effective secret recovery given the node count".
+  (kyber itself only uses ``MinimumT`` as the default of a zero threshold, and our simulated
+  :func:`~drand_edu.threshold.dkg.run_dkg` lets you try lower ones; drand's proposals do not.)
+* [`validateJoinerSignatures`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L768-L779):
+  :func:`validate_joiner_signatures`.
 
 Participants are named by address; their keys and self-signatures (drand's ``Participant``:
 address, key, signature) travel beside, in :attr:`ProposalTerms.identities`. When a proposal
