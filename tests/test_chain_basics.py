@@ -106,3 +106,13 @@ def test_round_and_time_arithmetic_on_mainnet() -> None:
     assert next_round(genesis, period, genesis + 1) == (2, genesis + period)
     assert current_round(genesis, period, genesis + 95) == 4
     assert time_of_round(genesis, period, 0) == genesis
+
+
+def test_v2_fields_win_over_v1_ones_as_in_drands_unmarshal_json() -> None:
+    # drand common/chain/info.go UnmarshalJSON: groupHash/schemeID/metadata count only without "scheme"
+    info = ChainInfo.from_json(load_vector("beacons-mainnet-default.json")["info"])
+    mixed = {**info.to_json_v2(), "schemeID": "bls-unchained-g1-rfc9380", "groupHash": "00" * 32}
+    mixed["metadata"] = {"beaconID": "other"}
+    assert ChainInfo.from_json(mixed) == info
+    v1 = info.to_json()
+    assert ChainInfo.from_json(v1) == info and v1["hash"] == info.hash_hex

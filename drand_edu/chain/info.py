@@ -5,10 +5,28 @@ The chain hash (drand ``common/chain/info.go``, ``Info.Hash``) is::
     sha256( period as uint32 BE ‖ genesis_time as int64 BE ‖ public key bytes ‖ genesis seed
             ‖ beacon id bytes — only when the id is not the default ("" or "default") )
 
-The scheme is **not** hashed. Two JSON forms exist and both parse: v1 (the public HTTP API's
-``/info``: ``hash``, ``groupHash``, ``schemeID``, ``metadata.beaconID``) and v2 (``chain_hash``,
-``genesis_seed``, ``scheme``, ``beacon_id``). Info whose stated hash differs from the recomputed
-one is rejected with :class:`~drand_edu.errors.ChainMismatch`, as drand does.
+The scheme is **not** hashed (drand's
+[`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L45-L64)).
+
+Two JSON forms exist and both parse:
+
+* v1 — what drand's public HTTP API serves at ``/info``: the ``ChainInfoPacket`` protobuf as JSON
+  (``public_key``, ``period``, ``genesis_time``, ``hash``, ``groupHash``, ``schemeID``,
+  ``metadata.beaconID``), written by
+  [`ToJSON`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/convert.go#L72-L76)
+  through ``ToProto``, which fills ``hash`` with the chain hash: our :meth:`ChainInfo.to_json`;
+* v2 — drand's ``Info`` JSON (``chain_hash``, ``genesis_seed``, ``scheme``, ``beacon_id``),
+  [`MarshalJSON`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L147-L172):
+  our :meth:`ChainInfo.to_json_v2`.
+
+Reading them, drand's
+[`UnmarshalJSON`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L87-L141)
+takes the v2 fields, uses the v1 ones (``groupHash``, ``metadata.beaconID``) only when there is a
+``schemeID`` and no ``scheme``, and checks **only** ``chain_hash``: the v1 ``hash`` field is never
+read (nor by ``InfoFromJSON``, which decodes the protobuf and ignores its ``Hash``). We read the
+same fields with the same precedence (:meth:`ChainInfo.from_json`), and on purpose go further:
+a stated v1 ``hash`` must match too, or :class:`~drand_edu.errors.ChainMismatch` — a client that
+pins a chain hash should not accept info that names another one.
 """
 
 from __future__ import annotations
@@ -126,13 +144,18 @@ class ChainInfo:
         if not isinstance(data, dict):
             raise InvalidInput(f"chain info must be a JSON object, got {type(data).__name__}")
         try:
-            scheme_id = data.get("schemeID", data.get("scheme", DEFAULT_SCHEME.id)) or DEFAULT_SCHEME.id
+            # drand UnmarshalJSON: the v1 fields count only for a v1 document (schemeID, no scheme)
+            v1 = bool(data.get("schemeID")) and not data.get("scheme")
+            scheme_id = (data["schemeID"] if v1 else data.get("scheme")) or DEFAULT_SCHEME.id
             scheme = scheme_by_id(scheme_id)
             beacon_id = data.get("beacon_id")
             metadata = data.get("metadata") or {}
-            if beacon_id is None and isinstance(metadata, dict):
-                beacon_id = metadata.get("beaconID", DEFAULT_BEACON_ID)
-            seed_hex = data.get("groupHash", data.get("genesis_seed", ""))
+            if not isinstance(metadata, dict):
+                metadata = {}
+            if v1 or beacon_id is None:
+                beacon_id = metadata.get("beaconID") or beacon_id or DEFAULT_BEACON_ID
+            seed_hex = data.get("groupHash", "") if v1 else data.get("genesis_seed", data.get("groupHash"))
+            seed_hex = seed_hex or ""
             period = data["period"]
             genesis_time = data["genesis_time"]
             public_key = from_hex(data["public_key"], what="public_key")
