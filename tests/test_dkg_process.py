@@ -345,9 +345,10 @@ def test_lifecycle_packets_with_a_self_declared_sender_are_refused(tmp_path) -> 
     leader.propose_initial([n.address for n in nodes[1:]], 2, period=3)
     net.run(1)
     nodes[1].join()
+    other_key = nodes[2].key_store.secret_key
     for forged in (
         DKGPacket(leader.address, "abort", {"reason": "x"}),  # unsigned
-        sign_packet(SCHEME, nodes[2].key_store.secret_key, DKGPacket(leader.address, "abort", {}), leader.terms),
+        sign_packet(SCHEME, other_key, DKGPacket(leader.address, "abort", {}), leader.terms),
         sign_packet(
             SCHEME,
             nodes[2].key_store.secret_key,
@@ -395,7 +396,7 @@ def test_a_leaver_deals_its_old_share_in_the_resharing(tmp_path) -> None:
     nodes = make_nodes(net, 4, tmp_path, rng)
     initial_dkg(net, nodes, threshold=3)
     net.run(60)
-    old_group = nodes[0].vault.group
+    old_group = nodes[0].key_store.group
     leader, staying, silent, leaver = nodes
     (joiner,) = make_nodes(net, 1, tmp_path, rng, first=4)
     leader.propose_reshare([joiner.address], [staying.address, silent.address], [leaver.address], 3)
@@ -411,4 +412,4 @@ def test_a_leaver_deals_its_old_share_in_the_resharing(tmp_path) -> None:
     assert any("dealt our old share as a leaver" in line for line in leaver.log)
     for node in (leader, staying, joiner):
         assert node.state.status == Status.COMPLETE, node.log[-3:]
-        assert node.vault.group.public_key.commit() == old_group.public_key.commit()
+        assert node.key_store.group.public_key.commit() == old_group.public_key.commit()

@@ -383,7 +383,7 @@ class DKGProcess:
                     self.on_leave(self.terms.transition_time)
                 # drand's leaver still runs executeDKG on the execute packet (actions_passive.go):
                 # it holds a share of the old group, so it deals (and answers complaints), then stops
-                if self.vault.share is not None and self._previous_group is not None:
+                if self.key_store.share is not None and self._previous_group is not None:
                     self._start_execution()
                 return
             self._start_execution()
