@@ -27,6 +27,16 @@ older than self-signatures has empty ones (``Group.UnsignedIdentities``).
 
 Our functions: :func:`identity_hash`, :func:`identity_message`, :func:`self_sign`,
 :func:`valid_signature` / :func:`check_signature`.
+
+The lines:
+[`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L46-L50),
+[`ValidSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L54-L59),
+[`SelfSign`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L73-L83),
+[`PublicTOML`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L122-L127),
+[`validateJoinerSignatures`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L768-L779),
+and the
+``IdentityHash`` of
+[`NewPedersenBLSChained`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L96-L129).
 """
 
 from __future__ import annotations

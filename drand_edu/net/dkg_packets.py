@@ -11,6 +11,14 @@ scheme's ``AuthScheme`` over the packet and the proposal terms it belongs to, ch
 sender's key *from the proposal's participants*. drand checks it on the lifecycle packets
 (proposal, accept, reject, execute, abort); a bundle is checked by its own Schnorr signature,
 against the key its dealer or holder index names (kyber ``VerifyPacketSignature``).
+
+drand's
+[`signMessage`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_signing.go#L18-L37),
+[`verifyMessage`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_signing.go#L39-L85)
+and
+[`messageForSigning`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_signing.go#L87-L156):
+:func:`sign_packet`,
+:func:`verify_packet`, :func:`message_for_signing`.
 """
 
 from __future__ import annotations

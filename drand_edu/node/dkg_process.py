@@ -30,6 +30,18 @@ resharing proposal must give the current members the keys our group file has.
 Simplified here: packets go straight to every participant (drand re-gossips them), and the DKG state
 lives in memory; only the epoch of the last completed DKG is saved (``dkg.json``), next to the key
 store (drand's file store).
+
+drand's code, and ours:
+[`applyPacketToState`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L69-L116)
+(apply, then ``verifyMessage`` against the next state's terms, then save) →
+``DKGProcess._receive_lifecycle``;
+[`Packet`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L21-L67)
+(an execute packet starts ``executeDKG`` whatever the new state, a leaver's included) →
+``DKGProcess._receive``;
+[`setupDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L48-L101)
+→ ``_Execution``;
+[`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L278)
+→ ``_Execution._complete``.
 """
 
 from __future__ import annotations

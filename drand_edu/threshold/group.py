@@ -31,6 +31,18 @@ Layering: the group sits in the threshold layer (it carries the DKG's output) wh
 :class:`~drand_edu.chain.ChainInfo` sits above, in the chain layer. :meth:`Group.chain_info_fields`
 returns the chain info's fields; :meth:`ChainInfo.from_group` builds the chain info from them, in the
 chain layer, as drand does in its chain package (``chain.NewChainInfo``).
+
+drand's code, and ours:
+[`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L105-L134)
+of the group
+(nodes by index, threshold, genesis time, the transition time when not 0, the distributed key, a
+non-default beacon id — not the nodes' addresses or signatures) → :meth:`Group.hash`;
+[`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/node.go#L27-L32)
+of a node → :meth:`Node.hash`;
+[`FromTOML`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L229-L292)
+(which refuses a threshold below ``MinimumT``
+with "group file has threshold 0") → :meth:`Group.from_toml`. The nodes' ``Signature`` is each
+identity's self-signature (:mod:`drand_edu.crypto.identity`); the groups we write carry them.
 """
 
 from __future__ import annotations

@@ -18,6 +18,24 @@ How recovery picks shares mirrors kyber's ``xyScalar``/``xyCommit``: shares are 
 and the first ``t`` are used, so every party interpolates over the same subset. Where kyber
 silently lets a later share with a repeated index overwrite an earlier one, we refuse with
 :class:`~drand_edu.errors.InvalidShare`: two different values for one index mean someone lied.
+
+kyber's ``share/poly.go``, and ours:
+[`NewPriPoly`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L56-L66)
+→
+:meth:`PriPoly.random`;
+[`Eval`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L84-L92)
+(at ``i + 1``) →
+:meth:`PriPoly.eval`;
+[`Commit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L141-L147)
+→ :meth:`PriPoly.commit`;
+[`RecoverSecret`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L180-L206)
+→ :func:`recover_secret`;
+[`Check`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L404-L408)
+→ :meth:`PubPoly.check`;
+[`RecoverCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L448-L475)
+→ :func:`recover_commit`;
+[`MinimumT`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L1093-L1095)
+→ :func:`minimum_threshold`.
 """
 
 from __future__ import annotations

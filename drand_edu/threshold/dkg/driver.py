@@ -34,6 +34,32 @@ coalition below the threshold can compute). :attr:`FaultPlan.justify` lets an ex
 :func:`run_dkg` returns a :class:`DKGOutcome` (every node's result, the group key, QUAL, the
 message log) when all honest nodes agree, and raises :class:`~drand_edu.errors.DKGError` saying
 which honest nodes failed and why otherwise.
+
+drand's and kyber's code, and ours beside it:
+
+* kyber's
+  [`startFast`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L153-L272)
+  loop: each incoming bundle is
+  checked with ``verify`` first and only then pushed into its phase's packet
+  [`Push`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L362-L380)
+  set (one packet per author; two different
+  ones evict the author) — our :func:`execute`'s ``receive`` (``verify_packets``, then
+  ``_dedupe``). :func:`execute` drives the phases that ``startFast`` and the ``TimePhaser`` drive.
+* drand's
+  [`SortedByPublicKey`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/util/participant_utils.go#L140-L146),
+  used by
+  [`setupDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L48-L101)
+  before
+  [`initialDKGConfig`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L280-L317)
+  numbers the nodes:
+  :func:`sorted_by_public_key`.
+* drand's
+  [`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L278)
+  (the group file from QUAL,
+  the seed = the group's hash when none is given) and the ``TransitionTime`` of
+  [`startDKGExecution`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L173-L238)
+  (the genesis time at epoch 1,
+  ten rounds ahead later): :meth:`DKGOutcome.to_group`.
 """
 
 from __future__ import annotations

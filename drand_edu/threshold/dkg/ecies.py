@@ -14,6 +14,13 @@ must be encrypted to its recipient's long-term public key. kyber's ``share/dkg/d
 The recipient recomputes ``D = p·E`` with its secret ``p``. Anyone else sees only ``E``.
 
 This lives beside the DKG, its only user; it belongs to the crypto layer in spirit.
+
+kyber's
+[`Encrypt`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ecies/ecies.go#L23-L69),
+[`Decrypt`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ecies/ecies.go#L77-L112)
+and
+[`deriveKey`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ecies/ecies.go#L114-L129):
+:func:`encrypt`, :func:`decrypt`.
 """
 
 from __future__ import annotations

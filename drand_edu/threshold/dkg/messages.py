@@ -20,6 +20,13 @@ the commitments itself and treats a bundle that does not decode as cheating.
 In this simulation every recipient of a broadcast gets the *same* bundle object, so the hash and
 the decoded commitments are cached on it (computed once, not once per recipient). A real node
 decodes its own copy; the result is the same.
+
+kyber's hashes, which the Schnorr signatures cover:
+[`Hash`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L114-L131)
+of a ``DealBundle``, of a
+[`ResponseBundle`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L164-L181)
+and of a
+[`JustificationBundle`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L219-L233).
 """
 
 from __future__ import annotations

@@ -44,6 +44,35 @@ linear combination, one multi-scalar multiplication; a failed batch falls back t
 dealer); a node leaving the group (old only) may answer complaints with justifications (kyber
 refuses it at ``ProcessResponses``, and drand never lets leavers take part in the execution); a
 fresh DKG whose QUAL ends below the threshold is refused (kyber checks this only in resharing).
+
+kyber's code, function by function (``share/dkg/dkg.go``):
+[`NewDistKeyHandler`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L192-L337)
+→ :class:`DistKeyGenerator`;
+[`Deals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L339-L380)
+→ :meth:`DistKeyGenerator.deals`;
+[`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L386-L548)
+→ :meth:`DistKeyGenerator.process_deals`
+(the checks in the same order: dealer known, session id, number of commitments, a second bundle);
+[`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L560-L718)
+→ :meth:`DistKeyGenerator.process_responses`;
+[`ProcessJustifications`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L725-L852)
+→
+:meth:`DistKeyGenerator.process_justifications`;
+[`computeDKGResult`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L984-L1036)
+and
+[`computeResharingResult`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L870-L982)
+→ ``_dkg_result`` and
+``_resharing_result``;
+[`checkIfEvicted`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L1045-L1073)
+→
+``_check_if_evicted``;
+[`VerifyPacketSignature`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L255-L297)
+→
+:func:`verify_packet_signature`.
+
+Not a uniformly random key: this is the Joint-Feldman DKG, and a dealer who drew a complaint
+chooses, after seeing every commitment, whether to justify — so between two group keys (Gennaro,
+Jarecki, Krawczyk, Rabin 1999). See :mod:`.driver` (``FaultPlan.justify``) for why drand accepts it.
 """
 
 from __future__ import annotations

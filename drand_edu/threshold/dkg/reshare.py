@@ -15,6 +15,15 @@ it with the same protocol as a fresh DKG (``share/dkg/dkg.go``, ``computeReshari
 So the group key (and with it the chain's public key) stays the same, while every share is new:
 old shares cannot be combined with new ones, and a thief of ``t - 1`` old shares learns nothing
 he can use once the group has moved on.
+
+drand's
+[`reshareDKGConfig`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L319-L352)
+builds this config:
+``OldNodes`` from the previous group file (old indices), ``NewNodes`` from the sorted participants,
+the old ``Share`` and ``PublicCoeffs``; kyber's
+[`computeResharingResult`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L870-L982)
+does the interpolation. Leavers
+are old nodes: they deal like the others, and get no new share.
 """
 
 from __future__ import annotations
