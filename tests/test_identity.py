@@ -114,3 +114,29 @@ def test_a_joiner_with_a_bad_self_signature_is_refused() -> None:
     terms, state = _joiner_terms(forged)
     with pytest.raises(DKGError, match=ERR_INVALID_KEY_SCHEME):
         state.apply(ReceiveProposal(terms, "a:1"))
+
+
+def test_key_files_carry_drands_fields(tmp_path) -> None:
+    import tomllib
+
+    from drand_edu.errors import InvalidInput
+    from drand_edu.node.key_store import PUBLIC_FILE, SHARE_FILE, FileStore
+
+    outcome = run_dkg(3, 2, rng=seeded_rng(9))
+    group = outcome.to_group(3, 1_700_000_000)
+    keys = outcome.keys[0]
+    store = FileStore(group.scheme, keys.secret, keys.public.to_bytes(), outcome.share(0), group)
+    folder = store.save(tmp_path)
+    public = tomllib.loads((folder / PUBLIC_FILE).read_text())
+    assert list(public) == ["Key", "Signature", "SchemeName"]  # drand's PublicTOML (+ Address if any)
+    assert identity.valid_signature(group.scheme, keys.public, bytes.fromhex(public["Signature"]))
+    share = tomllib.loads((folder / SHARE_FILE).read_text())
+    assert list(share) == ["Index", "Share", "Commits", "SchemeName"]  # drand's ShareTOML
+    assert share["Commits"] == [c.hex() for c in group.public_key.to_bytes_list()]
+    assert FileStore.load(tmp_path) == store
+    # a public key file whose self-signature does not verify is refused, as drand refuses to start
+    other = identity.self_sign(group.scheme, outcome.keys[1].secret).hex()
+    text = (folder / PUBLIC_FILE).read_text().replace(public["Signature"], other)
+    (folder / PUBLIC_FILE).write_text(text)
+    with pytest.raises(InvalidInput, match="invalid self-signature"):
+        FileStore.load(tmp_path)
