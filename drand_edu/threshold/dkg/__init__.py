@@ -12,7 +12,7 @@ The DKG's *lifecycle* around this core (propose, accept, execute...) is
 :mod:`drand_edu.threshold.lifecycle`.
 """
 
-from .driver import DKGOutcome, FaultPlan, MessageEvent, run_dkg
+from .driver import DKGOutcome, FaultPlan, JustificationChoice, MessageEvent, run_dkg, sorted_by_public_key
 from .messages import (
     COMPLAINT,
     SUCCESS,
@@ -50,6 +50,7 @@ __all__ = [
     "FaultPlan",
     "Justification",
     "JustificationBundle",
+    "JustificationChoice",
     "MessageEvent",
     "Phase",
     "Response",
@@ -60,5 +61,6 @@ __all__ = [
     "nonce_for_epoch",
     "run_dkg",
     "run_reshare",
+    "sorted_by_public_key",
     "verify_packet_signature",
 ]
