@@ -110,4 +110,7 @@ def test_reshare_between_processes(tmp_path: Path, capsys) -> None:
         beacons = [client.get(r) for r in range(1, latest + 1)]
         verify_with_drand_edu_and_drand_verify(tmp_path, info, beacons)
     finally:
+        # the joiner's folder is outside the demo's: demo down does not see it
+        if joiner is not None and joiner.poll() is None:
+            main(["stop", "--folder", str(joiner_folder)])
         shut_down(folder, pids, joiner)
