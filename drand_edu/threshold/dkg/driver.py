@@ -442,7 +442,7 @@ def _forge_copy(bundle: DealBundle, p: Participant, rng: Rng) -> DealBundle:
     """A copy of ``bundle`` with other commitments, signed by someone without the dealer's key."""
     group = p.config.group
     public = list(bundle.public)
-    public[-1] = (group.generator() * random_scalar(CURVE_ORDER, rng)).to_bytes()
+    public[-1] = (group.generator() * random_scalar(group.order, rng)).to_bytes()
     forged = DealBundle(bundle.dealer_index, bundle.deals, tuple(public), bundle.session_id)
     return _forge_signature(forged, p, rng)
 
