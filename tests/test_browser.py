@@ -13,6 +13,7 @@ autosave can never touch the committed ones.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -218,13 +219,27 @@ def _run_all_and_check(page, base: str, token: str, path: Path, expected: dict[s
             page.wait_for_selector(".jp-OutputArea .jupyter-widgets", state="attached", timeout=30_000)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory):
-    """The static site (make site), built into a temporary folder and served on 127.0.0.1."""
+@contextlib.contextmanager
+def _serve(directory: Path):
+    """A static HTTP server for ``directory`` on 127.0.0.1, in a thread; yields its base URL."""
     import functools
     import http.server
     import threading
 
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    """The static site (make site), built into a temporary folder and served on 127.0.0.1."""
     if not CHROMIUM.exists():
         _missing("Debian's chromium package is not installed (apt-get install chromium)")
     if not Path(sys.executable).with_name("jupyter-book").exists():
@@ -235,15 +250,8 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("site")
     make_site.assemble(out / "src")
     index = make_site.build_with_jupyter_book(out / "src", out)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(index.parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _serve(index.parent) as url:
+        yield url
 
 
 def test_the_site_hides_solutions_and_instructor_notes_until_asked(site, browser) -> None:
@@ -262,5 +270,99 @@ def test_the_site_hides_solutions_and_instructor_notes_until_asked(site, browser
         assert not note.locator("ul, p:not(.admonition-title)").first.is_visible(), "instructor notes shown"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "site-02_beacons.png"))
+    finally:
+        page.close()
+
+
+#: Notebooks whose slides are checked: long code and wide figures (session 2), long outputs (session 3).
+SLIDE_DECKS = ("02_beacons", "03_crypto_primitives")
+
+# Run in a slides page: what overflows the current slide horizontally (code blocks, text outputs, images).
+SLIDE_OVERFLOW = """() => {
+    const slide = document.querySelector('.reveal .slides section.present:not(.stack)')
+        || document.querySelector('.reveal .slides section.present');
+    if (!slide) return {slide: null, overflowing: []};
+    const box = slide.getBoundingClientRect();
+    const overflowing = [];
+    for (const el of slide.querySelectorAll('pre, img')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;  // not laid out (hidden)
+        const tooWide = el.tagName === 'PRE' && el.scrollWidth > el.clientWidth + 1;
+        const outside = r.left < box.left - 1 || r.right > box.right + 1;
+        const tooTall = el.tagName === 'IMG' && r.height > window.innerHeight;
+        if (tooWide || outside || tooTall) {
+            overflowing.push({tag: el.tagName, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth,
+                              left: r.left, right: r.right, height: r.height,
+                              slideLeft: box.left, slideRight: box.right,
+                              text: (el.innerText || el.getAttribute('alt') || '').slice(0, 80)});
+        }
+    }
+    return {slide: Reveal.getIndices(), pre: slide.querySelectorAll('pre').length,
+            img: slide.querySelectorAll('img').length, overflowing};
+}"""
+
+
+REVEAL_READY = """() => new Promise(done => {
+    if (!window.require) return done(false);
+    require(['vendor/node_modules/reveal.js/dist/reveal.js'], R => {
+        window.Reveal = R;
+        done(!!R.isReady && R.isReady());
+    }, () => done(false));
+})"""
+
+
+@pytest.fixture(scope="module")
+def slides(tmp_path_factory: pytest.TempPathFactory):
+    """``make slides`` of SLIDE_DECKS in a temporary folder (reveal.js from build/slides/vendor), served."""
+    if not CHROMIUM.exists():
+        _missing("Debian's chromium package is not installed (apt-get install chromium)")
+    if shutil.which("npm") is None and not (ROOT / "build" / "slides" / "vendor" / "node_modules").exists():
+        _missing("make slides needs npm once, to fetch reveal.js and MathJax")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_slides
+
+    vendor = ROOT / "build" / "slides" / "vendor"  # where make slides keeps it: fetched once
+    make_slides.install_vendor(vendor)
+    out = tmp_path_factory.mktemp("slides")
+    (out / "vendor").symlink_to(vendor, target_is_directory=True)
+    exporter = make_slides.exporter("vendor")
+    for stem in SLIDE_DECKS:
+        make_slides.export(ROOT / "notebooks" / f"{stem}.ipynb", out, exporter)
+    with _serve(out) as url:
+        yield url
+
+
+@pytest.mark.parametrize("stem", SLIDE_DECKS)
+def test_slides_are_readable_at_1280x800(slides, browser, stem: str) -> None:
+    """Every slide of the deck: no code block, text output or figure runs off the slide sideways."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.goto(f"{slides}/{stem}.slides.html")
+        # the page loads reveal.js with require.js and keeps it local: fetch the same module as window.Reveal
+        page.wait_for_function(REVEAL_READY, timeout=30_000)
+        total = page.evaluate("() => Reveal.getTotalSlides()")
+        assert total > 5, f"{stem}: only {total} slides"
+        problems, checked = [], {"pre": 0, "img": 0}
+        shots = {"pre": 0, "img": 0}  # screenshots: the first 3 slides with a figure, the first 2 with code
+        for step in range(total):
+            if step:
+                page.evaluate("() => Reveal.next()")
+            page.wait_for_timeout(150)  # the slide transition and the scroll-height fix-up
+            page.evaluate("() => Promise.all([...document.querySelectorAll('.reveal section.present img')]"
+                          ".map(img => img.decode().catch(() => null)))")
+            state = page.evaluate(SLIDE_OVERFLOW)
+            checked["pre"] += state.get("pre", 0)
+            checked["img"] += state.get("img", 0)
+            if state["overflowing"]:
+                problems.append(state)
+                page.screenshot(path=str(ARTIFACTS / f"slides-{stem}-overflow-{step:02d}.png"))
+            else:
+                kind = "img" if state.get("img") else "pre" if state.get("pre") else None
+                if kind and shots[kind] < {"img": 3, "pre": 2}[kind]:
+                    page.screenshot(path=str(ARTIFACTS / f"slides-{stem}-{step:02d}.png"))
+                    shots[kind] += 1
+        assert checked["pre"] and checked["img"], f"{stem}: no code or figure was checked: {checked}"
+        assert not problems, f"{stem}: content wider than the slide at 1280x800: {problems}"
     finally:
         page.close()

@@ -88,3 +88,15 @@ def test_readme_lists_every_exercise_and_each_session_has_three() -> None:
     for notebook, titles in list_exercises.exercises():
         if not notebook.startswith("00_"):
             assert len(titles) >= 3, notebook
+
+
+def test_slides_pages_wrap_code_and_fit_figures(tmp_path: Path) -> None:
+    """The exported page carries the 1280x800 layout: code wraps, figures are capped (see test_browser)."""
+    path = ROOT / "notebooks" / "02_beacons.ipynb"
+    target = make_slides.export(path, tmp_path, make_slides.exporter("vendor"))
+    page = target.read_text()
+    head = page[: page.index("</head>")]
+    assert 'id="drand-edu-readable-slides"' in head
+    css = make_slides.READABLE_CSS
+    assert "white-space: pre-wrap" in css and "max-width: 100%" in css
+    assert f"width: {make_slides.SLIDE_WIDTH}," in page and f"height: {make_slides.SLIDE_HEIGHT}," in page
