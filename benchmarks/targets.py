@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -152,7 +153,11 @@ def main() -> None:
     detail = f"{rounds} rounds, scaled" if rounds != 1000 else "1,000 rounds"
     rows.append(("simulator 16 x 1,000 chained <= 30 s", f"{seconds:.1f} s", detail, seconds / 30))
 
+    python_wall, python_cpu = time_process([sys.executable, "-c", "pass"], runs)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print(f"targets (backend {current_backend().name}; whole processes: median of {runs} runs)")
+    print(f"for scale: an empty Python process takes {python_wall:.3f} s (cpu {python_cpu:.3f} s) here; "
+          f"load average {load}")  # fmt: skip
     print(f"{'target':40} {'measured':>10}  {'of target':>9}  {'verdict':7}  detail")
     for target, measured, detail, used in rows:
         print(f"{target:40} {measured:>10}  {used:9.2f}  {'PASS' if used <= 1 else 'MISS':7}  {detail}")
