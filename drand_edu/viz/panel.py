@@ -142,7 +142,7 @@ class NetworkPanel:
         out = widgets.Output()
         status = widgets.Textarea(value=self.text(), layout=widgets.Layout(width="100%", height="11em"))
 
-        def redraw() -> None:
+        def redraw() -> None:  # after an action only: building the widget displays nothing
             status.value = self.text()
             out.clear_output(wait=True)
             with out:
@@ -163,7 +163,6 @@ class NetworkPanel:
         buttons["split"].on_click(act(lambda: self.partition(*half)))
         buttons["heal"].on_click(act(self.heal))
         buttons["advance"].on_click(act(lambda: self.advance(rounds.value)))
-        redraw()
         controls = widgets.VBox([
             widgets.HBox([node, buttons["kill"], buttons["restart"]]),
             widgets.HBox([latency, buttons["slow"]]),

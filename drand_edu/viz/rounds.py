@@ -77,20 +77,23 @@ def round_explorer(info: ChainInfo, beacons: Sequence[Beacon], start: int | None
     text = widgets.HTML()
     out = widgets.Output()
 
-    def redraw(_change: object = None) -> None:
+    def describe() -> None:
         r = slider.value
         messages = round_messages(beacons, r)
         text.value = (f"<b>round {r}</b> at {_utc(info.time_of_round(r))}<br>"
                       f"chained message: <code>{messages['chained']}</code><br>"
                       f"unchained message: <code>{messages['unchained']}</code>")
+
+    def redraw(_change: object = None) -> None:
+        describe()
         out.clear_output(wait=True)
         with out:
-            fig = plot_round_messages(info, beacons, r)
+            fig = plot_round_messages(info, beacons, slider.value)
             display(fig)
             plt.close(fig)
 
     slider.observe(redraw, names="value")
-    redraw()
+    describe()  # the figure appears when the slider moves: building the widget displays nothing
     return widgets.VBox([slider, text, out])
 
 
@@ -146,5 +149,5 @@ def unlock_explorer(info: ChainInfo, now: float, start: int | None = None):
             plt.close(fig)
 
     slider.observe(redraw, names="value")
-    redraw()
+    text.value = unlock_status(info, slider.value, now)  # the figure appears when the slider moves
     return widgets.VBox([slider, text, out])

@@ -31,6 +31,7 @@ import matplotlib.pyplot as plt
 
 import drand_edu
 from drand_edu.chain import Beacon, ChainInfo
+from drand_edu.errors import ChainMismatch, InvalidBeacon, InvalidCiphertext, TimelockError, TooEarly
 
 rng = drand_edu.notebook_setup(seed=2024)
 
@@ -116,7 +117,7 @@ for watched in client.watch(count=3):
 # hash to the pinned value:
 
 # %%
-with drand_edu.expect_error():
+with drand_edu.expect_error(ChainMismatch):
     Client(urls, chain_hash="00" * 32, retries=0).info()
 
 # %% [markdown]
@@ -128,7 +129,7 @@ with drand_edu.expect_error():
 stated = dict(network.info.to_json(), period=4)  # a lie about the period; the stated hash is unchanged
 js_accepts = stated["hash"] == network.info.hash_hex and stated["public_key"] == network.info.public_key.hex()
 print("drand-client's isValidInfo would accept it:", js_accepts)
-with drand_edu.expect_error():
+with drand_edu.expect_error(ChainMismatch):
     ChainInfo.from_json(stated)
 
 # %% [markdown]
@@ -138,8 +139,25 @@ with drand_edu.expect_error():
 # %%
 forged = Beacon(6, client.get(7).signature)  # a valid point, signed by the group, but not on round 6
 print("parsed, randomness derived:", forged.randomness.hex()[:24] + "…")  # all the plain Go client does
-with drand_edu.expect_error():
+with drand_edu.expect_error(InvalidBeacon):
     drand_edu.chain.verify_beacon(network.info, forged)  # what our Client does before you see a beacon
+
+# %% [markdown]
+# ### The real League of Entropy, right now
+#
+# Everything above ran against our local network. The same pinned-hash workflow works against the
+# League of Entropy's public relays: the cell below asks them for the latest beacon of each chain —
+# mainnet, quicknet and evmnet — with each chain's hash pinned, and verifies it with our code
+# (`drand_edu.client.league.latest_all`). Offline (or with `DRAND_EDU_OFFLINE=1`, as in the
+# course's tests), it says so and verifies a recorded real beacon of each chain instead, within 3 seconds.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Online this shows the current rounds, which change every few seconds; offline, the recorded ones.
+from drand_edu.client import league
+
+for result in league.latest_all(budget=3.0):
+    print(result.summary())
 
 # %% [markdown]
 # ## Failover: a node dies
@@ -296,7 +314,7 @@ print("FO check U == H3(σ, M)·G:", scheme.key_group.generator() * ibe.h3(sigma
 # Fujisaki–Okamoto check catches it:
 
 # %%
-with drand_edu.expect_error():
+with drand_edu.expect_error(InvalidCiphertext):
     wrong = scheme.sig_group.from_bytes(bls.sign(scheme, keys.secret, scheme.digest(round_number + 1)))
     ibe.decrypt(scheme, wrong, ciphertext)
 
@@ -306,7 +324,7 @@ with drand_edu.expect_error():
 # signature, which does not exist yet. The library refuses with a clear error:
 
 # %%
-with drand_edu.expect_error():
+with drand_edu.expect_error(TimelockError):
     chained = scheme_by_id("pedersen-bls-chained")
     ibe.encrypt(chained, chained.key_group.generator(), 5, b"too early", rng=rng)
 
@@ -334,7 +352,7 @@ print("locked to round", stanza.round, "of chain", stanza.chain_hash.hex()[:16] 
 # [`TimeUnlock`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L174-L179) does, and our `drand_edu.tlock.decrypt`.
 
 # %%
-with drand_edu.expect_error():
+with drand_edu.expect_error(TooEarly):
     decrypt(armored, toy_info, lambda r: None)  # the network has not reached round 1000 yet
 
 # %%
@@ -352,7 +370,7 @@ print(decrypt(armored, toy_info, lambda r: round_1000))
 
 # %%
 elsewhere = ChainInfo(toy_info.public_key, 30, toy_info.genesis_time, toy_info.genesis_seed, scheme, "elsewhere")
-with drand_edu.expect_error():
+with drand_edu.expect_error(ChainMismatch):
     decrypt(armored, elsewhere, lambda r: round_1000)  # refused before any beacon is fetched
 print("strict=False, like tlock-js:", decrypt(armored, elsewhere, lambda r: round_1000, strict=False))
 
@@ -383,13 +401,27 @@ def beacon_from_network(round_number):
 target = network.head() + 3
 sealed = encrypt(network.info, target, b"meet at the fountain at noon", armor=True, rng=rng)
 print(f"now: round {network.head()}; the message is locked to round {target}")
-with drand_edu.expect_error():
+with drand_edu.expect_error(TooEarly):
     decrypt(sealed, network.info, beacon_from_network)
 
 # %%
 network.advance(3 * 3)  # three periods later
 print(f"now: round {network.head()}")
 print(decrypt(sealed, network.info, beacon_from_network))
+
+# %% [markdown]
+# **When does a round open?** A sender picks a round; the picture says how long its message stays sealed,
+# seen from the network's clock now. Move the slider below it (with a kernel) to pick another round: a
+# round already produced opens at once, a round a day ahead (28,800 rounds of 3 s) stays shut for a day.
+
+# %%
+from drand_edu.viz.rounds import plot_unlock, unlock_explorer
+
+plot_unlock(network.info, network.head() + 20, network.now())
+plt.show()
+
+# %%
+unlock_explorer(network.info, network.now(), start=network.head() + 20)
 
 # %% [markdown]
 # ## 6. The same bytes in JavaScript: tlock-js
