@@ -70,7 +70,10 @@ class NetworkPanel:
                          else f"node {node}'s links back to normal")
 
     def advance(self, rounds: int = 1) -> str:
-        self.network.run_rounds(rounds)
+        """Let ``rounds`` periods pass, stopping halfway through a round (its beacon has had time to form)."""
+        info = self.network.info
+        target = self.due_round() + rounds
+        self.network.run_until(max(info.time_of_round(target) + info.period / 2, self.network.now()))
         return self._did(f"clock advanced {rounds} round{'s' if rounds != 1 else ''}")
 
     def _did(self, what: str) -> str:

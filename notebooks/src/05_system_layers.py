@@ -30,6 +30,8 @@ from drand_edu.api import serve_node
 from drand_edu.chain import Beacon
 from drand_edu.client import Client
 from drand_edu.node.network import LocalNetwork
+from drand_edu.errors import ClientError, StoreError
+from drand_edu.store.stack import BeaconAlreadyStored
 
 rng = drand_edu.notebook_setup(seed=2024)
 
@@ -137,9 +139,9 @@ print(f"node 0's beacon_discrepancy_latency for it: {late_ms:.0f} ms")
 
 # %%
 print("node 0's stack:", " → ".join(process.store.layers()))
-with drand_edu.expect_error():
+with drand_edu.expect_error(StoreError):
     process.store.put(Beacon(9, beacon_6.signature, beacon_6.signature))  # round 9 after round 6: a gap
-with drand_edu.expect_error():
+with drand_edu.expect_error(BeaconAlreadyStored):
     process.store.put(beacon_6)  # round 6 again: "already stored", harmless — callers treat it as done
 
 # %% [markdown]
@@ -177,7 +179,7 @@ server = serve_node(daemon, network.now)
 with urllib.request.urlopen(server.url + "/public/6", timeout=5) as answer:
     print("the API serves it:", answer.status)
 fresh_client = Client(server.url, chain_hash=network.info.hash_hex, retries=0)
-with drand_edu.expect_error():
+with drand_edu.expect_error(ClientError):
     fresh_client.get(6)
 network.stop_apis()
 
@@ -189,6 +191,29 @@ network.stop_apis()
 # %% [markdown]
 # **Try it.** Which layer would you change to let a client *without* the chain hash still be safe? (Hint:
 # where does the client get the public key from, and who could lie about it?)
+
+# %% [markdown]
+# ### Break it yourself: a control panel over a network
+#
+# A fresh simulated network of four nodes (threshold 3) and a panel over it: kill or restart a node, split
+# the network in two, slow a node's links, let the clock run — and watch each node's head against the round
+# the clock says is due, the newest beacons, and the lagging alert of session 6. The cell below plays one
+# scenario with the panel's methods (the picture is its end state); the widget under it gives the same
+# actions as buttons, for breaking the network live.
+
+# %%
+from drand_edu.viz.panel import NetworkPanel
+
+panel = NetworkPanel(LocalNetwork.create(4, 3, "bls-unchained-g1-rfc9380", rng=drand_edu.seeded_rng('panel-05')))
+panel.advance(3)
+panel.kill(3)
+panel.advance(4)
+print(panel.text())
+panel.figure()
+plt.show()
+
+# %%
+panel.widget()
 
 # %% [markdown]
 # ## Exercises
