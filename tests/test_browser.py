@@ -68,6 +68,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
     work = tmp_path_factory.mktemp("lab")
     course = work / "notebooks"
     shutil.copytree(ROOT / "notebooks", course, ignore=shutil.ignore_patterns("src", ".ipynb_checkpoints"))
+    _write_widget_gallery(course / WIDGET_GALLERY)
     settings = work / "settings"
     for name, values in SETTINGS.items():
         plugin, file_name = name.rsplit("/", 1)
@@ -169,7 +170,64 @@ def _expectations(path: Path) -> dict[str, int]:
         "raises": sum("raises-exception" in c.get("metadata", {}).get("tags", []) for c in code),
         "images": sum("image/png" in o.get("data", {}) for o in outputs),
         "widgets": sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs),
+        # widgets with a control, as far as their (truncated) text fallback tells: a lower bound
+        "controls": sum(
+            "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+            and any(word in "".join(o["data"].get("text/plain", "")) for word in ("Slider(", "Button("))
+            for o in outputs
+        ),
     }
+
+
+#: A notebook of this test only (in the lab's copy): every widget drand_edu.viz offers, so that the check
+#: "move a control" also covers the widgets no session notebook shows yet.
+WIDGET_GALLERY = "widget_gallery.ipynb"
+GALLERY_CELLS = (
+    """import json
+from pathlib import Path
+
+import drand_edu
+from drand_edu.chain import Beacon, ChainInfo
+from drand_edu.node.network import LocalNetwork
+from drand_edu.viz import crypto, dkg, panel, rounds
+
+rng = drand_edu.notebook_setup(seed=16)
+recorded = json.loads(Path("data/beacons-mainnet-default.json").read_text())
+info = ChainInfo.from_json(recorded["info"])
+beacons = [Beacon.from_json(b) for b in recorded["beacons"]]""",
+    "crypto.toy_curve_explorer()",
+    "dkg.shamir_explorer()",
+    "rounds.round_explorer(info, beacons)",
+    "rounds.unlock_explorer(info, info.time_of_round(beacons[-1].round))",
+    """network = LocalNetwork.create(4, 3, "bls-unchained-g1-rfc9380", period=3, rng=rng)
+network.run_rounds(2)
+panel.NetworkPanel(network).widget()""",
+)
+
+
+def _write_widget_gallery(path: Path) -> None:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in GALLERY_CELLS])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+
+
+def test_every_course_widget_responds_in_jupyterlab(lab, browser) -> None:
+    """The widgets of drand_edu.viz, a cell each: a key press or a click changes what each one shows."""
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    path = Path(WIDGET_GALLERY)
+    widgets = len(GALLERY_CELLS) - 1
+    try:
+        _run_all_and_check(page, base, token, path,
+                           {"raises": 0, "images": 0, "widgets": widgets, "controls": widgets})  # fmt: skip
+    except Exception:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{path.stem}-failed.png"), full_page=True)
+        raise
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -217,6 +275,72 @@ def _run_all_and_check(page, base: str, token: str, path: Path, expected: dict[s
         if expected["widgets"]:
             # widget views render asynchronously after their cell finished
             page.wait_for_selector(".jp-OutputArea .jupyter-widgets", state="attached", timeout=30_000)
+            _move_a_control_of_every_widget(page, path, expected["controls"])
+
+
+# Marks each widget view with controls (a top-level output holding a slider or a button) and counts them.
+WIDGET_CONTROLS = "button.jupyter-button, .noUi-handle, .ui-slider-handle, input[type=range]"
+MARK_WIDGETS = """(controls) => {
+    const views = [...document.querySelectorAll('.jp-OutputArea-output')].filter(out =>
+        out.querySelector('.jupyter-widgets') && out.querySelector(controls)
+        && !out.parentElement.closest('.jp-OutputArea-output .jupyter-widgets'));
+    views.forEach((view, i) => view.setAttribute('data-widget-check', String(i)));
+    return views.length;
+}"""
+# What the widget shows, apart from its controls: text, text-box values and figure images.
+WIDGET_SHOWS = """(view) => {
+    const copy = view.cloneNode(true);
+    copy.querySelectorAll('.widget-slider, .widget-readout, .widget-button, button, .widget-dropdown, label')
+        .forEach(el => el.remove());
+    const values = [...view.querySelectorAll('textarea, input[type=text]')].map(el => el.value);
+    const images = [...view.querySelectorAll('img')].map(img => img.src);
+    return JSON.stringify([copy.textContent, values, images]);
+}"""
+WIDGET_CHANGED = """([view, before]) => {
+    const shows = (""" + WIDGET_SHOWS + """)(view);
+    return shows !== before;
+}"""
+
+
+def _move_a_control_of_every_widget(page, path: Path, at_least: int) -> None:
+    """Each widget view with a slider or a button: press a key on a slider / click a button, then its text
+    or figure must change (the kernel answered). Tries the widget's controls in turn (buttons first), since
+    some controls only matter together with another (a latency slider before "slow"). Widgets without a
+    control (tqdm's progress bars) are left alone; ``at_least`` views with controls must be there."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    count = page.evaluate(MARK_WIDGETS, WIDGET_CONTROLS)
+    assert count >= at_least, f"{path.stem}: {count} widgets with a slider or a button, expected {at_least}"
+    for index in range(count):
+        view = page.locator(f'[data-widget-check="{index}"]')
+        view.scroll_into_view_if_needed()
+        buttons = view.locator("button.jupyter-button")
+        sliders = view.locator(".noUi-handle, .ui-slider-handle, input[type=range]")
+        attempts = [(buttons.nth(i), "click") for i in range(min(buttons.count(), 3))]
+        for i in range(min(sliders.count(), 3)):
+            attempts += [(sliders.nth(i), "ArrowRight"), (sliders.nth(i), "ArrowLeft")]  # at its max
+        tried = []
+        for control, action in attempts:
+            before = view.evaluate(WIDGET_SHOWS)
+            if action == "click":
+                control.click()
+            else:
+                control.focus()
+                page.keyboard.press(action)
+            tried.append(f"{action} on {control.get_attribute('class')!r}")
+            try:
+                page.wait_for_function(WIDGET_CHANGED, arg=[view.element_handle(), before], timeout=15_000)
+            except PlaywrightTimeout:
+                continue
+            errors = view.locator('[data-mime-type="application/vnd.jupyter.error"]')
+            assert not errors.count(), f"{path.stem} widget {index}: {tried[-1]} shows an error"
+            break
+        else:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{path.stem}-widget-{index}-unchanged.png"))
+            pytest.fail(f"{path.stem} widget {index}: nothing it shows changed after {tried}")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        view.screenshot(path=str(ARTIFACTS / f"{path.stem}-widget-{index}-moved.png"))
 
 
 @contextlib.contextmanager
