@@ -10,7 +10,12 @@ matplotlib.use("Agg")
 
 from drand_edu.crypto import G1
 from drand_edu.exercises import CORRECT, NOT_YET
-from drand_edu.exercises.dkg import check_disqualify_dealer, check_feldman_verify, check_shamir_split
+from drand_edu.exercises.dkg import (
+    check_disqualify_dealer,
+    check_feldman_verify,
+    check_shamir_split,
+    check_steer_group_key,
+)
 from drand_edu.rng import seeded_rng
 from drand_edu.threshold.dkg import FaultPlan, run_dkg
 from drand_edu.viz.dkg import plot_dkg_flow, plot_shamir_toy, toy_shares
@@ -83,6 +88,36 @@ def test_disqualify_dealer(capsys) -> None:
     assert "commitments" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_commitments={2}))
     unanswered = FaultPlan(bad_shares={(2, 0)}, missing_justifications={2})
     assert "unanswered" in verdict(capsys, check_disqualify_dealer, unanswered)
+
+
+def smaller_first(choice) -> bool:
+    with_me, without_me = choice.keys()
+    return with_me.to_bytes() < without_me.to_bytes()
+
+
+def test_steer_group_key_right_answers(capsys) -> None:
+    # the accused dealer compares the two keys it can reach and picks the one that sorts first
+    plan = FaultPlan(bad_shares={(2, 4)}, justify=smaller_first)
+    assert CORRECT in verdict(capsys, check_steer_group_key, plan)
+    other_dealer = FaultPlan(
+        bad_shares={(1, 3)}, justify=lambda c: c.key(True).to_bytes() <= c.key(False).to_bytes()
+    )
+    assert CORRECT in verdict(capsys, check_steer_group_key, other_dealer)
+
+
+def test_steer_group_key_wrong_answers(capsys) -> None:
+    assert NOT_YET in verdict(capsys, check_steer_group_key, None)
+    assert "FaultPlan" in verdict(capsys, check_steer_group_key, "plan")
+    assert "justify=" in verdict(capsys, check_steer_group_key, FaultPlan(bad_shares={(2, 4)}))
+    # a constant choice is right on some DKGs only: the checker runs until it has seen both cases
+    for constant in (True, False):
+        plan = FaultPlan(bad_shares={(2, 4)}, justify=lambda c, v=constant: v)
+        assert "sorts *last*" in verdict(capsys, check_steer_group_key, plan)
+    largest = FaultPlan(bad_shares={(2, 4)}, justify=lambda c: not smaller_first(c))
+    assert "sorts *last*" in verdict(capsys, check_steer_group_key, largest)
+    assert "never called" in verdict(capsys, check_steer_group_key, FaultPlan(justify=smaller_first))
+    two = FaultPlan(bad_shares={(2, 4), (1, 3)}, justify=smaller_first)
+    assert "more than one dealer" in verdict(capsys, check_steer_group_key, two)
 
 
 def test_figures() -> None:

@@ -15,8 +15,9 @@ drand signs and verifies with kyber's ``sign/bls`` (``crypto/schemes.go`` picks 
 [`Verify`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L86-L100)
 (decode the signature, one pairing equation). One difference, on purpose: kyber has no special
 case for the point at infinity, so the key ∞ with the signature ∞ satisfies its equation for every
-message; :func:`verify_or_raise` refuses ∞ as a key or a signature (as the IETF BLS draft's
-``KeyValidate`` does). A drand chain's key, the output of a DKG, is never ∞.
+message; :func:`verify_or_raise` refuses ∞ as a key or a signature (the IETF BLS draft's
+``KeyValidate`` refuses the key ∞ too). A drand chain's key comes out of a DKG: it is ∞ only with
+negligible probability.
 """
 
 from __future__ import annotations

@@ -5,7 +5,10 @@ using a *Schnorr* signature on the scheme's key group, its ``DKGAuthScheme``
 (drand ``crypto/schemes.go``: ``schnorr.NewScheme(&schnorrSuite{KeyGroup})``). A BLS signature
 would do too, but Schnorr needs no pairing: signing is one scalar multiplication, verifying two.
 
-The byte layout and the challenge hash follow kyber's ``sign/schnorr/schnorr.go``:
+The byte layout and the challenge hash follow kyber's ``sign/schnorr/schnorr.go``
+([`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L53-L82),
+[`Verify`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L84-L121),
+the challenge [`hash`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L123-L135)):
 
 * sign with secret ``x`` (public ``A = x·G``): pick a random ``k``, let ``R = k·G``,
   ``h = SHA-512(R ‖ A ‖ msg)`` read as a big-endian integer mod ``r`` (circl's ``Scalar.SetBytes``,

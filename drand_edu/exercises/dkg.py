@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..crypto import G1
 from ..errors import DKGError
@@ -12,7 +13,7 @@ from ..threshold.dkg import FaultPlan, run_dkg
 from ..threshold.poly import PriPoly, PriShare, interpolate
 from .common import is_stub, report, safely
 
-__all__ = ["check_disqualify_dealer", "check_feldman_verify", "check_shamir_split"]
+__all__ = ["check_disqualify_dealer", "check_feldman_verify", "check_shamir_split", "check_steer_group_key"]
 
 
 def check_shamir_split(my_split: Callable[[int, int, int, int], list[tuple[int, int]]] | None) -> bool:
@@ -144,3 +145,94 @@ def _how_dealer_2_fell(plan: FaultPlan) -> str:
     if any(i == 2 for i, _ in plan.late | plan.bad_signatures):
         return "a bundle that is late or badly signed counts as not sent: dealer 2 is out of QUAL"
     return "dealer 2 misbehaved visibly and the honest nodes left it out of QUAL; the rest went on"
+
+
+#: :func:`check_steer_group_key` runs seeded DKGs until it has seen both cases — the key that sorts
+#: first is the one *with* the accused dealer, and the one *without* it — so that neither "always
+#: justify" nor "never justify" passes; at least ``STEER_MIN_RUNS``, at most ``STEER_MAX_RUNS``.
+STEER_MIN_RUNS, STEER_MAX_RUNS = 3, 8
+
+
+def check_steer_group_key(plan: FaultPlan | None) -> bool:
+    """``plan``: a FaultPlan with which a dealer who drew a complaint steers a 5-node DKG (t = 3).
+
+    Its ``justify`` callback decides, after seeing every commitment, whether to answer the
+    complaint. Correct when, on each of several seeded DKGs, the run ends with the group key whose
+    compressed bytes sort first of the two the dealer could reach (justify, or stay silent and be
+    disqualified), a single dealer was asked, and all honest nodes agree on the key.
+    """
+    if is_stub(plan):
+        return report(False, "set plan = FaultPlan(bad_shares={(dealer, holder)}, justify=your_function)")
+
+    def check() -> bool:
+        if not isinstance(plan, FaultPlan):
+            return report(False, "plan must be a drand_edu.threshold.dkg.FaultPlan")
+        if plan.justify is None:
+            return report(
+                False, "give the plan a justify=... callback: it decides whether the accused dealer answers"
+            )
+        learner_justify = plan.justify
+        cases: set[bool] = set()
+        for run in range(STEER_MAX_RUNS):
+            if run >= STEER_MIN_RUNS and len(cases) == 2:
+                break
+            seed = f"exercise-steer-{run}"
+            asked: list = []
+
+            def spy(choice, asked=asked):
+                asked.append(choice)
+                return bool(learner_justify(choice))
+
+            try:
+                outcome = run_dkg(5, 3, rng=seeded_rng(seed), faults=replace(plan, justify=spy))
+            except DKGError as exc:
+                return report(False, f"with this plan the honest nodes do not finish ({exc})")
+            if not asked:
+                return report(
+                    False,
+                    "justify was never called: no faulty dealer drew a complaint. Make one dealer send a "
+                    "wrong share to one holder (bad_shares), so that it has a choice to make",
+                )
+            if len(asked) > 1:
+                return report(False, "more than one dealer was asked to choose: let a single dealer steer")
+            if not _honest_agree(outcome):
+                return report(False, "the honest nodes do not agree on the group key")
+            with_dealer, without = (key.to_bytes() for key in asked[0].keys())
+            if with_dealer == without:
+                return report(False, "justifying or not gives the same key here: fault a dealer of QUAL")
+            if run == 0 and not _both_reachable(plan, seed, {with_dealer, without}):
+                return report(False, "the two keys on offer are not the ones justifying or not gives")
+            cases.add(with_dealer < without)
+            if outcome.group_key.to_bytes() != min(with_dealer, without):
+                return report(
+                    False,
+                    "on some DKG yours ended with the key that sorts *last*. Compare the two keys the choice "
+                    "offers (choice.keys(): with the dealer, without it) by their compressed bytes",
+                )
+        return report(
+            True,
+            praise="one dealer picked the group key after seeing every commitment, and every honest node "
+            "agreed: Joint-Feldman's bias",
+        )
+
+    return safely(check, "running the DKG with your plan failed")
+
+
+def _both_reachable(plan: FaultPlan, seed: str, keys: set[bytes]) -> bool:
+    """The two keys the choice offered are the ones a DKG really ends with, justifying or not."""
+    reached = set()
+    for answer in (True, False):
+        outcome = run_dkg(5, 3, rng=seeded_rng(seed), faults=replace(plan, justify=_always(answer)))
+        reached.add(outcome.group_key.to_bytes())
+    return reached == keys
+
+
+def _always(answer: bool):
+    return lambda _choice: answer
+
+
+def _honest_agree(outcome) -> bool:
+    results = [outcome.results.get(i) for i in outcome.honest]
+    if not outcome.ok or not results or any(r is None for r in results):
+        return False
+    return all(r.public_equal(results[0]) for r in results)

@@ -136,6 +136,18 @@ print("= sha256(seed ‖ 1)               :", hashlib.sha256(seed + (1).to_bytes
 # alone, and messages are known in advance; quicknet (2023) is unchained, with signatures on G1.
 
 # %% [markdown]
+# **When is round $r$ due?** drand's [`TimeOfRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L17-L38): round 1 at the genesis
+# time, round $r$ at $\text{genesis} + (r - 1) \cdot \text{period}$. Its
+# [`CurrentRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L40-L47) never answers less than 1: before genesis it says round 1,
+# the round about to come. Ours: `ChainInfo.time_of_round` and `ChainInfo.round_at`.
+
+# %%
+due = quicknet_info.time_of_round(q)
+print(f"quicknet round {q} is due at {due}, {due - quicknet_info.genesis_time} s after genesis;"
+      f" current round then: {quicknet_info.round_at(due)}")
+print("an hour before genesis, the current round is", quicknet_info.round_at(quicknet_info.genesis_time - 3600))
+
+# %% [markdown]
 # ## 4. Why a beacon is verifiable, and where the randomness comes from
 #
 # The chain's **info** (its `/info` JSON) names the chain by a hash: drand's
@@ -145,6 +157,7 @@ print("= sha256(seed ‖ 1)               :", hashlib.sha256(seed + (1).to_bytes
 # protobuf `ChainInfoPacket`: its `hash` is there "for ease of use", and drand's
 # [`InfoFromProto`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/convert.go#L15-L34) does not read it; only the v2 form's
 # `chain_hash` is compared with the recomputed hash, in [`UnmarshalJSON`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L86-L138).
+# Our `ChainInfo.from_json` reads the same fields and, on purpose, also refuses a v1 `hash` that does not match.
 #
 # The info carries one group public key. A beacon is valid when its
 # signature verifies against that key for the round's message — an ordinary BLS check, which anyone can do
@@ -398,6 +411,7 @@ drand_edu.exercises.check_recover_signature(my_recover)
 # | `Beacon`, `Beacon.randomness` | [`Beacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/beacon.go#L61-L69), [`RandomnessFromSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L337-L344) |
 # | `Scheme.digest` | [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L108-L117) (chained), [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L234-L239) (unchained) |
 # | round 1's previous signature | [`GenesisBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L81-L87) |
+# | `ChainInfo.time_of_round`, `round_at` | [`TimeOfRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L17-L38), [`CurrentRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L40-L47) |
 # | `verify_beacon` | [`VerifyBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L68-L71) |
 # | `ChainInfo`, `ChainInfo.hash` | [`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L42-L64), [`InfoFromProto`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/convert.go#L15-L34) |
 # | `sign_partial`, `recover_signature` | [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L72-L87), [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150) |

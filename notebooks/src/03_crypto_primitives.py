@@ -140,10 +140,10 @@ print("… for another message      :", pairing_check([(keys.public, bls.hash_me
 
 # %% [markdown]
 # **The point at infinity.** kyber's `Verify` has no special case for $\infty$: with the public key $\infty$
-# and the signature $\infty$, both pairings are 1 and the equation holds *for every message*. drand never
-# meets that key — a chain's key comes out of a DKG and is checked into the chain hash — but a verifier
+# and the signature $\infty$, both pairings are 1 and the equation holds *for every message*. A chain's key
+# comes out of a DKG (it is $\infty$ only with negligible probability) and is fixed by the chain hash, but a verifier
 # handed a key should not trust it blindly. Our `bls.verify` refuses $\infty$ as a key or a signature, on
-# purpose (the IETF BLS draft's `KeyValidate` does the same); the pairing alone would accept it:
+# purpose (the IETF BLS draft's `KeyValidate` refuses the key $\infty$ too); the pairing alone accepts it:
 
 # %%
 nothing_key, nothing_sig = scheme.key_group.identity(), scheme.sig_group.identity()
@@ -364,6 +364,29 @@ with tempfile.TemporaryDirectory() as base:
             print(f"{stat.S_IMODE(path.stat().st_mode):04o}  {path.relative_to(base)}")
     print(FileStore.load(base) == keys)
 print(keys)
+
+# %% [markdown]
+# **A key pair signs its own identity.** Anyone could publish someone else's public key next to their own
+# address. So when drand makes a key pair, [`SelfSign`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L72-L83) signs, with the
+# scheme's `AuthScheme` (plain BLS, on the signature group), the message *scheme name ‖ identity hash*,
+# where the identity hash [`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L43-L50) is BLAKE2b-256 of the compressed key
+# (the address is left out, so a node can move). Anyone holding the public key checks it with
+# [`ValidSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L52-L59). The signature travels hex-encoded in the
+# `Signature` field of the public key file, drand's [`PublicTOML`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L121-L127),
+# and of every node of a group file. Ours: `drand_edu.crypto.identity.self_sign` and `valid_signature`.
+
+# %%
+from drand_edu.crypto import identity
+
+message_signed = identity.identity_message(scheme, keys.public_key)
+print("signed message:", message_signed[: len(scheme.id)].decode(), "‖", message_signed[len(scheme.id) :].hex())
+print("self-signature valid      :", identity.valid_signature(scheme, keys.public_key, keys.signature))
+other = FileStore.generate(scheme, rng=rng)
+print("someone else's signature  :", identity.valid_signature(scheme, keys.public_key, other.signature))
+with tempfile.TemporaryDirectory() as base:
+    public_file = next(keys.save(base).rglob("*.public"))
+    print(f"\n{public_file.name}:")
+    print("\n".join(line[:100] + ("…" if len(line) > 100 else "") for line in public_file.read_text().splitlines()))
 
 # %% [markdown]
 # ## Exercises

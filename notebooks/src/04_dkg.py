@@ -193,6 +193,8 @@ with drand_edu.expect_error():
 #   participants (remaining and joining) with
 #   [`SortedByPublicKey`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/util/participant_utils.go#L140-L146) — by the bytes of their
 #   keys — and participant $k$ of that list gets DKG index $k$, for a first DKG and a resharing alike.
+#   Our `run_dkg` and `run_reshare` sort the same way, so the group hash and the genesis seed are the ones
+#   drand would compute for the same keys:
 # - **the catch-up period** comes from the proposal, in whole seconds; the `--catchup-period` flag of
 #   `drand dkg init` [defaults to `0s`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L137-L142).
 # - **the transition time** is set in
@@ -200,7 +202,12 @@ with drand_edu.expect_error():
 #   it is 10 rounds after the round current when the resharing finishes.
 # - **the genesis seed** of a first DKG is the group's own hash (`asGroup`, when the seed is empty).
 #
-# Here it is, as drand's TOML:
+# Here it is, as drand's TOML (each node carries its key's self-signature, section 6):
+
+# %%
+ranks = [node.public.to_bytes().hex()[:12] for node in outcome.nodes]
+print("DKG index → public key:", dict(enumerate(ranks)))
+print("sorted by key bytes   :", ranks == sorted(ranks))
 
 # %%
 group = outcome.to_group(period=3, genesis_time=1_700_000_000, beacon_id="session4")
@@ -239,6 +246,35 @@ print(me)
 leader = DKGState.fresh("session4", "leader:443").apply(Propose(terms))
 print(leader)
 
+# %% [markdown]
+# **A joiner must prove it holds its key.** A proposal lists every participant with its address, its
+# long-term key and that key's *self-signature* (session 3). Before a node accepts a proposal, drand's
+# [`validateJoinerSignatures`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L768-L779) checks each joiner's with
+# `ValidSignature` and refuses the whole proposal with `ErrInvalidKeyScheme` if one fails. Without it, a
+# leader could list a key whose owner never agreed to join, under any address. Ours is
+# `lifecycle.validate_joiner_signatures`, called when a node receives the proposal. Here "you:443" shows up
+# with a key and the signature of *another* key:
+
+# %%
+from dataclasses import replace
+
+from drand_edu.crypto import identity
+from drand_edu.threshold.lifecycle import Participant
+
+lifecycle_scheme = scheme_by_id(terms.scheme_id)
+pairs = {address: bls.keygen(lifecycle_scheme, rng=rng) for address in terms.joining}
+signed = tuple(
+    Participant(address, k.public.to_bytes(), identity.self_sign(lifecycle_scheme, k.secret))
+    for address, k in pairs.items()
+)
+print(DKGState.fresh("session4", "me:443").apply(ReceiveProposal(replace(terms, identities=signed), "leader:443")))
+
+# %%
+impostor = Participant("you:443", pairs["you:443"].public.to_bytes(), signed[1].signature)  # me's signature
+forged_terms = replace(terms, identities=(signed[0], signed[1], impostor))
+with drand_edu.expect_error():
+    DKGState.fresh("session4", "me:443").apply(ReceiveProposal(forged_terms, "leader:443"))
+
 # %%
 from drand_edu.threshold.lifecycle import Complete
 
@@ -265,11 +301,12 @@ with drand_edu.expect_error():
 #   complaint (it sent one holder a bad share, or an accomplice complained) has seen *every* commitment before
 #   the justification phase, so it knows both possible group keys: $\sum_{j} A_{j,0}$ if it justifies and stays
 #   in QUAL, the same sum without its own $A_{0}$ if it stays silent and is disqualified. It picks one. With
-#   $c$ such dealers, one of $2^c$ keys. drand accepts this because the key is only ever used to verify
-#   threshold BLS signatures: a key chosen among a few random ones is still one whose secret nobody holds,
-#   and the same authors later proved that schemes such as threshold signatures stay secure with
-#   Joint-Feldman's keys ("Secure applications of Pedersen's distributed key generation protocol", 2003).
-#   Their bias-free DKG costs an extra round of commitments. The Break exercise below plays the attack.
+#   $c$ such dealers, one of $2^c$ keys. Why drand can live with it: the key only ever verifies threshold
+#   BLS signatures, and a key chosen among a few random ones is still one whose secret nobody holds — the
+#   choice gives no control over any beacon. The same authors later showed that uses such as threshold
+#   Schnorr signatures stay secure with Joint-Feldman's keys ("Secure applications of Pedersen's
+#   distributed key generation protocol", 2003); their bias-free DKG costs an extra round of commitments.
+#   Exercise 4 plays the attack with our driver (`FaultPlan(justify=...)`).
 
 # %%
 from drand_edu.threshold import minimum_threshold
@@ -394,6 +431,37 @@ drand_edu.exercises.check_disqualify_dealer(plan)
 # %% tags=["solution"]
 plan = FaultPlan(bad_commitments={2})  # or: silent={2}, or bad_shares={(2, 4)} with missing_justifications={2}
 drand_edu.exercises.check_disqualify_dealer(plan)
+
+# %% [markdown]
+# ### Exercise 4 (Break) — steer the group key
+#
+# Section 7: a dealer who drew a complaint chooses between two group keys. Play that dealer. Build a
+# `FaultPlan` for a 5-node DKG (t = 3) in which one dealer sends one holder a wrong share (`bad_shares`) and
+# decides with `justify=my_choice` whether to answer the complaint. `my_choice` receives a
+# `JustificationChoice`, whose `keys()` are the two group keys on offer — `(if you justify, if you stay
+# silent)`, computed from the commitments everyone has seen — and returns `True` to justify. End each DKG
+# with the key whose compressed bytes (`point.to_bytes()`) sort first. The checker runs several DKGs with
+# your plan and checks that every honest node ends with that key.
+
+# %%
+def my_choice(choice):
+    ...  # your code: True to justify, False to stay silent
+
+
+plan = None  # your code: FaultPlan(bad_shares=..., justify=my_choice)
+
+# %%
+drand_edu.exercises.check_steer_group_key(plan)
+
+
+# %% tags=["solution"]
+def my_choice(choice):
+    if_justified, if_silent = choice.keys()
+    return if_justified.to_bytes() < if_silent.to_bytes()
+
+
+plan = FaultPlan(bad_shares={(2, 4)}, justify=my_choice)
+drand_edu.exercises.check_steer_group_key(plan)
 
 # %% [markdown]
 # ## In drand's source
