@@ -1,7 +1,9 @@
-"""``drand-edu util list-schemes`` and ``util check`` on a real SQLite store, healthy and corrupted."""
+"""``drand-edu util list-schemes``, ``util check`` (nodes answer), ``sync`` checking and repairing a real
+SQLite store, ``client get``, ``generate-keypair`` and ``show``."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from drand_edu.cli import main
@@ -17,42 +19,95 @@ def test_list_schemes(capsys) -> None:
     assert all(scheme_id in out for scheme_id in SCHEMES)
 
 
-def test_check_a_store(tmp_path, capsys) -> None:
+def test_sync_checks_a_store_and_repairs_it_from_sync_nodes(tmp_path, capsys) -> None:
+    """drand's sync without --follow: check the local store; with sync nodes, correct what is faulty."""
+    from drand_edu.api import serve_node
+
     net = LocalNetwork.create(3, 2, "pedersen-bls-chained", rng=seeded_rng(1))
     net.run_rounds(6)
     info_path, _ = net.export(tmp_path)
     db = tmp_path / "chain.db"
     with SQLiteStore(db) as store:
         store.put_many(net.chain())
-    assert main(["util", "check", "--info", str(info_path), "--db", str(db)]) == 0
-    assert capsys.readouterr().out.startswith("ok: 7 beacons")
+    dry_run = ["sync", "--info", str(info_path), "--db", str(db)]
+    assert main(dry_run) == 0
+    assert "checked 7 beacons up to round 7: 0 faulty" in capsys.readouterr().out
     with sqlite3.connect(db) as raw:
         first = raw.execute("SELECT signature FROM beacons WHERE round = 1").fetchone()[0]
         raw.execute("UPDATE beacons SET signature = ? WHERE round = 4", (first,))
-    assert main(["util", "check", "--info", str(info_path), "--db", str(db)]) == 1
+    assert main(dry_run) == 1  # no sync nodes: the check only
     out = capsys.readouterr().out
-    assert "signature: round 4" in out and "CORRUPT" in out
-    assert main(["util", "check", "--info", str(info_path), "--db", str(tmp_path / "none.db")]) == 2
+    assert "signature: round 4" in out and "faulty" in out
+    assert main(["sync", "--info", str(info_path), "--db", str(tmp_path / "none.db")]) == 2
+    server = serve_node(net.daemons[0], net.now)
+    try:
+        repair = ["sync", "--url", server.url, "--chain-hash", net.info.hash_hex, "--db", str(db)]
+        assert main(repair) == 0
+        out = capsys.readouterr().out
+        assert "repaired" in out and "synced to round 7" in out
+        assert main(dry_run) == 0  # the store is sound again
+    finally:
+        net.stop_apis()
 
 
-def test_get_chain_info_and_public(capsys) -> None:
-    import json
+def test_sync_follow_stops_at_up_to(tmp_path, capsys) -> None:
+    from drand_edu.api import serve_node
 
+    net = LocalNetwork.create(3, 2, rng=seeded_rng(3))
+    net.run_rounds(5)
+    server = serve_node(net.daemons[0], net.now)
+    try:
+        follow = ["sync", "--url", server.url, "--chain-hash", net.info.hash_hex,
+                  "--db", str(tmp_path / "f.db"), "--follow", "--up-to", "3"]  # fmt: skip
+        assert main(follow) == 0
+        assert "synced to round 3" in capsys.readouterr().out
+        assert main(["sync", "--follow", "--info", "x.json", "--db", str(tmp_path / "f.db")]) == 2
+    finally:
+        net.stop_apis()
+
+
+def test_util_check_says_which_nodes_do_not_answer(capsys) -> None:
+    import socket
+
+    from drand_edu.net.http_transport import HttpNetwork
+
+    node = HttpNetwork(-1, {})
+    address = node.url.removeprefix("http://")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        silent = f"127.0.0.1:{sock.getsockname()[1]}"
+    try:
+        node.identity = {"address": address, "key": "ab" * 48, "scheme": "pedersen-bls-chained"}
+        assert main(["util", "check", address]) == 0
+        assert f"id {address} answers correctly" in capsys.readouterr().out
+        assert main(["util", "check", address, silent, "--verbose"]) == 1
+        out = capsys.readouterr().out
+        assert f"error checking id {silent}: cannot reach" in out and f"don't answer: {silent}" in out
+        node.identity = {**node.identity, "address": "127.0.0.1:1"}  # answers for another address
+        assert main(["util", "check", address]) == 1
+        assert main(["util", "check"]) == 2
+    finally:
+        node.close()
+
+
+def test_client_get_chain_info_and_public(capsys) -> None:
     from drand_edu.api import serve_node
 
     net = LocalNetwork.create(3, 2, rng=seeded_rng(2))
     net.run_rounds(4)
     server = serve_node(net.daemons[0], net.now)
     try:
-        assert main(["get", "chain-info", "--url", server.url]) == 0
+        assert main(["client", "get", "chain-info", "--url", server.url]) == 0
         captured = capsys.readouterr()
         assert json.loads(captured.out)["hash"] == net.info.hash_hex and "trusting" in captured.err
         pinned = ["--url", server.url, "--chain-hash", net.info.hash_hex]
-        assert main(["get", "public", *pinned, "--round", "3"]) == 0
+        assert main(["client", "get", "public", *pinned, "3"]) == 0  # drand-client: the round as argument
         assert json.loads(capsys.readouterr().out)["round"] == 3
-        assert main(["get", "public", *pinned]) == 0
+        assert main(["client", "get", "public", *pinned, "--round", "2"]) == 0
+        assert json.loads(capsys.readouterr().out)["round"] == 2
+        assert main(["client", "get", "public", *pinned]) == 0
         assert json.loads(capsys.readouterr().out)["round"] == net.daemons[0].store.last_round()
-        assert main(["get", "public", "--url", server.url, "--chain-hash", "00" * 32]) == 2
+        assert main(["client", "get", "public", "--url", server.url, "--hash", "00" * 32]) == 2
         assert "error" in capsys.readouterr().err
     finally:
         net.stop_apis()
@@ -62,14 +117,17 @@ def test_generate_keypair_and_show(tmp_path, capsys) -> None:
     folder = tmp_path / "node"
     assert main(["generate-keypair", "--folder", str(folder), "--scheme", "bls-unchained-g1-rfc9380"]) == 0
     public = capsys.readouterr().out.split("public key ")[1].strip()
-    assert main(["show", "public-key", "--folder", str(folder)]) == 0
-    assert capsys.readouterr().out.strip() == public
+    assert main(["show", "public", "--folder", str(folder)]) == 0  # no node runs: read from the folder
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["key"] == public and shown["scheme"] == "bls-unchained-g1-rfc9380"
+    assert main(["show", "public-key", "--folder", str(folder)]) == 0  # the old name still works
+    assert json.loads(capsys.readouterr().out) == shown
     assert main(["show", "share", "--folder", str(folder)]) == 2  # no DKG yet
     assert "no DKG" in capsys.readouterr().err
     assert main(["generate-keypair", "--folder", str(folder)]) == 2  # never overwrite a key
 
 
-def test_check_flags_negative_rounds(tmp_path, capsys) -> None:
+def test_sync_check_flags_negative_rounds(tmp_path, capsys) -> None:
     net = LocalNetwork.create(3, 2, "pedersen-bls-unchained", rng=seeded_rng(2))
     net.run_rounds(3)
     info_path, _ = net.export(tmp_path)
@@ -79,5 +137,5 @@ def test_check_flags_negative_rounds(tmp_path, capsys) -> None:
     with sqlite3.connect(db) as raw:
         row = raw.execute("SELECT signature, previous_signature FROM beacons WHERE round = 2").fetchone()
         raw.execute("INSERT INTO beacons VALUES (?, ?, ?)", (-5, *row))
-    assert main(["util", "check", "--info", str(info_path), "--db", str(db)]) == 1
+    assert main(["sync", "--info", str(info_path), "--db", str(db)]) == 1  # the store check is sync, dry run
     assert "round -5 is negative" in capsys.readouterr().out

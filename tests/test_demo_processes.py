@@ -168,21 +168,20 @@ def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
         assert main(["show", "chain-info", "--folder", str(folder / "node0")]) == 0
         assert json.loads(capsys.readouterr().out)["hash"] == info_json["hash"]
         db = str(tmp_path / "synced.db")
-        assert main(["sync", "--url", urls[0], "--chain-hash", info_json["hash"], "--db", db]) == 0
-        assert "all verified" in capsys.readouterr().out
-        assert (
-            main(["follow", "--url", urls[2], "--chain-hash", info_json["hash"], "--db", db, "--rounds", "1"])
-            == 0
-        )
-        followed = int(re.search(r"followed round (\d+)", capsys.readouterr().out).group(1))
-        assert followed > target
+        assert main(["sync", "--sync-nodes", urls[0], "--chain-hash", info_json["hash"], "--db", db]) == 0
+        synced = int(re.search(r"synced to round (\d+)", capsys.readouterr().out).group(1))
+        follow = ["sync", "--follow", "--sync-nodes", urls[2], "--chain-hash", info_json["hash"], "--db", db,
+                  "--up-to", str(synced + 1)]  # fmt: skip
+        assert main(follow) == 0
+        followed = int(re.findall(r"(?:followed|synced to) round (\d+)", capsys.readouterr().out)[-1])
+        assert followed == synced + 1 > target
         # drand's sync --follow: the nodes' SyncChain streams on their protocol ports (shuffled peers)
         group = Group.from_toml((folder / "node0" / "multibeacon" / "default" / GROUP_FILE).read_text())
         nodes = ",".join(n.address for n in group.nodes)
-        assert main(["follow", "--url", urls[2], "--chain-hash", info_json["hash"], "--db", db,
-                     "--rounds", "2", "--sync-nodes", nodes]) == 0  # fmt: skip
+        assert main(["sync", "--follow", "--url", urls[2], "--chain-hash", info_json["hash"], "--db", db,
+                     "--sync-nodes", nodes, "--up-to", str(followed + 2)]) == 0  # fmt: skip
         streamed = [int(r) for r in re.findall(r"followed round (\d+)", capsys.readouterr().out)]
-        assert streamed[-2:] == [streamed[-1] - 1, streamed[-1]] and streamed[-1] > followed
+        assert streamed[-2:] == [followed + 1, followed + 2]
         assert main(["stop", "--folder", str(folder / "node1")]) == 0
         wait_for(lambda: not alive(pids[1]), 10, "node 1 to stop")
         # a stopped node leaves nothing that points at it

@@ -45,7 +45,7 @@ def test_reshare_between_processes(tmp_path: Path, capsys) -> None:
     urls = re.findall(r"node \d: (http://\S+)", capsys.readouterr().out)
     pids = [int(p) for p in (folder / "pids").read_text().split()]
     nodes = [folder / f"node{i}" for i in range(4)]
-    joiner_folder = tmp_path / "node4"
+    joiner_folder = folder / "node4"  # in the demo folder: demo down stops it too
     joiner = None
     try:
         info = json.loads(urllib.request.urlopen(urls[0] + "/info", timeout=5).read())

@@ -22,20 +22,19 @@ from ..errors import DrandEduError
 #: here and a module with ``register(subparsers)`` (``tests/test_cli_help.py`` checks the two agree).
 COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("verify", "verify beacons (drand /public JSON) against a chain's info (drand /info JSON)"),
-    "get": ("get", "read chain info or a verified beacon from drand HTTP endpoints"),
     "generate-keypair": ("keys", "a node's long-term key pair, into its folder"),
-    "show": ("keys", "what a node's folder holds (never a secret)"),
-    "stop": ("keys", "stop the node that 'start' runs from --folder"),
-    "sync": ("keys", "sync (and follow) a chain into a SQLite store, verified"),
-    "follow": ("keys", "sync, then keep following the chain (Ctrl-C stops)"),
-    "start": ("start", "run one node (its key store in --folder) until stopped"),
-    "dkg": ("dkg", "run a DKG among running nodes (init, join, execute...)"),
+    "start": ("start", "run a node: every beacon of its folder (or --id)"),
+    "stop": ("node", "stop a running node (or one beacon) through its control port"),
+    "dkg": ("dkg", "run a DKG among running nodes (generate-proposal, init, join, execute...)"),
+    "show": ("node", "what a node holds: public key, group, chain info (no secret)"),
+    "sync": ("sync", "check and repair a chain store, or --follow a chain"),
+    "util": ("util", "operator utilities: check that nodes answer, list-schemes"),
+    "client": ("client", "a randomness client (go-clients' drand-client): get"),
     "demo": ("demo", "start or stop a local network of node processes"),
     "simulate": (
         "simulate", "run a DKG and R rounds of a local network on a virtual clock; write drand JSON"
     ),
     "tlock": ("tlock", "timelock encryption: encrypt to a future round, decrypt after it"),
-    "util": ("util", "operator utilities: list-schemes, check a store"),
 }
 #: The modules that define commands (each once, in ``--help`` order).
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(module for module, _ in COMMANDS.values()))

@@ -1,62 +1,100 @@
 """``drand-edu dkg``: run a DKG among running nodes, like drand v2's ``drand dkg`` commands.
 
-    drand-edu dkg init --folder node0 --joiner 127.0.0.1:4445 --joiner ... --threshold 3 --period 3s
+drand's way, first a proposal file, then the proposal::
+
+    drand-edu dkg generate-proposal --folder node0 --joiner 127.0.0.1:4444 --joiner ... --out proposal.toml
+    drand-edu dkg init --folder node0 --proposal proposal.toml --threshold 3 --period 3s \
+        --scheme pedersen-bls-chained --catchup-period 1s --genesis-delay 10s
     drand-edu dkg join --folder node1                  # on every other node
     drand-edu dkg execute --folder node0               # the leader, once everyone has joined
     drand-edu dkg status --folder node1 [--wait Complete]
 
-    drand-edu dkg reshare --folder node0 --remainer ... --joiner ... --leaver ... --threshold 3
+    drand-edu dkg reshare --folder node0 --proposal proposal.toml --threshold 3
     drand-edu dkg accept --folder node1                # members of the current group
     drand-edu dkg join --folder node4 --group node0/multibeacon/default/groups/drand_group.toml
 
+[`generateProposalCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_cli.go#L679-L805)
+asks every joiner's node for its identity (``GetIdentity``, for the ``--id`` beacon) and writes
+their addresses and keys to the TOML file (``[[Joining]]``, ``[[Remaining]]``, ``[[Leaving]]``
+with ``Address``, ``Key``, ``Signature``; drand's ``ProposalFileFormat``); our
+:func:`generate_proposal` does the same. [`parseInitialProposal`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_cli.go#L261-L299)
+refuses an initial proposal unless ``--proposal``, ``--period``, ``--scheme``,
+``--catchup-period``, ``--genesis-delay`` and ``--threshold`` are all given; ``--timeout`` defaults
+to drand's 24 hours (``DefaultDKGTimeout``). Our ``init --proposal`` requires the same flags.
+
+Ours, beside drand's: ``dkg init --joiner ADDRESS ...`` (no file; then ``--period`` defaults to 30s,
+``--catchup-period`` to 0s, ``--genesis-delay`` to 10s and ``--scheme`` to the leader's
+key pair's), and likewise ``dkg reshare --joiner/--remainer/--leaver``.
+
 Each command is one call to the node's control port (``--folder``, whose running node wrote its port
 to ``control.port``, or ``--control PORT``), with the secret token the node wrote to ``control.token``
-in its folder: only the node's owner can read it, so only they can run its DKG. The node checks the
-command against drand's DKG state machine and answers with the new status, or with drand's reason for
-refusing it.
+in its folder (only the node's owner can read it, so only they can run its DKG), for the beacon id
+``--id`` (default: the default beacon), as drand's ``CommandMetadata.BeaconID``. The node checks the
+command against drand's DKG state machine and answers with the new status, or with drand's reason
+for refusing it.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import time
-import urllib.error
-import urllib.request
+import tomllib
 from pathlib import Path
 
-from ..errors import InvalidInput, parse_json
+import tomli_w
+
+from ..errors import InvalidInput
+from ..net.http_transport import fetch_identity
 from ..threshold.group import parse_go_duration
 from . import EXIT_INVALID, EXIT_OK
+from .control import add_control_flags, call, control_url
+
+__all__ = ["call", "generate_proposal", "register"]
+
+#: drand's ``core.DefaultDKGTimeout``: a DKG not complete after this long is aborted
+DEFAULT_DKG_TIMEOUT = "24h"
+#: the flags drand requires of an initial proposal (``parseInitialProposal``)
+REQUIRED_FOR_INIT = ("proposal", "period", "scheme", "catchup_period", "genesis_delay", "threshold")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("dkg", help="run a DKG among running nodes (init, join, execute...)")
+    parser = subparsers.add_parser(
+        "dkg", help="run a DKG among running nodes (generate-proposal, init, join, execute...)"
+    )
     commands = parser.add_subparsers(dest="dkg_command", metavar="COMMAND", required=True)
 
     def command(name: str, text: str, *, aliases: tuple[str, ...] = ()) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text, aliases=list(aliases))
-        sub.add_argument("--folder", help="the node's folder (control.port, control.token)")
-        sub.add_argument("--control", type=int, help="the node's control port on 127.0.0.1")
+        add_control_flags(sub)
         sub.set_defaults(func=run, dkg_command=name)
         return sub
 
+    proposal = command("generate-proposal", "write a proposal file: the participants' addresses and keys")
+    proposal.add_argument("--joiner", action="append", default=[], help="address of a new node (repeat)")
+    proposal.add_argument("--remainer", action="append", default=[], help="a member who stays (repeat)")
+    proposal.add_argument("--leaver", action="append", default=[], help="a member who leaves (repeat)")
+    proposal.add_argument("--out", required=True, help="where to write the proposal file (TOML)")
+
     init = command("init", "lead the first DKG of a chain (the leader joins it too)", aliases=("propose",))
-    init.add_argument("--joiner", action="append", default=[], help="address of a node (repeat)")
-    init.add_argument("--threshold", type=int, required=True, help="partials needed for a beacon")
-    init.add_argument("--period", default="30s", help="time between rounds, e.g. 3s (default 30s)")
-    init.add_argument("--scheme", help="default: the scheme of the leader's key pair")
-    init.add_argument("--catchup-period", help="whole seconds between rounds while catching up (default 0s)")
-    init.add_argument("--genesis-delay", default="10s", help="genesis this long after the proposal")
-    init.add_argument("--timeout", default="5m", help="the proposal expires after this long")
+    init.add_argument("--proposal", help="the proposal file (drand's way: then every flag below is required)")
+    init.add_argument("--joiner", action="append", default=[], help="ours: a node's address instead (repeat)")
+    init.add_argument("--threshold", type=int, help="partials needed for a beacon")
+    init.add_argument("--period", help="time between rounds, e.g. 3s (with --joiner: default 30s)")
+    init.add_argument("--scheme", help="the chain's scheme (with --joiner: default the leader's key pair's)")
+    init.add_argument("--catchup-period", help="whole seconds between rounds while catching up (--joiner: 0s)")
+    init.add_argument("--genesis-delay", help="genesis this long after the proposal (--joiner: 10s)")
+    init.add_argument("--timeout", default=DEFAULT_DKG_TIMEOUT,
+                      help="abort the DKG if not done by then (default %(default)s, drand's)")  # fmt: skip
 
     reshare = command("reshare", "lead a resharing of the group key to a new set of nodes")
-    reshare.add_argument("--joiner", action="append", default=[], help="a new node (repeat)")
-    reshare.add_argument("--remainer", action="append", default=[], help="a member who stays (repeat)")
-    reshare.add_argument("--leaver", action="append", default=[], help="a member who leaves (repeat)")
+    reshare.add_argument("--proposal", help="the proposal file (joiners, remainers, leavers)")
+    reshare.add_argument("--joiner", action="append", default=[], help="ours: a new node (repeat)")
+    reshare.add_argument("--remainer", action="append", default=[], help="ours: a member who stays (repeat)")
+    reshare.add_argument("--leaver", action="append", default=[], help="ours: a member who leaves (repeat)")
     reshare.add_argument("--threshold", type=int, required=True, help="the new group's threshold")
-    reshare.add_argument("--timeout", default="5m", help="the proposal expires after this long")
+    reshare.add_argument("--timeout", default=DEFAULT_DKG_TIMEOUT,
+                         help="abort the DKG if not done by then (default %(default)s)")  # fmt: skip
     reshare.add_argument("--transition-delay", default="30s", help="the new group signs from then on")
 
     join = command("join", "take part in a proposal as a new node")
@@ -83,72 +121,123 @@ def _whole_seconds(text: str, what: str) -> int:
     return int(seconds)
 
 
-def _control_url(args: argparse.Namespace) -> tuple[str, str | None]:
-    """The control URL and token: ``--folder`` gives both (``--control`` may name the port)."""
-    if args.folder is None and args.control is None:
-        raise InvalidInput("say which node: --folder (its folder) or --control PORT")
-    token = None
-    if args.folder is not None:
-        from ..api.control import read_token  # here: the CLI's start-up stays light
-
-        token = read_token(Path(args.folder)) if (Path(args.folder) / "control.token").exists() else None
-    if args.control is not None:
-        return f"http://127.0.0.1:{args.control}", token
-    port_file = Path(args.folder) / "control.port"
-    if not port_file.exists() or token is None:
-        raise InvalidInput(f"no node runs from {args.folder} (no control.port): 'drand-edu start' it first")
-    return f"http://127.0.0.1:{port_file.read_text().strip()}", token
+# -- the proposal file (drand's ProposalFileFormat) -------------------------------------------------
+ROLES = {"Joining": "joiners", "Remaining": "remainers", "Leaving": "leavers"}
 
 
-def call(url: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
-    """One control call: GET without a body, POST with one; InvalidInput with the node's reason."""
-    data = None if body is None else json.dumps(body).encode()
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    request = urllib.request.Request(url + path, data=data, method="GET" if body is None else "POST",
-                                     headers=headers)  # fmt: skip
+Proposal = dict[str, list[dict[str, str]]]
+
+
+def generate_proposal(url: str, token: str | None, beacon_id: str, joiners: list[str],
+                      remainers: list[str], leavers: list[str]) -> Proposal:  # fmt: skip
+    """drand's ``generateProposalCmd``: every participant's address, key and signature, by role."""
+    if not joiners and not remainers:
+        raise InvalidInput("you must add joiners and/or remainers to the proposal")
+    ours = call(url, "/public-key", token=token, beacon_id=beacon_id)
+    try:  # an existing group file: not a fresh start
+        group = call(url, "/group", token=token, beacon_id=beacon_id)["group"]
+    except InvalidInput:
+        group = None
+    if group is None and (remainers or leavers):
+        raise InvalidInput("the network isn't running yet - cannot have remainers or leavers")
+    proposal: Proposal = {}
+    for role, addresses in (("Joining", joiners), ("Remaining", remainers), ("Leaving", leavers)):
+        for address in addresses:
+            try:
+                identity = fetch_identity(address, beacon_id=beacon_id)
+            except InvalidInput:
+                if role != "Leaving" or group is None:  # a leaver's key may come from the group file
+                    raise
+                identity = _from_group(group, address)
+            if identity["address"] != address:
+                raise InvalidInput(f"node {address} returned a public key signed for {identity['address']}")
+            if identity["scheme"] != ours["scheme"]:
+                raise InvalidInput(f"{address} has a {identity['scheme']} key, the leader {ours['scheme']}")
+            entry = {"Address": address, "Key": identity["key"], "Signature": identity.get("signature", "")}
+            proposal.setdefault(role, []).append(entry)
+    return proposal
+
+
+def _from_group(group_toml: str, address: str) -> dict[str, str]:
+    for node in tomllib.loads(group_toml).get("Nodes", []):
+        if node.get("Address") == address:
+            return {"address": address, "key": node["Key"], "scheme": node.get("SchemeName", "")}
+    raise InvalidInput(f"address {address} was not found in the group file")
+
+
+def read_proposal(path: str) -> Proposal:
+    """drand's ``ParseProposalFile``: the participants by role (``Joining``, ``Remaining``, ``Leaving``)."""
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return _json_object(answer.read(1 << 20))
-    except urllib.error.HTTPError as error:
-        reason = _json_object(error.read(1 << 16) or b"{}").get("error", error.reason)
-        raise InvalidInput(f"the node refused: {reason}") from None
-    except (OSError, http.client.HTTPException) as error:
-        raise InvalidInput(f"cannot reach the node's control port {url}: {error}") from None
+        table = tomllib.loads(Path(path).read_text())
+        return {role: [{"Address": str(p["Address"]), "Key": str(p["Key"])} for p in table.get(role, [])]
+                for role in ROLES}  # fmt: skip
+    except OSError as error:
+        raise InvalidInput(f"cannot read {path}: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as error:
+        raise InvalidInput(f"{path}: not a proposal file ({error})") from None
 
 
-def _json_object(data: bytes) -> dict:
-    value = parse_json(data, what="the control port's answer")
-    if not isinstance(value, dict):
-        raise InvalidInput("the control port's answer is not a JSON object")
-    return value
+def _initial_body(args: argparse.Namespace) -> dict:
+    if args.proposal is None and not args.joiner:
+        raise InvalidInput("--proposal (drand's) or --joiner is required for an initial proposal")
+    if args.proposal is not None:
+        for flag in REQUIRED_FOR_INIT:
+            if getattr(args, flag) is None:
+                raise InvalidInput(f"{flag.replace('_', '-')} flag is required for initial proposals")
+        proposal = read_proposal(args.proposal)
+        if proposal["Leaving"] or proposal["Remaining"]:
+            raise InvalidInput("your proposal file must not have `Leaving` or `Remaining` for an initial DKG")
+        if not proposal["Joining"]:
+            raise InvalidInput("your proposal file must have `Joining`")
+        joiners = [p["Address"] for p in proposal["Joining"]]
+        participants = [{"address": p["Address"], "key": p["Key"]} for p in proposal["Joining"]]
+    else:
+        joiners, participants = args.joiner, []
+    if args.threshold is None:
+        raise InvalidInput("threshold flag is required for initial proposals")
+    catchup = _seconds(args.catchup_period, "--catchup-period") if args.catchup_period else None
+    return {
+        "joiners": joiners, "proposal": participants, "threshold": args.threshold,
+        "period": _whole_seconds(args.period or "30s", "--period"), "scheme": args.scheme,
+        "genesis_delay": _seconds(args.genesis_delay or "10s", "--genesis-delay"),
+        "timeout": _seconds(args.timeout, "--timeout"), "catchup_period": catchup,
+    }  # fmt: skip
+
+
+def _reshare_body(args: argparse.Namespace) -> dict:
+    roles = {"joiners": args.joiner, "remainers": args.remainer, "leavers": args.leaver}
+    if args.proposal is not None:
+        proposal = read_proposal(args.proposal)
+        if not proposal["Remaining"]:
+            raise InvalidInput("you must provide remainers for a proposal")
+        roles = {key: [p["Address"] for p in proposal[role]] for role, key in ROLES.items()}
+    return {
+        **roles, "threshold": args.threshold, "timeout": _seconds(args.timeout, "--timeout"),
+        "transition_delay": _seconds(args.transition_delay, "--transition-delay"),
+    }  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
-    url, token = _control_url(args)
+    url, token = control_url(args)
     name = args.dkg_command
     if name == "status":
         return _status(url, token, args)
+    if name == "generate-proposal":
+        proposal = generate_proposal(url, token, args.beacon_id, args.joiner, args.remainer, args.leaver)
+        Path(args.out).write_text(tomli_w.dumps(proposal))
+        print(f"Proposal created successfully at path {args.out}")
+        return EXIT_OK
     body: dict = {}
     if name == "init":
-        catchup = _seconds(args.catchup_period, "--catchup-period") if args.catchup_period else None
-        body = {
-            "joiners": args.joiner, "threshold": args.threshold,
-            "period": _whole_seconds(args.period, "--period"), "scheme": args.scheme,
-            "genesis_delay": _seconds(args.genesis_delay, "--genesis-delay"),
-            "timeout": _seconds(args.timeout, "--timeout"), "catchup_period": catchup,
-        }  # fmt: skip
+        body = _initial_body(args)
     elif name == "reshare":
-        body = {
-            "joiners": args.joiner, "remainers": args.remainer, "leavers": args.leaver,
-            "threshold": args.threshold, "timeout": _seconds(args.timeout, "--timeout"),
-            "transition_delay": _seconds(args.transition_delay, "--transition-delay"),
-        }  # fmt: skip
+        body = _reshare_body(args)
     elif name == "join" and args.group:
         try:
             body = {"group": Path(args.group).read_text()}
         except OSError as error:
             raise InvalidInput(f"cannot read {args.group}: {error.strerror}") from None
-    answer = call(url, f"/dkg/{name}", body, token)
+    answer = call(url, f"/dkg/{name}", body, token, beacon_id=args.beacon_id)
     if name in ("init", "reshare"):
         print(f"proposed epoch {answer['epoch']}: now 'drand-edu dkg join' (new nodes) or 'dkg accept' "
               "(members) on the others, then 'drand-edu dkg execute' here")  # fmt: skip
@@ -159,7 +248,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _status(url: str, token: str | None, args: argparse.Namespace) -> int:
     deadline = time.time() + args.wait_timeout
-    state = call(url, "/dkg/status", token=token)
+    state = call(url, "/dkg/status", token=token, beacon_id=args.beacon_id)
     while args.wait and state["status"] != args.wait:
         if time.time() > deadline or state["status"] in ("Failed", "TimedOut", "Aborted"):
             print(f"status {state['status']} after waiting for {args.wait}; last events:")
@@ -167,7 +256,7 @@ def _status(url: str, token: str | None, args: argparse.Namespace) -> int:
                 print("  ", line)
             return EXIT_INVALID
         time.sleep(0.3)
-        state = call(url, "/dkg/status", token=token)
+        state = call(url, "/dkg/status", token=token, beacon_id=args.beacon_id)
     if args.format == "json":
         print(json.dumps(state, indent=1))
         return EXIT_OK

@@ -1,15 +1,18 @@
-"""``drand-edu start``: run one node as a process, like ``drand start``.
+"""``drand-edu start``: run a node as a process, like ``drand start``.
 
-    drand-edu start --folder node0 [--private-listen 127.0.0.1:4444] [--public-listen 127.0.0.1:8080]
-                    [--control PORT]
+    drand-edu start --folder node0 [--id quicknet] [--private-listen 127.0.0.1:4444]
+                    [--public-listen 127.0.0.1:8080] [--control PORT] [--metrics 127.0.0.1:9090]
 
-The folder holds the node's key store (drand's file store): at least its key pair (``drand-edu
-generate-keypair``), and after a DKG its share and the group file. The node listens for its peers on
-``--private-listen`` (by default the address of its key pair), takes operator commands (``drand-edu dkg
-...``) on the control port (127.0.0.1 only), and once it has a share keeps its chain in ``chain.db``
-(SQLite) in the folder and serves drand's public HTTP API on ``--public-listen``, whose URL it writes to
-``public.url``. It asks its peers for any rounds it missed, then signs a partial at each round's time.
-SIGTERM or Ctrl-C stops it.
+The folder holds the node's key stores (drand's file store), one per beacon id (``multibeacon/<id>``, made by
+``drand-edu generate-keypair --id ID``); after a DKG each also holds its share and group file. As
+drand's daemon does, the node runs a beacon process for *every* beacon id of the folder (or only the
+one ``--id`` names), all on the same ports: the peers' port ``--private-listen`` (by default the key
+pair's address), the control port (127.0.0.1 only) for ``drand-edu dkg|show|stop ...``, the public
+HTTP API on ``--public-listen`` (every chain under ``/{chainhash}/...``, the default one also without
+the prefix; its URL goes to ``public.url`` once the first chain starts) and, with ``--metrics``, the
+Prometheus metrics on a listener of their own (its URL in ``metrics.url``). Each chain is kept in
+``multibeacon/<id>/chain.db`` (SQLite). A node asks its peers for any rounds it missed, then signs a
+partial at each round's time. ``drand-edu stop``, SIGTERM or Ctrl-C stops it.
 """
 
 from __future__ import annotations
@@ -17,31 +20,32 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from ..api.control import ControlServer
 from ..api.metrics import metrics_address, serve_metrics
-from ..api.server import serve_node
+from ..api.server import PublicAPI, ServedChain, Server
 from ..errors import InvalidInput
 from ..net.http_transport import HttpNetwork
 from ..node.daemon import Daemon
 from ..node.dkg_process import PHASE_TIMEOUT
 from ..node.key_store import FileStore
-from ..node.service import NodeService
+from ..node.service import NodeDaemon, NodeService, stored_beacon_ids
 from . import EXIT_OK
 
 #: any free port, written to ``control.port`` (drand's default, 8888, is also JupyterLab's)
 DEFAULT_CONTROL_PORT = 0
+#: files that point at a running node; removed when it stops
+RUNTIME_FILES = ("control.port", "public.url", "metrics.url", "node.pid")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("start", help="run one node (its key store in --folder) until stopped")
-    parser.add_argument("--folder", required=True, help="the node's folder (key store, chain.db)")
-    parser.add_argument("--id", "--beacon-id", dest="beacon_id", default="default",
-                        help="which chain of the folder (default: default)")  # fmt: skip
+    parser = subparsers.add_parser("start", help="run a node: every beacon of its folder (or --id)")
+    parser.add_argument("--folder", required=True, help="the node's folder (key folders, chain.db)")
+    parser.add_argument("--id", "--beacon-id", dest="beacon_id", default="",
+                        help="run only this beacon id (default: every one in the folder)")  # fmt: skip
     parser.add_argument("--private-listen", help="address for the other nodes (default: the key pair's)")
     parser.add_argument("--public-listen", "--public", dest="public", default="127.0.0.1:0",
                         help="public HTTP API address (port 0: any free port)")  # fmt: skip
@@ -61,66 +65,85 @@ def _split(address: str) -> tuple[str, int]:
     return host, int(port)
 
 
+def _private_address(folder: Path, beacon_ids: list[str], flag: str | None) -> str:
+    """``--private-listen``, else the address recorded with the key pairs (they must agree)."""
+    if flag:
+        return flag
+    addresses = set()
+    for beacon_id in beacon_ids:
+        key_store = FileStore.load(folder, beacon_id)
+        address = key_store.address
+        if not address and key_store.group is not None:
+            me = key_store.group.find(key_store.public_key)
+            address = me.address if me else ""
+        if address:
+            addresses.add(address)
+    if len(addresses) > 1:
+        raise InvalidInput(f"{folder}: the key pairs name different addresses {sorted(addresses)}: "
+                           "one daemon listens on one private address (pass --private-listen)")  # fmt: skip
+    if not addresses:
+        raise InvalidInput(f"{folder}: no address: pass --private-listen or 'generate-keypair ... ADDRESS'")
+    return addresses.pop()
+
+
 def run(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
-    key_store = FileStore.load(folder, args.beacon_id)
-    private = args.private_listen or key_store.address
-    if not private and key_store.group is not None:
-        me = key_store.group.find(key_store.public_key)
-        private = me.address if me else ""
-    if not private:
-        raise InvalidInput(f"{folder}: no address: pass --private-listen or 'generate-keypair ... ADDRESS'")
+    beacon_ids = [args.beacon_id] if args.beacon_id else stored_beacon_ids(folder)
+    if not beacon_ids:
+        raise InvalidInput(f"{folder}: no key pair: run 'drand-edu generate-keypair --folder {folder} ADDR'")
+    private = _private_address(folder, beacon_ids, args.private_listen)
+    for beacon_id in beacon_ids:  # keys written before addresses were recorded: the listening one
+        key_store = FileStore.load(folder, beacon_id)
+        if not key_store.address:
+            replace(key_store, address=private).save(folder)
     host, port = _split(private)
+    public_host, public_port = _split(args.public)
     try:
-        network = HttpNetwork(-1, {}, host, port)
+        transport = HttpNetwork(-1, {}, host, port)
     except OSError as error:
         raise InvalidInput(f"cannot listen on {private}: {error.strerror}") from None
-    public_host, public_port = _split(args.public)
+    public: list[Server] = []  # the one public API of the daemon, started with the first chain
 
-    def on_chain(daemon: Daemon) -> None:
-        server = serve_node(daemon, time.time, host=public_host, port=public_port)
-        (folder / "public.url").write_text(server.url + "\n")
+    def on_chain(service: NodeService, daemon: Daemon) -> None:
+        chain = ServedChain(daemon.process.info, daemon.store)
+        if not public:
+            public.append(Server(PublicAPI([chain], time.time), public_host, public_port))
+            (folder / "public.url").write_text(public[0].url + "\n")
+        else:
+            public[0].api.add(chain)
         info = daemon.process.info
-        print(f"node {daemon.index} of chain {info.hash_hex[:16]}…: public API {server.url}", flush=True)
+        print(f"beacon [{service.beacon_id}] node {daemon.index} of chain {info.hash_hex[:16]}…: "
+              f"public API {public[0].url}/{info.hash_hex}", flush=True)  # fmt: skip
 
-    if not key_store.address:  # keys written before addresses were recorded: use the listening one
-        replace(key_store, address=private).save(folder)
-    service = NodeService(folder, network, beacon_id=args.beacon_id, on_chain=on_chain,
-                          phase_timeout=args.dkg_phase_timeout)  # fmt: skip
+    node = NodeDaemon(folder, transport, beacon_ids, on_chain=on_chain, phase_timeout=args.dkg_phase_timeout)
+    servers = []
     try:
-        control = ControlServer(service.dkg, "127.0.0.1", args.control)
+        control = ControlServer(node, "127.0.0.1", args.control)
+        servers.append(control)
+        if args.metrics:
+            sources = lambda: [s.metrics for s in list(node.services.values()) if s.metrics]  # noqa: E731
+            metrics = serve_metrics(sources, *metrics_address(args.metrics))
+            servers.append(metrics)
+            (folder / "metrics.url").write_text(metrics.url + "\n")
     except OSError as error:
-        service.close()
-        raise InvalidInput(f"cannot listen on control port {args.control}: {error.strerror}") from None
-    metrics = None
-    if args.metrics:
-        metrics_host, metrics_port = metrics_address(args.metrics)
-        try:
-            sources = lambda: [service.metrics] if service.metrics else []  # noqa: E731
-            metrics = serve_metrics(sources, metrics_host, metrics_port)
-        except OSError as error:
-            control.close()
-            service.close()
-            raise InvalidInput(f"cannot listen on --metrics {args.metrics}: {error.strerror}") from None
-        (folder / "metrics.url").write_text(metrics.url + "\n")
+        for server in servers:
+            server.close()
+        node.close()
+        raise InvalidInput(f"cannot listen: {error.strerror}") from None
     (folder / "control.port").write_text(f"{control.port}\n")
-    (folder / "node.pid").write_text(f"{os.getpid()}\n")  # for 'drand-edu stop'
-    print(f"node listening: peers on {private}, control on 127.0.0.1:{control.port}", flush=True)
+    (folder / "node.pid").write_text(f"{os.getpid()}\n")
+    print(f"node listening: peers on {private}, control on 127.0.0.1:{control.port}, "
+          f"beacons {', '.join(sorted(node.services))}", flush=True)  # fmt: skip
 
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: node.stopped.set())
     try:
-        while not stop.wait(0.2):  # short waits: the signal handler runs between them
+        while not node.stopped.wait(0.2):  # short waits: the signal handler runs between them
             pass
     except KeyboardInterrupt:
         pass
-    control.close()
-    if metrics is not None:
-        metrics.close()
-    if service.daemon is not None:
-        service.daemon.stop_api()
-    service.close()
-    # nothing left that points at a dead node
-    for name in ("control.port", "public.url", "metrics.url", "node.pid"):
+    for server in [*servers, *public]:
+        server.close()
+    node.close()
+    for name in RUNTIME_FILES:  # nothing left that points at a dead node
         (folder / name).unlink(missing_ok=True)
     return EXIT_OK

@@ -1,38 +1,41 @@
 """``drand-edu util``: operator utilities, like drand's ``drand util`` (``internal/drand-cli``).
 
+    drand-edu util check 127.0.0.1:4444 127.0.0.1:4445 [--id quicknet]
+    drand-edu util check --group node0/multibeacon/default/groups/drand_group.toml
     drand-edu util list-schemes
-    drand-edu util check --info info.json --db node/chain.db [--trimmed]
 
-``check`` reads every beacon of a SQLite store and verifies it (gaps, signatures, chained links), one
-line per problem; exit 0 when the store is sound, 1 when it is not.
+``check`` is drand's
+[`checkConnection`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L756-L818):
+it asks every node (given as addresses, or all the nodes of a group file) for its identity for the
+beacon id, and checks that the node answers with the address it was asked at
+([`checkIdentityAddress`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L820-L851)).
+One line per node; exit 0 when every node answers, 1 when some do not. Checking a chain *store*
+is ``drand-edu sync`` (without ``--follow``).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import sqlite3
-from pathlib import Path
 
-from ..chain.info import ChainInfo
-from ..chain.verify import Problem
 from ..crypto.schemes import SCHEMES
-from ..errors import InvalidInput, parse_json
-from ..store.check import check_store
-from ..store.sqlite import SQLiteStore
+from ..errors import InvalidInput
+from ..net.http_transport import fetch_identity
+from ..threshold.group import Group
 from . import EXIT_INVALID, EXIT_OK
+from .control import add_id_flag
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("util", help="operator utilities: list-schemes, check a store")
+    parser = subparsers.add_parser("util", help="operator utilities: check that nodes answer, list-schemes")
     commands = parser.add_subparsers(dest="util_command", metavar="UTIL", required=True)
     schemes = commands.add_parser("list-schemes", help="the signature schemes drand supports")
     schemes.set_defaults(func=list_schemes)
-    check = commands.add_parser("check", help="verify every beacon of a SQLite chain store")
-    check.add_argument("--info", required=True, help="the chain's info JSON (drand's /info)")
-    check.add_argument("--db", required=True, help="the SQLite store file")
-    check.add_argument("--trimmed", action="store_true", help="a trimmed store (no previous signatures)")
-    check.set_defaults(func=check_db)
+    check = commands.add_parser("check", help="check that nodes answer (addresses, or a group's nodes)")
+    check.add_argument("address", nargs="*", help="HOST:PORT of a node's private (peer) address")
+    check.add_argument("--group", help="check every node of this group file")
+    check.add_argument("--verbose", action="store_true", help="say why a node does not answer")
+    add_id_flag(check)
+    check.set_defaults(func=check_nodes)
 
 
 def list_schemes(args: argparse.Namespace) -> int:
@@ -43,25 +46,29 @@ def list_schemes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _negative_rounds(db: str) -> list[Problem]:
-    """Rows with a negative round: the store's cursor starts at round 0 and never shows them."""
-    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
-        rows = connection.execute("SELECT round FROM beacons WHERE round < 0 ORDER BY round").fetchall()
-    return [Problem(number, "round", f"round {number} is negative") for (number,) in rows]
-
-
-def check_db(args: argparse.Namespace) -> int:
-    try:
-        info = ChainInfo.from_json(parse_json(Path(args.info).read_bytes(), what=f"chain info {args.info}"))
-    except OSError as exc:
-        raise InvalidInput(f"cannot read chain info {args.info}: {exc.strerror}") from None
-    if not Path(args.db).exists():
-        raise InvalidInput(f"no store at {args.db}")
-    seed = info.genesis_seed if info.scheme.chained else None
-    with SQLiteStore(args.db, trimmed=True if args.trimmed else None, genesis_seed=seed) as store:
-        problems = _negative_rounds(args.db) + check_store(info, store)
-        for problem in problems:
-            print(f"{problem.kind}: {problem}")
-        verdict = "ok" if not problems else "CORRUPT"
-        print(f"{verdict}: {len(store)} beacons up to round {store.last_round()}, {len(problems)} problem(s)")
-    return EXIT_INVALID if problems else EXIT_OK
+def check_nodes(args: argparse.Namespace) -> int:
+    beacon_id = args.beacon_id
+    if args.group:
+        if args.beacon_id:
+            raise InvalidInput("id flag is not required when using group flag")
+        group = Group.load(args.group)
+        addresses, beacon_id = [node.address for node in group.nodes], group.beacon_id
+    elif args.address:
+        addresses = list(args.address)
+    else:
+        raise InvalidInput("util check expects a list of addresses or the --group flag")
+    silent = []
+    for address in addresses:
+        try:
+            identity = fetch_identity(address, beacon_id=beacon_id)
+            if identity["address"] != address:
+                raise InvalidInput(f"mismatch of address: contact {address} reply with {identity['address']}")
+        except InvalidInput as error:
+            print(f"drand-edu: error checking id {address}" + (f": {error}" if args.verbose else ""))
+            silent.append(address)
+            continue
+        print(f"drand-edu: id {address} answers correctly")
+    if silent:
+        print(f"following nodes don't answer: {','.join(silent)}")
+        return EXIT_INVALID
+    return EXIT_OK

@@ -59,16 +59,17 @@ def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> boo
                 "last_beacon_round": last, "group_size": size, "group_threshold": threshold,
             }
         page = _one_exposition(*texts)
-        for beacon_id in ids:
+        for beacon_id in sorted(ids):  # asked in a fixed order (the hint stays the same run to run)
             for name, value in expected[beacon_id].items():
                 got = my_value(page, name, beacon_id)
                 if got is None or float(got) != float(value):
-                    others = [b for b in ids if b != beacon_id]
+                    others = sorted(b for b in ids if b != beacon_id)
+                    read = "nothing" if got is None else f"{got!r}, not the value on this page"
                     return report(
                         False,
-                        f"{name} of beacon {beacon_id!r} is {value} on this page, you read {got!r}: one page "
-                        f"holds every beacon of the daemon (here also {', '.join(others)}), so match the "
-                        f"label too: the line is '{name}{{beacon_id=\"{beacon_id}\"}} value' (skip # lines)",
+                        f"{name} of beacon {beacon_id!r}: you read {read}. One page holds every beacon "
+                        f"of the daemon (here also {', '.join(others)}), so match the label too: the line "
+                        f"is '{name}{{beacon_id=\"{beacon_id}\"}} value' (skip # lines)",
                     )
         return report(
             True,

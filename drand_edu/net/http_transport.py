@@ -24,6 +24,7 @@ import itertools
 import threading
 import time
 import traceback
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 
@@ -50,6 +51,8 @@ class HttpNetwork:
         self.identity: dict | None = None
         #: extra GET paths, ``route(request) -> Answer`` (``/sync``: drand's SyncChain, node.sync_http)
         self.get_routes: dict[str, Callable[[Request], Answer]] = {}
+        #: with several beacons on this port (a daemon's): beacon id -> its identity, or None
+        self.identities: Callable[[str], dict | None] | None = None
         self.log = BoundedLog(f"node{index}")
         self._httpd = HttpServer(self._answer, host, port, name=f"node{index}-http")
         self._thread = threading.Thread(target=self._run, daemon=True, name=f"node{index}-events")
@@ -61,9 +64,12 @@ class HttpNetwork:
 
     def _answer(self, request: Request) -> Answer:
         """``GET /identity`` and ``POST /protocol``: a message is only queued for the event thread."""
-        if request.method == "GET" and request.path == "/identity" and self.identity is not None:
-            return json_answer(200, self.identity)
-        route = self.get_routes.get(request.path.partition("?")[0]) if request.method == "GET" else None
+        path, _, query = request.path.partition("?")
+        if request.method == "GET" and path == "/identity":
+            identity = self.identity_of(urllib.parse.parse_qs(query).get("beacon_id", [""])[0])
+            if identity is not None:
+                return json_answer(200, identity)
+        route = self.get_routes.get(path) if request.method == "GET" else None
         if route is not None:
             return route(request)
         if request.method != "POST" or request.path != "/protocol":
@@ -78,6 +84,10 @@ class HttpNetwork:
         sender = int(sender_text)
         self.schedule(time.time(), lambda: self._deliver(sender, message))
         return 204, {}, b""
+
+    def identity_of(self, beacon_id: str = "") -> dict | None:
+        """What ``GET /identity?beacon_id=ID`` answers (drand's ``GetIdentity`` names the beacon id)."""
+        return self.identities(beacon_id) if self.identities is not None else self.identity
 
     # -- the simulator's interface -------------------------------------------------------------------
     def now(self) -> float:
@@ -94,9 +104,8 @@ class HttpNetwork:
     def send(self, src: int, dst: int, message: Message) -> None:
         """POST the message to peer ``dst`` from a short-lived thread (a slow peer never blocks us)."""
         url = self.peers.get(dst)
-        if url is None:
-            return
-        threading.Thread(target=self._post, args=(url, message), daemon=True).start()
+        if url is not None:
+            self.post(url, message)
 
     def broadcast(self, src: int, message: Message) -> None:
         for peer in self.peers:
@@ -105,13 +114,19 @@ class HttpNetwork:
     # -- by address, for the DKG (participants have no index before it) ------------------------------
     def send_to(self, address: str, message: Message) -> None:
         """POST the message to the node listening on ``address`` (``host:port``)."""
-        threading.Thread(target=self._post, args=(f"http://{address}", message), daemon=True).start()
+        self.post(f"http://{address}", message)
+
+    def post(self, url: str, message: Message, sender: int | None = None) -> None:
+        """POST ``message`` to the node at ``url`` from a short-lived thread, as ``sender`` (default:
+        our index; a daemon's beacon processes each have their own index on the shared port)."""
+        sender = self.index if sender is None else sender
+        threading.Thread(target=self._post, args=(url, message, sender), daemon=True).start()
 
     # -- internals ------------------------------------------------------------------------------------
-    def _post(self, url: str, message: Message) -> None:
+    def _post(self, url: str, message: Message, sender: int) -> None:
         request = urllib.request.Request(
             url + "/protocol", data=to_bytes(message), method="POST",
-            headers={"X-Drand-Edu-From": str(self.index), "Content-Type": "application/json"},
+            headers={"X-Drand-Edu-From": str(sender), "Content-Type": "application/json"},
         )  # fmt: skip
         try:
             with urllib.request.urlopen(request, timeout=3):
@@ -152,10 +167,12 @@ def _is_index(text: str) -> bool:
     return digits.isascii() and digits.isdigit() and len(digits) <= 6
 
 
-def fetch_identity(address: str, timeout: float = 3.0) -> dict:
-    """``GET /identity`` of the node listening on ``address``; :class:`InvalidInput` if unreachable."""
+def fetch_identity(address: str, timeout: float = 3.0, beacon_id: str = "") -> dict:
+    """``GET /identity`` of the node listening on ``address`` (for ``beacon_id``, when its daemon runs
+    several beacons); :class:`InvalidInput` if unreachable."""
+    query = f"?beacon_id={urllib.parse.quote(beacon_id)}" if beacon_id else ""
     try:
-        with urllib.request.urlopen(f"http://{address}/identity", timeout=timeout) as answer:
+        with urllib.request.urlopen(f"http://{address}/identity{query}", timeout=timeout) as answer:
             identity = parse_json(answer.read(65536), what="identity")
     except (OSError, ValueError, http.client.HTTPException) as error:
         raise InvalidInput(f"cannot reach the node at {address}: {error}") from None

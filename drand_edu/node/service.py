@@ -1,29 +1,44 @@
-"""A running node: its transport, its DKG process and, once it holds a share, its beacon process.
+"""A running node: a daemon with one beacon process per beacon id, on shared ports, as drand v2 runs.
 
-This is what ``drand-edu start`` runs (drand's ``BeaconProcess`` container in
-``internal/core/drand_beacon.go``). A node may start with only a key pair: it then answers
-``GET /identity`` and waits for a DKG. When a DKG completes the node starts its chain at the
-genesis time; when a *resharing* completes it switches to its new share at the transition time,
-and a leaver stops signing then. A node that stays hands its beacon process's
-:class:`~drand_edu.node.vault.Vault` the new share and group (``Vault.set_info``, as drand's
-``TransitionNewGroup`` does; drand swaps once the round before the transition is stored, we at the
-transition time); a joiner starts its beacon process then. Before the switch the old shares still
-sign: both sets of shares recover the same group signature, so the chain does not notice the change
-of hands.
+This is what ``drand-edu start`` runs. drand's daemon
+([`DrandDaemon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon.go#L29-L52))
+holds a map of beacon processes by beacon id; at start
+[`LoadBeaconsFromDisk`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon.go#L304-L346)
+starts one for each key folder (``multibeacon/<id>``), or only the one named by ``--id``. They share
+one private port, one control port, one public HTTP API and one metrics listener. Every request and
+every message names its beacon id (drand's ``Metadata``), and
+[`readBeaconID`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon_helper.go#L10-L57)
+routes it to the right beacon process (an empty id means ``default``). Our :class:`NodeDaemon` is the
+daemon; it routes each packet by its ``beacon_id`` to a :class:`NodeService`, and each control call
+by its beacon id (:meth:`NodeDaemon.service`).
 
-Every packet from peers arrives on the transport's event thread and is routed by kind: DKG packets
-to the DKG process, beacon packets to the beacon process.
+A :class:`NodeService` is one beacon id's part of the node (drand's ``BeaconProcess`` container in
+``internal/core/drand_beacon.go``): its DKG process and, once it holds a share, its beacon process.
+It may start with only a key pair: it then answers ``GET /identity?beacon_id=ID`` and waits for a
+DKG. When a DKG completes the node starts its chain at the genesis time; when a *resharing* completes
+it switches to its new share at the transition time, and a leaver stops signing then. A node that
+stays hands its beacon process's :class:`~drand_edu.node.vault.Vault` the new share and group
+(``Vault.set_info``, as drand's ``TransitionNewGroup`` does; drand swaps once the round before the
+transition is stored, we at the transition time); a joiner starts its beacon process then. Before the
+switch the old shares still sign: both sets of shares recover the same group signature, so the chain
+does not notice the change of hands. Each beacon process has its own index in its own group, so each
+sees the shared transport through a :class:`BeaconNetwork` of its own: its index, its peers.
 """
 
 from __future__ import annotations
 
+import threading
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
 from ..chain.info import ChainInfo
-from ..net.http_transport import HttpNetwork
+from ..errors import InvalidInput
+from ..net.http_server import Answer, HttpError, Request
+from ..net.http_transport import HttpNetwork, fetch_identity
 from ..net.messages import DKGPacket, Message
 from ..store.sqlite import SQLiteStore
+from ..threshold.group import canonical_beacon_id
 from .beacon_process import BeaconProcess
 from .daemon import Daemon
 from .dkg_process import PHASE_TIMEOUT, DKGProcess
@@ -33,31 +48,99 @@ from .sync_http import HttpSyncStreams, sync_answer
 from .vault import Vault
 
 
+def stored_beacon_ids(folder: str | Path) -> list[str]:
+    """The beacon ids that have a key pair in ``folder`` (``multibeacon/<id>/key``), sorted."""
+    root = Path(folder) / "multibeacon"
+    return sorted(p.name for p in root.iterdir() if (p / "key").is_dir()) if root.is_dir() else []
+
+
+class BeaconNetwork:
+    """One beacon process's view of the daemon's transport: its own index and peers, the same port.
+
+    It offers what the beacon and DKG processes call (``now``, ``schedule``, ``send``, ``broadcast``,
+    ``send_to``, ``register``); :class:`NodeDaemon` hands it the packets of its beacon id.
+    """
+
+    def __init__(self, transport: HttpNetwork, beacon_id: str) -> None:
+        self.transport = transport
+        self.beacon_id = beacon_id
+        self.index = -1
+        self.peers: dict[int, str] = {}
+        #: what ``GET /identity?beacon_id=...`` answers for this beacon id
+        self.identity: dict | None = None
+        #: this beacon's GET routes on the shared port (``/sync``), served by the daemon by beacon id
+        self.get_routes: dict[str, Callable[[Request], Answer]] = {}
+        self._handler: Callable[[int, Message], None] | None = None
+
+    def now(self) -> float:
+        return self.transport.now()
+
+    def schedule(self, at: float, action: Callable[[], None]) -> None:
+        self.transport.schedule(at, action)
+
+    def register(self, node: int, handler: Callable[[int, Message], None]) -> None:
+        self._handler = handler
+
+    def deliver(self, src: int, message: Message) -> None:
+        if self._handler is not None:
+            self._handler(src, message)
+
+    def send(self, src: int, dst: int, message: Message) -> None:
+        url = self.peers.get(dst)
+        if url is not None:
+            self.transport.post(url, message, sender=self.index)
+
+    def broadcast(self, src: int, message: Message) -> None:
+        for peer in self.peers:
+            self.send(src, peer, message)
+
+    def send_to(self, address: str, message: Message) -> None:
+        self.transport.post(f"http://{address}", message, sender=self.index)
+
+    def close(self) -> None:
+        self._handler = None
+
+
 class NodeService:
-    """One node of a real network, wired together; ``on_chain(daemon)`` runs when its chain starts."""
+    """One beacon id of a node, wired together; ``on_chain(daemon)`` runs when its chain starts.
+
+    ``network`` is the transport, shared with the daemon's other beacon ids through a
+    :class:`BeaconNetwork` (a bare :class:`HttpNetwork` gets one of its own).
+    """
 
     def __init__(
         self,
         folder: str | Path,
-        network: HttpNetwork,
+        network: HttpNetwork | BeaconNetwork,
         *,
         beacon_id: str = "default",
         on_chain: Callable[[Daemon], None] | None = None,
         phase_timeout: float = PHASE_TIMEOUT,
     ) -> None:
         self.folder = Path(folder)
+        self.beacon_id = canonical_beacon_id(beacon_id)
+        self._owns_transport = isinstance(network, HttpNetwork)
+        if isinstance(network, HttpNetwork):  # a node with a single beacon id: route through a view anyway
+            view = BeaconNetwork(network, self.beacon_id)
+            network.register(-1, view.deliver)
+            network.identities = lambda _id: view.identity
+            network.get_routes["/sync"] = lambda request: view.get_routes["/sync"](request)
+            network = view
         self.network = network
         self.on_chain = on_chain
-        key_store = FileStore.load(self.folder, beacon_id)
+        key_store = FileStore.load(self.folder, self.beacon_id)
+        self.key_store = key_store
         network.identity = {
             "address": key_store.address,
             "key": key_store.public_key.hex(),
             "scheme": key_store.scheme.id,
             "signature": key_store.signature.hex(),  # drand's Identity carries its self-signature
+            "beacon_id": self.beacon_id,
         }
         self.dkg = DKGProcess(
             key_store, self.folder, network, phase_timeout=phase_timeout,
             on_complete=self._on_dkg_complete, on_leave=self._on_leave,
+            identity_of=lambda address: fetch_identity(address, beacon_id=self.beacon_id),
         )  # fmt: skip
         self.daemon: Daemon | None = None
         self.process: BeaconProcess | None = None
@@ -78,6 +161,7 @@ class NodeService:
     # -- the chain ----------------------------------------------------------------------------------
     def _start_chain(self, key_store: FileStore) -> None:
         """Run the beacon process of ``key_store``'s group (a first start, a restart, or a new epoch)."""
+        self.key_store = key_store
         group = key_store.group
         me = group.find(key_store.public_key)
         if me is None:  # not in the new group: we left
@@ -141,7 +225,117 @@ class NodeService:
 
         self.network.schedule(transition_time, leave)
 
-    def close(self) -> None:
+    @property
+    def running(self) -> bool:
+        """Whether this beacon id has a chain running (a share, and still in the group)."""
+        return self.process is not None
+
+    def stop(self) -> None:
+        """Stop this beacon process (drand's ``drand stop --id``): no more signing, packets ignored."""
+        self.process = None
         self.network.close()
+
+    def close(self) -> None:
+        self.stop()
+        if self._owns_transport:
+            self.network.transport.close()
         if self.store is not None:
             self.store.close()
+            self.store = None
+
+
+class NodeDaemon:
+    """drand's daemon: one transport (the private port), a :class:`NodeService` per beacon id.
+
+    ``beacon_ids``: which key folders to run (default: every one in ``folder``, as ``drand start``
+    without ``--id``). ``on_chain(service, daemon)`` runs when a beacon id's chain starts.
+    :attr:`stopped` is set by :meth:`stop` without a beacon id (``drand stop``): the process exits.
+    """
+
+    def __init__(
+        self,
+        folder: str | Path,
+        transport: HttpNetwork,
+        beacon_ids: list[str] | None = None,
+        *,
+        on_chain: Callable[[NodeService, Daemon], None] | None = None,
+        phase_timeout: float = PHASE_TIMEOUT,
+    ) -> None:
+        self.folder = Path(folder)
+        self.transport = transport
+        self.on_chain = on_chain
+        self.phase_timeout = phase_timeout
+        self.services: dict[str, NodeService] = {}
+        self.stopped = threading.Event()
+        ids = [canonical_beacon_id(b) for b in beacon_ids] if beacon_ids else stored_beacon_ids(folder)
+        if not ids:
+            raise InvalidInput(f"{folder}: no key pair in multibeacon/<id>/key: run 'generate-keypair'")
+        transport.register(-1, self._dispatch)
+        transport.identities = self._identity
+        transport.get_routes["/sync"] = self._sync
+        for beacon_id in ids:
+            self.load(beacon_id)
+
+    def load(self, beacon_id: str) -> NodeService:
+        """Start the beacon process of one more beacon id (drand's ``InstantiateBeaconProcess``)."""
+        beacon_id = canonical_beacon_id(beacon_id)
+        if beacon_id in self.services:
+            raise InvalidInput(f"beacon id [{beacon_id}] is already running")
+        view = BeaconNetwork(self.transport, beacon_id)
+        service = NodeService(self.folder, view, beacon_id=beacon_id, phase_timeout=self.phase_timeout)
+        self.services[beacon_id] = service
+
+        def started(daemon: Daemon) -> None:
+            if self.on_chain is not None:
+                self.on_chain(service, daemon)
+
+        service.on_chain = started
+        if service.daemon is not None:  # a restart: the chain started while the service was built
+            started(service.daemon)
+        return service
+
+    # -- routing by beacon id (drand's readBeaconID) -------------------------------------------------
+    def service(self, beacon_id: str | None = None) -> NodeService:
+        """The beacon process a request names (empty: the default one, or the only one)."""
+        if not beacon_id and len(self.services) == 1:
+            return next(iter(self.services.values()))
+        service = self.services.get(canonical_beacon_id(beacon_id or ""))
+        if service is None:
+            raise InvalidInput(f"beacon id [{canonical_beacon_id(beacon_id or '')}] is not running")
+        return service
+
+    def _dispatch(self, src: int, message: Message) -> None:
+        service = self.services.get(canonical_beacon_id(message.beacon_id or ""))
+        if service is not None:  # a packet for a beacon id we do not run is dropped
+            service.network.deliver(src, message)
+
+    def _sync(self, request: Request) -> Answer:
+        """``GET /sync?beacon_id=ID``: the SyncChain stream of that beacon id's process."""
+        query = urllib.parse.parse_qs(request.path.partition("?")[2])
+        service = self.services.get(canonical_beacon_id(query.get("beacon_id", [""])[0][:64]))
+        route = service.network.get_routes.get("/sync") if service is not None else None
+        if route is None:
+            raise HttpError(404, "no chain for this beacon id here")
+        return route(request)
+
+    def _identity(self, beacon_id: str) -> dict | None:
+        try:
+            return self.service(beacon_id).network.identity
+        except InvalidInput:
+            return None
+
+    # -- stopping ---------------------------------------------------------------------------------------
+    def stop(self, beacon_id: str | None = None) -> str:
+        """drand's ``Shutdown``: one beacon process (``--id``), or the whole daemon."""
+        if beacon_id:
+            service = self.service(beacon_id)
+            service.stop()
+            self.services.pop(service.beacon_id, None)
+            return f"beacon process [{service.beacon_id}] stopped"
+        self.stopped.set()
+        return "daemon stopping"
+
+    def close(self) -> None:
+        for service in self.services.values():
+            service.close()
+        self.transport.close()

@@ -12,9 +12,9 @@
 # ## You will learn
 #
 # 1. what drand publishes, who runs it (the League of Entropy) and its two main chains;
-# 2. the command line: verify beacons, simulate a network, start nodes, get beacons, check a store;
-# 3. to run a network of node processes on 127.0.0.1 — keys, a DKG with the operator's commands, beacons —
-#    and a follower that syncs and verifies it;
+# 2. drand v2's command line — `generate-keypair`, `start`, `dkg`, `show`, `sync`, `util`, `stop` — and ours;
+# 3. to run a network of node processes on 127.0.0.1 — keys, a proposal file, a DKG with the operator's
+#    commands, beacons — and a store that `sync` checks, repairs and keeps following;
 # 4. to consume randomness with a client that pins the chain — and how drand's Go and JS clients do it.
 
 # %% [markdown]
@@ -73,7 +73,14 @@ for name in ("beacons-mainnet-default.json", "beacons-quicknet.json"):
 # %% [markdown]
 # ## 2. A tour of the command line
 #
-# `drand-edu` mirrors drand's own CLI where it can. Every command has `--help`:
+# `drand-edu` mirrors drand v2's own CLI. drand's commands are listed in one table,
+# [`appCommands`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L306-L552):
+# `dkg`, `start`, `stop`, `sync`, `generate-keypair`, `util` (`check`, `list-schemes`, ...) and `show`
+# (`group`, `chain-info`, `public`). There is no `get` in it: reading randomness is the job of a client,
+# and go-clients ships that command line as `drand-client get public|chain-info`. Our table is
+# `drand_edu.cli.COMMANDS`; the commands with drand's names have drand's meaning, and the others are ours
+# and say so: `verify`, `simulate`, `demo`, `tlock`, and `client get`, named after `drand-client`.
+# Every command has `--help`:
 
 # %%
 drand_edu_cli("--help")
@@ -93,9 +100,15 @@ drand_edu_cli("verify", "--info", "sim/info.json", "sim/beacons.json")
 # ## 3. A network of real processes, set up by hand
 #
 # Four operators, four folders. Each generates a key pair bound to the address where its node will
-# listen for the others (`drand generate-keypair ADDRESS`), then starts its node (`drand start`): a
-# process that talks to its peers over HTTP on 127.0.0.1 and takes operator commands on a *control
-# port* that only this machine can reach. The nodes have keys but no chain yet.
+# listen for the others: drand's
+# [`keygenCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L674-L733)
+# writes it into the folder of one beacon id (`multibeacon/default/key`), and so does our
+# `generate_keypair`. Then each starts its node (`drand start`). drand's daemon, in
+# [`LoadBeaconsFromDisk`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon.go#L304-L346),
+# starts one beacon process for every key folder it finds (a node can run several chains: session 6), on
+# shared ports; our `NodeDaemon` does the same. The process talks to its peers over HTTP on 127.0.0.1 and
+# takes operator commands on a *control port* that only this machine can reach. The nodes have keys but no
+# chain yet.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -123,20 +136,45 @@ while not all((demo / f"node{i}" / "control.port").exists() for i in range(4)):
     time.sleep(0.2)
 
 # %% [markdown]
-# Now the DKG, the way drand v2 runs it (session 4 explains what happens inside). Node 0 *leads*: it
-# proposes the terms of a new chain — who takes part, the threshold, the period, when round 1 is due.
-# Each of the others *joins*. The leader then orders *execute*: deals, responses (and justifications
-# if someone complained) fly between the processes until each node holds its share.
+# Now the DKG, the way drand v2 runs it (session 4 explains what happens inside). First the leader writes
+# a *proposal file*: drand's
+# [`generateProposalCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_cli.go#L679-L805)
+# asks each participant's node for its identity (address and key, for this beacon id), checks the node
+# answered for the address it was asked at, and writes them to a TOML file (`[[Joining]]` entries with
+# `Address`, `Key`, `Signature`). Our `generate_proposal` (in `drand_edu/cli/dkg.py`) does the same:
 
 # %%
-drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--joiner", addresses[1], "--joiner", addresses[2],
-              "--joiner", addresses[3], "--threshold", "3", "--period", "2s", "--genesis-delay", "5s")  # fmt: skip
+joiners = [arg for address in addresses for arg in ("--joiner", address)]
+drand_edu_cli("dkg", "generate-proposal", "--folder", "demo/node0", *joiners, "--out", "proposal.toml")
+proposal = (workdir / "proposal.toml").read_text()
+fields = sorted({line.split(" =")[0] for line in proposal.splitlines() if " = " in line})
+print(proposal.count("[[Joining]]"), "joiners, each with", fields)
+
+# %% [markdown]
+# Then node 0 *leads*: it proposes the terms of a new chain — who takes part (the file), the threshold, the
+# scheme, the period, the catch-up period, when round 1 is due. drand's
+# [`parseInitialProposal`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_cli.go#L261-L299)
+# refuses an initial proposal unless every one of those flags is given, and turns `--genesis-delay` and
+# `--timeout` into absolute times; the timeout defaults to 24 hours, drand's `DefaultDKGTimeout` (see
+# [`dkgTimeoutFlag`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_cli.go#L188-L192)).
+# Our `_initial_body` checks the same flags with the same defaults. Each of the others *joins*. The leader
+# then orders *execute*: deals, responses (and justifications if someone complained) fly between the
+# processes until each node holds its share.
+
+# %%
+terms = ["--threshold", "3", "--period", "2s", "--scheme", "pedersen-bls-chained", "--catchup-period", "1s"]
+drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--proposal", "proposal.toml", *terms)  # refused
+drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--proposal", "proposal.toml", *terms, "--genesis-delay", "5s")
+
+
+def cli_output(*args):
+    """What ``drand-edu ARGS`` prints, without showing it (for values that change every run)."""
+    command = [sys.executable, "-m", "drand_edu.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir).stdout
 
 
 def dkg_status(i):
-    answer = subprocess.run([sys.executable, "-m", "drand_edu.cli", "dkg", "status", "--folder", f"demo/node{i}",
-                             "--format", "json"], capture_output=True, text=True, cwd=workdir)  # fmt: skip
-    return json.loads(answer.stdout)
+    return json.loads(cli_output("dkg", "status", "--folder", f"demo/node{i}", "--format", "json"))
 
 
 for i in (1, 2, 3):
@@ -161,17 +199,24 @@ for line in dkg_status(2)["log"]:
 # Each node has written its share and the group file into its folder, started its chain (SQLite store,
 # public HTTP API) and will sign round 1 at the genesis time. `drand-edu demo up --nodes 4 --threshold 3
 # --period 2` does all of the above in one command; `demo down` stops what it started.
+#
+# What does a node hold? `drand show public` asks the running daemon through its control port
+# ([`showPublicCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L254-L267)
+# sends the `PublicKey` request for the beacon id) and prints the node's long-term key; `show group` and
+# `show chain-info` work the same way. `show share` is ours: it says whether the share fits the group's
+# public polynomial, never the share itself.
 
 # %%
 while not all((demo / f"node{i}" / "public.url").exists() for i in range(4)):
     time.sleep(0.2)
 urls = [(demo / f"node{i}" / "public.url").read_text().strip() for i in range(4)]
-shown = subprocess.run([sys.executable, "-m", "drand_edu.cli", "show", "share", "--folder", "demo/node1"],
-                       capture_output=True, text=True, cwd=workdir).stdout  # fmt: skip
-print("node 1's share fits the group's public polynomial:", shown.strip().endswith("True"))
+shown = json.loads(cli_output("show", "public", "--folder", "demo/node1"))
+print("show public:", sorted(shown), "· the address is node 1's:", shown["address"] == addresses[1])
+share = cli_output("show", "share", "--folder", "demo/node1")
+print("node 1's share fits the group's public polynomial:", share.strip().endswith("True"))
 
 # %%
-from drand_edu.client import Client, ClientSource
+from drand_edu.client import Client
 
 
 def current_round(url):
@@ -188,31 +233,52 @@ while min(current_round(u) for u in urls) < 3 and time.time() < deadline:
 print("every node has produced at least 3 rounds:", min(current_round(u) for u in urls) >= 3)
 
 # %% [markdown]
-# The chain's info, as a client sees it (`drand-edu get chain-info`):
+# Are all the nodes there? drand's `util check`
+# ([`checkConnection`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L756-L818))
+# asks each address for its identity and reports which nodes answer; ours is `check_nodes`:
+
+# %%
+answered = cli_output("util", "check", *addresses).count("answers correctly")
+print(answered, "of 4 nodes answer")
+
+# %% [markdown]
+# The chain's info, as a client sees it: go-clients' `drand-client get chain-info`
+# ([`getChainInfo`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/internal/cli.go#L132-L144)
+# fetches the info from the first relay that answers and prints it); ours is `drand-edu client get
+# chain-info`:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # A fresh DKG: a new key and chain hash each run.
-drand_edu_cli("get", "chain-info", "--url", urls[0])
+drand_edu_cli("client", "get", "chain-info", "--url", urls[0])
 
 # %% [markdown]
-# ## 4. A follower
+# ## 4. A follower: `sync` and `sync --follow`
 #
-# A follower is a node (or a service) that keeps a verified copy of the chain without signing: it syncs
-# from the public API and checks every beacon — signatures batched, links from the genesis seed on.
+# A follower keeps a verified copy of the chain without signing. drand's `sync` does one of two things
+# ([`syncCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L427-L433)):
+# without `--follow` it checks the local chain (every signature, every link) and corrects faulty beacons
+# from the `--sync-nodes`; with `--follow` it follows the chain from them, up to `--up-to` if given. drand
+# asks the daemon to do it on its own database; ours works on a SQLite file (`--db`, ours). The check and
+# repair fetch from public APIs (`--url`, ours); `--follow --sync-nodes` reads the nodes' `SyncChain`
+# streams on their peer ports, as drand's does (session 7). Every beacon is verified (signatures batched,
+# links from the genesis seed on) before it is written.
 
 # %%
-from drand_edu.node.sync import BatchSync
 from drand_edu.store import SQLiteStore, check_store
 
-chain_hash = json.loads(subprocess.run([sys.executable, "-m", "drand_edu.cli", "get", "chain-info", "--url", urls[0]],
-                                       capture_output=True, text=True).stdout)["hash"]  # fmt: skip
+chain_hash = json.loads(cli_output("client", "get", "chain-info", "--url", urls[0]))["hash"]
 client = Client(urls, chain_hash=chain_hash)
-follower = SQLiteStore(workdir / "follower.db", trimmed=False)
-target = current_round(urls[0])
-report = BatchSync(client.info(), follower, [ClientSource(client)], chunk=5).sync(target)
-print("follower synced the whole chain:", report.ok and follower.last_round() == target)
-print("and its store checks out:", check_store(client.info(), follower) == [])
+sync = ["--chain-hash", chain_hash, "--db", "follower.db"]
+synced = cli_output("sync", "--url", urls[0], "--url", urls[1], *sync)
+print("checked, then synced:", "0 faulty" in synced and "all verified" in synced)
+target = current_round(urls[0]) + 1
+cli_output("sync", "--follow", "--url", urls[2], "--sync-nodes", ",".join(addresses), *sync, "--up-to", str(target))
+info_now = client.info()
+follower = SQLiteStore(workdir / "follower.db", genesis_seed=info_now.genesis_seed, chained=info_now.scheme.chained)
+print("followed the chain up to the round after the current one:", follower.last_round() == target)
+print("and its store checks out:", check_store(info_now, follower) == [])
+follower.close()
 
 # %% [markdown]
 # ## 5. Consuming randomness
@@ -259,7 +325,10 @@ else:
     print("node/npm not installed: skipping the JavaScript client")
 
 # %% [markdown]
-# Stop the network, node by node (`drand stop`):
+# Stop the network, node by node. drand's `stop` is a call on the control port
+# ([`stopDaemon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/daemon.go#L52-L78)
+# sends `Shutdown`: with `--id` for one beacon process, without for the whole daemon), not a signal; ours
+# too (`stop_node`, answered by the daemon's `NodeDaemon.stop`):
 
 # %%
 for i, process in enumerate(nodes):
@@ -353,11 +422,13 @@ drand_edu.exercises.check_pinned_client(make_client)
 #
 # | here | drand |
 # |---|---|
-# | `drand-edu generate-keypair`, `start`, `stop` | `drand generate-keypair`, `drand start`, `drand stop` (`internal/drand-cli`) |
-# | `drand-edu dkg init/join/accept/execute/status/reshare` | `drand dkg ...`; the DKG process in `internal/dkg/process.go`, `execution.go` |
-# | the control port (`drand_edu/api/control.py`) | `protobuf/drand/control.proto`, `--control 8888` |
-# | `demo up/down` | the docker-compose demos of `drand/drand` |
-# | `drand-edu get public`, `get chain-info` | `drand get public`, `drand get chain-info` |
+# | `drand-edu generate-keypair`, `start`, `stop` | `drand generate-keypair`, `drand start`, `drand stop` (`internal/drand-cli/cli.go`, `internal/drand-cli/daemon.go`) |
+# | `drand-edu dkg generate-proposal/init/join/accept/execute/status/reshare` | `drand dkg ...` (`internal/drand-cli/dkg_cli.go`); the DKG process in `internal/dkg/dkg_process.go`, `internal/dkg/execution.go` |
+# | the control port (`drand_edu/api/control.py`) | `protobuf/drand/control.proto`, `protobuf/dkg/dkg_control.proto`, `--control 8888` |
+# | `NodeDaemon` (several beacons, one set of ports) | `DrandDaemon` in `internal/core/drand_daemon.go` |
+# | `demo up/down` (ours) | the docker-compose demos of `drand/drand` |
+# | `drand-edu client get public`, `client get chain-info` | go-clients' `drand-client get public`, `get chain-info` |
+# | `drand-edu sync`, `sync --follow` | `drand sync`, `drand sync --follow` (`internal/drand-cli/control.go`) |
 # | `drand-edu util check`, `util list-schemes` | `drand util check`, `drand util list-schemes` |
 # | `HttpNetwork` (HTTP/JSON between nodes) | gRPC in `internal/net` with `protobuf/drand/protocol.proto` |
 # | `Client` | `drand/go-clients` (`client/http`), npm `drand-client` |
@@ -367,8 +438,9 @@ drand_edu.exercises.check_pinned_client(make_client)
 #
 # - 10 min — what drand is; open https://api.drand.sh/public/latest if online, else the stored beacons.
 # - 15 min — the CLI tour; have learners type the commands in a terminal too.
-# - 20 min — section 3 in four terminals: `generate-keypair`, `start`, then `dkg init` / `join` /
-#   `execute` (`dkg status` in between); show the node folders (`ls -l demo/node0/...`: the key store of
+# - 20 min — section 3 in four terminals: `generate-keypair`, `start`, then `dkg generate-proposal`,
+#   `dkg init --proposal` / `join` / `execute` (`dkg status` in between); open `proposal.toml`; show the
+#   node folders (`ls -l demo/node0/...`: the key store of
 #   session 3) and the logs, then kill a node (`kill -9 <pid>`) and watch the others go on. In a hurry:
 #   `drand-edu demo up` does it all.
 # - 10 min — follower and clients; the Go/JS snippets are for reading.
@@ -378,7 +450,8 @@ drand_edu.exercises.check_pinned_client(make_client)
 # ## Recap
 #
 # - drand publishes a verifiable random value every period; a threshold of League of Entropy nodes signs it.
-# - The CLI verifies, simulates, starts nodes, reads beacons and checks stores.
+# - drand's CLI: keys, `start`, a proposal file then `dkg init --proposal`, `show`, `util check`, `sync`, `stop`
+#   (through the control port); ours beside it: `verify`, `simulate`, `demo`, `client get`.
 # - A network of processes, a follower that verifies everything, a client pinned to a chain hash.
 #
 # Next: [Session 2 — What is a drand beacon?](02_beacons.ipynb)

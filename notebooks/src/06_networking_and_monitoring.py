@@ -3,7 +3,8 @@
 #
 # Every round, every drand node talks to every other, and the public talks to the nodes over HTTP. This
 # session watches the messages of one round, sees what latency and loss do to them, reads a node's public
-# API and its Prometheus metrics, and spots a node in trouble on the dashboard before it becomes an outage.
+# API and its Prometheus metrics, runs two chains in one daemon, and spots a node in trouble on the
+# dashboard before it becomes an outage.
 #
 # *Estimated time: 75 minutes · live session: see the course calendar.*
 
@@ -12,8 +13,9 @@
 #
 # 1. which messages a round needs (partials to everyone; sync when behind) and what each one carries;
 # 2. how latency and loss show up — in how late beacons are, and when the chain stops;
-# 3. the public HTTP API: paths, JSON and caching headers, read with plain HTTP requests;
-# 4. drand's metrics, scraped from `/metrics`, and an alert rule that catches a lagging node early.
+# 3. the public HTTP API: paths, JSON and caching headers, and a request that waits for the next round;
+# 4. drand's metrics, scraped from their own listener, and an alert rule that catches a lagging node early;
+# 5. how one daemon runs several beacons (a chained and an unchained chain) on the same ports.
 
 # %% [markdown]
 # ## Setup
@@ -37,7 +39,10 @@ rng = drand_edu.notebook_setup(seed=2024)
 # Five nodes ran a DKG (session 4), threshold 3, a 3-second period, links of 50 ± 20 ms. At each round's
 # time every node signs its partial and sends a `PartialBeaconPacket` — round, previous signature, the
 # index-prefixed partial — to the four others: 20 messages a round. Each node recovers the beacon as soon
-# as it holds 3 partials.
+# as it holds 3 partials. drand's message is
+# [`PartialBeaconPacket`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/protobuf/drand/protocol.proto#L41-L53)
+# in `protocol.proto`: the same three fields and a `Metadata` that names the beacon id (section 5 shows
+# why); ours is `drand_edu.net.messages.PartialBeaconPacket`, with a `beacon_id` field.
 
 # %%
 network = LocalNetwork.create(5, 3, "pedersen-bls-chained", period=3, link=Link(0.05, 0.02), rng=rng)
@@ -86,8 +91,10 @@ plt.show()
 # %% [markdown]
 # ## 3. The public HTTP API
 #
-# Each daemon serves its store over drand's HTTP API on `127.0.0.1`. These are real HTTP requests (the port
-# changes on every run, so we print paths, not URLs):
+# Each daemon serves its store over drand's HTTP API on `127.0.0.1` (our `PublicAPI`, in
+# `drand_edu/api/server.py`; drand's routes are set up in
+# [`New`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L76-L143)).
+# These are real HTTP requests (the port changes on every run, so we print paths, not URLs):
 
 # %%
 server = serve_node(network.daemons[0], network.now)
@@ -98,6 +105,8 @@ def get(path):
         return answer.status, dict(answer.headers), json.loads(answer.read())
 
 
+status, headers, chains = get("/chains")
+print("/chains", status, "·", headers["Cache-Control"], "·", [h[:16] + "…" for h in chains])
 status, headers, info_json = get("/info")
 print("/info", status, "·", headers["Cache-Control"])
 print(json.dumps(info_json, indent=1)[:260], "…")
@@ -105,11 +114,19 @@ status, headers, beacon_json = get("/public/2")
 print("/public/2", status, "·", headers["Cache-Control"], "· round", beacon_json["round"])
 status, headers, latest = get("/public/latest")
 print("/public/latest", status, "· round", latest["round"], "· Expires", headers["Expires"])
-print("/health", get("/health")[2])
+status, headers, health = get("/health")
+print("/health", status, health, "·", headers["Cache-Control"])
 
 # %% [markdown]
 # Past beacons never change, so they are cached for a week (`immutable`); `/public/latest` expires when the
-# next round is due; a round in the future is a 404 that may be cached until it is due:
+# next round is due; `/chains` may be cached for five minutes, as drand's
+# [`ChainHashes`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L589-L603)
+# says; `/health` answers 200 while the node is at most one round behind, cacheable until the next round
+# is due, and 503 with `no-cache` when it is further behind — drand's
+# [`Health`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L540-L587),
+# our `PublicAPI._health`. A round more than a period in the future is refused with a 404 that may be cached
+# until it is due, as in drand's
+# [`PublicRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L381-L442):
 
 # %%
 try:
@@ -118,11 +135,39 @@ except urllib.error.HTTPError as error:
     print(error.code, error.headers["Cache-Control"], json.loads(error.read()))
 
 # %% [markdown]
+# And the round right after the last one? drand does not answer "not yet": in
+# [`getRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L309-L379)
+# a request for `latest + 1` joins a list of waiters, and the handler's watch of new beacons answers all of
+# them the moment the beacon arrives. Our `PublicAPI._get` waits the same way (on the wall clock; a
+# simulated network's clock does not move while a request waits, so there it needs `wait=`). Here a store
+# holds rounds 1-3 of the chain above, and round 4 arrives half a second after a client asked for it:
+
+# %%
+import threading
+
+from drand_edu.api import ServedChain, serve
+from drand_edu.store import MemoryStore
+
+partial_store = MemoryStore()
+for beacon in network.processes[0].store.cursor(1, 3):
+    partial_store.put(beacon)
+arrival = threading.Timer(0.5, lambda: partial_store.put(network.processes[0].store.get(4)))
+with serve(ServedChain(network.info, partial_store), clock=network.now, wait=10) as waiting_server:
+    arrival.start()
+    with urllib.request.urlopen(waiting_server.url + "/public/4", timeout=15) as answer:
+        print("asked before round 4 existed:", answer.status, "· round", json.loads(answer.read())["round"])
+arrival.join()
+
+# %% [markdown]
 # ## 4. Metrics
 #
-# drand exposes Prometheus metrics; dashboards of the League of Entropy watch a handful of them. drand
-# serves them on a listener of their own (`drand start --metrics ADDR`), never on the public API: the
-# public port answers `/metrics` with a 404. Here is what node 0's metrics listener says (drand's names):
+# drand exposes Prometheus metrics; dashboards of the League of Entropy watch a handful of them, such as
+# [`LastBeaconRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L66-L70)
+# (`last_beacon_round`, labelled by beacon id). drand serves them on a listener of their own:
+# [`Start`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L375-L413)
+# opens `--metrics ADDR` (a bare port means 127.0.0.1) with `/metrics` on it, never on the public API. Ours
+# is `drand_edu.api.metrics.serve_metrics` (`drand-edu start --metrics ADDR`); the public port answers
+# `/metrics` with a 404. Here is what node 0's metrics listener says (drand's names):
 
 # %%
 from drand_edu.api import serve_metrics
@@ -141,7 +186,52 @@ metrics_server.close()
 server.close()
 
 # %% [markdown]
-# ## 5. Spotting an incident before it is an outage
+# ## 5. One daemon, several beacons
+#
+# The League of Entropy runs several chains on the same machines — the chained "default" chain and
+# quicknet among them — and each operator runs *one* drand daemon for all of them.
+# [`DrandDaemon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon.go#L29-L52)
+# keeps a map of beacon processes by beacon id, and one private port, one control port and one public API
+# for all. Every packet and every control request carries a `Metadata` with the beacon id (or the chain
+# hash), and
+# [`readBeaconID`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon_helper.go#L10-L57)
+# turns it into the beacon process that must handle it (an empty id is the default beacon). The public API
+# gets one handler per chain in
+# [`AddBeaconHandler`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon.go#L259-L280),
+# under the chain's hash, and the default chain also without a prefix.
+#
+# Ours: `NodeDaemon` (in `drand_edu/node/service.py`) runs one `NodeService` per key folder, routes each
+# packet by its `beacon_id`, and each control call by `--id`; `PublicAPI.add` registers a chain. Real
+# processes do it in `drand-edu start` (the test `tests/test_daemon_beacons.py` runs three of them with two
+# chains each); here are the public API and the metrics listener of one node of two simulated chains:
+
+# %%
+from drand_edu.api import PublicAPI, Server
+
+quick = LocalNetwork.create(4, 3, "bls-unchained-g1-rfc9380", period=3, beacon_id="quicknet",
+                            rng=drand_edu.seeded_rng("quicknet"))  # fmt: skip
+main_chain = LocalNetwork.create(4, 3, "pedersen-bls-chained", period=3, beacon_id="default",
+                                 rng=drand_edu.seeded_rng("default"))  # fmt: skip
+for chain in (quick, main_chain):
+    chain.run_rounds(3)
+served = [ServedChain(chain.info, chain.processes[0].store) for chain in (main_chain, quick)]
+node_api = Server(PublicAPI(served, clock=quick.now))
+with urllib.request.urlopen(node_api.url + "/chains", timeout=5) as answer:
+    chain_hashes = json.loads(answer.read())
+for chain_hash in chain_hashes:
+    with urllib.request.urlopen(f"{node_api.url}/{chain_hash}/info", timeout=5) as answer:
+        info = json.loads(answer.read())
+    print(f"/{chain_hash[:12]}…/info  beacon id {info['metadata']['beaconID']:8} scheme {info['schemeID']}")
+with urllib.request.urlopen(node_api.url + "/info", timeout=5) as answer:
+    print("/info (no prefix): beacon id", json.loads(answer.read())["metadata"]["beaconID"])
+node_api.close()
+both = serve_metrics([main_chain.processes[0].metrics, quick.processes[0].metrics])
+with urllib.request.urlopen(both.url + "/metrics", timeout=5) as answer:
+    print(*[line for line in answer.read().decode().splitlines() if line.startswith("last_beacon_round")], sep="\n")
+both.close()
+
+# %% [markdown]
+# ## 6. Spotting an incident before it is an outage
 #
 # Node 4's network degrades: its link to everyone gets slow and lossy. The chain goes on — 4 healthy nodes
 # remain — but node 4 falls behind. On the dashboard its `last_beacon_round` flattens while the others
@@ -258,9 +348,11 @@ drand_edu.exercises.check_halting_partition(groups)
 # | here | drand |
 # |---|---|
 # | `PartialBeaconPacket`, `SyncRequest`, `BeaconPacket` | `protobuf/drand/protocol.proto`; `internal/net` (gRPC between nodes) |
-# | `Simulator` (latency, loss, partitions) | nothing: drand runs on real networks; its tests use `internal/test` with a mock clock |
-# | `PublicAPI` paths and cache headers | `internal/http/server.go` (`PublicRand`, `LatestRand`, `ChainInfo`, `Health`) |
+# | `Simulator` (latency, loss, partitions) | nothing: drand runs on real networks; its tests use a mock clock |
+# | `PublicAPI` paths and cache headers | `handler/http/server.go` (`PublicRand`, `getRand`, `LatestRand`, `ChainInfo`, `Health`, `ChainHashes`) |
+# | `serve_metrics` (`--metrics`) | `Start` in `internal/metrics/metrics.go` |
 # | `NodeMetrics` names | `internal/metrics/metrics.go` (`last_beacon_round`, `beacon_discrepancy_latency`, …) |
+# | `NodeDaemon` (several beacons on shared ports) | `DrandDaemon` in `internal/core/drand_daemon.go`, `readBeaconID` in `internal/core/drand_daemon_helper.go` |
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes** (≈75 min)
@@ -269,7 +361,7 @@ drand_edu.exercises.check_halting_partition(groups)
 # - 15 min — latency/loss: predict the boxplot before running it.
 # - 15 min — the API with `curl` in a terminal if the room is comfortable with it (start a server in a
 #   cell and print `server.url`); discuss CDNs and the `immutable` header.
-# - 20 min — metrics and the incident: the punchline is "alert on lag, not on outage".
+# - 20 min — metrics, two chains in one daemon, and the incident: the punchline is "alert on lag, not on outage".
 # - 10 min — exercises 1 and 2; 3 as homework.
 
 # %% [markdown]
@@ -277,7 +369,9 @@ drand_edu.exercises.check_halting_partition(groups)
 #
 # - A round is n·(n−1) partial messages; a node needs any t of them; a lagging node syncs.
 # - Latency and loss delay beacons (`beacon_discrepancy_latency`) long before they stop the chain.
-# - The public API serves immutable past beacons and a `latest` that expires with the period.
+# - The public API serves immutable past beacons and a `latest` that expires with the period; the next
+#   round is waited for; metrics have a listener of their own.
+# - One daemon, several beacons: every message and request names its beacon id, the daemon routes it.
 # - Watch `last_beacon_round` per node: a flattening line is the early warning.
 #
 # Next: [Session 7 — Storage and sync](07_storage_and_sync.ipynb).
