@@ -82,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.add_argument("--threshold", type=int, help="partials needed for a beacon")
     init.add_argument("--period", help="time between rounds, e.g. 3s (with --joiner: default 30s)")
     init.add_argument("--scheme", help="the chain's scheme (with --joiner: default the leader's key pair's)")
-    init.add_argument("--catchup-period", help="whole seconds between rounds while catching up (--joiner: 0s)")
+    init.add_argument("--catchup-period", help="whole seconds between rounds when catching up (--joiner: 0s)")
     init.add_argument("--genesis-delay", help="genesis this long after the proposal (--joiner: 10s)")
     init.add_argument("--timeout", default=DEFAULT_DKG_TIMEOUT,
                       help="abort the DKG if not done by then (default %(default)s, drand's)")  # fmt: skip
