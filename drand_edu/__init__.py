@@ -32,7 +32,8 @@ def notebook_setup(seed: int | None = None, backend: str | None = None):
 
 
 def expect_error(*expected: type[BaseException]):
-    """A context manager for notebooks: the block must raise; its error is printed, not a traceback."""
+    """A context manager for notebooks: the block must raise one of ``expected`` (required); that error is
+    printed, not a traceback, and any other exception propagates as the error it is."""
     from .notebook import expect_error as _expect_error
 
     return _expect_error(*expected)

@@ -61,15 +61,20 @@ def _style_plots() -> None:
 
 @contextmanager
 def expect_error(*expected: type[BaseException]) -> Iterator[None]:
-    """Run a block that must fail, and print its error the way a learner reads it.
+    """Run a block that must fail with one of the ``expected`` errors, and print it as a learner reads it.
 
-    Notebooks use it to *show* a refusal (a forged beacon, a bad share) without a traceback; if the
-    block does not raise, that is a regression and an AssertionError says so.
+    Notebooks use it to *show* a refusal (a forged beacon, a bad share) without a traceback. The type is
+    required: a cell that demonstrates ``InvalidBeacon`` must not pass off a ``KeyError`` from a typo as
+    the lesson, so any other exception propagates and shows as the error it is. If the block does not
+    raise at all, that is a regression and an AssertionError says so.
     """
-    catch = expected or (Exception,)
+    if not expected or not all(isinstance(e, type) and issubclass(e, BaseException) for e in expected):
+        raise TypeError("expect_error needs the exception type(s) the cell demonstrates, "
+                        "e.g. expect_error(InvalidBeacon)")
     try:
         yield
-    except catch as exc:
+    except expected as exc:
         print(f"{type(exc).__name__}: {exc}")
     else:
-        raise AssertionError("this cell was expected to fail, but it ran without an error")
+        names = " or ".join(e.__name__ for e in expected)
+        raise AssertionError(f"this cell was expected to fail with {names}, but it ran without an error")

@@ -49,8 +49,11 @@ def test_expect_error_prints_the_error_and_insists_on_one(capsys) -> None:
     with drand_edu.expect_error(InvalidInput):
         raise InvalidInput("bad hex")
     assert capsys.readouterr().out == "InvalidInput: bad hex\n"
-    with pytest.raises(AssertionError, match="expected to fail"), drand_edu.expect_error():
+    with pytest.raises(AssertionError, match="expected to fail with InvalidInput"), \
+            drand_edu.expect_error(InvalidInput):
         pass
+    with pytest.raises(TypeError, match="needs the exception type"), drand_edu.expect_error():
+        raise InvalidInput("a cell that names no type teaches nothing")
     with pytest.raises(KeyError), drand_edu.expect_error(InvalidInput):
         raise KeyError("not the expected kind: it propagates")
 

@@ -48,22 +48,23 @@ def plot_round_messages(info: ChainInfo, beacons: Sequence[Beacon], round_number
     first = max(1, round_number - 3)
     rounds = list(range(first, round_number + 3))
     fig, ax = plt.subplots(figsize=(7.5, 2.8))
+    origin = info.time_of_round(round_number)  # times relative to the chosen round: small, readable numbers
     for r in rounds:
-        t = info.time_of_round(r) - info.genesis_time
+        t = info.time_of_round(r) - origin
         colour = "tab:red" if r == round_number else ("tab:blue" if r in known else "lightgray")
         ax.scatter([t], [1], s=140, color=colour, zorder=3)
         ax.annotate(f"#{r}", (t, 1), textcoords="offset points", xytext=(0, 10), ha="center", fontsize=8)
         ax.scatter([t], [0], s=140, color="tab:red" if r == round_number else "tab:green", zorder=3)
         if r - 1 >= first:
-            previous_t = info.time_of_round(r - 1) - info.genesis_time
+            previous_t = info.time_of_round(r - 1) - origin
             ax.annotate("", xy=(t, 1), xytext=(previous_t, 1),
                         arrowprops={"arrowstyle": "->", "color": "tab:blue", "alpha": 0.6})
-    times = [info.time_of_round(r) - info.genesis_time for r in rounds]
+    times = [info.time_of_round(r) - origin for r in rounds]
     ax.set_xlim(times[0] - info.period / 2, times[-1] + info.period / 2)
     ax.set_ylim(-0.6, 1.7)
     ax.set_yticks([0, 1], ["unchained:\nround number only", "chained:\n+ previous signature"])
-    ax.set_xlabel("seconds after genesis")
-    ax.set_title(f"round {round_number} signs… (gray: not produced yet)")
+    ax.set_xlabel(f"seconds from round {round_number}'s due time")
+    ax.set_title(f"what round {round_number} signs (blue: beacons at hand, gray: signatures not at hand)")
     return fig
 
 

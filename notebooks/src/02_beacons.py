@@ -28,6 +28,7 @@ import matplotlib.pyplot as plt
 import drand_edu
 from drand_edu.chain import Beacon, ChainInfo, verify_beacon
 from drand_edu.crypto import bls
+from drand_edu.errors import InvalidBeacon, NotEnoughShares
 
 rng = drand_edu.notebook_setup(seed=2024)
 
@@ -148,6 +149,21 @@ print(f"quicknet round {q} is due at {due}, {due - quicknet_info.genesis_time} s
 print("an hour before genesis, the current round is", quicknet_info.round_at(quicknet_info.genesis_time - 3600))
 
 # %% [markdown]
+# **Slide along the chain.** The picture shows the rounds around mainnet's recorded beacon: on a chained
+# chain each round's message needs the signature before it (the arrows), so a round whose predecessor does
+# not exist yet has no known message; an unchained round's message is known for any round, past or future.
+# With a kernel, move the slider under it: the text gives each round's due time and both messages.
+
+# %%
+from drand_edu.viz.rounds import plot_round_messages, round_explorer
+
+plot_round_messages(mainnet_info, [mainnet_beacon], mainnet_beacon.round + 1)
+plt.show()
+
+# %%
+round_explorer(mainnet_info, [mainnet_beacon], start=mainnet_beacon.round + 1)
+
+# %% [markdown]
 # ## 4. Why a beacon is verifiable, and where the randomness comes from
 #
 # The chain's **info** (its `/info` JSON) names the chain by a hash: drand's
@@ -196,8 +212,24 @@ for info, beacon in ((mainnet_info, mainnet_beacon), (quicknet_info, quicknet_be
 # A forged beacon — here, the real signature presented as the next round — fails:
 
 # %%
-with drand_edu.expect_error():
+with drand_edu.expect_error(InvalidBeacon):
     verify_beacon(quicknet_info, Beacon(quicknet_beacon.round + 1, quicknet_beacon.signature))
+
+# %% [markdown]
+# ### The real League of Entropy, right now
+#
+# Everything above checked beacons recorded from drand's tests. The cell below asks the League of
+# Entropy's public relays for the **latest** beacon of mainnet, quicknet and evmnet, each with its chain
+# hash pinned, and verifies it exactly as above (`drand_edu.client.league.latest_all`). Offline, or with
+# `DRAND_EDU_OFFLINE=1` as in the course's tests, it says so and verifies the recorded real beacons instead.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Online this shows the current rounds, which change every few seconds; offline, the recorded ones.
+from drand_edu.client import league
+
+for result in league.latest_all(budget=3.0):
+    print(result.summary())
 
 # %% [markdown]
 # ## 5. From t partial signatures to one beacon
@@ -291,7 +323,7 @@ plt.show()
 # In code, asking for a beacon with two partials when three are needed is an error, not a weak answer:
 
 # %%
-with drand_edu.expect_error():
+with drand_edu.expect_error(NotEnoughShares):
     recover_signature(scheme, public_polynomial, message, [partials[0], partials[1]], t)
 
 # %% [markdown]

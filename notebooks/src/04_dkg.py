@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt
 
 import drand_edu
 from drand_edu.crypto import G1, bls, scheme_by_id
+from drand_edu.errors import DKGError
 from drand_edu.threshold import PriPoly, PriShare, recover_secret, shamir
 from drand_edu.threshold.dkg import FaultPlan, run_dkg, run_reshare
 
@@ -178,7 +179,7 @@ plt.show()
 # **abort** with a clear reason rather than produce a weak key:
 
 # %%
-with drand_edu.expect_error():
+with drand_edu.expect_error(DKGError):
     run_dkg(5, 3, rng=rng, faults=FaultPlan(silent={0, 1, 2}))
 
 # %% [markdown]
@@ -272,13 +273,13 @@ print(DKGState.fresh("session4", "me:443").apply(ReceiveProposal(replace(terms, 
 # %%
 impostor = Participant("you:443", pairs["you:443"].public.to_bytes(), signed[1].signature)  # me's signature
 forged_terms = replace(terms, identities=(signed[0], signed[1], impostor))
-with drand_edu.expect_error():
+with drand_edu.expect_error(DKGError):
     DKGState.fresh("session4", "me:443").apply(ReceiveProposal(forged_terms, "leader:443"))
 
 # %%
 from drand_edu.threshold.lifecycle import Complete
 
-with drand_edu.expect_error():
+with drand_edu.expect_error(DKGError):
     DKGState.fresh("session4", "me:443").apply(ReceiveProposal(terms, "leader:443")).apply(
         Complete(None, outcome.results[1].key)
     )
