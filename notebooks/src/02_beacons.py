@@ -5,7 +5,7 @@
 # same random value that nobody could predict or bias. This session takes a real beacon apart — JSON, bytes,
 # curve point — rebuilds the message it signs, verifies it, and shows how t partial signatures become it.
 #
-# *Estimated time: 75 minutes · live session: see the course calendar.*
+# *Live session: 45 minutes of teaching, then 30 of questions and pair programming. On your own: about 75 minutes.*
 
 # %% [markdown]
 # ## You will learn
@@ -450,7 +450,9 @@ drand_edu.exercises.check_recover_signature(my_recover)
 # | Lagrange in the exponent | [`RecoverCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L446-L475) |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes** (≈75 min)
+# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
+# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈75 in all) are for
+# an unhurried run, e.g. a workshop.
 #
 # - 10 min — open `https://api.drand.sh/public/latest` in a browser (if online) next to section 1.
 # - 15 min — bytes and flags: point at the first byte of each signature; ask why 48 vs 96.

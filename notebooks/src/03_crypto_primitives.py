@@ -5,7 +5,7 @@
 # them up from modular arithmetic to verifying real League of Entropy beacons, and ends where a node keeps
 # its keys: the key folder (drand's file store).
 #
-# *Estimated time: 90 minutes · live session: see the course calendar.*
+# *Live session: 45 minutes of teaching, then 30 of questions and pair programming. On your own: about 90 minutes.*
 
 # %% [markdown]
 # ## You will learn
@@ -486,7 +486,9 @@ drand_edu.exercises.check_not_in_subgroup(encoded)
 # | `use_backend("py_ecc")` | kyber-bls12381 has one backend; we switch at run time to read the code |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes** (≈90 min)
+# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
+# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈90 in all) are for
+# an unhurried run, e.g. a workshop.
 #
 # - 15 min — fields and the toy curve: do $3^{-1} \bmod 53$ on the board; use the explorer live with
 #   p = 53 then p = 43 (not cyclic: ask why some G never reach some points).

@@ -5,7 +5,7 @@
 # each node a share of it, and a public key for all. This session builds it from Shamir's secret sharing
 # to drand's Pedersen DKG with complaints, the group file, the DKG lifecycle, and resharing.
 #
-# *Estimated time: 90 minutes · live session: see the course calendar.*
+# *Live session: 45 minutes of teaching, then 30 of questions and pair programming. On your own: about 90 minutes.*
 
 # %% [markdown]
 # ## You will learn
@@ -481,7 +481,9 @@ drand_edu.exercises.check_steer_group_key(plan)
 # | the same DKG between real processes: `drand_edu/node/dkg_process.py`, `drand-edu dkg ...` (session 1) | [`executeDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L23-L46) in `internal/dkg/execution.go`; `drand dkg init/join/execute` |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes** (≈90 min)
+# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
+# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈90 in all) are for
+# an unhurried run, e.g. a workshop.
 #
 # - 15 min — Shamir with the sliders: set t = n, then t = 1; ask what each means operationally.
 # - 10 min — Feldman: live-code the tampered share. Note the commitments reveal $s \cdot G$, not $s$.

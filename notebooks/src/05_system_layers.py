@@ -5,7 +5,7 @@
 # on the other side of the network. This session draws the stack from the code itself, follows one beacon
 # from a partial signature to a client's verified result, and shows exactly where each layer stops.
 #
-# *Estimated time: 60 minutes · live session: see the course calendar.*
+# *Live session: 45 minutes of teaching, then 30 of questions and pair programming. On your own: about 60 minutes.*
 
 # %% [markdown]
 # ## You will learn
@@ -309,7 +309,9 @@ drand_edu.exercises.check_store_trusts_its_caller(forged)
 # | `Client` | `drand/go-clients` `client/http`, `drand/drand-client` (JS) |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes** (≈60 min)
+# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
+# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈60 in all) are for
+# an unhurried run, e.g. a workshop.
 #
 # - 10 min — the architecture picture: ask where *tlock* sits and why it needs no node code.
 # - 10 min — the daemon's layers; map each to a drand CLI command of session 1 (`start`, `show`, `get`).

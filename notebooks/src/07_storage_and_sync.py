@@ -7,7 +7,7 @@
 # embedded file trimmed by default), the store stack every write goes through, how a running node notices
 # it is behind and syncs from peers it does not rank, and how a store is checked and repaired.
 #
-# *Estimated time: 60 minutes · live session: see the course calendar.*
+# *Live session: 45 minutes of teaching, then 30 of questions and pair programming. On your own: about 60 minutes.*
 
 # %% [markdown]
 # ## You will learn
@@ -397,7 +397,9 @@ drand_edu.exercises.check_sneaky_chunk(info, chain, chunk)
 # | `check_store`, `repair` | `drand sync` without `--follow` (`internal/drand-cli/control.go`) |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes** (≈60 min)
+# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
+# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈60 in all) are for
+# an unhurried run, e.g. a workshop.
 #
 # - 10 min — backends: memdb forgets (ask who would run one: a node that needs no history), trimmed is
 #   the default; ask *why* trimming is safe (the link is implied) and what it costs (gaps hurt).

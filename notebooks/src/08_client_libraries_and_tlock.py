@@ -6,7 +6,7 @@
 # does, and fails over between endpoints. Then we use the beacons as keys from
 # the future: **tlock** encrypts a message that nobody — not even the sender — can open before a given round.
 #
-# *Estimated time: 75 minutes · live session: see the course calendar.*
+# *Live session: 45 minutes of teaching, then 30 of questions and pair programming. On your own: about 75 minutes.*
 
 # %% [markdown]
 # ## You will learn
@@ -549,7 +549,9 @@ drand_edu.exercises.check_ibe_decrypt(my_ibe_decrypt)
 # | `drand_edu.tlock.age` | `filippo.io/age` (`age.go`, `internal/format`, `internal/stream`) |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes** (≈75 min)
+# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
+# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈75 in all) are for
+# an unhurried run, e.g. a workshop.
 #
 # - 10 min — workflow: open the info JSON, recompute the hash live, then change one byte of `period` and
 #   show the client refusing it. Ask "what would a malicious endpoint be able to do?" (answer: withhold).
