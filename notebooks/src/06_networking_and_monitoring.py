@@ -6,7 +6,7 @@
 # API and its Prometheus metrics, runs two chains in one daemon, and spots a node in trouble on the
 # dashboard before it becomes an outage.
 #
-# *Estimated time: 75 minutes · live session: see the course calendar.*
+# *Live session: 45 minutes of teaching, then 30 of questions and pair programming. On your own: about 75 minutes.*
 
 # %% [markdown]
 # ## You will learn
@@ -275,6 +275,29 @@ server.close()
 # chain produce at once (drand's catch-up), and how long does node 4 stay behind?
 
 # %% [markdown]
+# ### Your turn at the controls
+#
+# The same kind of incident, now at your hands: a control panel over a fresh network of five nodes. The
+# cell plays one scenario — node 4's links slowed to 10 s, more than three periods, then four rounds: the
+# other four nodes still make every beacon, node 4 falls three rounds behind and the alert names it. The
+# buttons under it (with a kernel) kill, restart, split, slow and advance. **Try it:** with 4 s or 7 s
+# instead, node 4 lags by one or two rounds — below the alert's threshold. Is that the right threshold?
+
+# %%
+from drand_edu.viz.panel import NetworkPanel
+
+panel = NetworkPanel(LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", rng=drand_edu.seeded_rng("panel-06")))
+panel.advance(2)
+panel.slow(4, 10.0)
+panel.advance(4)
+print(panel.text())
+panel.figure()
+plt.show()
+
+# %%
+panel.widget()
+
+# %% [markdown]
 # ## Exercises
 
 # %% [markdown]
@@ -355,7 +378,9 @@ drand_edu.exercises.check_halting_partition(groups)
 # | `NodeDaemon` (several beacons on shared ports) | `DrandDaemon` in `internal/core/drand_daemon.go`, `readBeaconID` in `internal/core/drand_daemon_helper.go` |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes** (≈75 min)
+# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
+# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈75 in all) are for
+# an unhurried run, e.g. a workshop.
 #
 # - 15 min — the round's message flow; count the messages (n·(n−1) per round) and ask how that scales.
 # - 15 min — latency/loss: predict the boxplot before running it.
