@@ -220,10 +220,11 @@ for node in (0, 1):
 # ### Break it yourself: a control panel over a network
 #
 # A fresh simulated network of four nodes (threshold 3) and a panel over it: kill or restart a node, split
-# the network in two, slow a node's links, let the clock run — and watch each node's head against the round
-# the clock says is due, the newest beacons, and the lagging alert of session 6. The cell below plays one
-# scenario with the panel's methods (the picture is its end state); the widget under it gives the same
-# actions as buttons, for breaking the network live.
+# the network, slow a node's links, let the clock run — and watch each node's head against the round the
+# clock says is due. The cell plays this section's story with the panel's methods: node 3 is down for four
+# rounds, comes back, and its sync manager fetches what it missed (the picture is the end state). The
+# widget under it gives the same actions as buttons. **Try it:** split the network 2 | 2 for three rounds,
+# heal it: who has to sync then, and from whom?
 
 # %%
 from drand_edu.node.network import LocalNetwork
@@ -233,6 +234,9 @@ panel = NetworkPanel(LocalNetwork.create(4, 3, "bls-unchained-g1-rfc9380", rng=d
 panel.advance(3)
 panel.kill(3)
 panel.advance(4)
+print("while node 3 is down:", [view.head for view in panel.nodes()])
+panel.restart(3)
+panel.advance(2)
 print(panel.text())
 panel.figure()
 plt.show()
