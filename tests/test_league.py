@@ -97,3 +97,9 @@ def test_several_chains_share_one_budget_and_stop_waiting_once_offline():
     with RecordedServer(routes) as relay:
         results = league.latest_all(("quicknet", "mainnet"), relays=[relay.url], offline=False)
     assert [r.live for r in results] == [True, True]
+
+
+def test_asked_offline_says_so_for_every_chain(monkeypatch):
+    monkeypatch.delenv("DRAND_EDU_OFFLINE", raising=False)
+    results = league.latest_all(("quicknet", "mainnet"), offline=True)
+    assert [r.reason for r in results] == ["offline: asked not to use the network"] * 2

@@ -83,7 +83,8 @@ def latest(network: str, *, relays: Sequence[str] | None = None, budget: float =
     offline = offline_wanted() if offline is None else offline
     reasons = []
     if offline:
-        reasons.append("offline: DRAND_EDU_OFFLINE is set")
+        reasons.append("offline: DRAND_EDU_OFFLINE is set" if offline_wanted()
+                       else "offline: asked not to use the network")
     else:
         deadline = time.monotonic() + budget
         for relay in relays or relays_wanted():
@@ -115,17 +116,21 @@ def latest_all(networks: Sequence[str] = NETWORKS, *, relays: Sequence[str] | No
     Once one chain got no live answer, the others do not wait for the relays again: they use their
     recordings at once, so an offline machine answers in well under the budget.
     """
+    if offline is None:
+        offline = offline_wanted()
+    if offline:
+        return [latest(network, offline=True) for network in networks]
     deadline = time.monotonic() + budget
     results: list[LeagueBeacon] = []
-    unreachable = offline_wanted() if offline is None else offline
+    unreachable = False
     for network in networks:
         remaining = deadline - time.monotonic()
-        if unreachable or remaining <= 0.05:
-            reason = "offline: DRAND_EDU_OFFLINE is set" if offline_wanted() and offline is None else (
-                "the relays did not answer for the chain before" if unreachable else f"over {budget:g} s")
-            results.append(_recorded(network, reason))
-            continue
-        result = latest(network, relays=relays, budget=remaining, offline=False)
-        unreachable = not result.live
-        results.append(result)
+        if unreachable:
+            results.append(_recorded(network, "the relays did not answer for the chain before"))
+        elif remaining <= 0.05:
+            results.append(_recorded(network, f"over {budget:g} s"))
+        else:
+            result = latest(network, relays=relays, budget=remaining, offline=False)
+            unreachable = not result.live
+            results.append(result)
     return results
