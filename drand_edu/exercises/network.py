@@ -5,37 +5,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Sequence
 
+from ..api.metrics import MetricsAPI
 from ..node.metrics import NodeMetrics
 from ..node.network import LocalNetwork
 from ..rng import seeded_rng
 from .common import is_stub, report, safely
 
 __all__ = ["check_halting_partition", "check_lagging_nodes", "check_metric_value"]
-
-
-def _one_exposition(*texts: str) -> str:
-    """Several registries' text merged the way one /metrics page shows them: each metric's # HELP and
-    # TYPE once, then its samples for every beacon id (as a daemon running several beacons serves them)."""
-    order: list[str] = []
-    header: dict[str, list[str]] = {}
-    samples: dict[str, list[str]] = {}
-    for text in texts:
-        for line in text.splitlines():
-            if line.startswith("# "):
-                name = line.split()[2]
-                if name not in header:
-                    order.append(name)
-                    header[name], samples[name] = [], []
-                if line not in header[name]:
-                    header[name].append(line)
-            elif line:
-                family = next((n for n in order if line.startswith((n + "{", n + " "))), None)
-                if family is None:
-                    family = line.split("{")[0].split()[0]
-                    order.append(family)
-                    header[family], samples[family] = [], []
-                samples[family].append(line)
-    return "".join("\n".join(header[n] + samples[n]) + "\n" for n in order)
 
 
 def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> bool:
@@ -47,18 +23,18 @@ def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> boo
         ids = ["default", "quicknet", "evmnet"]
         secrets.SystemRandom().shuffle(ids)  # the beacon asked for is sometimes first, sometimes not
         expected: dict[str, dict[str, float]] = {}
-        texts = []
+        nodes = []
         for beacon_id in ids:
             metrics = NodeMetrics(beacon_id, clock=lambda: 0.0)
             last, size = secrets.randbelow(10**6), 3 + secrets.randbelow(20)
             threshold = size // 2 + 1
             metrics.beacon_stored(last, 0.25)
             metrics.group(size, threshold)
-            texts.append(metrics.exposition().decode())
+            nodes.append(metrics)
             expected[beacon_id] = {
                 "last_beacon_round": last, "group_size": size, "group_threshold": threshold,
             }
-        page = _one_exposition(*texts)
+        page = MetricsAPI(nodes).exposition().decode()  # the page a daemon's metrics listener serves
         for beacon_id in sorted(ids):  # asked in a fixed order (the hint stays the same run to run)
             for name, value in expected[beacon_id].items():
                 got = my_value(page, name, beacon_id)
