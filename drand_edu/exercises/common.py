@@ -1,12 +1,22 @@
-"""How every exercise checker reports: one line, "correct" or "not yet" with a hint. Never raises."""
+"""How every exercise checker reports, and how hints are given out in steps.
+
+A checker prints one line, "correct" or "not yet" with a hint, and never raises. Hints come in steps
+(registered with :func:`register_hints`): :func:`hint` shows the next step each time it is called, so the
+first call nudges and only a later one gives the recipe. A checker handed an untouched stub answers with
+the first step only, never with the answer.
+"""
 
 from __future__ import annotations
 
+import dis
 from collections.abc import Callable
 from typing import Any
 
 CORRECT = "✅ correct"
 NOT_YET = "❌ not yet"
+
+_HINTS: dict[str, tuple[str, ...]] = {}
+_HINTS_SHOWN: dict[str, int] = {}
 
 
 def report(ok: bool, hint: str = "", praise: str = "") -> bool:
@@ -18,9 +28,68 @@ def report(ok: bool, hint: str = "", praise: str = "") -> bool:
     return ok
 
 
+def register_hints(exercise: str, *steps: str) -> None:
+    """Record the hints of ``exercise``, from the gentlest nudge to the recipe."""
+    if not steps:
+        raise ValueError("an exercise needs at least one hint")
+    _HINTS[exercise] = tuple(steps)
+
+
+def hint(exercise: str) -> None:
+    """Print the next hint of ``exercise``: each call goes one step further, the last one repeats."""
+    if exercise not in _HINTS:
+        known = ", ".join(sorted(_HINTS)) or "none yet"
+        print(f"no hints for {exercise!r}; exercises with hints: {known}")
+        return
+    steps = _HINTS[exercise]
+    shown = _HINTS_SHOWN.get(exercise, 0)
+    step = min(shown, len(steps) - 1)
+    _HINTS_SHOWN[exercise] = step + 1
+    last = " (that is the last hint)" if step == len(steps) - 1 else ""
+    print(f"💡 hint {step + 1}/{len(steps)}{last}: {steps[step]}")
+
+
+def reset_hints(exercise: str | None = None) -> None:
+    """Start the hints of ``exercise`` (or of every exercise) again from the first step."""
+    if exercise is None:
+        _HINTS_SHOWN.clear()
+    else:
+        _HINTS_SHOWN.pop(exercise, None)
+
+
+def first_hint(exercise: str) -> str:
+    """The nudge of ``exercise`` (its first step) and how to ask for more, for a "not yet" line."""
+    steps = _HINTS.get(exercise)
+    if not steps:
+        return "write your answer in the cell above, then run this check again"
+    more = f" (more: drand_edu.exercises.hint({exercise!r}))" if len(steps) > 1 else ""
+    return f"{steps[0]}{more}"
+
+
+def _only_returns_none(code: Any) -> bool:
+    """True when a function's bytecode does nothing but ``return None`` (a body of ``...`` or ``pass``)."""
+    ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in ("RESUME", "NOP")]
+    return ops in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)])
+
+
 def is_stub(answer: Any) -> bool:
-    """True for the placeholders the task cells start with (``None`` or ``...``)."""
-    return answer is None or answer is Ellipsis
+    """True for the placeholders the task cells start with.
+
+    That is ``None``, ``...``, or a function whose body is only ``...`` or ``pass`` (perhaps under a
+    docstring): the learner has not written anything yet, so the checker should nudge, not judge.
+    """
+    if answer is None or answer is Ellipsis:
+        return True
+    code = getattr(answer, "__code__", None)
+    return code is not None and _only_returns_none(code)
+
+
+def nudge_if_stub(answer: Any, exercise: str) -> bool:
+    """If ``answer`` is an untouched stub, print "not yet" with the first hint and return True."""
+    if is_stub(answer):
+        report(False, first_hint(exercise))
+        return True
+    return False
 
 
 def safely(check: Callable[[], bool], hint_on_error: str) -> bool:

@@ -1,0 +1,50 @@
+"""Stepped hints and stub detection, shared by every checker (drand_edu.exercises.common)."""
+
+from drand_edu.exercises import common
+
+
+def test_hints_go_one_step_further_each_call_and_repeat_the_last(capsys):
+    common.register_hints("demo-steps", "look at the round", "hash 8 bytes", "sha256(prev + round)")
+    common.reset_hints("demo-steps")
+    for _ in range(4):
+        common.hint("demo-steps")
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "look at the round", "hash 8 bytes", "sha256(prev + round)", "sha256(prev + round)"]
+    assert "last hint" in lines[-1] and "last hint" not in lines[0]
+    common.reset_hints("demo-steps")
+    common.hint("demo-steps")
+    assert capsys.readouterr().out.endswith("look at the round\n")
+
+
+def test_untouched_stubs_are_recognised_and_written_code_is_not():
+    def dots(x): ...
+
+    def documented(x):
+        """A docstring above the placeholder."""
+        ...  # your code
+
+    def passes(x):
+        pass
+
+    def answers(x):
+        return x
+
+    def expression_only(x):
+        x  # noqa: B018
+
+    assert all(map(common.is_stub, (None, ..., dots, documented, passes)))
+    assert not any(map(common.is_stub, (answers, expression_only, 0, "")))
+
+
+def test_a_stub_gets_the_nudge_never_a_later_step(capsys):
+    common.register_hints("demo-nudge", "first nudge", "the recipe")
+    assert common.nudge_if_stub(None, "demo-nudge")
+    out = capsys.readouterr().out
+    assert "first nudge" in out and "the recipe" not in out and out.startswith(common.NOT_YET)
+    assert not common.nudge_if_stub(lambda x: x + 1, "demo-nudge")
+
+
+def test_unknown_exercise_says_which_have_hints(capsys):
+    common.hint("no-such-exercise")
+    assert "no hints for 'no-such-exercise'" in capsys.readouterr().out
