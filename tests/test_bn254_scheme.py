@@ -17,7 +17,7 @@ from drand_edu.crypto import bls, schnorr
 from drand_edu.crypto.constants import BN254_CURVE_ORDER, CURVE_ORDER
 from drand_edu.crypto.groups import BN254_G1, BN254_G2
 from drand_edu.crypto.schemes import SCHEMES, scheme_by_id
-from drand_edu.errors import InvalidShare, TimelockError
+from drand_edu.errors import InvalidShare
 from drand_edu.rng import seeded_rng
 from drand_edu.threshold import shamir, tbls
 from drand_edu.threshold.dkg import run_dkg
@@ -120,8 +120,11 @@ def test_verify_the_real_evmnet_beacon(tmp_path: Path, capsys) -> None:
     assert main(["verify", "--info", str(tmp_path / "info.json"), str(tmp_path / "bad.json")]) == 1
 
 
-def test_tlock_refuses_bn254_with_the_reason() -> None:
-    # drand's Go tlock supports evmnet; ours does not (yet): it says so instead of producing garbage
+def test_tlock_encrypts_to_bn254() -> None:
+    # drand's Go tlock supports evmnet (EncryptCCAonG2 on kyber's bn254 suite), and so do we now:
+    # U lands in G2; the details are tested in test_bn254_tlock.py
     public = BN254_G2.generator() * 5
-    with pytest.raises(TimelockError, match="BLS12-381 only"):
-        ibe.encrypt(SCHEME, public, 10, b"x" * 16, seeded_rng(8))
+    ciphertext = ibe.encrypt(SCHEME, public, 10, b"x" * 16, seeded_rng(8))
+    assert ciphertext.U.group is BN254_G2 and len(ciphertext.to_bytes()) == 160
+    signature = SCHEME.sig_group.hash_to_curve(SCHEME.digest(10), SCHEME.dst) * 5
+    assert ibe.decrypt(SCHEME, signature, ciphertext) == b"x" * 16

@@ -93,7 +93,8 @@ class Backend(ABC):
 
     @abstractmethod
     def gt_to_bytes(self, a: RawGT) -> bytes:
-        """576 bytes in kyber's (kilic) order: the one tlock hashes."""
+        """kyber's bytes for GT, the ones tlock hashes: 576 on BLS12-381 (kilic's order), 384 on
+        BN254 (kyber's ``pairing/bn254`` tower order)."""
 
 
 class OperatorBackend(Backend):

@@ -196,3 +196,55 @@ def encode_g2(point: tuple[tuple[int, int], tuple[int, int]] | None) -> bytes:
         return bytes(128)
     (x_re, x_im), (y_re, y_im) = point
     return b"".join(int(c).to_bytes(32, "big") for c in (x_im, x_re, y_im, y_re))
+
+
+#: The size of a GT element in kyber's encoding: twelve 32-byte coordinates.
+GT_SIZE = 12 * 32
+
+
+def gt_to_kyber_bytes(flat: list[int] | tuple[int, ...]) -> bytes:
+    """An Fp12 element, given by its 12 coefficients in py_ecc's flat basis, as kyber's 384 bytes.
+
+    py_ecc writes Fp12 as ``Σ c_k w^k`` with ``w^12 = 18 w^6 - 82``. kyber's ``pairing/bn254``
+    builds a tower instead (``gfp2.go``, ``gfp6.go``, ``gfp12.go``)::
+
+        gfP2  = x·i + y        with i² = -1
+        gfP6  = x·τ² + y·τ + z with τ³ = ξ = i + 9
+        gfP12 = x·ω + y        with ω² = τ
+
+    and ``pointGT.MarshalBinary`` writes ``g.x.x.x, g.x.x.y, g.x.y.x, …, g.y.z.y``: the ω part first,
+    inside it τ², τ, 1, and in each Fp2 the *imaginary* part first, 32 bytes big-endian, values
+    Montgomery-decoded (plain integers mod p). The two bases meet at ``ω = w`` (so ``τ = w²`` and
+    ``i = w^6 - 9``, which indeed squares to -1); kyber's untwisting map ``(x, y) -> (x ω², y ω³)``
+    (``optate.go``) is py_ecc's ``twist``, so the same pairing lands on the same element. Then
+    ``w^(j+6) = w^j (i + 9)`` gives the Fp2 coefficient of ``ω^a τ^b`` (``j = a + 2b``):
+    real part ``c_j + 9 c_(j+6)``, imaginary part ``c_(j+6)``.
+    """
+    c = [int(v) % P for v in flat]
+    if len(c) != 12:
+        raise InvalidInput(f"an Fp12 element has 12 coefficients, got {len(c)}")
+    out = bytearray()
+    for a in (1, 0):  # gfP12.x (the ω part), then gfP12.y
+        for b in (2, 1, 0):  # gfP6.x (τ²), .y (τ), .z (1)
+            j = a + 2 * b
+            imaginary, real = c[j + 6], (c[j] + 9 * c[j + 6]) % P
+            out += imaginary.to_bytes(32, "big") + real.to_bytes(32, "big")
+    return bytes(out)
+
+
+def gt_from_kyber_bytes(data: bytes) -> list[int]:
+    """The inverse of :func:`gt_to_kyber_bytes`: 384 bytes -> py_ecc's 12 flat coefficients.
+
+    Only the encoding is checked (length, each coordinate below p), not membership of GT.
+    """
+    values = _coordinates(data, 12, "BN254.GT")
+    flat = [0] * 12
+    position = 0
+    for a in (1, 0):
+        for b in (2, 1, 0):
+            j = a + 2 * b
+            imaginary, real = values[position], values[position + 1]
+            position += 2
+            flat[j + 6] = imaginary
+            flat[j] = (real - 9 * imaginary) % P
+    return flat

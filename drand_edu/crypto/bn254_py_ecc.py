@@ -4,8 +4,15 @@ py_ecc has BN254 under its Ethereum name ``bn128`` (``py_ecc.bn128`` in affine c
 read; ``py_ecc.optimized_bn128`` in projective coordinates, a few times faster; the same curve and
 generators as the EVM precompiles and as kyber's ``pairing/bn254``). What py_ecc does not have, we
 add in :mod:`drand_edu.crypto.bn254`: kyber's byte encodings with full validation, and drand's
-hash-to-G1 (Keccak-256, SvdW). A verification costs two Miller loops and one final exponentiation,
-about a second.
+hash-to-G1 (Keccak-256, SvdW), and GT elements in kyber's byte order (what tlock hashes). A
+verification costs two Miller loops and one final exponentiation, about a second.
+
+py_ecc's ``pairing(Q, P)`` on this curve is the standard optimal-ate pairing, the same element
+kyber's ``Pair`` computes (unlike py_ecc's BLS12-381 one, which the BLS12-381 backend has to
+correct): both run the Miller loop over ``6u+2`` with the two Frobenius lines and then raise to
+exactly ``(p^12 - 1)/r`` — kyber's ``finalExponentiation`` addition chain works out to that exponent
+(checked in ``tests/test_bn254_tlock.py``), and npm's noble-curves, whose final exponentiation is
+a known power of it, agrees.
 
 No fast BN254 library for this curve was found on PyPI for CPython 3.11 (see the README): this
 backend is the only one for BN254, so ``use_backend("arkworks")`` leaves BN254 on ``py_ecc``.
@@ -130,6 +137,6 @@ class PyEccBN254Backend(Backend):
         return a == b
 
     def gt_to_bytes(self, a: RawGT) -> bytes:
-        """py_ecc's flat Fp12 coefficients, 32 bytes each (not kyber's tower order: tlock on BN254
-        would need that, see :mod:`drand_edu.tlock`)."""
-        return b"".join(int(c).to_bytes(32, "big") for c in a.coeffs)
+        """kyber's 384 bytes (its gfP12 tower order, see :func:`bn254.gt_to_kyber_bytes`): the bytes
+        tlock hashes in ``H2``."""
+        return bn254.gt_to_kyber_bytes(a.coeffs)

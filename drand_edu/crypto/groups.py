@@ -271,7 +271,7 @@ class GTElement:
         return hash(self.to_bytes())
 
     def to_bytes(self) -> bytes:
-        """576 bytes in kyber's order (the serialisation tlock hashes)."""
+        """kyber's serialisation, the one tlock hashes: 576 bytes on BLS12-381, 384 on BN254."""
         return self._backend.gt_to_bytes(self._raw)
 
     def __repr__(self) -> str:

@@ -24,6 +24,34 @@ Fujisaki–Okamoto check ``H3(σ, M) · P == U`` rejects any tampered ciphertext
 [`DecryptCCAonG1`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ibe/ibe.go#L98-L133),
 which our :func:`decrypt` follows.
 ``e(sig, U) = e(s·H1(ID), ρ·P) = e(H1(ID), s·P)^ρ = g_id^ρ``: that equality is the whole scheme.
+
+**On evmnet (BN254).** Go's tlock handles ``bls-bn254-unchained-on-g1`` in the
+[`BN254UnchainedOnG1SchemeID`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L158-L162)
+case of ``TimeLock`` and the
+[`BN254UnchainedOnG1SchemeID`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L203-L211)
+case of ``TimeUnlock``:
+kyber's bn254 suite with the G1 DST ``BLS_SIG_BN254G1_XMD:KECCAK-256_SVDW_RO_NUL_``, and the
+"on G2" functions, since the key is on G2 and signatures on G1:
+[`EncryptCCAonG2`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ibe/ibe.go#L145-L191)
+(``g_id = e(H1(ID), pk)``, ``U = ρ·G2``) and
+[`DecryptCCAonG2`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ibe/ibe.go#L194-L228).
+Three things change with the curve, and this module follows each:
+
+* the identity is the scheme's digest, ``keccak256(round)`` (Go passes ``scheme.DigestBeacon``);
+* H2, H3 and H4 use the suite's hash, which for bn254 is Keccak-256
+  ([`Hash`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/suite.go#L196-L199)),
+  and H3 masks 2 bits, not 1, because r has 254 bits
+  ([`h3`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ibe/ibe.go#L231-L285));
+* the GT element hashed by
+  [`gtToHash`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ibe/ibe.go#L301-L317)
+  is written by
+  [`pointGT.MarshalBinary`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L604-L635):
+  384 bytes in kyber's tower order (see :func:`drand_edu.crypto.bn254.gt_to_kyber_bytes`).
+
+No evmnet tlock ciphertext made by Go exists in drand's repositories (tlock's evmnet tests fetch live
+beacons), and tlock-js has no BN254; so the evmnet path is tested by round trips and by checking
+each ingredient on its own (the pairing and GT bytes against npm's noble-curves, kyber's final
+exponentiation by its exponent), not yet against a real ciphertext.
 """
 
 from __future__ import annotations
@@ -37,43 +65,65 @@ from ..crypto.schemes import Scheme
 from ..errors import InvalidCiphertext, InvalidPoint, TimelockError
 from ..rng import Rng, random_bytes
 
-MAX_MESSAGE_SIZE = 32  # kyber refuses longer messages: H2/H4 produce at most one SHA-256 block
+MAX_MESSAGE_SIZE = 32  # kyber refuses longer messages: H2/H4 produce at most one 32-byte hash
 
 
-def identity(round_number: int) -> bytes:
-    """``ID = sha256(round as uint64 big-endian)``: the message drand signs on unchained chains."""
+def _suite_hash(data: bytes, scheme: Scheme | None) -> bytes:
+    """The pairing suite's ``Hash()``: SHA-256 on BLS12-381 (kyber-bls12381), Keccak-256 on BN254.
+
+    kyber's bn254 ``commonSuite.Hash`` returns ``sha3.NewLegacyKeccak256()``, so on evmnet H2, H3
+    and H4 are Keccak-256, like its round digest. ``scheme=None`` means BLS12-381 (SHA-256).
+    """
+    if scheme is not None and scheme.curve != "bls12-381":
+        from ..crypto.bn254 import keccak256
+
+        return keccak256(data)
+    return hashlib.sha256(data).digest()
+
+
+def identity(round_number: int, scheme: Scheme | None = None) -> bytes:
+    """``ID``: the message drand signs for the round (the scheme's ``DigestBeacon``).
+
+    ``sha256(round as uint64 big-endian)`` on BLS12-381's unchained schemes (the default),
+    ``keccak256(...)`` on evmnet. tlock's ``TimeLock`` takes exactly this digest as the identity.
+    """
+    if scheme is not None:
+        return scheme.digest(round_number)
     return hashlib.sha256(round_number.to_bytes(8, "big")).digest()
 
 
 def identity_point(scheme: Scheme, round_number: int) -> Point:
     """``H1(ID)``: the identity hashed into the signature group with the scheme's DST."""
-    return scheme.sig_group.hash_to_curve(identity(round_number), scheme.dst)
+    return scheme.sig_group.hash_to_curve(identity(round_number, scheme), scheme.dst)
 
 
-def h2(gt_bytes: bytes, n: int) -> bytes:
-    """``H2``: GT element → ``n``-byte mask (``sha256("IBE-H2" ‖ ser(g))``)."""
-    return hashlib.sha256(b"IBE-H2" + gt_bytes).digest()[:n]
+def h2(gt_bytes: bytes, n: int, scheme: Scheme | None = None) -> bytes:
+    """``H2``: GT element → ``n``-byte mask (``Hash("IBE-H2" ‖ ser(g))``, kyber ``gtToHash``)."""
+    return _suite_hash(b"IBE-H2" + gt_bytes, scheme)[:n]
 
 
-def h3(sigma: bytes, message: bytes) -> int:
+def h3(sigma: bytes, message: bytes, scheme: Scheme | None = None) -> int:
     """``H3``: (σ, M) → scalar below r, by kyber's try-and-increment.
 
-    ``h = sha256("IBE-H3" ‖ σ ‖ M)``; for i = 1, 2, …: ``d = sha256(LE16(i) ‖ h)``, shift d's first
-    byte right by one bit, read d big-endian, and accept it when it is below r.
+    ``h = Hash("IBE-H3" ‖ σ ‖ M)``; for i = 1, 2, …: ``d = Hash(LE16(i) ‖ h)``, shift d's first
+    byte right by ``256 - bitlen(r)`` bits (1 on BLS12-381, 2 on BN254), read d big-endian, and
+    accept it when it is below r.
     """
-    h = hashlib.sha256(b"IBE-H3" + sigma + message).digest()
+    order = CURVE_ORDER if scheme is None else scheme.key_group.order
+    shift = 256 - order.bit_length()
+    h = _suite_hash(b"IBE-H3" + sigma + message, scheme)
     for i in range(1, 65535):
-        d = bytearray(hashlib.sha256(i.to_bytes(2, "little") + h).digest())
-        d[0] >>= 1
+        d = bytearray(_suite_hash(i.to_bytes(2, "little") + h, scheme))
+        d[0] >>= shift
         candidate = int.from_bytes(d, "big")
-        if candidate < CURVE_ORDER:
+        if candidate < order:
             return candidate
     raise TimelockError("H3 found no scalar below r (probability about 2^-150000)")  # pragma: no cover
 
 
-def h4(sigma: bytes, n: int) -> bytes:
-    """``H4``: σ → ``n``-byte mask (``sha256("IBE-H4" ‖ σ)``)."""
-    return hashlib.sha256(b"IBE-H4" + sigma).digest()[:n]
+def h4(sigma: bytes, n: int, scheme: Scheme | None = None) -> bytes:
+    """``H4``: σ → ``n``-byte mask (``Hash("IBE-H4" ‖ σ)``)."""
+    return _suite_hash(b"IBE-H4" + sigma, scheme)[:n]
 
 
 def _xor(a: bytes, b: bytes) -> bytes:
@@ -89,7 +139,7 @@ class Ciphertext:
     W: bytes
 
     def to_bytes(self) -> bytes:
-        """``U ‖ V ‖ W`` — the body of the age stanza (128 bytes on quicknet, 80 with keys on G1)."""
+        """``U ‖ V ‖ W`` — the stanza body: 128 bytes on quicknet, 80 with keys on G1, 160 on evmnet."""
         return self.U.to_bytes() + self.V + self.W
 
     @classmethod
@@ -108,12 +158,6 @@ class Ciphertext:
 
 
 def _check_scheme(scheme: Scheme) -> None:
-    if scheme.curve != "bls12-381":
-        raise TimelockError(
-            f"scheme {scheme.id}: timelock encryption is implemented here for BLS12-381 only. drand's Go "
-            "tlock also encrypts to evmnet (`tlock.go`: TimeLock, EncryptCCAonG2 on kyber's bn254 suite); "
-            "that needs BN254's GT in kyber's byte order, which drand_edu does not have yet."
-        )
     if scheme.chained:
         raise TimelockError(
             f"scheme {scheme.id} is chained: its signatures sign the previous signature, which nobody can "
@@ -132,11 +176,11 @@ def encrypt(
         raise TimelockError("invalid master public key for this scheme")
     g_id_key = identity_point(scheme, round_number)
     sigma = random_bytes(len(message), rng)
-    rho = h3(sigma, message)
+    rho = h3(sigma, message, scheme)
     u = scheme.key_group.generator() * rho
     g_id_rho = pairing(g_id_key, master_public_key * rho)  # e(H1(ID), pk)^ρ, as e(H1(ID), ρ·pk)
-    v = _xor(sigma, h2(g_id_rho.to_bytes(), len(message)))
-    w = _xor(message, h4(sigma, len(message)))
+    v = _xor(sigma, h2(g_id_rho.to_bytes(), len(message), scheme))
+    w = _xor(message, h4(sigma, len(message), scheme))
     return Ciphertext(u, v, w)
 
 
@@ -146,11 +190,13 @@ def decrypt(scheme: Scheme, signature: Point, ciphertext: Ciphertext) -> bytes:
     if len(ciphertext.V) != len(ciphertext.W) or not 0 < len(ciphertext.W) <= MAX_MESSAGE_SIZE:
         raise InvalidCiphertext("tlock ciphertext: V and W must have the same length (1 to 32 bytes)")
     if signature.group is not scheme.sig_group:
-        raise TimelockError(f"the beacon signature of {scheme.id} lives in {scheme.sig_group.name}")
-    mask = h2(pairing(signature, ciphertext.U).to_bytes(), len(ciphertext.W))
+        raise TimelockError(f"the beacon signature of {scheme.id} lives in {scheme.sig_group.label}")
+    if ciphertext.U.group is not scheme.key_group:
+        raise InvalidCiphertext(f"tlock ciphertext: U of {scheme.id} lives in {scheme.key_group.label}")
+    mask = h2(pairing(signature, ciphertext.U).to_bytes(), len(ciphertext.W), scheme)
     sigma = _xor(ciphertext.V, mask)
-    message = _xor(ciphertext.W, h4(sigma, len(ciphertext.W)))
-    rho = h3(sigma, message)
+    message = _xor(ciphertext.W, h4(sigma, len(ciphertext.W), scheme))
+    rho = h3(sigma, message, scheme)
     if scheme.key_group.generator() * rho != ciphertext.U:
         raise InvalidCiphertext(
             "tlock ciphertext failed the Fujisaki–Okamoto check (tampered, or wrong beacon)"
