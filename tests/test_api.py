@@ -213,3 +213,16 @@ def test_one_metrics_listener_for_several_beacons() -> None:
             lines = answer.read().decode().splitlines()
     assert 'group_size{beacon_id="default"} 4.0' in lines and 'group_size{beacon_id="quicknet"} 3.0' in lines
     assert sum(line == "# TYPE group_size gauge" for line in lines) == 1  # one family, two samples
+
+
+def test_latest_body_follows_new_rounds() -> None:
+    """``/public/latest`` encodes its body once per round (a cache): a new beacon must still show."""
+    net = LocalNetwork.create(3, 2, "bls-unchained-g1-rfc9380", period=3, rng=seeded_rng("latest-cache"))
+    net.advance(3 * 2 + 0.5)  # rounds 1..3
+    with serve(ServedChain(net.info, net.processes[0].store), clock=net.now) as server:
+        first = get(server.url + "/public/latest")[2]
+        assert get(server.url + "/public/latest")[2] == first
+        net.advance(3.0)
+        newer = get(server.url + "/public/latest")[2]
+    assert newer["round"] == first["round"] + 1
+    assert Beacon.from_json(newer) == net.processes[0].store.last()

@@ -234,3 +234,47 @@ def test_the_public_api_answers_400_to_a_unicode_digit_round() -> None:
         assert refused.value.code == 400
         assert b"400" in raw(server.url, "GET /public/² HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         assert urllib.request.urlopen(server.url + "/info", timeout=5).status == 200  # still up
+
+
+class _FakeListener:
+    """Just enough of a waitress server for :func:`_accept_pending`: a backlog of pending pairs."""
+
+    def __init__(self, pending: int, limit: int = 1000) -> None:
+        self._map: dict[int, object] = {0: self}  # the listening socket itself is in the map
+        self.adj = type("Adj", (), {"connection_limit": limit})()
+        self.backlog = [(f"conn{i}", ("127.0.0.1", i)) for i in range(pending)]
+        self.channels: list[str] = []
+
+    def accept(self):
+        return self.backlog.pop(0) if self.backlog else None
+
+    def set_socket_options(self, conn) -> None:
+        pass
+
+    def fix_addr(self, addr):
+        return addr
+
+    def channel_class(self, server, conn, addr, adj, map) -> None:  # noqa: A002 - waitress' name
+        self.channels.append(conn)
+        map[len(map)] = conn
+
+
+def test_every_pending_connection_is_accepted_in_one_turn() -> None:
+    """64 clients that each open a new connection: waitress accepted one a turn of its loop (the tail
+    of the latency under load); now one turn takes the whole backlog, up to the connection limit."""
+    from drand_edu.net.http_server import ACCEPT_BATCH, _accept_pending
+
+    listener = _FakeListener(pending=40)
+    _accept_pending(listener)
+    assert len(listener.channels) == 40 and not listener.backlog
+    big = _FakeListener(pending=ACCEPT_BATCH + 5)
+    _accept_pending(big)
+    assert len(big.channels) == ACCEPT_BATCH and len(big.backlog) == 5  # the rest on the next turn
+    full = _FakeListener(pending=10, limit=4)
+    _accept_pending(full)
+    assert len(full.channels) == 3  # 1 listener + 3 connections = the limit of 4
+
+
+def test_a_running_server_uses_the_batched_accept() -> None:
+    with HttpServer(lambda request: json_answer(200, {})) as server:
+        assert server._server.handle_accept.func.__name__ == "_accept_pending"

@@ -111,6 +111,9 @@ class PublicAPI:
             self.add(chain)
         self.clock = clock
         self.wait = wait
+        #: id of a served chain -> (round, JSON body) of its newest beacon: under load every client asks
+        #: for the same beacon, so it is encoded once per round, not once per request
+        self._latest_body: dict[int, tuple[int, bytes]] = {}
 
     def add(self, chain: ServedChain) -> None:
         """Serve one more chain (a daemon's new beacon process, drand's ``AddBeaconHandler``)."""
@@ -205,7 +208,11 @@ class PublicAPI:
             # drand writes "max-age:N" here (LatestRand in handler/http/server.go); we write the
             # standard "max-age=N" so that real caches understand it.
             headers["Cache-Control"] = f"max-age={math.ceil(remaining)}, public"
-        return self._json(200, beacon.to_json(), headers)
+        cached = self._latest_body.get(id(chain))
+        if cached is None or cached[0] != beacon.round:
+            cached = (beacon.round, json.dumps(beacon.to_json()).encode())
+            self._latest_body[id(chain)] = cached
+        return 200, {"Content-Type": "application/json", **headers}, cached[1]
 
     def _health(self, chain: ServedChain) -> tuple[int, dict[str, str], bytes]:
         current = chain.store.last_round()

@@ -10,6 +10,9 @@ node down:
 * **bounded input**: request line and headers at most :data:`MAX_HEADER_BYTES`, a body at most
   ``max_body`` bytes (413), ``Content-Length`` required on a POST (411) and only digits (400), JSON
   bodies parsed by :func:`~drand_edu.errors.parse_json` (size, nesting and integer digits bounded);
+* **many clients at once**: every connection waiting in the backlog is accepted in one turn of the
+  event loop (up to :data:`ACCEPT_BATCH`; waitress accepts one a turn, so 64 clients that each open a
+  new connection waited up to 64 turns — the tail of the latency under load);
 * **slow clients cost a socket, not a thread**: requests are read by one event loop and handed to a
   worker only once complete, and a connection idle for :data:`IDLE_TIMEOUT` seconds is closed — 200
   half-open (slowloris) connections leave every worker free for everyone else;
@@ -38,6 +41,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from http import HTTPStatus
 
 from waitress.server import create_server
@@ -50,6 +54,8 @@ THREADS = 4
 BACKLOG = 1024
 #: open connections per listener; past it, new ones wait in the backlog
 CONNECTION_LIMIT = 1000
+#: connections accepted in one turn of the event loop (see :func:`_accept_pending`)
+ACCEPT_BATCH = 64
 #: seconds a connection may stay silent (half-open, slowloris, idle keep-alive) before it is closed
 IDLE_TIMEOUT = 10.0
 #: request line + headers
@@ -178,6 +184,8 @@ class HttpServer:
             max_request_body_size=max_body, ident=server_name, asyncore_use_poll=True,
             expose_tracebacks=False, clear_untrusted_proxy_headers=True,
         )  # fmt: skip
+        if hasattr(self._server, "accept"):  # one listening socket (not waitress' MultiSocketServer)
+            self._server.handle_accept = partial(_accept_pending, self._server)
         self._closed = False
         self._thread = threading.Thread(target=self._server.run, daemon=True, name=name)
         self._thread.start()
@@ -252,6 +260,32 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Unknown"
+
+
+def _accept_pending(server) -> None:
+    """Accept every connection waiting in the backlog (at most :data:`ACCEPT_BATCH`, and never past the
+    connection limit), not one per turn of the event loop as waitress' ``handle_accept`` does.
+
+    Each turn polls every open connection; with 64 clients opening a new connection per request (as
+    urllib does), one accept a turn made the last of them wait for 63 turns, each of which may also
+    wait for the interpreter lock: that was the tail of the latency under load (issue 15).
+    """
+    for _ in range(ACCEPT_BATCH):
+        if len(server._map) >= server.adj.connection_limit:
+            return
+        try:
+            pair = server.accept()
+        except OSError:  # e.g. out of file descriptors: try again next turn
+            return
+        if pair is None:  # the backlog is empty
+            return
+        conn, addr = pair
+        try:
+            server.set_socket_options(conn)
+        except OSError:  # the client already left
+            conn.close()
+            continue
+        server.channel_class(server, conn, server.fix_addr(addr), server.adj, map=server._map)
 
 
 def _close_all(server) -> None:
