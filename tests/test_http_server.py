@@ -254,7 +254,7 @@ class _FakeListener:
     def fix_addr(self, addr):
         return addr
 
-    def channel_class(self, server, conn, addr, adj, map) -> None:  # noqa: A002 - waitress' name
+    def channel_class(self, server, conn, addr, adj, map) -> None:  # waitress calls it with map=
         self.channels.append(conn)
         map[len(map)] = conn
 
