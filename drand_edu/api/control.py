@@ -69,12 +69,23 @@ def write_token(folder: Path, token: str) -> Path:
     return path
 
 
+#: the longest token file read (ours are 43 characters)
+MAX_TOKEN_CHARS = 512
+
+
 def read_token(folder: Path) -> str:
-    """The control token of the node in ``folder``; :class:`InvalidInput` if there is none."""
+    """The control token of the node in ``folder``; :class:`InvalidInput` if there is none or the file
+    is not a token (binary, empty, too long: a message that names the file, never its content)."""
+    path = Path(folder) / TOKEN_FILE
     try:
-        return (Path(folder) / TOKEN_FILE).read_text().strip()
+        with path.open("rb") as file:
+            data = file.read(MAX_TOKEN_CHARS + 1)
     except OSError as error:
-        raise InvalidInput(f"cannot read {Path(folder) / TOKEN_FILE}: {error.strerror}") from None
+        raise InvalidInput(f"cannot read {path}: {error.strerror}") from None
+    token = data.strip()
+    if not token or len(data) > MAX_TOKEN_CHARS or not all(33 <= byte < 127 for byte in token):
+        raise InvalidInput(f"{path} is not a control token (printable ASCII, one line): restart the node")
+    return token.decode("ascii")
 
 
 class ControlServer:

@@ -2,19 +2,23 @@
 
 Each command lives in its own module with a ``register(subparsers)`` function that adds its parser
 and sets ``func``; ``func(args)`` returns the exit code. :data:`COMMANDS` lists them, and only the
-module of the command being run is imported (``drand-edu --help`` imports none). Exit codes:
-0 success, 1 the data is invalid (a beacon failed verification...), 2 unusable input (bad flags,
-unreadable files).
+module of the command being run is imported (``drand-edu --help`` imports none).
+
+Exit codes, the same for every command (:func:`exit_code`): 0 success; 1 the input was read but is
+invalid (a beacon fails verification, a ciphertext of another chain, a round not reached yet, a node
+that refuses); 2 the input cannot be used (bad flags, a missing or unreadable file, not JSON, fields of
+the wrong type, no node to talk to). Either way one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Iterable
 
-from ..errors import DrandEduError
+from ..errors import BackendUnavailable, BeaconNotFound, DrandEduError, InvalidInput, StoreError
 
 #: Every command: its name -> (the module of this package that registers it, its line in ``--help``),
 #: in the order ``--help`` lists them. A command's module is imported only when that command runs, so
@@ -40,6 +44,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def exit_code(error: DrandEduError) -> int:
+    """The exit code for a command that stopped on ``error``: :data:`EXIT_USAGE` (2) when the input
+    could not be used (:class:`~drand_edu.errors.InvalidInput` and its kinds, a missing backend, an
+    unreadable store), :data:`EXIT_INVALID` (1) for input that was read and found invalid (every other
+    error of the library: verification, chain mismatch, too early, a refusal, a failed DKG)."""
+    if isinstance(error, BeaconNotFound):
+        return EXIT_INVALID
+    if isinstance(error, (InvalidInput, BackendUnavailable, StoreError)):
+        return EXIT_USAGE
+    return EXIT_INVALID
 
 
 def build_parser(modules: Iterable[str] | None = None) -> argparse.ArgumentParser:
@@ -73,13 +89,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except DrandEduError as exc:
-        print(f"drand-edu {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        print(f"drand-edu {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return exit_code(exc)
     except OSError as exc:  # e.g. an output file that cannot be written: one line, not a traceback
-        print(f"drand-edu {args.command}: error: {exc.strerror or exc}", file=sys.stderr)
+        print(f"drand-edu {args.command}: error: {_one_line(exc.strerror or exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: still one line (the probes count these as failures)
+        if os.environ.get("DRAND_EDU_DEBUG"):
+            raise
+        print(f"drand-edu {args.command}: internal error (a bug, please report it; DRAND_EDU_DEBUG=1 shows "
+              f"the traceback): {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+
+
+def _one_line(message: object) -> str:
+    """``message`` on one line, at most 500 characters (an error may quote a long input)."""
+    text = " ".join(str(message).split())
+    return text if len(text) <= 500 else text[:497] + "..."
 
 
 if __name__ == "__main__":  # pragma: no cover

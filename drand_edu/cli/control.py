@@ -17,7 +17,37 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from ..errors import InvalidInput, parse_json
+from ..errors import DrandEduError, InvalidInput, parse_json
+
+
+class NodeRefused(DrandEduError):
+    """A running node answered a control call with a refusal (an HTTP error): the request was
+    understood and is not allowed now (exit code 1, where an unreachable node is 2)."""
+
+
+def read_port(path: Path) -> int:
+    """The port number in a runtime file (``control.port``); :class:`InvalidInput` naming the file if it
+    is unreadable or not a port (a node killed mid-write, a file edited by hand)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(64)
+    except OSError as error:
+        raise InvalidInput(f"cannot read {path}: {error.strerror}") from None
+    text = data.strip()
+    if not (text.isdigit() and 0 < int(text) < 65536):
+        shown = text[:20].decode("ascii", "replace")
+        raise InvalidInput(f"{path} does not hold a port number (it has {shown!r}): restart the node")
+    return int(text)
+
+
+def read_pid(path: Path) -> int | None:
+    """The process id in a ``node.pid`` file, or None when there is none or it is not a number."""
+    try:
+        with path.open("rb") as file:
+            text = file.read(64).strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() and 0 < int(text) < 1 << 22 else None
 
 
 def add_control_flags(parser: argparse.ArgumentParser) -> None:
@@ -42,23 +72,28 @@ def control_url(args: argparse.Namespace) -> tuple[str, str | None]:
 
         token = read_token(Path(args.folder)) if (Path(args.folder) / "control.token").exists() else None
     if args.control is not None:
+        if not 0 < args.control < 65536:
+            raise InvalidInput(f"--control must be a port number (1-65535), got {args.control}")
         return f"http://127.0.0.1:{args.control}", token
     port_file = Path(args.folder) / "control.port"
     if not port_file.exists() or token is None:
         raise InvalidInput(f"no node runs from {args.folder} (no control.port): 'drand-edu start' it first")
-    return f"http://127.0.0.1:{port_file.read_text().strip()}", token
+    return f"http://127.0.0.1:{read_port(port_file)}", token
 
 
 def running(args: argparse.Namespace) -> bool:
     """Whether the flags name a running node (a control port, or a folder with one)."""
-    return args.control is not None or (Path(args.folder) / "control.port").exists()
+    if args.control is not None:
+        return True
+    return args.folder is not None and (Path(args.folder) / "control.port").exists()
 
 
 def call(
     url: str, path: str, body: dict | None = None, token: str | None = None, *, beacon_id: str = ""
 ) -> dict:
-    """One control call: GET without a body, POST with one, for ``beacon_id`` (empty: the default);
-    InvalidInput with the node's reason."""
+    """One control call: GET without a body, POST with one, for ``beacon_id`` (empty: the default).
+    :class:`NodeRefused` with the node's reason when it refuses, :class:`InvalidInput` when it cannot
+    be reached or its answer is not a JSON object."""
     if body is None and beacon_id:
         path += "?" + urllib.parse.urlencode({"beacon_id": beacon_id})
     elif body is not None and beacon_id:
@@ -71,8 +106,11 @@ def call(
         with urllib.request.urlopen(request, timeout=30) as answer:
             return _json_object(answer.read(1 << 20))
     except urllib.error.HTTPError as error:
-        reason = _json_object(error.read(1 << 16) or b"{}").get("error", error.reason)
-        raise InvalidInput(f"the node refused: {reason}") from None
+        try:
+            reason = _json_object(error.read(1 << 16) or b"{}").get("error", error.reason)
+        except (InvalidInput, OSError, http.client.HTTPException):
+            reason = error.reason
+        raise NodeRefused(f"the node refused: {reason}") from None
     except (OSError, http.client.HTTPException) as error:
         raise InvalidInput(f"cannot reach the node's control port {url}: {error}") from None
 

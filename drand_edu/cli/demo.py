@@ -31,6 +31,7 @@ from ..errors import InvalidInput
 from ..node.key_store import FileStore
 from ..threshold.poly import minimum_threshold
 from . import EXIT_OK
+from .control import NodeRefused, read_pid, read_port
 from .dkg import call
 
 
@@ -83,7 +84,7 @@ def _control_answers(url: str, token: str) -> bool:
     try:
         call(url, "/dkg/status", token=token)
         return True
-    except InvalidInput:
+    except (InvalidInput, NodeRefused):
         return False
 
 
@@ -113,7 +114,7 @@ def demo_up(args: argparse.Namespace) -> int:
         controls = []  # (url, token) of each node's control port
         for node_folder in folders:
             _wait(lambda f=node_folder: (f / "control.port").exists(), f"{node_folder} to start")
-            port = (node_folder / "control.port").read_text().strip()
+            port = read_port(node_folder / "control.port")
             controls.append((f"http://127.0.0.1:{port}", read_token(node_folder)))
         _wait(lambda: all(_control_answers(*control) for control in controls), "the control ports")
         # the DKG, as operators run it: propose, join, execute
@@ -156,9 +157,8 @@ def demo_down(args: argparse.Namespace) -> int:
     _stop(sorted(running))
     stale = 0
     for node_folder in _node_folders(folder):  # what a killed or restarted node left behind
-        pid_text = _read_text(node_folder / "node.pid")
-        if pid_text is not None:
-            stale += not (pid_text.isdigit() and int(pid_text) in running)
+        if (node_folder / "node.pid").exists():
+            stale += read_pid(node_folder / "node.pid") not in running
         for name in RUN_FILES:
             (node_folder / name).unlink(missing_ok=True)
     pid_file.unlink(missing_ok=True)
@@ -175,12 +175,12 @@ def demo_processes(folder: Path) -> set[int]:
     """Every running node process of the demo in ``folder``, however it was started: the pids that
     ``demo up`` recorded, each node folder's ``node.pid`` (a node restarted by hand writes its own),
     and on Linux every ``drand-edu start --folder <a node folder of this demo>`` found in ``/proc``."""
-    candidates = [int(p) for p in (_read_text(folder / "pids") or "").split() if p.isdigit()]
+    candidates = [pid for p in (_read_text(folder / "pids") or "").split() if (pid := _pid(p)) is not None]
     node_folders = {f.resolve() for f in _node_folders(folder)}
     for node_folder in node_folders:
-        pid_text = _read_text(node_folder / "node.pid")
-        if pid_text and pid_text.isdigit():
-            candidates.append(int(pid_text))
+        pid = read_pid(node_folder / "node.pid")
+        if pid is not None:
+            candidates.append(pid)
     candidates += [pid for pid, started_in in _start_processes() if started_in in node_folders]
     return {pid for pid in candidates if is_running(pid) and _ours(pid)}
 
@@ -207,10 +207,17 @@ def _node_folders(folder: Path) -> list[Path]:
 
 
 def _read_text(path: Path) -> str | None:
+    """A small runtime file's text (undecodable bytes replaced), None if it cannot be read."""
     try:
-        return path.read_text().strip()
+        with path.open("rb") as file:
+            return file.read(1 << 16).decode("ascii", "replace").strip()
     except OSError:
         return None
+
+
+def _pid(text: str) -> int | None:
+    """A process id written as ASCII digits, in the range Linux uses; None for anything else."""
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 1 << 22 else None
 
 
 def _ours(pid: int) -> bool:

@@ -44,11 +44,11 @@ from pathlib import Path
 
 import tomli_w
 
-from ..errors import InvalidInput
+from ..errors import DKGError, InvalidInput
 from ..net.http_transport import fetch_identity
 from ..threshold.group import parse_go_duration
 from . import EXIT_INVALID, EXIT_OK
-from .control import add_control_flags, call, control_url
+from .control import NodeRefused, add_control_flags, call, control_url
 
 __all__ = ["call", "generate_proposal", "register"]
 
@@ -136,7 +136,7 @@ def generate_proposal(url: str, token: str | None, beacon_id: str, joiners: list
     ours = call(url, "/public-key", token=token, beacon_id=beacon_id)
     try:  # an existing group file: not a fresh start
         group = call(url, "/group", token=token, beacon_id=beacon_id)["group"]
-    except InvalidInput:
+    except (InvalidInput, NodeRefused, KeyError):
         group = None
     if group is None and (remainers or leavers):
         raise InvalidInput("the network isn't running yet - cannot have remainers or leavers")
@@ -150,9 +150,9 @@ def generate_proposal(url: str, token: str | None, beacon_id: str, joiners: list
                     raise
                 identity = _from_group(group, address)
             if identity["address"] != address:
-                raise InvalidInput(f"node {address} returned a public key signed for {identity['address']}")
-            if identity["scheme"] != ours["scheme"]:
-                raise InvalidInput(f"{address} has a {identity['scheme']} key, the leader {ours['scheme']}")
+                raise DKGError(f"node {address} returned a public key signed for {identity['address']}")
+            if identity["scheme"] != ours.get("scheme"):
+                raise DKGError(f"{address} has a {identity['scheme']} key, the leader {ours.get('scheme')}")
             entry = {"Address": address, "Key": identity["key"], "Signature": identity.get("signature", "")}
             proposal.setdefault(role, []).append(entry)
     return proposal

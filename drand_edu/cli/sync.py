@@ -31,7 +31,7 @@ from ..chain.info import ChainInfo
 from ..chain.verify import Problem
 from ..client.client import Client
 from ..client.source import ClientSource
-from ..errors import InvalidInput, parse_json
+from ..errors import ChainMismatch, InvalidInput, parse_json
 from ..node.sync import BatchSync
 from ..node.sync_http import follow_chain as stream_follow
 from ..store.check import check_store, repair
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         raise InvalidInput("sync needs the chain info: --url (a public API) or --info FILE")
     if args.chain_hash and info.hash_hex != args.chain_hash.lower():
-        raise InvalidInput(f"the chain info has hash {info.hash_hex}, not the pinned {args.chain_hash}")
+        raise ChainMismatch(f"the chain info has hash {info.hash_hex}, not the pinned {args.chain_hash}")
     if args.follow and client is None and not peers:
         raise InvalidInput("--follow needs --sync-nodes (or --url) to follow")
     if peers and not args.follow:
