@@ -316,38 +316,68 @@ print("rounds refetched:", fixed, "· problems now:", check_store(info, newcomer
 
 # %% [markdown]
 # ## Exercises
+#
+# Four exercises, in the order Explore → Implement → Break → Connect. Each check cell says "correct" or
+# "not yet" with a hint; stuck? `drand_edu.exercises.hint("<name>")` gives the next hint each time you call
+# it (the name is given with each exercise), the last one is the recipe.
 
 # %% [markdown]
-# ### Exercise 1 (Explore) — what a trimmed store rebuilds
+# ### Exercise 1 (Explore) — what a trimmed store loses
 #
-# Write `my_previous(signatures, genesis_seed, round_number)` where `signatures` maps round → signature
-# bytes: return the previous signature of that round on a chained chain.
+# Section 3 said a trimmed store "needs a chain without gaps". Find out what that means. The cell below
+# puts rounds 1–40 of `chain` into a trimmed and a full (untrimmed) SQLite store and deletes round 17
+# from both, as a failing disk might. Which rounds of 1–40 can each store **no longer give back as a
+# beacon that verifies** (`is_valid_beacon(info, store.get(r))` false, or `get` raising `StoreError`)?
+# Try them, then put your findings in `lost_trimmed` and `lost_untrimmed` (sets of round numbers).
+# Stuck? `drand_edu.exercises.hint("trimmed_loss")`.
 
 # %%
-def my_previous(signatures, genesis_seed, round_number):
-    ...  # your code
+from drand_edu.chain import is_valid_beacon
 
+explore_trimmed = SQLiteStore(":memory:", genesis_seed=info.genesis_seed)  # new stores are trimmed
+explore_full = SQLiteStore(":memory:", trimmed=False, genesis_seed=info.genesis_seed)
+for store in (explore_trimmed, explore_full):
+    store.put_many(chain[:40])
+    store.delete(17)
+print(explore_trimmed, explore_full, "· rounds kept:", len(explore_trimmed), len(explore_full))
+
+# your exploration here
+lost_trimmed = None  # your answer: a set of rounds
+lost_untrimmed = None  # your answer: a set of rounds
 
 # %%
-drand_edu.exercises.check_trimmed_previous(my_previous)
+drand_edu.exercises.check_trimmed_loss(lost_trimmed, lost_untrimmed)
 
 
 # %% tags=["solution"]
-def my_previous(signatures, genesis_seed, round_number):
-    return genesis_seed if round_number == 1 else signatures[round_number - 1]
+def unservable(store):
+    """The rounds 1..40 that a store cannot give back as a valid beacon."""
+    lost = set()
+    for r in range(1, 41):
+        try:
+            if not is_valid_beacon(info, store.get(r)):
+                lost.add(r)
+        except StoreError:
+            lost.add(r)
+    return lost
 
 
-drand_edu.exercises.check_trimmed_previous(my_previous)
+lost_trimmed, lost_untrimmed = unservable(explore_trimmed), unservable(explore_full)
+print("trimmed:", sorted(lost_trimmed), "· full:", sorted(lost_untrimmed))
+drand_edu.exercises.check_trimmed_loss(lost_trimmed, lost_untrimmed)
 
 
 # %% [markdown]
-# ### Exercise 2 (Implement) — find the gaps
+# ### Exercise 2 (Implement) — the rounds a sync must fetch
 #
-# Write `my_gaps(rounds)`: given the stored rounds (in any order), return the missing runs between round
-# 1 and the highest stored round as `(first, last)` pairs, in order. `[1, 4, 5, 9]` → `[(2, 3), (6, 8)]`.
+# A node that comes back knows which rounds it holds and the round the network is at (`head`). Write
+# `my_gaps(rounds, head)`: every run of rounds between 1 and `head` that is **not** in `rounds`, as
+# `(first, last)` pairs in order — including the tail the node has not got yet. `rounds` comes in any
+# order, may repeat a round and may contain round 0 (the genesis beacon, never missing).
+# `my_gaps([1, 4, 5, 9], 11)` → `[(2, 3), (6, 8), (10, 11)]`. Stuck? `drand_edu.exercises.hint("find_gaps")`.
 
 # %%
-def my_gaps(rounds):
+def my_gaps(rounds, head):
     ...  # your code
 
 
@@ -356,14 +386,16 @@ drand_edu.exercises.check_find_gaps(my_gaps)
 
 
 # %% tags=["solution"]
-def my_gaps(rounds):
+def my_gaps(rounds, head):
     present, gaps, start = set(rounds), [], None
-    for r in range(1, max(rounds, default=0) + 1):
+    for r in range(1, head + 1):
         if r not in present and start is None:
-            start = r
+            start = r  # a run of missing rounds begins
         elif r in present and start is not None:
-            gaps.append((start, r - 1))
+            gaps.append((start, r - 1))  # ... and ends before the first round we have
             start = None
+    if start is not None:
+        gaps.append((start, head))  # the tail: rounds the node has not got yet
     return gaps
 
 
@@ -373,9 +405,18 @@ drand_edu.exercises.check_find_gaps(my_gaps)
 # %% [markdown]
 # ### Exercise 3 (Break) — valid signatures are not enough
 #
-# Build `chunk`, a list of beacons taken from `chain`, that a lying peer could send after round 1: **every
-# beacon verifies on its own**, yet a node's store stack refuses it. (Which checks besides signatures
-# do the layers make?)
+# A peer sends a node whose last beacon is round 1 (`chain[0]`) a chunk of beacons. Build `chunk` so that
+# the node's store stack (`new_chain_store`) **refuses** it although it looks perfect. What counts as a
+# break — all of these at once:
+#
+# - at least 3 beacons, rounds **2, 3, 4, … in order** (a gap, a reorder or a repeat is refused by the
+#   append layer without any thought, so it does not count);
+# - every beacon **verifies on its own**: `is_valid_beacon(info, beacon)`;
+# - every beacon after the first **links to the one before it in the chunk** (its `previous_signature` is
+#   that beacon's `signature`): the chunk is a chain in itself.
+#
+# You may use `keys.secret`, the chain's secret key — as a threshold of colluding nodes could. Why does
+# the node still refuse, and which layer does it? Stuck? `drand_edu.exercises.hint("sneaky_chunk")`.
 
 # %%
 chunk = None  # your code: a list of Beacon
@@ -384,8 +425,43 @@ chunk = None  # your code: a list of Beacon
 drand_edu.exercises.check_sneaky_chunk(info, chain, chunk)
 
 # %% tags=["solution"]
-chunk = [chain[1], chain[3], chain[2]]  # rounds out of order: each is valid, the sequence is not
+# A fork: sign round 2 over a previous signature that is not round 1's, then keep the fork linked.
+chunk, previous = [], bytes(96)
+for r in (2, 3, 4):
+    signature = bls.sign(scheme, keys.secret, scheme.digest(r, previous))
+    chunk.append(Beacon(r, signature, previous))
+    previous = signature
 drand_edu.exercises.check_sneaky_chunk(info, chain, chunk)
+
+# %% [markdown]
+# ### Exercise 4 (Connect) — when a synced beacon is already there
+#
+# In drand's sync manager, [`tryNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L375-L524)
+# puts each beacon it received through the node's store stack. Sometimes the aggregator stored that
+# round a moment earlier, and `Put` answers "already stored" (our `BeaconAlreadyStored`). What does
+# `tryNode` return then — when does that count as a finished sync? Read the branch for
+# [`ErrBeaconAlreadyStored`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L490-L501)
+# and write
+# `my_done(round_number, up_to)` returning what `tryNode` returns for a beacon of `round_number` in a sync
+# asked up to `up_to` (`up_to = 0` means "follow the chain forever", see
+# [`SendSyncRequest`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L113-L119)).
+# Stuck? `drand_edu.exercises.hint("already_stored")`.
+
+# %%
+def my_done(round_number, up_to):
+    ...  # your code: True or False, as tryNode returns
+
+
+# %%
+drand_edu.exercises.check_already_stored(my_done)
+
+
+# %% tags=["solution"]
+def my_done(round_number, up_to):
+    return round_number == up_to  # tryNode: `return beacon.Round == upTo`
+
+
+drand_edu.exercises.check_already_stored(my_done)
 
 # %% [markdown]
 # ## In drand's source
@@ -413,7 +489,8 @@ drand_edu.exercises.check_sneaky_chunk(info, chain, chunk)
 # - 10 min — batch sync and the lying peer; "what does the newcomer trust?" (the chain info and its own
 #   last beacon).
 # - 15 min — corrupt and repair; the "Try it" makes a good pair exercise.
-# - Exercises 1-2 in class, 3 as homework.
+# - Exercises (as in the guide): 2 and 3 in pairs, 1 solo while pairs form, 4 (reading `tryNode`) as
+#   homework; when late, 3 goes home too.
 
 # %% [markdown]
 # ## Recap

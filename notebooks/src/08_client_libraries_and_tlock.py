@@ -454,38 +454,54 @@ for server in servers[1:]:
 
 # %% [markdown]
 # ## Exercises
+#
+# Five exercises, in the order Explore → Implement → Break → Connect. Each check cell says "correct" or
+# "not yet" with a hint; stuck? `drand_edu.exercises.hint("<name>")` gives the next hint each time you call
+# it (the name is given with each exercise), the last one is the recipe.
 
 # %% [markdown]
-# ### Exercise 1 (Explore) — which round is current?
+# ### Exercise 1 (Explore) — which round keeps a message sealed until t?
 #
-# To encrypt "for 30 seconds from now" you need the round that is current at a given time. Write
-# `my_round_at(info, unix_time)` using `info.genesis_time` and `info.period` (round 1 starts at genesis;
-# before genesis the answer is 1, as drand's `CurrentRound` in `common/time.go` says: it never goes below 1).
+# You want a message that nobody can open before the time `t` (a Unix time), and not a period longer than
+# needed. Which round do you lock it to? Explore first: the cell prints, for a time exactly at round 5's
+# time and for half a second later, the round `round_at` calls current and when that round's beacon is
+# due. Then write `my_lock_round(info, unix_time)`: the **first round whose beacon is not due before**
+# `unix_time` (before genesis: round 1). The checker tries it on random chains, at round times and between
+# them. Stuck? `drand_edu.exercises.hint("lock_round")`.
 
 # %%
-def my_round_at(info, unix_time):
+for t in (toy_info.time_of_round(5), toy_info.time_of_round(5) + 0.5):
+    current = toy_info.round_at(t)
+    print(f"t = genesis + {t - toy_info.genesis_time:4} s: current round {current}, "
+          f"due at genesis + {toy_info.time_of_round(current) - toy_info.genesis_time} s")
+
+
+def my_lock_round(info, unix_time):
     ...  # your code
 
 
 # %%
-drand_edu.exercises.check_round_at(my_round_at)
+drand_edu.exercises.check_lock_round(my_lock_round)
 
 
 # %% tags=["solution"]
-def my_round_at(info, unix_time):
-    if unix_time < info.genesis_time:
+def my_lock_round(info, unix_time):
+    if unix_time <= info.genesis_time:
         return 1
-    return int((unix_time - info.genesis_time) // info.period) + 1
+    periods = -(-(unix_time - info.genesis_time) // info.period)  # the ceiling, without float rounding
+    return int(periods) + 1
 
 
-drand_edu.exercises.check_round_at(my_round_at)
+drand_edu.exercises.check_lock_round(my_lock_round)
 
 
 # %% [markdown]
 # ### Exercise 2 (Implement) — a fair number below n
 #
 # Write `my_randbelow(stream, n)` returning a uniform integer in `[0, n)` using only `stream.getrandbits(k)`
-# — no `%` folding. Hint: `(n - 1).bit_length()` bits are enough; what do you do with a draw that is too big?
+# (the checker's stream, a stand-in for `BeaconRandom`). Any exactly uniform method passes; `% n` on a
+# draw that was kept whatever it was does not (section 2 shows why). Stuck?
+# `drand_edu.exercises.hint("randbelow")`.
 
 # %%
 def my_randbelow(stream, n):
@@ -502,19 +518,21 @@ def my_randbelow(stream, n):
     while True:
         candidate = stream.getrandbits(bits)
         if candidate < n:
-            return candidate
+            return candidate  # a draw of n or more is thrown away, never folded
 
 
 drand_edu.exercises.check_randbelow(my_randbelow)
 
 
 # %% [markdown]
-# ### Exercise 3 (Break → Connect) — open U, V, W yourself
+# ### Exercise 3 (Implement) — open U, V, W yourself, and refuse what was tampered
 #
-# Write `my_ibe_decrypt(scheme, signature, ciphertext)` that returns the message of an IBE `ciphertext`
-# (fields `.U`, `.V`, `.W`) given the round's signature point, with `pairing`, `ibe.h2` and `ibe.h4`. The
-# checker tries it on random chains of two schemes (keys on G2 *and* keys on G1). Bonus: add the FO check
-# and watch it reject a ciphertext whose W you flipped one bit of.
+# Write `my_ibe_decrypt(scheme, signature, ciphertext)`: the message of an IBE `ciphertext` (fields `.U`,
+# `.V`, `.W`) given the round's signature point, with `pairing`, `ibe.h2`, `ibe.h3` and `ibe.h4` —
+# `ibe.decrypt` is switched off while the checker runs. The checker tries messages of several lengths (1
+# to 32 bytes, not only 16) on chains of both key groups (keys on G2 *and* keys on G1), and a ciphertext
+# with one bit of W flipped: that one you must **refuse** (raise an exception, or return `None`), as the
+# Fujisaki–Okamoto check does. Stuck? `drand_edu.exercises.hint("ibe_decrypt")`.
 
 # %%
 def my_ibe_decrypt(scheme, signature, ciphertext):
@@ -528,11 +546,68 @@ drand_edu.exercises.check_ibe_decrypt(my_ibe_decrypt)
 # %% tags=["solution"]
 def my_ibe_decrypt(scheme, signature, ciphertext):
     n = len(ciphertext.W)
-    sigma = bytes(a ^ b for a, b in zip(ciphertext.V, ibe.h2(pairing(signature, ciphertext.U).to_bytes(), n)))
-    return bytes(a ^ b for a, b in zip(ciphertext.W, ibe.h4(sigma, n)))
+    mask = ibe.h2(pairing(signature, ciphertext.U).to_bytes(), n)
+    sigma = bytes(a ^ b for a, b in zip(ciphertext.V, mask, strict=True))
+    message = bytes(a ^ b for a, b in zip(ciphertext.W, ibe.h4(sigma, n), strict=True))
+    if scheme.key_group.generator() * ibe.h3(sigma, message) != ciphertext.U:
+        raise InvalidCiphertext("the Fujisaki–Okamoto check failed: tampered, or the wrong round")
+    return message
 
 
 drand_edu.exercises.check_ibe_decrypt(my_ibe_decrypt)
+
+
+# %% [markdown]
+# ### Exercise 4 (Break) — rewrite a sealed message
+#
+# Why does decryption need that last check at all? Suppose an attacker knows (or guesses) the 16-byte
+# message `known` inside a ciphertext locked to a future round, and has **no key at all**. Write
+# `my_tamper(ciphertext, known, wanted)` returning a new `ibe.Ciphertext(U, V, W)` that, once the round's
+# signature is out, opens to `wanted` for a decrypter that skips the Fujisaki–Okamoto check (steps 1-2 of
+# exercise 3 only). What counts as a break: that, on fresh ciphertexts of random chains of both key
+# groups, while the real `ibe.decrypt` still refuses your ciphertext. (You are not given the chain's key
+# or the round, so you cannot simply encrypt `wanted` honestly.) Stuck?
+# `drand_edu.exercises.hint("rewrite_sealed")`.
+
+# %%
+def my_tamper(ciphertext, known, wanted):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_rewrite_sealed(my_tamper)
+
+
+# %% tags=["solution"]
+def my_tamper(ciphertext, known, wanted):
+    # W = M ⊕ H4(σ): XOR-ing (known ⊕ wanted) into W turns M into wanted, whatever σ is
+    w = bytes(c ^ k ^ x for c, k, x in zip(ciphertext.W, known, wanted, strict=True))
+    return ibe.Ciphertext(ciphertext.U, ciphertext.V, w)
+
+
+drand_edu.exercises.check_rewrite_sealed(my_tamper)
+with drand_edu.expect_error(InvalidCiphertext):  # the FO check: U is no longer H3(σ, M)·G
+    ibe.decrypt(scheme, signature, my_tamper(ciphertext, file_key, b"pay Eve 99 coins"))
+
+
+# %% [markdown]
+# ### Exercise 5 (Connect) — the public key tlock refuses
+#
+# Go's tlock checks one thing about the chain's public key before it encrypts anything. Open
+# [`TimeLock`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L139-L146)
+# at the pinned commit: which public key does it refuse? Put your answer in `refused_key` — a few words,
+# or the point itself (a point of `scheme.key_group`). Then think: why would encrypting to that key be
+# worthless? Stuck? `drand_edu.exercises.hint("refused_key")`.
+
+# %%
+refused_key = None  # your answer
+
+# %%
+drand_edu.exercises.check_refused_key(refused_key)
+
+# %% tags=["solution"]
+refused_key = "the point at infinity"  # publicKey.Equal(publicKey.Clone().Null()): ErrInvalidPublicKey
+drand_edu.exercises.check_refused_key(refused_key)
 
 # %% [markdown]
 # ## In drand's source
@@ -562,7 +637,8 @@ drand_edu.exercises.check_ibe_decrypt(my_ibe_decrypt)
 # - 25 min — tlock: write the U/V/W table on the board; do the bilinearity line by hand. Live-code the
 #   wrong-round decryption. Common question: "can the network decrypt early?" — a threshold of nodes colluding
 #   could compute future signatures, so tlock's security = the chain's threshold assumption.
-# - 10 min — JS interop and the exercises.
+# - 10 min — JS interop and the exercises. As in the guide: 2 and 3 in pairs, 1 solo, 4 (rewrite a
+#   sealed message) and 5 (reading `TimeLock`) as homework; when late, 3 goes home too.
 
 # %% [markdown]
 # ## Recap
