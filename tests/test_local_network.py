@@ -156,3 +156,34 @@ def test_daemons_hold_every_layer_and_serve_the_api() -> None:
     finally:
         net.stop_apis()
     assert daemon.api is None
+
+
+def test_the_shared_verifier_changes_nothing_but_the_work() -> None:
+    """The simulator's shortcut (one SharedVerifier for all nodes) stores byte-identical chains and
+    counts the same rejections as nodes that each verify everything themselves (as drand's do)."""
+    from drand_edu.net.messages import PartialBeaconPacket
+
+    def run(shared: bool) -> LocalNetwork:
+        net = LocalNetwork.create(5, 3, "pedersen-bls-chained", rng=seeded_rng(14), shared_verifier=shared)
+        net.run_rounds(3)
+        net.crash(4)
+        net.run_rounds(2)
+        net.restart(4)
+        net.advance(1.0)  # well inside a round: the next round's partials are not signed yet
+        forged = net.processes[1].store.last()
+        bad = PartialBeaconPacket(forged.round + 1, forged.signature, b"\x00\x02" + b"\x11" * 96, "localnet")
+        wrong = net.processes[2].vault.sign_partial(b"another message")  # a valid point, a wrong signature
+        for dst in (0, 3):
+            net.sim.send(2, dst, bad)  # a malformed partial and a forged one: rejected by both ways
+            net.sim.send(2, dst, PartialBeaconPacket(bad.round, bad.previous_signature, wrong, "localnet"))
+        net.run_rounds(3)
+        return net
+
+    shared, alone = run(True), run(False)
+    assert shared.heads() == alone.heads() == [10] * 5
+    for a, b in zip(shared.processes, alone.processes, strict=True):
+        assert list(a.store.cursor(0)) == list(b.store.cursor(0))
+        assert (a.rejected_partials, a.rejected_beacons) == (b.rejected_partials, b.rejected_beacons)
+    assert sum(p.rejected_partials for p in shared.processes) == 4
+    assert shared.processes[0].verifier is shared.processes[1].verifier
+    assert alone.processes[0].verifier is not alone.processes[1].verifier

@@ -23,6 +23,7 @@ from drand_edu.threshold.tbls import (
     recover_signature,
     sign_partial,
     verify_partial,
+    verify_partials,
 )
 
 MSG = b"drand-edu threshold test"
@@ -164,3 +165,32 @@ def test_py_ecc_small_case() -> None:
         assert partials == [sign_partial(scheme, s, MSG) for s in shares[1:]]
         assert signature == bls.sign(scheme, poly.secret(), MSG)
         assert bls.verify(scheme, pub.commit(), MSG, signature)
+
+
+@pytest.mark.parametrize("scheme", ALL_SCHEMES, ids=lambda s: s.id)
+def test_batch_verdicts_are_the_one_by_one_verdicts(scheme) -> None:
+    _, pub, shares = dealt(scheme, 3, 8, seed=5)
+    good = [sign_partial(scheme, s, MSG) for s in shares]
+    assert verify_partials(scheme, pub, MSG, good) == [True] * 8
+    shift = bls.hash_message(scheme, b"an error term")
+    group = scheme.sig_group
+    plus = good[1][:2] + (group.from_bytes(good[1][2:]) + shift).to_bytes()
+    minus = good[2][:2] + (group.from_bytes(good[2][2:]) - shift).to_bytes()  # cancels plus in a plain sum
+    batch = [
+        good[0],
+        plus,
+        minus,
+        sign_partial(scheme, shares[3], b"another message"),  # a valid point, the wrong message
+        good[5][:2] + good[4][2:],  # node 4's signature under node 5's index
+        good[6][:-1],  # too short
+        good[6][:2] + group.identity().to_bytes(),  # the point at infinity
+        good[7],
+        good[7],  # a repeat is still valid
+    ]
+    expected = [is_valid_partial(scheme, pub, MSG, p) for p in batch]
+    assert expected == [True, False, False, False, False, False, False, True, True]
+    for seed in range(3):
+        assert verify_partials(scheme, pub, MSG, batch, rng=seeded_rng(seed)) == expected
+    shares_of = {i: pub.eval(i).value for i in range(8)}
+    assert verify_partials(scheme, pub, MSG, batch, public_share=shares_of.__getitem__) == expected
+    assert verify_partials(scheme, pub, MSG, []) == []

@@ -30,9 +30,11 @@ recovers the signature, verifies the beacon and appends it if it is ``last + 1``
 schedules the next partial after ``catchup_period`` instead of waiting for the next tick (the
 ``AppendedBeaconNoSync`` case of ``Handler.run``).
 
-Verification is memoised in a set of checked (round, signature, previous) and (message, partial)
-bytes that the simulated nodes of one network may share: the same bytes verify the same way, so a
-simulation does each pairing once instead of once per node.
+**The checks** — each partial before it is cached, each recovered beacon before it is stored —
+are asked of the process's :class:`~drand_edu.node.verifier.PartialVerifier`, which does them as a
+drand node does. The simulated nodes of a :class:`~drand_edu.node.network.LocalNetwork` share one
+:class:`~drand_edu.node.verifier.SharedVerifier` instead, a simulator shortcut that does the same
+checks once per network rather than once per node (its docstring says exactly what is shared).
 """
 
 from __future__ import annotations
@@ -40,7 +42,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..chain.beacon import Beacon
-from ..chain.verify import is_valid_beacon
 from ..errors import InvalidShare, NotEnoughShares, StoreError
 from ..net.messages import BeaconPacket, Message, PartialBeaconPacket, SyncRequest, SyncStreamEnd
 from ..net.sim import Simulator
@@ -48,11 +49,12 @@ from ..rng import Rng
 from ..store.base import ChainStore
 from ..store.stack import BeaconAlreadyStored, CallbackStore, StoreLayer, new_chain_store
 from ..threshold.poly import PriShare, PubPoly
-from ..threshold.tbls import is_valid_partial, partial_index, recover_signature
+from ..threshold.tbls import partial_index
 from .metrics import NodeMetrics
 from .partial_cache import PartialCache
 from .sync import SyncManager, serve_sync, stop_serving
 from .vault import Vault
+from .verifier import PartialVerifier
 
 #: drand's ``partialCacheStoreLimit``: partials are cached up to last + 1 + this many rounds.
 PARTIAL_CACHE_STORE_LIMIT = 3
@@ -70,7 +72,7 @@ class BeaconProcess:
         *,
         catchup_period: float | None = None,
         metrics: NodeMetrics | None = None,
-        verified: set | None = None,
+        verifier: PartialVerifier | None = None,
         peers: Sequence[int] | None = None,
         group_size: int | None = None,
         rng: Rng | None = None,
@@ -86,7 +88,8 @@ class BeaconProcess:
         self.metrics = metrics
         self.group_size = group_size
         self.peers = list(peers) if peers is not None else None  # the group's node indices
-        self.verified = set() if verified is None else verified
+        #: checks partials and beacons (a LocalNetwork's nodes share one: see drand_edu.node.verifier)
+        self.verifier = verifier or PartialVerifier()
         group = (group_size, self.threshold) if group_size else None
         if isinstance(store, CallbackStore):
             self.store: CallbackStore = store
@@ -167,6 +170,7 @@ class BeaconProcess:
             round_number, previous = current, upon.previous_signature
         message = self.info.scheme.digest(round_number, previous)
         partial = self.vault.sign_partial(message)
+        self.verifier.announce(self.info.scheme, self.public_poly, message, partial)  # (for a shared one)
         packet = PartialBeaconPacket(round_number, previous, partial, self.info.beacon_id)
         self._new_valid_partial(packet)
         self.network.broadcast(self.index, packet)
@@ -191,7 +195,8 @@ class BeaconProcess:
         if packet.round > next_round:  # one round of clock drift is tolerated, no more
             self.ignored_future += 1
             return
-        if packet.round <= self.head():
+        last = self.store.last()
+        if packet.round <= last.round:
             return  # a round we have already
         try:
             index = partial_index(packet.partial_sig)
@@ -202,25 +207,17 @@ class BeaconProcess:
             self.rejected_partials += 1  # no such node in the group
             return
         message = self.info.scheme.digest(packet.round, packet.previous_signature)
-        if not self._is_valid_partial(message, packet.partial_sig):
+        if not self.verifier.partial_ok(self.info.scheme, self.public_poly, message, packet.partial_sig):
             self.rejected_partials += 1
             return
         if index == self.share.index:
             return  # our own partial, echoed back
-        self._new_valid_partial(packet)
-
-    def _is_valid_partial(self, message: bytes, partial: bytes) -> bool:
-        key = (message, partial)
-        if key in self.verified:
-            return True
-        if not is_valid_partial(self.info.scheme, self.public_poly, message, partial):
-            return False
-        self.verified.add(key)
-        return True
+        self._new_valid_partial(packet, last)
 
     # -- the aggregator (drand's runAggregator) -----------------------------------------------------
-    def _new_valid_partial(self, packet: PartialBeaconPacket) -> None:
-        last = self.store.last()
+    def _new_valid_partial(self, packet: PartialBeaconPacket, last: Beacon | None = None) -> None:
+        """drand's aggregator: cache the partial if its round is in the window; recover at t."""
+        last = self.store.last() if last is None else last  # (a caller that just read it passes it)
         if not last.round < packet.round <= last.round + PARTIAL_CACHE_STORE_LIMIT + 1:
             return
         cache = self.cache.append(packet.round, packet.previous_signature, packet.partial_sig)
@@ -239,9 +236,7 @@ class BeaconProcess:
         scheme = self.info.scheme
         message = scheme.digest(round_number, previous)
         try:
-            signature = recover_signature(
-                scheme, self.public_poly, message, partials, self.threshold, verify=False
-            )
+            signature = self.verifier.recover(scheme, self.public_poly, message, partials, self.threshold)
         except NotEnoughShares:
             return None
         beacon = Beacon(round_number, signature, previous if scheme.chained else b"")
@@ -277,13 +272,7 @@ class BeaconProcess:
         self.network.schedule(self.network.now() + self.catchup_period, catch_up)
 
     def _is_valid(self, beacon: Beacon) -> bool:
-        key = (beacon.round, beacon.signature, beacon.previous_signature)
-        if key in self.verified:
-            return True
-        if not is_valid_beacon(self.info, beacon):
-            return False
-        self.verified.add(key)
-        return True
+        return self.verifier.beacon_ok(self.info, beacon)
 
     # -- stopping -----------------------------------------------------------------------------------
     def stop(self) -> None:

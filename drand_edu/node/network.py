@@ -15,6 +15,12 @@ drand's [`Handler.Catchup`](https://github.com/drand/drand/blob/f45e7e0435299e45
 (sync up to the next round from the whole group). (The network object itself sees everything —
 :meth:`LocalNetwork.head` is the view of an
 observer, for pictures, not something a node knows.)
+
+**One shortcut, said plainly:** the nodes share one :class:`~drand_edu.node.verifier.SharedVerifier`,
+so each distinct partial and beacon is verified once per network and each round's signature
+recovered once, instead of once per node as in a real drand network. Every node still asks about
+every partial before caching it and gets the verdict its own check would give (``shared_verifier=False``
+makes each node do all the work itself; the tests compare the two).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from .key_store import FileStore
 from .metrics import NodeMetrics
 from .sync import stop_serving
 from .vault import Vault
+from .verifier import SharedVerifier
 
 
 def backend(kind: str, info: ChainInfo, memdb_size: int = MEMDB_DEFAULT_SIZE) -> ChainStore:
@@ -81,8 +88,14 @@ class LocalNetwork:
         rng: Rng | None = None,
         db: str | list[str] = "sqlite",
         memdb_size: int = MEMDB_DEFAULT_SIZE,
+        shared_verifier: bool = True,
     ) -> LocalNetwork:
-        """``db``: ``"sqlite"`` (in memory, trimmed), ``"sqlite-untrimmed"``, ``"memdb"``, or one per node."""
+        """``db``: ``"sqlite"`` (in memory, trimmed), ``"sqlite-untrimmed"``, ``"memdb"``, or one per node.
+
+        ``shared_verifier``: the nodes share one :class:`~drand_edu.node.verifier.SharedVerifier`
+        (each check done once per network, not once per node: same verdicts, much faster); with
+        ``False`` every node checks everything itself, as real drand nodes do.
+        """
         rng = resolve(rng)
         scheme = scheme_by_id(scheme) if isinstance(scheme, str) else scheme
         outcome = run_dkg(n, threshold, scheme, rng=rng)
@@ -90,7 +103,7 @@ class LocalNetwork:
         info = ChainInfo.from_group(group)
         sim = Simulator(n, start=genesis_time, link=link or Link(latency=0.05, jitter=0.02), rng=rng)
         processes = []
-        verified: set[tuple[int, bytes, bytes]] = set()  # shared: identical bytes verify identically
+        shared = SharedVerifier() if shared_verifier else None  # the simulator's shortcut (see verifier.py)
         kinds = [db] * n if isinstance(db, str) else list(db)
         for i in range(n):
             metrics = NodeMetrics(beacon_id, sim.now)
@@ -99,7 +112,7 @@ class LocalNetwork:
             processes.append(
                 BeaconProcess(
                     Vault(group, outcome.share(i), info),
-                    backend(kinds[i], info, memdb_size), sim, metrics=metrics, verified=verified,
+                    backend(kinds[i], info, memdb_size), sim, metrics=metrics, verifier=shared,
                     peers=list(range(n)), group_size=n, rng=random.Random(f"{info.hash_hex}/{i}"),
                 )
             )
