@@ -11,8 +11,8 @@ py_ecc's ``pairing(Q, P)`` on this curve is the standard optimal-ate pairing, th
 kyber's ``Pair`` computes (unlike py_ecc's BLS12-381 one, which the BLS12-381 backend has to
 correct): both run the Miller loop over ``6u+2`` with the two Frobenius lines and then raise to
 exactly ``(p^12 - 1)/r`` — kyber's ``finalExponentiation`` addition chain works out to that exponent
-(checked in ``tests/test_bn254_tlock.py``), and npm's noble-curves, whose final exponentiation is
-a known power of it, agrees.
+(checked in ``tests/test_bn254_tlock.py``); e(G1, G2) matches its published value, and npm's
+noble-curves, whose final exponentiation is a known power of the standard one, agrees.
 
 No fast BN254 library for this curve was found on PyPI for CPython 3.11 (see the README): this
 backend is the only one for BN254, so ``use_backend("arkworks")`` leaves BN254 on ``py_ecc``.

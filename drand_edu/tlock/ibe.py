@@ -50,8 +50,8 @@ Three things change with the curve, and this module follows each:
 
 No evmnet tlock ciphertext made by Go exists in drand's repositories (tlock's evmnet tests fetch live
 beacons), and tlock-js has no BN254; so the evmnet path is tested by round trips and by checking
-each ingredient on its own (the pairing and GT bytes against npm's noble-curves, kyber's final
-exponentiation by its exponent), not yet against a real ciphertext.
+each ingredient on its own (e(G1, G2)'s bytes against its published value, the pairing against
+npm's noble-curves, kyber's final exponentiation by its exponent), not yet against a real ciphertext.
 """
 
 from __future__ import annotations
