@@ -3,9 +3,16 @@
 Each test feeds one decoder generated input — random bytes, random JSON, and real files with one
 field replaced or a few bytes flipped — and asserts that it either succeeds or raises a
 :class:`~drand_edu.errors.DrandEduError`, never a ``TypeError``, ``OverflowError``,
-``UnicodeDecodeError`` or a crash. The number of cases is ``FUZZ_EXAMPLES`` per test (default 100,
-a quarter of it for the slow decoders that do curve arithmetic;
-``FUZZ_EXAMPLES=2000`` for a long run); the whole file stays within CI time.
+``UnicodeDecodeError`` or a crash.
+
+How many cases, within CI time: hypothesis draws ``FUZZ_EXAMPLES`` examples per test (default 200; a
+fifth of it where one case does curve arithmetic or runs a whole command), and each example feeds
+its decoder the case hypothesis drew plus :data:`CASES` − 1 more made from a seed it drew by a plain
+``random.Random`` mutator (:func:`fast_json`, :func:`fast_mutated`, :func:`fast_flipped`), which costs
+a few microseconds a case where hypothesis' own generation costs milliseconds. So every decoder gets
+thousands of cases (:data:`CASES` × examples), hypothesis still explores and shrinks the structured
+ones, and the run is reproducible: ``derandomize=True`` and no example database, so CI runs the same
+cases every time. ``FUZZ_EXAMPLES=2000`` for a long run.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -28,11 +36,17 @@ from drand_edu.tlock import age
 from drand_edu.tlock.timelock import decrypt, read_stanza
 
 DATA = Path(__file__).parent / "data"
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
+#: cases per hypothesis example: the one it drew and CASES - 1 from a seeded fast mutator
+CASES = 10
 FUZZ = settings(
-    max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
 )
-SLOW = settings(FUZZ, max_examples=max(10, EXAMPLES // 4))
+SLOW = settings(FUZZ, max_examples=max(10, EXAMPLES // 5))
 
 QUICKNET = json.loads((DATA / "beacons-quicknet.json").read_text())
 INFO = QUICKNET["info"]
@@ -48,6 +62,60 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )  # fmt: skip
+
+
+#: values that broke decoders before (huge ints, bools for ints, floats, digits that are not ASCII)
+AWKWARD = [None, True, False, 0, -1, 1.5, -0.0, 1e308, 2**63, 2**64, 2**70, -(2**64), "", "0x", "30s", "²",
+           "default", "ab" * 16, "00" * 48, "1e3", " 5", "\x00", [], {}]  # fmt: skip
+KEYS = ["round", "signature", "public_key", "period", "genesis_time", "hash", "scheme", "kind", "x", ""]
+
+
+def seeded(data: st.DataObject) -> random.Random:
+    """A fast generator for the example's extra cases, seeded by hypothesis (so reproducible)."""
+    return random.Random(data.draw(st.integers(0, 2**32 - 1)))
+
+
+def fast_json(rng: random.Random, depth: int = 0) -> object:
+    """Any JSON value, as :data:`json_values` but made by ``rng`` in microseconds."""
+    roll = rng.random()
+    if depth < 3 and roll < 0.15:
+        return [fast_json(rng, depth + 1) for _ in range(rng.randrange(4))]
+    if depth < 3 and roll < 0.3:
+        return {rng.choice(KEYS): fast_json(rng, depth + 1) for _ in range(rng.randrange(4))}
+    if roll < 0.55:
+        return rng.choice(AWKWARD)
+    if roll < 0.7:
+        return rng.randint(-(2**70), 2**70)
+    if roll < 0.9:
+        return "".join(chr(rng.randrange(0x20, 0x300)) for _ in range(rng.randrange(12)))
+    return rng.random() * 10 ** rng.randrange(0, 300)
+
+
+def fast_mutated(base: dict, rng: random.Random) -> dict:
+    """:func:`mutated`, made by ``rng``."""
+    out = dict(base)
+    for _ in range(rng.randint(1, 3)):
+        key = rng.choice([*base, "metadata", "hash", "scheme"])
+        if rng.random() < 0.3:
+            out.pop(key, None)
+        else:
+            out[key] = fast_json(rng)
+    return out
+
+
+def fast_flipped(blob: bytes, rng: random.Random) -> bytes:
+    """:func:`flipped`, made by ``rng``."""
+    out = bytearray(blob)
+    for _ in range(rng.randint(1, 4)):
+        action = rng.random()
+        at = rng.randrange(len(out)) if out else 0
+        if action < 0.5 and out:
+            out[at] = rng.randrange(256)
+        elif action < 0.7:
+            del out[at:]
+        else:
+            out[at:at] = rng.choice([b"9" * 5000, rng.randbytes(rng.randint(1, 8))])
+    return bytes(out)
 
 
 def typed_only(decode, *args) -> None:
@@ -90,6 +158,9 @@ def flipped(blob: bytes, data: st.DataObject) -> bytes:
 @given(st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
 def test_parse_json(blob: bytes) -> None:
     typed_only(parse_json, blob)
+    rng = random.Random(blob)
+    for _ in range(CASES - 1):
+        typed_only(parse_json, fast_flipped(json.dumps(fast_json(rng)).encode(), rng))
 
 
 # -- chain info, beacons, beacon lists -----------------------------------------------------------------
@@ -98,6 +169,10 @@ def test_parse_json(blob: bytes) -> None:
 def test_chain_info(data: st.DataObject) -> None:
     typed_only(ChainInfo.from_json, mutated(INFO, data))
     typed_only(ChainInfo.from_json, data.draw(json_values))
+    rng = seeded(data)
+    for _ in range(CASES - 1):
+        typed_only(ChainInfo.from_json, fast_mutated(INFO, rng))
+        typed_only(ChainInfo.from_json, fast_json(rng))
 
 
 @FUZZ
@@ -105,23 +180,50 @@ def test_chain_info(data: st.DataObject) -> None:
 def test_beacon(data: st.DataObject) -> None:
     typed_only(Beacon.from_json, mutated(BEACON, data))
     typed_only(Beacon.from_json, data.draw(json_values))
+    rng = seeded(data)
+    for _ in range(CASES - 1):
+        typed_only(Beacon.from_json, fast_mutated(BEACON, rng))
+        typed_only(Beacon.from_json, fast_json(rng))
+
+
+@pytest.fixture(scope="module")
+def cli_folder(tmp_path_factory) -> Path:
+    """One folder for the command fuzzers' files, rewritten by each case (no folder per example)."""
+    return tmp_path_factory.mktemp("cli")
+
+
+def run_command(capsys, argv: list[str]) -> None:
+    """``drand-edu ARGV``: exit 0, 1 or 2 and at most one line on stderr, never a traceback, never
+    the one-line catch-all of a bug (``internal error``)."""
+    from drand_edu.cli import main
+
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code in (0, 1, 2), (argv, code)
+    assert "internal error" not in err and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) <= 1, err
 
 
 @SLOW
 @given(st.data())
-def test_verify_command_on_malformed_files(tmp_path_factory, data: st.DataObject) -> None:
+def test_verify_command_on_malformed_files(cli_folder: Path, capsys, data: st.DataObject) -> None:
     """``drand-edu verify``: exit 0, 1 or 2 and one line of error, never a traceback."""
-    from drand_edu.cli import main
-
-    folder = tmp_path_factory.mktemp("verify")
-    info, beacons = folder / "info.json", folder / "beacons.json"
-    choice = data.draw(st.sampled_from(["info", "beacons", "bytes"]))
-    info.write_text(json.dumps(mutated(INFO, data) if choice == "info" else INFO))
-    if choice == "beacons":
-        beacons.write_text(json.dumps([mutated(BEACON, data), BEACON][: data.draw(st.integers(1, 2))]))
-    else:
-        beacons.write_bytes(flipped(json.dumps([BEACON]).encode(), data))
-    assert main(["verify", "--info", str(info), str(beacons), "--quiet"]) in (0, 1, 2)
+    info, beacons = cli_folder / "info.json", cli_folder / "beacons.json"
+    rng = seeded(data)
+    for case in range(CASES):
+        choice = (
+            data.draw(st.sampled_from(["info", "beacons", "bytes"]))
+            if not case
+            else rng.choice(["info", "beacons", "bytes"])
+        )
+        mutate = (lambda base: mutated(base, data)) if not case else (lambda base: fast_mutated(base, rng))
+        info.write_text(json.dumps(mutate(INFO) if choice == "info" else INFO))
+        if choice == "beacons":
+            beacons.write_text(json.dumps([mutate(BEACON), BEACON][: rng.randint(1, 2)]))
+        else:
+            blob = json.dumps([BEACON]).encode()
+            beacons.write_bytes(flipped(blob, data) if not case else fast_flipped(blob, rng))
+        run_command(capsys, ["verify", "--info", str(info), str(beacons), "--quiet"])
 
 
 # -- node messages (the peer port's bodies) ------------------------------------------------------------
@@ -131,6 +233,10 @@ def test_node_messages(data: st.DataObject) -> None:
     base = {"kind": "partial", "round": 3, "previous_signature": "ab", "partial_sig": "00" * 10}
     typed_only(from_bytes, json.dumps(mutated(base, data)).encode())
     typed_only(from_bytes, data.draw(st.binary(max_size=100)))
+    rng = seeded(data)
+    for _ in range(CASES - 1):
+        typed_only(from_bytes, json.dumps(fast_mutated(base, rng)).encode())
+        typed_only(from_bytes, fast_flipped(json.dumps(base).encode(), rng))
 
 
 # -- group TOML ----------------------------------------------------------------------------------------
@@ -169,12 +275,16 @@ def group_toml() -> bytes:
     return GROUP_TOML.format(key=key).encode()
 
 
-@SLOW
+@FUZZ
 @given(st.data())
 def test_group_toml(group_toml: bytes, data: st.DataObject) -> None:
     blob = flipped(group_toml, data)
     typed_only(lambda: Group.from_toml(blob.decode("utf-8", "replace")))
     typed_only(lambda: Group.from_toml(data.draw(st.text(max_size=100))))
+    rng = seeded(data)
+    for _ in range(CASES - 1):
+        text = fast_flipped(group_toml, rng).decode("utf-8", "replace")
+        typed_only(lambda text=text: Group.from_toml(text))
 
 
 # -- key and share files ------------------------------------------------------------------------------
@@ -200,9 +310,13 @@ def test_key_and_share_files(key_folder: Path, data: st.DataObject) -> None:
     folder = key_folder / "multibeacon" / "default"
     name = data.draw(st.sampled_from([PRIVATE_FILE, PUBLIC_FILE, SHARE_FILE]))
     original = (folder / name).read_bytes()
+    rng = seeded(data)
     try:
         (folder / name).write_bytes(flipped(original, data))
         typed_only(FileStore.load, key_folder)
+        for _ in range(CASES - 1):
+            (folder / name).write_bytes(fast_flipped(original, rng))
+            typed_only(FileStore.load, key_folder)
     finally:
         (folder / name).write_bytes(original)
 
@@ -214,6 +328,11 @@ def test_age_binary(data: st.DataObject) -> None:
     blob = flipped(BINARY, data)
     typed_only(read_stanza, blob)
     typed_only(age.parse_file, blob)
+    rng = seeded(data)
+    for _ in range(CASES - 1):
+        blob = fast_flipped(BINARY, rng)
+        typed_only(read_stanza, blob)
+        typed_only(age.parse_file, blob)
 
 
 @FUZZ
@@ -224,6 +343,9 @@ def test_age_armored(data: st.DataObject) -> None:
     at = data.draw(st.integers(0, len(lines) - 1))
     lines[at] = data.draw(st.binary(max_size=80) | st.just(b"-> tlock " + b"7" * 5000 + b" " + b"ab" * 32))
     typed_only(read_stanza, age.armor(b"\n".join(lines)))
+    rng = seeded(data)
+    for _ in range(CASES - 1):
+        typed_only(read_stanza, fast_flipped(ARMORED, rng))
 
 
 def test_tlock_decrypt_with_a_real_beacon_and_tampered_files() -> None:
@@ -252,18 +374,26 @@ def test_age_mac_line_accepts_only_canonical_base64() -> None:
 
 @SLOW
 @given(st.data())
-def test_tlock_decrypt_command_on_malformed_files(tmp_path_factory, data: st.DataObject) -> None:
+def test_tlock_decrypt_command_on_malformed_files(cli_folder: Path, capsys, data: st.DataObject) -> None:
     """``drand-edu tlock decrypt``: a 5,000-digit round, a flipped byte, a cut file: never a traceback."""
-    from drand_edu.cli import main
-
-    folder = tmp_path_factory.mktemp("tlock")
-    (folder / "info.json").write_text(json.dumps(INFO))
+    (cli_folder / "tlock-info.json").write_text(json.dumps(INFO))
     beacon = {"round": int(TLOCK["round"]), "signature": TLOCK["signature"]}
-    (folder / "beacons.json").write_text(json.dumps([beacon]))
-    (folder / "in.age").write_bytes(flipped(data.draw(st.sampled_from([ARMORED, BINARY])), data))
-    argv = ["tlock", "decrypt", "--chain-info", str(folder / "info.json"), "--beacons"]
-    argv += [str(folder / "beacons.json"), str(folder / "in.age"), "-o", str(folder / "out")]
-    assert main(argv) in (0, 1, 2)
+    (cli_folder / "tlock-beacons.json").write_text(json.dumps([beacon]))
+    argv = ["tlock", "decrypt", "--chain-info", str(cli_folder / "tlock-info.json"), "--beacons"]
+    argv += [
+        str(cli_folder / "tlock-beacons.json"),
+        str(cli_folder / "in.age"),
+        "-o",
+        str(cli_folder / "out"),
+    ]
+    rng = seeded(data)
+    for case in range(CASES):
+        if not case:
+            blob = flipped(data.draw(st.sampled_from([ARMORED, BINARY])), data)
+        else:
+            blob = fast_flipped(rng.choice([ARMORED, BINARY]), rng)
+        (cli_folder / "in.age").write_bytes(blob)
+        run_command(capsys, argv)
 
 
 # -- HTTP request lines and headers (the peer port, live) ----------------------------------------------
@@ -295,8 +425,31 @@ lengths = st.one_of(
 def test_http_requests_always_get_an_http_answer(
     peer_port, method, path, length, sender, extra, body
 ) -> None:
-    import socket
+    send_and_expect_an_answer(peer_port, build_request(method, path, length, sender, extra, body))
+    rng = random.Random(repr((method, path, length, sender, extra, body)))
+    for _ in range(CASES - 1):
+        pick = [
+            rng.choice(["GET", "POST", "PUT", "G\x00T", "POST ", "", "\u0100"]),
+            rng.choice(["/protocol", "/identity", "/", "/\u00b2"]),
+        ]
+        pick.append(
+            rng.choice([None, str(rng.randint(0, 40)), "-1", "abc", "", "99999999999999", "\u00b2", " 5"])
+        )
+        pick.append(rng.choice([None, "1", "-1", "\u00b2", "99999999999", "x"]))
+        pick.append(
+            [
+                ("".join(chr(rng.randrange(32, 0x250)) for _ in range(rng.randrange(8))), "v")
+                for _ in range(rng.randrange(3))
+            ]
+        )
+        pick.append(rng.choice([rng.randbytes(rng.randrange(40)), b'{"kind": "sync", "from_round": 1}']))
+        send_and_expect_an_answer(peer_port, build_request(*pick))
 
+
+def build_request(
+    method: str, path: str, length: str | None, sender: str | None, extra, body: bytes
+) -> bytes:
+    """The raw bytes of one request (``Content-Length`` as given; that many body bytes when it is small)."""
     head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
     if length is not None:
         head.append(f"Content-Length: {length}")
@@ -306,7 +459,12 @@ def test_http_requests_always_get_an_http_answer(
     if sender is not None:
         head.append(f"X-Drand-Edu-From: {sender}")
     head += [f"{name}: {value}" for name, value in extra]
-    raw = ("\r\n".join(head) + "\r\n\r\n").encode("utf-8", "surrogatepass") + body
+    return ("\r\n".join(head) + "\r\n\r\n").encode("utf-8", "surrogatepass") + body
+
+
+def send_and_expect_an_answer(peer_port, raw: bytes) -> None:
+    import socket
+
     host, port = peer_port.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as conn:
         conn.sendall(raw)
