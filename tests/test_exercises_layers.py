@@ -1,39 +1,201 @@
-"""Notebook-05 checkers: "not yet" for stubs and wrong answers, "correct" for right ones."""
+"""Notebook-05 checkers: a stub gets the first hint only, wrong answers "not yet", right ones "correct"."""
 
 from __future__ import annotations
 
+import pytest
+
 from drand_edu.chain import Beacon
 from drand_edu.exercises import CORRECT, NOT_YET
-from drand_edu.exercises.layers import check_depends_on, check_layer_levels, check_store_trusts_its_caller
-from drand_edu.viz.layers import layer_levels
+from drand_edu.exercises.common import _HINTS
+from drand_edu.exercises.layers import (
+    check_aggregator_writes,
+    check_depends_on,
+    check_first_refusal,
+    check_store_trusts_its_caller,
+    check_upward_imports,
+    scratch_stack,
+    stack_writes,
+)
+from drand_edu.node.network import LocalNetwork
+from drand_edu.rng import seeded_rng
 
 from .conftest import verdict
 
 
+def stub(*args): ...  # your code
+
+
+@pytest.mark.parametrize(
+    ("check", "name", "answer"),
+    [
+        (check_first_refusal, "first_refusal", (None,)),
+        (check_depends_on, "depends_on", (stub,)),
+        (check_upward_imports, "upward_imports", (stub,)),
+        (check_store_trusts_its_caller, "store_trusts_its_caller", (stub,)),
+        (check_aggregator_writes, "aggregator_writes", (None, None)),
+    ],
+)
+def test_a_stub_gets_the_nudge_only(capsys, check, name, answer) -> None:
+    out = verdict(capsys, check, *answer)
+    steps = _HINTS[name]
+    assert out.startswith(NOT_YET) and steps[0] in out and steps[-1] not in out
+
+
+RIGHT_REFUSALS = {"a": "AppendStore", "b": "SchemeStore", "c": "AppendStore", "d": None, "e": "AppendStore",
+                  "f": "AppendStore"}  # fmt: skip
+
+
+def test_first_refusal(capsys) -> None:
+    stack = scratch_stack()
+    assert stack.layers()[:4] == ["CallbackStore", "AppendStore", "SchemeStore", "DiscrepancyStore"]
+    stack.put(stack_writes(stack)["d"])  # the zero signature really goes in
+    assert stack.last().signature == bytes(96)
+    assert CORRECT in verdict(capsys, check_first_refusal, RIGHT_REFUSALS)
+    other_spellings = {"A": "appendStore", "b": "scheme layer", "c": "append", "d": "stored", "e": "Append",
+                       "f": "append store"}  # fmt: skip
+    assert CORRECT in verdict(capsys, check_first_refusal, other_spellings)
+    inner_first = {**RIGHT_REFUSALS, "f": "SchemeStore"}  # a gap and a broken link: the outer layer speaks
+    assert "for f" in verdict(capsys, check_first_refusal, inner_first)
+    signature_checked = {**RIGHT_REFUSALS, "d": "SchemeStore"}  # "surely someone checks the signature"
+    assert "for d" in verdict(capsys, check_first_refusal, signature_checked)
+    metrics_refuse = {**RIGHT_REFUSALS, "d": "DiscrepancyStore"}
+    assert "for d" in verdict(capsys, check_first_refusal, metrics_refuse)
+    assert "missing" in verdict(capsys, check_first_refusal, {"a": "AppendStore"})
+    assert "dict" in verdict(capsys, check_first_refusal, ["AppendStore"] * 6)
+
+
+def right_depends_on(graph, package):
+    seen, todo = set(), list(graph.get(package, ()))
+    while todo:
+        dep = todo.pop()
+        if dep not in seen:
+            seen.add(dep)
+            todo.extend(graph.get(dep, ()))
+    return seen
+
+
+def recursive_depends_on(graph, package):
+    found = []
+    for dep in graph.get(package, ()):
+        found += [dep, *recursive_depends_on(graph, dep)]
+    return sorted(set(found))  # a list is fine too
+
+
 def test_depends_on(capsys) -> None:
-    def right(graph, package):
-        seen, todo = set(), list(graph.get(package, ()))
-        while todo:
-            dep = todo.pop()
-            if dep not in seen:
-                seen.add(dep)
-                todo.extend(graph.get(dep, ()))
-        return seen
-
-    assert NOT_YET in verdict(capsys, check_depends_on, None)
-    assert NOT_YET in verdict(
-        capsys, check_depends_on, lambda graph, package: set(graph[package])
-    )  # direct only
-    assert CORRECT in verdict(capsys, check_depends_on, right)
+    assert CORRECT in verdict(capsys, check_depends_on, right_depends_on)
+    assert CORRECT in verdict(capsys, check_depends_on, recursive_depends_on)
+    direct_only = lambda graph, package: set(graph[package])  # noqa: E731
+    assert "missing" in verdict(capsys, check_depends_on, direct_only)
+    one_level_more = lambda graph, package: set(graph[package]).union(  # noqa: E731
+        *(graph[d] for d in graph[package])
+    )
+    assert "missing" in verdict(capsys, check_depends_on, one_level_more)
+    with_itself = lambda graph, package: right_depends_on(graph, package) | {package}  # noqa: E731
+    assert "itself" in verdict(capsys, check_depends_on, with_itself)
+    assert NOT_YET in verdict(capsys, check_depends_on, lambda graph, package: None)
 
 
-def test_layer_levels(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_layer_levels, None)
-    assert NOT_YET in verdict(capsys, check_layer_levels, lambda graph: {p: len(d) for p, d in graph.items()})
-    assert CORRECT in verdict(capsys, check_layer_levels, layer_levels)
+def right_upward(graph, layers):
+    where = {p: i for i, layer in enumerate(layers) for p in layer}
+    return {(p, d) for p in graph for d in graph[p] if p in where and d in where and where[d] > where[p]}
+
+
+def right_upward_as_lists(graph, layers):
+    level = {}
+    for i, layer in enumerate(layers):
+        level.update(dict.fromkeys(layer, i))
+    pairs = []
+    for p, deps in graph.items():
+        pairs += [[p, d] for d in sorted(deps) if level.get(d, -1) > level.get(p, len(layers))]
+    return pairs
+
+
+def test_upward_imports(capsys) -> None:
+    assert CORRECT in verdict(capsys, check_upward_imports, right_upward)
+    assert CORRECT in verdict(capsys, check_upward_imports, right_upward_as_lists)
+
+    def sideways_too(graph, layers):
+        where = {p: i for i, layer in enumerate(layers) for p in layer}
+        return {(p, d) for p in graph for d in graph[p] if p in where and d in where and where[d] >= where[p]}
+
+    assert "allowed" in verdict(capsys, check_upward_imports, sideways_too)
+
+    def reversed_pairs(graph, layers):
+        return {(d, p) for p, d in right_upward(graph, layers)}
+
+    assert "wrong way round" in verdict(capsys, check_upward_imports, reversed_pairs)
+
+    def helpers_at_the_bottom(graph, layers):  # counts a helper in no layer as layer -1... or above all
+        where = {p: i for i, layer in enumerate(layers) for p in layer}
+        return {(p, d) for p in graph for d in graph[p] if p in where and where.get(d, 99) > where[p]}
+
+    assert "allowed" in verdict(capsys, check_upward_imports, helpers_at_the_bottom)
+
+    def downward(graph, layers):
+        where = {p: i for i, layer in enumerate(layers) for p in layer}
+        return {(p, d) for p in graph for d in graph[p] if p in where and d in where and where[d] < where[p]}
+
+    assert NOT_YET in verdict(capsys, check_upward_imports, downward)
+    assert NOT_YET in verdict(capsys, check_upward_imports, lambda graph, layers: set())
+
+
+def replay_last(stack, published):
+    last = stack.last()
+    return Beacon(last.round + 1, last.signature, last.signature)
+
+
+def replay_round_one(stack, published):
+    last = stack.last()
+    return Beacon(last.round + 1, published[0].signature, last.signature)
 
 
 def test_store_trusts_its_caller(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_store_trusts_its_caller, None)
-    assert "round 4" in verdict(capsys, check_store_trusts_its_caller, Beacon(5, bytes(96), bytes(96)))
-    assert CORRECT in verdict(capsys, check_store_trusts_its_caller, Beacon(4, bytes(range(96)), bytes(96)))
+    assert CORRECT in verdict(capsys, check_store_trusts_its_caller, replay_last)
+    assert CORRECT in verdict(capsys, check_store_trusts_its_caller, replay_round_one)
+
+    other = LocalNetwork.create(3, 2, "pedersen-bls-chained", rng=seeded_rng("another chain"))
+    other.run_rounds(8)
+
+    def other_chains_beacon(stack, published):  # genuine elsewhere: its link is not ours
+        return other.processes[0].store.get(stack.last().round + 1)
+
+    assert "refused it" in verdict(capsys, check_store_trusts_its_caller, other_chains_beacon)
+
+    def other_chains_signature_relinked(stack, published):  # a real forgery: a point, linked, wrong key
+        return Beacon(stack.last().round + 1, other_chains_beacon(stack, published).signature,
+                      stack.last().signature)  # fmt: skip
+
+    assert CORRECT in verdict(capsys, check_store_trusts_its_caller, other_chains_signature_relinked)
+
+    def random_bytes(stack, published):  # today's "forgery": 96 bytes, and linked
+        return Beacon(stack.last().round + 1, bytes(range(96)), stack.last().signature)
+
+    assert "not even a point" in verdict(capsys, check_store_trusts_its_caller, random_bytes)
+
+    def the_genuine_one(stack, published):
+        return published[stack.last().round]  # published[i] is round i + 1
+
+    assert "genuine" in verdict(capsys, check_store_trusts_its_caller, the_genuine_one)
+
+    def unlinked(stack, published):
+        return Beacon(stack.last().round + 1, stack.last().signature, bytes(96))
+
+    assert "previous signature" in verdict(capsys, check_store_trusts_its_caller, unlinked)
+
+    def hard_coded(stack, published):  # right for one node only
+        return Beacon(5, published[1].signature, published[3].signature)
+
+    assert "refused it" in verdict(capsys, check_store_trusts_its_caller, hard_coded)
+    assert "return a Beacon" in verdict(capsys, check_store_trusts_its_caller, lambda s, p: {"round": 4})
+
+
+def test_aggregator_writes(capsys) -> None:
+    assert CORRECT in verdict(capsys, check_aggregator_writes, "tryAppend", 4)
+    assert CORRECT in verdict(capsys, check_aggregator_writes, "c.tryAppend(ctx, last, newB)", "last + 4")
+    assert CORRECT in verdict(capsys, check_aggregator_writes, "chainStore.tryAppend", "4")
+    assert "Put is what the store" in verdict(capsys, check_aggregator_writes, "Put", 4)
+    assert "not that name" in verdict(capsys, check_aggregator_writes, "NewValidPartial", 4)
+    assert "partialCacheStoreLimit" in verdict(capsys, check_aggregator_writes, "tryAppend", 3)
+    assert "ProcessPartialBeacon" in verdict(capsys, check_aggregator_writes, "tryAppend", 1)
+    assert CORRECT in verdict(capsys, check_aggregator_writes, "tryAppend()", "lastBeacon.Round + 1 + 3")
+    assert "not that number" in verdict(capsys, check_aggregator_writes, "tryAppend", 2)

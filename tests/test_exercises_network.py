@@ -1,15 +1,21 @@
-"""Notebook-06 checkers and figure: "not yet" for stubs and wrong answers, "correct" for right ones."""
+"""Notebook-06 checkers, figure: stubs get the first hint only, wrong answers "not yet", right ones pass."""
 
 from __future__ import annotations
 
+import math
+import re
+
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
 from drand_edu.exercises import CORRECT, NOT_YET
+from drand_edu.exercises.common import _HINTS
 from drand_edu.exercises.network import (
     check_halting_partition,
-    check_lagging_nodes,
+    check_lagging_alert,
+    check_latest_max_age,
     check_metric_value,
 )
 from drand_edu.node.network import LocalNetwork
@@ -17,6 +23,25 @@ from drand_edu.rng import seeded_rng
 from drand_edu.viz.network import plot_round_flow
 
 from .conftest import verdict
+
+
+def stub(*args): ...  # your code
+
+
+@pytest.mark.parametrize(
+    ("check", "name"),
+    [
+        (check_metric_value, "metric_value"),
+        (check_lagging_alert, "lagging_alert"),
+        (check_halting_partition, "halting_partition"),
+        (check_latest_max_age, "latest_max_age"),
+    ],
+)
+def test_a_stub_gets_the_nudge_only(capsys, check, name) -> None:
+    for answer in (None, stub):
+        out = verdict(capsys, check, answer)
+        steps = _HINTS[name]
+        assert out.startswith(NOT_YET) and steps[0] in out and steps[-1] not in out
 
 
 def test_metric_value(capsys) -> None:
@@ -30,10 +55,8 @@ def test_metric_value(capsys) -> None:
         return float(lines[0].split()[-1])
 
     def with_a_regex(text, name, beacon_id):
-        import re
-
         match = re.search(rf'^{re.escape(name)}\{{[^}}]*beacon_id="{re.escape(beacon_id)}"[^}}]*\}} (\S+)$',
-                          text, re.MULTILINE)
+                          text, re.MULTILINE)  # fmt: skip
         return float(match.group(1)) if match else None
 
     def first_sample_of_the_metric(text, name, beacon_id):  # right for one beacon, wrong for several
@@ -47,7 +70,6 @@ def test_metric_value(capsys) -> None:
     def reads_the_help_line(text, name, beacon_id):
         return next(line for line in text.splitlines() if name in line).split()[-1]
 
-    assert NOT_YET in verdict(capsys, check_metric_value, None)
     assert NOT_YET in verdict(capsys, check_metric_value, ignores_the_label)
     assert "match the label" in verdict(capsys, check_metric_value, first_sample_of_the_metric)
     assert "match the label" in verdict(capsys, check_metric_value, last_sample_of_the_metric)
@@ -56,19 +78,149 @@ def test_metric_value(capsys) -> None:
     assert CORRECT in verdict(capsys, check_metric_value, with_a_regex)
 
 
-def test_lagging_nodes(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_lagging_nodes, None)
-    off_by_one = lambda heads, expected, tol: [i for i, h in enumerate(heads) if expected - h >= tol]  # noqa: E731
-    assert NOT_YET in verdict(capsys, check_lagging_nodes, off_by_one)
-    right = lambda heads, expected, tol: [i for i, h in enumerate(heads) if expected - h > tol]  # noqa: E731
-    assert CORRECT in verdict(capsys, check_lagging_nodes, right)
+def right_alert(scrapes, tolerance, for_scrapes):
+    if len(scrapes) < for_scrapes:
+        return []
+    recent = scrapes[-for_scrapes:]
+    return [i for i in range(len(recent[0][1]))
+            if all(h[i] is None or e - h[i] > tolerance for e, h in recent)]  # fmt: skip
+
+
+def alert_as_a_set(scrapes, tolerance, for_scrapes):
+    firing = None
+    for expected, heads in scrapes[::-1][:for_scrapes]:
+        lagging = {i for i, head in enumerate(heads) if head is None or head < expected - tolerance}
+        firing = lagging if firing is None else firing & lagging
+    return firing if len(scrapes) >= for_scrapes else set()
+
+
+def test_lagging_alert(capsys) -> None:
+    assert CORRECT in verdict(capsys, check_lagging_alert, right_alert)
+    assert CORRECT in verdict(capsys, check_lagging_alert, alert_as_a_set)
+
+    def latest_only(scrapes, tolerance, for_scrapes):  # the notebook's one-scrape rule
+        expected, heads = scrapes[-1]
+        return [i for i, h in enumerate(heads) if h is None or expected - h > tolerance]
+
+    assert NOT_YET in verdict(capsys, check_lagging_alert, latest_only)
+
+    def off_by_one(scrapes, tolerance, for_scrapes):
+        if len(scrapes) < for_scrapes:
+            return []
+        recent = scrapes[-for_scrapes:]
+        return [
+            i
+            for i in range(len(recent[0][1]))
+            if all(h[i] is None or e - h[i] >= tolerance for e, h in recent)
+        ]
+
+    assert "exactly tolerance" in verdict(capsys, check_lagging_alert, off_by_one)
+
+    def any_scrape(scrapes, tolerance, for_scrapes):
+        recent = scrapes[-for_scrapes:] if len(scrapes) >= for_scrapes else []
+        return [
+            i
+            for i in range(len(scrapes[0][1]))
+            if any(h[i] is None or e - h[i] > tolerance for e, h in recent)
+        ]
+
+    assert "caught up" in verdict(capsys, check_lagging_alert, any_scrape)
+
+    def silent_is_fine(scrapes, tolerance, for_scrapes):
+        if len(scrapes) < for_scrapes:
+            return []
+        recent = scrapes[-for_scrapes:]
+        return [i for i in range(len(recent[0][1]))
+                if all(h[i] is not None and e - h[i] > tolerance for e, h in recent)]  # fmt: skip
+
+    assert "does not answer" in verdict(capsys, check_lagging_alert, silent_is_fine)
+
+    def first_scrapes(scrapes, tolerance, for_scrapes):
+        if len(scrapes) < for_scrapes:
+            return []
+        early = scrapes[:for_scrapes]
+        return [
+            i for i in range(len(early[0][1])) if all(h[i] is None or e - h[i] > tolerance for e, h in early)
+        ]
+
+    assert "the last scrape" in verdict(capsys, check_lagging_alert, first_scrapes)
+
+
+def islands_of_t_minus_1(n, t):
+    nodes = list(range(n))
+    return [set(nodes[i : i + t - 1]) for i in range(0, n, t - 1)]
+
+
+def islands_round_robin(n, t):  # other islands, as many: node i on island i mod k
+    k = math.ceil(n / (t - 1))
+    return [[i for i in range(n) if i % k == j] for j in range(k)]
 
 
 def test_halting_partition(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_halting_partition, None)
-    assert "went on" in verdict(capsys, check_halting_partition, [{0, 1}, {2, 3, 4}])
-    assert "exactly one group" in verdict(capsys, check_halting_partition, [{0, 1}, {2, 3}])
-    assert CORRECT in verdict(capsys, check_halting_partition, [{0, 1}, {2, 3}, {4}])
+    assert CORRECT in verdict(capsys, check_halting_partition, islands_of_t_minus_1)
+    assert CORRECT in verdict(capsys, check_halting_partition, islands_round_robin)
+    halves = lambda n, t: [set(range(n // 2)), set(range(n // 2, n))]  # noqa: E731
+    assert "went on" in verdict(capsys, check_halting_partition, halves)
+    singletons = lambda n, t: [{i} for i in range(n)]  # noqa: E731  stops the chain, but n islands
+    assert "more than needed" in verdict(capsys, check_halting_partition, singletons)
+    islands_of_t = lambda n, t: [set(range(t)), set(range(t, n))]  # noqa: E731
+    assert "went on" in verdict(capsys, check_halting_partition, islands_of_t)
+    forgets_a_node = lambda n, t: islands_of_t_minus_1(n - 1, t)  # noqa: E731
+    assert "exactly one island" in verdict(capsys, check_halting_partition, forgets_a_node)
+    fixed = lambda n, t: [{0, 1}, {2, 3}, {4}]  # noqa: E731  right for n = 5, t = 3 only
+    assert NOT_YET in verdict(capsys, check_halting_partition, fixed)
+
+
+def right_max_age(round_time, period, now):
+    next_time = round_time + period
+    if not next_time > now:
+        next_time = now + period / 2
+    remaining = next_time - now
+    return math.ceil(remaining) if 0 < remaining < period else None
+
+
+def as_header(round_time, period, now):  # drand's own header text is accepted too
+    seconds = right_max_age(round_time, period, now)
+    return None if seconds is None else f"max-age:{seconds}, public"
+
+
+def test_latest_max_age(capsys) -> None:
+    assert CORRECT in verdict(capsys, check_latest_max_age, right_max_age)
+    assert CORRECT in verdict(capsys, check_latest_max_age, as_header)
+
+    def no_catch_up(round_time, period, now):
+        remaining = round_time + period - now
+        return math.ceil(remaining) if 0 < remaining < period else None
+
+    assert "late" in verdict(capsys, check_latest_max_age, no_catch_up)
+
+    def floors(round_time, period, now):
+        next_time = round_time + period if round_time + period > now else now + period / 2
+        remaining = next_time - now
+        return math.floor(remaining) if 0 < remaining < period else None
+
+    assert "another max-age" in verdict(capsys, check_latest_max_age, floors)
+
+    def up_to_a_period(round_time, period, now):
+        next_time = round_time + period if round_time + period > now else now + period / 2
+        remaining = next_time - now
+        return math.ceil(remaining) if 0 < remaining <= period else None
+
+    assert "very moment" in verdict(capsys, check_latest_max_age, up_to_a_period)
+
+    def next_round_counts_as_on_time(round_time, period, now):
+        next_time = round_time + period if round_time + period >= now else now + period / 2
+        remaining = next_time - now
+        return math.ceil(remaining) if 0 < remaining < period else None
+
+    assert "exactly when the next" in verdict(capsys, check_latest_max_age, next_round_counts_as_on_time)
+
+    def a_whole_period_when_late(round_time, period, now):
+        next_time = round_time + period if round_time + period > now else now + period
+        remaining = next_time - now
+        return math.ceil(remaining) if 0 < remaining <= period else None
+
+    assert NOT_YET in verdict(capsys, check_latest_max_age, a_whole_period_when_late)
 
 
 def test_round_flow_figure() -> None:

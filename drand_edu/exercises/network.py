@@ -1,23 +1,44 @@
-"""Exercise checkers for notebook 06 (networking and monitoring)."""
+"""Exercise checkers for notebook 06 (networking and monitoring): a metric, an alert, a split, drand's cache.
+
+Each checker tries the learner's function on fresh random cases and edge cases and says "correct" or
+"not yet" with a hint about what is wrong; stubs get the first hint only.
+"""
 
 from __future__ import annotations
 
+import math
+import random
+import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from ..api.metrics import MetricsAPI
 from ..node.metrics import NodeMetrics
 from ..node.network import LocalNetwork
 from ..rng import seeded_rng
-from .common import is_stub, report, safely
+from .common import nudge_if_stub, register_hints, report, safely
 
-__all__ = ["check_halting_partition", "check_lagging_nodes", "check_metric_value"]
+__all__ = ["check_halting_partition", "check_lagging_alert", "check_latest_max_age", "check_metric_value"]
+
+
+# -- Exercise 1 (Explore): read a metric ---------------------------------------------------------------
+
+register_hints(
+    "metric_value",
+    "Print a metrics page (section 5's two-chain daemon serves one) and look at its lines: which ones "
+    "hold values, and how does a line say which beacon its value belongs to?",
+    "Skip the lines starting with '#'; a sample line is name{label=\"value\",...} number. Match both the "
+    'name and beacon_id="..." inside the braces, then convert the number with float().',
+    "prefix = f'{name}{{beacon_id=\"{beacon_id}\"}} '; return the float of the rest of the first line "
+    "that starts with prefix (None if there is none)",
+)
 
 
 def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> bool:
     """``my_value(text, name, beacon_id)``: the value of a metric in Prometheus text format."""
-    if is_stub(my_value):
-        return report(False, "define my_value(text, name, beacon_id) first")
+    if nudge_if_stub(my_value, "metric_value"):
+        return False
 
     def check() -> bool:
         ids = ["default", "quicknet", "evmnet"]
@@ -32,7 +53,9 @@ def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> boo
             metrics.group(size, threshold)
             nodes.append(metrics)
             expected[beacon_id] = {
-                "last_beacon_round": last, "group_size": size, "group_threshold": threshold,
+                "last_beacon_round": last,
+                "group_size": size,
+                "group_threshold": threshold,
             }
         page = MetricsAPI(nodes).exposition().decode()  # the page a daemon's metrics listener serves
         for beacon_id in sorted(ids):  # asked in a fixed order (the hint stays the same run to run)
@@ -56,47 +79,228 @@ def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> boo
     return safely(check, "my_value failed")
 
 
-def check_lagging_nodes(my_lagging: Callable[[Sequence[int], int, int], list[int]] | None) -> bool:
-    """``my_lagging(heads, expected, tolerance)``: nodes more than ``tolerance`` rounds behind."""
-    if is_stub(my_lagging):
-        return report(False, "define my_lagging(heads, expected, tolerance) first")
+# -- Exercise 2 (Implement): an alert with a "for" -----------------------------------------------------
+
+
+def _alert(
+    scrapes: Sequence[tuple[int, Sequence[int | None]]], tolerance: int, for_scrapes: int
+) -> list[int]:
+    if len(scrapes) < for_scrapes:
+        return []
+    recent = scrapes[len(scrapes) - for_scrapes :]
+    nodes = len(recent[0][1])
+
+    def lagging(expected: int, head: int | None) -> bool:
+        return head is None or expected - head > tolerance
+
+    return [i for i in range(nodes) if all(lagging(expected, heads[i]) for expected, heads in recent)]
+
+
+def _random_scrapes(chooser: random.Random) -> tuple[list[tuple[int, list[int | None]]], int, int]:
+    nodes, count = chooser.randint(3, 7), chooser.randint(1, 7)
+    tolerance, for_scrapes = chooser.randint(0, 3), chooser.randint(1, 4)
+    heads = [chooser.randint(5, 20) for _ in range(nodes)]
+    expected = max(heads) + chooser.randint(0, 2)
+    scrapes = []
+    for _ in range(count):
+        expected += 1
+        row: list[int | None] = []
+        for i in range(nodes):
+            if chooser.random() < 0.7:
+                heads[i] = min(expected, heads[i] + chooser.randint(0, 2))
+            row.append(None if chooser.random() < 0.1 else heads[i])
+        scrapes.append((expected, row))
+    return scrapes, tolerance, for_scrapes
+
+
+#: Hand-made cases: (scrapes, tolerance, for_scrapes, what the case is about).
+_ALERT_EDGES = [
+    ([(10, [10, 10, 8]), (11, [11, 11, 11])], 1, 2, "node 2 caught up in the last scrape: no alert"),
+    ([(10, [10, 9, 8]), (11, [11, 10, 9])], 1, 2, "exactly tolerance behind is not lagging"),
+    ([(10, [10, 10, 5])], 1, 2, "fewer scrapes than for_scrapes: nothing has lasted long enough yet"),
+    ([(10, [10, None, 10]), (11, [11, None, 11]), (12, [12, None, 12])], 1, 3, "a node that does not answer"),
+    ([(10, [5, 10, 10]), (11, [11, 5, 11]), (12, [12, 12, 5])], 0, 1, "with for 1, only the last scrape"),
+    ([(10, [5, 5, 10]), (11, [5, 11, 11]), (12, [5, 12, 12])], 1, 2, "the last scrapes, not the first"),
+]  # fmt: skip
+
+register_hints(
+    "lagging_alert",
+    "For one node, look at the last for_scrapes scrapes only: it fires when it lagged in *every* one "
+    "of them.",
+    "In a scrape, a node lags when expected - head > tolerance, or when its head is None (no answer). "
+    "With fewer than for_scrapes scrapes, nothing fires yet.",
+    "recent = scrapes[-for_scrapes:] (after checking len(scrapes) >= for_scrapes); return [i for i in "
+    "range(nodes) if all(h[i] is None or e - h[i] > tolerance for e, h in recent)]",
+)
+
+
+def check_lagging_alert(
+    my_alert: Callable[[Sequence[tuple[int, Sequence[int | None]]], int, int], Iterable[int]] | None,
+) -> bool:
+    """``my_alert(scrapes, tolerance, for_scrapes)``: the nodes more than ``tolerance`` rounds behind (or
+    silent) in each of the last ``for_scrapes`` scrapes; each scrape is ``(expected_round, heads)``."""
+    if nudge_if_stub(my_alert, "lagging_alert"):
+        return False
 
     def check() -> bool:
-        cases = [([10, 10, 9, 7], 10, 1, [3]), ([5, 5, 5], 5, 0, []), ([1, 2, 3], 4, 1, [0, 1])]
-        heads = [secrets.randbelow(50) for _ in range(8)]
-        cases.append((heads, 50, 5, [i for i, h in enumerate(heads) if 50 - h > 5]))
-        for heads, expected, tolerance, answer in cases:
-            got = sorted(my_lagging(list(heads), expected, tolerance))
-            if got != answer:
+        chooser = random.Random(secrets.randbits(64))
+        cases = [(s, tol, k, why) for s, tol, k, why in _ALERT_EDGES]
+        cases += [(*_random_scrapes(chooser), "") for _ in range(200)]
+        for scrapes, tolerance, for_scrapes, why in cases:
+            copy = [(e, list(h)) for e, h in scrapes]
+            got = my_alert(copy, tolerance, for_scrapes)
+            got_nodes = sorted(set(got)) if got is not None else None
+            if got_nodes != _alert(scrapes, tolerance, for_scrapes):
+                if why:
+                    return report(
+                        False,
+                        f"a case to think about: {why} (more: drand_edu.exercises.hint('lagging_alert'))",
+                    )
                 return report(
                     False,
-                    "a node lags when expected - its head > tolerance; return the indices of those nodes",
+                    f"wrong nodes on a random case (tolerance {tolerance}, for {for_scrapes} scrapes, "
+                    f"{len(scrapes)} scrapes); return the indices of the nodes that lagged in every one of "
+                    "the last for_scrapes scrapes",
                 )
-        return report(True, praise="an alert that fires before the chain stops")
-
-    return safely(check, "my_lagging failed")
-
-
-def check_halting_partition(groups: Sequence[set[int]] | None) -> bool:
-    """``groups``: a split of nodes 0-4 (t = 3) under which the chain stops producing rounds."""
-    if is_stub(groups):
-        return report(False, "set groups = [{...}, {...}] splitting nodes 0..4")
-
-    def check() -> bool:
-        parts = [set(g) for g in groups]
-        if sorted(n for g in parts for n in g) != [0, 1, 2, 3, 4]:
-            return report(False, "every node 0..4 must be in exactly one group")
-        net = LocalNetwork.create(5, 3, rng=seeded_rng("exercise-partition"))
-        net.run_rounds(2)
-        net.sim.partition(*parts)
-        before = net.head()
-        net.run_rounds(3)
-        if net.head() > before:
-            return report(
-                False, f"the chain went on (round {before} → {net.head()}): some side still has t = 3 nodes"
-            )
         return report(
-            True, praise="no side holds a threshold of nodes: the chain halts until the network heals"
+            True,
+            praise="it fires only on lag that lasts, counts a silent node as lagging, and waits for enough "
+            "scrapes: Prometheus' 'for:' clause",
         )
 
-    return safely(check, "running the partition failed")
+    return safely(check, "my_alert failed")
+
+
+# -- Exercise 3 (Break): a split into as few islands as possible that stops the chain --------------------
+
+register_hints(
+    "halting_partition",
+    "An island of the network makes beacons only if it holds t nodes. How large may an island be, then?",
+    "Islands of t - 1 nodes each (the last one smaller): that stops the chain with as few islands as "
+    "possible — ceil(n / (t - 1)) of them.",
+    "nodes = list(range(n)); return [set(nodes[i : i + t - 1]) for i in range(0, n, t - 1)]",
+)
+
+
+def check_halting_partition(my_split: Callable[[int, int], Iterable[Iterable[int]]] | None) -> bool:
+    """``my_split(n, t)``: islands of nodes 0..n-1, as few as possible, under which no round is made."""
+    if nudge_if_stub(my_split, "halting_partition"):
+        return False
+
+    def check() -> bool:
+        chooser = random.Random(secrets.randbits(64))
+        pairs = [(n, t) for n in range(3, 8) for t in range(n // 2 + 1, n + 1) if t >= 2]
+        cases = [(5, 3), (5, 4), *chooser.sample(pairs, 3)]
+        for n, t in cases:
+            islands = [set(group) for group in my_split(n, t)]
+            islands = [group for group in islands if group]
+            if sorted(node for group in islands for node in group) != list(range(n)):
+                return report(False, f"n = {n}: every node 0..{n - 1} must be in exactly one island")
+            net = LocalNetwork.create(n, t, rng=seeded_rng(f"exercise-partition-{n}-{t}"))
+            net.run_rounds(2)
+            net.sim.partition(*islands)
+            before = net.head()
+            net.run_rounds(3)
+            if net.head() > before:
+                return report(
+                    False,
+                    f"n = {n}, t = {t}: the chain went on (round {before} → {net.head()}): an island still "
+                    "holds t nodes",
+                )
+            if len(islands) > math.ceil(n / (t - 1)):
+                return report(
+                    False,
+                    f"n = {n}, t = {t}: the chain stops, but {len(islands)} islands are more than needed; "
+                    "how large may one island be? (more: drand_edu.exercises.hint('halting_partition'))",
+                )
+        return report(
+            True,
+            praise="islands of at most t - 1 nodes, as few as possible: the higher the threshold, the "
+            "fewer cuts stop a chain",
+        )
+
+    return safely(check, "running your split failed")
+
+
+# -- Exercise 4 (Connect): how long may a client cache /public/latest? ---------------------------------
+
+#: drand's LatestRand (handler/http/server.go): next = round time + period; when that is not after now
+#: (the next beacon is late) the answer expires at now + period / catchupExpiryFactor (= 2); max-age is
+#: sent only when 0 < remaining < period, rounded up (math.Ceil), and written "max-age:%d, public".
+#: https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L488-L504
+#: https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L30
+CATCHUP_EXPIRY_FACTOR = 2
+
+
+def _max_age(round_time: float, period: float, now: float) -> int | None:
+    next_time = round_time + period
+    if not next_time > now:
+        next_time = now + period / CATCHUP_EXPIRY_FACTOR
+    remaining = next_time - now
+    if 0 < remaining < period:
+        return math.ceil(remaining)
+    return None
+
+
+def _seconds(answer: Any) -> int | float | None:
+    """``12``, ``12.0``, ``"12"``, ``"max-age:12, public"`` → the number; None stays None."""
+    if answer is None or isinstance(answer, bool):
+        return None
+    if isinstance(answer, int | float):
+        return answer
+    found = re.search(r"max-age\s*[:=]\s*(\d+)", str(answer)) or re.fullmatch(r"\s*(\d+)\s*", str(answer))
+    return int(found.group(1)) if found else math.nan
+
+
+def _max_age_cases(chooser: random.Random) -> list[tuple[float, float, float, str]]:
+    cases = []
+    for period in (3, 30, 1, 25, 5):
+        rt = 1_700_000_000 + period * chooser.randint(1, 10**5)
+        cases += [
+            (rt, period, rt + 0.2 * period + 0.001, "on time, a fraction of a second left over"),
+            (rt, period, rt, "asked at the very moment the latest round was due"),
+            (rt, period, rt + period, "asked exactly when the next round is due (and it is not there)"),
+            (rt, period, rt + 3.7 * period, "the next beacon is late by more than a period"),
+            (rt, period, rt - 1, "asked before the latest round's own time"),
+        ]
+        for _ in range(20):
+            cases.append((rt, period, rt + round(chooser.uniform(0, 3 * period), 3), ""))
+    return cases
+
+
+register_hints(
+    "latest_max_age",
+    "Open LatestRand at the link: find where it computes nextTime, then remaining, then the header.",
+    "There are two cases: the next round is still ahead (next.After(now)), or it is late and the answer "
+    "expires after period / catchupExpiryFactor (look the constant up at the top of the file). The "
+    "header is only set when 0 < remaining < period; the seconds are rounded with math.Ceil.",
+)
+
+
+def check_latest_max_age(my_max_age: Callable[[float, float, float], Any] | None) -> bool:
+    """``my_max_age(round_time, period, now)``: drand's max-age for ``/public/latest``, or None when
+    LatestRand sends no Cache-Control (times in seconds)."""
+    if nudge_if_stub(my_max_age, "latest_max_age"):
+        return False
+
+    def check() -> bool:
+        chooser = random.Random(secrets.randbits(64))
+        for round_time, period, now, why in _max_age_cases(chooser):
+            got = _seconds(my_max_age(round_time, period, now))
+            expected = _max_age(round_time, period, now)
+            if got == expected or (got is not None and expected is not None and float(got) == expected):
+                continue
+            where = why or f"now = round time + {now - round_time:g} s"
+            return report(
+                False,
+                f"period {period} s, {where}: drand sends "
+                f"{'no max-age' if expected is None else 'another max-age'} — read the lines again "
+                "(more: drand_edu.exercises.hint('latest_max_age'))",
+            )
+        return report(
+            True,
+            praise="both of LatestRand's cases, the rounding up and the strict bounds, as drand "
+            "computes them",
+        )
+
+    return safely(check, "my_max_age failed")

@@ -43,18 +43,21 @@ rng = drand_edu.notebook_setup(seed=2024)
 # imports. The small helpers everyone uses (`errors`, `hexbytes`, `rng`) are left out.
 
 # %%
-from drand_edu.viz.layers import import_graph, layer_levels, plot_architecture
+from drand_edu.viz.layers import UTILITIES, import_graph, layer_levels, plot_architecture
 
 plot_architecture()
 plt.show()
-levels = layer_levels(import_graph())
+core = {p: deps - set(UTILITIES) for p, deps in import_graph().items() if p not in UTILITIES}  # as drawn
+levels = layer_levels(core)
 for level in sorted(set(levels.values())):
     print(level, sorted(p for p, lvl in levels.items() if lvl == level))
 
 # %% [markdown]
-# Read it bottom-up: `crypto` (curves, BLS) → `threshold` (shares, DKG) and `chain` (beacons, verification)
-# → `store` and `net` → `node` (beacon process, sync, daemon) → `api` and `client` → `cli`. A test keeps it
-# that way: the day a low layer imports a high one, `make test` fails.
+# Read it bottom-up: level 0 is `crypto` (curves, BLS); level 1 `threshold` (shares, DKG) and `chain`
+# (beacons, verification); level 2 `store`, `net`, `tlock` — and `client`, which needs nothing but `chain`
+# to verify what it fetches, no node code at all; level 3 `node` (beacon process, sync, daemon); level 4
+# `api`; level 5 `cli`. A test keeps it that way: the day a low layer imports a high one, `make test`
+# fails.
 
 # %% [markdown]
 # Inside the `node` box, two parts *write* beacons: the **aggregator** of the beacon process (t partials →
@@ -217,12 +220,72 @@ panel.widget()
 
 # %% [markdown]
 # ## Exercises
+#
+# Five exercises, in the rhythm of the course: look (Explore), build (Implement), attack (Break), and read
+# drand's own code (Connect). Each check cell says "correct" or "not yet" with a hint; stuck, ask for the
+# next hint with `drand_edu.exercises.hint("<name>")` (the name is given with each exercise).
 
 # %% [markdown]
-# ### Exercise 1 (Implement) — what a package depends on
+# ### Exercise 1 (Explore) — the first layer that says no
 #
-# Write `my_depends_on(graph, package)` returning every package `package` imports, directly or through
-# others (`graph` maps a package to the set it imports directly, like `import_graph()`).
+# `scratch_stack()` gives a fresh store stack — the four layers of section 1 over a memory backend —
+# holding rounds 0-4 of a small chained chain, and `stack_writes(stack)` six writes built from its last
+# beacon (round 4) and its round 2:
+#
+# | write | round | signature | previous signature |
+# |---|---|---|---|
+# | a | last + 3 | round 2's | the last one's |
+# | b | last + 1 | round 2's | round 2's |
+# | c | the last beacon again | | |
+# | d | last + 1 | 96 zero bytes | the last one's |
+# | e | last | round 2's | the last one's previous |
+# | f | last + 2 | round 2's | round 2's |
+#
+# For each write, which layer refuses it **first** — `"CallbackStore"`, `"AppendStore"`, `"SchemeStore"`
+# or `"DiscrepancyStore"` — or `None` if the stack stores it? Predict, then try each one on its *own*
+# fresh stack (a write that is stored changes the last beacon): the message, and the traceback's last
+# `put`, tell you who refused. Stuck? `drand_edu.exercises.hint("first_refusal")`.
+
+# %%
+from drand_edu.exercises import scratch_stack, stack_writes
+
+stack = scratch_stack()
+print(" → ".join(stack.layers()))
+for name, write in stack_writes(stack).items():
+    print(name, write)
+
+first_no = None  # your answer: {"a": "AppendStore" or "SchemeStore" or ... or None, "b": ..., ..., "f": ...}
+
+# %%
+drand_edu.exercises.check_first_refusal(first_no)
+
+
+# %% tags=["solution"]
+def who_refuses(letter):
+    """Write one of the six on a fresh stack; the refusal's message, or None when it was stored."""
+    fresh = scratch_stack()
+    try:
+        fresh.put(stack_writes(fresh)[letter])
+    except StoreError as refusal:
+        return f"{type(refusal).__name__}: {refusal}"
+    return None
+
+
+for letter in "abcdef":
+    print(letter, who_refuses(letter))
+# "invalid round" and "already stored" / "refusing to fork" come from AppendStore (it sits above SchemeStore,
+# so f's gap is seen before its broken link); "invalid previous signature" from SchemeStore; d is stored.
+first_no = {"a": "AppendStore", "b": "SchemeStore", "c": "AppendStore", "d": None, "e": "AppendStore",
+            "f": "AppendStore"}  # fmt: skip
+drand_edu.exercises.check_first_refusal(first_no)
+
+
+# %% [markdown]
+# ### Exercise 2 (Implement) — what a package depends on
+#
+# Write `my_depends_on(graph, package)` returning the set of every package `package` imports, directly
+# or through others (`graph` maps a package to the set it imports directly, like `import_graph()`). That
+# is everything a bug in a lower layer can break above it. Stuck? `drand_edu.exercises.hint("depends_on")`.
 
 # %%
 def my_depends_on(graph, package):
@@ -248,51 +311,100 @@ drand_edu.exercises.check_depends_on(my_depends_on)
 
 
 # %% [markdown]
-# ### Exercise 2 (Implement) — stack the layers
+# ### Exercise 3 (Implement) — the layering test
 #
-# Write `my_levels(graph)`: level 0 for a package that imports nothing, otherwise one more than the highest
-# level among its imports. (That is how the picture of section 1 is laid out.)
+# Write the rule that `tests/test_layers.py` enforces: `my_upward_imports(graph, layers)`, where `layers`
+# lists the intended layers **from the bottom up**, each a set of package names, e.g.
+# `[{"crypto"}, {"threshold"}, {"chain", "tlock"}, {"net", "store", "node"}, {"api", "client"}, {"cli"}]`.
+# Return the set of pairs `(importer, imported)` in which a package imports one of a *higher* layer.
+# Imports inside one layer are allowed, and packages in no layer (helpers such as `errors`) may be imported
+# by anyone. The checker tries the real graph, the real graph on the day `crypto` imports `node`, and
+# random ones. Stuck? `drand_edu.exercises.hint("upward_imports")`.
 
 # %%
-def my_levels(graph):
+def my_upward_imports(graph, layers):
     ...  # your code
 
 
 # %%
-drand_edu.exercises.check_layer_levels(my_levels)
+drand_edu.exercises.check_upward_imports(my_upward_imports)
 
 
 # %% tags=["solution"]
-def my_levels(graph):
-    levels = {}
-
-    def level(package):
-        if package not in levels:
-            levels[package] = 1 + max((level(dep) for dep in graph[package]), default=-1)
-        return levels[package]
-
-    for package in graph:
-        level(package)
-    return levels
+def my_upward_imports(graph, layers):
+    where = {package: height for height, layer in enumerate(layers) for package in layer}
+    return {
+        (package, dep)
+        for package, deps in graph.items()
+        for dep in deps
+        if package in where and dep in where and where[dep] > where[package]
+    }
 
 
-drand_edu.exercises.check_layer_levels(my_levels)
+drand_edu.exercises.check_upward_imports(my_upward_imports)
+
 
 # %% [markdown]
-# ### Exercise 3 (Break) — the store trusts its caller
+# ### Exercise 4 (Break) — a forgery the whole stack accepts
 #
-# Build `forged`, a `Beacon` of round 4 that is not the real one. The checker writes it into a node's store,
-# serves it over the API, and asks a verifying client for round 4: it must be refused.
+# Section 4 slid a wrong beacon in *under* the stack. Now go through the front door: write
+# `my_forgery(stack, published)` returning a **forgery** for the round after the node's last one, where a
+# forgery is a `Beacon` that
+#
+# 1. the node's whole store stack accepts (`stack.put` raises nothing),
+# 2. looks well-formed: its signature decodes as a point of G2, as every real signature of this scheme
+#    does — 96 random bytes do not, and
+# 3. is not the real beacon: it does not verify with the chain's public key.
+#
+# `stack` is the node's stack (chained scheme); `published` is the real chain as anyone can download it,
+# rounds 1, 2, … (a few rounds further than the node). The checker tries your function on two fresh chains
+# with the node at different rounds, then serves your beacon over the API to a verifying client.
+# Stuck? `drand_edu.exercises.hint("store_trusts_its_caller")`.
 
 # %%
-forged = None  # your code: Beacon(4, signature_bytes, previous_signature_bytes)
+def my_forgery(stack, published):
+    ...  # your code: return Beacon(round, signature, previous_signature)
+
 
 # %%
-drand_edu.exercises.check_store_trusts_its_caller(forged)
+drand_edu.exercises.check_store_trusts_its_caller(my_forgery)
+
 
 # %% tags=["solution"]
-forged = Beacon(4, bytes(range(96)), bytes(96))  # any bytes: nobody checks them until the client does
-drand_edu.exercises.check_store_trusts_its_caller(forged)
+def my_forgery(stack, published):
+    last = stack.last()
+    # the right round and the right link pass append and scheme; round 1's real signature is a fine point
+    # of G2, but it signs round 1's message, not this round's
+    return Beacon(last.round + 1, published[0].signature, last.signature)
+
+
+drand_edu.exercises.check_store_trusts_its_caller(my_forgery)
+
+# %% [markdown]
+# ### Exercise 5 (Connect) — where drand's aggregator writes
+#
+# Open drand's
+# [`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L149-L301)
+# (`internal/chain/beacon/chainstore.go`): the loop that collects partials and recovers beacons.
+#
+# 1. Once the recovered signature has been verified, which method of `chainStore` does it hand the new
+#    beacon to — the one that then calls the store stack's `Put`? Set `writer` to its name.
+# 2. A partial of round `last + k` (`last` = the last stored round) is kept in the aggregator's cache only
+#    while k is small enough. What is the largest k it keeps? Set `furthest_ahead`.
+#
+# Stuck? `drand_edu.exercises.hint("aggregator_writes")`.
+
+# %%
+writer = None  # your answer: a method name
+furthest_ahead = None  # your answer: a number
+
+# %%
+drand_edu.exercises.check_aggregator_writes(writer, furthest_ahead)
+
+# %% tags=["solution"]
+writer = "tryAppend"  # c.tryAppend(ctx, lastBeacon, newBeacon), which calls c.Put (the callback store)
+furthest_ahead = 4  # isNotTooFar: pRound <= lastBeacon.Round + partialCacheStoreLimit + 1, the limit is 3
+drand_edu.exercises.check_aggregator_writes(writer, furthest_ahead)
 
 # %% [markdown]
 # ## In drand's source
@@ -317,7 +429,8 @@ drand_edu.exercises.check_store_trusts_its_caller(forged)
 # - 10 min — the daemon's layers; map each to a drand CLI command of session 1 (`start`, `show`, `get`).
 # - 25 min — the journey, cell by cell; draw it on the board as a swim-lane diagram.
 # - 10 min — where layers stop: the tampered store is the moment; ask who would notice without the client.
-# - Exercises 1 and 3 in class; 2 as homework.
+# - Exercises: 1 (Explore) and 4 (Break) in class, in pairs; 5 (Connect) with drand's code open on the
+#   projector if time is left; 2 and 3 (Implement) as homework.
 
 # %% [markdown]
 # ## Recap

@@ -299,12 +299,19 @@ panel.widget()
 
 # %% [markdown]
 # ## Exercises
+#
+# Four exercises: look (Explore), build (Implement), attack (Break), and read drand's own code (Connect).
+# Each check cell says "correct" or "not yet" with a hint; stuck, ask for the next hint with
+# `drand_edu.exercises.hint("<name>")` (the name is given with each exercise).
 
 # %% [markdown]
 # ### Exercise 1 (Explore) — read a metric
 #
-# Write `my_value(text, name, beacon_id)` returning the value of the metric `name` for that beacon id from
-# Prometheus' text format (lines like `last_beacon_round{beacon_id="default"} 42.0`).
+# Write `my_value(text, name, beacon_id)` returning the value (a number) of the metric `name` for that
+# beacon id, from a page in Prometheus' text format — the page of section 5's two-chain daemon, say. Print
+# such a page first and look at it: it has `# HELP` and `# TYPE` lines, and one sample line per metric
+# *and beacon*, like `last_beacon_round{beacon_id="default"} 42.0`. The checker's pages hold three beacons
+# in a random order. Stuck? `drand_edu.exercises.hint("metric_value")`.
 
 # %%
 def my_value(text, name, beacon_id):
@@ -328,42 +335,101 @@ drand_edu.exercises.check_metric_value(my_value)
 
 
 # %% [markdown]
-# ### Exercise 2 (Implement) — the lagging-node alert
+# ### Exercise 2 (Implement) — an alert that waits
 #
-# Write `my_lagging(heads, expected, tolerance)`: given each node's last round and the round expected now,
-# return the indices of the nodes more than `tolerance` rounds behind.
+# Section 6's alert fires on a single look. Real alerting rules wait: Prometheus' `for: 30s` fires only
+# when the condition held at every evaluation for that long, so one slow scrape pages nobody at 3 a.m.
+# Write `my_alert(scrapes, tolerance, for_scrapes)`. `scrapes` lists the scrapes oldest first, each a pair
+# `(expected_round, heads)`, where `heads[i]` is node i's `last_beacon_round`, or `None` when node i did
+# not answer the scrape. Return the indices of the nodes that were more than `tolerance` rounds behind —
+# or silent — in **each** of the last `for_scrapes` scrapes; while there are fewer scrapes than that,
+# nothing fires. Stuck? `drand_edu.exercises.hint("lagging_alert")`.
 
 # %%
-def my_lagging(heads, expected, tolerance):
+def my_alert(scrapes, tolerance, for_scrapes):
     ...  # your code
 
 
 # %%
-drand_edu.exercises.check_lagging_nodes(my_lagging)
+drand_edu.exercises.check_lagging_alert(my_alert)
 
 
 # %% tags=["solution"]
-def my_lagging(heads, expected, tolerance):
-    return [i for i, head in enumerate(heads) if expected - head > tolerance]
+def my_alert(scrapes, tolerance, for_scrapes):
+    if len(scrapes) < for_scrapes:
+        return []
+    recent = scrapes[-for_scrapes:]
+    nodes = range(len(recent[0][1]))
+    return [i for i in nodes
+            if all(heads[i] is None or expected - heads[i] > tolerance for expected, heads in recent)]  # fmt: skip
 
 
-drand_edu.exercises.check_lagging_nodes(my_lagging)
+drand_edu.exercises.check_lagging_alert(my_alert)
 
 # %% [markdown]
-# ### Exercise 3 (Break) — a partition that stops the chain
+# ### Exercise 3 (Break) — the fewest islands that stop the chain
 #
-# With 5 nodes and t = 3, choose `groups` (a list of sets covering nodes 0-4) such that the network split
-# into those groups produces no new round. Why does `[{0, 1}, {2, 3, 4}]` not work?
+# `net.sim.partition(*islands)` cuts a simulated network into islands that cannot reach each other. Write
+# `my_split(n, t)` returning islands — sets of the nodes 0 … n−1, each node on exactly one — under which a
+# network of n nodes with threshold t makes **no new round**, with **as few islands as possible** (a real
+# network split rarely has more than two or three sides). The checker runs your split on simulated
+# networks for several n and t, each t at least drand's minimum
+# [`MinimumT`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L356-L358)
+# (n/2 rounded down, plus 1). Then think: why does a *higher* threshold make the chain easier to stop?
+# Stuck? `drand_edu.exercises.hint("halting_partition")`.
 
 # %%
-groups = None  # your code
+def my_split(n, t):
+    ...  # your code
+
 
 # %%
-drand_edu.exercises.check_halting_partition(groups)
+drand_edu.exercises.check_halting_partition(my_split)
+
 
 # %% tags=["solution"]
-groups = [{0, 1}, {2, 3}, {4}]  # no side has 3 nodes
-drand_edu.exercises.check_halting_partition(groups)
+def my_split(n, t):
+    nodes = list(range(n))
+    return [set(nodes[i : i + t - 1]) for i in range(0, n, t - 1)]  # islands of t - 1: none can sign
+
+
+drand_edu.exercises.check_halting_partition(my_split)
+
+# %% [markdown]
+# ### Exercise 4 (Connect) — how long may `/public/latest` be cached?
+#
+# Open drand's
+# [`LatestRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L444-L509)
+# (`handler/http/server.go`), the handler of `/public/latest`. Write `my_max_age(round_time, period, now)`:
+# the number of seconds drand sends as the `max-age` of its `Cache-Control` header, when the latest
+# beacon's round was due at `round_time` and the request arrives at `now` (Unix seconds, floats; `period`
+# in seconds) — or `None` when `LatestRand` sends no `Cache-Control` at all. Only its code tells what
+# happens when the next beacon is late, how the seconds are rounded, and what happens exactly at the
+# boundaries (look at how it spells the header, too). Stuck? `drand_edu.exercises.hint("latest_max_age")`.
+
+# %%
+def my_max_age(round_time, period, now):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_latest_max_age(my_max_age)
+
+# %% tags=["solution"]
+import math
+
+
+def my_max_age(round_time, period, now):
+    next_time = round_time + period
+    if not next_time > now:  # next.After(now) is false: the next beacon is late
+        next_time = now + period / 2  # period / catchupExpiryFactor
+    remaining = next_time - now
+    if 0 < remaining < period:
+        return math.ceil(remaining)  # drand writes it as "max-age:%d, public"
+    return None
+
+
+drand_edu.exercises.check_latest_max_age(my_max_age)
 
 # %% [markdown]
 # ## In drand's source
@@ -387,7 +453,8 @@ drand_edu.exercises.check_halting_partition(groups)
 # - 15 min — the API with `curl` in a terminal if the room is comfortable with it (start a server in a
 #   cell and print `server.url`); discuss CDNs and the `immutable` header.
 # - 20 min — metrics, two chains in one daemon, and the incident: the punchline is "alert on lag, not on outage".
-# - 10 min — exercises 1 and 2; 3 as homework.
+# - 10 min — exercises: 2 (Implement) and 3 (Break) in class, in pairs; 1 (Explore) solo; 4 (Connect) with
+#   `LatestRand` on the projector, or as homework.
 
 # %% [markdown]
 # ## Recap
