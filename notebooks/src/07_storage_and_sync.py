@@ -47,7 +47,8 @@ workdir = Path(tempfile.mkdtemp(prefix="session7-"))
 # %%
 scheme = scheme_by_id("pedersen-bls-chained")
 keys = bls.keygen(scheme, rng=rng)
-info = ChainInfo(keys.public.to_bytes(), 30, 1_595_431_050, bytes(32), scheme)
+info = ChainInfo(public_key=keys.public.to_bytes(), period=30, genesis_time=1_595_431_050,
+                 genesis_seed=bytes(32), scheme=scheme)
 chain, previous = [], info.genesis_seed
 for round_number in range(1, 2001):
     signature = bls.sign(scheme, keys.secret, scheme.digest(round_number, previous))

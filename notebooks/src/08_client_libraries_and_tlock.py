@@ -23,6 +23,7 @@
 # ## Setup
 
 # %%
+import dataclasses
 import json
 import tempfile
 from pathlib import Path
@@ -286,7 +287,8 @@ from drand_edu.tlock import ibe
 
 scheme = scheme_by_id("bls-unchained-g1-rfc9380")  # quicknet's scheme: key on G2, signatures on G1
 keys = bls.keygen(scheme, rng=rng)
-toy_info = ChainInfo(keys.public.to_bytes(), 3, 1_700_000_000, b"session-8", scheme, "session8")
+toy_info = ChainInfo(public_key=keys.public.to_bytes(), period=3, genesis_time=1_700_000_000,
+                     genesis_seed=b"session-8", scheme=scheme, beacon_id="session8")
 print(toy_info.scheme.id, "· chain hash", toy_info.hash_hex[:16] + "…")
 
 round_number = 1000
@@ -369,7 +371,7 @@ print(decrypt(armored, toy_info, lambda r: round_1000))
 # `strict=False` ignores the hash, like tlock-js — the beacon is still verified against the chain you gave.
 
 # %%
-elsewhere = ChainInfo(toy_info.public_key, 30, toy_info.genesis_time, toy_info.genesis_seed, scheme, "elsewhere")
+elsewhere = dataclasses.replace(toy_info, period=30, beacon_id="elsewhere")  # same key, another chain
 with drand_edu.expect_error(ChainMismatch):
     decrypt(armored, elsewhere, lambda r: round_1000)  # refused before any beacon is fetched
 print("strict=False, like tlock-js:", decrypt(armored, elsewhere, lambda r: round_1000, strict=False))
