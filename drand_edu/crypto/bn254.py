@@ -20,6 +20,8 @@ This follows kyber's ``pairing/bn254/point.go`` (``hashToPoint``, ``hashToField`
 Encodings (kyber's ``pointG1.MarshalBinary``/``pointG2.MarshalBinary``): uncompressed, big-endian,
 32 bytes per coordinate. G1: ``x ‖ y`` (64 bytes). G2: ``x.im ‖ x.re ‖ y.im ‖ y.re`` (128 bytes;
 the imaginary part first, as in the EVM precompiles). The point at infinity is all zeros.
+GT (for tlock, which hashes pairing values): :func:`gt_to_kyber_bytes`, 384 bytes in kyber's
+``gfP12`` tower order.
 """
 
 from __future__ import annotations
@@ -206,17 +208,23 @@ def gt_to_kyber_bytes(flat: list[int] | tuple[int, ...]) -> bytes:
     """An Fp12 element, given by its 12 coefficients in py_ecc's flat basis, as kyber's 384 bytes.
 
     py_ecc writes Fp12 as ``Σ c_k w^k`` with ``w^12 = 18 w^6 - 82``. kyber's ``pairing/bn254``
-    builds a tower instead (``gfp2.go``, ``gfp6.go``, ``gfp12.go``)::
+    builds a tower instead:
+    [`gfP2`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/gfp2.go#L7-L11),
+    [`gfP6`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/gfp6.go#L7-L11),
+    [`gfP12`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/gfp12.go#L11-L15)::
 
         gfP2  = x·i + y        with i² = -1
         gfP6  = x·τ² + y·τ + z with τ³ = ξ = i + 9
         gfP12 = x·ω + y        with ω² = τ
 
-    and ``pointGT.MarshalBinary`` writes ``g.x.x.x, g.x.x.y, g.x.y.x, …, g.y.z.y``: the ω part first,
-    inside it τ², τ, 1, and in each Fp2 the *imaginary* part first, 32 bytes big-endian, values
-    Montgomery-decoded (plain integers mod p). The two bases meet at ``ω = w`` (so ``τ = w²`` and
-    ``i = w^6 - 9``, which indeed squares to -1); kyber's untwisting map ``(x, y) -> (x ω², y ω³)``
-    (``optate.go``) is py_ecc's ``twist``, so the same pairing lands on the same element. Then
+    and
+    [`pointGT.MarshalBinary`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L604-L635)
+    writes ``g.x.x.x, g.x.x.y, g.x.y.x, …, g.y.z.y``: the ω part first, inside it τ², τ, 1, and in
+    each Fp2 the *imaginary* part first, 32 bytes big-endian, values Montgomery-decoded (plain
+    integers mod p). The two bases meet at ``ω = w`` (so ``τ = w²`` and ``i = w^6 - 9``, which
+    indeed squares to -1); kyber's untwisting map ``(x, y) -> (x ω², y ω³)``, stated in its
+    [`miller`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/optate.go#L120-L168)
+    loop, is py_ecc's ``twist``, so the same pairing lands on the same element. Then
     ``w^(j+6) = w^j (i + 9)`` gives the Fp2 coefficient of ``ω^a τ^b`` (``j = a + 2b``):
     real part ``c_j + 9 c_(j+6)``, imaginary part ``c_(j+6)``.
     """
