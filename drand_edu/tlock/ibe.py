@@ -2,10 +2,9 @@
 
 The trick behind timelock encryption: drand's beacon for round ``n`` is ``σ_n = s · H1(ID_n)``,
 with ``s`` the group secret and ``ID_n = sha256(n as 8 bytes big-endian)`` (Keccak-256 on evmnet).
-In IBE terms ``s`` is
-the master secret, the group public key ``s · P`` the master public key, and the beacon σ_n *is*
-the private key of identity ``ID_n``. Anyone can encrypt to round ``n`` today; nobody can decrypt
-until the League of Entropy publishes σ_n.
+In IBE terms ``s`` is the master secret, the group public key ``s · P`` the master public key, and
+the beacon σ_n *is* the private key of identity ``ID_n``. Anyone can encrypt to round ``n`` today;
+nobody can decrypt until the League of Entropy publishes σ_n.
 
 Encryption of a short message ``M`` (tlock uses it for a 16-byte file key), following kyber's
 ``encrypt/ibe/ibe.go``:
