@@ -363,7 +363,7 @@ drand_edu.exercises.check_upward_imports(my_upward_imports)
 
 # %%
 def my_forgery(stack, published):
-    ...  # your code: return Beacon(round, signature, previous_signature)
+    ...  # your code: return Beacon(round=..., signature=..., previous_signature=...)
 
 
 # %%
@@ -375,7 +375,7 @@ def my_forgery(stack, published):
     last = stack.last()
     # the right round and the right link pass append and scheme; round 1's real signature is a fine point
     # of G2, but it signs round 1's message, not this round's
-    return Beacon(last.round + 1, published[0].signature, last.signature)
+    return Beacon(round=last.round + 1, signature=published[0].signature, previous_signature=last.signature)
 
 
 drand_edu.exercises.check_store_trusts_its_caller(my_forgery)
