@@ -1,65 +1,196 @@
-"""Notebook-03 checkers: "not yet" for stubs and wrong answers, "correct" for right ones; the toy curve."""
+"""Notebook-03 checkers: a stub gets the nudge, a wrong answer "not yet" and a hint, a right one "correct"."""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 from drand_edu.crypto import G1, bls, pairing_check
-from drand_edu.crypto.constants import FIELD_MODULUS
+from drand_edu.crypto.bn254 import keccak256
+from drand_edu.crypto.constants import CURVE_ORDER, FIELD_MODULUS
 from drand_edu.exercises import CORRECT, NOT_YET
+from drand_edu.exercises.common import first_hint
 from drand_edu.exercises.crypto import (
-    check_bls_verify,
+    check_batch_verify,
+    check_bdn_coefficients,
     check_not_in_subgroup,
-    check_unchained_digest,
+    check_rogue_key,
+    check_scheme_message,
 )
 from drand_edu.viz.crypto import plot_toy_curve, toy_add, toy_curve_points, toy_multiply, toy_order
 
 from .conftest import verdict
 
 
-def test_unchained_digest(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_unchained_digest, None)
-    assert NOT_YET in verdict(
-        capsys, check_unchained_digest, lambda r: hashlib.sha256(str(r).encode()).digest()
-    )
-    assert NOT_YET in verdict(
-        capsys, check_unchained_digest, lambda r: hashlib.sha256(r.to_bytes(8, "big")).hexdigest()
-    )
-    right = lambda r: hashlib.sha256(r.to_bytes(8, "big")).digest()  # noqa: E731
-    assert CORRECT in verdict(capsys, check_unchained_digest, right)
+def stub(*_args): ...  # your code
 
 
-def test_bls_verify(capsys) -> None:
-    def right(scheme, pk, message, signature):
-        g = scheme.key_group.generator()
-        return pairing_check([(pk, bls.hash_message(scheme, message)), (-g, signature)])
-
-    def ignores_the_message(scheme, pk, message, signature):
-        return not signature.is_identity()
-
-    assert NOT_YET in verdict(capsys, check_bls_verify, None)
-    assert NOT_YET in verdict(capsys, check_bls_verify, ignores_the_message)
-    assert NOT_YET in verdict(capsys, check_bls_verify, lambda *a: True)
-    assert CORRECT in verdict(capsys, check_bls_verify, right)
+def assert_stub_gets_the_nudge(capsys, check, name: str) -> None:
+    for placeholder in (None, ..., stub):
+        out = verdict(capsys, check, placeholder)
+        assert out.startswith(NOT_YET) and first_hint(name) in out
 
 
+# -- Exercise 1: the message of every scheme -------------------------------------------------------
+def right_message(scheme, round_number, previous_signature):
+    data = (previous_signature or b"") if scheme.chained else b""
+    data += round_number.to_bytes(8, "big")
+    return keccak256(data) if scheme.hash_name == "keccak256" else hashlib.sha256(data).digest()
+
+
+def right_message_bytearray(scheme, round_number, previous_signature):
+    h = bytearray(previous_signature) if scheme.chained and previous_signature else bytearray()
+    h.extend(round_number.to_bytes(8, "big"))
+    if scheme.id.startswith("bls-bn254"):
+        return bytearray(keccak256(bytes(h)))
+    return hashlib.sha256(h).digest()
+
+
+def test_scheme_message(capsys) -> None:
+    assert_stub_gets_the_nudge(capsys, check_scheme_message, "scheme_message")
+    assert CORRECT in verdict(capsys, check_scheme_message, right_message)
+    assert CORRECT in verdict(capsys, check_scheme_message, right_message_bytearray)
+
+    def unchained_only(scheme, r, prev):
+        return hashlib.sha256(r.to_bytes(8, "big")).digest()
+
+    def nist_sha3(scheme, r, prev):
+        if scheme.hash_name == "keccak256":
+            return hashlib.sha3_256(r.to_bytes(8, "big")).digest()
+        return right_message(scheme, r, prev)
+
+    def little_endian(scheme, r, prev):
+        return hashlib.sha256(r.to_bytes(8, "little")).digest()
+
+    def the_library(scheme, r, prev):
+        return scheme.digest(r, prev)
+
+    def hex_text(scheme, r, prev):
+        return right_message(scheme, r, prev).hex()
+
+    assert "chained scheme signs more" in verdict(capsys, check_scheme_message, unchained_only)
+    assert "SHA3-256" in verdict(capsys, check_scheme_message, nist_sha3)
+    assert "unchained scheme signs the round" in verdict(capsys, check_scheme_message, little_endian)
+    assert "switched off" in verdict(capsys, check_scheme_message, the_library)
+    assert "not hex" in verdict(capsys, check_scheme_message, hex_text)
+
+
+# -- Exercise 2: batch verification ------------------------------------------------------------------
+def right_batch(scheme, public_key, messages, signatures):
+    weights = [1 + secrets.randbelow(2**64) for _ in messages]
+    hashed = scheme.sig_group.msm([bls.hash_message(scheme, m) for m in messages], weights)
+    summed = scheme.sig_group.msm(signatures, weights)
+    return pairing_check([(public_key, hashed), (-scheme.key_group.generator(), summed)])
+
+
+def right_batch_loop(scheme, public_key, messages, signatures):
+    hashed, summed = scheme.sig_group.identity(), scheme.sig_group.identity()
+    for m, s in zip(messages, signatures, strict=True):
+        r = secrets.randbits(128) | 1
+        hashed, summed = hashed + bls.hash_message(scheme, m) * r, summed + s * r
+    return pairing_check([(-public_key, hashed), (scheme.key_group.generator(), summed)])
+
+
+def test_batch_verify(capsys) -> None:
+    assert_stub_gets_the_nudge(capsys, check_batch_verify, "batch_verify")
+    assert CORRECT in verdict(capsys, check_batch_verify, right_batch)
+    assert CORRECT in verdict(capsys, check_batch_verify, right_batch_loop)
+
+    def unweighted(scheme, pk, messages, signatures):
+        hashed = scheme.sig_group.sum(bls.hash_message(scheme, m) for m in messages)
+        return pairing_check(
+            [(pk, hashed), (-scheme.key_group.generator(), scheme.sig_group.sum(signatures))]
+        )
+
+    def fixed_weights(scheme, pk, messages, signatures):
+        weights = list(range(1, len(messages) + 1))
+        hashed = scheme.sig_group.msm([bls.hash_message(scheme, m) for m in messages], weights)
+        summed = scheme.sig_group.msm(signatures, weights)
+        return pairing_check([(pk, hashed), (-scheme.key_group.generator(), summed)])
+
+    def one_by_one(scheme, pk, messages, signatures):
+        return all(bls.verify(scheme, pk, m, s.to_bytes()) for m, s in zip(messages, signatures, strict=True))
+
+    def many_pairs(scheme, pk, messages, signatures):
+        weights = [1 + secrets.randbelow(2**64) for _ in messages]
+        pairs = [(pk, bls.hash_message(scheme, m) * w) for m, w in zip(messages, weights, strict=True)]
+        summed = scheme.sig_group.msm(signatures, weights)
+        return pairing_check([*pairs, (-scheme.key_group.generator(), summed)])
+
+    assert "weigh each pair" in verdict(capsys, check_batch_verify, unweighted)
+    assert "was accepted" in verdict(capsys, check_batch_verify, fixed_weights)
+    assert "ONE pairing_check" in verdict(capsys, check_batch_verify, one_by_one)
+    assert "merged" in verdict(capsys, check_batch_verify, many_pairs)
+    assert "refused" in verdict(capsys, check_batch_verify, lambda *a: False)
+
+
+# -- Exercise 3: the rogue key -------------------------------------------------------------------------
+def right_rogue(scheme, victim_public, message):
+    a = 1 + secrets.randbelow(CURVE_ORDER - 1)
+    rogue = scheme.key_group.generator() * a - victim_public
+    return rogue, bls.hash_message(scheme, message) * a
+
+
+def right_rogue_bytes(scheme, victim_public, message):
+    a = secrets.randbelow(2**64) + 2
+    rogue = (scheme.key_group.generator() * a + (-victim_public)).to_bytes()
+    return [rogue, bls.sign(scheme, a, message)]
+
+
+def test_rogue_key(capsys) -> None:
+    assert_stub_gets_the_nudge(capsys, check_rogue_key, "rogue_key")
+    assert CORRECT in verdict(capsys, check_rogue_key, right_rogue)
+    assert CORRECT in verdict(capsys, check_rogue_key, right_rogue_bytes)
+
+    def own_key(scheme, victim, message):
+        keys = bls.keygen(scheme)
+        return keys.public, bls.hash_message(scheme, message) * keys.secret
+
+    def cancel(scheme, victim, message):
+        return -victim, scheme.sig_group.identity()
+
+    def no_pair(scheme, victim, message):
+        return -victim
+
+    assert "whose secret you know" in verdict(capsys, check_rogue_key, own_key)
+    assert "refuses the key ∞" in verdict(capsys, check_rogue_key, cancel)
+    assert "return a pair" in verdict(capsys, check_rogue_key, no_pair)
+    assert "key group" in verdict(capsys, check_rogue_key, lambda s, v, m: (bls.hash_message(s, m), b""))
+
+
+# -- Exercise 4: a point off G1 -------------------------------------------------------------------------
 def test_not_in_subgroup(capsys) -> None:
     def encode(x: int) -> bytes:
         raw = bytearray(x.to_bytes(48, "big"))
         raw[0] |= 0x80
         return bytes(raw)
 
-    on_curve = next(x for x in range(1, 100) if pow(x**3 + 4, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) == 1)
+    squares = [x for x in range(1, 200) if pow(x**3 + 4, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) == 1]
     off_curve = next(x for x in range(1, 100) if pow(x**3 + 4, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) != 1)
-    assert NOT_YET in verdict(capsys, check_not_in_subgroup, None)
+    assert_stub_gets_the_nudge(capsys, check_not_in_subgroup, "not_in_subgroup")
+    assert CORRECT in verdict(capsys, check_not_in_subgroup, encode(squares[0]))
+    assert CORRECT in verdict(capsys, check_not_in_subgroup, "0x" + encode(squares[-1]).hex())
     assert "not on the curve" in verdict(capsys, check_not_in_subgroup, encode(off_curve))
     assert "in G1" in verdict(capsys, check_not_in_subgroup, (G1.generator() * 5).to_bytes())
     assert "48 bytes" in verdict(capsys, check_not_in_subgroup, b"\x80" * 10)
-    assert CORRECT in verdict(capsys, check_not_in_subgroup, encode(on_curve))
+    assert "48 bytes" in verdict(capsys, check_not_in_subgroup, squares[0].to_bytes(48, "big"))
+
+
+# -- Exercise 5 (Connect): kyber's bdn coefficients -------------------------------------------------------
+def test_bdn_coefficients(capsys) -> None:
+    assert_stub_gets_the_nudge(capsys, check_bdn_coefficients, "bdn_coefficients")
+    for right in (("blake2s", 128), "BLAKE2s XOF, 128 bits", {"hash": "blake2s.NewXOF", "bits": "128"}):
+        assert CORRECT in verdict(capsys, check_bdn_coefficients, right)
+    assert "identity hash" in verdict(capsys, check_bdn_coefficients, ("blake2b", 128))
+    assert "not the hash" in verdict(capsys, check_bdn_coefficients, ("sha256", 128))
+    assert "in bytes" in verdict(capsys, check_bdn_coefficients, ("blake2s", 16))
+    assert "not the size" in verdict(capsys, check_bdn_coefficients, ("blake2s", 256))
+    assert "how many bits" in verdict(capsys, check_bdn_coefficients, "blake2s")
+    assert "name the hash" in verdict(capsys, check_bdn_coefficients, 128)
 
 
 def test_toy_curve_is_a_group() -> None:

@@ -1,4 +1,4 @@
-"""Notebook-04 checkers and figures: stubs and wrong answers get "not yet", right answers "correct"."""
+"""Notebook-04 checkers and figures: a stub gets the nudge, wrong answers "not yet", right ones "correct"."""
 
 from __future__ import annotations
 
@@ -10,19 +10,53 @@ matplotlib.use("Agg")
 
 from drand_edu.crypto import G1
 from drand_edu.exercises import CORRECT, NOT_YET
+from drand_edu.exercises.common import first_hint
 from drand_edu.exercises.dkg import (
+    TICK_SCENARIOS,
     check_disqualify_dealer,
+    check_dkg_ticks,
+    check_eviction_rule,
     check_feldman_verify,
     check_shamir_split,
     check_steer_group_key,
 )
 from drand_edu.rng import seeded_rng
 from drand_edu.threshold.dkg import FaultPlan, run_dkg
-from drand_edu.viz.dkg import plot_dkg_flow, plot_shamir_toy, toy_shares
+from drand_edu.threshold.dkg.protocol import Phase
+from drand_edu.threshold.poly import PubPoly
+from drand_edu.threshold.shamir import verify_share
 
 from .conftest import verdict
 
 
+def stub(*_args): ...  # your code
+
+
+def assert_stub_gets_the_nudge(capsys, check, name: str) -> None:
+    for placeholder in (None, ..., stub):
+        out = verdict(capsys, check, placeholder)
+        assert out.startswith(NOT_YET) and first_hint(name) in out
+
+
+# -- Exercise 1 (Explore): ticks ------------------------------------------------------------------
+def measured_ticks() -> dict[str, int]:
+    return {name: run_dkg(5, 3, rng=seeded_rng(name), **kw).clock for name, kw in TICK_SCENARIOS.items()}
+
+
+def test_dkg_ticks(capsys) -> None:
+    assert_stub_gets_the_nudge(capsys, check_dkg_ticks, "dkg_ticks")
+    ticks = measured_ticks()
+    assert ticks == {"slow": 20, "silent": 21, "late": 21}  # whatever the seed: the clock is logical
+    assert CORRECT in verdict(capsys, check_dkg_ticks, ticks)
+    assert CORRECT in verdict(capsys, check_dkg_ticks, ("20", "21 ticks", 21))
+    assert "run them" in verdict(capsys, check_dkg_ticks, {"slow": 2, "silent": 2, "late": 2})
+    assert "'silent', 'late'" in verdict(capsys, check_dkg_ticks, {"slow": 20, "silent": 11, "late": 12})
+    assert "missing" in verdict(capsys, check_dkg_ticks, {"slow": 20, "silent": 21})
+    assert "not a number" in verdict(capsys, check_dkg_ticks, [20, 21, True])
+    assert "dict" in verdict(capsys, check_dkg_ticks, 21)
+
+
+# -- Exercise 2 (Implement): Shamir split ------------------------------------------------------------
 def right_split(secret, n, t, prime):
     coefficients = [secret % prime] + [secrets.randbelow(prime) for _ in range(t - 1)]
     return [(x, sum(a * x**k for k, a in enumerate(coefficients)) % prime) for x in range(1, n + 1)]
@@ -39,6 +73,9 @@ def test_shamir_split(capsys) -> None:
         coefficients = [secret % prime] + [secrets.randbelow(prime) for _ in range(max(t - 2, 0))]
         return [(x, sum(a * x**k for k, a in enumerate(coefficients)) % prime) for x in range(1, n + 1)]
 
+    def degree_too_high(secret, n, t, prime):
+        return right_split(secret, n, t + 1, prime)
+
     def horner(secret, n, t, prime):
         coefficients = [secret] + [1 + secrets.randbelow(prime - 1) for _ in range(t - 1)]
         shares = []
@@ -46,50 +83,89 @@ def test_shamir_split(capsys) -> None:
             y = 0
             for a in reversed(coefficients):
                 y = (y * x + a) % prime
-            shares.append((x, y))
+            shares.append([x, y])  # lists, not tuples
         return shares[::-1]  # any order is fine
 
-    assert NOT_YET in verdict(capsys, check_shamir_split, None)
+    assert_stub_gets_the_nudge(capsys, check_shamir_split, "shamir_split")
     assert "x = 1, 2" in verdict(capsys, check_shamir_split, secret_as_a_share)
     assert NOT_YET in verdict(capsys, check_shamir_split, deterministic)
-    assert "t - 1" in verdict(capsys, check_shamir_split, degree_too_low)
+    low = verdict(capsys, check_shamir_split, degree_too_low)
+    assert "already t - 1" in low and "degree is too low" in low and "correct" not in low
+    assert "do not interpolate" in verdict(capsys, check_shamir_split, degree_too_high)
     assert CORRECT in verdict(capsys, check_shamir_split, right_split)
     assert CORRECT in verdict(capsys, check_shamir_split, horner)
 
 
-def test_feldman_verify(capsys) -> None:
-    def right(share, commitments):
-        x = share.index + 1
-        expected = G1.identity()
-        for k, commit in enumerate(commitments.commits):
+# -- Exercise 3 (Implement): Feldman, for a final DKG share -------------------------------------------
+def right_feldman(share, dealer_commitments):
+    x = share.index + 1
+    expected = G1.identity()
+    for commits in dealer_commitments:
+        for k, commit in enumerate(commits):
             expected = expected + commit * pow(x, k)
-        return G1.generator() * share.value == expected
+    return G1.generator() * share.value == expected
 
-    def index_off_by_one(share, commitments):
+
+def right_feldman_summed_polynomial(share, dealer_commitments):
+    total = [G1.sum(column) for column in zip(*dealer_commitments, strict=True)]
+    return verify_share(share, PubPoly(G1, tuple(total)))
+
+
+def test_feldman_verify(capsys) -> None:
+    def index_as_x(share, dealer_commitments):
         x = share.index
         expected = G1.identity()
-        for k, commit in enumerate(commitments.commits):
-            expected = expected + commit * pow(x, k)
+        for commits in dealer_commitments:
+            for k, commit in enumerate(commits):
+                expected = expected + commit * pow(x, k)
         return G1.generator() * share.value == expected
 
-    assert NOT_YET in verdict(capsys, check_feldman_verify, None)
-    assert NOT_YET in verdict(capsys, check_feldman_verify, lambda s, c: True)
-    assert NOT_YET in verdict(capsys, check_feldman_verify, index_off_by_one)
-    assert CORRECT in verdict(capsys, check_feldman_verify, right)
+    def first_dealer_only(share, dealer_commitments):
+        return verify_share(share, PubPoly(G1, tuple(dealer_commitments[0])))
+
+    assert_stub_gets_the_nudge(capsys, check_feldman_verify, "feldman_verify")
+    assert "was accepted" in verdict(capsys, check_feldman_verify, lambda s, c: True)
+    assert "refused" in verdict(capsys, check_feldman_verify, index_as_x)
+    assert "every dealer counts" in verdict(capsys, check_feldman_verify, first_dealer_only)
+    assert "refused" in verdict(capsys, check_feldman_verify, lambda s, c: False)
+    assert CORRECT in verdict(capsys, check_feldman_verify, right_feldman)
+    assert CORRECT in verdict(capsys, check_feldman_verify, right_feldman_summed_polynomial)
 
 
-def test_disqualify_dealer(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_disqualify_dealer, None)
-    assert "still qualified" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 4)}))
-    assert "fails" in verdict(capsys, check_disqualify_dealer, FaultPlan(silent={0, 1, 2}))
-    assert "other dealers" in verdict(capsys, check_disqualify_dealer, FaultPlan(silent={1, 2}))
+# -- Exercise 4 (Break): dealer 2 out of QUAL --------------------------------------------------------
+def test_disqualify_dealer_right_answers_get_praise_that_fits(capsys) -> None:
+    unanswered = verdict(
+        capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 0)}, missing_justifications={2})
+    )
+    assert CORRECT in unanswered and "1 complaint and no answer" in unanswered
+    lied = verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 4)}, bad_justifications={2}))
+    assert CORRECT in lied and "does not match the commitments" in lied
+    commitments = verdict(capsys, check_disqualify_dealer, FaultPlan(bad_commitments={2}))
+    assert CORRECT in commitments and "evicted in the response phase" in commitments
+    three = verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 0), (2, 1), (2, 3)}))
+    assert CORRECT in three and "3 complaints" in three
+    declined = FaultPlan(bad_shares={(2, 1)}, justify=lambda choice: False)
+    assert "chose not to justify" in verdict(capsys, check_disqualify_dealer, declined)
+
+
+def test_disqualify_dealer_wrong_answers(capsys) -> None:
+    assert_stub_gets_the_nudge(capsys, check_disqualify_dealer, "disqualify_dealer")
     silent = verdict(capsys, check_disqualify_dealer, FaultPlan(silent={2}))
-    assert CORRECT in silent and "complain" not in silent.replace("nobody needs to complain", "")
-    assert "commitments" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_commitments={2}))
-    unanswered = FaultPlan(bad_shares={(2, 0)}, missing_justifications={2})
-    assert "unanswered" in verdict(capsys, check_disqualify_dealer, unanswered)
+    assert NOT_YET in silent and "never counted (silent dealer)" in silent
+    late = verdict(capsys, check_disqualify_dealer, FaultPlan(late={(2, Phase.DEAL)}))
+    assert NOT_YET in late and "late" in late
+    assert "bad signature" in verdict(
+        capsys, check_disqualify_dealer, FaultPlan(bad_signatures={(2, Phase.DEAL)})
+    )
+    assert "still qualified" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 4)}))
+    assert "still qualified" in verdict(capsys, check_disqualify_dealer, FaultPlan(forged_deals={2}))
+    assert "fails" in verdict(capsys, check_disqualify_dealer, FaultPlan(silent={0, 1, 2}))
+    both = FaultPlan(bad_commitments={1, 2})
+    assert "other dealers" in verdict(capsys, check_disqualify_dealer, both)
+    assert "FaultPlan" in verdict(capsys, check_disqualify_dealer, {"bad_commitments": {2}})
 
 
+# -- Exercise 5 (Break): steer the group key -------------------------------------------------------------
 def smaller_first(choice) -> bool:
     with_me, without_me = choice.keys()
     return with_me.to_bytes() < without_me.to_bytes()
@@ -106,7 +182,7 @@ def test_steer_group_key_right_answers(capsys) -> None:
 
 
 def test_steer_group_key_wrong_answers(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_steer_group_key, None)
+    assert_stub_gets_the_nudge(capsys, check_steer_group_key, "steer_group_key")
     assert "FaultPlan" in verdict(capsys, check_steer_group_key, "plan")
     assert "justify=" in verdict(capsys, check_steer_group_key, FaultPlan(bad_shares={(2, 4)}))
     # a constant choice is right on some DKGs only: the checker runs until it has seen both cases
@@ -120,9 +196,19 @@ def test_steer_group_key_wrong_answers(capsys) -> None:
     assert "more than one dealer" in verdict(capsys, check_steer_group_key, two)
 
 
-def test_figures() -> None:
-    polynomial, shares = toy_shares(42, 5, 3, 97)
-    assert polynomial.secret() == 42 and [s.index for s in shares] == [0, 1, 2, 3, 4]
-    assert plot_shamir_toy().axes
-    outcome = run_dkg(4, 3, rng=seeded_rng(1), faults=FaultPlan(silent={3}))
-    assert plot_dkg_flow(outcome).axes
+# -- Exercise 6 (Connect): kyber's eviction rule -----------------------------------------------------------
+def test_eviction_rule(capsys) -> None:
+    assert_stub_gets_the_nudge(capsys, check_eviction_rule, "eviction_rule")
+    assert CORRECT in verdict(capsys, check_eviction_rule, lambda c, n, t: c >= t)
+    assert CORRECT in verdict(capsys, check_eviction_rule, lambda c, n, t: int(not c < t))
+    assert "strict or not" in verdict(capsys, check_eviction_rule, lambda c, n, t: c > t)
+    assert "strict or not" in verdict(capsys, check_eviction_rule, lambda c, n, t: c > n // 2)
+    assert "strict or not" in verdict(capsys, check_eviction_rule, lambda c, n, t: c >= n - t + 1)
+    assert "strict or not" in verdict(capsys, check_eviction_rule, lambda c, n, t: c >= 1)
+    assert "True or False" in verdict(capsys, check_eviction_rule, lambda c, n, t: "yes")
+
+
+def test_the_log_keeps_complaints() -> None:
+    outcome = run_dkg(5, 3, rng=seeded_rng(3), faults=FaultPlan(bad_shares={(2, 4)}, bad_justifications={2}))
+    complaints = {e.author: e.complaints for e in outcome.log if e.kind == "response"}
+    assert complaints == {0: (), 1: (), 2: (), 3: (), 4: (2,)}

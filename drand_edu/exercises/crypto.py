@@ -1,85 +1,294 @@
 """Exercise checkers for notebook 03 (cryptographic primitives).
 
-They test the learner's function on fresh random keys and messages against the library, so passing
-means "behaves like BLS", not "matches a stored answer".
+They run the learner's function on fresh random keys, messages and rounds against the library, so
+passing means "behaves like BLS", not "matches a stored answer". Each exercise registers its hints
+in steps next to its checker (``drand_edu.exercises.hint("<name>")`` shows the next one).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
 
-from ..crypto import G1, bls, scheme_by_id
+from ..crypto import G1, bls, current_backend, scheme_by_id
+from ..crypto.bn254 import keccak256
 from ..crypto.constants import FIELD_MODULUS
+from ..crypto.groups import Point
+from ..crypto.schemes import SCHEMES, Scheme
 from ..errors import InvalidPoint
-from .common import is_stub, report, safely
+from .common import nudge_if_stub, register_hints, report, safely
 
-__all__ = ["check_bls_verify", "check_not_in_subgroup", "check_unchained_digest"]
+__all__ = [
+    "check_batch_verify",
+    "check_bdn_coefficients",
+    "check_not_in_subgroup",
+    "check_rogue_key",
+    "check_scheme_message",
+]
 
 
-def check_unchained_digest(my_digest: Callable[[int], bytes] | None) -> bool:
-    """``my_digest(round)``: the 32-byte message an unchained drand chain signs for ``round``."""
-    if is_stub(my_digest):
-        return report(False, "define my_digest(round_number) first")
+# -- Exercise 1 (Explore): the message each scheme signs --------------------------------------------
+register_hints(
+    "scheme_message",
+    "Print the table of section 5 again and look at two columns: 'chained' and 'digest'. Three kinds "
+    "of message hide in five schemes.",
+    "The round is always written as 8 bytes, big-endian. A chained scheme puts the previous signature "
+    "in front of it, but only when there is one (b'' or None: nothing in front). evmnet does not use "
+    "sha256; hashlib's sha3_256 is *not* Keccak-256 (drand_edu.crypto.bn254.keccak256 is).",
+    "data = (previous_signature or b'') if scheme.chained else b''; data += round_number.to_bytes(8, "
+    "'big'); return keccak256(data) if scheme.hash_name == 'keccak256' else hashlib.sha256(data).digest()",
+)
+
+
+def _message(scheme: Scheme, round_number: int, previous_signature: bytes | None) -> bytes:
+    """The checker's own copy of drand's ``DigestBeacon`` (so it can forbid ``Scheme.digest``)."""
+    data = (previous_signature or b"") if scheme.chained else b""
+    data += round_number.to_bytes(8, "big")
+    return keccak256(data) if scheme.hash_name == "keccak256" else hashlib.sha256(data).digest()
+
+
+def _no_digest(*_args: object, **_kwargs: object) -> bytes:
+    raise RuntimeError("this exercise is to build the message yourself: scheme.digest is switched off")
+
+
+def check_scheme_message(my_message: Callable[[Scheme, int, bytes | None], bytes] | None) -> bool:
+    """``my_message(scheme, round_number, previous_signature)``: the 32 bytes ``scheme`` signs.
+
+    Tried on all five schemes, on rounds 1, 255, 256, 2^32 + 1 and random ones, with a previous
+    signature, without one (``b""``) and with ``None``; ``Scheme.digest`` is switched off meanwhile.
+    """
+    if nudge_if_stub(my_message, "scheme_message"):
+        return False
 
     def check() -> bool:
-        scheme = scheme_by_id("bls-unchained-g1-rfc9380")
-        for round_number in (1, 255, 256, 2**32 + 1, secrets.randbelow(2**40)):
-            got = my_digest(round_number)
-            if got != scheme.digest(round_number):
-                return report(
-                    False,
-                    f"wrong digest for round {round_number}: it is sha256 of the round as 8 bytes, "
-                    "big-endian (round.to_bytes(8, 'big')); return .digest() bytes, not hex",
-                )
-        return report(True, praise="that is exactly the message quicknet signs")
+        rounds = (1, 255, 256, 2**32 + 1, secrets.randbelow(2**40) + 2, secrets.randbelow(2**63))
+        # the unchained sha256 schemes first: the simplest case gets the first hint
+        for scheme in sorted(SCHEMES.values(), key=lambda s: (s.hash_name != "sha256", s.chained)):
+            for round_number in rounds:
+                for previous in (secrets.token_bytes(scheme.signature_size), b"", None):
+                    expected = _message(scheme, round_number, previous)
+                    with mock.patch.object(Scheme, "digest", _no_digest):
+                        got = my_message(scheme, round_number, previous)
+                    if isinstance(got, str):
+                        return report(False, "return the 32 bytes themselves (.digest()), not hex text")
+                    if bytes(got) == expected:
+                        continue
+                    return report(False, _message_hint(scheme, round_number, previous, bytes(got)))
+        return report(
+            True,
+            praise="five schemes, three messages: sha256 with or without the previous signature, and "
+            "keccak256 for evmnet",
+        )
 
-    return safely(check, "my_digest failed")
+    return safely(check, "my_message failed")
 
 
-def check_bls_verify(my_verify: Callable[..., bool] | None) -> bool:
-    """``my_verify(scheme, public_key, message, signature)``: True exactly for valid BLS signatures."""
-    if is_stub(my_verify):
-        return report(False, "define my_verify(scheme, public_key, message, signature) first")
+def _message_hint(scheme: Scheme, round_number: int, previous: bytes | None, got: bytes) -> str:
+    """Say which case went wrong, without giving the recipe."""
+    where = f"{scheme.id}, round {round_number}"
+    if scheme.hash_name == "keccak256":
+        if got == hashlib.sha3_256(round_number.to_bytes(8, "big")).digest():
+            return f"{where}: that is NIST SHA3-256, which pads differently from Ethereum's Keccak-256"
+        return f"{where}: evmnet does not hash with sha256 (see the 'digest' column)"
+    if scheme.chained and previous:
+        if got == hashlib.sha256(round_number.to_bytes(8, "big")).digest():
+            return f"{where}, with a previous signature: a chained scheme signs more than the round"
+        return f"{where}, with a previous signature: what goes in first, and is anything in between?"
+    if scheme.chained:
+        return f"{where}, previous signature {previous!r}: with nothing to chain, what is left to hash?"
+    return f"{where}: an unchained scheme signs the round alone (how many bytes, which byte order?)"
+
+
+# -- Exercise 2 (Implement): many signatures, one pairing check ----------------------------------------
+register_hints(
+    "batch_verify",
+    "Two pairings must cover all n signatures. Bilinearity lets you add inside a pairing: "
+    "e(pk, A) · e(pk, B) = e(pk, A + B).",
+    "Adding the signatures and the hashes as they are is not enough: swap two signatures, or add D to "
+    "one and subtract it from another, and the sums do not change. Weigh each pair with its own fresh "
+    "random number r_i (secrets.randbelow), which an attacker cannot know in advance.",
+    "r = [1 + secrets.randbelow(2**64) for _ in messages]; H = scheme.sig_group.msm([bls.hash_message("
+    "scheme, m) for m in messages], r); S = scheme.sig_group.msm(signatures, r); return pairing_check(["
+    "(public_key, H), (-scheme.key_group.generator(), S)])",
+)
+
+
+class _PairingCounter:
+    """Counts the backend's pairing checks (and pairs) while the learner's function runs."""
+
+    def __init__(self) -> None:
+        self.checks: list[int] = []
+        self.pairings = 0
+
+
+@contextmanager
+def _count_pairings() -> Iterator[_PairingCounter]:
+    counter = _PairingCounter()
+    backend = current_backend()
+    real_check, real_pairing = backend.pairing_check, backend.pairing
+
+    def counting_check(pairs: Any) -> bool:
+        pairs = list(pairs)
+        counter.checks.append(len(pairs))
+        return real_check(pairs)
+
+    def counting_pairing(p: Any, q: Any) -> Any:
+        counter.pairings += 1
+        return real_pairing(p, q)
+
+    with mock.patch.object(backend, "pairing_check", counting_check), \
+            mock.patch.object(backend, "pairing", counting_pairing):  # fmt: skip
+        yield counter
+
+
+def check_batch_verify(my_batch_verify: Callable[..., bool] | None) -> bool:
+    """``my_batch_verify(scheme, public_key, messages, signatures)``: all valid, with ONE pairing check.
+
+    ``signatures`` are points. Tried on keys on G1 (mainnet's scheme) and on G2 (quicknet's), on honest
+    batches of 1, 2 and 5, and on batches that an unweighted (or fixed-weight) sum would accept.
+    """
+    if nudge_if_stub(my_batch_verify, "batch_verify"):
+        return False
 
     def check() -> bool:
         for scheme_id in ("pedersen-bls-chained", "bls-unchained-g1-rfc9380"):
             scheme = scheme_by_id(scheme_id)
-            keys, other = bls.keygen(scheme), bls.keygen(scheme)
-            message = secrets.token_bytes(32)
-            signature = scheme.sig_group.from_bytes(bls.sign(scheme, keys.secret, message))
-            cases = [
-                ("a valid signature", keys.public, message, signature, True),
-                (
-                    "a signature of another message",
-                    keys.public,
-                    hashlib.sha256(message).digest(),
-                    signature,
-                    False,
-                ),
-                ("a signature checked with another key", other.public, message, signature, False),
-                ("the signature doubled", keys.public, message, signature + signature, False),
-            ]
-            for what, public, msg, sig, expected in cases:
-                if bool(my_verify(scheme, public, msg, sig)) != expected:
+            keys = bls.keygen(scheme)
+            for what, messages, signatures, expected in _cases_for(scheme, keys):
+                with _count_pairings() as counter:
+                    got = my_batch_verify(scheme, keys.public, list(messages), list(signatures))
+                if len(counter.checks) > 1 or counter.pairings:
+                    calls = len(counter.checks) + counter.pairings
                     return report(
                         False,
-                        f"on {scheme_id} ({scheme.key_group.name} keys), {what} got {not expected}. "
-                        "Check e(pk, H(m)) · e(-g, σ) = 1 with pairing_check, H = the scheme's hash to curve",
+                        f"on {what} your function paired {calls} times: the point is ONE pairing_check "
+                        "for the whole batch (bls.verify per signature is one check each)",
                     )
-        return report(True, praise="two pairings, one equation: that is all of BLS verification")
+                if counter.checks and counter.checks[0] > 2 and expected:
+                    return report(
+                        False,
+                        f"one pairing_check, but with {counter.checks[0]} pairs: the pairs that share "
+                        "the public key can be merged into one",
+                    )
+                if bool(got) != expected:
+                    verdict = "accepted" if got else "refused"
+                    return report(
+                        False,
+                        f"on {scheme_id} ({scheme.key_group.name} keys), {what} was {verdict}"
+                        + (": the sums alone cannot tell; weigh each pair" if got and not expected else ""),
+                    )
+        return report(
+            True,
+            praise="n signatures, one pairing check of two pairs, and random weights so that no "
+            "shifted or swapped batch adds up",
+        )
 
-    return safely(check, "my_verify failed")
+    return safely(check, "my_batch_verify failed")
+
+
+def _cases_for(scheme: Scheme, keys: Any) -> list[tuple[str, list[bytes], list[Point], bool]]:
+    """The batches of :func:`check_batch_verify`, signed with ``keys``."""
+
+    def signed(messages: list[bytes], secret: int = keys.secret) -> list[Point]:
+        return [bls.hash_message(scheme, m) * secret for m in messages]
+
+    cases: list[tuple[str, list[bytes], list[Point], bool]] = []
+    for n in (1, 2, 5):
+        messages = [secrets.token_bytes(32) for _ in range(n)]
+        cases.append((f"{n} valid signature(s)", messages, signed(messages), True))
+    messages = [secrets.token_bytes(32) for _ in range(4)]
+    good = signed(messages)
+    other = bls.hash_message(scheme, b"another message") * keys.secret
+    cases.append(("a batch with one signature of another message", messages, [*good[:3], other], False))
+    cases.append(("a batch with two signatures swapped", messages, [good[1], good[0], *good[2:]], False))
+    shift = scheme.sig_group.generator() * (1 + secrets.randbelow(2**64))
+    for a, b in ((1, 1), (2, 1), (1, 2), (3, 2)):
+        moved = [good[0] + shift * a, good[1] - shift * b, *good[2:]]
+        cases.append((f"a batch with σ1 + {a}·D and σ2 - {b}·D", messages, moved, False))
+    cases.append(("a batch signed by another key", messages, signed(messages, keys.secret + 1), False))
+    return cases
+
+
+# -- Exercise 3 (Break): a rogue key against naive key aggregation -------------------------------------
+register_hints(
+    "rogue_key",
+    "You never learn the victim's secret, and you do not need it: you choose your *public* key after "
+    "seeing theirs. What should the sum victim + yours be, so that you can sign for it?",
+    "Make the aggregate a key whose secret you know: pick a random a, and let your key be a·g minus "
+    "the victim's key (g = scheme.key_group.generator()). Then the aggregate is a·g.",
+    "a = 1 + secrets.randbelow(CURVE_ORDER - 1); rogue = g * a - victim_public; return rogue, "
+    "bls.hash_message(scheme, message) * a",
+)
+
+
+def check_rogue_key(my_rogue: Callable[..., tuple[Any, Any]] | None) -> bool:
+    """``my_rogue(scheme, victim_public, message) -> (rogue_public, signature)``.
+
+    A break when ``bls.verify`` accepts ``signature`` for ``message`` under the naive aggregate
+    ``victim_public + rogue_public`` (kyber's ``AggregatePublicKeys`` adds keys that way), for fresh
+    victims and messages on keys in G1 and in G2. The victim never signs anything. An aggregate
+    that is the point at infinity is refused by ``bls.verify``, so it is no break.
+    """
+    if nudge_if_stub(my_rogue, "rogue_key"):
+        return False
+
+    def check() -> bool:
+        for scheme_id in ("pedersen-bls-chained", "bls-unchained-g1-rfc9380", "pedersen-bls-chained"):
+            scheme = scheme_by_id(scheme_id)
+            victim = bls.keygen(scheme).public
+            message = secrets.token_bytes(32)
+            answer = my_rogue(scheme, victim, message)
+            if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+                return report(False, "return a pair: (your public key, the signature of the aggregate)")
+            rogue, signature = answer
+            if isinstance(rogue, (bytes, bytearray)):
+                rogue = scheme.key_group.from_bytes(bytes(rogue))
+            if not isinstance(rogue, Point) or rogue.group is not scheme.key_group:
+                return report(False, f"your key must be a point of the key group ({scheme.key_group.name})")
+            signature = signature.to_bytes() if isinstance(signature, Point) else bytes(signature)
+            aggregate = victim + rogue
+            if aggregate.is_identity():
+                return report(
+                    False,
+                    "your key cancels the victim's: the aggregate is ∞, and bls.verify refuses the key ∞",
+                )
+            if not bls.verify(scheme, aggregate, message, signature):
+                return report(
+                    False,
+                    f"on {scheme_id}, the signature does not verify under victim + your key. Signing with "
+                    "a key of your own is not enough: the aggregate must be a key whose secret you know",
+                )
+        return report(
+            True,
+            praise="a key chosen after seeing the victim's made the sum yours: naive aggregation of keys "
+            "nobody proved they own accepts a signature the victim never made",
+        )
+
+    return safely(check, "my_rogue failed")
+
+
+# -- Exercise 4 (Break): a point on the curve but not in G1 ------------------------------------------
+register_hints(
+    "not_in_subgroup",
+    "Almost every point of the curve is outside G1 (the cofactor is about 2^126). You only need an x "
+    "for which the curve has a y.",
+    "x³ + 4 must be a square mod p: Euler's criterion, pow(x**3 + 4, (p - 1) // 2, p) == 1. Try small x.",
+    "x = the first such x; raw = bytearray(x.to_bytes(48, 'big')); raw[0] |= 0x80; encoded = bytes(raw)",
+)
 
 
 def check_not_in_subgroup(encoded: bytes | None) -> bool:
     """``encoded``: 48 bytes of a point that IS on the curve y² = x³ + 4 but NOT in the group G1."""
-    if is_stub(encoded):
-        return report(False, "set encoded = 48 bytes (x with the compression flag 0x80 in the first byte)")
+    if nudge_if_stub(encoded, "not_in_subgroup"):
+        return False
 
     def check() -> bool:
-        data = bytes(encoded)
+        data = bytes.fromhex(encoded.removeprefix("0x")) if isinstance(encoded, str) else bytes(encoded)
         if len(data) != 48 or not data[0] & 0x80 or data[0] & 0x40:
             return report(False, "a compressed G1 point is 48 bytes with the top bit (0x80) set, 0x40 clear")
         x = int.from_bytes(bytes([data[0] & 0x1F]) + data[1:], "big")
@@ -90,8 +299,67 @@ def check_not_in_subgroup(encoded: bytes | None) -> bool:
             G1.from_bytes(data)
         except InvalidPoint as exc:
             if "subgroup" in str(exc):
-                return report(True, praise="on the curve, outside G1 — and refused, as drand refuses it")
+                return report(True, praise="on the curve, outside G1 — and refused when decoded")
             return report(False, f"rejected for another reason: {exc}")
         return report(False, "that point is in G1 (it decoded fine): try another x")
 
     return safely(check, "checking your bytes failed")
+
+
+# -- Exercise 5 (Connect): how kyber's bdn fixes naive aggregation --------------------------------------
+#: kyber's ``hashPointToR`` (sign/bdn/bdn.go, L33-L68 at d3ad80c):
+#: https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bdn/bdn.go#L33-L68
+#: hashes every key of the roster with ``blake2s.NewXOF`` and cuts the output into 16-byte pieces,
+#: each read as an integer modulo 2^128 - 1 (``modulus128``, L27): coefficients of 128 bits.
+BDN_HASH, BDN_COEFFICIENT_BITS = "blake2s", 128
+
+register_hints(
+    "bdn_coefficients",
+    "Open hashPointToR in kyber's sign/bdn/bdn.go (the link in the task) and read it top to bottom: "
+    "which package makes the hash, and how is its output cut?",
+    "The hash is created with <package>.NewXOF(...); the output is read into make([]byte, 16*len(pubs)) "
+    "and each coefficient is one slice of it, reduced by modulus128. 16 bytes are how many bits?",
+    "answer = (the package's name in lowercase, 8 × the size of one slice)",
+)
+
+
+_HASH_NAMES = r"blake2[bs]?|sha3[-_]?\d*|sha-?\d+|keccak-?\d*|md5"
+
+
+def _hashes_and_numbers(answer: Any) -> tuple[set[str], list[int]]:
+    """The hash names and the whole numbers in an answer given as a str, a tuple/list or a dict."""
+    parts = list(answer.values()) if isinstance(answer, dict) else answer
+    parts = list(parts) if isinstance(parts, (tuple, list)) else [parts]
+    text = " ".join(str(part) for part in parts).lower()
+    hashes = set(re.findall(_HASH_NAMES, text))
+    numbers = [int(n) for n in re.findall(r"\d+", re.sub(_HASH_NAMES, " ", text))]
+    return hashes, numbers
+
+
+def check_bdn_coefficients(answer: Any) -> bool:
+    """``answer = (hash, bits)``: the hash kyber's ``hashPointToR`` uses, and the bits of a coefficient."""
+    if nudge_if_stub(answer, "bdn_coefficients"):
+        return False
+
+    def check() -> bool:
+        hashes, numbers = _hashes_and_numbers(answer)
+        if not hashes:
+            return report(False, "name the hash function first (the package that makes the XOF)")
+        if hashes != {BDN_HASH}:
+            wrong = ", ".join(sorted(hashes))
+            if "blake2b" in hashes:
+                return report(False, "blake2b is drand's identity hash (session 3, section 8); look again")
+            return report(False, f"{wrong}: not the hash hashPointToR creates; look at its h := … line")
+        if not numbers:
+            return report(False, "and how many bits has one coefficient?")
+        if 16 in numbers and BDN_COEFFICIENT_BITS not in numbers:
+            return report(False, "16 is the size of one slice in bytes; the question asks for bits")
+        if BDN_COEFFICIENT_BITS not in numbers or not set(numbers) <= {16, BDN_COEFFICIENT_BITS}:
+            return report(False, "right hash, but not the size of one coefficient: how long is one slice?")
+        return report(
+            True,
+            praise="blake2s over the whole roster of keys, cut into 128-bit weights: a key chosen after "
+            "seeing the others changes every weight, so it cannot cancel anyone",
+        )
+
+    return safely(check, "reading your answer failed")

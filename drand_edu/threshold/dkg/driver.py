@@ -240,6 +240,8 @@ class MessageEvent:
     size: int
     delivered: bool
     note: str = ""
+    #: for a response bundle: the dealers it complains about (empty for all-success or other kinds)
+    complaints: tuple[int, ...] = ()
 
 
 @dataclass
@@ -475,6 +477,12 @@ class _Outgoing:
     bundle: Bundle | None
     note: str = ""
 
+    @property
+    def complaints(self) -> tuple[int, ...]:
+        """The dealers a response bundle complains about (kept in the log, for figures and checks)."""
+        responses = getattr(self.bundle, "responses", ())
+        return tuple(sorted(r.dealer_index for r in responses if not r.status))
+
 
 class Board:
     """The broadcast channel and the clock of one run."""
@@ -519,7 +527,8 @@ class Board:
             if ok:
                 delivered.append(out.bundle)
             size = out.bundle.wire_size() if out.bundle is not None else 0
-            self.log.append(MessageEvent(phase, out.kind, out.author, start, arrival, size, ok, note))
+            event = MessageEvent(phase, out.kind, out.author, start, arrival, size, ok, note, out.complaints)
+            self.log.append(event)
         self.clock = end
         return delivered
 
