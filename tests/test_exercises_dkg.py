@@ -5,8 +5,10 @@ from __future__ import annotations
 import secrets
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
+import matplotlib.pyplot as plt
 
 from drand_edu.crypto import G1
 from drand_edu.exercises import CORRECT, NOT_YET
@@ -25,6 +27,8 @@ from drand_edu.threshold.dkg import FaultPlan, run_dkg
 from drand_edu.threshold.dkg.protocol import Phase
 from drand_edu.threshold.poly import PubPoly
 from drand_edu.threshold.shamir import verify_share
+from drand_edu.viz.dkg import plot_dkg_flow, plot_shamir_toy, toy_shares
+from drand_edu.viz.figure_check import figure_problems
 
 from .conftest import verdict
 
@@ -212,3 +216,61 @@ def test_the_log_keeps_complaints() -> None:
     outcome = run_dkg(5, 3, rng=seeded_rng(3), faults=FaultPlan(bad_shares={(2, 4)}, bad_justifications={2}))
     complaints = {e.author: e.complaints for e in outcome.log if e.kind == "response"}
     assert complaints == {0: (), 1: (), 2: (), 3: (), 4: (2,)}
+
+
+# -- the figures of notebook 04 ----------------------------------------------------------------------------
+FLOWS = {
+    "honest": FaultPlan(),
+    "cheat": FaultPlan(bad_shares={(2, 4)}, bad_justifications={2}),
+    "silent": FaultPlan(silent={1}),
+    "late": FaultPlan(late={(3, Phase.RESPONSE)}),
+    "commitments": FaultPlan(bad_commitments={2}),
+}
+
+
+@pytest.mark.parametrize("name", FLOWS)
+def test_dkg_flow_shows_time_from_zero_and_a_legend_that_covers_nothing(name: str) -> None:
+    outcome = run_dkg(5, 3, rng=seeded_rng(name), faults=FLOWS[name])
+    fig = plot_dkg_flow(outcome)
+    (ax,) = fig.axes
+    assert figure_problems(fig) == []
+    low, high = sorted(ax.get_ylim())
+    ticks = [t for t in ax.get_yticks() if low <= t <= high]
+    assert min(ticks) == 0 and all(t >= 0 and t == int(t) for t in ticks), ticks  # no negative tick
+    assert low <= 0 and high >= outcome.clock  # nothing cut: the whole run, from tick 0 to its end
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert not legend.overlaps(ax.get_window_extent(renderer))  # outside the axes
+    for label in [*ax.get_xticklabels(), *ax.get_yticklabels(), *ax.texts]:
+        if label.get_text():
+            assert not legend.overlaps(label.get_window_extent(renderer)), label.get_text()
+    plt.close(fig)
+
+
+def test_dkg_flow_labels_the_complaint_and_the_justification() -> None:
+    outcome = run_dkg(5, 3, rng=seeded_rng(4), faults=FLOWS["cheat"])
+    fig = plot_dkg_flow(outcome)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "node 4 complains about dealer 2" in texts
+    assert "justification from 2 (rejected: out of QUAL)" in texts
+    assert "node 2\nnot in QUAL" in [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    plt.close(fig)
+    silent = plot_dkg_flow(run_dkg(5, 3, rng=seeded_rng(5), faults=FLOWS["silent"]))
+    texts = [t.get_text() for t in silent.axes[0].texts]
+    assert "deal: silent dealer" in texts and "nodes 0, 2, 3, 4 complain about dealer 1" in texts
+    assert {"deal phase", "response phase", "justification phase"} <= set(texts)  # even an empty phase
+    plt.close(silent)
+
+
+def test_shamir_figure() -> None:
+    polynomial, shares = toy_shares(42, 5, 3, 97)
+    assert polynomial.secret() == 42 and [s.index for s in shares] == [0, 1, 2, 3, 4]
+    fig = plot_shamir_toy()
+    (ax,) = fig.axes
+    assert figure_problems(fig) == [] and min(ax.get_ylim()) <= 0
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert not ax.get_legend().get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
+    assert "used to rebuild: x = 3, 4, 5" in [t.get_text() for t in ax.get_legend().get_texts()]  # x = index + 1
+    plt.close(fig)

@@ -284,6 +284,8 @@ class DKGOutcome:
     log: tuple[MessageEvent, ...]
     nonce: bytes
     old_threshold: int | None = None
+    #: ``(phase, start tick, end tick)`` of each phase that ran (for figures; a phase may carry no bundle)
+    phase_times: tuple[tuple[Phase, int, int], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -496,6 +498,7 @@ class Board:
         self.clock = 0
         self.log: list[MessageEvent] = []
         self.phases: list[Phase] = []
+        self.phase_times: list[tuple[Phase, int, int]] = []
 
     def run_phase(self, phase: Phase, outgoing: Sequence[_Outgoing], expected: int) -> list[Bundle]:
         """Broadcast the phase's bundles at the current tick; return those delivered before it ends.
@@ -530,6 +533,7 @@ class Board:
             event = MessageEvent(phase, out.kind, out.author, start, arrival, size, ok, note, out.complaints)
             self.log.append(event)
         self.clock = end
+        self.phase_times.append((phase, start, end))
         return delivered
 
 
@@ -687,6 +691,7 @@ def summarize(
         public_poly=reference.key.commits if ok else None,
         qual=tuple(n.index for n in reference.qual) if ok else (),
         phases=tuple(board.phases),
+        phase_times=tuple(board.phase_times),
         clock=board.clock,
         log=tuple(board.log),
         nonce=nonce,
