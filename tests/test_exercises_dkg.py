@@ -272,5 +272,7 @@ def test_shamir_figure() -> None:
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     assert not ax.get_legend().get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
-    assert "used to rebuild: x = 3, 4, 5" in [t.get_text() for t in ax.get_legend().get_texts()]  # x = index + 1
+    assert "used to rebuild: x = 3, 4, 5" in [
+        t.get_text() for t in ax.get_legend().get_texts()
+    ]  # x = index + 1
     plt.close(fig)
