@@ -392,59 +392,111 @@ with tempfile.TemporaryDirectory() as base:
 
 # %% [markdown]
 # ## Exercises
+#
+# Five exercises: explore what each scheme signs, implement a faster verifier, break two things a careless
+# verifier trusts, and connect to the kyber code that fixes one of them. Each check cell answers "✅ correct"
+# or "❌ not yet" with a hint; `drand_edu.exercises.hint("<name>")` gives the next hint each time you call it
+# (the last one is the recipe, so try first).
 
 # %% [markdown]
-# ### Exercise 1 (Explore) — the message of an unchained round
+# ### Exercise 1 (Explore) — the message of every scheme
 #
-# Write `my_digest(round_number)` returning the 32 bytes an unchained chain (quicknet) signs for a round.
-# Use `hashlib`.
+# The table of section 5 lists five schemes. Write `my_message(scheme, round_number, previous_signature)`
+# returning the 32 bytes that `scheme` signs for that round — for **all five**, including evmnet, and with
+# `previous_signature` given as bytes, as `b""` or as `None`. Build it from `hashlib` (and
+# `drand_edu.crypto.bn254.keccak256`) by looking at the table's columns: the checker switches
+# `scheme.digest` off while it runs yours. Stuck? `drand_edu.exercises.hint("scheme_message")`
 
 # %%
 import hashlib
+import secrets
+
+from drand_edu.crypto.bn254 import keccak256
 
 
-def my_digest(round_number):
+def my_message(scheme, round_number, previous_signature):
     ...  # your code
 
 
 # %%
-drand_edu.exercises.check_unchained_digest(my_digest)
+drand_edu.exercises.check_scheme_message(my_message)
 
 
 # %% tags=["solution"]
-def my_digest(round_number):
-    return hashlib.sha256(round_number.to_bytes(8, "big")).digest()
+def my_message(scheme, round_number, previous_signature):
+    data = (previous_signature or b"") if scheme.chained else b""
+    data += round_number.to_bytes(8, "big")
+    if scheme.hash_name == "keccak256":
+        return keccak256(data)
+    return hashlib.sha256(data).digest()
 
 
-drand_edu.exercises.check_unchained_digest(my_digest)
+drand_edu.exercises.check_scheme_message(my_message)
 
 
 # %% [markdown]
-# ### Exercise 2 (Implement) — BLS verification with one pairing check
+# ### Exercise 2 (Implement) — many signatures, one pairing check
 #
-# Write `my_verify(scheme, public_key, message, signature)` where `public_key` and `signature` are points.
-# Use `bls.hash_message(scheme, message)`, `scheme.key_group.generator()` and `pairing_check`. It must work
-# for keys on G1 *and* on G2.
+# A node that syncs a chain checks thousands of signatures under one key. Write
+# `my_batch_verify(scheme, public_key, messages, signatures)` (`signatures` are points) that returns True
+# exactly when **every** signature is valid, with **one** `pairing_check` of **two** pairs for the whole
+# batch, whatever its length. It must work for keys on G1 and on G2, and refuse a batch whose signatures
+# are wrong one by one even if they add up to the right sum. `scheme.sig_group.msm(points, scalars)` computes
+# $\sum_i c_i P_i$. Stuck? `drand_edu.exercises.hint("batch_verify")`
 
 # %%
-def my_verify(scheme, public_key, message, signature):
+def my_batch_verify(scheme, public_key, messages, signatures):
     ...  # your code
 
 
 # %%
-drand_edu.exercises.check_bls_verify(my_verify)
+drand_edu.exercises.check_batch_verify(my_batch_verify)
 
 
 # %% tags=["solution"]
-def my_verify(scheme, public_key, message, signature):
-    g = scheme.key_group.generator()
-    return pairing_check([(public_key, bls.hash_message(scheme, message)), (-g, signature)])
+def my_batch_verify(scheme, public_key, messages, signatures):
+    weights = [1 + secrets.randbelow(2**64) for _ in messages]  # fresh, so nobody can cancel them
+    hashed = scheme.sig_group.msm([bls.hash_message(scheme, m) for m in messages], weights)
+    summed = scheme.sig_group.msm(signatures, weights)
+    return pairing_check([(public_key, hashed), (-scheme.key_group.generator(), summed)])
 
 
-drand_edu.exercises.check_bls_verify(my_verify)
+drand_edu.exercises.check_batch_verify(my_batch_verify)
 
 # %% [markdown]
-# ### Exercise 3 (Break) — a point on the curve but not in G1
+# ### Exercise 3 (Break) — a rogue key against naive aggregation
+#
+# Many signers can prove together that they all signed $m$ by adding their signatures, checked against the
+# *sum* of their keys. kyber's [`AggregatePublicKeys`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L114-L120) does exactly that
+# sum, and drand's code says why that is no risk there: its comment on the [`signBls`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L19-L26)
+# import says drand uses the package for simple signatures only, without any aggregation. Break the naive
+# sum. Write `my_rogue(scheme, victim_public, message)` returning `(your_public_key, signature)` such
+# that `bls.verify(scheme, victim_public + your_public_key, message, signature)` holds — for a victim
+# whose secret you never see and who signs nothing. **What counts as a break:** a fresh victim and message
+# each time, keys on G1 and on G2; an aggregate key equal to $\infty$ does not count (`bls.verify` refuses
+# it), and neither does a key of your own that leaves the victim out. Stuck?
+# `drand_edu.exercises.hint("rogue_key")`
+
+# %%
+def my_rogue(scheme, victim_public, message):
+    ...  # your code: return (your_public_key, signature)
+
+
+# %%
+drand_edu.exercises.check_rogue_key(my_rogue)
+
+
+# %% tags=["solution"]
+def my_rogue(scheme, victim_public, message):
+    a = 1 + secrets.randbelow(CURVE_ORDER - 1)  # a secret we know
+    rogue = scheme.key_group.generator() * a - victim_public  # victim + rogue = a·g
+    return rogue, bls.hash_message(scheme, message) * a
+
+
+drand_edu.exercises.check_rogue_key(my_rogue)
+
+# %% [markdown]
+# ### Exercise 4 (Break) — a point on the curve but not in G1
 #
 # The curve $y^2 = x^3 + 4$ over $\mathbb{F}_p$ has about $2^{126}$ times more points than G1 (the
 # *cofactor*). **What does the subgroup check stop?** Everything proved about BLS — one valid signature per
@@ -455,9 +507,10 @@ drand_edu.exercises.check_bls_verify(my_verify)
 # unless it is in G1 (or G2). drand relies on its curve library for this: kyber-bls12381's
 # [`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129) hands the bytes to `kilic/bls12-381`'s `FromCompressed`,
 # and the wrapper exposes the test as [`IsInCorrectGroup`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L170-L172). Ours is in
-# `G1.from_bytes` (it raises `InvalidPoint`). Build the
-# 48-byte compressed encoding of such a point: pick a small `x` for which $x^3 + 4$ is a square mod $p$
-# (Euler's criterion: $a^{(p-1)/2} = 1$), write it big-endian on 48 bytes and set the top bit (`0x80`).
+# `G1.from_bytes` (it raises `InvalidPoint`). Build the 48-byte compressed encoding of such a point (bytes,
+# or hex text): a point that *is* on the curve — the checker first checks that $x^3 + 4$ has a square root
+# mod $p$ — and that `G1.from_bytes` refuses for the subgroup, not for its format. Stuck?
+# `drand_edu.exercises.hint("not_in_subgroup")`
 
 # %%
 encoded = None  # your code: 48 bytes
@@ -468,9 +521,29 @@ drand_edu.exercises.check_not_in_subgroup(encoded)
 # %% tags=["solution"]
 x = next(x for x in range(1, 100) if pow(x**3 + 4, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) == 1)
 raw = bytearray(x.to_bytes(48, "big"))
-raw[0] |= 0x80
+raw[0] |= 0x80  # the compression flag; 0x40 (infinity) and 0x20 (which y) stay clear
 encoded = bytes(raw)
 drand_edu.exercises.check_not_in_subgroup(encoded)
+
+# %% [markdown]
+# ### Exercise 5 (Connect) — how kyber makes aggregation safe
+#
+# kyber's answer to exercise 3 is the `bdn` package (Boneh–Drijvers–Neven): before adding keys, it multiplies
+# each by a coefficient that depends on *all* the keys, so a key chosen after seeing the others changes every
+# coefficient and cannot cancel anyone. Open [`hashPointToR`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bdn/bdn.go#L33-L68) at the pinned
+# commit and answer with a pair: **which hash function** does it use to turn the keys into coefficients, and
+# **how many bits** has one coefficient? For example `answer = ("sha256", 64)`. Stuck?
+# `drand_edu.exercises.hint("bdn_coefficients")`
+
+# %%
+answer = None  # your code: (hash function, bits of one coefficient)
+
+# %%
+drand_edu.exercises.check_bdn_coefficients(answer)
+
+# %% tags=["solution"]
+answer = ("blake2s", 128)  # blake2s.NewXOF over every key; 16-byte slices, each mod 2^128 - 1
+drand_edu.exercises.check_bdn_coefficients(answer)
 
 # %% [markdown]
 # ## In drand's source
@@ -485,6 +558,7 @@ drand_edu.exercises.check_not_in_subgroup(encoded)
 # | `drand_edu.crypto.schemes` | [`Scheme`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L42-L66), [`SchemeFromName`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L294-L309) |
 # | `drand_edu.crypto.bn254` (`hash_to_field`, `map_to_curve_svdw`) | [`hashToField`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L211-L223), [`mapToPoint`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L225-L276) |
 # | `drand_edu.node.key_store.FileStore` | [`NewFileStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L90-L106), [`newKeyPair`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L90-L113) |
+# | exercises 3 and 5: naive and safe key aggregation | [`AggregatePublicKeys`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L114-L120), [`hashPointToR`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bdn/bdn.go#L33-L68) |
 # | `use_backend("py_ecc")` | kyber-bls12381 has one backend; we switch at run time to read the code |
 
 # %% [markdown] tags=["instructor"]
@@ -500,7 +574,7 @@ drand_edu.exercises.check_not_in_subgroup(encoded)
 # - 10 min — the DST bug: a good story about compatibility; ask what they would have done.
 # - 10 min — real beacons + backends (step into py_ecc with the debugger if time allows).
 # - 10 min — the key store: `ls -l` in a terminal next to the notebook; discuss key rotation and backups.
-# - Exercises: 1 and 2 in class, 3 as homework.
+# - Exercises: see the guide (2 and 3 in class, 5 for fast pairs; 1 and 4 at home).
 
 # %% [markdown]
 # ## Recap

@@ -117,8 +117,8 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 #   each share to the holder's long-term key, sign the bundle (our `deals`).
 # - [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L382-L548): decrypt the share meant for this node, check it
 #   against the dealer's commitments, and answer with a success or a complaint per dealer (`process_deals`).
-# - [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718): with no complaint the DKG is over; otherwise a dealer
-#   with $\ge t$ complaints is evicted at once, and an accused dealer produces its justifications
+# - [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718): with no complaint the DKG is over; otherwise some
+#   dealers are evicted at once (which ones: exercise 6), and an accused dealer produces its justifications
 #   (`process_responses`).
 # - [`ProcessJustifications`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L720-L852): check each revealed share against the
 #   commitments, evict the dealers that fail, and abort if fewer than $t$ dealers are left
@@ -169,7 +169,8 @@ caught = run_dkg(5, 3, rng=rng, faults=cheater)
 print(caught)
 for event in caught.log:
     if event.kind != "deal":
-        print(f"  tick {event.sent}: {event.kind:13} from node {event.author}  {event.note}")
+        complaint = f"complains about dealer {list(event.complaints)}" if event.complaints else ""
+        print(f"  tick {event.sent}: {event.kind:13} from node {event.author}  {event.note}{complaint}")
 plot_dkg_flow(caught, "dealer 2 cheats: a complaint, a bad justification, QUAL without 2")
 plt.show()
 
@@ -307,7 +308,7 @@ with drand_edu.expect_error(DKGError):
 #   choice gives no control over any beacon. The same authors later showed that uses such as threshold
 #   Schnorr signatures stay secure with Joint-Feldman's keys ("Secure applications of Pedersen's
 #   distributed key generation protocol", 2003); their bias-free DKG costs an extra round of commitments.
-#   Exercise 4 plays the attack with our driver (`FaultPlan(justify=...)`).
+#   Exercise 5 plays the attack with our driver (`FaultPlan(justify=...)`).
 
 # %%
 from drand_edu.threshold import minimum_threshold
@@ -362,12 +363,50 @@ print("3 old shares still sign the chain's beacons after the reshare:", again ==
 
 # %% [markdown]
 # ## Exercises
+#
+# Six exercises: measure what faults cost a DKG, implement the two checks every node makes, break the DKG
+# twice, and read kyber's rule for throwing a dealer out. Each check cell answers "✅ correct" or "❌ not yet"
+# with a hint; `drand_edu.exercises.hint("<name>")` gives the next hint each time you call it (the last
+# one is the recipe, so try first).
 
 # %% [markdown]
-# ### Exercise 1 (Implement) — Shamir split
+# ### Exercise 1 (Explore) — what a missing bundle costs
 #
-# Write `my_split(secret, n, t, prime)` returning `[(x, f(x) mod prime) for x = 1..n]` for a **random**
-# polynomial of degree t − 1 with f(0) = secret. Use `secrets.randbelow(prime)` for the coefficients.
+# An honest DKG among 5 nodes ends at tick 2 (section 3). Run three others with `run_dkg(5, 3, rng=rng,
+# ...)` and read the tick each one ends at (`.clock`):
+#
+# - `"slow"`: honest, but without fast sync (`fast_sync=False`);
+# - `"silent"`: dealer 1 never sends its deal (`faults=FaultPlan(silent={1})`);
+# - `"late"`: holder 3's response arrives after the response phase ended
+#   (`faults=FaultPlan(late={(3, Phase.RESPONSE)})`).
+#
+# Set `ticks = {"slow": …, "silent": …, "late": …}`, then explain each number with the phases of
+# section 3 (`plot_dkg_flow` shows where the time goes). Stuck? `drand_edu.exercises.hint("dkg_ticks")`
+
+# %%
+from drand_edu.threshold.dkg import Phase
+
+ticks = None  # your code: {"slow": ..., "silent": ..., "late": ...}
+
+# %%
+drand_edu.exercises.check_dkg_ticks(ticks)
+
+# %% tags=["solution"]
+ticks = {
+    "slow": run_dkg(5, 3, rng=rng, fast_sync=False).clock,  # every phase waits for its deadline
+    "silent": run_dkg(5, 3, rng=rng, faults=FaultPlan(silent={1})).clock,  # the deal phase waits in vain
+    "late": run_dkg(5, 3, rng=rng, faults=FaultPlan(late={(3, Phase.RESPONSE)})).clock,
+}
+print(ticks)
+drand_edu.exercises.check_dkg_ticks(ticks)
+
+# %% [markdown]
+# ### Exercise 2 (Implement) — Shamir split
+#
+# Write `my_split(secret, n, t, prime)` returning the n shares `[(x, f(x) mod prime) for x = 1..n]` of a
+# **random** polynomial f with f(0) = secret, such that any t shares rebuild the secret and t − 1 do not.
+# Use `secrets.randbelow(prime)` for the random coefficients. The checker tries several (n, t), including
+# t = 1 and t = n. Stuck? `drand_edu.exercises.hint("shamir_split")`
 
 # %%
 import secrets
@@ -391,37 +430,44 @@ drand_edu.exercises.check_shamir_split(my_split)
 
 
 # %% [markdown]
-# ### Exercise 2 (Implement) — Feldman verification
+# ### Exercise 3 (Implement) — check a final DKG share
 #
-# Write `my_verify(share, commitments)`: is `share.value · G` equal to $\sum_k A_k x^k$ with
-# $x$ = `share.index + 1`? The commitments' points are `commitments.commits` (a tuple, $A_0$ first) and
-# `G1.generator()` is $G$.
+# After a DKG, node $i$ holds $s_i = \sum_j f_j(x)$ with $x = i + 1$: one term per qualified dealer $j$
+# (section 3). Write `my_check(share, dealer_commitments)`: `dealer_commitments` holds, for every dealer,
+# its tuple of commitments $(A_{j,0}, \dots, A_{j,t-1})$ (G1 points, $A_{j,0}$ first), and `share` is a
+# `PriShare`. Return True exactly when `share.value` is node `share.index`'s final share. `G1.generator()` is
+# $G$. Stuck? `drand_edu.exercises.hint("feldman_verify")`
 
 # %%
-def my_verify(share, commitments):
+def my_check(share, dealer_commitments):
     ...  # your code
 
 
 # %%
-drand_edu.exercises.check_feldman_verify(my_verify)
+drand_edu.exercises.check_feldman_verify(my_check)
 
 
 # %% tags=["solution"]
-def my_verify(share, commitments):
+def my_check(share, dealer_commitments):
     x = share.index + 1
     expected = G1.identity()
-    for k, commit in enumerate(commitments.commits):
-        expected = expected + commit * pow(x, k)
+    for commits in dealer_commitments:  # Σ_j f_j(x)·G, each from dealer j's commitments
+        for k, commit in enumerate(commits):
+            expected = expected + commit * pow(x, k)
     return G1.generator() * share.value == expected
 
 
-drand_edu.exercises.check_feldman_verify(my_verify)
+drand_edu.exercises.check_feldman_verify(my_check)
 
 # %% [markdown]
-# ### Exercise 3 (Break) — get dealer 2 disqualified
+# ### Exercise 4 (Break) — get dealer 2 disqualified
 #
 # Build a `FaultPlan` for a 5-node DKG with t = 3 after which dealer 2 is out of QUAL while the other four
-# finish. (A wrong share alone is not enough, as section 4 showed — why?) There are several answers.
+# finish. **What counts as a break:** dealer 2 *deals* — its deal bundle arrives on time and well signed —
+# and the honest nodes' own checks throw it out. A dealer that never deals (`silent`, a late or badly signed
+# deal) is simply absent, which nobody had to catch: that is refused. (A wrong share alone is not enough
+# either, as section 4 showed — why?) There are several answers; the check says which mechanism yours
+# used. Stuck? `drand_edu.exercises.hint("disqualify_dealer")`
 
 # %%
 plan = None  # your code: FaultPlan(...)
@@ -430,11 +476,11 @@ plan = None  # your code: FaultPlan(...)
 drand_edu.exercises.check_disqualify_dealer(plan)
 
 # %% tags=["solution"]
-plan = FaultPlan(bad_commitments={2})  # or: silent={2}, or bad_shares={(2, 4)} with missing_justifications={2}
+plan = FaultPlan(bad_shares={(2, 4)}, missing_justifications={2})  # or bad_commitments={2}, or …
 drand_edu.exercises.check_disqualify_dealer(plan)
 
 # %% [markdown]
-# ### Exercise 4 (Break) — steer the group key
+# ### Exercise 5 (Break) — steer the group key
 #
 # Section 7: a dealer who drew a complaint chooses between two group keys. Play that dealer. Build a
 # `FaultPlan` for a 5-node DKG (t = 3) in which one dealer sends one holder a wrong share (`bad_shares`) and
@@ -442,7 +488,8 @@ drand_edu.exercises.check_disqualify_dealer(plan)
 # `JustificationChoice`, whose `keys()` are the two group keys on offer — `(if you justify, if you stay
 # silent)`, computed from the commitments everyone has seen — and returns `True` to justify. End each DKG
 # with the key whose compressed bytes (`point.to_bytes()`) sort first. The checker runs several DKGs with
-# your plan and checks that every honest node ends with that key.
+# your plan and checks that every honest node ends with that key. Stuck?
+# `drand_edu.exercises.hint("steer_group_key")`
 
 # %%
 def my_choice(choice):
@@ -463,6 +510,32 @@ def my_choice(choice):
 
 plan = FaultPlan(bad_shares={(2, 4)}, justify=my_choice)
 drand_edu.exercises.check_steer_group_key(plan)
+
+
+# %% [markdown]
+# ### Exercise 6 (Connect) — when kyber stops waiting for a justification
+#
+# In the response phase, kyber throws some accused dealers out at once, before any justification. Open
+# [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718) at the pinned commit and find the rule. Write
+# `evicted_at_once(complaints, n, t)`: True exactly when a dealer with that many complaints, in a DKG of
+# n nodes with threshold t, is evicted there. Then read the comment above the rule: why can kyber not wait?
+# Stuck? `drand_edu.exercises.hint("eviction_rule")`
+
+# %%
+def evicted_at_once(complaints, n, t):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_eviction_rule(evicted_at_once)
+
+
+# %% tags=["solution"]
+def evicted_at_once(complaints, n, t):
+    return complaints >= t  # `complaints >= d.c.Threshold`: t justified shares would rebuild its polynomial
+
+
+drand_edu.exercises.check_eviction_rule(evicted_at_once)
 
 # %% [markdown]
 # ## In drand's source
@@ -490,10 +563,11 @@ drand_edu.exercises.check_steer_group_key(plan)
 # - 25 min — Pedersen DKG: draw the three phases on the board before showing the flow figure; ask why
 #   shares are encrypted (the board is public) and why bundles are signed (no impersonation).
 # - 15 min — the cheating dealer, then the abort. Common question: "can a dealer bias the key?" — yes, by
-#   one bit per dealer that draws a complaint (section 7 and exercise 4): it sees all commitments before it
+#   one bit per dealer that draws a complaint (section 7 and exercise 5): it sees all commitments before it
 #   decides whether to justify. Choosing its own polynomial *before* seeing the others gives it nothing.
 # - 10 min — group file and lifecycle (drand's `drand dkg` commands map onto these states, session 1).
 # - 15 min — resharing: the "same signature before and after" line is the punchline.
+# - Exercises: see the guide (2 and 4 in class, 6 for fast pairs; 1, 3 and 5 at home).
 
 # %% [markdown]
 # ## Recap
