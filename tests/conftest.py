@@ -32,3 +32,17 @@ def verdict(capsys: pytest.CaptureFixture[str], check, *answer) -> str:
     out = capsys.readouterr().out
     assert out.startswith(CORRECT if ok else NOT_YET), out
     return out
+
+
+def stub(*_args):
+    """An untouched task cell's function: its body is only ``...``."""
+    ...  # your code
+
+
+def assert_stub_gets_the_nudge(capsys: pytest.CaptureFixture[str], check, name: str) -> None:
+    """``None``, ``...`` and an untouched function each get "not yet" with the exercise's first hint."""
+    from drand_edu.exercises.common import NOT_YET, first_hint
+
+    for placeholder in (None, ..., stub):
+        out = verdict(capsys, check, placeholder)
+        assert out.startswith(NOT_YET) and first_hint(name) in out, out

@@ -12,8 +12,7 @@ matplotlib.use("Agg")
 from drand_edu.crypto import G1, bls, pairing_check
 from drand_edu.crypto.bn254 import keccak256
 from drand_edu.crypto.constants import CURVE_ORDER, FIELD_MODULUS
-from drand_edu.exercises import CORRECT, NOT_YET
-from drand_edu.exercises.common import first_hint
+from drand_edu.exercises import CORRECT
 from drand_edu.exercises.crypto import (
     check_batch_verify,
     check_bdn_coefficients,
@@ -23,16 +22,7 @@ from drand_edu.exercises.crypto import (
 )
 from drand_edu.viz.crypto import plot_toy_curve, toy_add, toy_curve_points, toy_multiply, toy_order
 
-from .conftest import verdict
-
-
-def stub(*_args): ...  # your code
-
-
-def assert_stub_gets_the_nudge(capsys, check, name: str) -> None:
-    for placeholder in (None, ..., stub):
-        out = verdict(capsys, check, placeholder)
-        assert out.startswith(NOT_YET) and first_hint(name) in out
+from .conftest import assert_stub_gets_the_nudge, verdict
 
 
 # -- Exercise 1: the message of every scheme -------------------------------------------------------

@@ -12,7 +12,6 @@ import matplotlib.pyplot as plt
 
 from drand_edu.crypto import G1
 from drand_edu.exercises import CORRECT, NOT_YET
-from drand_edu.exercises.common import first_hint
 from drand_edu.exercises.dkg import (
     TICK_SCENARIOS,
     check_disqualify_dealer,
@@ -30,16 +29,7 @@ from drand_edu.threshold.shamir import verify_share
 from drand_edu.viz.dkg import plot_dkg_flow, plot_shamir_toy, toy_shares
 from drand_edu.viz.figure_check import figure_problems
 
-from .conftest import verdict
-
-
-def stub(*_args): ...  # your code
-
-
-def assert_stub_gets_the_nudge(capsys, check, name: str) -> None:
-    for placeholder in (None, ..., stub):
-        out = verdict(capsys, check, placeholder)
-        assert out.startswith(NOT_YET) and first_hint(name) in out
+from .conftest import assert_stub_gets_the_nudge, verdict
 
 
 # -- Exercise 1 (Explore): ticks ------------------------------------------------------------------
