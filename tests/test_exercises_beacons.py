@@ -1,4 +1,4 @@
-"""Notebook-02 checkers and figures: stubs and wrong answers get "not yet", right answers "correct"."""
+"""Notebook-02 checkers and figures: a stub gets the first hint, wrong answers "not yet", right "correct"."""
 
 from __future__ import annotations
 
@@ -12,29 +12,56 @@ matplotlib.use("Agg")
 from drand_edu.crypto.constants import CURVE_ORDER
 from drand_edu.exercises import CORRECT, NOT_YET
 from drand_edu.exercises.beacons import (
-    check_chained_message,
+    KYBER_RECOVER_ERROR,
+    check_kyber_recover,
     check_lagrange_at_zero,
-    check_randomness,
+    check_next_message,
     check_recover_signature,
+    check_steer_interpolation,
 )
+from drand_edu.exercises.common import first_hint
 from drand_edu.threshold.poly import lagrange_coefficients
 from drand_edu.viz.beacons import lagrange_through, plot_fewer_than_t, plot_lagrange
 
 from .conftest import verdict
 
 
-def test_chained_message(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_chained_message, None)
-    swapped = lambda prev, r: hashlib.sha256(r.to_bytes(8, "big") + prev).digest()  # noqa: E731
-    assert NOT_YET in verdict(capsys, check_chained_message, swapped)
-    right = lambda prev, r: hashlib.sha256(prev + r.to_bytes(8, "big")).digest()  # noqa: E731
-    assert CORRECT in verdict(capsys, check_chained_message, right)
+def _stub(*args): ...  # your code
 
 
-def test_randomness(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_randomness, None)
-    assert NOT_YET in verdict(capsys, check_randomness, lambda s: hashlib.sha256(s).hexdigest())
-    assert CORRECT in verdict(capsys, check_randomness, lambda s: hashlib.sha256(s).digest())
+def _round8(r: int) -> bytes:
+    return r.to_bytes(8, "big")
+
+
+def test_next_message(capsys) -> None:
+    def by_hand(info, beacon):
+        link = beacon.signature if info.scheme.chained else b""
+        return hashlib.sha256(link + _round8(beacon.round + 1)).digest()
+
+    def with_the_scheme(info, beacon):
+        return info.scheme.digest(beacon.round + 1, beacon.signature).hex()  # hex is accepted too
+
+    def copied_line(info, beacon):  # the cell above: this beacon's own message
+        return hashlib.sha256(beacon.previous_signature + _round8(beacon.round)).digest()
+
+    def old_link(info, beacon):
+        return hashlib.sha256(beacon.previous_signature + _round8(beacon.round + 1)).digest()
+
+    def always_chained(info, beacon):
+        return hashlib.sha256(beacon.signature + _round8(beacon.round + 1)).digest()
+
+    def little_endian(info, beacon):
+        link = beacon.signature if info.scheme.chained else b""
+        return hashlib.sha256(link + (beacon.round + 1).to_bytes(8, "little")).digest()
+
+    assert first_hint("next_message") in verdict(capsys, check_next_message, _stub)
+    assert CORRECT in verdict(capsys, check_next_message, by_hand)
+    assert CORRECT in verdict(capsys, check_next_message, with_the_scheme)
+    assert "this beacon signed" in verdict(capsys, check_next_message, copied_line)
+    assert "wrong link" in verdict(capsys, check_next_message, old_link)
+    assert "unchained" in verdict(capsys, check_next_message, always_chained)
+    assert NOT_YET in verdict(capsys, check_next_message, little_endian)
+    assert "bytes" in verdict(capsys, check_next_message, lambda info, beacon: 42)
 
 
 def test_lagrange(capsys) -> None:
@@ -57,7 +84,7 @@ def test_lagrange(capsys) -> None:
     def unreduced_fraction(xs, modulus):  # float division instead of a modular inverse
         return [round(w) for w in (1.0 / len(xs) for _ in xs)]
 
-    assert NOT_YET in verdict(capsys, check_lagrange_at_zero, None)
+    assert first_hint("lagrange") in verdict(capsys, check_lagrange_at_zero, _stub)
     assert NOT_YET in verdict(capsys, check_lagrange_at_zero, lambda xs, m: [1] * len(xs))
     assert "wrong sign" in verdict(capsys, check_lagrange_at_zero, sign_flipped)
     assert NOT_YET in verdict(capsys, check_lagrange_at_zero, sorted_first)
@@ -66,20 +93,90 @@ def test_lagrange(capsys) -> None:
     assert CORRECT in verdict(capsys, check_lagrange_at_zero, by_hand)
 
 
+def _combine(scheme, points, xs):
+    return scheme.sig_group.msm(points, lagrange_coefficients(xs, CURVE_ORDER))
+
+
 def test_recover_signature(capsys) -> None:
     def right(scheme, partials, threshold):
         chosen = partials[:threshold]
-        weights = lagrange_coefficients([i + 1 for i, _ in chosen], CURVE_ORDER)
-        return scheme.sig_group.msm([p for _, p in chosen], weights)
+        return _combine(scheme, [p for _, p in chosen], [i + 1 for i, _ in chosen])
+
+    def last_ones_as_bytes(scheme, partials, threshold):
+        chosen = partials[-threshold:]
+        return _combine(scheme, [p for _, p in chosen], [i + 1 for i, _ in chosen]).to_bytes()
 
     def off_by_one_x(scheme, partials, threshold):
         chosen = partials[:threshold]
-        weights = lagrange_coefficients([i + 2 for i, _ in chosen], CURVE_ORDER)
-        return scheme.sig_group.msm([p for _, p in chosen], weights)
+        return _combine(scheme, [p for _, p in chosen], [i for i, _ in chosen])
 
-    assert NOT_YET in verdict(capsys, check_recover_signature, None)
-    assert "x = i + 1" in verdict(capsys, check_recover_signature, off_by_one_x)
+    def every_partial(scheme, partials, threshold):  # more than t points of the same polynomial: still right
+        return _combine(scheme, [p for _, p in partials], [i + 1 for i, _ in partials])
+
+    def plain_sum(scheme, partials, threshold):
+        return scheme.sig_group.sum(p for _, p in partials[:threshold])
+
+    assert first_hint("recover") in verdict(capsys, check_recover_signature, _stub)
     assert CORRECT in verdict(capsys, check_recover_signature, right)
+    assert CORRECT in verdict(capsys, check_recover_signature, last_ones_as_bytes)
+    assert "which x" in verdict(capsys, check_recover_signature, off_by_one_x)
+    assert CORRECT in verdict(capsys, check_recover_signature, every_partial)
+    assert NOT_YET in verdict(capsys, check_recover_signature, plain_sum)
+    assert "one partial" in verdict(capsys, check_recover_signature, lambda s, partials, t: partials[0][1])
+
+
+def test_steer_interpolation(capsys) -> None:
+    def weights(honest, index):
+        return lagrange_coefficients([i + 1 for i, _ in honest] + [index + 1], CURVE_ORDER)
+
+    def steer(scheme, honest, index, target):
+        lam = weights(honest, index)
+        rest = scheme.sig_group.msm([p for _, p in honest], lam[:-1])
+        return (target - rest) * pow(lam[-1], -1, CURVE_ORDER)
+
+    def steer_bytes(scheme, honest, index, target):
+        lam = weights(honest, index)
+        rest = scheme.sig_group.sum(p * w for (_, p), w in zip(honest, lam, strict=False))
+        return ((target - rest) * pow(lam[-1], -1, CURVE_ORDER)).to_bytes().hex()
+
+    def no_division(scheme, honest, index, target):
+        lam = weights(honest, index)
+        return target - scheme.sig_group.msm([p for _, p in honest], lam[:-1])
+
+    def x_is_index(scheme, honest, index, target):
+        lam = lagrange_coefficients([i for i, _ in honest] + [index], CURVE_ORDER)
+        rest = scheme.sig_group.msm([p for _, p in honest], lam[:-1])
+        return (target - rest) * pow(lam[-1], -1, CURVE_ORDER)
+
+    assert first_hint("steer") in verdict(capsys, check_steer_interpolation, _stub)
+    out = verdict(capsys, check_steer_interpolation, steer)
+    assert CORRECT in out and "3 times out of 3" in out
+    assert CORRECT in verdict(capsys, check_steer_interpolation, steer_bytes)
+    assert "target itself" in verdict(capsys, check_steer_interpolation, lambda s, h, i, target: target)
+    out = verdict(capsys, check_steer_interpolation, x_is_index)  # raises itself when a node has x = 0
+    assert any(words in out for words in ("x = i + 1", "target itself", "not invertible")), out
+    assert "does not land" in verdict(capsys, check_steer_interpolation, no_division)
+    assert NOT_YET in verdict(capsys, check_steer_interpolation, lambda s, h, i, target: b"\x00" * 48)
+
+
+def test_kyber_recover(capsys) -> None:
+    assert first_hint("kyber_recover") in verdict(capsys, check_kyber_recover, ..., ...)
+    assert "both" in verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, ...)
+    assert CORRECT in verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, "Verify")
+    go_error, go_call = (
+        'errors.New("Not enough valid partial signatures")',
+        "s.Scheme.Verify(public.Eval(i).V, …)",
+    )
+    assert CORRECT in verdict(capsys, check_kyber_recover, go_error, go_call)
+    commit_error = "share: not enough good public shares to reconstruct secret commitment"
+    assert "RecoverCommit" in verdict(capsys, check_kyber_recover, commit_error, "Verify")
+    assert "drand_edu" in verdict(
+        capsys, check_kyber_recover, "need 3 valid partial signatures, got 2", "Verify"
+    )
+    assert "VerifyPartial" in verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, "VerifyPartial")
+    assert "whole signature" in verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, "VerifyRecovered")
+    assert NOT_YET in verdict(capsys, check_kyber_recover, "not enough partial signatures", "Verify")
+    assert NOT_YET in verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, "UnmarshalBinary")
 
 
 def test_figures_and_exact_interpolation() -> None:

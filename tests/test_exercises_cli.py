@@ -1,47 +1,91 @@
-"""Notebook-01 checkers: "not yet" for stubs and wrong answers, "correct" for right ones."""
+"""Notebook-01 checkers: the stub gets the first hint, wrong answers "not yet", right answers "correct"."""
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 
-from drand_edu.client import Client
+from drand_edu.chain import ChainInfo
+from drand_edu.crypto import scheme_by_id
 from drand_edu.exercises import CORRECT, NOT_YET
-from drand_edu.exercises.cli import check_chain_hash, check_pinned_client, check_round_time
+from drand_edu.exercises.cli import (
+    TIME_OF_ROUND_ERROR_VALUE,
+    check_current_round,
+    check_hashed_fields,
+    check_time_edges,
+    check_twin_chain,
+)
+from drand_edu.exercises.common import first_hint
 
 from .conftest import verdict
 
 
-def right_hash(info_json):
-    h = hashlib.sha256()
-    h.update(info_json["period"].to_bytes(4, "big"))
-    h.update(info_json["genesis_time"].to_bytes(8, "big"))
-    h.update(bytes.fromhex(info_json["public_key"]) + bytes.fromhex(info_json["groupHash"]))
-    beacon_id = info_json["metadata"]["beaconID"]
-    if beacon_id not in ("", "default"):
-        h.update(beacon_id.encode())
-    return h.hexdigest()
+def test_hashed_fields(capsys) -> None:
+    out = verdict(capsys, check_hashed_fields, ...)
+    assert first_hint("hashed_fields") in out
+    right = {"period", "genesis_time", "public_key", "groupHash", "metadata.beaconID"}
+    assert CORRECT in verdict(capsys, check_hashed_fields, right)
+    spelled = ["Period", "genesis time", "public key", "genesis_seed", "beaconID"]
+    assert CORRECT in verdict(capsys, check_hashed_fields, spelled)
+    assert "schemeID" in verdict(capsys, check_hashed_fields, right | {"schemeID"})
+    assert "beacon id" in verdict(capsys, check_hashed_fields, right - {"metadata.beaconID"})
+    assert "computed" in verdict(capsys, check_hashed_fields, right | {"hash"})
+    assert "missing" in verdict(capsys, check_hashed_fields, {"period", "genesis_time"})
+    assert "not a field" in verdict(capsys, check_hashed_fields, right | {"signature"})
+    assert NOT_YET in verdict(capsys, check_hashed_fields, "period")
 
 
-def test_chain_hash(capsys) -> None:
-    def always_with_id(info_json):
-        h = hashlib.sha256(right_hash(info_json).encode())
-        return h.hexdigest()
+def test_current_round(capsys) -> None:
+    def stub(genesis_time, period, now): ...  # your code
 
-    assert NOT_YET in verdict(capsys, check_chain_hash, None)
-    assert NOT_YET in verdict(capsys, check_chain_hash, always_with_id)
-    assert CORRECT in verdict(capsys, check_chain_hash, right_hash)
+    assert first_hint("current_round") in verdict(capsys, check_current_round, stub)
+    assert CORRECT in verdict(capsys, check_current_round, lambda g, p, now: (now - g) // p + 1)
+    assert CORRECT in verdict(capsys, check_current_round, lambda g, p, now: int((now - g) / p) + 1)
+    assert "genesis" in verdict(capsys, check_current_round, lambda g, p, now: (now - g) // p)
+    assert "whole number" in verdict(capsys, check_current_round, lambda g, p, now: (now - g) / p + 1)
+    assert NOT_YET in verdict(
+        capsys, check_current_round, lambda g, p, now: -(-(now - g) // p) + 1
+    )  # ceiling
+    assert NOT_YET in verdict(capsys, check_current_round, lambda g, p, now: round((now - g) / p) + 1)
+    assert "raised" in verdict(capsys, check_current_round, lambda g, p, now: 1 / 0)
 
 
-def test_round_time(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_round_time, None)
-    assert NOT_YET in verdict(capsys, check_round_time, lambda g, p, r: g + r * p)
-    assert CORRECT in verdict(capsys, check_round_time, lambda g, p, r: g + (r - 1) * p)
+def test_twin_chain(capsys) -> None:
+    def move_one_byte(info: ChainInfo) -> ChainInfo:
+        seed = info.genesis_seed + info.beacon_id[:1].encode()
+        return dataclasses.replace(info, genesis_seed=seed, beacon_id=info.beacon_id[1:])
+
+    def as_default(info: ChainInfo):
+        return {**dataclasses.replace(info, genesis_seed=info.genesis_seed + info.beacon_id.encode(),
+                                      beacon_id="default").to_json(), "hash": "00"}  # fmt: skip
+
+    def other_scheme(info: ChainInfo) -> ChainInfo:  # the scheme is not hashed, but that is not this break
+        same_key_size = {"pedersen-bls-chained": "pedersen-bls-unchained",
+                         "bls-unchained-g1-rfc9380": "bls-unchained-on-g1"}  # fmt: skip
+        return dataclasses.replace(info, scheme=scheme_by_id(same_key_size[info.scheme.id]))
+
+    assert first_hint("twin_chain") in verdict(capsys, check_twin_chain, None)
+    assert CORRECT in verdict(capsys, check_twin_chain, move_one_byte)
+    assert CORRECT in verdict(capsys, check_twin_chain, as_default)
+    assert "same chain" in verdict(capsys, check_twin_chain, lambda info: info)
+    assert "same chain" in verdict(
+        capsys, check_twin_chain, lambda info: {**info.to_json(), "hash": "ab" * 32}
+    )
+    renamed = lambda info: dataclasses.replace(info, beacon_id=info.beacon_id + "x")  # noqa: E731
+    assert "another chain hash" in verdict(capsys, check_twin_chain, renamed)
+    assert "scheme" in verdict(capsys, check_twin_chain, other_scheme)
+    assert "ChainInfo" in verdict(capsys, check_twin_chain, lambda info: info.hash_hex)
 
 
-def test_pinned_client(capsys) -> None:
-    assert NOT_YET in verdict(capsys, check_pinned_client, None)
-    tofu = lambda urls, h: Client(urls, trust_on_first_use=True)  # noqa: E731
-    assert "pin" in verdict(capsys, check_pinned_client, tofu)
-    blind = lambda urls, h: Client(urls, chain_hash=h, verify=False)  # noqa: E731
-    assert NOT_YET in verdict(capsys, check_pinned_client, blind)
-    assert CORRECT in verdict(capsys, check_pinned_client, lambda urls, h: Client(urls, chain_hash=h))
+def test_time_edges(capsys) -> None:
+    genesis = 1_595_431_050
+    assert first_hint("time_edges") in verdict(capsys, check_time_edges, ..., ..., ...)
+    assert "all three" in verdict(capsys, check_time_edges, genesis, ..., ...)
+    assert CORRECT in verdict(capsys, check_time_edges, genesis, 1, TIME_OF_ROUND_ERROR_VALUE)
+    assert CORRECT in verdict(capsys, check_time_edges, "1_595_431_050", "1", "math.MaxInt64 - maxTimeBuffer")
+    assert CORRECT in verdict(capsys, check_time_edges, genesis, 1, "9223371968135299071")
+    assert "extrapolated" in verdict(capsys, check_time_edges, genesis - 30, 1, TIME_OF_ROUND_ERROR_VALUE)
+    assert "not 0" in verdict(capsys, check_time_edges, genesis, 0, TIME_OF_ROUND_ERROR_VALUE)
+    formula = genesis + (2**60 - 1) * 30
+    assert "multiplication" in verdict(capsys, check_time_edges, genesis, 1, formula)
+    assert "MaxInt64 itself" in verdict(capsys, check_time_edges, genesis, 1, 2**63 - 1)
+    assert NOT_YET in verdict(capsys, check_time_edges, genesis, 1, "a lot")
