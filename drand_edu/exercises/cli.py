@@ -109,8 +109,8 @@ def check_hashed_fields(fields: Iterable[str] | None) -> bool:
         )
     return report(
         True,
-        praise="period, genesis time, key, seed and beacon id name the chain; the scheme does not enter "
-        "the hash (and 'default' is not written)",
+        praise="period, genesis time, key, seed (groupHash) and beacon id name the chain; the scheme is "
+        "not among them",
     )
 
 

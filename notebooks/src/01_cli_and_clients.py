@@ -353,85 +353,149 @@ for i, process in enumerate(nodes):
 
 # %% [markdown]
 # ## Exercises
+#
+# Each exercise has a task cell (write your answer there), a check cell, and hints in steps: stuck? call
+# `drand_edu.exercises.hint("<name>")` (each call gives one more step; the name is given in the task).
 
 # %% [markdown]
-# ### Exercise 1 (Explore) — the chain hash
+# ### Exercise 1 (Explore) — what the chain hash is made of
 #
-# Write `my_hash(info_json)` recomputing the chain hash (hex) from drand's `/info` JSON: `sha256` of the
-# period (4 bytes big-endian), the genesis time (8 bytes big-endian), the public key bytes, the
-# `groupHash` bytes, and the beacon id — only when it is not `"default"` (it is in `metadata.beaconID`).
+# A client pins a chain by its hash. But which of the `/info` fields does that hash cover? Find out by
+# experiment: take a copy of mainnet's `/info` JSON (`info_json` below), change **one** field, delete the
+# stated `"hash"` (or `ChainInfo.from_json` refuses the copy), and compare `ChainInfo.from_json(copy).hash_hex`
+# with the original's. Put the names of the fields whose change moves the hash in `hashed_fields` (a set of
+# strings; for the beacon id write `"metadata.beaconID"`). Stuck? `drand_edu.exercises.hint("hashed_fields")`.
 
 # %%
-import hashlib
+import copy
+
+info_json = json.loads(Path("data", "beacons-mainnet-default.json").read_text())["info"]
+print(sorted(info_json), info_json["metadata"])
+
+hashed_fields = ...  # your answer: a set of field names
+
+# %%
+drand_edu.exercises.check_hashed_fields(hashed_fields)
 
 
-def my_hash(info_json):
+# %% tags=["solution"]
+def hash_after(edit):
+    """The chain hash of a copy of info_json changed by ``edit`` (without the stated hash)."""
+    changed = copy.deepcopy(info_json)
+    del changed["hash"]
+    edit(changed)
+    return ChainInfo.from_json(changed).hash_hex
+
+
+def flip(hex_text):  # another hex string of the same length
+    return ("1" if hex_text[0] == "0" else "0") + hex_text[1:]
+
+
+edits = {
+    "period": lambda j: j.update(period=j["period"] + 1),
+    "genesis_time": lambda j: j.update(genesis_time=j["genesis_time"] + 1),
+    "public_key": lambda j: j.update(public_key=flip(j["public_key"])),
+    "groupHash": lambda j: j.update(groupHash=flip(j["groupHash"])),
+    "schemeID": lambda j: j.update(schemeID="pedersen-bls-unchained"),  # same key size as mainnet's
+    "metadata.beaconID": lambda j: j["metadata"].update(beaconID="another-id"),
+}
+original = hash_after(lambda j: None)
+hashed_fields = {name for name, edit in edits.items() if hash_after(edit) != original}
+print("change the hash:", sorted(hashed_fields))
+print("'' instead of 'default' changes it:", hash_after(lambda j: j["metadata"].update(beaconID="")) != original)
+drand_edu.exercises.check_hashed_fields(hashed_fields)
+
+
+# %% [markdown]
+# ### Exercise 2 (Implement) — which round is it now?
+#
+# A client that wants "the latest beacon" must know which round is due. Write `my_round_at(genesis_time,
+# period, now)`: the number of the latest round that is due at Unix time `now` (whole seconds, with
+# `now ≥ genesis_time`; round 1 is due at the genesis time, and one more round every `period` seconds).
+# The check tries many chains, at genesis, on round boundaries and between them.
+# Stuck? `drand_edu.exercises.hint("current_round")`.
+
+# %%
+def my_round_at(genesis_time, period, now):
     ...  # your code
 
 
 # %%
-drand_edu.exercises.check_chain_hash(my_hash)
+drand_edu.exercises.check_current_round(my_round_at)
 
 
 # %% tags=["solution"]
-def my_hash(info_json):
-    h = hashlib.sha256()
-    h.update(info_json["period"].to_bytes(4, "big"))
-    h.update(info_json["genesis_time"].to_bytes(8, "big"))
-    h.update(bytes.fromhex(info_json["public_key"]))
-    h.update(bytes.fromhex(info_json["groupHash"]))
-    beacon_id = info_json.get("metadata", {}).get("beaconID", "default")
-    if beacon_id not in ("", "default"):
-        h.update(beacon_id.encode())
-    return h.hexdigest()
+def my_round_at(genesis_time, period, now):
+    return (now - genesis_time) // period + 1
 
 
-drand_edu.exercises.check_chain_hash(my_hash)
+drand_edu.exercises.check_current_round(my_round_at)
 
 
 # %% [markdown]
-# ### Exercise 2 (Implement) — when is a round due?
+# ### Exercise 3 (Break) — two chains, one hash
 #
-# Write `my_time(genesis_time, period, round_number)`: the Unix time at which a round is due.
+# drand's [`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L45-L64)
+# feeds SHA-256 the fields you found in Exercise 1, one after the other. A chain hash is meant to name
+# **one** chain. Write `my_twin(info)`: given a `ChainInfo` (with a beacon id of a few letters), return
+# another chain info — a `ChainInfo` or its `/info` JSON — with the **same chain hash**, the **same
+# scheme**, and a **different beacon id** (`""` and `"default"` count as the same id). That is what counts
+# as a break; changing only the stated `hash`, or only the scheme (which is not hashed, Exercise 1), is not
+# one. The check tries chains with random keys, seeds and beacon ids.
+# Stuck? `drand_edu.exercises.hint("twin_chain")`.
 
 # %%
-def my_time(genesis_time, period, round_number):
+import dataclasses
+
+
+def my_twin(info):
     ...  # your code
 
 
 # %%
-drand_edu.exercises.check_round_time(my_time)
+drand_edu.exercises.check_twin_chain(my_twin)
 
 
 # %% tags=["solution"]
-def my_time(genesis_time, period, round_number):
-    return genesis_time + (round_number - 1) * period
+def my_twin(info):
+    # nothing in the hashed bytes marks where the seed ends and the id begins: move one byte across
+    seed = info.genesis_seed + info.beacon_id[:1].encode()
+    return dataclasses.replace(info, genesis_seed=seed, beacon_id=info.beacon_id[1:])
 
 
-drand_edu.exercises.check_round_time(my_time)
-
+# Why it works: the hashed bytes carry no lengths or separators, so "seed ‖ id" can be cut in more than
+# one place. Real seeds are 32 bytes (the group's hash): a client that checks that length is not fooled,
+# but the hash alone does not check it.
+drand_edu.exercises.check_twin_chain(my_twin)
 
 # %% [markdown]
-# ### Exercise 3 (Connect) — a client you can trust
+# ### Exercise 4 (Connect) — the edges of drand's clock
 #
-# Write `make_client(urls, chain_hash)` returning a `Client` that trusts only that chain, keeps
-# verification on and can fail over between all the URLs.
+# Open drand's [`TimeOfRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L13-L38)
+# (with the constant above it) and [`CurrentRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L40-L63)
+# (which calls `NextRound`, just below it) in `common/time.go`. For mainnet — genesis 1595431050, period
+# 30 s — what does drand's code answer for:
+#
+# - `round_zero_time`: `TimeOfRound(30 s, 1595431050, 0)`;
+# - `before_genesis_round`: `CurrentRound(1595431050 - 3600, 30 s, 1595431050)`, an hour before genesis;
+# - `far_round_time`: `TimeOfRound(30 s, 1595431050, 2**60)` (a number, or the name of drand's constant).
+#
+# Follow each input through the Go code; the formula of Exercise 2 is not the whole story.
+# Stuck? `drand_edu.exercises.hint("time_edges")`.
 
 # %%
-def make_client(urls, chain_hash):
-    ...  # your code
-
+round_zero_time = ...  # your answers
+before_genesis_round = ...
+far_round_time = ...
 
 # %%
-drand_edu.exercises.check_pinned_client(make_client)
-
+drand_edu.exercises.check_time_edges(round_zero_time, before_genesis_round, far_round_time)
 
 # %% tags=["solution"]
-def make_client(urls, chain_hash):
-    return Client(urls, chain_hash=chain_hash)
-
-
-drand_edu.exercises.check_pinned_client(make_client)
+round_zero_time = 1595431050  # `if round == 0 { return genesis }`
+before_genesis_round = 1  # NextRound answers 1 before genesis, and CurrentRound returns it as it is
+far_round_time = (2**63 - 1) - 2**36  # TimeOfRoundErrorValue = math.MaxInt64 - maxTimeBuffer (1 << 36)
+drand_edu.exercises.check_time_edges(round_zero_time, before_genesis_round, far_round_time)
 
 # %% [markdown]
 # ## In drand's source
@@ -463,6 +527,9 @@ drand_edu.exercises.check_pinned_client(make_client)
 #   `drand-edu demo up` does it all.
 # - 10 min — follower and clients; the Go/JS snippets are for reading.
 # - Always end with the `stop` cell (or `demo down` for a demo started with `demo up`).
+# - Exercises (in the 30 minutes after the teaching, as the guide says): 1 (Explore) and 2 (Implement) in
+#   pairs; 3 (Break) for the pairs that finish early; 4 (Connect, reading drand's `common/time.go`) as
+#   homework. When a pair is stuck, point to `drand_edu.exercises.hint(...)`, not the solution.
 
 # %% [markdown]
 # ## Recap

@@ -328,56 +328,53 @@ with drand_edu.expect_error(NotEnoughShares):
 
 # %% [markdown]
 # ## Exercises
+#
+# Each exercise has a task cell (write your answer there), a check cell, and hints in steps: stuck? call
+# `drand_edu.exercises.hint("<name>")` (each call gives one more step; the name is given in the task).
 
 # %% [markdown]
-# ### Exercise 1 (Explore) — the chained message
+# ### Exercise 1 (Explore) — the message of the next round
 #
-# Write `my_message(previous_signature, round_number)` returning what a chained beacon signs.
+# You hold the newest beacon of a chain. Which exact bytes will the *next* round sign? Write
+# `my_next_message(info, beacon)` returning the 32 bytes that round `beacon.round + 1` signs, for chained
+# and unchained chains (`info.scheme.chained` tells which). Explore first on a real pair: the recorded
+# mainnet beacon carries the signature of the round before it, so `before` below is mainnet's round
+# 2634944 (its previous signature is not needed here), and your answer for it must be the message that
+# `mainnet_beacon` signed (`mainnet_beacon.message(mainnet_info.scheme)`). The check uses random beacons of
+# three schemes, the genesis "beacon" of round 0 included.
+# Stuck? `drand_edu.exercises.hint("next_message")`.
 
 # %%
-def my_message(previous_signature, round_number):
+before = Beacon(mainnet_beacon.round - 1, mainnet_beacon.previous_signature)
+print("round", before.round, "signature", before.signature.hex()[:24] + "…")
+
+
+def my_next_message(info, beacon):
     ...  # your code
 
 
 # %%
-drand_edu.exercises.check_chained_message(my_message)
+drand_edu.exercises.check_next_message(my_next_message)
 
 
 # %% tags=["solution"]
-def my_message(previous_signature, round_number):
-    return hashlib.sha256(previous_signature + round_number.to_bytes(8, "big")).digest()
+def my_next_message(info, beacon):
+    link = beacon.signature if info.scheme.chained else b""  # the next round chains to *this* signature
+    return hashlib.sha256(link + (beacon.round + 1).to_bytes(8, "big")).digest()
 
 
-drand_edu.exercises.check_chained_message(my_message)
-
-
-# %% [markdown]
-# ### Exercise 2 (Connect) — randomness from a signature
-#
-# Write `my_randomness(signature)`.
-
-# %%
-def my_randomness(signature):
-    ...  # your code
-
-
-# %%
-drand_edu.exercises.check_randomness(my_randomness)
-
-
-# %% tags=["solution"]
-def my_randomness(signature):
-    return hashlib.sha256(signature).digest()
-
-
-drand_edu.exercises.check_randomness(my_randomness)
+print(f"round {mainnet_beacon.round} signed my_next_message(round {before.round}):",
+      my_next_message(mainnet_info, before) == mainnet_beacon.message(mainnet_info.scheme))  # fmt: skip
+drand_edu.exercises.check_next_message(my_next_message)
 
 
 # %% [markdown]
-# ### Exercise 3 (Implement) — Lagrange weights at zero
+# ### Exercise 2 (Implement) — Lagrange weights at zero
 #
 # Write `my_lagrange(xs, modulus)` returning the list of $\lambda_j = \prod_{m \ne j} \frac{x_m}{x_m - x_j}
-# \bmod$ `modulus`, so that $f(0) = \sum_j \lambda_j f(x_j)$.
+# \bmod$ `modulus`, one per `x`, in the order of `xs`, so that $f(0) = \sum_j \lambda_j f(x_j)$ for every
+# polynomial $f$ of degree below `len(xs)`. The check tries 1 to 7 points, unsorted, mod small primes and
+# mod the curve order. Stuck? `drand_edu.exercises.hint("lagrange")`.
 
 # %%
 def my_lagrange(xs, modulus):
@@ -405,14 +402,18 @@ drand_edu.exercises.check_lagrange_at_zero(my_lagrange)
 
 
 # %% [markdown]
-# ### Exercise 4 (Implement → Break) — recover the beacon yourself
+# ### Exercise 3 (Implement) — recover the beacon yourself
 #
-# Write `my_recover(scheme, partials, threshold)` where `partials` is a list of `(index, point)` pairs (node
-# `index` holds the share at $x = $ `index + 1`). Return the group's signature as a point. Use your
-# `my_lagrange` with `drand_edu.crypto.constants.CURVE_ORDER`. Then *break* it: what do you get from
-# `threshold - 1` partials?
+# Write `my_recover(scheme, partials, threshold)` where `partials` is a list of `(index, point)` pairs — at
+# least `threshold` of them, in any order; node `index` holds the share at $x = $ `index + 1`. Return the
+# group's signature as a point. Use your `my_lagrange` with `drand_edu.crypto.constants.CURVE_ORDER` (the
+# library's `recover_signature` takes bytes and verifies: here you do the interpolation yourself).
+# Stuck? `drand_edu.exercises.hint("recover")`.
 
 # %%
+from drand_edu.crypto.constants import CURVE_ORDER
+
+
 def my_recover(scheme, partials, threshold):
     ...  # your code
 
@@ -422,9 +423,6 @@ drand_edu.exercises.check_recover_signature(my_recover)
 
 
 # %% tags=["solution"]
-from drand_edu.crypto.constants import CURVE_ORDER
-
-
 def my_recover(scheme, partials, threshold):
     chosen = partials[:threshold]
     weights = my_lagrange([index + 1 for index, _ in chosen], CURVE_ORDER)
@@ -432,6 +430,60 @@ def my_recover(scheme, partials, threshold):
 
 
 drand_edu.exercises.check_recover_signature(my_recover)
+
+
+# %% [markdown]
+# ### Exercise 4 (Break) — steer a combiner that does not verify
+#
+# Your `my_recover` trusts every partial it is given. Suppose $t - 1$ honest partials of a round are out and
+# you control one more node, number `index`. Write `my_steer(scheme, honest, index, target)` returning the
+# point your node sends so that interpolating `honest` (a list of $t - 1$ `(index, point)` pairs) together
+# with `(index, your_point)` — exactly as `my_recover` does, $x = $ `index + 1` — gives **`target`**, any
+# point of the signature group the check picks (a random one, and the identity), not the round's real
+# signature. That is what counts as a break; sending the target itself or an honest partial does not land
+# there. Stuck? `drand_edu.exercises.hint("steer")`.
+
+# %%
+def my_steer(scheme, honest, index, target):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_steer_interpolation(my_steer)
+
+
+# %% tags=["solution"]
+def my_steer(scheme, honest, index, target):
+    weights = my_lagrange([i + 1 for i, _ in honest] + [index + 1], CURVE_ORDER)
+    honest_part = scheme.sig_group.msm([point for _, point in honest], weights[:-1])
+    return (target - honest_part) * pow(weights[-1], -1, CURVE_ORDER)  # solve for the last term
+
+
+# Any target is reachable: t - 1 partials fix nothing about the result (section 6, in the exponent).
+drand_edu.exercises.check_steer_interpolation(my_steer)
+
+
+# %% [markdown]
+# ### Exercise 5 (Connect) — what kyber's `Recover` does about it
+#
+# drand nodes combine partials with kyber's tbls
+# [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150).
+# Read it and answer, as strings: `recover_error` — the error message it returns when fewer than `t`
+# partials survive its loop; `verify_call` — the name of the call whose failure makes the loop skip a
+# partial (the reason a point like yours from Exercise 4 never reaches the interpolation).
+# Stuck? `drand_edu.exercises.hint("kyber_recover")`.
+
+# %%
+recover_error = ...  # your answers
+verify_call = ...
+
+# %%
+drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
+
+# %% tags=["solution"]
+recover_error = "not enough valid partial signatures"  # errors.New(...) right after the loop
+verify_call = "s.Scheme.Verify"  # against public.Eval(i).V, the signer's public share
+drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
 
 # %% [markdown]
 # ## In drand's source
@@ -460,7 +512,10 @@ drand_edu.exercises.check_recover_signature(my_recover)
 # - 10 min — verification + randomness: stress *uniqueness* of BLS (no grinding possible).
 # - 15 min — partials: draw the parabola on the board, then the fan of section 6. Live-code recovery
 #   from different subsets.
-# - 10 min — exercises 1 and 2 in class; 3 and 4 as homework.
+# - Exercises (in the 30 minutes after the teaching, as the guide says): 1 (Explore) and 3 (Implement:
+#   recovery, with the solution of 2 if short of time) in pairs; 4 (Break) for pairs that finish early;
+#   2 and 5 (Connect, reading kyber's `Recover`) as homework. Point stuck pairs to
+#   `drand_edu.exercises.hint(...)`, not to the solution.
 
 # %% [markdown]
 # ## Recap
