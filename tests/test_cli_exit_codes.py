@@ -1,6 +1,6 @@
 """Every command keeps one contract (issue 15): exit 2 for input that cannot be used (missing, unreadable,
 not JSON, wrong types, no node to talk to), exit 1 for input that was read and is invalid (bad
-signature, another chain, a round not reached, a node's refusal), one line on stderr, no traceback.
+signature, another chain, a round not reached), one line on stderr, no traceback.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def one_line_no_traceback(err: str) -> None:
         (errors.DKGError("x"), EXIT_INVALID),
         (errors.ClientError("x"), EXIT_INVALID),
         (errors.BeaconNotFound("x"), EXIT_INVALID),
-        (NodeRefused("x"), EXIT_INVALID),
+        (NodeRefused("x"), EXIT_USAGE),  # an operator's request the node's state does not allow
     ],
 )
 def test_exit_code_of_each_error(error: Exception, code: int) -> None:

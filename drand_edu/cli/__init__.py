@@ -5,9 +5,10 @@ and sets ``func``; ``func(args)`` returns the exit code. :data:`COMMANDS` lists 
 module of the command being run is imported (``drand-edu --help`` imports none).
 
 Exit codes, the same for every command (:func:`exit_code`): 0 success; 1 the input was read but is
-invalid (a beacon fails verification, a ciphertext of another chain, a round not reached yet, a node
-that refuses); 2 the input cannot be used (bad flags, a missing or unreadable file, not JSON, fields of
-the wrong type, no node to talk to). Either way one line on stderr, never a traceback.
+invalid (a beacon fails verification, a ciphertext of another chain, a round not reached yet, a peer's
+key signed for another address); 2 the input cannot be used (bad flags, a missing or unreadable file,
+not JSON, fields of the wrong type, no node to talk to, a request the node refuses in its state).
+Either way one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 def exit_code(error: DrandEduError) -> int:
     """The exit code for a command that stopped on ``error``: :data:`EXIT_USAGE` (2) when the input
     could not be used (:class:`~drand_edu.errors.InvalidInput` and its kinds, a missing backend, an
-    unreadable store), :data:`EXIT_INVALID` (1) for input that was read and found invalid (every other
-    error of the library: verification, chain mismatch, too early, a refusal, a failed DKG)."""
+    unreadable store, a node's refusal), :data:`EXIT_INVALID` (1) for input that was read and found
+    invalid (every other error of the library: verification, chain mismatch, too early, a failed DKG)."""
     if isinstance(error, BeaconNotFound):
         return EXIT_INVALID
     if isinstance(error, (InvalidInput, BackendUnavailable, StoreError)):

@@ -17,12 +17,13 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from ..errors import DrandEduError, InvalidInput, parse_json
+from ..errors import InvalidInput, parse_json
 
 
-class NodeRefused(DrandEduError):
-    """A running node answered a control call with a refusal (an HTTP error): the request was
-    understood and is not allowed now (exit code 1, where an unreachable node is 2)."""
+class NodeRefused(InvalidInput):
+    """A running node answered a control call with a refusal (an HTTP error: no token, a DKG step
+    that its state does not allow): an operator's request that cannot be used, so exit code 2, as
+    for an unreachable node; the message is the node's reason."""
 
 
 def read_port(path: Path) -> int:
