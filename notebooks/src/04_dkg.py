@@ -34,8 +34,9 @@ rng = drand_edu.notebook_setup(seed=2024)
 # ## 1. Shamir's secret sharing
 #
 # To share a secret $s$ among $n$ people so that any $t$ of them can rebuild it but $t - 1$ learn nothing:
-# pick a random polynomial of degree $t - 1$ with $f(0) = s$, and give person $i$ the point $(i, f(i))$.
-# $t$ points fix a polynomial of degree $t-1$ (Lagrange, session 2); $t-1$ points fit *every* possible
+# pick a random polynomial of degree $t - 1$ with $f(0) = s$, and give the share with index $i$ ($i = 0, 1,
+# \dots, n - 1$, as drand numbers nodes) the point $(x, f(x))$ with $x = i + 1$ — never $x = 0$, which is the
+# secret. $t$ points fix a polynomial of degree $t-1$ (Lagrange, session 2); $t-1$ points fit *every* possible
 # $f(0)$. On a toy field (numbers mod 97) we can draw it:
 
 # %%
@@ -72,8 +73,8 @@ print("two shares 'rebuild':", recover_secret([shares[0], shares[1]], 2), "(a ra
 # ## 2. Feldman commitments: checking a dealer
 #
 # Shamir trusts the dealer. Feldman's fix: the dealer also publishes $A_k = a_k \cdot G$ for each
-# coefficient. Anyone can then check share $i$ without learning it: $f(i) \cdot G \stackrel{?}{=}
-# \sum_k A_k \, i^k$. And $A_0 = s \cdot G$ is the public key that goes with the secret.
+# coefficient. Anyone can then check share $i$ without learning it: with $x = i + 1$,
+# $f(x) \cdot G \stackrel{?}{=} \sum_k A_k \, x^k$. And $A_0 = s \cdot G$ is the public key that goes with the secret.
 #
 # kyber: [`Commit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L139-L147) multiplies each coefficient by the base point, and
 # [`Check`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L403-L408) compares the public polynomial evaluated at the share's index
@@ -240,7 +241,14 @@ for status, targets in TRANSITIONS.items():
 # A node receives a proposal and joins; jumping straight to "Complete" from "Proposed" is an error:
 
 # %%
-terms = ProposalTerms("session4", 1, "leader:443", 2, timeout=100.0, joining=("leader:443", "me:443", "you:443"))
+terms = ProposalTerms(
+    beacon_id="session4",
+    epoch=1,
+    leader="leader:443",
+    threshold=2,
+    timeout=100.0,
+    joining=("leader:443", "me:443", "you:443"),
+)
 me = DKGState.fresh("session4", "me:443").apply(ReceiveProposal(terms, "leader:443"))
 print(me)
 me = me.apply(Join())
