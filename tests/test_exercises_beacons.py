@@ -6,11 +6,12 @@ import hashlib
 from fractions import Fraction
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
 from drand_edu.crypto.constants import CURVE_ORDER
-from drand_edu.exercises import CORRECT, NOT_YET
+from drand_edu.exercises import CORRECT, NOT_YET, hint, reset_hints
 from drand_edu.exercises.beacons import (
     KYBER_RECOVER_ERROR,
     check_kyber_recover,
@@ -184,3 +185,21 @@ def test_figures_and_exact_interpolation() -> None:
     points = [(1, Fraction(5)), (2, Fraction(5)), (3, Fraction(7))]  # f(x) = 7 - 3x + x²
     assert lagrange_through(points, 0) == 7
     assert plot_lagrange().axes and plot_fewer_than_t().axes
+
+
+@pytest.mark.parametrize(
+    ("name", "recipe_piece"),
+    [("next_message", "beacon.round + 1, beacon.signature"), ("lagrange", "pow(denominator, -1, modulus)"),
+     ("recover", "msm([p for _, p in chosen], weights)"), ("steer", "pow(λ_yours, -1"),
+     ("kyber_recover", "s.Scheme.Verify")],
+)  # fmt: skip
+def test_hints_come_in_steps(capsys, name, recipe_piece) -> None:
+    reset_hints(name)
+    shown = []
+    for _ in range(4):
+        hint(name)
+        shown.append(capsys.readouterr().out)
+    reset_hints(name)
+    assert shown[0].startswith("💡 hint 1/3") and recipe_piece not in shown[0] + shown[1]
+    assert recipe_piece in shown[2] and "(that is the last hint)" in shown[2] and shown[3] == shown[2]
+    assert recipe_piece not in first_hint(name)

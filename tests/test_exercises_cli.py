@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from drand_edu.chain import ChainInfo
 from drand_edu.crypto import scheme_by_id
-from drand_edu.exercises import CORRECT, NOT_YET
+from drand_edu.exercises import CORRECT, NOT_YET, hint, reset_hints
 from drand_edu.exercises.cli import (
     TIME_OF_ROUND_ERROR_VALUE,
     check_current_round,
@@ -87,3 +89,20 @@ def test_time_edges(capsys) -> None:
     assert "multiplication" in verdict(capsys, check_time_edges, genesis, 1, formula)
     assert "MaxInt64 itself" in verdict(capsys, check_time_edges, genesis, 1, 2**63 - 1)
     assert NOT_YET in verdict(capsys, check_time_edges, genesis, 1, "a lot")
+
+
+@pytest.mark.parametrize(
+    ("name", "recipe_piece"),
+    [("hashed_fields", "schemeID is not"), ("current_round", "// period + 1"),
+     ("twin_chain", "id[1:]"), ("time_edges", "1 << 36")],
+)  # fmt: skip
+def test_hints_come_in_steps(capsys, name, recipe_piece) -> None:
+    reset_hints(name)
+    shown = []
+    for _ in range(4):
+        hint(name)
+        shown.append(capsys.readouterr().out)
+    reset_hints(name)
+    assert shown[0].startswith("💡 hint 1/3") and recipe_piece not in shown[0] + shown[1]
+    assert recipe_piece in shown[2] and "(that is the last hint)" in shown[2] and shown[3] == shown[2]
+    assert recipe_piece not in first_hint(name)

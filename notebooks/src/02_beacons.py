@@ -213,7 +213,7 @@ for info, beacon in ((mainnet_info, mainnet_beacon), (quicknet_info, quicknet_be
 
 # %%
 with drand_edu.expect_error(InvalidBeacon):
-    verify_beacon(quicknet_info, Beacon(quicknet_beacon.round + 1, quicknet_beacon.signature))
+    verify_beacon(quicknet_info, Beacon(round=quicknet_beacon.round + 1, signature=quicknet_beacon.signature))
 
 # %% [markdown]
 # ### The real League of Entropy, right now
@@ -267,14 +267,21 @@ scheme = scheme_by_id("bls-unchained-g1-rfc9380")
 n, t = 5, 3
 polynomial = PriPoly.random(t, rng=rng)
 public_polynomial = polynomial.commit(scheme.key_group)  # the commitments; its constant term is the group key
-group_info = ChainInfo(public_polynomial.commit().to_bytes(), 3, 1_700_000_000, b"\x00" * 32, scheme, "session2")
+group_info = ChainInfo(
+    public_key=public_polynomial.commit().to_bytes(),
+    period=3,
+    genesis_time=1_700_000_000,
+    genesis_seed=b"\x00" * 32,
+    scheme=scheme,
+    beacon_id="session2",
+)
 
 message = scheme.digest(1000)
 partials = {i: sign_partial(scheme, polynomial.eval(i), message) for i in range(n)}
 print("partial of node 0:", partials[0][:2].hex(), "‖", partials[0][2:].hex()[:24] + "…  (2-byte index, then a point)")
 
 signature = recover_signature(scheme, public_polynomial, message, [partials[4], partials[1], partials[3]], t)
-beacon_1000 = Beacon(1000, signature)
+beacon_1000 = Beacon(round=1000, signature=signature)
 verify_beacon(group_info, beacon_1000)
 print("recovered from nodes 1, 3, 4 → a valid beacon of the group key")
 other = recover_signature(scheme, public_polynomial, message, [partials[0], partials[2], partials[1]], t)
@@ -345,7 +352,7 @@ with drand_edu.expect_error(NotEnoughShares):
 # Stuck? `drand_edu.exercises.hint("next_message")`.
 
 # %%
-before = Beacon(mainnet_beacon.round - 1, mainnet_beacon.previous_signature)
+before = Beacon(round=mainnet_beacon.round - 1, signature=mainnet_beacon.previous_signature)
 print("round", before.round, "signature", before.signature.hex()[:24] + "…")
 
 
@@ -512,9 +519,9 @@ drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
 # - 10 min — verification + randomness: stress *uniqueness* of BLS (no grinding possible).
 # - 15 min — partials: draw the parabola on the board, then the fan of section 6. Live-code recovery
 #   from different subsets.
-# - Exercises (in the 30 minutes after the teaching, as the guide says): 1 (Explore) and 3 (Implement:
-#   recovery, with the solution of 2 if short of time) in pairs; 4 (Break) for pairs that finish early;
-#   2 and 5 (Connect, reading kyber's `Recover`) as homework. Point stuck pairs to
+# - 10 min — exercises (in a 45 + 30 session: in the 30 minutes, as the guide says): 1 (Explore) and 3
+#   (Implement: recovery, with the solution of 2 if short of time) in pairs; 4 (Break) for pairs that
+#   finish early; 2 and 5 (Connect, reading kyber's `Recover`) as homework. Point stuck pairs to
 #   `drand_edu.exercises.hint(...)`, not to the solution.
 
 # %% [markdown]
