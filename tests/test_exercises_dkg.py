@@ -138,6 +138,8 @@ def test_disqualify_dealer_right_answers_get_praise_that_fits(capsys) -> None:
     assert CORRECT in commitments and "evicted in the response phase" in commitments
     three = verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 0), (2, 1), (2, 3)}))
     assert CORRECT in three and "3 complaints" in three
+    late = FaultPlan(bad_shares={(2, 4)}, late={(2, Phase.JUSTIFICATION)})
+    assert "justification did not count (late)" in verdict(capsys, check_disqualify_dealer, late)
     declined = FaultPlan(bad_shares={(2, 1)}, justify=lambda choice: False)
     assert "chose not to justify" in verdict(capsys, check_disqualify_dealer, declined)
 

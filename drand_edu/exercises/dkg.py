@@ -300,7 +300,8 @@ def check_disqualify_dealer(plan: FaultPlan | None) -> bool:
 
 def _how_dealer_2_fell(outcome: DKGOutcome) -> str:
     """Praise that says what happened to dealer 2 in this run (read from the message log), and only that."""
-    complaints = sum(1 for e in outcome.log if e.kind == "response" and e.delivered and 2 in e.complaints)
+    heard_of = [e for e in outcome.log if e.kind == "response" and e.delivered and e.note != "bad signature"]
+    complaints = sum(1 for e in heard_of if 2 in e.complaints)
     answers = [e for e in outcome.log if e.kind == "justification" and e.author == 2]
     if complaints >= DISQUALIFY_T:
         return (
