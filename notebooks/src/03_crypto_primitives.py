@@ -508,8 +508,10 @@ drand_edu.exercises.check_rogue_key(my_rogue)
 # [`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129) hands the bytes to `kilic/bls12-381`'s `FromCompressed`,
 # and the wrapper exposes the test as [`IsInCorrectGroup`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L170-L172). Ours is in
 # `G1.from_bytes` (it raises `InvalidPoint`). Build the 48-byte compressed encoding of such a point (bytes,
-# or hex text): a point that *is* on the curve — the checker first checks that $x^3 + 4$ has a square root
-# mod $p$ — and that `G1.from_bytes` refuses for the subgroup, not for its format. Stuck?
+# or hex text): $x$ big-endian, the three top bits of the first byte being flags — `0x80` "compressed",
+# `0x40` "the point at infinity", `0x20` "the larger of the two $y$". **What counts as a break:** a
+# well-formed compressed point that *is* on the curve — the checker verifies that its $x$ has a $y$, without
+# trusting `from_bytes` — and that `G1.from_bytes` refuses for the subgroup, not for its format. Stuck?
 # `drand_edu.exercises.hint("not_in_subgroup")`
 
 # %%
