@@ -152,20 +152,31 @@ def test_rogue_key(capsys) -> None:
     assert "key group" in verdict(capsys, check_rogue_key, lambda s, v, m: (bls.hash_message(s, m), b""))
 
 
-# -- Exercise 4: a point off G1 -------------------------------------------------------------------------
+# -- Exercise 4: a point of small order, off G1 --------------------------------------------------------
+def compressed(x: int, larger_y: bool = False) -> bytes:
+    raw = bytearray(x.to_bytes(48, "big"))
+    raw[0] |= 0x80 | (0x20 if larger_y else 0)
+    return bytes(raw)
+
+
 def test_not_in_subgroup(capsys) -> None:
-    def encode(x: int) -> bytes:
-        raw = bytearray(x.to_bytes(48, "big"))
-        raw[0] |= 0x80
-        return bytes(raw)
+    from py_ecc.bls.point_compression import compress_G1
+    from py_ecc.optimized_bls12_381 import FQ, multiply
 
     squares = [x for x in range(1, 200) if pow(x**3 + 4, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) == 1]
     off_curve = next(x for x in range(1, 100) if pow(x**3 + 4, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) != 1)
+    x = squares[-1]
+    y = pow(x**3 + 4, (FIELD_MODULUS + 1) // 4, FIELD_MODULUS)
+    cleared = multiply((FQ(x), FQ(y), FQ(1)), CURVE_ORDER)  # its G1 part removed
     assert_stub_gets_the_nudge(capsys, check_not_in_subgroup, "not_in_subgroup")
-    assert CORRECT in verdict(capsys, check_not_in_subgroup, encode(squares[0]))
-    assert CORRECT in verdict(capsys, check_not_in_subgroup, "0x" + encode(squares[-1]).hex())
-    assert "not on the curve" in verdict(capsys, check_not_in_subgroup, encode(off_curve))
-    assert "in G1" in verdict(capsys, check_not_in_subgroup, (G1.generator() * 5).to_bytes())
+    three = verdict(capsys, check_not_in_subgroup, compressed(0))
+    assert CORRECT in three and "order 3" in three
+    assert CORRECT in verdict(capsys, check_not_in_subgroup, "0x" + compressed(0, larger_y=True).hex())
+    assert CORRECT in verdict(capsys, check_not_in_subgroup, compress_G1(cleared).to_bytes(48, "big"))
+    assert "still has a G1 part" in verdict(capsys, check_not_in_subgroup, compressed(squares[0]))
+    assert "not on the curve" in verdict(capsys, check_not_in_subgroup, compressed(off_curve))
+    assert "is in G1" in verdict(capsys, check_not_in_subgroup, (G1.generator() * 5).to_bytes())
+    assert "infinity" in verdict(capsys, check_not_in_subgroup, G1.identity().to_bytes())
     assert "48 bytes" in verdict(capsys, check_not_in_subgroup, b"\x80" * 10)
     assert "48 bytes" in verdict(capsys, check_not_in_subgroup, squares[0].to_bytes(48, "big"))
 

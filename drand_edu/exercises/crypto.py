@@ -17,7 +17,7 @@ from unittest import mock
 
 from ..crypto import G1, bls, current_backend, scheme_by_id
 from ..crypto.bn254 import keccak256
-from ..crypto.constants import FIELD_MODULUS
+from ..crypto.constants import CURVE_ORDER, FIELD_MODULUS
 from ..crypto.groups import Point
 from ..crypto.schemes import SCHEMES, Scheme
 from ..errors import InvalidPoint
@@ -272,36 +272,77 @@ def check_rogue_key(my_rogue: Callable[..., tuple[Any, Any]] | None) -> bool:
     return safely(check, "my_rogue failed")
 
 
-# -- Exercise 4 (Break): a point on the curve but not in G1 ------------------------------------------
+# -- Exercise 4 (Break): a point of small order, outside G1 ------------------------------------------
+#: The cofactor of G1: the curve y² = x³ + 4 over F_p has G1_COFACTOR · r points (p + 1 - trace, with
+#: trace = 1 + z, z = -0xd201000000010000 the BLS parameter), so h · T = ∞ for every point T outside
+#: the G1 part, and r · P kills the G1 part of any curve point P.
+G1_COFACTOR = 0x396C8C005555E1568C00AAAB0000AAAB
+
 register_hints(
     "not_in_subgroup",
-    "Almost every point of the curve is outside G1 (the cofactor is about 2^126). You only need an x "
-    "for which the curve has a y.",
-    "x³ + 4 must be a square mod p: Euler's criterion, pow(x**3 + 4, (p - 1) // 2, p) == 1. Try small x.",
-    "x = the first such x; raw = bytearray(x.to_bytes(48, 'big')); raw[0] |= 0x80; encoded = bytes(raw)",
+    "Every curve point is a G1 part plus a small part (its order divides the cofactor h). You want a "
+    "point that is *only* small part: which multiple of a curve point kills its G1 part?",
+    "r · P has no G1 part left (r = CURVE_ORDER). So: an x for which x³ + 4 is a square mod p (Euler's "
+    "criterion), its y = (x³ + 4)^((p + 1) / 4) mod p, then py_ecc.optimized_bls12_381's multiply and "
+    "py_ecc.bls.point_compression's compress_G1. Or think of x = 0: what is 2·(0, 2) on y² = x³ + 4?",
+    "(0, 2) has order 3: the tangent there is flat, 2·(0, 2) = (0, -2) = -(0, 2). Its compressed form is "
+    "x = 0 with the flag 0x80: encoded = bytes([0x80]) + bytes(47)",
 )
 
 
-def check_not_in_subgroup(encoded: bytes | None) -> bool:
-    """``encoded``: 48 bytes of a point that IS on the curve y² = x³ + 4 but NOT in the group G1."""
+def _curve_point(data: bytes) -> tuple[int, int] | str:
+    """``(x, y)`` of a compressed G1 encoding, decoded here (not by the library); or what is wrong."""
+    if len(data) != 48 or not data[0] & 0x80:
+        return "a compressed G1 point is 48 bytes with the top bit (0x80) set"
+    if data[0] & 0x40:
+        return "that is the point at infinity (flag 0x40): it is in G1, its order is 1"
+    x = int.from_bytes(bytes([data[0] & 0x1F]) + data[1:], "big")
+    rhs = (x**3 + 4) % FIELD_MODULUS
+    if x >= FIELD_MODULUS or pow(rhs, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) != 1:
+        return "that x is not on the curve at all: x³ + 4 must be a square mod p"
+    y = pow(rhs, (FIELD_MODULUS + 1) // 4, FIELD_MODULUS)  # p = 3 mod 4
+    larger = y > FIELD_MODULUS - y
+    if bool(data[0] & 0x20) != larger:
+        y = FIELD_MODULUS - y
+    return x, y
+
+
+def check_not_in_subgroup(encoded: bytes | str | None) -> bool:
+    """``encoded``: 48 bytes (or hex) of a curve point T ≠ ∞ with h · T = ∞, so T has no G1 part at all.
+
+    Checked with our own decoding and py_ecc's arithmetic (which does not care about subgroups), then
+    ``G1.from_bytes`` must refuse it for the subgroup. A point on the curve with a G1 part is no break:
+    that is almost every point, and σ + T needs a T of small order.
+    """
     if nudge_if_stub(encoded, "not_in_subgroup"):
         return False
 
     def check() -> bool:
+        from py_ecc.optimized_bls12_381 import FQ, is_inf, multiply
+
         data = bytes.fromhex(encoded.removeprefix("0x")) if isinstance(encoded, str) else bytes(encoded)
-        if len(data) != 48 or not data[0] & 0x80 or data[0] & 0x40:
-            return report(False, "a compressed G1 point is 48 bytes with the top bit (0x80) set, 0x40 clear")
-        x = int.from_bytes(bytes([data[0] & 0x1F]) + data[1:], "big")
-        rhs = (x**3 + 4) % FIELD_MODULUS
-        if x >= FIELD_MODULUS or pow(rhs, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) != 1:
-            return report(False, "that x is not on the curve at all: x³ + 4 must be a square mod p")
+        point = _curve_point(data)
+        if isinstance(point, str):
+            return report(False, point)
+        x, y = point
+        jacobian = (FQ(x), FQ(y), FQ(1))
+        if is_inf(multiply(jacobian, CURVE_ORDER)):
+            return report(False, "r · T = ∞: that point is in G1. Find one outside it")
+        if not is_inf(multiply(jacobian, G1_COFACTOR)):
+            return report(
+                False,
+                "on the curve and outside G1, but its order is huge: it still has a G1 part. An attacker "
+                "adds a point of *small* order (h · T = ∞) to a signature",
+            )
         try:
             G1.from_bytes(data)
         except InvalidPoint as exc:
             if "subgroup" in str(exc):
-                return report(True, praise="on the curve, outside G1 — and refused when decoded")
+                order = next((k for k in range(2, 1000) if is_inf(multiply(jacobian, k))), None)
+                what = f"order {order}" if order else "an order that divides the cofactor"
+                return report(True, praise=f"a point of {what}, with no G1 part, refused when decoded")
             return report(False, f"rejected for another reason: {exc}")
-        return report(False, "that point is in G1 (it decoded fine): try another x")
+        return report(False, "G1.from_bytes accepted it: look at your flag bits again")
 
     return safely(check, "checking your bytes failed")
 

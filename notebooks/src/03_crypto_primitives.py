@@ -496,22 +496,25 @@ def my_rogue(scheme, victim_public, message):
 drand_edu.exercises.check_rogue_key(my_rogue)
 
 # %% [markdown]
-# ### Exercise 4 (Break) — a point on the curve but not in G1
+# ### Exercise 4 (Break) — a point of small order, outside G1
 #
-# The curve $y^2 = x^3 + 4$ over $\mathbb{F}_p$ has about $2^{126}$ times more points than G1 (the
-# *cofactor*). **What does the subgroup check stop?** Everything proved about BLS — one valid signature per
-# message, no forgery — is about points of the group of order $r$. A point outside it may have a small-order
-# part $T$: an attacker can then try $\sigma + T$, a *second* byte string for the same round that a careless
-# verifier might accept (and a second "randomness", since that is sha256 of the bytes), or feed such points
-# to a node to learn about its secret modulo small numbers (small-subgroup attacks). So a point is refused
-# unless it is in G1 (or G2). drand relies on its curve library for this: kyber-bls12381's
-# [`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129) hands the bytes to `kilic/bls12-381`'s `FromCompressed`,
-# and the wrapper exposes the test as [`IsInCorrectGroup`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L170-L172). Ours is in
-# `G1.from_bytes` (it raises `InvalidPoint`). Build the 48-byte compressed encoding of such a point (bytes,
-# or hex text): $x$ big-endian, the three top bits of the first byte being flags — `0x80` "compressed",
-# `0x40` "the point at infinity", `0x20` "the larger of the two $y$". **What counts as a break:** a
-# well-formed compressed point that *is* on the curve — the checker verifies that its $x$ has a $y$, without
-# trusting `from_bytes` — and that `G1.from_bytes` refuses for the subgroup, not for its format. Stuck?
+# The curve $y^2 = x^3 + 4$ over $\mathbb{F}_p$ has $h \cdot r$ points, with a cofactor $h$ of about
+# $2^{126}$; G1 is the part of order $r$. **What does the subgroup check stop?** Everything proved about BLS
+# — one valid signature per message, no forgery — is about points of the group of order $r$. Any curve point
+# is a G1 part plus a part $T$ whose order divides $h$: an attacker with a small-order $T$ can try
+# $\sigma + T$, a *second* byte string for the same round that a careless verifier might accept (and a
+# second "randomness", since that is sha256 of the bytes), or feed such points to a node to learn its secret
+# modulo small numbers (small-subgroup attacks). So a point is refused unless it is in G1 (or G2). drand
+# relies on its curve library for this: kyber-bls12381's [`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129)
+# hands the bytes to `kilic/bls12-381`'s `FromCompressed`, and the wrapper exposes the test as
+# [`IsInCorrectGroup`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L170-L172). Ours is in `G1.from_bytes` (it raises `InvalidPoint`).
+#
+# Play the attacker: give the 48-byte compressed encoding (bytes, or hex text) of such a $T$ — $x$
+# big-endian, the three top bits of the first byte being flags: `0x80` "compressed", `0x40` "the point at
+# infinity", `0x20` "the larger of the two $y$". **What counts as a break:** a point $T \neq \infty$ on the
+# curve with $h \cdot T = \infty$ (no G1 part at all), which `G1.from_bytes` refuses for the subgroup. The
+# checker decodes it and does the arithmetic itself (with py_ecc, which does not care about subgroups).
+# Any point with a G1 part is refused: almost every $x$ gives one. Stuck?
 # `drand_edu.exercises.hint("not_in_subgroup")`
 
 # %%
@@ -521,10 +524,13 @@ encoded = None  # your code: 48 bytes
 drand_edu.exercises.check_not_in_subgroup(encoded)
 
 # %% tags=["solution"]
+from py_ecc.bls.point_compression import compress_G1
+from py_ecc.optimized_bls12_381 import FQ, multiply
+
 x = next(x for x in range(1, 100) if pow(x**3 + 4, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) == 1)
-raw = bytearray(x.to_bytes(48, "big"))
-raw[0] |= 0x80  # the compression flag; 0x40 (infinity) and 0x20 (which y) stay clear
-encoded = bytes(raw)
+y = pow(x**3 + 4, (FIELD_MODULUS + 1) // 4, FIELD_MODULUS)  # a square root, since p = 3 mod 4
+small = multiply((FQ(x), FQ(y), FQ(1)), CURVE_ORDER)  # r · P: the G1 part is gone, the small part stays
+encoded = compress_G1(small).to_bytes(48, "big")  # (another answer: (0, 2), of order 3)
 drand_edu.exercises.check_not_in_subgroup(encoded)
 
 # %% [markdown]
