@@ -19,7 +19,7 @@ from drand_edu.rng import seeded_rng
 def test_every_node_stores_the_same_valid_chain(scheme_id: str) -> None:
     net = LocalNetwork.create(4, 3, scheme_id, rng=seeded_rng(scheme_id))
     net.run_rounds(8)
-    assert net.heads() == [9] * 4
+    assert net.heads() == [8] * 4  # run_rounds(n) means n rounds
     chains = [list(p.store.cursor(1)) for p in net.processes]
     assert all(chain == chains[0] for chain in chains)
     assert verify_chain(net.info, chains[0]) == []
@@ -29,15 +29,15 @@ def test_every_node_stores_the_same_valid_chain(scheme_id: str) -> None:
 def test_halt_below_threshold_resume_and_sync() -> None:
     net = LocalNetwork.create(5, 3, "pedersen-bls-chained", rng=seeded_rng(7))
     net.run_rounds(4)
-    assert net.heads() == [5] * 5
+    assert net.heads() == [4] * 5
     net.crash(0, 1, 2)
     net.run_rounds(4)
-    assert max(net.heads()) == 5  # 2 of 5 up with t = 3: the chain halts
+    assert max(net.heads()) == 4  # 2 of 5 up with t = 3: the chain halts
     net.restart(0)
     net.run_rounds(4)
     current = net.info.round_at(net.sim.now())
     assert net.processes[0].head() == net.processes[3].head() >= current - 1  # caught up with the clock
-    assert net.processes[1].head() == 5  # still down
+    assert net.processes[1].head() == 4  # still down
     net.restart(1, 2)
     net.run_rounds(2)
     assert len(set(net.heads())) == 1
@@ -149,13 +149,29 @@ def test_daemons_hold_every_layer_and_serve_the_api() -> None:
     server = serve_node(daemon, net.now)
     try:
         with urllib.request.urlopen(server.url + "/public/latest", timeout=5) as answer:
-            assert json.loads(answer.read())["round"] == daemon.store.last_round() == 4
+            assert json.loads(answer.read())["round"] == daemon.store.last_round() == 3
         with serve_metrics([daemon.metrics]) as metrics:  # metrics: a listener of their own
             with urllib.request.urlopen(metrics.url + "/metrics", timeout=5) as answer:
                 assert b"last_beacon_round" in answer.read()
     finally:
         net.stop_apis()
     assert daemon.api is None
+
+
+@pytest.mark.parametrize("rounds", [[1, 1, 1], [3, 5], [7], [2, 0, 4]])
+def test_run_rounds_runs_exactly_that_many_rounds(rounds: list[int]) -> None:
+    net = LocalNetwork.create(4, 3, "pedersen-bls-chained", rng=seeded_rng(13))
+    assert net.heads() == [0] * 4  # only the genesis beacon
+    expected = 0
+    for n in rounds:
+        net.run_rounds(n)
+        expected += n
+        assert net.heads() == [expected] * 4  # healthy: the head advances by exactly n, from genesis on
+    net.advance(1.0)  # mid-round: the next call still runs n more rounds
+    net.run_rounds(2)
+    assert net.heads() == [expected + 2] * 4
+    with pytest.raises(ValueError):
+        net.run_rounds(-1)
 
 
 def test_the_shared_verifier_changes_nothing_but_the_work() -> None:
@@ -180,7 +196,7 @@ def test_the_shared_verifier_changes_nothing_but_the_work() -> None:
         return net
 
     shared, alone = run(True), run(False)
-    assert shared.heads() == alone.heads() == [10] * 5
+    assert shared.heads() == alone.heads() == [8] * 5
     for a, b in zip(shared.processes, alone.processes, strict=True):
         assert list(a.store.cursor(0)) == list(b.store.cursor(0))
         assert (a.rejected_partials, a.rejected_beacons) == (b.rejected_partials, b.rejected_beacons)

@@ -149,8 +149,16 @@ class LocalNetwork:
         return max(self.heads())
 
     def run_rounds(self, rounds: int) -> None:
-        """Run until ``rounds`` more periods have passed (plus a little, for the last messages)."""
-        self.run_until(self.sim.now() + rounds * self.info.period + self.info.period / 2)
+        """Run the next ``rounds`` round ticks, then half a period more for their last messages.
+
+        In a healthy network the head advances by exactly ``rounds`` per call: from genesis,
+        ``run_rounds(3)`` ends with round 3 stored everywhere (round 1's tick is at genesis time).
+        """
+        if rounds < 0:
+            raise ValueError(f"cannot run {rounds} rounds")
+        if rounds:
+            last_tick = self._next_tick + (rounds - 1) * self.info.period
+            self.run_until(last_tick + self.info.period / 2)
 
     # -- faults -------------------------------------------------------------------------------------
     def crash(self, *indices: int) -> None:
