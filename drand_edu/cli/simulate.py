@@ -80,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--nodes", type=int, default=5, help="group size n (default 5)")
     parser.add_argument("--threshold", type=int, help="t (default: drand's minimum, n/2 + 1)")
     parser.add_argument("--period", type=int, default=3, help="seconds between rounds (default 3)")
-    parser.add_argument("--rounds", type=int, default=20, help="how many rounds to run: a healthy chain ends at round R (default 20)")
+    parser.add_argument("--rounds", type=int, default=20, help="rounds to run (default 20)")
     parser.add_argument(
         "--scheme", default="pedersen-bls-chained", help="scheme id (default pedersen-bls-chained)"
     )
