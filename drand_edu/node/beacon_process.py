@@ -170,7 +170,8 @@ class BeaconProcess:
             round_number, previous = current, upon.previous_signature
         message = self.info.scheme.digest(round_number, previous)
         partial = self.vault.sign_partial(message)
-        self.verifier.announce(self.info.scheme, self.public_poly, message, partial)  # (for a shared one)
+        # not drand: lets a simulator's shared verifier check a round's partials together (no-op alone)
+        self.verifier.announce(self.info.scheme, self.public_poly, message, partial)
         packet = PartialBeaconPacket(round_number, previous, partial, self.info.beacon_id)
         self._new_valid_partial(packet)
         self.network.broadcast(self.index, packet)
