@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,33 @@ def stub(*_args):
 
 def assert_stub_gets_the_nudge(capsys: pytest.CaptureFixture[str], check, name: str) -> None:
     """``None``, ``...`` and an untouched function each get "not yet" with the exercise's first hint."""
-    from drand_edu.exercises.common import NOT_YET, first_hint
+    from drand_edu.exercises.common import _HINTS, NOT_YET, first_hint
 
     for placeholder in (None, ..., stub):
         out = verdict(capsys, check, placeholder)
         assert out.startswith(NOT_YET) and first_hint(name) in out, out
+        assert _HINTS[name][-1] not in out, "a stub must not get the recipe"
+
+
+def assert_exercises_in_rhythm(source: Path) -> None:
+    """A notebook source's exercises: Explore → Implement → Break → Connect, each naming its hints.
+
+    Every kind appears, in that order (a kind may repeat); each exercise's text names
+    ``drand_edu.exercises.hint("<name>")`` for hints that are registered, and its check cell calls a
+    checker that exists.
+    """
+    import drand_edu.exercises as exercises
+    from drand_edu.exercises.common import _HINTS
+
+    text = source.read_text().split("# ## Exercises", 1)[1].split("# ## In drand's source", 1)[0]
+    parts = re.split(r"^# ### Exercise (\d+) \((\w+)\) — (.+)$", text, flags=re.M)[1:]
+    order = ["Explore", "Implement", "Break", "Connect"]
+    kinds = [parts[i + 1] for i in range(0, len(parts), 4)]
+    assert [int(parts[i]) for i in range(0, len(parts), 4)] == list(range(1, len(kinds) + 1))
+    assert sorted(set(kinds), key=order.index) == order and kinds == sorted(kinds, key=order.index), kinds
+    for i in range(0, len(parts), 4):
+        body = parts[i + 3]
+        names = re.findall(r'drand_edu\.exercises\.hint\("(\w+)"\)', body)
+        assert names and all(n in _HINTS for n in names), f"exercise {parts[i]}: {names}"
+        checks = re.findall(r"drand_edu\.exercises\.(check_\w+)\(", body)
+        assert checks and all(hasattr(exercises, c) for c in checks), f"exercise {parts[i]}: {checks}"

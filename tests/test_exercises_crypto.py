@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from pathlib import Path
 
 import matplotlib
 
@@ -22,7 +23,7 @@ from drand_edu.exercises.crypto import (
 )
 from drand_edu.viz.crypto import plot_toy_curve, toy_add, toy_curve_points, toy_multiply, toy_order
 
-from .conftest import assert_stub_gets_the_nudge, verdict
+from .conftest import assert_exercises_in_rhythm, assert_stub_gets_the_nudge, verdict
 
 
 # -- Exercise 1: the message of every scheme -------------------------------------------------------
@@ -204,3 +205,9 @@ def test_toy_curve_is_a_group() -> None:
     assert toy_multiply(g, 54, p) is None
     assert toy_add(toy_multiply(g, 20, p), toy_multiply(g, 30, p), p) == toy_multiply(g, 50, p)
     assert plot_toy_curve(p).axes
+
+
+def test_the_notebook_exercises_keep_the_rhythm_and_name_their_hints() -> None:
+    assert_exercises_in_rhythm(
+        Path(__file__).resolve().parent.parent / "notebooks" / "src" / "03_crypto_primitives.py"
+    )

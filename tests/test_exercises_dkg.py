@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -29,7 +30,7 @@ from drand_edu.threshold.shamir import verify_share
 from drand_edu.viz.dkg import plot_dkg_flow, plot_shamir_toy, toy_shares
 from drand_edu.viz.figure_check import figure_problems
 
-from .conftest import assert_stub_gets_the_nudge, verdict
+from .conftest import assert_exercises_in_rhythm, assert_stub_gets_the_nudge, verdict
 
 
 # -- Exercise 1 (Explore): ticks ------------------------------------------------------------------
@@ -268,3 +269,7 @@ def test_shamir_figure() -> None:
         t.get_text() for t in ax.get_legend().get_texts()
     ]  # x = index + 1
     plt.close(fig)
+
+
+def test_the_notebook_exercises_keep_the_rhythm_and_name_their_hints() -> None:
+    assert_exercises_in_rhythm(Path(__file__).resolve().parent.parent / "notebooks" / "src" / "04_dkg.py")
