@@ -16,7 +16,8 @@
 2. **200 slow clients** hold half-sent requests while 8 normal clients measure again: the slow ones
    must not delay the others.
 
-Each row is measured ``--repeat`` times; the table gives the median of each figure (timeouts: the
+Each measurement starts with :data:`WARM_UP` seconds whose requests are not counted. Each row is
+measured ``--repeat`` times; the table gives the median of each figure (timeouts: the
 largest), and the load average when the row ended, because this 2-core machine is shared.
 
 The server runs in a child process (the clients' threads would otherwise share its interpreter lock).
@@ -48,15 +49,19 @@ from drand_edu.node.network import LocalNetwork
 from drand_edu.rng import seeded_rng
 
 TIMEOUT = 2.0
+#: seconds at the start of each measurement whose requests are not counted: the first connections of
+#: 64 clients arrive at once on a server that has not served yet (steady state is what is measured)
+WARM_UP = 0.5
 
 
 def load(url: str, clients: int, seconds: float, rate: float = 0.0) -> dict[str, float]:
     """``clients`` threads GET ``url`` in a loop for ``seconds`` (each at most ``rate`` requests/s;
-    0: as fast as it can, a closed loop); latencies and timeouts."""
+    0: as fast as it can, a closed loop), after :data:`WARM_UP`; latencies and timeouts."""
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
-    stop = time.monotonic() + seconds
+    counted_from = time.perf_counter() + WARM_UP
+    stop = time.monotonic() + WARM_UP + seconds
 
     def worker() -> None:
         next_at = time.monotonic() + (random.random() / rate if rate else 0.0)  # clients not in step
@@ -69,10 +74,11 @@ def load(url: str, clients: int, seconds: float, rate: float = 0.0) -> dict[str,
                 urllib.request.urlopen(url, timeout=TIMEOUT).read()
             except (OSError, urllib.error.URLError):
                 with lock:
-                    failures[0] += 1
+                    failures[0] += start >= counted_from
                 continue
-            with lock:
-                latencies.append(time.perf_counter() - start)
+            if start >= counted_from:
+                with lock:
+                    latencies.append(time.perf_counter() - start)
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     for thread in threads:
@@ -94,7 +100,8 @@ def event_loop_load(
     received: dict[socket.socket, bytearray] = {}
     latencies: list[float] = []
     failures = 0
-    stop = time.monotonic() + seconds
+    counted_from = time.perf_counter() + WARM_UP
+    stop = time.monotonic() + WARM_UP + seconds
 
     def begin(conn: socket.socket | None = None) -> None:
         if conn is None:
@@ -108,7 +115,9 @@ def event_loop_load(
 
     def end(conn: socket.socket, ok: bool) -> None:
         nonlocal failures
-        if ok:
+        if started[conn] < counted_from:
+            pass  # begun during the warm-up
+        elif ok:
             latencies.append(time.perf_counter() - started[conn])
         else:
             failures += 1

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from drand_edu.api import ServedChain, serve, serve_metrics
-from drand_edu.api.server import IMMUTABLE
+from drand_edu.api.server import IMMUTABLE, PublicAPI
 from drand_edu.chain import Beacon, verify_chain
 from drand_edu.client import Client
 from drand_edu.errors import ClientError, InvalidBeacon
@@ -226,3 +226,33 @@ def test_latest_body_follows_new_rounds() -> None:
         newer = get(server.url + "/public/latest")[2]
     assert newer["round"] == first["round"] + 1
     assert Beacon.from_json(newer) == net.processes[0].store.last()
+
+
+def test_latest_reads_the_store_once_per_round_and_follows_a_swapped_store() -> None:
+    """Under load every request asked the store (its lock: the latency tail); until the next round is
+    due nothing newer can exist, so the store is read again only then, or when it is replaced."""
+    net = LocalNetwork.create(3, 2, "bls-unchained-g1-rfc9380", period=3, rng=seeded_rng("latest-reads"))
+    net.advance(3 * 2 + 0.5)  # rounds 1..3, now half a second after round 3
+    reads = []
+
+    class CountingStore(MemoryStore):
+        def last(self):
+            reads.append(1)
+            return super().last()
+
+    store = CountingStore()
+    for beacon in net.processes[0].store.cursor():
+        store.put(beacon)
+    chain = ServedChain(net.info, store)
+    api = PublicAPI([chain], net.now)
+    for _ in range(5):
+        assert json.loads(api.handle("/public/latest")[2])["round"] == 3
+    assert len(reads) == 1
+    net.advance(3.0)  # round 4 is due (and made): the store is asked again
+    store.put(net.processes[0].store.get(4))
+    assert json.loads(api.handle("/public/latest")[2])["round"] == 4 and len(reads) == 2
+    chain.store = MemoryStore()  # a store swapped under the API (notebook 05 does this)
+    for beacon in net.processes[0].store.cursor():
+        if beacon.round <= 2:
+            chain.store.put(beacon)
+    assert json.loads(api.handle("/public/latest")[2])["round"] == 2

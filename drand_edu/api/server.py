@@ -111,9 +111,8 @@ class PublicAPI:
             self.add(chain)
         self.clock = clock
         self.wait = wait
-        #: id of a served chain -> (round, JSON body) of its newest beacon: under load every client asks
-        #: for the same beacon, so it is encoded once per round, not once per request
-        self._latest_body: dict[int, tuple[int, bytes]] = {}
+        #: id of a served chain -> (its store, the newest beacon served, its JSON body): see :meth:`_newest`
+        self._newest_cache: dict[int, tuple[ChainStore, Beacon, bytes]] = {}
 
     def add(self, chain: ServedChain) -> None:
         """Serve one more chain (a daemon's new beacon process, drand's ``AddBeaconHandler``)."""
@@ -193,11 +192,30 @@ class PublicAPI:
             return self.wait
         return 2.0 * chain.info.period if self.clock is time.time else 0.0
 
-    def _latest(self, chain: ServedChain) -> tuple[int, dict[str, str], bytes]:
+    def _newest(self, chain: ServedChain, now: float) -> tuple[Beacon, bytes] | None:
+        """The newest stored beacon and its JSON body, read from the store only when a newer one can
+        exist: until the round after the one last served is due, no node can have made it, so the
+        answer is the same. Under load every client asks for the same beacon; this way it is read and
+        encoded once per round instead of once per request (a store read takes the store's lock: 64
+        clients queued on it, each waiting for the interpreter lock, were the tail of the latency)."""
+        cached = self._newest_cache.get(id(chain))
+        if cached is not None and cached[0] is chain.store:
+            if now < chain.info.time_of_round(cached[1].round + 1):
+                return cached[1], cached[2]
         beacon = chain.store.last()
         if beacon is None or beacon.round == 0:  # round 0 is the genesis beacon a node's store starts with
-            raise _ApiError(404, "no beacon yet", {"Cache-Control": NOT_YET})
+            return None
+        if cached is None or cached[0] is not chain.store or cached[1] != beacon:
+            cached = (chain.store, beacon, json.dumps(beacon.to_json()).encode())
+            self._newest_cache[id(chain)] = cached
+        return cached[1], cached[2]
+
+    def _latest(self, chain: ServedChain) -> tuple[int, dict[str, str], bytes]:
         info, now = chain.info, self.clock()
+        newest = self._newest(chain, now)
+        if newest is None:
+            raise _ApiError(404, "no beacon yet", {"Cache-Control": NOT_YET})
+        beacon, body = newest
         round_time = info.time_of_round(beacon.round)
         next_time = round_time + info.period
         if next_time <= now:  # the next beacon is late: tell caches to retry soon
@@ -208,11 +226,7 @@ class PublicAPI:
             # drand writes "max-age:N" here (LatestRand in handler/http/server.go); we write the
             # standard "max-age=N" so that real caches understand it.
             headers["Cache-Control"] = f"max-age={math.ceil(remaining)}, public"
-        cached = self._latest_body.get(id(chain))
-        if cached is None or cached[0] != beacon.round:
-            cached = (beacon.round, json.dumps(beacon.to_json()).encode())
-            self._latest_body[id(chain)] = cached
-        return 200, {"Content-Type": "application/json", **headers}, cached[1]
+        return 200, {"Content-Type": "application/json", **headers}, body
 
     def _health(self, chain: ServedChain) -> tuple[int, dict[str, str], bytes]:
         current = chain.store.last_round()
