@@ -147,3 +147,41 @@ def test_a_bug_in_a_command_is_one_line_not_a_traceback(monkeypatch, capsys) -> 
     err = capsys.readouterr().err
     one_line_no_traceback(err)
     assert "internal error" in err and "TypeError" in err
+
+
+def test_a_bad_flag_is_one_line(capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["simulate", "--rounds", "many"])
+    assert stopped.value.code == EXIT_USAGE
+    one_line_no_traceback(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:99999", "127.0.0.1:0", ":4444", "127.0.0.1:²"])
+def test_generate_keypair_refuses_a_port_out_of_range(tmp_path: Path, capsys, address: str) -> None:
+    assert main(["generate-keypair", "--folder", str(tmp_path / "k"), address]) == EXIT_USAGE  # was 0
+    one_line_no_traceback(capsys.readouterr().err)
+
+
+def test_a_client_with_no_usable_answer_exits_2_and_a_wrong_answer_exits_1(capsys) -> None:
+    from drand_edu.client import Client, NoUsableAnswer
+    from tests.recorded_server import RecordedServer
+
+    quicknet = json.loads((Path(__file__).parent / "data" / "beacons-quicknet.json").read_text())
+    info, beacon = quicknet["info"], quicknet["beacons"][0]
+    chain_hash = ChainInfo.from_json(info).hash_hex
+    with pytest.raises(NoUsableAnswer):
+        Client(["http://127.0.0.1:1"], chain_hash=chain_hash, timeout=1, retries=0).info()
+    assert main(["client", "get", "chain-info", "--url", "notaurl"]) == EXIT_USAGE  # was 1
+    capsys.readouterr()
+    forged = dict(beacon, signature="8" + beacon["signature"][1:])
+    forged.pop("randomness", None)
+    routes = {f"/{chain_hash}/info": (200, info), f"/{chain_hash}/public/{beacon['round']}": (200, forged)}
+    with RecordedServer(routes) as server:
+        client = Client([server.url], chain_hash=chain_hash, timeout=1, retries=0)
+        with pytest.raises(errors.ClientError) as refused:
+            client.get(beacon["round"])
+        assert not isinstance(refused.value, NoUsableAnswer)  # checked and found wrong: invalid
+        code = main(["client", "get", "public", "--url", server.url, "--chain-hash", chain_hash,
+                     str(beacon["round"])])  # fmt: skip
+    assert code == EXIT_INVALID
+    one_line_no_traceback(capsys.readouterr().err)

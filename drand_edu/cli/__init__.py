@@ -18,6 +18,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable
+from typing import NoReturn
 
 from ..errors import BackendUnavailable, BeaconNotFound, DrandEduError, InvalidInput, StoreError
 
@@ -59,11 +60,18 @@ def exit_code(error: DrandEduError) -> int:
     return EXIT_INVALID
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag or argument is one line on stderr (exit 2), as every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(modules: Iterable[str] | None = None) -> argparse.ArgumentParser:
     """The ``drand-edu`` parser. ``modules``: the command modules to import and register in full
     (default: all of them); every other command gets a placeholder that only shows its help line."""
     wanted = set(COMMAND_MODULES if modules is None else modules)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="drand-edu",
         description="drand's ideas, runnable: verify beacons, simulate a network, run nodes, timelock.",
     )

@@ -33,8 +33,9 @@ def generate_keypair(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if (folder / "multibeacon" / args.beacon_id / "key").exists():
         raise InvalidInput(f"{folder} already has a key pair for {args.beacon_id}: refusing to overwrite it")
-    if args.address and not args.address.rpartition(":")[2].isdigit():
-        raise InvalidInput(f"the address must be HOST:PORT, got {args.address!r}")
+    host, _, port = (args.address or "").rpartition(":")
+    if args.address and not (host and port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise InvalidInput(f"the address must be HOST:PORT (a port 1-65535), got {args.address!r}")
     keys = FileStore.generate(scheme_by_id(args.scheme), beacon_id=args.beacon_id, address=args.address)
     keys.save(folder)
     where = f" for {args.address}" if args.address else ""

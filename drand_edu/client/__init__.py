@@ -1,6 +1,6 @@
 """Clients: read and verify beacons over drand's HTTP API; derive fair random numbers from them."""
 
-from .client import Client, ClientStats, Endpoint
+from .client import Client, ClientStats, Endpoint, NoUsableAnswer
 from .http import NotFound, get_json
 from .randomness import BeaconRandom, choice, randint, sample, shuffle
 from .source import ClientSource
@@ -11,6 +11,7 @@ __all__ = [
     "ClientSource",
     "ClientStats",
     "Endpoint",
+    "NoUsableAnswer",
     "NotFound",
     "choice",
     "get_json",

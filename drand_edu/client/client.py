@@ -50,6 +50,13 @@ from ..hexbytes import from_hex
 from .http import NotFound, get_json
 
 
+class NoUsableAnswer(ClientError, InvalidInput):
+    """No endpoint gave an answer that could even be checked (down, timed out, 5xx, not JSON, fields
+    missing or of the wrong type): unusable input, where an answer that was checked and found wrong
+    (another chain, a bad signature) is a plain :class:`~drand_edu.errors.ClientError`. The CLI exits
+    2 for this one and 1 for that one."""
+
+
 @dataclass
 class Endpoint:
     """One base URL and what the client has learnt about it."""
@@ -221,7 +228,7 @@ class Client:
 
     def _fetch(self, path: str, parse: Callable[[object], object]):
         errors = []
-        not_found = unreachable = 0
+        not_found = unreachable = invalid = 0
         for position, endpoint in enumerate(self.endpoints):
             try:
                 answer = get_json(
@@ -241,6 +248,7 @@ class Client:
                 continue
             except DrandEduError as exc:  # it answered, and the answer is wrong: never trust it
                 endpoint.failures += 1
+                invalid += not isinstance(exc, InvalidInput)  # checked and wrong, not just malformed
                 errors.append(f"{endpoint.url}: {exc}")
                 self.failure_log.append(errors[-1])
                 continue
@@ -255,7 +263,8 @@ class Client:
             # chain is not served); one that lied would have been reported below instead
             down = f"; {unreachable} endpoint(s) unreachable" if unreachable else ""
             raise NotFound(f"{path}: not found on the {not_found} endpoint(s) that answered{down}")
-        raise ClientError("no endpoint gave a valid answer: " + "; ".join(errors))
+        message = "no endpoint gave a valid answer: " + "; ".join(errors)
+        raise ClientError(message) if invalid else NoUsableAnswer(message)
 
 
 def _as_bytes(value: str | bytes, what: str, length: int | None = None) -> bytes:
