@@ -1,18 +1,27 @@
-"""Set-up shared by every notebook: backend, seeded randomness, quiet warnings, plot style.
+"""Set-up shared by every notebook: backend, seeded randomness, quiet warnings, plot style; and the
+live-coding helpers (a cell can be run again: what it started is replaced, and stopped with the kernel).
 
 Only the notebooks import this module (through :func:`drand_edu.notebook_setup`).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import shutil
+import subprocess
+import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
 
 from . import __version__
 from .crypto.backend import current_backend, use_backend
 from .rng import Rng, default_rng, seeded_rng
+
+T = TypeVar("T")
 
 
 def notebook_setup(seed: int | None = None, backend: str | None = None) -> Rng:
@@ -78,3 +87,73 @@ def expect_error(*expected: type[BaseException]) -> Iterator[None]:
     else:
         names = " or ".join(e.__name__ for e in expected)
         raise AssertionError(f"this cell was expected to fail with {names}, but it ran without an error")
+
+
+# -- live-coding safety: what a cell starts is stopped when the cell runs again, and when the kernel stops --
+_running: dict[str, object] = {}
+_folders: list[Path] = []
+
+
+def keep_running(name: str, thing: T) -> T:
+    """Remember a server or process (or a list of them) a cell started, under ``name``, and return it.
+
+    When the cell runs again, what its earlier run kept under the same name is stopped first (unless it is
+    the very same object, reused); whatever is still kept when the kernel stops is stopped then. So a cell
+    that starts servers can be re-run during a live session without leaving the old ones listening, and
+    the later cells that use them keep working until the kernel shuts down. A thing is stopped with its
+    ``close()`` or ``stop()`` method, a ``subprocess.Popen`` with terminate (kill after 5 s).
+    """
+    previous = _running.pop(name, None)
+    if previous is not None and previous is not thing:
+        _stop(previous, keep=thing)
+    _running[name] = thing
+    return thing
+
+
+def stop_kept(name: str | None = None) -> None:
+    """Stop what :func:`keep_running` keeps under ``name`` (everything without a name)."""
+    names = [name] if name is not None else list(_running)
+    for key in names:
+        thing = _running.pop(key, None)
+        if thing is not None:
+            _stop(thing)
+
+
+def _stop(thing: object, keep: object = None) -> None:
+    if isinstance(thing, (list, tuple, set)):
+        kept = keep if isinstance(keep, (list, tuple, set)) else [keep]
+        for item in thing:
+            if not any(item is k for k in kept):
+                _stop(item)
+        return
+    if isinstance(thing, subprocess.Popen):
+        if thing.poll() is None:
+            thing.terminate()
+            try:
+                thing.wait(5)
+            except subprocess.TimeoutExpired:
+                thing.kill()
+                thing.wait()
+        return
+    for method in ("close", "stop"):
+        if callable(getattr(thing, method, None)):
+            getattr(thing, method)()
+            return
+
+
+def temporary_folder(prefix: str) -> Path:
+    """A fresh temporary folder for a notebook's files, removed when the kernel stops (re-running the
+    cell gives a new one; the old ones go at the end too), so a session leaves nothing in the temp dir."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    _folders.append(folder)
+    return folder
+
+
+@atexit.register
+def stop_everything() -> None:
+    """What the kernel's end runs (atexit): stop everything kept, remove the temporary folders.
+
+    ``scripts/run_twice.py`` calls it before it checks that nothing of the notebook still runs."""
+    stop_kept()
+    while _folders:
+        shutil.rmtree(_folders.pop(), ignore_errors=True)

@@ -19,11 +19,15 @@ executes the code cells in one kernel, the way ``scripts/build_notebook.py`` and
 
 A problem is reported for a cell that raises when it is not tagged ``raises-exception`` (on any run),
 and for a tagged cell whose repeated run raises a *different* exception than its first run (the lesson
-changed). After each pass it checks that the notebook stopped what it started: no child process of the
-kernel still running and no port the kernel or its children listen on. After the kernel is shut down it
-checks that no process the notebook started survived it and no temporary file or folder is left: the
-kernel gets a private ``TMPDIR``, so every entry left in it is the notebook's (other programs on the
-machine cannot be mistaken for it). Survivors are killed and the private folder removed afterwards.
+changed), and for a cell whose second run in a row leaves more child processes or listening ports than
+its first (it started another server instead of reusing or restarting the first). At the end what the
+kernel's end runs for the notebook is run (``drand_edu.notebook.stop_everything``: a notebook may keep
+its servers until the kernel stops, with ``keep_running``, so that any cell still works when run again
+later); then no child process of the kernel may still run and no port the kernel or its children opened
+may listen. After the kernel is shut down it checks
+that no process the notebook started survived it and no temporary file or folder is left: the kernel
+gets a private ``TMPDIR``, so every entry left in it is the notebook's (other programs on the machine
+cannot be mistaken for it). Survivors are killed and the private folder removed afterwards.
 
 The exit status is 1 when any notebook has a problem. ``tests/test_rerun*.py`` runs this on every
 notebook with each cell twice, upwards, and the whole notebook again (about four normal runs).
@@ -147,6 +151,8 @@ class _Run:
         self.seen: dict[int, psutil.Process] = {}
         self.kernel_pid: int | None = None
         self.kernel_ports_before: set[str] = set()
+        self.after_run = (0, 0)  # (child processes, listening ports) after the last cell run
+        self.last_cell = -1
 
     def kernel_process(self) -> int:
         pid = self.client.km.provisioner.pid  # type: ignore[union-attr]
@@ -165,6 +171,7 @@ class _Run:
             raise _Abort from exc
         self.report.runs += 1
         self.seen.update(_descendants(self.kernel_pid or self.kernel_process()))
+        self._count_running(index, where)
         error = _error(run.outputs)
         tagged = "raises-exception" in cell.metadata.get("tags", [])
         first_run = index not in self.first_error
@@ -179,19 +186,57 @@ class _Run:
             self.report.problems.append(
                 f"{where}: raised {error[0]}: {error[1]} (first run: {before[0] if before else 'no error'})")
 
-    def leftovers(self, when: str) -> None:
-        """Child processes and listening ports of the kernel now (the notebook should have stopped them)."""
+    def running(self) -> tuple[list[psutil.Process], list[str]]:
+        """The kernel's live child processes, and the ports it or they listen on (not its own ZMQ ports)."""
         assert self.kernel_pid is not None
         children = [p for p in _descendants(self.kernel_pid).values() if _alive(p)]
+        kernel = psutil.Process(self.kernel_pid)
+        ports = [p for p in _listening([kernel]) if p not in self.kernel_ports_before]
+        return children, ports + _listening(children)
+
+    def _count_running(self, index: int, where: str) -> None:
+        """A re-run of a cell must reuse or restart what its earlier run started, not start one more."""
+        children, ports = self.running()
+        now = (len(children), len(ports))
+        before = self.after_run if self.last_cell == index else None  # the same cell, just before
+        self.after_run, self.last_cell = now, index
+        if before is None:
+            return
+        if now[0] > before[0]:
+            self.report.problems.append(f"{where}: {now[0] - before[0]} more child process(es) running than "
+                                        "after its previous run (the earlier ones were not stopped)")
+        if now[1] > before[1]:
+            self.report.problems.append(f"{where}: {now[1] - before[1]} more listening port(s) than after "
+                                        "its previous run (the earlier servers were not stopped or reused)")
+
+    def at_exit(self) -> None:
+        """Run what the kernel's end runs for the notebook, then nothing may run or listen.
+
+        That is ``drand_edu.notebook.stop_everything`` (registered with atexit) when the notebook
+        imported it. Not every atexit handler: ipykernel's own ones would stop the kernel answering."""
+        cell = nbformat.v4.new_code_cell(
+            "import sys as _sys\n"
+            "if 'drand_edu.notebook' in _sys.modules:\n"
+            "    _sys.modules['drand_edu.notebook'].stop_everything()")
+        self.nb.cells.append(cell)  # nbclient writes the outputs back at the cell's index
+        try:
+            self.client.execute_cell(cell, len(self.nb.cells) - 1)
+        finally:
+            self.nb.cells.pop()
+        error = _error(cell.outputs)
+        if error:
+            self.report.problems.append(f"when the kernel stops: {error[0]}: {error[1]}")
+        self.leftovers("when the kernel stops (after drand_edu.notebook.stop_everything)")
+
+    def leftovers(self, when: str) -> None:
+        """Child processes and listening ports of the kernel now (the notebook should have stopped them)."""
+        children, ports = self.running()
         for proc in children:
             try:
                 cmd = " ".join(proc.cmdline())[:120]
             except psutil.Error:
                 cmd = "?"
             self.report.problems.append(f"{when}: child process still running: pid {proc.pid}: {cmd}")
-        kernel = psutil.Process(self.kernel_pid)
-        ports = [p for p in _listening([kernel]) if p not in self.kernel_ports_before]
-        ports += _listening(children)
         for port in ports:
             self.report.problems.append(f"{when}: port still listening: {port}")
 
@@ -219,15 +264,13 @@ def check_notebook(
                 for index in code:
                     for n in range(repeat):
                         run.execute(index, f"run {n + 1} of {repeat}")
-                run.leftovers("after the notebook")
                 if upwards:
                     for index in reversed(code):
                         run.execute(index, "again after the cells below it")
-                    run.leftovers("after running each cell again upwards")
                 if again_from is not None:
                     for index in (i for i in code if i >= again_from):
                         run.execute(index, f"again from cell {again_from}")
-                    run.leftovers(f"after running again from cell {again_from}")
+                run.at_exit()
             except _Abort:
                 pass
         # the kernel is shut down (gracefully: atexit handlers ran); what did it leave?

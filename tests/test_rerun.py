@@ -53,9 +53,12 @@ def test_the_harness_sees_what_a_rerun_breaks_and_what_is_left_behind(tmp_path) 
     assert sum("cell 2" in p and "KeyError" in p for p in problems) == 2, text  # expect_error lets it through
     assert any("cell 3" in p and "ValueError" in p and "first run: KeyError" in p for p in problems), text
     assert not any("cell 4" in p for p in problems), text
-    assert sum("child process still running" in p for p in problems) == 2, text  # two sleepers
+    assert any("cell 5" in p and "run 2 of 2" in p and "1 more child process" in p for p in problems), text
+    assert any("cell 6" in p and "run 2 of 2" in p and "1 more listening port" in p for p in problems), text
+    at_exit = [p for p in problems if "when the kernel stops" in p]
+    assert sum("child process still running" in p for p in at_exit) == 2, text
+    assert sum("port still listening" in p for p in at_exit) == 2, text
     assert sum("after kernel shutdown: process survived" in p for p in problems) == 2, text
-    assert sum("port still listening" in p for p in problems) == 2, text
     assert sum("temporary folder left: probe-left-" in p for p in problems) == 2, text
 
 
@@ -66,13 +69,20 @@ def test_the_harness_passes_a_notebook_that_cleans_up_and_reruns_from_a_cell(tmp
         ("with tempfile.TemporaryDirectory() as folder:\n    seen.append(folder)", []),
         ("child = subprocess.Popen([sys.executable, '-c', 'pass'])\nchild.wait()", []),
         ("with socket.socket() as s:\n    s.bind(('127.0.0.1', 0)); s.listen()", []),
+        # kept until the kernel stops, replaced by a re-run: drand_edu.notebook.keep_running
+        ("from drand_edu.notebook import keep_running, temporary_folder\n"
+         "kept = socket.socket(); kept.bind(('127.0.0.1', 0)); kept.listen()\n"
+         "keep_running('listener', kept)\n"
+         "sleep = [sys.executable, '-c', 'import time; time.sleep(60)']\n"
+         "sleeper = keep_running('sleeper', subprocess.Popen(sleep))\n"
+         "folder = temporary_folder('probe-kept-')", []),
         ("with drand_edu.expect_error(KeyError):\n    {}['missing']", []),
         ("assert len(seen) >= 1", []),
     )
     run_twice = harness()
     report = run_twice.check_notebook(path, repeat=2, again_from=1)
     assert report.ok, report.text()
-    assert report.runs == 6 * 2 + 5  # every cell twice, then cells 1..5 once more
+    assert report.runs == 7 * 2 + 6  # every cell twice, then cells 1..6 once more
 
 
 def test_the_harness_runs_again_after_the_cells_below(tmp_path) -> None:
@@ -88,6 +98,53 @@ def test_the_harness_runs_again_after_the_cells_below(tmp_path) -> None:
     report = run_twice.check_notebook(path, repeat=1, upwards=True)
     upwards = [p for p in report.problems if "cell 1" in p and "after the cells below it" in p]
     assert len(report.problems) == len(upwards) == 1, report.text()
+
+
+def test_keep_running_stops_what_an_earlier_run_of_the_cell_kept(tmp_path) -> None:
+    from drand_edu.notebook import keep_running, stop_everything, temporary_folder
+
+    class Thing:
+        def __init__(self) -> None:
+            self.closed = 0
+
+        def close(self) -> None:
+            self.closed += 1
+
+    first, second, shared = Thing(), Thing(), Thing()
+    keep_running("probe", [first, shared])
+    keep_running("probe", [second, shared])  # the cell run again: first stopped, shared reused
+    assert (first.closed, second.closed, shared.closed) == (1, 0, 0)
+    assert keep_running("probe", [second, shared]) == [second, shared]  # the very same things: nothing stops
+    assert second.closed == 0
+    folder = temporary_folder("probe-")
+    (folder / "file").write_text("x")
+    stop_everything()  # what the kernel's end runs
+    assert (first.closed, second.closed, shared.closed) == (1, 1, 1)
+    assert not folder.exists()
+
+
+def test_serve_node_replaces_an_api_closed_behind_the_daemons_back() -> None:
+    import urllib.request
+
+    from drand_edu.api import serve_node
+    from drand_edu.node.network import LocalNetwork
+    from drand_edu.rng import seeded_rng
+
+    network = LocalNetwork.create(3, 2, "bls-unchained-g1-rfc9380", rng=seeded_rng("rerun"))
+    network.run_rounds(2)
+    daemon = network.daemons[0]
+    server = serve_node(daemon, network.now)
+    assert serve_node(daemon, network.now) is server  # running: reused
+    server.close()  # closed without telling the daemon (session 6 did this)
+    assert server.closed
+    again = serve_node(daemon, network.now)
+    try:
+        assert again is not server and not again.closed
+        with urllib.request.urlopen(again.url + "/public/1", timeout=5) as answer:
+            assert answer.status == 200
+    finally:
+        network.stop_apis()
+    assert again.closed and daemon.api is None
 
 
 @pytest.mark.parametrize("stem", stems("00", "01", "02", "03"))

@@ -279,6 +279,11 @@ class Server:
     def url(self) -> str:
         return self._httpd.url
 
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran (the server cannot be opened again: start a new one)."""
+        return self._httpd.closed
+
     def close(self) -> None:
         """Stop serving and free the port (a "killed" node, for failover demos)."""
         self._httpd.close()
@@ -318,8 +323,10 @@ def serve_node(
     port: int = 0,
     wait: float | None = None,
 ) -> Server:
-    """Start a daemon's public API (its chain, no metrics). Recorded as ``daemon.api``."""
-    if daemon.api is None:
+    """Start a daemon's public API (its chain, no metrics), recorded as ``daemon.api``; one that runs already
+    is reused. One that was closed behind the daemon's back (``server.close()`` rather than
+    ``daemon.stop_api()``) is replaced by a new one, so a notebook cell that starts it can be run again."""
+    if daemon.api is None or daemon.api.closed:
         chain = ServedChain(daemon.process.info, daemon.store)
         daemon.api = serve(chain, host=host, port=port, clock=clock, wait=wait)
     return daemon.api

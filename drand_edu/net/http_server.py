@@ -199,6 +199,11 @@ class HttpServer:
         return self._server.effective_port
 
     @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran: the port is free and nothing answers there any more."""
+        return self._closed
+
+    @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 

@@ -23,17 +23,18 @@
 # %%
 import json
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import drand_edu
 from drand_edu.chain import Beacon, ChainInfo, verify_beacon
+from drand_edu.notebook import keep_running, stop_kept, temporary_folder
 
 rng = drand_edu.notebook_setup(seed=2024)
-workdir = Path(tempfile.mkdtemp(prefix="session1-"))
+workdir = temporary_folder("session1-")  # removed when the kernel stops
 # the command line, as a learner would type it (a fixed width keeps the help text the same everywhere)
 env = {**os.environ, "COLUMNS": "100"}
 
@@ -139,6 +140,8 @@ def free_port():
 
 
 demo = workdir / "demo"
+stop_kept("session 1 nodes")  # run again, this cell starts a fresh network: the nodes of the last run stop
+shutil.rmtree(demo, ignore_errors=True)
 addresses = [f"127.0.0.1:{free_port()}" for _ in range(4)]
 for i, address in enumerate(addresses):
     drand_edu_cli("generate-keypair", "--folder", f"demo/node{i}", address)
@@ -148,6 +151,7 @@ for i in range(4):  # drand-edu start --folder demo/nodeI, each in its own proce
     log = (demo / f"node{i}" / "node.log").open("w")
     command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", f"demo/node{i}"]
     nodes.append(subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT))
+keep_running("session 1 nodes", nodes)  # stopped when the kernel stops, if the last cell did not
 while not all((demo / f"node{i}" / "control.port").exists() for i in range(4)):
     time.sleep(0.2)
 
@@ -194,7 +198,7 @@ def dkg_status(i):
 
 
 for i in (1, 2, 3):
-    while dkg_status(i)["status"] != "Proposed":  # the proposal travels over the network
+    while dkg_status(i)["status"] == "Fresh":  # until the proposal has travelled over the network
         time.sleep(0.2)
     drand_edu_cli("dkg", "join", "--folder", f"demo/node{i}")
 drand_edu_cli("dkg", "execute", "--folder", "demo/node0")

@@ -358,14 +358,14 @@ import stat
 
 from drand_edu.node.key_store import FileStore
 
-keys = FileStore.generate(scheme, rng=rng)
+node_keys = FileStore.generate(scheme, rng=rng)
 with tempfile.TemporaryDirectory() as base:
-    folder = keys.save(base)
+    folder = node_keys.save(base)
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             print(f"{stat.S_IMODE(path.stat().st_mode):04o}  {path.relative_to(base)}")
-    print(FileStore.load(base) == keys)
-print(keys)
+    print(FileStore.load(base) == node_keys)
+print(node_keys)
 
 # %% [markdown]
 # **A key pair signs its own identity.** Anyone could publish someone else's public key next to their own
@@ -380,13 +380,13 @@ print(keys)
 # %%
 from drand_edu.crypto import identity
 
-message_signed = identity.identity_message(scheme, keys.public_key)
+message_signed = identity.identity_message(scheme, node_keys.public_key)
 print("signed message:", message_signed[: len(scheme.id)].decode(), "‖", message_signed[len(scheme.id) :].hex())
-print("self-signature valid      :", identity.valid_signature(scheme, keys.public_key, keys.signature))
+print("self-signature valid      :", identity.valid_signature(scheme, node_keys.public_key, node_keys.signature))
 other = FileStore.generate(scheme, rng=rng)
-print("someone else's signature  :", identity.valid_signature(scheme, keys.public_key, other.signature))
+print("someone else's signature  :", identity.valid_signature(scheme, node_keys.public_key, other.signature))
 with tempfile.TemporaryDirectory() as base:
-    public_file = next(keys.save(base).rglob("*.public"))
+    public_file = next(node_keys.save(base).rglob("*.public"))
     print(f"\n{public_file.name}:")
     print("\n".join(line[:100] + ("…" if len(line) > 100 else "") for line in public_file.read_text().splitlines()))
 

@@ -30,6 +30,7 @@ from drand_edu.api import serve_node
 from drand_edu.chain import Beacon
 from drand_edu.client import Client
 from drand_edu.node.network import LocalNetwork
+from drand_edu.notebook import keep_running
 from drand_edu.errors import ClientError, StoreError
 from drand_edu.store.stack import BeaconAlreadyStored
 
@@ -152,7 +153,7 @@ with drand_edu.expect_error(BeaconAlreadyStored):
 # the chain fetches round 6 and verifies it itself:
 
 # %%
-server = serve_node(daemon, network.now)
+server = keep_running("node 0's API", serve_node(daemon, network.now))  # stopped when the kernel stops
 with urllib.request.urlopen(server.url + "/public/6", timeout=5) as answer:
     served = json.loads(answer.read())
 print("API JSON:", {k: (v[:16] + "…" if isinstance(v, str) else v) for k, v in served.items()})
@@ -177,14 +178,17 @@ for beacon in process.store.cursor():
         tampered.put(beacon)
 tampered.put(Beacon(6, process.store.get(2).signature, beacon_6.previous_signature))  # a real signature, wrong round
 daemon.stop_api()
-process.store = tampered
-server = serve_node(daemon, network.now)
-with urllib.request.urlopen(server.url + "/public/6", timeout=5) as answer:
-    print("the API serves it:", answer.status)
-fresh_client = Client(server.url, chain_hash=network.info.hash_hex, retries=0)
-with drand_edu.expect_error(ClientError):
-    fresh_client.get(6)
-network.stop_apis()
+honest_store, process.store = process.store, tampered
+try:
+    tampered_api = serve_node(daemon, network.now)
+    with urllib.request.urlopen(tampered_api.url + "/public/6", timeout=5) as answer:
+        print("the API serves it:", answer.status)
+    fresh_client = Client(tampered_api.url, chain_hash=network.info.hash_hex, retries=0)
+    with drand_edu.expect_error(ClientError):
+        fresh_client.get(6)
+finally:  # the honest store back under the node, so that the cells above still work when run again
+    network.stop_apis()
+    process.store = honest_store
 
 # %% [markdown]
 # That is also why a node's own store is checked when in doubt (`check_store`, session 7), and why a node

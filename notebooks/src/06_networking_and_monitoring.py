@@ -30,6 +30,7 @@ import drand_edu
 from drand_edu.api import serve_node
 from drand_edu.net import Link
 from drand_edu.node.network import LocalNetwork
+from drand_edu.notebook import keep_running
 
 rng = drand_edu.notebook_setup(seed=2024)
 
@@ -94,14 +95,16 @@ plt.show()
 # Each daemon serves its store over drand's HTTP API on `127.0.0.1` (our `PublicAPI`, in
 # `drand_edu/api/server.py`; drand's routes are set up in
 # [`New`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L76-L143)).
-# These are real HTTP requests (the port changes on every run, so we print paths, not URLs):
+# These are real HTTP requests (the port changes on every run, so we print paths, not URLs). The server
+# keeps running until the kernel stops (`keep_running`), so any cell below can be run again:
 
 # %%
-server = serve_node(network.daemons[0], network.now)
+server = keep_running("node 0's API", serve_node(network.daemons[0], network.now))
 
 
-def get(path):
-    with urllib.request.urlopen(server.url + path, timeout=5) as answer:
+def get(path, api=None):
+    """GET ``path`` from ``api`` (node 0's server by default): status, headers, JSON body."""
+    with urllib.request.urlopen((api or server).url + path, timeout=5) as answer:
         return answer.status, dict(answer.headers), json.loads(answer.read())
 
 
@@ -176,14 +179,12 @@ try:
     get("/metrics")
 except urllib.error.HTTPError as error:
     print("public API /metrics:", error.code)
-metrics_server = serve_metrics([network.processes[0].metrics])
-with urllib.request.urlopen(metrics_server.url + "/metrics", timeout=5) as answer:
-    exposition = answer.read().decode()
+with serve_metrics([network.processes[0].metrics]) as metrics_server:  # closed at the end of the block
+    with urllib.request.urlopen(metrics_server.url + "/metrics", timeout=5) as answer:
+        exposition = answer.read().decode()
 for line in exposition.splitlines():
     if line.startswith(("last_beacon_round", "group_size", "group_threshold", "dkg_state")):
         print(line)
-metrics_server.close()
-server.close()
 
 # %% [markdown]
 # ## 5. One daemon, several beacons
@@ -215,20 +216,16 @@ main_chain = LocalNetwork.create(4, 3, "pedersen-bls-chained", period=3, beacon_
 for chain in (quick, main_chain):
     chain.run_rounds(3)
 served = [ServedChain(chain.info, chain.processes[0].store) for chain in (main_chain, quick)]
-node_api = Server(PublicAPI(served, clock=quick.now))
-with urllib.request.urlopen(node_api.url + "/chains", timeout=5) as answer:
-    chain_hashes = json.loads(answer.read())
-for chain_hash in chain_hashes:
-    with urllib.request.urlopen(f"{node_api.url}/{chain_hash}/info", timeout=5) as answer:
-        info = json.loads(answer.read())
-    print(f"/{chain_hash[:12]}…/info  beacon id {info['metadata']['beaconID']:8} scheme {info['schemeID']}")
-with urllib.request.urlopen(node_api.url + "/info", timeout=5) as answer:
-    print("/info (no prefix): beacon id", json.loads(answer.read())["metadata"]["beaconID"])
-node_api.close()
-both = serve_metrics([main_chain.processes[0].metrics, quick.processes[0].metrics])
-with urllib.request.urlopen(both.url + "/metrics", timeout=5) as answer:
-    print(*[line for line in answer.read().decode().splitlines() if line.startswith("last_beacon_round")], sep="\n")
-both.close()
+with Server(PublicAPI(served, clock=quick.now)) as node_api:  # closed at the end of the block
+    chain_hashes = get("/chains", node_api)[2]
+    for chain_hash in chain_hashes:
+        info = get(f"/{chain_hash}/info", node_api)[2]
+        print(f"/{chain_hash[:12]}…/info  beacon id {info['metadata']['beaconID']:8} scheme {info['schemeID']}")
+    print("/info (no prefix): beacon id", get("/info", node_api)[2]["metadata"]["beaconID"])
+with serve_metrics([main_chain.processes[0].metrics, quick.processes[0].metrics]) as both:
+    with urllib.request.urlopen(both.url + "/metrics", timeout=5) as answer:
+        print(*[line for line in answer.read().decode().splitlines() if line.startswith("last_beacon_round")],
+              sep="\n")
 
 # %% [markdown]
 # ## 6. Spotting an incident before it is an outage
@@ -263,12 +260,13 @@ plt.show()
 incident.crash(2, 3)
 incident.run_rounds(3)
 print(*incident.status(), sep="\n")
-server = serve_node(incident.daemons[0], incident.now)
+incident_api = serve_node(incident.daemons[0], incident.now)
 try:
-    get("/health")
+    get("/health", incident_api)
 except urllib.error.HTTPError as error:
     print("/health:", error.code, json.loads(error.read()))
-server.close()
+finally:
+    incident.stop_apis()  # the daemon closes its API (and knows it: a re-run starts a new one)
 
 # %% [markdown]
 # **Try it.** Restart nodes 2 and 3 (`incident.restart(2, 3)`) and run 3 rounds: how many rounds does the

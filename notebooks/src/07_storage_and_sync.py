@@ -22,7 +22,6 @@
 # ## Setup
 
 # %%
-import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -32,10 +31,11 @@ from drand_edu.chain import Beacon, ChainInfo
 from drand_edu.crypto import bls, scheme_by_id
 from drand_edu.store import MemoryStore, SQLiteStore, StoreSource, check_store, new_chain_store, repair
 from drand_edu.errors import StoreError
+from drand_edu.notebook import temporary_folder
 from drand_edu.store.stack import BeaconAlreadyStored
 
 rng = drand_edu.notebook_setup(seed=2024)
-workdir = Path(tempfile.mkdtemp(prefix="session7-"))
+workdir = temporary_folder("session7-")  # removed when the kernel stops
 
 # %% [markdown]
 # ## 1. A chain to store

@@ -77,11 +77,13 @@ rng = drand_edu.notebook_setup(seed=2024)
 from drand_edu.api import ServedChain, serve
 from drand_edu.client import Client, NotFound
 from drand_edu.node.network import LocalNetwork
+from drand_edu.notebook import keep_running
 
 network = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", period=3, rng=rng)
 network.advance(30.5)  # ten periods pass: rounds 1..11
 print(network)
 servers = [serve(ServedChain(network.info, node.store), clock=network.now) for node in network.processes[:3]]
+keep_running("endpoints", servers)  # a re-run of this cell stops these first; the kernel's end stops them too
 urls = [server.url for server in servers]  # three endpoints on loopback (their ports vary)
 
 # %% [markdown]
@@ -451,8 +453,8 @@ else:
     print("node/npm not installed: skipping the JavaScript round trip")
 
 # %%
-for server in servers[1:]:
-    server.close()  # free the ports of the two remaining endpoints
+# the endpoints serve until the kernel stops (keep_running above), so any cell above can be run again
+print("endpoints still serving:", sum(not server.closed for server in servers), "of", len(servers))
 
 # %% [markdown]
 # ## Exercises
