@@ -185,3 +185,24 @@ def test_a_client_with_no_usable_answer_exits_2_and_a_wrong_answer_exits_1(capsy
                      str(beacon["round"])])  # fmt: skip
     assert code == EXIT_INVALID
     one_line_no_traceback(capsys.readouterr().err)
+
+
+def test_tlock_decrypt_of_a_tampered_file_is_invalid_and_of_garbage_unusable(tmp_path: Path, capsys) -> None:
+    info, secret, info_path = chain(tmp_path, 4, "info.json")
+    (tmp_path / "m").write_bytes(b"a message long enough to tamper with")
+    assert main(["tlock", "encrypt", "--chain-info", info_path, "--round", "3", "--force",
+                 str(tmp_path / "m"), "-o", str(tmp_path / "m.age")]) == 0  # fmt: skip
+    sig = bls.sign(info.scheme, secret, info.scheme.digest(3))
+    (tmp_path / "beacon.json").write_text(json.dumps(Beacon(3, sig).to_json()))
+    good = (tmp_path / "m.age").read_bytes()
+    argv = ["tlock", "decrypt", "--chain-info", info_path, "--beacons", str(tmp_path / "beacon.json")]
+    assert main([*argv, str(tmp_path / "m.age"), "-o", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    tampered = bytearray(good)
+    tampered[-5] ^= 1  # a payload byte: the header still parses, the payload does not authenticate
+    (tmp_path / "t.age").write_bytes(bytes(tampered))
+    assert main([*argv, str(tmp_path / "t.age"), "-o", str(tmp_path / "out")]) == EXIT_INVALID
+    one_line_no_traceback(capsys.readouterr().err)
+    (tmp_path / "g.age").write_bytes(b"not an age file at all")
+    assert main([*argv, str(tmp_path / "g.age"), "-o", str(tmp_path / "out")]) == EXIT_USAGE
+    one_line_no_traceback(capsys.readouterr().err)

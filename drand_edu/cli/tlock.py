@@ -18,9 +18,16 @@ from pathlib import Path
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..client import Client, NotFound
-from ..errors import InvalidInput, TooEarly, parse_json
+from ..errors import InvalidCiphertext, InvalidInput, TimelockError, TooEarly, parse_json
 from ..tlock import decrypt, encrypt, round_for_duration
+from ..tlock.timelock import read_stanza
 from . import EXIT_INVALID, EXIT_OK
+
+
+class TamperedCiphertext(TimelockError):
+    """A file that parses as a tlock ciphertext (age header, tlock stanza) but does not decrypt with
+    its round's beacon: its MAC or payload fails authentication. Read and found invalid: exit 1, where
+    a file that is not a tlock ciphertext at all is unusable (exit 2)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -102,6 +109,15 @@ def run_encrypt(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _parses(data: bytes) -> bool:
+    """Whether ``data`` is a well-formed tlock ciphertext (an age header with a tlock stanza)."""
+    try:
+        read_stanza(data)
+    except InvalidCiphertext:
+        return False
+    return True
+
+
 def run_decrypt(args: argparse.Namespace) -> int:
     info, client = _chain(args)
     data = _read(args.input)
@@ -125,5 +141,9 @@ def run_decrypt(args: argparse.Namespace) -> int:
     except TooEarly as exc:
         print(f"drand-edu tlock decrypt: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except InvalidCiphertext as exc:
+        if _parses(data):  # well formed, but it does not authenticate: tampered (or damaged)
+            raise TamperedCiphertext(str(exc)) from None
+        raise
     _write(args.output, plaintext)
     return EXIT_OK
