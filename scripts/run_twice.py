@@ -2,6 +2,7 @@
 
     python scripts/run_twice.py notebooks/05_system_layers.ipynb [more notebooks or sources...]
     python scripts/run_twice.py --upwards notebooks/05_system_layers.ipynb
+    python scripts/run_twice.py --once --pairs notebooks/07_storage_and_sync.ipynb
     python scripts/run_twice.py --again-from 12 notebooks/07_storage_and_sync.ipynb
     python scripts/run_twice.py --again notebooks/08_client_libraries_and_tlock.ipynb
 
@@ -14,6 +15,8 @@ executes the code cells in one kernel, the way ``scripts/build_notebook.py`` and
 * **upwards** (``--upwards``): then every code cell once more, from the last to the first, so each one
   runs again after all the cells below it (scrolling back up to show a cell again; a cell that a later
   cell broke, such as a client cell after a store was swapped under its server, fails here);
+* **pairs** (``--pairs``): then each code cell once more followed by the cell below it (a generator
+  cell run again, then the cell that stores what it made);
 * **again** (``--again-from N``, or ``--again`` = from the first cell): then cells N to the end once
   more, in order, in the same kernel (Run All a second time).
 
@@ -38,6 +41,7 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib.util
+import itertools
 import os
 import shutil
 import sys
@@ -242,7 +246,8 @@ class _Run:
 
 
 def check_notebook(
-    path: Path, repeat: int = 2, upwards: bool = False, again_from: int | None = None, timeout: int = 120
+    path: Path, repeat: int = 2, upwards: bool = False, again_from: int | None = None, timeout: int = 120,
+    pairs: bool = False,
 ) -> Report:
     """Execute ``path``: each code cell ``repeat`` times; then (``upwards``) each once more from the last to
     the first; then (``again_from``) the cells from that notebook index on once more. See the module doc."""
@@ -267,6 +272,10 @@ def check_notebook(
                 if upwards:
                     for index in reversed(code):
                         run.execute(index, "again after the cells below it")
+                if pairs:
+                    for index, below in itertools.pairwise(code):
+                        run.execute(index, "again, then the cell below it")
+                        run.execute(below, f"after cell {index} was run again")
                 if again_from is not None:
                     for index in (i for i in code if i >= again_from):
                         run.execute(index, f"again from cell {again_from}")
@@ -312,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--once", action="store_const", const=1, dest="repeat", help="same as --repeat 1")
     parser.add_argument("--upwards", action="store_true",
                         help="after the notebook, each cell once more from the last to the first")
+    parser.add_argument("--pairs", action="store_true",
+                        help="after the notebook, each cell again followed by the cell below it")
     parser.add_argument("--again-from", type=int, metavar="CELL",
                         help="after the notebook, run cell CELL (notebook index) and the ones after it again")
     parser.add_argument("--again", action="store_const", const=0, dest="again_from",
@@ -321,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for path in args.notebooks:
         report = check_notebook(path, repeat=args.repeat, upwards=args.upwards, again_from=args.again_from,
-                                timeout=args.timeout)
+                                timeout=args.timeout, pairs=args.pairs)
         print(report.text(), flush=True)
         failed |= not report.ok
     return 1 if failed else 0
