@@ -162,8 +162,10 @@ def probe_control_without_token(net: Network) -> tuple[str, int, str]:
                     accepted += 1
                 except urllib.error.HTTPError as error:
                     accepted += error.code != 401
+    private = sum((node / "control.token").stat().st_mode & 0o777 == 0o600 for node in net.nodes)
     return ("DKG commands on the control port without the owner's token (status, reshare, accept, abort)",
-            cases, f"{accepted} accepted (not 401)")  # fmt: skip
+            cases, f"{accepted} accepted (not 401); token files readable by the owner only (0600): "
+            f"{private} of {len(net.nodes)}")  # fmt: skip
 
 
 def probe_forged_abort(tmp: Path) -> tuple[str, int, str]:
