@@ -413,3 +413,18 @@ def test_a_leaver_deals_its_old_share_in_the_resharing(tmp_path) -> None:
     for node in (leader, staying, joiner):
         assert node.state.status == Status.COMPLETE, node.log[-3:]
         assert node.key_store.group.public_key.commit() == old_group.public_key.commit()
+
+
+@pytest.mark.parametrize("garbage", [b"\xff\xfe not json", b"[]", b'{"epoch": "two"}', b'{"epoch": 0}',
+                                     b'{"epoch": true}', b"[" * 5000])  # fmt: skip
+def test_a_damaged_epoch_file_is_refused_by_name_not_with_a_traceback(tmp_path, garbage) -> None:
+    net = VirtualNet()
+    nodes = make_nodes(net, 4, tmp_path, seeded_rng(7))
+    initial_dkg(net, nodes, threshold=3)
+    node = nodes[0]
+    epoch_file = node.key_store.folder(node.folder) / "dkg.json"
+    assert json.loads(epoch_file.read_text()) == {"epoch": 1}
+    epoch_file.write_bytes(garbage)
+    with pytest.raises(InvalidInput, match=r"dkg\.json"):
+        DKGProcess(FileStore.load(node.folder), node.folder, net.endpoint("127.0.0.1:6000"),
+                   rng=seeded_rng(8))  # fmt: skip

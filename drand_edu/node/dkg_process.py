@@ -98,13 +98,29 @@ from ..threshold.lifecycle import (
 from ..threshold.lifecycle import (
     Fail as FailEvent,
 )
-from .key_store import FileStore
+from .key_store import FileStore, KeyStoreError
 
 #: drand's ``DefaultDKGPhaseTimeout``: the longest a phase waits for missing bundles.
 PHASE_TIMEOUT = 10.0
 #: How long a proposal stays open by default (drand's ``--timeout`` default is one day; a class is shorter).
 PROPOSAL_TIMEOUT = 300.0
 EPOCH_FILE = "dkg.json"
+
+
+def _read_epoch(epoch_file: Path) -> int:
+    """The epoch of the last finished DKG, from the node folder (1 when the file is not there yet).
+
+    A damaged file is the operator's to fix, so it is refused with the file's name, not a traceback.
+    """
+    if not epoch_file.exists():
+        return 1
+    try:
+        epoch = json.loads(epoch_file.read_bytes()[:4096])["epoch"]
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise KeyStoreError(f"{epoch_file}: not a DKG epoch file ({type(exc).__name__})") from None
+    if not isinstance(epoch, int) or isinstance(epoch, bool) or not 1 <= epoch < 2**32:
+        raise KeyStoreError(f"{epoch_file}: epoch must be a whole number from 1 (got {epoch!r})")
+    return epoch
 
 
 class Transport(Protocol):
@@ -160,8 +176,7 @@ class DKGProcess:
         group, share = self.key_store.group, self.key_store.share
         if group is None or share is None:
             return state
-        epoch_file = self.key_store.folder(self.folder) / EPOCH_FILE
-        epoch = json.loads(epoch_file.read_text())["epoch"] if epoch_file.exists() else 1
+        epoch = _read_epoch(self.key_store.folder(self.folder) / EPOCH_FILE)
         return replace(
             state,
             status=Status.COMPLETE,
