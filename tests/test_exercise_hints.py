@@ -48,3 +48,15 @@ def test_a_stub_gets_the_nudge_never_a_later_step(capsys):
 def test_unknown_exercise_says_which_have_hints(capsys):
     common.hint("no-such-exercise")
     assert "no hints for 'no-such-exercise'" in capsys.readouterr().out
+
+
+def test_a_verdict_is_a_bool_to_code_and_shows_nothing_under_a_check_cell(capsys):
+    right, wrong = common.report(True, praise="fine"), common.report(False, "look again")
+    assert right and not wrong and right == True and wrong == False  # noqa: E712
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [f"{common.CORRECT} — fine", f"{common.NOT_YET}: look again"]
+    from IPython.core.formatters import DisplayFormatter
+
+    shown, _ = DisplayFormatter().format(right)
+    assert shown == {}  # the check line printed above is the whole output of the cell
+    assert common.safely(lambda: right, "unused") and not common.safely(lambda: 1 / 0, "it broke")

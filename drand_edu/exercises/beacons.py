@@ -21,7 +21,7 @@ from ..crypto.schemes import Scheme
 from ..errors import NotEnoughShares
 from ..threshold.poly import PriPoly, lagrange_coefficients
 from ..threshold.tbls import recover_signature, sign_partial
-from .common import first_hint, is_stub, nudge_if_stub, register_hints, report, safely
+from .common import Verdict, first_hint, is_stub, nudge_if_stub, register_hints, report, safely
 
 __all__ = [
     "check_kyber_recover",
@@ -69,10 +69,10 @@ def _info_for(scheme: Scheme) -> ChainInfo:
     )
 
 
-def check_next_message(my_next_message: Callable[[ChainInfo, Beacon], Any] | None) -> bool:
+def check_next_message(my_next_message: Callable[[ChainInfo, Beacon], Any] | None) -> Verdict:
     """``my_next_message(info, beacon)``: the 32 bytes that round ``beacon.round + 1`` of the chain signs."""
     if nudge_if_stub(my_next_message, "next_message"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         schemes = ["pedersen-bls-chained", "pedersen-bls-unchained", "bls-unchained-g1-rfc9380"]
@@ -129,10 +129,10 @@ register_hints(
 )
 
 
-def check_lagrange_at_zero(my_lagrange: Callable[[list[int], int], list[int]] | None) -> bool:
+def check_lagrange_at_zero(my_lagrange: Callable[[list[int], int], list[int]] | None) -> Verdict:
     """``my_lagrange(xs, modulus)``: the weights λ_j with f(0) = Σ λ_j·f(x_j), mod ``modulus``."""
     if nudge_if_stub(my_lagrange, "lagrange"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         # even and odd counts (a sign error only shows with an even number of points), one point,
@@ -179,10 +179,10 @@ register_hints(
 )
 
 
-def check_recover_signature(my_recover: Callable[..., object] | None) -> bool:
+def check_recover_signature(my_recover: Callable[..., object] | None) -> Verdict:
     """``my_recover(scheme, partials, threshold)``: the group's signature from ``[(index, point), ...]``."""
     if nudge_if_stub(my_recover, "recover"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         for scheme_id, n, t, extra in (
@@ -236,11 +236,11 @@ def _interpolate(points: list[tuple[int, Point]], group: Any) -> Point:
     return group.msm([p for _, p in points], weights)
 
 
-def check_steer_interpolation(my_steer: Callable[..., object] | None) -> bool:
+def check_steer_interpolation(my_steer: Callable[..., object] | None) -> Verdict:
     """``my_steer(scheme, honest, index, target)``: the point that node ``index`` sends so that Lagrange
     interpolation of ``honest`` (t − 1 genuine partials) plus it gives exactly ``target``."""
     if nudge_if_stub(my_steer, "steer"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         refused = 0
@@ -331,7 +331,7 @@ def _norm_error(text: str) -> str:
     return re.sub(r"\s+", " ", text.removeprefix("tbls:").strip())
 
 
-def check_kyber_recover(error_message: Any, verify_call: Any = None) -> bool:
+def check_kyber_recover(error_message: Any, verify_call: Any = None) -> Verdict:
     """kyber's ``tbls.Recover``: the error string it returns with fewer than t valid partials, and the name
     of the call that decides whether each partial is kept."""
     if is_stub(error_message) and is_stub(verify_call):

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..chain.info import ChainInfo, is_default_beacon_id
 from ..crypto import scheme_by_id
-from .common import first_hint, is_stub, nudge_if_stub, register_hints, report, safely
+from .common import Verdict, first_hint, is_stub, nudge_if_stub, register_hints, report, safely
 
 __all__ = ["check_current_round", "check_hashed_fields", "check_time_edges", "check_twin_chain"]
 
@@ -79,10 +79,10 @@ def _field_name(name: object) -> str | None:
     return _FIELD_NAMES.get(key)
 
 
-def check_hashed_fields(fields: Iterable[str] | None) -> bool:
+def check_hashed_fields(fields: Iterable[str] | None) -> Verdict:
     """``fields``: the names of the ``/info`` JSON fields that change the chain hash when changed."""
     if nudge_if_stub(fields, "hashed_fields"):
-        return False
+        return Verdict(False)
     if isinstance(fields, str) or not isinstance(fields, Iterable):
         return report(False, "give a set (or list) of field names, e.g. {'period', ...}")
     named = [(field, _field_name(field)) for field in fields]
@@ -131,10 +131,10 @@ def _round_at(genesis: int, period: int, now: int) -> int:
     return (now - genesis) // period + 1
 
 
-def check_current_round(my_round_at: Callable[[int, int, int], int] | None) -> bool:
+def check_current_round(my_round_at: Callable[[int, int, int], int] | None) -> Verdict:
     """``my_round_at(genesis_time, period, now)``: the round current at ``now`` (whole seconds ≥ genesis)."""
     if nudge_if_stub(my_round_at, "current_round"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         cases: list[tuple[int, int, int]] = []
@@ -195,11 +195,11 @@ def _random_beacon_id() -> str:
     return name + "-" + "".join(_RNG.choice(letters) for _ in range(1 + secrets.randbelow(5)))
 
 
-def check_twin_chain(my_twin: Callable[[ChainInfo], Any] | None) -> bool:
+def check_twin_chain(my_twin: Callable[[ChainInfo], Any] | None) -> Verdict:
     """``my_twin(info)``: another chain info (a ``ChainInfo`` or its JSON) with the same chain hash, the
     same scheme, and another beacon id."""
     if nudge_if_stub(my_twin, "twin_chain"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         for scheme_id in ("pedersen-bls-chained", "bls-unchained-g1-rfc9380", "pedersen-bls-chained"):
@@ -287,7 +287,7 @@ _ERROR_VALUE_NAMES = (
 
 def check_time_edges(
     round_zero_time: Any, before_genesis_round: Any = None, far_round_time: Any = None
-) -> bool:
+) -> Verdict:
     """drand's answers, on mainnet (genesis 1595431050, period 30 s): ``TimeOfRound`` of round 0,
     ``CurrentRound`` an hour before genesis, and ``TimeOfRound`` of round 2**60."""
     stubs = [is_stub(a) for a in (round_zero_time, before_genesis_round, far_round_time)]

@@ -18,7 +18,7 @@ from ..crypto.schemes import scheme_by_id
 from ..errors import InvalidCiphertext
 from ..rng import seeded_rng
 from ..tlock import ibe
-from .common import nudge_if_stub, register_hints, report, safely
+from .common import Verdict, nudge_if_stub, register_hints, report, safely
 
 __all__ = [
     "check_ibe_decrypt",
@@ -81,14 +81,14 @@ def _lock_round(info: ChainInfo, unix_time: float) -> int:
     return r if info.time_of_round(r) >= unix_time else r + 1
 
 
-def check_lock_round(my_lock_round: Callable[[ChainInfo, float], Any] | None) -> bool:
+def check_lock_round(my_lock_round: Callable[[ChainInfo, float], Any] | None) -> Verdict:
     """``my_lock_round(info, unix_time)``: the first round whose beacon is not due before ``unix_time``.
 
     A message locked to that round stays sealed until at least ``unix_time``, and not one period longer
     than it needs to.
     """
     if nudge_if_stub(my_lock_round, "lock_round"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         for _ in range(3):
@@ -177,14 +177,14 @@ def _takes_first_draw_as_it_comes(my_randbelow: Callable[[object, int], int], n:
     return kept == 2
 
 
-def check_randbelow(my_randbelow: Callable[[object, int], int] | None) -> bool:
+def check_randbelow(my_randbelow: Callable[[object, int], int] | None) -> Verdict:
     """``my_randbelow(stream, n)``: uniform in [0, n) using only ``stream.getrandbits(k)``, no modulo bias.
 
     Any exactly uniform method passes: rejecting draws ≥ n with k = bit_length bits, rejecting the top
     ``2^64 mod n`` of 64-bit draws (``limit = 2^64 − 2^64 mod n``), Lemire's multiply-and-reject, …
     """
     if nudge_if_stub(my_randbelow, "randbelow"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         small = [n for n in (1, 2, 3, 4, 5) for _ in range(60)]  # many draws: an edge value shows up
@@ -234,14 +234,14 @@ def _flip_one_bit(data: bytes) -> bytes:
     return data[:position] + bytes([data[position] ^ (1 << secrets.randbelow(8))]) + data[position + 1 :]
 
 
-def check_ibe_decrypt(my_ibe_decrypt: Callable[..., bytes] | None) -> bool:
+def check_ibe_decrypt(my_ibe_decrypt: Callable[..., bytes] | None) -> Verdict:
     """``my_ibe_decrypt(scheme, signature, ciphertext)``: the message of (U, V, W), or raise if tampered.
 
     Tried on both key groups and on messages of several lengths; ``ibe.decrypt`` itself is unavailable
     while the check runs (the exercise is to write it).
     """
     if nudge_if_stub(my_ibe_decrypt, "ibe_decrypt"):
-        return False
+        return Verdict(False)
 
     def refuse_library(*args: Any, **kwargs: Any) -> bytes:
         raise RuntimeError("ibe.decrypt is what you are writing: use pairing, ibe.h2, ibe.h3 and ibe.h4")
@@ -311,7 +311,7 @@ def _as_ciphertext(answer: Any) -> ibe.Ciphertext | None:
     return None
 
 
-def check_rewrite_sealed(my_tamper: Callable[[ibe.Ciphertext, bytes, bytes], Any] | None) -> bool:
+def check_rewrite_sealed(my_tamper: Callable[[ibe.Ciphertext, bytes, bytes], Any] | None) -> Verdict:
     """``my_tamper(ciphertext, known, wanted)``: a ciphertext that, opened *without* the FO check, gives
     ``wanted`` — made with no key, knowing only the message ``known`` inside ``ciphertext``.
 
@@ -321,7 +321,7 @@ def check_rewrite_sealed(my_tamper: Callable[[ibe.Ciphertext, bytes, bytes], Any
     ``wanted``, which needs the chain's key and the round, which ``my_tamper`` is not given).
     """
     if nudge_if_stub(my_tamper, "rewrite_sealed"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         for scheme_id in TLOCK_SCHEMES:
@@ -402,10 +402,10 @@ def _names_infinity(answer: Any) -> bool:
     )
 
 
-def check_refused_key(answer: Any) -> bool:
+def check_refused_key(answer: Any) -> Verdict:
     """``answer``: the public key that tlock's ``TimeLock`` refuses to encrypt to (a word or the point)."""
     if nudge_if_stub(answer, "refused_key"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         if _names_infinity(answer):

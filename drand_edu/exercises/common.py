@@ -19,13 +19,41 @@ _HINTS: dict[str, tuple[str, ...]] = {}
 _HINTS_SHOWN: dict[str, int] = {}
 
 
-def report(ok: bool, hint: str = "", praise: str = "") -> bool:
+class Verdict:
+    """A checker's answer: true when the exercise is solved.
+
+    It behaves as a bool (``if check(...)``, ``assert not check(...)``) but shows nothing as a cell's
+    result: the verdict line is already printed, so a notebook does not echo ``True`` or ``False`` under it.
+    """
+
+    __slots__ = ("ok",)
+
+    def __init__(self, ok: bool) -> None:
+        self.ok = bool(ok)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __eq__(self, other: object) -> bool:
+        return bool(other) == self.ok if isinstance(other, (bool, Verdict)) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.ok)
+
+    def __repr__(self) -> str:
+        return f"Verdict({self.ok})"
+
+    def _ipython_display_(self) -> None:
+        """Display nothing in Jupyter (see the class docstring)."""
+
+
+def report(ok: bool, hint: str = "", praise: str = "") -> Verdict:
     """Print the verdict for the learner and return it (checkers end with ``report(...)``)."""
     if ok:
         print(f"{CORRECT}{' — ' + praise if praise else ''}")
     else:
         print(f"{NOT_YET}: {hint}")
-    return ok
+    return Verdict(ok)
 
 
 def register_hints(exercise: str, *steps: str) -> None:
@@ -92,9 +120,9 @@ def nudge_if_stub(answer: Any, exercise: str) -> bool:
     return False
 
 
-def safely(check: Callable[[], bool], hint_on_error: str) -> bool:
+def safely(check: Callable[[], Verdict], hint_on_error: str) -> Verdict:
     """Run ``check``; if the learner's code raises, report "not yet" with the error, never crash."""
     try:
-        return check()
+        return Verdict(bool(check()))
     except Exception as exc:
         return report(False, f"{hint_on_error} (your code raised {type(exc).__name__}: {exc})")

@@ -21,7 +21,7 @@ from ..crypto.constants import CURVE_ORDER, FIELD_MODULUS
 from ..crypto.groups import Point
 from ..crypto.schemes import SCHEMES, Scheme
 from ..errors import InvalidPoint
-from .common import nudge_if_stub, register_hints, report, safely
+from .common import Verdict, nudge_if_stub, register_hints, report, safely
 
 __all__ = [
     "check_batch_verify",
@@ -56,14 +56,14 @@ def _no_digest(*_args: object, **_kwargs: object) -> bytes:
     raise RuntimeError("this exercise is to build the message yourself: scheme.digest is switched off")
 
 
-def check_scheme_message(my_message: Callable[[Scheme, int, bytes | None], bytes] | None) -> bool:
+def check_scheme_message(my_message: Callable[[Scheme, int, bytes | None], bytes] | None) -> Verdict:
     """``my_message(scheme, round_number, previous_signature)``: the 32 bytes ``scheme`` signs.
 
     Tried on all five schemes, on rounds 1, 255, 256, 2^32 + 1 and random ones, with a previous
     signature, without one (``b""``) and with ``None``; ``Scheme.digest`` is switched off meanwhile.
     """
     if nudge_if_stub(my_message, "scheme_message"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         rounds = (1, 255, 256, 2**32 + 1, secrets.randbelow(2**40) + 2, secrets.randbelow(2**63))
@@ -146,14 +146,14 @@ def _count_pairings() -> Iterator[_PairingCounter]:
         yield counter
 
 
-def check_batch_verify(my_batch_verify: Callable[..., bool] | None) -> bool:
+def check_batch_verify(my_batch_verify: Callable[..., bool] | None) -> Verdict:
     """``my_batch_verify(scheme, public_key, messages, signatures)``: all valid, with ONE pairing check.
 
     ``signatures`` are points. Tried on keys on G1 (mainnet's scheme) and on G2 (quicknet's), on honest
     batches of 1, 2 and 5, and on batches that an unweighted (or fixed-weight) sum would accept.
     """
     if nudge_if_stub(my_batch_verify, "batch_verify"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         for scheme_id in ("pedersen-bls-chained", "bls-unchained-g1-rfc9380"):
@@ -226,7 +226,7 @@ register_hints(
 )
 
 
-def check_rogue_key(my_rogue: Callable[..., tuple[Any, Any]] | None) -> bool:
+def check_rogue_key(my_rogue: Callable[..., tuple[Any, Any]] | None) -> Verdict:
     """``my_rogue(scheme, victim_public, message) -> (rogue_public, signature)``.
 
     A break when ``bls.verify`` accepts ``signature`` for ``message`` under the naive aggregate
@@ -235,7 +235,7 @@ def check_rogue_key(my_rogue: Callable[..., tuple[Any, Any]] | None) -> bool:
     that is the point at infinity is refused by ``bls.verify``, so it is no break.
     """
     if nudge_if_stub(my_rogue, "rogue_key"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         for scheme_id in ("pedersen-bls-chained", "bls-unchained-g1-rfc9380", "pedersen-bls-chained"):
@@ -307,7 +307,7 @@ def _curve_point(data: bytes) -> tuple[int, int] | str:
     return x, y
 
 
-def check_not_in_subgroup(encoded: bytes | str | None) -> bool:
+def check_not_in_subgroup(encoded: bytes | str | None) -> Verdict:
     """``encoded``: 48 bytes (or hex) of a curve point T ≠ ∞ with h · T = ∞, so T has no G1 part at all.
 
     Checked with our own decoding and py_ecc's arithmetic (which does not care about subgroups), then
@@ -315,7 +315,7 @@ def check_not_in_subgroup(encoded: bytes | str | None) -> bool:
     that is almost every point, and σ + T needs a T of small order.
     """
     if nudge_if_stub(encoded, "not_in_subgroup"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         from py_ecc.optimized_bls12_381 import FQ, is_inf, multiply
@@ -377,10 +377,10 @@ def _hashes_and_numbers(answer: Any) -> tuple[set[str], list[int]]:
     return hashes, numbers
 
 
-def check_bdn_coefficients(answer: Any) -> bool:
+def check_bdn_coefficients(answer: Any) -> Verdict:
     """``answer = (hash, bits)``: the hash kyber's ``hashPointToR`` uses, and the bits of a coefficient."""
     if nudge_if_stub(answer, "bdn_coefficients"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         hashes, numbers = _hashes_and_numbers(answer)

@@ -20,7 +20,7 @@ from ..rng import seeded_rng
 from ..threshold.dkg import DKGOutcome, FaultPlan, run_dkg
 from ..threshold.dkg.protocol import Phase
 from ..threshold.poly import PriPoly, PriShare, interpolate
-from .common import nudge_if_stub, register_hints, report, safely
+from .common import Verdict, nudge_if_stub, register_hints, report, safely
 
 __all__ = [
     "check_disqualify_dealer",
@@ -74,14 +74,14 @@ def _ticks(answer: Any) -> dict[str, int] | str:
     return dict(zip(names, numbers, strict=True))
 
 
-def check_dkg_ticks(ticks: Any) -> bool:
+def check_dkg_ticks(ticks: Any) -> Verdict:
     """``ticks``: the tick at which each of three 5-node DKGs ends (run_dkg's ``.clock``).
 
     ``slow``: an honest DKG without fast sync; ``silent``: dealer 1 never deals; ``late``: holder 3's
     response arrives after the response phase ended. The expected values are measured here.
     """
     if nudge_if_stub(ticks, "dkg_ticks"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         got = _ticks(ticks)
@@ -121,10 +121,10 @@ register_hints(
 )
 
 
-def check_shamir_split(my_split: Callable[[int, int, int, int], list[tuple[int, int]]] | None) -> bool:
+def check_shamir_split(my_split: Callable[[int, int, int, int], list[tuple[int, int]]] | None) -> Verdict:
     """``my_split(secret, n, t, prime)``: n points (x, y), x = 1..n, any t of which give back the secret."""
     if nudge_if_stub(my_split, "shamir_split"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         prime = 1_000_003
@@ -215,14 +215,14 @@ def _feldman_cases(dealers: int, t: int, n: int) -> list[tuple[str, PriShare, li
     return cases
 
 
-def check_feldman_verify(my_verify: Callable[[PriShare, Sequence[Sequence[Point]]], bool] | None) -> bool:
+def check_feldman_verify(my_verify: Callable[[PriShare, Sequence[Sequence[Point]]], bool] | None) -> Verdict:
     """``my_verify(share, dealer_commitments)``: is ``share`` node ``share.index``'s final DKG share?
 
     ``dealer_commitments`` holds one tuple ``(A_0, …, A_{t-1})`` of G1 points per qualified dealer. True
     exactly when ``share.value · G == Σ_j Σ_k A_{j,k} (index + 1)^k``; tried with 1, 3 and 4 dealers.
     """
     if nudge_if_stub(my_verify, "feldman_verify"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         for dealers, t in ((1, 3), (3, 3), (4, 2)):
@@ -258,7 +258,7 @@ register_hints(
 DISQUALIFY_T = 3
 
 
-def check_disqualify_dealer(plan: FaultPlan | None) -> bool:
+def check_disqualify_dealer(plan: FaultPlan | None) -> Verdict:
     """``plan``: a FaultPlan for a 5-node DKG (t = 3) after which dealer 2 is out of QUAL.
 
     A break only when dealer 2's deal reached the others (it dealt, on time, well signed) and the
@@ -266,7 +266,7 @@ def check_disqualify_dealer(plan: FaultPlan | None) -> bool:
     that never deals (silent, late, badly signed deal) is simply absent: no break.
     """
     if nudge_if_stub(plan, "disqualify_dealer"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         if not isinstance(plan, FaultPlan):
@@ -333,7 +333,7 @@ register_hints(
 STEER_MIN_RUNS, STEER_MAX_RUNS = 3, 8
 
 
-def check_steer_group_key(plan: FaultPlan | None) -> bool:
+def check_steer_group_key(plan: FaultPlan | None) -> Verdict:
     """``plan``: a FaultPlan with which a dealer who drew a complaint steers a 5-node DKG (t = 3).
 
     Its ``justify`` callback decides, after seeing every commitment, whether to answer the
@@ -342,7 +342,7 @@ def check_steer_group_key(plan: FaultPlan | None) -> bool:
     disqualified), a single dealer was asked, and all honest nodes agree on the key.
     """
     if nudge_if_stub(plan, "steer_group_key"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         if not isinstance(plan, FaultPlan):
@@ -433,14 +433,14 @@ register_hints(
 )
 
 
-def check_eviction_rule(evicted_at_once: Callable[[int, int, int], bool] | None) -> bool:
+def check_eviction_rule(evicted_at_once: Callable[[int, int, int], bool] | None) -> Verdict:
     """``evicted_at_once(complaints, n, t)``: does kyber's ``ProcessResponses`` evict the dealer at once?
 
     Compared with kyber's rule (``complaints >= t``) on every n from 2 to 12, t from 1 to n and
     complaints from 0 to n.
     """
     if nudge_if_stub(evicted_at_once, "eviction_rule"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         for n in range(2, 13):

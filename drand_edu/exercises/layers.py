@@ -25,7 +25,7 @@ from ..rng import seeded_rng
 from ..store.memory import MemoryStore
 from ..store.stack import StoreLayer, new_chain_store
 from ..viz.layers import import_graph
-from .common import nudge_if_stub, register_hints, report, safely
+from .common import Verdict, nudge_if_stub, register_hints, report, safely
 
 __all__ = [
     "check_aggregator_writes",
@@ -123,10 +123,10 @@ register_hints(
 )
 
 
-def check_first_refusal(first_no: Mapping[str, Any] | None) -> bool:
+def check_first_refusal(first_no: Mapping[str, Any] | None) -> Verdict:
     """``first_no``: for each write a-f of ``stack_writes``, the layer that refuses it first (or None)."""
     if nudge_if_stub(first_no, "first_refusal"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         if not isinstance(first_no, Mapping):
@@ -187,10 +187,10 @@ register_hints(
 )
 
 
-def check_depends_on(my_depends_on: Callable[[Mapping[str, set[str]], str], Iterable[str]] | None) -> bool:
+def check_depends_on(my_depends_on: Callable[[Mapping[str, set[str]], str], Iterable[str]] | None) -> Verdict:
     """``my_depends_on(graph, package)``: every package it imports, directly or through others."""
     if nudge_if_stub(my_depends_on, "depends_on"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         chooser = random.Random(secrets.randbits(64))
@@ -266,10 +266,10 @@ register_hints(
 
 def check_upward_imports(
     my_upward_imports: Callable[[Mapping[str, set[str]], Sequence[set[str]]], Iterable[Sequence[str]]] | None,
-) -> bool:
+) -> Verdict:
     """``my_upward_imports(graph, layers)``: the pairs (importer, imported) that import a higher layer."""
     if nudge_if_stub(my_upward_imports, "upward_imports"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         chooser = random.Random(secrets.randbits(64))
@@ -322,12 +322,12 @@ register_hints(
 
 def check_store_trusts_its_caller(
     my_forgery: Callable[[StoreLayer, Sequence[Beacon]], Beacon] | None,
-) -> bool:
+) -> Verdict:
     """``my_forgery(stack, published)``: a beacon for the round after ``stack``'s last that the whole
     stack accepts, whose signature is a point of the scheme's signature group, and that does not
     verify with the chain's public key. ``published`` is the real chain, further than the node."""
     if nudge_if_stub(my_forgery, "store_trusts_its_caller"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         tag = secrets.token_hex(4)
@@ -422,11 +422,11 @@ register_hints(
 )
 
 
-def check_aggregator_writes(writer: str | None, furthest_ahead: int | str | None) -> bool:
+def check_aggregator_writes(writer: str | None, furthest_ahead: int | str | None) -> Verdict:
     """``writer``: the chainStore method runAggregator stores a new beacon with; ``furthest_ahead``: the
     largest k such that a partial of round last + k is still kept in the cache."""
     if nudge_if_stub(writer, "aggregator_writes") or nudge_if_stub(furthest_ahead, "aggregator_writes"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         name = _function_name(writer)

@@ -17,7 +17,7 @@ from ..api.metrics import MetricsAPI
 from ..node.metrics import NodeMetrics
 from ..node.network import LocalNetwork
 from ..rng import seeded_rng
-from .common import nudge_if_stub, register_hints, report, safely
+from .common import Verdict, nudge_if_stub, register_hints, report, safely
 
 __all__ = ["check_halting_partition", "check_lagging_alert", "check_latest_max_age", "check_metric_value"]
 
@@ -35,10 +35,10 @@ register_hints(
 )
 
 
-def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> bool:
+def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> Verdict:
     """``my_value(text, name, beacon_id)``: the value of a metric in Prometheus text format."""
     if nudge_if_stub(my_value, "metric_value"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         ids = ["default", "quicknet", "evmnet"]
@@ -136,11 +136,11 @@ register_hints(
 
 def check_lagging_alert(
     my_alert: Callable[[Sequence[tuple[int, Sequence[int | None]]], int, int], Iterable[int]] | None,
-) -> bool:
+) -> Verdict:
     """``my_alert(scrapes, tolerance, for_scrapes)``: the nodes more than ``tolerance`` rounds behind (or
     silent) in each of the last ``for_scrapes`` scrapes; each scrape is ``(expected_round, heads)``."""
     if nudge_if_stub(my_alert, "lagging_alert"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         chooser = random.Random(secrets.randbits(64))
@@ -182,10 +182,10 @@ register_hints(
 )
 
 
-def check_halting_partition(my_split: Callable[[int, int], Iterable[Iterable[int]]] | None) -> bool:
+def check_halting_partition(my_split: Callable[[int, int], Iterable[Iterable[int]]] | None) -> Verdict:
     """``my_split(n, t)``: islands of nodes 0..n-1, as few as possible, under which no round is made."""
     if nudge_if_stub(my_split, "halting_partition"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         chooser = random.Random(secrets.randbits(64))
@@ -277,11 +277,11 @@ register_hints(
 )
 
 
-def check_latest_max_age(my_max_age: Callable[[float, float, float], Any] | None) -> bool:
+def check_latest_max_age(my_max_age: Callable[[float, float, float], Any] | None) -> Verdict:
     """``my_max_age(round_time, period, now)``: drand's max-age for ``/public/latest``, or None when
     LatestRand sends no Cache-Control (times in seconds)."""
     if nudge_if_stub(my_max_age, "latest_max_age"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         chooser = random.Random(secrets.randbits(64))

@@ -22,7 +22,7 @@ from ..node.sync import BatchSync
 from ..store.memory import MemoryStore
 from ..store.sqlite import SQLiteStore
 from ..store.stack import BeaconAlreadyStored, new_chain_store
-from .common import nudge_if_stub, register_hints, report, safely
+from .common import Verdict, nudge_if_stub, register_hints, report, safely
 
 __all__ = ["check_already_stored", "check_find_gaps", "check_sneaky_chunk", "check_trimmed_loss"]
 
@@ -87,14 +87,14 @@ def _lost_rounds(store: SQLiteStore, info: ChainInfo, last: int) -> set[int]:
     return lost
 
 
-def check_trimmed_loss(lost_trimmed: Any, lost_untrimmed: Any) -> bool:
+def check_trimmed_loss(lost_trimmed: Any, lost_untrimmed: Any) -> Verdict:
     """Which rounds of 1..40 a trimmed and a full store can no longer serve after round 17 is deleted.
 
     The truth is measured, not remembered: the checker deletes the round from two real stores of a fresh
     chain (of the same length) and tries every round.
     """
     if nudge_if_stub(lost_trimmed, "trimmed_loss") or nudge_if_stub(lost_untrimmed, "trimmed_loss"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         trimmed, untrimmed = _as_rounds(lost_trimmed), _as_rounds(lost_untrimmed)
@@ -174,10 +174,10 @@ def _as_runs(answer: Any) -> list[tuple[int, int]] | None:
     return runs if all(len(run) == 2 for run in runs) else None
 
 
-def check_find_gaps(my_gaps: Callable[[Sequence[int], int], Any] | None) -> bool:
+def check_find_gaps(my_gaps: Callable[[Sequence[int], int], Any] | None) -> Verdict:
     """``my_gaps(rounds, head)``: the missing runs ``(first, last)`` of rounds 1..head, in order."""
     if nudge_if_stub(my_gaps, "find_gaps"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         pick = secrets.SystemRandom()
@@ -253,7 +253,7 @@ class _ListSource:
         return [self._beacons[r] for r in range(start, end + 1) if r in self._beacons]
 
 
-def check_sneaky_chunk(info: ChainInfo, beacons: Sequence[Beacon], chunk: Sequence[Beacon] | None) -> bool:
+def check_sneaky_chunk(info: ChainInfo, beacons: Sequence[Beacon], chunk: Sequence[Beacon] | None) -> Verdict:
     """``chunk``: a fork a sync must refuse although every beacon in it has a valid signature.
 
     What counts as a break (for a node whose last beacon is ``beacons[0]``, round 1): at least three
@@ -262,7 +262,7 @@ def check_sneaky_chunk(info: ChainInfo, beacons: Sequence[Beacon], chunk: Sequen
     before it in the chunk — and still the node's store stack refuses it.
     """
     if nudge_if_stub(chunk, "sneaky_chunk"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         try:
@@ -344,11 +344,11 @@ register_hints(
 )
 
 
-def check_already_stored(my_done: Callable[[int, int], Any] | None) -> bool:
+def check_already_stored(my_done: Callable[[int, int], Any] | None) -> Verdict:
     """``my_done(round_number, up_to)``: what drand's ``tryNode`` returns when ``Put`` answers
     "already stored"."""
     if nudge_if_stub(my_done, "already_stored"):
-        return False
+        return Verdict(False)
 
     def check() -> bool:
         cases = [(5, 5), (4, 5), (6, 5), (1, 0), (7, 0), (1, 1), (2, 1)]
