@@ -23,14 +23,14 @@ def harness():
 
 
 def check_course_notebook(stem: str) -> None:
-    """Each code cell twice in a row, then each again from the bottom up, then the whole notebook again
-    (one kernel); nothing left behind."""
+    """Each code cell twice in a row; then, bottom up, each again followed by the cell below it; then the
+    whole notebook again (one kernel); nothing left behind."""
     (path,) = NOTEBOOKS.glob(f"{stem}_*.ipynb")
     # Session 1's last demo cell stops its four real node processes, as the live-coding script ends; the
     # cells above it talk to those processes, so after it they need the network again (run the cell that
     # starts it): that notebook gets each cell twice and Run All again, not the bottom-up pass.
-    upwards = stem not in NOT_UPWARDS
-    report = harness().check_notebook(path, repeat=2, upwards=upwards, again_from=0, timeout=60)
+    pairs = stem not in NOT_UPWARDS
+    report = harness().check_notebook(path, repeat=2, pairs=pairs, again_from=0, timeout=60)
     assert report.ok, report.text()
 
 

@@ -1,10 +1,11 @@
 """Live-coding safety (issue #16): every notebook survives each cell run twice, run again after the cells
 below it, and a second Run All.
 
-scripts/run_twice.py executes a notebook with each code cell run twice in a row, then each once more from
-the last to the first, then the whole notebook again in the same kernel, and fails on an error (outside
-cells tagged ``raises-exception``), a process or listening port still there at the end, or a temporary
-folder left after the kernel shut down. The first tests here check that the harness itself catches each
+scripts/run_twice.py executes a notebook with each code cell run twice in a row, then (from the bottom
+up) each once more followed by the cell below it, then the whole notebook again in the same kernel, and
+fails on an error (outside cells tagged ``raises-exception``), a re-run that starts one more process or
+server, a process or listening port still there at the end, or a temporary folder left after the kernel
+shut down. The first tests here check that the harness itself catches each
 of those on a small notebook made to fail; then one test per course notebook (sessions 4-8 are in
 tests/test_rerun_sessions.py, so that ``-n 2 --dist loadfile`` runs the two halves side by side).
 """
@@ -98,6 +99,21 @@ def test_the_harness_runs_again_after_the_cells_below(tmp_path) -> None:
     report = run_twice.check_notebook(path, repeat=1, upwards=True)
     upwards = [p for p in report.problems if "cell 1" in p and "after the cells below it" in p]
     assert len(report.problems) == len(upwards) == 1, report.text()
+    report = run_twice.check_notebook(path, repeat=1, pairs=True)
+    pairs = [p for p in report.problems if "cell 1" in p and "again, then the cell below it" in p]
+    assert len(report.problems) == len(pairs) == 1, report.text()
+
+
+def test_the_harness_runs_a_cell_again_then_the_one_below_it(tmp_path) -> None:
+    # session 7's story: a generator cell run again, then the cell that stores its output refuses it
+    path = _notebook(tmp_path, ("import itertools\ncounter = itertools.count()", []),
+                     ("made = next(counter)", []),
+                     ("stored = globals().get('stored', made)\nassert stored == made, 'a fork'", []))
+    run_twice = harness()
+    assert run_twice.check_notebook(path, repeat=2, upwards=True).ok
+    report = run_twice.check_notebook(path, repeat=1, pairs=True)
+    forks = [p for p in report.problems if "cell 2" in p and "after cell 1 was run" in p and "fork" in p]
+    assert forks, report.text()
 
 
 def test_keep_running_stops_what_an_earlier_run_of_the_cell_kept(tmp_path) -> None:

@@ -81,6 +81,8 @@ print(f"{len(chain)} rounds of chain {info.hash_hex[:16]}…; round 2000 links t
 # %%
 from drand_edu.node.metrics import NodeMetrics
 
+for old in [*workdir.glob("full.db*"), *workdir.glob("trimmed.db*")]:
+    old.unlink()  # run again (perhaps after a new chain above), this cell starts from empty files
 stores = {
     "memdb (size 2000)": MemoryStore(),
     "sqlite, untrimmed": SQLiteStore(workdir / "full.db", trimmed=False),
