@@ -228,6 +228,7 @@ for line in dkg_status(2)["log"]:
 
 # %%
 while not all((demo / f"node{i}" / "public.url").exists() for i in range(4)):
+    assert all(node.poll() is None for node in nodes), "the nodes were stopped: run the cell that starts them"
     time.sleep(0.2)
 urls = [(demo / f"node{i}" / "public.url").read_text().strip() for i in range(4)]
 shown = json.loads(cli_output("show", "public", "--folder", "demo/node1"))
@@ -248,7 +249,8 @@ def current_round(url):
 
 
 deadline = time.time() + 60
-while min(current_round(u) for u in urls) < 3 and time.time() < deadline:
+running = all(node.poll() is None for node in nodes)  # run again after the last cell stopped them: no wait
+while running and min(current_round(u) for u in urls) < 3 and time.time() < deadline:
     time.sleep(0.5)
 print("every node has produced at least 3 rounds:", min(current_round(u) for u in urls) >= 3)
 
