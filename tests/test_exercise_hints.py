@@ -60,3 +60,29 @@ def test_a_verdict_is_a_bool_to_code_and_shows_nothing_under_a_check_cell(capsys
     shown, _ = DisplayFormatter().format(right)
     assert shown == {}  # the check line printed above is the whole output of the cell
     assert common.safely(lambda: right, "unused") and not common.safely(lambda: 1 / 0, "it broke")
+
+
+def test_every_checker_answers_with_a_verdict_on_every_path():
+    """A bare True/False would be echoed under the check cell, below the verdict line."""
+    import ast
+    from pathlib import Path
+
+    import drand_edu.exercises as exercises
+
+    bare = []
+    for module in Path(exercises.__file__).parent.glob("*.py"):
+        for function in ast.parse(module.read_text()).body:
+            if not (isinstance(function, ast.FunctionDef) and function.name.startswith("check_")):
+                continue
+            pending = list(ast.iter_child_nodes(function))
+            while pending:
+                node = pending.pop()
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                    continue  # an inner check() returns to safely(), which makes the Verdict
+                if isinstance(node, ast.Return):
+                    call = node.value
+                    if not (isinstance(call, ast.Call) and getattr(call.func, "id", "") in
+                            ("report", "safely", "Verdict")):  # fmt: skip
+                        bare.append(f"{module.name}:{node.lineno} {function.name}")
+                pending.extend(ast.iter_child_nodes(node))
+    assert not bare, bare

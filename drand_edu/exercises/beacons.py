@@ -335,7 +335,8 @@ def check_kyber_recover(error_message: Any, verify_call: Any = None) -> Verdict:
     """kyber's ``tbls.Recover``: the error string it returns with fewer than t valid partials, and the name
     of the call that decides whether each partial is kept."""
     if is_stub(error_message) and is_stub(verify_call):
-        return not nudge_if_stub(None, "kyber_recover")
+        nudge_if_stub(None, "kyber_recover")
+        return Verdict(False)
     if is_stub(error_message) or is_stub(verify_call):
         return report(False, f"answer both questions; {first_hint('kyber_recover')}")
     if not isinstance(error_message, str) or not isinstance(verify_call, str):

@@ -292,7 +292,8 @@ def check_time_edges(
     ``CurrentRound`` an hour before genesis, and ``TimeOfRound`` of round 2**60."""
     stubs = [is_stub(a) for a in (round_zero_time, before_genesis_round, far_round_time)]
     if all(stubs):
-        return not nudge_if_stub(None, "time_edges")
+        nudge_if_stub(None, "time_edges")
+        return Verdict(False)
     if any(stubs):
         return report(False, f"answer all three questions; {first_hint('time_edges')}")
     zero = _as_int(round_zero_time)
