@@ -36,7 +36,7 @@ cannot be mistaken for it). Survivors are killed and the private folder removed 
 
 The exit status is 1 when any notebook has a problem. ``tests/test_rerun*.py`` runs this on every
 notebook with each cell twice, the pairs bottom up, and the whole notebook again (about five normal
-runs; session 1 without the pairs: its last demo cell stops the real node processes the cells above use).
+runs). The slowest cell run is shown with the result (for the 10 s budget; not checked).
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ class Report:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     runs: int = 0  # code-cell executions
+    slowest: tuple[float, str] = (0.0, "")  # the longest cell run: seconds, which (information, not a check)
 
     @property
     def ok(self) -> bool:
@@ -77,7 +78,8 @@ class Report:
 
     def text(self) -> str:
         head = f"{self.notebook}: {'ok' if self.ok else f'{len(self.problems)} problem(s)'}"
-        head += f" ({self.runs} cell runs, {self.seconds:.1f}s)"
+        head += f" ({self.runs} cell runs, {self.seconds:.1f}s"
+        head += f"; slowest run {self.slowest[0]:.1f}s: {self.slowest[1]})" if self.slowest[1] else ")"
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 
@@ -171,11 +173,15 @@ class _Run:
         run = copy.deepcopy(cell)
         run.outputs = []
         where = f"cell {index} [{_first_line(cell)}] ({label})"
+        began = time.perf_counter()
         try:
             self.client.execute_cell(run, index)
         except (CellTimeoutError, DeadKernelError) as exc:
             self.report.problems.append(f"{where}: {type(exc).__name__}: {str(exc)[:200]}")
             raise _Abort from exc
+        took = time.perf_counter() - began
+        if took > self.report.slowest[0]:
+            self.report.slowest = (took, where)
         self.report.runs += 1
         self.seen.update(_descendants(self.kernel_pid or self.kernel_process()))
         self._count_running(index, where)

@@ -26,18 +26,14 @@ def check_course_notebook(stem: str) -> None:
     """Each code cell twice in a row; then, bottom up, each again followed by the cell below it; then the
     whole notebook again (one kernel); nothing left behind."""
     (path,) = NOTEBOOKS.glob(f"{stem}_*.ipynb")
-    # Session 1's last demo cell stops its four real node processes, as the live-coding script ends; the
-    # cells above it talk to those processes, so after it they need the network again (run the cell that
-    # starts it): that notebook gets each cell twice and Run All again, not the bottom-up pass.
-    pairs = stem not in NOT_UPWARDS
-    report = harness().check_notebook(path, repeat=2, pairs=pairs, again_from=0, timeout=60)
+    # session 1's last demo cell stops its real node processes: the cells above start them again
+    report = harness().check_notebook(path, repeat=2, pairs=True, again_from=0, timeout=60)
     assert report.ok, report.text()
 
 
 # Notebooks the harness still finds broken (issue #16, being fixed one by one): strict, so a fixed notebook
 # must leave this list.
 STILL_BROKEN: set[str] = set()
-NOT_UPWARDS = {"01"}
 
 
 def stems(*wanted: str) -> list:

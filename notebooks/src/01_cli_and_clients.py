@@ -146,14 +146,33 @@ addresses = [f"127.0.0.1:{free_port()}" for _ in range(4)]
 for i, address in enumerate(addresses):
     drand_edu_cli("generate-keypair", "--folder", f"demo/node{i}", address)
 
-nodes = []
-for i in range(4):  # drand-edu start --folder demo/nodeI, each in its own process
-    log = (demo / f"node{i}" / "node.log").open("w")
-    command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", f"demo/node{i}"]
-    nodes.append(subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT))
-keep_running("session 1 nodes", nodes)  # stopped when the kernel stops, if the last cell did not
-while not all((demo / f"node{i}" / "control.port").exists() for i in range(4)):
-    time.sleep(0.2)
+
+def start_nodes():
+    """``drand-edu start --folder demo/nodeI`` for the four nodes, each in its own process."""
+    started = []
+    for i in range(4):
+        for name in ("control.port", "public.url"):  # left by a node that was killed: not a running one
+            (demo / f"node{i}" / name).unlink(missing_ok=True)
+        command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", f"demo/node{i}"]
+        with (demo / f"node{i}" / "node.log").open("a") as log:
+            started.append(subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT))
+    keep_running("session 1 nodes", started)  # the ones started before stop; the rest stop with the kernel
+    while not all((demo / f"node{i}" / "control.port").exists() for i in range(4)):
+        assert all(node.poll() is None for node in started), f"a node failed: see {demo}/node*/node.log"
+        time.sleep(0.2)
+    return started
+
+
+def running_nodes():
+    """The four node processes; started again from their folders if they were stopped (the last demo cell)."""
+    global nodes
+    if any(node.poll() is not None for node in nodes):
+        print("the nodes had been stopped: started again (drand-edu start --folder demo/nodeI)")
+        nodes = start_nodes()
+    return nodes
+
+
+nodes = start_nodes()
 
 # %% [markdown]
 # Now the DKG, the way drand v2 runs it (session 4 explains what happens inside). First the leader writes
@@ -164,6 +183,7 @@ while not all((demo / f"node{i}" / "control.port").exists() for i in range(4)):
 # `Address`, `Key`, `Signature`). Our `generate_proposal` (in `drand_edu/cli/dkg.py`) does the same:
 
 # %%
+running_nodes()  # (run again after the last demo cell stopped them, this starts them again)
 joiners = [arg for address in addresses for arg in ("--joiner", address)]
 drand_edu_cli("dkg", "generate-proposal", "--folder", "demo/node0", *joiners, "--out", "proposal.toml")
 proposal = (workdir / "proposal.toml").read_text()
@@ -182,11 +202,6 @@ print(proposal.count("[[Joining]]"), "joiners, each with", fields)
 # processes until each node holds its share.
 
 # %%
-terms = ["--threshold", "3", "--period", "2s", "--scheme", "pedersen-bls-chained", "--catchup-period", "1s"]
-drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--proposal", "proposal.toml", *terms)  # refused
-drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--proposal", "proposal.toml", *terms, "--genesis-delay", "5s")
-
-
 def cli_output(*args):
     """What ``drand-edu ARGS`` prints, without showing it (for values that change every run)."""
     command = [sys.executable, "-m", "drand_edu.cli", *args]
@@ -197,6 +212,31 @@ def dkg_status(i):
     return json.loads(cli_output("dkg", "status", "--folder", f"demo/node{i}", "--format", "json"))
 
 
+def fresh_nodes():
+    """Running nodes that have not begun a DKG. Run again, this cell finds nodes that ran one (or were
+    stopped): it deletes what a DKG wrote — share, group file, beacons — keeping the key pairs, as
+    drand's ``util reset`` does (so the proposal file still holds), and starts the nodes again."""
+    global nodes
+    stopped = any(node.poll() is not None for node in nodes)
+    if not stopped and dkg_status(0)["status"] == "Fresh" and not list(demo.glob("node*/**/dkg.json")):
+        return nodes
+    stop_kept("session 1 nodes")
+    for folder in demo.glob("node*/multibeacon/*"):
+        for entry in folder.iterdir():
+            if entry.name != "key":
+                if entry.is_dir():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+    nodes = start_nodes()
+    print("these nodes had begun a DKG: reset (key pairs kept) and started again for a new one")
+    return nodes
+
+
+fresh_nodes()
+terms = ["--threshold", "3", "--period", "2s", "--scheme", "pedersen-bls-chained", "--catchup-period", "1s"]
+drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--proposal", "proposal.toml", *terms)  # refused
+drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--proposal", "proposal.toml", *terms, "--genesis-delay", "5s")
 for i in (1, 2, 3):
     while dkg_status(i)["status"] == "Fresh":  # until the proposal has travelled over the network
         time.sleep(0.2)
@@ -227,10 +267,17 @@ for line in dkg_status(2)["log"]:
 # public polynomial, never the share itself.
 
 # %%
-while not all((demo / f"node{i}" / "public.url").exists() for i in range(4)):
-    assert all(node.poll() is None for node in nodes), "the nodes were stopped: run the cell that starts them"
-    time.sleep(0.2)
-urls = [(demo / f"node{i}" / "public.url").read_text().strip() for i in range(4)]
+def public_urls():
+    """The nodes' public API URLs, which each node writes to ``public.url`` once its chain runs (a new
+    port each time a node starts: the cells below ask for them again)."""
+    running_nodes()
+    while not all((demo / f"node{i}" / "public.url").exists() for i in range(4)):
+        assert all(node.poll() is None for node in nodes), f"a node stopped: see {demo}/node*/node.log"
+        time.sleep(0.2)
+    return [(demo / f"node{i}" / "public.url").read_text().strip() for i in range(4)]
+
+
+urls = public_urls()
 shown = json.loads(cli_output("show", "public", "--folder", "demo/node1"))
 print("show public:", sorted(shown), "· the address is node 1's:", shown["address"] == addresses[1])
 share = cli_output("show", "share", "--folder", "demo/node1")
@@ -248,9 +295,9 @@ def current_round(url):
         return 0
 
 
+urls = public_urls()
 deadline = time.time() + 60
-running = all(node.poll() is None for node in nodes)  # run again after the last cell stopped them: no wait
-while running and min(current_round(u) for u in urls) < 3 and time.time() < deadline:
+while min(current_round(u) for u in urls) < 3 and time.time() < deadline:
     time.sleep(0.5)
 print("every node has produced at least 3 rounds:", min(current_round(u) for u in urls) >= 3)
 
@@ -260,6 +307,7 @@ print("every node has produced at least 3 rounds:", min(current_round(u) for u i
 # asks each address for its identity and reports which nodes answer; ours is `check_nodes`:
 
 # %%
+running_nodes()
 answered = cli_output("util", "check", *addresses).count("answers correctly")
 print(answered, "of 4 nodes answer")
 
@@ -272,6 +320,7 @@ print(answered, "of 4 nodes answer")
 # %%
 # NBVAL_IGNORE_OUTPUT
 # A fresh DKG: a new key and chain hash each run.
+urls = public_urls()
 drand_edu_cli("client", "get", "chain-info", "--url", urls[0])
 
 # %% [markdown]
@@ -289,15 +338,17 @@ drand_edu_cli("client", "get", "chain-info", "--url", urls[0])
 # %%
 from drand_edu.store import SQLiteStore, check_store
 
+urls = public_urls()
 chain_hash = json.loads(cli_output("client", "get", "chain-info", "--url", urls[0]))["hash"]
 client = Client(urls, chain_hash=chain_hash)
-sync = ["--chain-hash", chain_hash, "--db", "follower.db"]
+db = f"follower-{chain_hash[:8]}.db"  # one store per chain (a new DKG, a new chain)
+sync = ["--chain-hash", chain_hash, "--db", db]
 synced = cli_output("sync", "--url", urls[0], "--url", urls[1], *sync)
 print("checked, then synced:", "0 faulty" in synced and "all verified" in synced)
 target = current_round(urls[0]) + 1
 cli_output("sync", "--follow", "--url", urls[2], "--sync-nodes", ",".join(addresses), *sync, "--up-to", str(target))
 info_now = client.info()
-follower = SQLiteStore(workdir / "follower.db", genesis_seed=info_now.genesis_seed, chained=info_now.scheme.chained)
+follower = SQLiteStore(workdir / db, genesis_seed=info_now.genesis_seed, chained=info_now.scheme.chained)
 print("followed the chain up to the round after the current one:", follower.last_round() == target)
 print("and its store checks out:", check_store(info_now, follower) == [])
 follower.close()
@@ -313,6 +364,7 @@ follower.close()
 # The latest round and its randomness change every 2 seconds.
 from drand_edu.client import BeaconRandom
 
+client = Client(public_urls(), chain_hash=chain_hash)
 latest = client.latest()
 print("round", latest.round, "randomness", latest.randomness.hex())
 print("today's dice:", BeaconRandom(latest, "dice").randint(1, 6))
@@ -338,7 +390,8 @@ from drand_edu import js
 
 if js.node_available():
     node = js.ensure_packages()
-    info_now = client.info()
+    urls = public_urls()
+    info_now = Client(urls, chain_hash=chain_hash).info()
     check = subprocess.run([node, str(js.JS_DIR / "drand_client_check.mjs"), urls[1], info_now.hash_hex,
                             info_now.public_key.hex(), "2"], capture_output=True, text=True)  # fmt: skip
     assert check.returncode == 0, check.stderr
