@@ -50,6 +50,19 @@ def assert_stub_gets_the_nudge(capsys: pytest.CaptureFixture[str], check, name: 
         assert _HINTS[name][-1] not in out, "a stub must not get the recipe"
 
 
+def hints_shown(capsys: pytest.CaptureFixture[str], name: str, calls: int = 4) -> list[str]:
+    """What ``hint(name)`` prints on each of ``calls`` calls from the first step (the steps reset after)."""
+    from drand_edu.exercises.common import hint, reset_hints
+
+    reset_hints(name)
+    shown = []
+    for _ in range(calls):
+        hint(name)
+        shown.append(capsys.readouterr().out)
+    reset_hints(name)
+    return shown
+
+
 def assert_exercises_in_rhythm(source: Path) -> None:
     """A notebook source's exercises: Explore → Implement → Break → Connect, each naming its hints.
 

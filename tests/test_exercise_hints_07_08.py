@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from drand_edu.exercises import hint, reset_hints
 from drand_edu.exercises.common import first_hint
+
+from .conftest import hints_shown
 
 NAMES = [
     "trimmed_loss", "find_gaps", "sneaky_chunk", "already_stored",  # notebook 07
@@ -15,12 +16,7 @@ NAMES = [
 
 @pytest.mark.parametrize("name", NAMES)
 def test_hints_come_in_steps(capsys, name) -> None:
-    reset_hints(name)
-    shown = []
-    for _ in range(4):
-        hint(name)
-        shown.append(capsys.readouterr().out)
-    reset_hints(name)
+    shown = hints_shown(capsys, name)
     assert shown[0].startswith("💡 hint 1/3") and first_hint(name).split(" (more")[0] in shown[0]
     assert "hint 2/3" in shown[1] and "hint 3/3 (that is the last hint)" in shown[2]
     assert shown[3] == shown[2]  # the recipe repeats

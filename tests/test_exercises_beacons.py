@@ -11,7 +11,7 @@ import pytest
 matplotlib.use("Agg")
 
 from drand_edu.crypto.constants import CURVE_ORDER
-from drand_edu.exercises import CORRECT, NOT_YET, hint, reset_hints
+from drand_edu.exercises import CORRECT, NOT_YET
 from drand_edu.exercises.beacons import (
     KYBER_RECOVER_ERROR,
     check_kyber_recover,
@@ -24,7 +24,7 @@ from drand_edu.exercises.common import first_hint
 from drand_edu.threshold.poly import lagrange_coefficients
 from drand_edu.viz.beacons import lagrange_through, plot_fewer_than_t, plot_lagrange
 
-from .conftest import assert_stub_gets_the_nudge, verdict
+from .conftest import assert_stub_gets_the_nudge, hints_shown, verdict
 
 
 def _stub(*args): ...  # your code
@@ -194,12 +194,7 @@ def test_figures_and_exact_interpolation() -> None:
      ("kyber_recover", "s.Scheme.Verify")],
 )  # fmt: skip
 def test_hints_come_in_steps(capsys, name, recipe_piece) -> None:
-    reset_hints(name)
-    shown = []
-    for _ in range(4):
-        hint(name)
-        shown.append(capsys.readouterr().out)
-    reset_hints(name)
+    shown = hints_shown(capsys, name)
     assert shown[0].startswith("💡 hint 1/3") and recipe_piece not in shown[0] + shown[1]
     assert recipe_piece in shown[2] and "(that is the last hint)" in shown[2] and shown[3] == shown[2]
     assert recipe_piece not in first_hint(name)

@@ -8,7 +8,7 @@ import pytest
 
 from drand_edu.chain import ChainInfo
 from drand_edu.crypto import scheme_by_id
-from drand_edu.exercises import CORRECT, NOT_YET, hint, reset_hints
+from drand_edu.exercises import CORRECT, NOT_YET
 from drand_edu.exercises.cli import (
     TIME_OF_ROUND_ERROR_VALUE,
     check_current_round,
@@ -18,7 +18,7 @@ from drand_edu.exercises.cli import (
 )
 from drand_edu.exercises.common import first_hint
 
-from .conftest import assert_stub_gets_the_nudge, verdict
+from .conftest import assert_stub_gets_the_nudge, hints_shown, verdict
 
 
 def test_hashed_fields(capsys) -> None:
@@ -97,12 +97,7 @@ def test_time_edges(capsys) -> None:
      ("twin_chain", "id[1:]"), ("time_edges", "1 << 36")],
 )  # fmt: skip
 def test_hints_come_in_steps(capsys, name, recipe_piece) -> None:
-    reset_hints(name)
-    shown = []
-    for _ in range(4):
-        hint(name)
-        shown.append(capsys.readouterr().out)
-    reset_hints(name)
+    shown = hints_shown(capsys, name)
     assert shown[0].startswith("💡 hint 1/3") and recipe_piece not in shown[0] + shown[1]
     assert recipe_piece in shown[2] and "(that is the last hint)" in shown[2] and shown[3] == shown[2]
     assert recipe_piece not in first_hint(name)
