@@ -141,9 +141,17 @@ def _stop(thing: object, keep: object = None) -> None:
             return
 
 
-def temporary_folder(prefix: str) -> Path:
+def temporary_folder(prefix: str, *, reuse: bool = False) -> Path:
     """A fresh temporary folder for a notebook's files, removed when the kernel stops (re-running the
-    cell gives a new one; the old ones go at the end too), so a session leaves nothing in the temp dir."""
+    cell gives a new one; the old ones go at the end too), so a session leaves nothing in the temp dir.
+
+    With ``reuse`` a re-run gets the folder this prefix got before, files and all, as long as it is
+    there: for a folder that something still running works in (session 1's nodes run from theirs), which
+    a re-run of the set-up cell must not move away from under the cells that talk to it."""
+    if reuse:
+        for folder in _folders:
+            if folder.name.startswith(prefix) and folder.is_dir():
+                return folder
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     _folders.append(folder)
     return folder

@@ -134,6 +134,8 @@ def test_keep_running_stops_what_an_earlier_run_of_the_cell_kept(tmp_path) -> No
     assert second.closed == 0
     folder = temporary_folder("probe-")
     (folder / "file").write_text("x")
+    assert temporary_folder("probe-") != folder  # a re-run's own folder, unless it asks for the same one
+    assert temporary_folder("probe-", reuse=True) == folder and (folder / "file").exists()
     stop_everything()  # what the kernel's end runs
     assert (first.closed, second.closed, shared.closed) == (1, 1, 1)
     assert not folder.exists()

@@ -34,7 +34,7 @@ from drand_edu.chain import Beacon, ChainInfo, verify_beacon
 from drand_edu.notebook import keep_running, stop_kept, temporary_folder
 
 rng = drand_edu.notebook_setup(seed=2024)
-workdir = temporary_folder("session1-")  # removed when the kernel stops
+workdir = temporary_folder("session1-", reuse=True)  # the same one when run again; removed at the end
 # the command line, as a learner would type it (a fixed width keeps the help text the same everywhere)
 env = {**os.environ, "COLUMNS": "100"}
 
@@ -252,6 +252,7 @@ for i in range(4):
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Times and the share's number vary on every run.
+running_nodes()  # a node started again has an empty log (it is kept in memory): run the DKG cell again
 for line in dkg_status(2)["log"]:
     print(line)
 
@@ -271,6 +272,7 @@ def public_urls():
     """The nodes' public API URLs, which each node writes to ``public.url`` once its chain runs (a new
     port each time a node starts: the cells below ask for them again)."""
     running_nodes()
+    assert list(demo.glob("node*/multibeacon/*/groups/*.toml")), "no chain yet: run the DKG cell above"
     while not all((demo / f"node{i}" / "public.url").exists() for i in range(4)):
         assert all(node.poll() is None for node in nodes), f"a node stopped: see {demo}/node*/node.log"
         time.sleep(0.2)
