@@ -502,9 +502,9 @@ drand_edu.exercises.check_lock_round(my_lock_round)
 # %% [markdown]
 # ### Exercise 2 (Implement) — a fair number below n
 #
-# Write `my_randbelow(stream, n)` returning a uniform integer in `[0, n)` using only `stream.getrandbits(k)`
-# (the checker's stream, a stand-in for `BeaconRandom`). Any exactly uniform method passes; `% n` on a
-# draw that was kept whatever it was does not (section 2 shows why). Stuck?
+# Write `my_randbelow(stream, n)` returning a uniform integer `x` with `0 <= x < n`, using only
+# `stream.getrandbits(k)` (the checker's stream, a stand-in for `BeaconRandom`). Any exactly uniform
+# method passes; `% n` on a draw that was kept whatever it was does not (section 2 shows why). Stuck?
 # `drand_edu.exercises.hint("randbelow")`.
 
 # %%
