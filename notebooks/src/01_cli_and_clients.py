@@ -213,23 +213,27 @@ def dkg_status(i):
 
 
 def fresh_nodes():
-    """Running nodes that have not begun a DKG. Run again, this cell finds nodes that ran one (or were
-    stopped): it deletes what a DKG wrote — share, group file, beacons — keeping the key pairs, as
-    drand's ``util reset`` does (so the proposal file still holds), and starts the nodes again."""
+    """Running nodes that have not begun a DKG, and a proposal file that names them. Run again, this cell
+    finds nodes that ran one (or were stopped): it deletes what a DKG wrote — share, group file, beacons —
+    keeping the key pairs, as drand's ``util reset`` does, and starts the nodes again."""
     global nodes
     stopped = any(node.poll() is not None for node in nodes)
-    if not stopped and dkg_status(0)["status"] == "Fresh" and not list(demo.glob("node*/**/dkg.json")):
-        return nodes
-    stop_kept("session 1 nodes")
-    for folder in demo.glob("node*/multibeacon/*"):
-        for entry in folder.iterdir():
-            if entry.name != "key":
-                if entry.is_dir():
-                    shutil.rmtree(entry)
-                else:
-                    entry.unlink()
-    nodes = start_nodes()
-    print("these nodes had begun a DKG: reset (key pairs kept) and started again for a new one")
+    if stopped or dkg_status(0)["status"] != "Fresh" or list(demo.glob("node*/**/dkg.json")):
+        stop_kept("session 1 nodes")
+        for folder in demo.glob("node*/multibeacon/*"):
+            for entry in folder.iterdir():
+                if entry.name != "key":
+                    if entry.is_dir():
+                        shutil.rmtree(entry)
+                    else:
+                        entry.unlink()
+        nodes = start_nodes()
+        print("these nodes had begun a DKG: reset (key pairs kept) and started again for a new one")
+    proposal = workdir / "proposal.toml"
+    if not all(address in proposal.read_text() for address in addresses):  # the start cell ran again
+        joiners = [arg for address in addresses for arg in ("--joiner", address)]
+        cli_output("dkg", "generate-proposal", "--folder", "demo/node0", *joiners, "--out", "proposal.toml")
+        print("proposal.toml named the nodes of an earlier run: generated again for these")
     return nodes
 
 
