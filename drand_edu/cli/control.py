@@ -41,6 +41,11 @@ def read_port(path: Path) -> int:
     return int(text)
 
 
+def parse_pid(text: str) -> int | None:
+    """A process id written as ASCII digits, in the range Linux uses; None for anything else."""
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 1 << 22 else None
+
+
 def read_pid(path: Path) -> int | None:
     """The process id in a ``node.pid`` file, or None when there is none or it is not a number."""
     try:
@@ -48,7 +53,7 @@ def read_pid(path: Path) -> int | None:
             text = file.read(64).strip()
     except OSError:
         return None
-    return int(text) if text.isdigit() and 0 < int(text) < 1 << 22 else None
+    return parse_pid(text.decode("ascii", "replace"))
 
 
 def add_control_flags(parser: argparse.ArgumentParser) -> None:

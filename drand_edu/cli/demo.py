@@ -31,7 +31,7 @@ from ..errors import InvalidInput
 from ..node.key_store import FileStore
 from ..threshold.poly import minimum_threshold
 from . import EXIT_OK
-from .control import NodeRefused, read_pid, read_port
+from .control import NodeRefused, parse_pid, read_pid, read_port
 from .dkg import call
 
 
@@ -175,7 +175,8 @@ def demo_processes(folder: Path) -> set[int]:
     """Every running node process of the demo in ``folder``, however it was started: the pids that
     ``demo up`` recorded, each node folder's ``node.pid`` (a node restarted by hand writes its own),
     and on Linux every ``drand-edu start --folder <a node folder of this demo>`` found in ``/proc``."""
-    candidates = [pid for p in (_read_text(folder / "pids") or "").split() if (pid := _pid(p)) is not None]
+    recorded = (parse_pid(p) for p in (_read_text(folder / "pids") or "").split())
+    candidates = [pid for pid in recorded if pid is not None]
     node_folders = {f.resolve() for f in _node_folders(folder)}
     for node_folder in node_folders:
         pid = read_pid(node_folder / "node.pid")
@@ -213,11 +214,6 @@ def _read_text(path: Path) -> str | None:
             return file.read(1 << 16).decode("ascii", "replace").strip()
     except OSError:
         return None
-
-
-def _pid(text: str) -> int | None:
-    """A process id written as ASCII digits, in the range Linux uses; None for anything else."""
-    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 1 << 22 else None
 
 
 def _ours(pid: int) -> bool:
