@@ -35,7 +35,8 @@ recovered beacon against the group key before storing it. A :class:`BeaconProces
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
@@ -45,19 +46,30 @@ from ..crypto.schemes import Scheme
 from ..threshold.poly import PubPoly
 from ..threshold.tbls import is_valid_partial, recover_signature, verify_partials
 
+T = TypeVar("T")
+
+
+def _remembered_for(table: dict[int, tuple[PubPoly, T]], public_poly: PubPoly, make: Callable[[], T]) -> T:
+    """What ``table`` holds for this very polynomial object, made by ``make()`` the first time.
+
+    Keyed by ``id`` (a polynomial is not hashable); the object is kept beside it because the id of a
+    polynomial that was dropped can come back for another one.
+    """
+    entry = table.get(id(public_poly))
+    if entry is None or entry[0] is not public_poly:
+        entry = table[id(public_poly)] = (public_poly, make())
+    return entry[1]
+
 
 class PartialVerifier:
     """drand's checks for one node: every partial and every recovered beacon, verified when asked."""
 
     def __init__(self) -> None:
-        self._polys: dict[int, tuple[PubPoly, dict[int, Point]]] = {}  # id(poly) -> (poly, shares)
+        self._shares: dict[int, tuple[PubPoly, dict[int, Point]]] = {}  # id(poly) -> (poly, shares)
 
     def public_share(self, public_poly: PubPoly, index: int) -> Point:
         """``public_poly.eval(index).value``, computed once per polynomial and index."""
-        entry = self._polys.get(id(public_poly))
-        if entry is None or entry[0] is not public_poly:  # the id of a dropped polynomial can come back
-            entry = self._polys[id(public_poly)] = (public_poly, {})
-        shares = entry[1]
+        shares = _remembered_for(self._shares, public_poly, dict)
         if index not in shares:
             shares[index] = public_poly.eval(index).value
         return shares[index]
@@ -97,10 +109,7 @@ class SharedVerifier(PartialVerifier):
 
     def _poly_key(self, public_poly: PubPoly) -> tuple[bytes, ...]:
         """The polynomial's commitments as bytes: verdicts hold for these exact commitments only."""
-        entry = self._keys.get(id(public_poly))
-        if entry is None or entry[0] is not public_poly:
-            entry = self._keys[id(public_poly)] = (public_poly, tuple(public_poly.to_bytes_list()))
-        return entry[1]
+        return _remembered_for(self._keys, public_poly, lambda: tuple(public_poly.to_bytes_list()))
 
     def announce(self, scheme: Scheme, public_poly: PubPoly, message: bytes, partial: bytes) -> None:
         """Note a partial its signer broadcasts: the first question about ``message`` checks them all."""
