@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test unit notebooks lint bench student slides site clean-venv
+.PHONY: lab test unit notebooks lint bench student slides site clean-venv drandref drand
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	@# the JavaScript libraries (drand-client, tlock-js) that some cells and tests run, pinned in tests/js
 	@if command -v npm >/dev/null 2>&1; then \
 		(cd tests/js && npm ci --no-audit --no-fund --loglevel=error) \
@@ -54,6 +54,16 @@ site: $(STAMP)
 ## make bench: every performance target, measured, in one table (details: benchmarks/bench_*.py)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/targets.py
+
+## make drandref: drand's own code, for the tests that let drand judge ours (needs Go; the course does not):
+## the reference program, drand's `drand` and tlock's `tle`, built into tests/drandref/bin
+drandref:
+	cd tests/drandref && GOFLAGS=-mod=mod go build -o bin/drandref . \
+		&& GOFLAGS=-mod=mod go build -o bin/drand github.com/drand/drand/v2/cmd/drand \
+		&& GOFLAGS=-mod=mod go build -o bin/tle github.com/drand/tlock/cmd/tle
+
+## make drand: the real `drand` binary that notebook 01 runs beside ours (same build as drandref)
+drand: drandref
 
 clean-venv:
 	rm -rf $(VENV)

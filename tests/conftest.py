@@ -7,10 +7,19 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from drand_edu.crypto.backend import available_backends, use_backend
 
 DATA = Path(__file__).parent / "data"
+
+# No test may depend on the machine's speed: hypothesis's default 200 ms deadline per example failed a fresh
+# `make test` on a busy 2-core machine, so every property test runs without one (and without the "too slow"
+# health check); an explicit @settings still overrides the rest.
+settings.register_profile(
+    "drand-edu", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False
+)
+settings.load_profile("drand-edu")
 
 
 def load_vector(name: str) -> dict:
@@ -85,3 +94,29 @@ def assert_exercises_in_rhythm(source: Path) -> None:
         assert names and all(n in _HINTS for n in names), f"exercise {parts[i]}: {names}"
         checks = re.findall(r"drand_edu\.exercises\.(check_\w+)\(", body)
         assert checks and all(hasattr(exercises, c) for c in checks), f"exercise {parts[i]}: {checks}"
+
+
+@pytest.fixture(scope="session")
+def drandref():
+    """drand's own functions behind a JSON pipe (tests/drandref.py); skipped without Go unless CI requires it."""
+    from tests.drandref import DrandRef, go_binary
+
+    ref = DrandRef(go_binary("drandref"))
+    yield ref
+    ref.close()
+
+
+@pytest.fixture(scope="session")
+def drand_binary():
+    """The path of drand's own ``drand`` binary at the course's pinned release (built on first use)."""
+    from tests.drandref import go_binary
+
+    return go_binary("drand")
+
+
+@pytest.fixture(scope="session")
+def tle_binary():
+    """The path of tlock's ``tle`` binary at the course's pinned release (built on first use)."""
+    from tests.drandref import go_binary
+
+    return go_binary("tle")
