@@ -98,7 +98,7 @@ def assert_exercises_in_rhythm(source: Path) -> None:
 
 @pytest.fixture(scope="session")
 def drandref():
-    """drand's own functions behind a JSON pipe (tests/drandref.py); skipped without Go unless CI requires it."""
+    """drand's own functions behind a JSON pipe (tests/drandref.py); skipped without Go unless CI needs it."""
     from tests.drandref import DrandRef, go_binary
 
     ref = DrandRef(go_binary("drandref"))

@@ -1,4 +1,4 @@
-"""drand's own Go code as the referee: the reference program in tests/drandref and the binaries built beside it.
+"""drand's own Go code as the referee: the reference program in tests/drandref and the binaries beside it.
 
 ``tests/drandref/`` is a Go module pinned to drand's, kyber's, kyber-bls12381's, go-clients' and tlock's
 releases (see its ``go.mod`` and README for why tags and not the pinned commits). ``make drandref`` builds
@@ -45,7 +45,7 @@ def _missing(reason: str) -> None:
 
 
 def go_binary(name: str) -> Path:
-    """The path of ``drandref``, ``drand`` or ``tle``, built from tests/drandref if needed (once per process)."""
+    """The path of ``drandref``, ``drand`` or ``tle``, built from tests/drandref if needed."""
     target = BIN_DIR / name
     if name in _built:
         return target
@@ -53,7 +53,7 @@ def go_binary(name: str) -> Path:
     if go is None:
         if target.exists():
             return target
-        _missing(f"Go is needed to build {name} (drand's own code) for this test: install Go, then `make drandref`")
+        _missing(f"Go is needed to build {name} (drand's own code) here: install Go, then `make drandref`")
     BIN_DIR.mkdir(exist_ok=True)
     # pytest-xdist workers may arrive together: one builds, the others wait and find the build cached
     with open(BIN_DIR / ".build.lock", "w") as lock:

@@ -1,4 +1,4 @@
-"""The reference program answers, refuses and reports drand's version: the harness every differential test uses."""
+"""The reference program answers, refuses and names drand's version: the harness differential tests use."""
 
 from __future__ import annotations
 
