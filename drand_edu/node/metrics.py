@@ -11,7 +11,18 @@ The gauges drand's dashboards watch, labelled by ``beacon_id`` as in drand:
   with the codes of [`BoltTrimmedMetrics`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L59-L66)
   and the rest (1 bolt-trimmed, 2 postgres, 3 memdb, 4 bolt-untrimmed); our SQLite says 1 (trimmed) or 4
   (untrimmed), memdb 3. :meth:`NodeMetrics.storage` sets it, from :func:`~drand_edu.store.new_chain_store`;
-* ``dkg_state`` — 0 not started, 1 waiting, 2 in progress, 3 done, 4 unknown, 5 shutdown (drand's codes).
+* ``dkg_state`` — the number of the DKG state machine's status
+  (:class:`~drand_edu.threshold.lifecycle.Status`: ``Fresh`` 0 … ``Complete`` 7 … ``Failed`` 11), which is
+  what drand's
+  [`DKGStateChange`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L464-L474)
+  sets on every transition. The gauge's help text, kept word for word from drand's
+  [`dkgState`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L171-L175),
+  still lists an older numbering (0-Not Started … 5-Shutdown) that no code sets any more: read the value
+  against the
+  [`Status`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L21-L62)
+  constants instead (a finished DKG shows 7, not 3). drand calls it on every transition of a node's DKG
+  state; our nodes set it when they install a group (``Complete``), which is the one value the course's
+  dashboards read.
 
 Besides the registry (scraped at ``/metrics``), :class:`NodeMetrics` keeps a ``history`` of samples
 against the (possibly virtual) clock, so a notebook can plot how a node did over time.
@@ -25,8 +36,7 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
-#: drand's DKGState codes (internal/metrics/metrics.go).
-DKG_STATES = {"not_started": 0, "waiting": 1, "in_progress": 2, "done": 3, "unknown": 4, "shutdown": 5}
+from ..threshold.lifecycle import Status
 
 
 @dataclass(frozen=True)
@@ -97,9 +107,9 @@ class NodeMetrics:
         self._db.labels(beaconID=self.beacon_id, db_type=db_type).set(code)
         self.history.append(Sample(self.clock(), "drand_node_db", float(code)))
 
-    def dkg_state(self, state: str) -> None:
-        """``state`` is one of :data:`DKG_STATES`' names."""
-        self._set(self._dkg_state, "dkg_state", DKG_STATES[state])
+    def dkg_state(self, status: Status) -> None:
+        """The DKG state machine's ``status`` (its number is the gauge's value, as drand sets it)."""
+        self._set(self._dkg_state, "dkg_state", int(Status(status)))
 
     def series(self, name: str) -> tuple[list[float], list[float]]:
         """``(times, values)`` of one metric's history, for plotting."""

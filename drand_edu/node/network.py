@@ -38,6 +38,7 @@ from ..store.base import ChainStore
 from ..store.memory import MEMDB_DEFAULT_SIZE, MemoryStore
 from ..store.sqlite import SQLiteStore
 from ..threshold.dkg import run_dkg
+from ..threshold.lifecycle import Status
 from .beacon_process import BeaconProcess
 from .daemon import Daemon
 from .key_store import FileStore
@@ -107,7 +108,7 @@ class LocalNetwork:
         kinds = [db] * n if isinstance(db, str) else list(db)
         for i in range(n):
             metrics = NodeMetrics(beacon_id, sim.now)
-            metrics.dkg_state("done")
+            metrics.dkg_state(Status.COMPLETE)
             metrics.group(n, outcome.threshold)
             processes.append(
                 BeaconProcess(

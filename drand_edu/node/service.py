@@ -39,6 +39,7 @@ from ..net.http_transport import HttpNetwork, fetch_identity
 from ..net.messages import DKGPacket, Message
 from ..store.sqlite import SQLiteStore
 from ..threshold.group import canonical_beacon_id
+from ..threshold.lifecycle import Status
 from .beacon_process import BeaconProcess
 from .daemon import Daemon
 from .dkg_process import PHASE_TIMEOUT, DKGProcess
@@ -175,7 +176,7 @@ class NodeService:
             # a new store is trimmed (drand v2), an existing one keeps its form
             self.store = SQLiteStore(path, genesis_seed=info.genesis_seed, chained=info.scheme.chained)
             self.metrics = NodeMetrics(info.beacon_id)
-        self.metrics.dkg_state("done")
+        self.metrics.dkg_state(Status.COMPLETE)
         self.metrics.group(len(group.nodes), group.threshold)
         if self.process is not None and self.process.info.hash() == info.hash():
             self.process.vault.set_info(group, key_store.share)  # a resharing's transition: same chain

@@ -187,6 +187,15 @@ for line in exposition.splitlines():
         print(line)
 
 # %% [markdown]
+# `dkg_state` is the number of the DKG state machine's status
+# ([`Status`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L21-L62):
+# `Fresh` is 0, `Complete` 7, `Failed` 11), which drand's
+# [`DKGStateChange`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L464-L474)
+# writes on every transition: a finished DKG shows 7. Do not trust the gauge's help text, which drand still
+# ships with an older numbering ("3-Done"). One difference of ours: drand updates the gauge at each step of a
+# DKG, our nodes set it once, when they install the group the DKG produced.
+
+# %% [markdown]
 # ## 5. One daemon, several beacons
 #
 # The League of Entropy runs several chains on the same machines — the chained "default" chain and
