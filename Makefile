@@ -19,10 +19,10 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	else echo "node/npm not found: the few JavaScript cells will say so; everything else works"; fi
 	touch $(STAMP)
 
-## make lab: install (first time) and open JupyterLab on the course, rooted at the repository so that
-## both notebooks/ (the instructor's copies, with solutions) and student/ (without) can be opened
+## make lab: install (first time) and open JupyterLab on the learner's copy of the start notebook, rooted at
+## the repository so that both student/ (without solutions) and notebooks/ (the instructor's copies) open
 lab: $(STAMP)
-	$(BIN)/jupyter lab --allow-root --ServerApp.root_dir=. notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --allow-root --ServerApp.root_dir=. student/00_start_here.ipynb
 
 ## make test: install (first time) and run the whole suite (unit tests + every notebook with nbval)
 test: $(STAMP)

@@ -59,10 +59,22 @@ def test_expect_error_prints_the_error_and_insists_on_one(capsys) -> None:
 
 
 def test_make_lab_reaches_both_copies_of_the_course() -> None:
-    """JupyterLab is rooted at the repository, so student/ is as reachable as notebooks/."""
+    """JupyterLab is rooted at the repository and opens the learner's copy; notebooks/ is as reachable."""
     makefile = (ROOT / "Makefile").read_text()
     recipe = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
-    assert "--ServerApp.root_dir=." in recipe and "notebooks/00_start_here.ipynb" in recipe
+    assert "--ServerApp.root_dir=." in recipe and "student/00_start_here.ipynb" in recipe
     assert "--notebook-dir=notebooks" not in recipe
     start_here = (ROOT / "notebooks" / "src" / "00_start_here.py").read_text()
     assert "student/" in start_here and "Which copy to open" in start_here
+
+
+def test_start_here_says_true_things_in_both_copies() -> None:
+    """The student copy has no solutions and no instructor notes: 00's text must not promise them there."""
+    import nbformat
+
+    for copy in ("notebooks", "student"):
+        notebook = nbformat.read(ROOT / copy / "00_start_here.ipynb", as_version=4)
+        text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+        assert "The links open the instructor copies" not in text
+        assert "Nothing here talks to the internet" not in text
+        assert "drand **v2.1.4**" in text and "`threshold/`" in text  # the drand it follows, the folder map

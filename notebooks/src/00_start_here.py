@@ -10,25 +10,66 @@
 # %% [markdown]
 # ## How to use this course
 #
-# **Which copy to open.** `make lab` opens JupyterLab at the top of the repository, with two folders:
+# **Which copy to open.** `make lab` opens JupyterLab at the top of the repository, on the *student* copy of
+# this notebook. There are two folders of the same notebooks:
 #
 # - `student/` — **learners open these.** The exercises are there, their solutions are not; a check cell
 #   says "not yet" with a hint until your answer is right. Your edits stay in your copy (`git checkout
 #   student/` gives you fresh ones).
-# - `notebooks/` — the instructor's copies: the same notebooks with the solutions (collapsed) and the
-#   instructor notes. Instructors present from these; self-learners can open one to compare after trying.
+# - `notebooks/` — the instructor's copies: the same notebooks, plus each exercise's solution in a collapsed
+#   cell (click the "…" to open it) and the instructor notes. Instructors present from these; self-learners
+#   can open one to compare *after* trying.
 #
 # - **Following a live session?** Open the session's notebook before it starts and run the *Setup* cell.
 #   The instructor live-codes the examples; you run them, and try the *Try it* prompts during the breaks.
-# - **Learning on your own?** Go in order. Each notebook takes 45–90 minutes; the exercises at the end are
-#   graded by difficulty and each has a checker cell that tells you "✅ correct" or gives a hint.
-#   Solutions are in collapsed cells (click the "…" to open one) — try first!
-# - **Teaching?** Cells tagged `instructor` hold talking points and timings. Every notebook also presents
-#   as slides (JupyterLab: *View → Render as slideshow*, with jupyterlab-rise).
+# - **Learning on your own?** Go in order. Each session is 45 minutes of teaching and 30 of questions and
+#   exercises; alone, plan on about an hour and a half. Each exercise has a check cell that tells you
+#   "✅ correct" or gives a hint, and `drand_edu.exercises.hint("name")` gives more, one step at a time.
+# - **Teaching?** The instructor copies hold talking points and timings (`docs/instructor-guide.md` has the
+#   plan of every session). Every notebook also presents as slides (`make slides`, or in JupyterLab *View →
+#   Render as slideshow*).
 #
-# Nothing here talks to the internet: real beacons are stored in the notebooks, and networks run on
-# `127.0.0.1` or on a simulated clock. Randomness in notebooks is **seeded so outputs are reproducible —
-# for teaching only**; the library's default is the operating system's secure generator.
+# **What talks to the internet.** Almost nothing: real beacons are stored in the notebooks, and our networks
+# run on `127.0.0.1` or on a simulated clock. The exceptions are three cells, in sessions 1, 2 and 8, that ask
+# the League of Entropy's public relays for their *latest* beacons; offline (or with `DRAND_EDU_OFFLINE=1`)
+# they say so and verify recorded beacons instead. Randomness in notebooks is **seeded so outputs are
+# reproducible — for teaching only**; the library's default is the operating system's secure generator.
+
+# %% [markdown]
+# ## Which drand this course follows
+#
+# The course reads drand's code at fixed commits, and every link into it is a permalink at one of them:
+#
+# | repository | commit | release it follows |
+# |---|---|---|
+# | drand/drand | `f45e7e0` (2026-03-12) | drand **v2.1.4** + 10 commits |
+# | drand/kyber | `d3ad80c` (2025-12-15) | kyber v1.3.2 |
+# | drand/kyber-bls12381 | `1c8b2e8` (2026-06-16) | v0.3.4 |
+# | drand/go-clients | `7c89673` (2026-02-11) | v0.2.3 + 6 commits |
+# | drand/drand-client (JavaScript) | `b9572b2` (2026-04-02) | npm drand-client |
+# | drand/tlock | `962ec50` (2025-11-13) | tlock v1.2.0 + 4 commits (evmnet support) |
+# | drand/tlock-js | `17d817e` (2024-03-18) | npm tlock-js |
+#
+# **Reading drand's code offline** (for the *Connect* exercises): clone each repository once while online and
+# check out its commit, for example `git clone https://github.com/drand/drand && git -C drand checkout
+# f45e7e0435299e45a7ea5c321e2963cd2c81605f` (the full hashes are in the links of every notebook). With Go
+# installed, `go mod download github.com/drand/drand/v2@v2.1.4` also puts the nearest release's source in
+# Go's module cache.
+#
+# **Where our code mirrors drand's folders:**
+#
+# | `drand_edu` | drand / kyber | what lives there |
+# |---|---|---|
+# | `crypto/` | drand `crypto/`, kyber `pairing/`, `sign/bls`, kyber-bls12381 | curves, the five schemes, BLS, identities |
+# | `threshold/` | kyber `share/`, `share/dkg`, `sign/tbls`; drand `internal/dkg` | Shamir, threshold BLS, the DKG, the group file |
+# | `chain/` | drand `common/chain`, `common/` (time), `crypto/schemes.go` | `Beacon`, `ChainInfo`, rounds and time, verification |
+# | `node/` | drand `internal/core`, `internal/chain/beacon`, `internal/dkg` | daemon, beacon process, sync manager, vault, DKG process |
+# | `net/` | drand `internal/net`, `protobuf/` | the node-to-node messages (HTTP here, gRPC in drand) |
+# | `store/` | drand `internal/chain/boltdb`, `memdb`, `postgresdb` | the chain stores (SQLite here) |
+# | `api/` | drand `handler/http`, `internal/metrics` | the public HTTP API, the control port, metrics |
+# | `client/` | drand/go-clients `client/`, drand-client | randomness clients that verify |
+# | `tlock/` | drand/tlock, kyber `encrypt/ibe` | timelock encryption |
+# | `cli/` | drand `internal/drand-cli`, tlock `cmd/tle` | `drand-edu`, modelled on `drand` and `tle` |
 
 # %% [markdown]
 # ## The map
@@ -44,8 +85,8 @@
 # | 7 | [Storage and sync](07_storage_and_sync.ipynb) | compare stores, sync and verify history, repair a corrupted store |
 # | 8 | [Client libraries and tlock](08_client_libraries_and_tlock.ipynb) | consume randomness safely and encrypt to a future round |
 #
-# The links open the instructor copies; the student copy of each is `student/` + the same name
-# (for example [`student/02_beacons.ipynb`](../student/02_beacons.ipynb)).
+# Each link opens the notebook of that session in the folder this copy is in: `student/` links to the
+# student copies, `notebooks/` to the instructor's.
 
 # %% [markdown]
 # ## A five-minute primer: the notation every session uses
@@ -89,6 +130,7 @@ rng = drand_edu.notebook_setup(seed=2024)
 import importlib.util
 import shutil
 import sys
+from pathlib import Path
 
 
 def check(label: str, ok: bool) -> None:
@@ -114,6 +156,25 @@ for package in ["py_ecc", "py-arkworks-bls12381", "pyblst", "jupyterlab", "matpl
     except Exception:
         print(f"{package:22} not installed")
 print("node/npm (only for the JavaScript interop cells):", "found" if shutil.which("node") else "not found")
+
+# %% [markdown]
+# **Optional: Go, for drand's own code.** With Go installed, `make drand` builds drand's real `drand` binary
+# (and tlock's `tle`) from drand's released modules into `tests/drandref/bin/`. Session 1 then runs the real
+# `drand` CLI beside ours, and the test suite lets drand's own functions check ours. Nothing else in the course
+# needs Go.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Whether Go and a built drand are here differs from machine to machine
+import subprocess
+
+go = shutil.which("go")
+if go is None:
+    print("Go: not found — optional; install Go and run `make drand` to see the real drand in session 1")
+else:
+    print("Go:", subprocess.run([go, "version"], capture_output=True, text=True).stdout.strip())
+    real_drand = Path("..") / "tests" / "drandref" / "bin" / "drand"
+    print("real drand binary:", "built" if real_drand.exists() else "not built yet — run `make drand`")
 
 # %% [markdown]
 # And a first taste: a real beacon of the League of Entropy's *quicknet* chain, verified right here,
