@@ -1,22 +1,32 @@
 """A node's identity and its self-signature, as drand's ``common/key/keys.go`` defines them.
 
 A drand node is known by its long-term public key (on the scheme's *key* group) and an address.
-Anyone can claim an address with somebody else's key, so every key pair signs its own public key
-when it is made (``Pair.SelfSign``), and whoever is handed an identity checks that signature
-(``Identity.ValidSignature``) before trusting the key: a leader can then not put a key in a
-proposal unless its owner, holding the secret, signed it.
+Every key pair signs its own public key when it is made (``Pair.SelfSign``), and whoever is handed
+an identity checks that signature (``Identity.ValidSignature``) before using the key. What this
+proves is narrow: whoever made the signature held the secret key (no one can put a key of their own
+invention, or a sum of other keys, in a proposal), and the key is bound to one scheme. It does *not*
+bind the address: the address is not signed, BLS signing is deterministic and the signature is
+public, so anyone can pair a key and its signature with any address. What ties an address to a key
+in a DKG is the leader's proposal plus the DKG messages each node signs with that key
+(:mod:`drand_edu.net.dkg_packets`).
 
 What is signed, exactly:
 
-* the identity hash is BLAKE2b-256 of the compressed public key (drand's ``Identity.Hash`` with
-  the scheme's ``IdentityHash``, which is ``blake2b.New256`` in every scheme of
-  ``crypto/schemes.go``); the address is left out, so a node can move and keep its identity;
+* the identity hash is BLAKE2b-256 of the public key as drand marshals it (drand's
+  ``Identity.Hash`` with the scheme's ``IdentityHash``, which is ``blake2b.New256`` in every scheme
+  of ``crypto/schemes.go``): the compressed point on BLS12-381, the uncompressed ``x ‖ y`` (128
+  bytes on BN254's G2) for evmnet; the address is left out, so a node can move and keep its identity;
 * the signed message is the scheme's name followed by that hash, ``scheme_id ‖ H(pk)``, "to avoid
   scheme confusion during DKG";
 * the signature is made with the scheme's ``AuthScheme``: a plain BLS signature on the scheme's
   *signature* group (``sign/bls`` ``NewSchemeOnG2``/``NewSchemeOnG1``), with the same hash-to-curve
   DST as the beacons (:func:`drand_edu.crypto.bls.sign`). So it is 96 bytes for the G1-key
-  schemes and 48 for the G2-key ones.
+  schemes, 48 for the BLS12-381 G2-key ones, and 64 (an uncompressed BN254 G1 point) for evmnet.
+
+Checked against drand's own ``SelfSign`` and ``ValidSignature`` in ``tests/test_ref_identity.py``:
+the same bytes in every scheme. Two refusals are ours only (``tests/data/differences.toml``): the
+key and signature at infinity, which kyber's pairing check lets through, and BN254 encodings kyber
+decodes leniently (trailing bytes, a coordinate not reduced mod ``p``).
 
 The signature is stored hex-encoded in the ``Signature`` field of the public key file
 (``PublicTOML``), of each ``[[Nodes]]`` entry of a group file (``NodeTOML``), and in every
@@ -58,7 +68,7 @@ def _public_bytes(scheme: Scheme, public: Point | bytes) -> bytes:
 
 
 def identity_hash(scheme: Scheme, public: Point | bytes) -> bytes:
-    """drand's ``Identity.Hash``: BLAKE2b-256 (the scheme's ``IdentityHash``) of the compressed key."""
+    """drand's ``Identity.Hash``: BLAKE2b-256 (the scheme's ``IdentityHash``) of the marshalled key."""
     return hashlib.blake2b(_public_bytes(scheme, public), digest_size=32).digest()
 
 

@@ -1,9 +1,14 @@
 """Schnorr signatures on a pairing group (BLS12-381 or BN254): how drand authenticates its DKG packets.
 
 drand signs every DKG bundle (deals, responses, justifications) with the node's long-term key
-using a *Schnorr* signature on the scheme's key group, its ``DKGAuthScheme``
-(drand ``crypto/schemes.go``: ``schnorr.NewScheme(&schnorrSuite{KeyGroup})``). A BLS signature
-would do too, but Schnorr needs no pairing: signing is one scalar multiplication, verifying two.
+using a *Schnorr* signature on the scheme's key group: the ``Auth`` of the kyber DKG config that
+drand's
+[`initialDKGConfig`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L280-L317)
+builds, ``schnorr.NewScheme(suite)`` with ``suite := sch.KeyGroup.(dkg.Suite)`` (the same in
+``reshareDKGConfig``). The scheme struct's ``DKGAuthScheme`` field describes the same thing but is
+never read by drand; the gossip packets around the DKG are signed with BLS, the ``AuthScheme``
+(:mod:`drand_edu.net.dkg_packets`). A BLS signature would do for bundles too, but Schnorr needs no
+pairing: signing is one scalar multiplication, verifying two.
 
 The byte layout and the challenge hash follow kyber's ``sign/schnorr/schnorr.go``
 ([`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L53-L82),
@@ -11,14 +16,20 @@ The byte layout and the challenge hash follow kyber's ``sign/schnorr/schnorr.go`
 the challenge [`hash`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L123-L135)):
 
 * sign with secret ``x`` (public ``A = x·G``): pick a random ``k``, let ``R = k·G``,
-  ``h = SHA-512(R ‖ A ‖ msg)`` read as a big-endian integer mod ``r`` (circl's ``Scalar.SetBytes``,
-  which kyber's BLS12-381 suite uses), ``s = k + h·x``; the signature is ``R ‖ s``:
+  ``h = SHA-512(R ‖ A ‖ msg)`` read as a big-endian integer mod ``r`` (the scalars of both curves'
+  kyber groups are kyber's ``mod.Int``, whose
+  [`SetBytes`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/group/mod/int.go#L383-L390)
+  reads big-endian and reduces mod ``r``), ``s = k + h·x``; the signature is ``R ‖ s``:
   the point as drand encodes it (48 bytes on G1, 96 on G2; 128 on BN254's G2, the evmnet key
   group) then ``s`` as 32 bytes big-endian, ``r`` being the order of the group;
 * verify: decode ``R`` (on the curve, in the subgroup) and ``s`` (``< r``), recompute ``h`` and
   check ``s·G == R + h·A``.
 
 (kyber adds ``h·x`` where the Wikipedia article subtracts; the result is the same scheme.)
+
+kyber draws ``k`` from the suite's random stream, so its signatures are not reproducible;
+``tests/test_ref_schnorr.py`` checks ours against kyber's own ``Sign``/``Verify`` by
+cross-verification, and the same refusals (lengths, ``s ≥ r``, forgeries, the key at infinity).
 
 :func:`batch_verify` checks many signatures at once with random weights ``ρ_i``:
 ``(Σ ρ_i s_i)·G == Σ ρ_i R_i + Σ (ρ_i h_i) A_i``, one multi-scalar multiplication instead of two

@@ -1,4 +1,4 @@
-"""ECIES on a BLS12-381 group: how a DKG dealer encrypts each share to its recipient.
+"""ECIES on a key group (BLS12-381 G1 or G2, BN254 G2): how a DKG dealer encrypts a share to its recipient.
 
 A deal travels over a *broadcast* channel (every node sees every bundle), so the share inside
 must be encrypted to its recipient's long-term public key. kyber's ``share/dkg/dkg.go`` calls
@@ -7,11 +7,14 @@ must be encrypted to its recipient's long-term public key. kyber's ``share/dkg/d
 
 1. pick an ephemeral scalar ``e``, let ``E = e·G`` (the ephemeral public key);
 2. Diffie-Hellman: ``D = e·P`` where ``P`` is the recipient's public key;
-3. ``HKDF-SHA256(ikm = compressed D, salt = none, info = none)`` gives 44 bytes: an AES-256 key
+3. ``HKDF-SHA256(ikm = D as drand marshals points, salt = none, info = none)`` (compressed on
+   BLS12-381, uncompressed ``x ‖ y`` on BN254) gives 44 bytes: an AES-256 key
    (32) and a GCM nonce (12) — a fresh key per message, so a derived nonce is safe;
-4. the ciphertext is ``compressed E ‖ AES-256-GCM(key, nonce, message)`` (the 16-byte tag last).
+4. the ciphertext is ``E ‖ AES-256-GCM(key, nonce, message)`` (the 16-byte tag last).
 
 The recipient recomputes ``D = p·E`` with its secret ``p``. Anyone else sees only ``E``.
+``tests/test_ref_ecies.py`` has kyber decrypt what we encrypt and the reverse, for every scheme, and
+both refuse the same tampered, truncated and wrong-key ciphertexts.
 
 This lives beside the DKG, its only user; it belongs to the crypto layer in spirit.
 
