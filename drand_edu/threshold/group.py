@@ -415,7 +415,16 @@ def _node_from_toml(position: int, entry: Any, scheme: Scheme) -> Node:
     for key in ("Address", "Key", "Index"):
         if key not in entry:
             raise InvalidInput(f"group file: Nodes[{position}] is missing {key!r}")
+    # drand decodes each node's key with the node's own SchemeName, the default scheme when it is missing
+    # (Identity.FromTOML → GetSchemeByID("")), so a node without one cannot be read in a group whose keys
+    # live on another group. We also refuse a differently named scheme on the same key group, which
+    # drand lets through (tests/data/differences.toml, group-file-stricter).
     name = _get(entry, "SchemeName", str, "")
+    if not name and DEFAULT_SCHEME.key_group is not scheme.key_group:
+        raise InvalidInput(
+            f"group file: node {position} has no SchemeName, so drand reads its key as {DEFAULT_SCHEME.id}'s"
+            f" ({DEFAULT_SCHEME.key_group.label}), not {scheme.id}'s ({scheme.key_group.label})"
+        )
     if name and name != scheme.id:
         raise InvalidInput(f"group file: node {position} uses scheme {name!r}, the group uses {scheme.id!r}")
     key = from_hex(_get(entry, "Key", str), what=f"Nodes[{position}].Key")
