@@ -43,6 +43,12 @@ of a node → :meth:`Node.hash`;
 (which refuses a threshold below ``MinimumT``
 with "group file has threshold 0") → :meth:`Group.from_toml`. The nodes' ``Signature`` is each
 identity's self-signature (:mod:`drand_edu.crypto.identity`); the groups we write carry them.
+
+``tests/test_ref_group.py`` reads the same files with drand's own ``key.Load``: whenever both read a
+file, the hash, the genesis seed and every field agree. drand's reading is lenient (a missing field is
+Go's zero value); ours refuses what a node could not use — a missing genesis time, address or index,
+duplicate indices, a period that is not a positive whole number of seconds, a distributed key that is
+not ``threshold`` coefficients long (``tests/data/differences.toml``, ``group-file-stricter``).
 """
 
 from __future__ import annotations

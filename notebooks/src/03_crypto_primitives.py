@@ -215,8 +215,10 @@ print("verifies under bls-unchained-g1-rfc9380:", bls.verify(rfc9380, short_keys
 # ## 5. The schemes side by side
 #
 # In drand a scheme is a Go struct, [`Scheme`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L42-L66): the signature and key groups,
-# the threshold scheme (tbls), an `AuthScheme` (BLS, used to sign a node's own identity), a `DKGAuthScheme`
-# (Schnorr, for DKG packets), an `IdentityHash` (BLAKE2b-256) and the `DigestBeacon` message function.
+# the threshold scheme (tbls), an `AuthScheme` (BLS, used to sign a node's own identity and the DKG's gossip
+# packets), a `DKGAuthScheme` (Schnorr on the key group; a field drand never reads: its DKG builds the same
+# Schnorr scheme for deals and responses itself), an `IdentityHash` (BLAKE2b-256) and the `DigestBeacon`
+# message function.
 # [`SchemeFromName`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L294-L309) maps an id to one of them. Our `Scheme` keeps the
 # groups, the DST and whether it is chained; `scheme_by_id` is `SchemeFromName`.
 
@@ -368,14 +370,21 @@ with tempfile.TemporaryDirectory() as base:
 print(node_keys)
 
 # %% [markdown]
-# **A key pair signs its own identity.** Anyone could publish someone else's public key next to their own
-# address. So when drand makes a key pair, [`SelfSign`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L72-L83) signs, with the
+# **A key pair signs its own identity.** When drand makes a key pair, [`SelfSign`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L72-L83) signs, with the
 # scheme's `AuthScheme` (plain BLS, on the signature group), the message *scheme name ‖ identity hash*,
-# where the identity hash [`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L43-L50) is BLAKE2b-256 of the compressed key
-# (the address is left out, so a node can move). Anyone holding the public key checks it with
-# [`ValidSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L52-L59). The signature travels hex-encoded in the
+# where the identity hash [`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L43-L50) is BLAKE2b-256 of the key as drand
+# marshals it: compressed on BLS12-381; on evmnet the uncompressed 128-byte key, and the self-signature is
+# then a 64-byte uncompressed G1 point. Anyone holding the public key checks it with
+# [`ValidSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L52-L59). What it proves is narrow: whoever made it held the
+# secret key, and the key belongs to this scheme. The address is not signed (so a node can move), and a BLS
+# signature is deterministic and public, so anyone can pair a key and its signature with any address: what
+# ties an address to a key in a DKG is the leader's proposal plus the DKG messages each node signs with that
+# key (session 4). The signature travels hex-encoded in the
 # `Signature` field of the public key file, drand's [`PublicTOML`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L121-L127),
-# and of every node of a group file. Ours: `drand_edu.crypto.identity.self_sign` and `valid_signature`.
+# and of every node of a group file. Ours: `drand_edu.crypto.identity.self_sign` and `valid_signature`,
+# checked against drand's own code (the same bytes in all five schemes). Ours refuses two things drand's
+# accepts: the key at infinity with the signature at infinity, which pass kyber's pairing check; and BN254
+# bytes kyber decodes leniently, trailing bytes after a point or a coordinate not reduced mod p.
 
 # %%
 from drand_edu.crypto import identity

@@ -204,6 +204,10 @@ with drand_edu.expect_error(DKGError):
 #   `startDKGExecution` as [`transitionTime`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L204-L212): at epoch 1 it is the genesis time, later
 #   it is 10 rounds after the round current when the resharing finishes.
 # - **the genesis seed** of a first DKG is the group's own hash (`asGroup`, when the seed is empty).
+# - **reading one back**, drand's [`FromTOML`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L229-L292) is lenient: a missing
+#   field is Go's zero value. Ours refuses files a node could not use: a missing genesis time, address
+#   or index, two nodes with one index, a period that is not a positive whole number of seconds, a
+#   distributed key whose coefficients do not match the threshold.
 #
 # Here it is, as drand's TOML (each node carries its key's self-signature, section 6):
 
@@ -261,7 +265,9 @@ print(leader)
 # long-term key and that key's *self-signature* (session 3). Before a node accepts a proposal, drand's
 # [`validateJoinerSignatures`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L768-L779) checks each joiner's with
 # `ValidSignature` and refuses the whole proposal with `ErrInvalidKeyScheme` if one fails. Without it, a
-# leader could list a key whose owner never agreed to join, under any address. Ours is
+# leader could list a key nobody holds. It does not bind the address: the signature is public and BLS is
+# deterministic, so a key and its signature can be listed under any address; what ties an address to a key
+# is the proposal itself plus the DKG messages each node then signs with that key. Ours is
 # `lifecycle.validate_joiner_signatures`, called when a node receives the proposal. Here "you:443" shows up
 # with a key and the signature of *another* key:
 
