@@ -12,6 +12,12 @@ sender's key *from the proposal's participants*. drand checks it on the lifecycl
 (proposal, accept, reject, execute, abort); a bundle is checked by its own Schnorr signature,
 against the key its dealer or holder index names (kyber ``VerifyPacketSignature``).
 
+``tests/test_ref_dkg_packets.py`` compares :func:`message_for_signing` with drand's own compiled
+``messageForSigning`` (unexported, reached with ``go:linkname``) for every packet kind, the packet
+signatures byte for byte in every scheme (BLS is deterministic), and has kyber's
+``VerifyPacketSignature`` accept our deal, response and justification bundles. Only the participant
+lookup of ``verifyMessage`` (a method of a running daemon's ``Process``) is compared by reading.
+
 drand's
 [`signMessage`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_signing.go#L18-L37),
 [`verifyMessage`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_signing.go#L39-L85)
