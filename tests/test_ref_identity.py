@@ -11,6 +11,8 @@ wrong scheme, an empty, truncated or garbage signature.
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -67,8 +69,6 @@ def test_evmnet_signs_the_uncompressed_key(drandref):
     scheme = scheme_by_id("bls-bn254-unchained-on-g1")
     public = bls.public_key(scheme, 7)
     assert len(public.to_bytes()) == 128  # x ‖ y of BN254's G2, uncompressed
-    import hashlib
-
     expected = scheme.id.encode() + hashlib.blake2b(public.to_bytes(), digest_size=32).digest()
     assert identity.identity_message(scheme, public) == expected
     assert _drand_signs(drandref, scheme.id, 7)["signature"] == bls.sign(scheme, 7, expected).hex()
