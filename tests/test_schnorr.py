@@ -1,4 +1,4 @@
-"""Schnorr signatures on the key group (drand's DKGAuthScheme, kyber sign/schnorr): layout, checks, batch."""
+"""Schnorr signatures on the key group (kyber sign/schnorr, as drand's DKG config builds it)."""
 
 from __future__ import annotations
 
