@@ -474,6 +474,243 @@ def probe_demo_down(net: Network) -> tuple[str, int, str]:
             f"exit {code}; {len(left)} node processes left running")  # fmt: skip
 
 
+# -- issue 23, deliverable 1: the peer port (authenticated senders, bounded state) ------------------------
+def node_usage(pid: int) -> tuple[int, float]:
+    """(resident bytes, CPU seconds used so far) of process ``pid``, from /proc (Linux)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss = int(status.split("VmRSS:")[1].split()[0]) * 1024
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return rss, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Usage:
+    """A node's RSS and CPU over an attack: ``with Usage(pid) as usage: ...``, then ``str(usage)``."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def __enter__(self) -> Usage:
+        self.rss0, self.cpu0 = node_usage(self.pid)
+        self.t0 = time.monotonic()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.rss1, cpu1 = node_usage(self.pid)
+        self.cpu = (cpu1 - self.cpu0) / max(time.monotonic() - self.t0, 1e-3)
+
+    def __str__(self) -> str:
+        return (f"node RSS {self.rss0 >> 20} → {self.rss1 >> 20} MB, CPU {self.cpu:.0%} of a core over "
+                "the attack")  # fmt: skip
+
+
+def _post(url: str, body: bytes, sender: str = "-1", timeout: float = 30) -> int:
+    request = urllib.request.Request(url + "/protocol", data=body, method="POST",
+                                     headers={"X-Drand-Edu-From": sender})  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return -1
+
+
+def _latest(net: Network, i: int = 0) -> int:
+    try:
+        with urllib.request.urlopen(net.public[i] + "/public/latest", timeout=10) as answer:
+            return json.loads(answer.read())["round"]
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+def _dkg_status(net: Network, i: int) -> bytes:
+    request = urllib.request.Request(f"http://127.0.0.1:{net.control[i]}/dkg/status",
+                                     headers={"Authorization": f"Bearer {net.token[i]}"})  # fmt: skip
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        return answer.read()
+
+
+def _handled(net: Network, i: int) -> None:
+    """Wait (bounded) until node ``i``'s event thread handled everything posted before (in order)."""
+    _post(f"http://{net.peer[i]}", json.dumps({"kind": "dkg", "sender": "sentinel", "packet": "execute",
+                                               "body": {}, "beacon_id": "default"}).encode())  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and b"sentinel" not in _dkg_status(net, i):
+        time.sleep(0.5)
+
+
+def _dkg_body(sender: str, packet: str, body: dict) -> bytes:
+    return json.dumps({"kind": "dkg", "sender": sender, "packet": packet, "body": body,
+                       "beacon_id": "default", "signature": ""}).encode()  # fmt: skip
+
+
+def probe_sync_reflector(net: Network, cases: int) -> tuple[str, int, str]:
+    """A 57-byte POST {"kind": "sync"} naming another member as its sender: was a push of the whole
+    chain to that member (amplification = chain length). Held: refused (400) at the door."""
+    body = b'{"kind": "sync", "from_round": 1, "beacon_id": "default"}'
+    held = 0
+    with Usage(net.pids()[0]) as usage:
+        for case in range(cases):
+            held += _post(f"http://{net.peer[0]}", body, sender=str(1 + case % 3)) == 400
+    return ("peer port as a reflector: `POST /protocol {kind: sync}` naming another member (57 bytes each)",
+            cases, f"held {held}, failed {cases - held}; {usage}")  # fmt: skip
+
+
+def probe_spoofed_sync_ids(net: Network, cases: int) -> tuple[str, int, str]:
+    """A sync request per spoofed sender id, and sync-stream ends and beacons claiming to be from peers:
+    each left a store callback (0.9M ids: 971 MB, 95% CPU) or steered a sync. Held: 400."""
+    kinds = [b'{"kind": "sync", "from_round": 1}', b'{"kind": "sync_end", "by_server": true}',
+             b'{"kind": "beacon", "round": 1, "signature": "00"}']  # fmt: skip
+    held = 0
+    with Usage(net.pids()[1]) as usage:
+        for case in range(cases):
+            held += _post(f"http://{net.peer[1]}", kinds[case % 3], sender=str(case % 999_999)) == 400
+    return ("spoofed `X-Drand-Edu-From` ids on sync requests, stream ends and beacons", cases,
+            f"held {held}, failed {cases - held}; {usage}")  # fmt: skip
+
+
+def probe_dkg_huge_sender(net: Network, cases: int = 100) -> tuple[str, int, str]:
+    """100 refused DKG packets with a 3.9 MB `sender`: grew a node by 390 MB, /dkg/status 47 MB."""
+    sender = "s" * 3_900_000
+    packets = [("accept", {"acceptor": "a"}), ("proposal", {"terms": {}}), ("execute", {})]
+    with Usage(net.pids()[2]) as usage:
+        for case in range(cases):
+            packet, body = packets[case % 3]
+            _post(f"http://{net.peer[2]}", _dkg_body(sender, packet, body))
+        _handled(net, 2)
+    size = len(_dkg_status(net, 2))
+    grown = usage.rss1 - usage.rss0
+    held = size < 64 << 10 and grown < 39 << 20
+    return ("DKG packets with a 3.9 MB `sender` (refused, logged)", cases,
+            f"{'held' if held else 'FAILED'}: /dkg/status {size / 1024:.1f} KB, node grew "
+            f"{grown / 2**20:.0f} MB for {cases * 3.9:.0f} MB sent; {usage}")  # fmt: skip
+
+
+def probe_unsigned_deals(net: Network, cases: int = 200) -> tuple[str, int, str]:
+    """200 unsigned 3.9 MB deals with no DKG under way: grew a node by 380 MB."""
+    members = list(net.peer)
+    with Usage(net.pids()[3]) as usage:
+        for case in range(cases):
+            deal = {"dealer_index": case, "deals": [{"share_index": 0, "encrypted_share": "ab" * 1_950_000}],
+                    "public": [], "session_id": "00", "signature": "00"}  # fmt: skip
+            _post(f"http://{net.peer[3]}", _dkg_body(members[case % 4], "deal", deal))
+        _handled(net, 3)
+    grown = usage.rss1 - usage.rss0
+    kept = b"a bundle is not kept" in _dkg_status(net, 3)
+    held = kept and grown < 38 << 20
+    return ("unsigned 3.9 MB DKG deals, no DKG under way, senders named as members", cases,
+            f"{'held' if held else 'FAILED'}: node grew {grown / 2**20:.0f} MB for {cases * 3.9:.0f} MB sent "
+            f"(refused as 'no DKG under way': {kept}); {usage}")  # fmt: skip
+
+
+def _sync_once(peer: str, from_round: int, timeout: float = 60) -> bool:
+    """One ``GET /sync?from=ROUND`` to ``peer``: True when answered (any HTTP status), False if not."""
+    try:
+        with urllib.request.urlopen(f"http://{peer}/sync?from={from_round}", timeout=timeout) as answer:
+            answer.read()
+    except urllib.error.HTTPError:
+        pass  # 404: that node has not stored the round before yet; an answer all the same
+    except OSError:
+        return False
+    return True
+
+
+def probe_waiting_sync_loops(net: Network, loops: int = 60, seconds: float = 32) -> tuple[str, int, str]:
+    """``loops`` clients per node, each asking ``GET /sync?from=<next>`` again as soon as answered: held
+    every worker of the peer port (5 of 16 rounds in 32 s). Now: rounds made during the attack."""
+    stop = threading.Event()
+    answers, errors = [0], [0]
+
+    def loop(peer: str) -> None:
+        while not stop.is_set():  # the next round by the clock: a request that waits for it
+            ok = _sync_once(peer, net.info.round_at(time.time()) + 1)
+            answers[0] += ok
+            errors[0] += not ok
+
+    threads = [threading.Thread(target=loop, args=(p,), daemon=True) for p in net.peer for _ in range(loops)]
+    first = _latest(net)
+    with Usage(net.pids()[0]) as usage:
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+        made = _latest(net) - first
+        stop.set()
+        for thread in threads:
+            thread.join(40)
+    expected = int(seconds // net.info.period)
+    behind = max(0, net.info.round_at(time.time()) - min(_latest(net, i) for i in range(len(net.peer))))
+    return (f"{loops} `GET /sync?from=<next>` loops per node for {seconds:.0f} s", expected,
+            f"held {made} of {expected} rounds made during the attack ({answers[0]} answers, {errors[0]} "
+            f"client errors); slowest node {behind} rounds behind after; {usage}")  # fmt: skip
+
+
+def probe_sync_connections(net: Network, connections: int = 300) -> tuple[str, int, str]:
+    """``connections`` concurrent ``GET /sync?from=<next>`` (each its own connection, its own "peer"):
+    at most a few wait (store callbacks), the others are answered at once; nothing is left after."""
+    answered, failed = [0], [0]
+
+    def ask() -> None:
+        ok = _sync_once(net.peer[1], net.info.round_at(time.time()) + 1)
+        answered[0] += ok
+        failed[0] += not ok
+
+    first = _latest(net, 1)
+    with Usage(net.pids()[1]) as usage:
+        threads = [threading.Thread(target=ask, daemon=True) for _ in range(connections)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(90)
+    time.sleep(2 * net.info.period)
+    made = _latest(net, 1) - first
+    return (f"{connections} concurrent sync streams from distinct connections", connections,
+            f"held {answered[0]}, failed {failed[0]}; {made} rounds made meanwhile; {usage}")  # fmt: skip
+
+
+def probe_sync_from_round_one(tmp: Path, rounds: int = 1_000_000) -> tuple[str, int, str]:
+    """``GET /sync?from=1`` on a chain of ``rounds`` rounds (in-process, the node's own code over an
+    SQLite store): was 2.3 s and 233 MB per request at 1M rounds, ``last()`` blocked 0.55 s."""
+    import tracemalloc
+
+    from drand_edu.net.http_server import Request
+    from drand_edu.node.sync_http import sync_answer
+    from drand_edu.store.sqlite import SQLiteStore
+    from drand_edu.store.stack import CallbackStore
+
+    store = SQLiteStore(tmp / "long.db", genesis_seed=b"\x00" * 32)
+    step = 50_000
+    for start in range(0, rounds + 1, step):
+        end = min(start + step, rounds + 1)
+        store.put_many(Beacon(r, r.to_bytes(8, "big") * 12, b"") for r in range(start, end))
+    stack = CallbackStore(store)
+    blocked = [0.0]
+    stop = threading.Event()
+
+    def probe_last() -> None:
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            store.last()
+            blocked[0] = max(blocked[0], time.perf_counter() - t0)
+            time.sleep(0.001)
+
+    watcher = threading.Thread(target=probe_last)
+    watcher.start()
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    status, _, body = sync_answer(Request("GET", "/sync?from=1", peer="127.0.0.1:1"), lambda _id: stack)
+    took = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    stop.set()
+    watcher.join()
+    store.close()
+    lines = body.count(b"\n")
+    return (f"`GET /sync?from=1` on a {rounds:,}-round SQLite chain (in-process)", 1,
+            f"{'held' if peak < 16 << 20 and status == 200 else 'FAILED'}: {lines} beacons in the answer, "
+            f"{took:.2f} s, peak {peak / 2**20:.1f} MB allocated, `last()` blocked at most "
+            f"{blocked[0] * 1000:.0f} ms meanwhile")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000, help="generated cases per fuzzing row")
@@ -516,6 +753,13 @@ def main() -> None:
             lambda: probe_slowloris(net),
             lambda: probe_concurrency(net),
             lambda: probe_hostile_endpoints(net),
+            lambda: probe_sync_reflector(net, min(args.cases, 1000)),
+            lambda: probe_spoofed_sync_ids(net, min(args.cases, 3000)),
+            lambda: probe_dkg_huge_sender(net),
+            lambda: probe_unsigned_deals(net),
+            lambda: probe_sync_connections(net),
+            lambda: probe_waiting_sync_loops(net),
+            lambda: probe_sync_from_round_one(tmp),
             lambda: ("nodes that still answer after all the probes above", 4, f"{4 - net.alive()} do not"),
             lambda: probe_demo_down(net),
         ]

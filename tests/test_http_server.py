@@ -66,10 +66,11 @@ def test_deep_json_to_the_peer_port_is_refused_and_the_node_stays_up() -> None:
     node = HttpNetwork(0, {})
     try:
         assert post(node.url + "/protocol", DEEP, {"X-Drand-Edu-From": "1"}) == 400
-        assert (
-            post(node.url + "/protocol", b'{"kind": "sync", "from_round": 1}', {"X-Drand-Edu-From": "1"})
-            == 204
-        )
+        partial = b'{"kind": "partial", "round": 1, "previous_signature": "", "partial_sig": "0001"}'
+        assert post(node.url + "/protocol", partial, {"X-Drand-Edu-From": "1"}) == 204
+        # a sync is never pushed: it is GET /sync, answered to whoever asks (issue 23)
+        sync = b'{"kind": "sync", "from_round": 1}'
+        assert post(node.url + "/protocol", sync, {"X-Drand-Edu-From": "1"}) == 400
     finally:
         node.close()
 

@@ -12,7 +12,7 @@ import pytest
 
 from drand_edu.errors import InvalidInput
 from drand_edu.net.http_transport import HttpNetwork, fetch_identity
-from drand_edu.net.messages import SyncRequest
+from drand_edu.net.messages import PartialBeaconPacket
 
 
 def test_a_failing_handler_does_not_stop_the_event_thread(capfd) -> None:
@@ -22,21 +22,21 @@ def test_a_failing_handler_does_not_stop_the_event_thread(capfd) -> None:
         seen: list[int] = []
         done = threading.Event()
 
-        def handler(src: int, message: SyncRequest) -> None:
-            if message.from_round == 1:
+        def handler(src: int, message: PartialBeaconPacket) -> None:
+            if message.round == 1:
                 raise RuntimeError("a bug in one handler")
-            seen.append(message.from_round)
+            seen.append(message.round)
             done.set()
 
         b.register(1, handler)
-        a.send(0, 1, SyncRequest(1))
+        a.send(0, 1, PartialBeaconPacket(1, b"", b"\x00\x01"))
         logged = ""
         deadline = time.time() + 5
         while "a bug in one handler" not in logged and time.time() < deadline:
             time.sleep(0.05)
             logged += capfd.readouterr().err
         assert "a bug in one handler" in logged  # logged, not swallowed silently
-        a.send(0, 1, SyncRequest(2))  # and the node still takes the next message
+        a.send(0, 1, PartialBeaconPacket(2, b"", b"\x00\x01"))  # and the node still takes the next message
         assert done.wait(5), "the second message never arrived"
         assert seen == [2]
     finally:

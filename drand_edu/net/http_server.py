@@ -16,6 +16,10 @@ node down:
 * **slow clients cost a socket, not a thread**: requests are read by one event loop and handed to a
   worker only once complete, and a connection idle for :data:`IDLE_TIMEOUT` seconds is closed — 200
   half-open (slowloris) connections leave every worker free for everyone else;
+* **waiting requests have their own workers**: paths named in ``slow_paths`` (the peer port's
+  ``/sync`` long polls, which may wait for the next beacon) are served by a separate pool of
+  ``slow_threads`` workers, so that however many of them wait, the main pool stays free for what
+  cannot wait (partials, DKG packets); the waits themselves are bounded by their handler;
 * **every failure is an HTTP answer**: a handler that raises gets its client a 500 (a JSON body), never
   a dropped connection, and the failure is logged in one line through a log that keeps at most
   :data:`LOG_LINES_PER_MINUTE` lines a minute and empties a log file past :data:`MAX_LOG_BYTES`
@@ -45,6 +49,7 @@ from functools import partial
 from http import HTTPStatus
 
 from waitress.server import create_server
+from waitress.task import ThreadedTaskDispatcher
 
 from ..errors import MAX_JSON_BYTES, InvalidInput, parse_json
 
@@ -70,12 +75,17 @@ MAX_LOG_BYTES = 8 << 20
 
 @dataclass(frozen=True)
 class Request:
-    """One complete HTTP request: ``path`` as sent (with its query), header names in lower case."""
+    """One complete HTTP request: ``path`` as sent (with its query), header names in lower case.
+
+    ``peer`` is the address the connection really comes from (``ip:port`` of the TCP socket, as
+    drand's ``net.RemoteAddress`` reads it from gRPC's ``peer``), never a header the client wrote.
+    """
 
     method: str
     path: str
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
+    peer: str = ""
 
     def json(self, what: str = "the request body") -> dict:
         """The body as a JSON object (empty body: ``{}``); :class:`HttpError` 400 otherwise."""
@@ -158,6 +168,8 @@ class HttpServer:
 
     ``handle`` gets a :class:`Request`, returns ``(status, headers, body)`` or raises
     :class:`HttpError`; anything else it raises becomes a 500. Use as a context manager or ``close()``.
+    Requests for a path in ``slow_paths`` (the part before ``?``) go to a pool of their own of
+    ``slow_threads`` workers (requests that may wait must not hold the workers the others need).
     """
 
     def __init__(
@@ -171,6 +183,8 @@ class HttpServer:
         threads: int = THREADS,
         idle_timeout: float = IDLE_TIMEOUT,
         server_name: str = "drand-edu",
+        slow_paths: tuple[str, ...] = (),
+        slow_threads: int = THREADS,
     ) -> None:
         self.handle = handle
         self.name = name
@@ -184,8 +198,13 @@ class HttpServer:
             max_request_body_size=max_body, ident=server_name, asyncore_use_poll=True,
             expose_tracebacks=False, clear_untrusted_proxy_headers=True,
         )  # fmt: skip
+        self._slow: ThreadedTaskDispatcher | None = None
         if hasattr(self._server, "accept"):  # one listening socket (not waitress' MultiSocketServer)
             self._server.handle_accept = partial(_accept_pending, self._server)
+            if slow_paths:
+                self._slow = ThreadedTaskDispatcher()
+                self._slow.set_thread_count(slow_threads)
+                self._server.add_task = partial(_route_task, self._server, self._slow, frozenset(slow_paths))
         self._closed = False
         self._thread = threading.Thread(target=self._server.run, daemon=True, name=name)
         self._thread.start()
@@ -234,7 +253,9 @@ class HttpServer:
                    if key.startswith("HTTP_")}  # fmt: skip
         if "CONTENT_TYPE" in environ:
             headers["content-type"] = environ["CONTENT_TYPE"]
-        return Request(method, environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/"), headers, body)
+        path = environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
+        peer = f"{environ.get('REMOTE_ADDR', '')}:{environ.get('REMOTE_PORT', '')}"  # the socket's
+        return Request(method, path, headers, body, peer)
 
     # -- life -----------------------------------------------------------------------------------------
     def close(self) -> None:
@@ -244,6 +265,8 @@ class HttpServer:
         self._closed = True
         server = self._server
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        if self._slow is not None:
+            self._slow.shutdown(cancel_pending=True, timeout=5)
         try:
             server.trigger.pull_trigger(lambda: _close_all(server))
         except OSError:
@@ -291,6 +314,14 @@ def _accept_pending(server) -> None:
             conn.close()
             continue
         server.channel_class(server, conn, server.fix_addr(addr), server.adj, map=server._map)
+
+
+def _route_task(server, slow: ThreadedTaskDispatcher, slow_paths: frozenset[str], channel) -> None:
+    """waitress hands a channel with a complete request to ``server.add_task``: send it to the slow
+    pool when its (first pending) request is for one of ``slow_paths``, else to the main pool."""
+    requests = getattr(channel, "requests", None) or ()
+    path = getattr(requests[0], "path", "") if requests else ""
+    (slow if path in slow_paths else server.task_dispatcher).add_task(channel)
 
 
 def _close_all(server) -> None:

@@ -12,6 +12,18 @@ every few seconds. Each message is ``POST /protocol`` with the sender's index in
 answers with the node's address and long-term public key, as drand's ``GetIdentity`` call does: a DKG
 leader asks it of every participant it proposes.
 
+**The header is a claim, not an identity**: anyone who reaches the port can write it. So a message
+is delivered as *anonymous* (sender :data:`ANONYMOUS`), and only what proves its author counts: a
+partial by its own signature, checked against the public share of the index it carries (drand's
+[`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L125-L238)
+reads that index from the signature, never from the caller); a DKG packet by its sender's key in the
+proposal (:mod:`drand_edu.node.dkg_process`). The messages of a sync stream (``sync``, ``beacon``,
+``sync_end``) are refused here (400): a running node serves a sync only as the answer to the one who
+asked, ``GET /sync`` (:mod:`drand_edu.node.sync_http`), never by pushing beacons to a peer that a
+request names — that made one 57-byte request push a whole chain to another member. ``GET /sync``
+is served by a pool of workers of its own (:data:`SYNC_THREADS`), so waiting requests never hold the
+workers that partials and DKG packets need.
+
 Everything a node does happens on one event thread, in time order, like in the simulator: HTTP
 handler threads only queue deliveries, so the node code needs no locks.
 """
@@ -34,6 +46,13 @@ from .messages import Message, from_bytes, to_bytes
 
 Handler = Callable[[int, Message], None]
 
+#: the sender a message is delivered as: nobody in particular (the header proves nothing)
+ANONYMOUS = -1
+#: what may be POSTed to ``/protocol``: messages that carry their own proof of authorship
+POSTED_KINDS = frozenset({"partial", "dkg"})
+#: workers for ``GET /sync`` (long polls that may wait), apart from the main pool's
+SYNC_THREADS = 4
+
 
 class HttpNetwork:
     """One node's side of the network: an HTTP endpoint for its peers and an event thread."""
@@ -54,7 +73,8 @@ class HttpNetwork:
         #: with several beacons on this port (a daemon's): beacon id -> its identity, or None
         self.identities: Callable[[str], dict | None] | None = None
         self.log = BoundedLog(f"node{index}")
-        self._httpd = HttpServer(self._answer, host, port, name=f"node{index}-http")
+        self._httpd = HttpServer(self._answer, host, port, name=f"node{index}-http", slow_paths=("/sync",),
+                                 slow_threads=SYNC_THREADS)  # fmt: skip
         self._thread = threading.Thread(target=self._run, daemon=True, name=f"node{index}-events")
         self._thread.start()
 
@@ -81,8 +101,9 @@ class HttpNetwork:
             message = from_bytes(request.body)
         except InvalidInput as error:
             raise HttpError(400, str(error)) from None
-        sender = int(sender_text)
-        self.schedule(time.time(), lambda: self._deliver(sender, message))
+        if message.kind not in POSTED_KINDS:
+            raise HttpError(400, f"a {message.kind!r} message is not accepted here: a sync is GET /sync")
+        self.schedule(time.time(), lambda: self._deliver(ANONYMOUS, message))
         return 204, {}, b""
 
     def identity_of(self, beacon_id: str = "") -> dict | None:

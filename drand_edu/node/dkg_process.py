@@ -14,6 +14,16 @@ things that cross between nodes are :class:`~drand_edu.net.messages.DKGPacket`\\
    Bundles that arrive early (a fast node's response while we still wait for deals) are kept for
    their phase. Bundles whose Schnorr signature does not verify are dropped on arrival.
 
+**What a stranger can make a node keep is bounded** (issue 23). A refused packet leaves one line in
+the DKG log, and nothing else: the log keeps the last :data:`LOG_LINES` lines of at most
+:data:`NOTE_CHARS` characters (a 3.9 MB ``sender`` is cut to :data:`SENDER_CHARS`). A bundle that comes
+before our execution started is kept only while a proposal is active, only when a participant of
+that proposal signed it (:func:`~drand_edu.net.dkg_packets.verify_bundle_packet`), and only the first
+of each kind from each participant; the kept ones go when the proposal ends (executed, aborted,
+timed out, failed or replaced). drand keeps none at all: its
+[`BroadcastDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L159-L177)
+refuses a bundle while no execution runs.
+
 Like drand, participants are ordered by public key (``util.SortedByPublicKey``) to get their DKG
 indices, the session id is ``sha256(epoch)`` so an old epoch's packets cannot be replayed, and each
 node builds the group file itself from the proposal and its result: the same bytes everywhere.
@@ -66,6 +76,7 @@ from ..net.dkg_packets import (
     sign_packet,
     terms_from_json,
     terms_to_json,
+    verify_bundle_packet,
     verify_packet,
 )
 from ..net.http_transport import fetch_identity
@@ -105,6 +116,15 @@ PHASE_TIMEOUT = 10.0
 #: How long a proposal stays open by default (drand's ``--timeout`` default is one day; a class is shorter).
 PROPOSAL_TIMEOUT = 300.0
 EPOCH_FILE = "dkg.json"
+#: lines the DKG log keeps (``dkg status`` shows the last 12 of them)
+LOG_LINES = 200
+#: characters of one log line, at most
+NOTE_CHARS = 300
+#: characters of a packet's self-declared sender that a log line quotes
+SENDER_CHARS = 80
+#: the states in which a proposal is under way (early bundles may be kept for its execution)
+_ACTIVE = frozenset({Status.PROPOSING, Status.PROPOSED, Status.ACCEPTED, Status.JOINED, Status.EXECUTING,
+                     Status.LEFT})  # fmt: skip
 
 
 def _read_epoch(epoch_file: Path) -> int:
@@ -166,7 +186,8 @@ class DKGProcess:
         # operator commands arrive on the control thread, packets on the event thread: one lock for both
         self._lock = threading.RLock()
         self._execution: _Execution | None = None
-        self._early: list[Bundle] = []  # bundles that came before our execution started
+        #: bundles that came before our execution started, by (kind, participant): the first of each
+        self._early: dict[tuple[str, str], Bundle] = {}
         self._previous_group: Group | None = key_store.group
         self.state = self._restored_state()
 
@@ -200,12 +221,16 @@ class DKGProcess:
                 "leaving": list(s.leaving), "acceptors": list(s.acceptors), "rejectors": list(s.rejectors),
                 "genesis_time": s.genesis_time,
                 "phase": str(self._execution.phase) if self._execution else None,
-                "log": self.log[-12:],
+                "log": self.log[-12:],  # each line at most NOTE_CHARS long
             }  # fmt: skip
 
     def _note(self, text: str) -> None:
+        """One line in the DKG log: truncated to :data:`NOTE_CHARS`, the oldest dropped past
+        :data:`LOG_LINES` (what a flood of refused packets can make a node keep is bounded)."""
         now = self.transport.now()
-        self.log.append(f"{time.strftime('%H:%M:%S', time.localtime(now))}.{int(now % 1 * 10)} {text}")
+        line = f"{time.strftime('%H:%M:%S', time.localtime(now))}.{int(now % 1 * 10)} {text}"
+        self.log.append(line if len(line) <= NOTE_CHARS else line[: NOTE_CHARS - 1] + "…")
+        del self.log[:-LOG_LINES]
 
     # -- operator commands (through the control port) ------------------------------------------------
     def propose_initial(
@@ -335,6 +360,7 @@ class DKGProcess:
                 raise DKGError("only the leader can abort the DKG")
             self._announce(StartAbort(), "abort", "aborted", {"reason": "aborted by the leader"})
             self._execution = None
+            self._drop_bundles()
 
     def execute(self) -> None:
         """``drand dkg execute``: the leader starts the execution everywhere."""
@@ -352,28 +378,45 @@ class DKGProcess:
     def receive(self, packet: DKGPacket) -> None:
         """Apply one packet; a packet that drand would refuse is logged and dropped, never raised."""
         with self._lock:
+            what = f"{str(packet.packet)[:20]} from {str(packet.sender)[:SENDER_CHARS]}"
             try:
                 self._receive(packet)
             except (DKGError, InvalidInput) as error:
-                self._note(f"refused {packet.packet} from {packet.sender}: {error}")
+                self._note(f"refused {what}: {str(error)[:NOTE_CHARS]}")
             except (KeyError, TypeError, ValueError, AttributeError) as error:  # a body of the wrong shape
-                self._note(f"refused {packet.packet} from {packet.sender}: malformed ({error!r})")
+                self._note(f"refused {what}: malformed ({repr(error)[:NOTE_CHARS]})")
 
     def _receive(self, packet: DKGPacket) -> None:
         now = self.transport.now()
         if packet.beacon_id != self.key_store.beacon_id:
-            raise DKGError(f"packet for beacon {packet.beacon_id!r}")
+            raise DKGError(f"packet for beacon {str(packet.beacon_id)[:64]!r}")
         if packet.packet in LIFECYCLE_PACKETS:
             self._receive_lifecycle(packet, now)
         elif packet.packet in BUNDLE_PACKETS:
             # authenticated by its own Schnorr signature (checked on arrival in the execution)
             bundle = bundle_from_json(packet.packet, packet.body)  # malformed: refused on arrival
             if self._execution is None:
-                self._early.append(bundle)
+                self._keep_early(packet, bundle, now)
             else:
                 self._execution.receive(bundle)
         else:
             raise DKGError(f"unknown DKG packet {packet.packet!r}")
+
+    def _keep_early(self, packet: DKGPacket, bundle: Bundle, now: float) -> None:
+        """Keep a bundle for the execution to come: only while a proposal is active, only from one of
+        its participants (the packet's signature proves which), only the first of each kind from each."""
+        terms = self.terms
+        if terms is None or self.state.status not in _ACTIVE or terms.timeout <= now:
+            raise DKGError("no DKG under way: a bundle is not kept")
+        key = (packet.packet, packet.sender)
+        if key in self._early:
+            return  # kyber keeps the first copy of a bundle per author
+        verify_bundle_packet(self.key_store.scheme, packet, terms)
+        self._early[key] = bundle
+
+    def _drop_bundles(self) -> None:
+        """The proposal is over (or replaced): nothing kept for an execution that will not come."""
+        self._early.clear()
 
     def _receive_lifecycle(self, packet: DKGPacket, now: float) -> None:
         """drand's ``applyPacketToState``: apply the packet, check its signature against the next
@@ -398,7 +441,7 @@ class DKGProcess:
         self.state = next_state
         if packet.packet == "proposal":
             self.terms, self.keys = terms, {p.address: p.key for p in terms.identities}
-            self._early.clear()
+            self._drop_bundles()
             self._schedule_timeout(terms)
             self._note(f"received a proposal for epoch {terms.epoch} from {packet.sender}")
         elif packet.packet in ("accept", "reject"):
@@ -416,6 +459,7 @@ class DKGProcess:
             self._start_execution()
         else:
             self._execution = None
+            self._drop_bundles()
             self._note(f"{packet.sender} aborted the DKG")
 
     def _check_proposal_keys(self, terms: ProposalTerms) -> None:
@@ -456,6 +500,7 @@ class DKGProcess:
                 ):
                     self.state = self.state.apply(TimeOut(), self.transport.now())
                     self._execution = None
+                    self._drop_bundles()
                     self._note("timed out")
 
         self.transport.schedule(terms.timeout, check)
@@ -464,7 +509,7 @@ class DKGProcess:
         terms = self.terms
         assert terms is not None
         execution = self._execution = _Execution(self, terms)
-        early, self._early = self._early, []
+        early, self._early = list(self._early.values()), {}
         for bundle in early:
             execution.receive(bundle)
         execution._advance(force=False)  # our own deal may have completed the phase
@@ -487,6 +532,7 @@ class DKGProcess:
     def _fail(self, why: str) -> None:
         self._note(f"failed: {why}")
         self._execution = None
+        self._drop_bundles()
         if self.state.status == Status.EXECUTING:
             self.state = self.state.apply(FailEvent(), self.transport.now())
 

@@ -4,20 +4,32 @@ In drand, syncing is a gRPC *server stream* on the node's protocol port: the req
 ``SyncRequest`` and the server keeps sending ``BeaconPacket``\\ s — history first, then every new beacon
 as it is stored — until one side closes it
 ([`SyncChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L546-L653)).
-Our peer port is a hardened HTTP server with a few bounded workers
-(:mod:`drand_edu.net.http_server`), where an answer that never ends would hold a worker for good. So
-the same stream is served as a chain of **long polls** on the node's protocol port::
+Like drand's, the stream goes back **to whoever asked, on the connection it asked on**: it is the
+answer to the request, never a push to an address the request names (a request cannot aim a chain
+at someone else), and the requester is known by its connection's real address (``ip:port``, drand's
+``net.RemoteAddress``), not by anything it wrote. Our peer port is a hardened HTTP server with a few
+bounded workers (:mod:`drand_edu.net.http_server`), where an answer that never ends would hold a
+worker for good. So the same stream is served as a chain of **long polls** on the node's protocol
+port::
 
     GET /sync?from=ROUND&beacon_id=ID   →   200, one beacon JSON per line (drand's /public JSON)
 
-An answer holds the stored beacons from ``from`` on, without holes (at most :data:`MAX_BATCH`); when
-there is none yet it waits — through a store callback, as drand's stream does — up to
-:data:`WAIT` seconds for the next beacon to be stored. The client asks again from the round after
-the last one it got, so it sees one stream that keeps following the chain. drand refuses a stream from
-beyond its last round; we refuse (404) only beyond last + 1, because asking from last + 1 is how each of
-our requests continues a stream (it waits for the next beacon). A memdb node that no longer holds ``from``
-sends only new beacons (drand's cursor ``Seek`` finds nothing), which the requester's append layer
-refuses as a gap.
+An answer holds the stored beacons from ``from`` on, without holes (at most :data:`MAX_BATCH`, read
+from the store a page at a time: a request from round 1 of a long chain never reads the whole range,
+nor holds the store's lock for it); when there is none yet it waits — through a store callback, as
+drand's stream does — up to :data:`WAIT` seconds for the next beacon to be stored. The client asks
+again from the round after the last one it got, so it sees one stream that keeps following the chain.
+
+What a stranger can make a node keep is bounded: one stream (store callback ``SyncChain-<ip:port>``)
+per connection, as drand keys its ``SyncChain`` callbacks by remote address, removed when the answer
+is sent; at most :data:`MAX_WAITING` requests waiting at once per chain (others are answered at
+once, with what there is, possibly nothing: the client asks again a little later); and ``/sync`` is
+served by a pool of workers of its own (``drand_edu.net.http_transport.SYNC_THREADS``), so that no
+number of waiting requests can hold the workers that partials and DKG packets need.
+drand refuses a stream from beyond its last round; we refuse (404) only beyond last + 1, because asking
+from last + 1 is how each of our requests continues a stream (it waits for the next beacon). A memdb
+node that no longer holds ``from`` sends only new beacons (drand's cursor ``Seek`` finds nothing),
+which the requester's append layer refuses as a gap.
 
 :func:`sync_answer` serves it from a node's store stack; :class:`SyncStream` reads it;
 :class:`HttpSyncStreams` lets a running node's :class:`~drand_edu.node.sync.SyncManager` sync over it;
@@ -52,9 +64,16 @@ log = logging.getLogger(__name__)
 
 #: Beacons in one answer, at most (the next request continues from the last one).
 MAX_BATCH = 1000
-#: Seconds one request waits for the next beacon when it has none to send (it holds one of the peer
-#: port's few workers meanwhile: short).
+#: Seconds one request waits for the next beacon when it has none to send (it holds one of the
+#: ``/sync`` workers meanwhile: short).
 WAIT = 1.0
+#: Requests waiting for the next beacon at once, per chain: one fewer than the ``/sync`` workers, so
+#: that one of them is always free for a requester that is behind (it has beacons to get at once).
+MAX_WAITING = 3
+#: A client's pause before asking again after an answer with nothing in it that came back early
+#: (the server had no waiting slot free): no busy loop against a busy node.
+EMPTY_PAUSE = 0.5
+_STREAM = "SyncChain-"
 _count = iter(range(1 << 62))
 
 
@@ -75,31 +94,50 @@ def sync_answer(
     if last + 1 < from_round:
         raise HttpError(404, f"no beacon stored above {last} < {from_round}")
     beacons = _contiguous(store, from_round)
-    if not beacons:  # nothing to send yet: wait for the next beacon stored, as a following stream does
-        arrived = threading.Event()
-        fresh: list[Beacon] = []
-        name = f"SyncChain-http-{next(_count)}"
-
-        def follow(beacon: Beacon | None, closed: bool) -> None:
-            if not closed and beacon is not None:
-                fresh.append(beacon)
-                arrived.set()
-
-        store.add_callback(name, follow)
-        try:
-            beacons = _contiguous(store, from_round)  # stored while we registered?
-            if not beacons and arrived.wait(wait):
-                beacons = _contiguous(store, from_round) or fresh[:1]  # fresh[:1]: memdb lost `from`
-        finally:
-            store.remove_callback(name)
+    if not beacons and _waiting(store) < MAX_WAITING:
+        beacons = _wait_for_next(store, from_round, request.peer, wait)
     body = b"".join(json.dumps(b.to_json()).encode() + b"\n" for b in beacons)
     return 200, {"Content-Type": "application/x-ndjson", "Cache-Control": "no-cache"}, body
+
+
+def _waiting(store: CallbackStore) -> int:
+    """How many sync streams wait on ``store`` now."""
+    return sum(name.startswith(_STREAM) for name in store.callbacks())
+
+
+def _wait_for_next(store: CallbackStore, from_round: int, peer: str, wait: float) -> list[Beacon]:
+    """Wait (at most ``wait`` seconds) for the next beacon stored, through a store callback named
+    after the requester's connection (drand's ``SyncChain-<addr>``: a newer stream of the same peer
+    replaces it), removed when the answer goes (``RemoveCallback`` when the stream ends)."""
+    arrived = threading.Event()
+    fresh: list[Beacon] = []
+    replaced = threading.Event()
+    name = _STREAM + (peer or f"http-{next(_count)}")
+
+    def follow(beacon: Beacon | None, closed: bool) -> None:
+        if closed:
+            replaced.set()
+            arrived.set()
+        elif beacon is not None:
+            fresh.append(beacon)
+            arrived.set()
+
+    store.add_callback(name, follow)
+    try:
+        beacons = _contiguous(store, from_round)  # stored while we registered?
+        if not beacons and arrived.wait(wait):
+            beacons = _contiguous(store, from_round) or fresh[:1]  # fresh[:1]: memdb lost `from`
+        return beacons
+    finally:
+        if not replaced.is_set():  # a replacement's callback has the same name: leave it alone
+            store.remove_callback(name)
 
 
 def _contiguous(store: ChainStore, from_round: int) -> list[Beacon]:
     """Stored beacons from ``from_round`` on, without holes (drand's cursor ``Seek`` then ``Next``)."""
     out: list[Beacon] = []
-    for beacon in store.cursor(max(from_round, 1)):
+    start = max(from_round, 1)
+    for beacon in store.cursor(start, start + MAX_BATCH - 1):
         if beacon.round != max(from_round, 1) + len(out) or len(out) >= MAX_BATCH:
             break
         out.append(beacon)
@@ -145,11 +183,14 @@ class SyncStream:
     def __iter__(self) -> Iterator[Beacon]:
         last_new = time.monotonic()
         while not self._closed:
+            asked = time.monotonic()
             beacons = self._ask()
             if beacons:
                 last_new = time.monotonic()
             elif self.silence is not None and time.monotonic() - last_new > self.silence:
                 raise TimeoutError(f"{self.base_url}: no beacon for {self.silence:.0f} s")
+            else:  # nothing, and early: the node had no waiting slot free; do not ask in a busy loop
+                time.sleep(max(0.0, min(EMPTY_PAUSE, asked + EMPTY_PAUSE - time.monotonic())))
             for beacon in beacons:
                 if self._closed:
                     return

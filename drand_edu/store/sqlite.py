@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS beacons (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _MEMORY = ":memory:"
+#: rows a cursor reads under the lock at a time (see :meth:`SQLiteStore.cursor`)
+CURSOR_PAGE = 256
 
 
 class SQLiteStore(ChainStore):
@@ -144,18 +146,32 @@ class SQLiteStore(ChainStore):
             return self._db.execute("SELECT COUNT(*) FROM beacons").fetchone()[0]
 
     def cursor(self, start: int = 0, end: int | None = None) -> Iterator[Beacon]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT round, signature, previous_signature FROM beacons WHERE round >= ? AND round <= ? "
-                "ORDER BY round",
-                (start, 2**63 - 1 if end is None else end),
-            ).fetchall()
+        """Beacons from ``start`` to ``end``, read :data:`CURSOR_PAGE` rows at a time.
+
+        The store's lock is held for one page only, never for the whole range: serving a sync from
+        round 1 of a long chain must not hold up ``last()`` and every write meanwhile (drand's bolt
+        cursor also walks the rows one by one instead of loading them). Rows written while a cursor
+        runs may appear in its later pages (the chain only grows at its end).
+        """
+        end = 2**63 - 1 if end is None else end
         before: tuple[int, bytes] | None = None  # (round, signature) of the row just read
-        for round_number, signature, previous in rows:
-            if previous is None and self._rebuilds and before and before[0] == round_number - 1:
-                previous = before[1]  # the row before is at hand: no query needed
-            yield self._beacon(round_number, (signature, previous))
-            before = (round_number, bytes(signature))
+        while start <= end:
+            page = []
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT round, signature, previous_signature FROM beacons "
+                    "WHERE round >= ? AND round <= ? ORDER BY round LIMIT ?",
+                    (start, end, CURSOR_PAGE),
+                ).fetchall()
+                for round_number, signature, previous in rows:
+                    if previous is None and self._rebuilds and before and before[0] == round_number - 1:
+                        previous = before[1]  # the row before is at hand: no query needed
+                    page.append(self._beacon(round_number, (signature, previous)))
+                    before = (round_number, bytes(signature))
+            yield from page
+            if len(rows) < CURSOR_PAGE:
+                return
+            start = rows[-1][0] + 1
 
     @property
     def _rebuilds(self) -> bool:
