@@ -7,6 +7,9 @@ their ports), runs each probe of the issue against it or against the library and
 it with ``drand-edu demo down`` after one node was restarted by hand (the last row). Prints the
 issue's table: probe | cases | untyped errors / failures, each row measured now.
 
+Issue 23's peer-port rows (``probe_sync_reflector`` … ``probe_sync_from_round_one``) say, per attack
+class, how many cases held and failed, and the attacked node's RSS and CPU (from ``/proc``) under it.
+
 Generated cases come from the fuzz suite's seeded mutators (``tests/test_fuzz_decoders.py``), so a
 run is reproducible. The forged-abort row drives in-process DKG nodes (the same ``DKGProcess`` code
 the node processes run, on ``tests/test_dkg_process.py``'s virtual network), because a forged abort
@@ -639,9 +642,11 @@ def probe_waiting_sync_loops(net: Network, loops: int = 60, seconds: float = 32)
             thread.join(40)
     expected = int(seconds // net.info.period)
     behind = max(0, net.info.round_at(time.time()) - min(_latest(net, i) for i in range(len(net.peer))))
+    held = made >= expected - 1 and behind <= 1
     return (f"{loops} `GET /sync?from=<next>` loops per node for {seconds:.0f} s", expected,
-            f"held {made} of {expected} rounds made during the attack ({answers[0]} answers, {errors[0]} "
-            f"client errors); slowest node {behind} rounds behind after; {usage}")  # fmt: skip
+            f"{'held' if held else 'FAILED'}: {made} of {expected} rounds made during the attack "
+            f"({answers[0]} answers, {errors[0]} client errors); slowest node {behind} rounds behind after; "
+            f"{usage}")  # fmt: skip
 
 
 def probe_sync_connections(net: Network, connections: int = 300) -> tuple[str, int, str]:
