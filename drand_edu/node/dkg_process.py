@@ -404,7 +404,13 @@ class DKGProcess:
 
     def _keep_early(self, packet: DKGPacket, bundle: Bundle, now: float) -> None:
         """Keep a bundle for the execution to come: only while a proposal is active, only from one of
-        its participants (the packet's signature proves which), only the first of each kind from each."""
+        its participants (the packet's signature proves which), only the first of each kind from each.
+
+        drand's
+        [`Packet`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L21-L67)
+        hands a bundle straight to ``BroadcastDKG``, which refuses it while no execution runs; we keep
+        these few, so that a fast node's deal is not lost, and nothing else.
+        """
         terms = self.terms
         if terms is None or self.state.status not in _ACTIVE or terms.timeout <= now:
             raise DKGError("no DKG under way: a bundle is not kept")

@@ -6,8 +6,12 @@ as it is stored — until one side closes it
 ([`SyncChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L546-L653)).
 Like drand's, the stream goes back **to whoever asked, on the connection it asked on**: it is the
 answer to the request, never a push to an address the request names (a request cannot aim a chain
-at someone else), and the requester is known by its connection's real address (``ip:port``, drand's
-``net.RemoteAddress``), not by anything it wrote. Our peer port is a hardened HTTP server with a few
+at someone else), and the requester is known by its connection's real address (``ip:port``, as
+drand's
+[`RemoteAddress`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/peer.go#L46-L90)
+reads it from the gRPC connection), not by anything it wrote. (drand also trusts an ``X-Real-IP``
+header on connections from private addresses, loopback included, for nodes behind a proxy; we
+never do: the address is the socket's.) Our peer port is a hardened HTTP server with a few
 bounded workers (:mod:`drand_edu.net.http_server`), where an answer that never ends would hold a
 worker for good. So the same stream is served as a chain of **long polls** on the node's protocol
 port::
