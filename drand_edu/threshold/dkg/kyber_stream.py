@@ -15,17 +15,17 @@ What kyber does with a reader ``R`` (kyber's ``util/random``):
   ``⌈bits/8⌉`` bytes per attempt, big-endian, the bits above the order's bit length cleared, and the
   attempt rejected when it is 0 or not below the order.
 
-The reader used by the reference program (``tests/drandref/op_kyberdkg.go``) is kyber's SHAKE256 XOF
+The reader used by the reference program (tests/drandref/op_kyberdkg.go) is kyber's SHAKE256 XOF
 (``xof/keccak``) seeded with the node's seed; kyber draws from it, in order, the dealer's secret, the other
 coefficients, one ECIES ephemeral key per deal, and one Schnorr nonce per signed bundle. Our
 :class:`~.protocol.DistKeyGenerator` draws the same things in the same order from ``stream=``.
 
 kyber's
-[`Int`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/util/random/rand.go#L35-L45),
-[`Bits`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/util/random/rand.go#L16-L32),
+[`Int`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/util/random/rand.go#L36-L45),
+[`Bits`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/util/random/rand.go#L18-L33),
 the stream's
 [`XORKeyStream`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/util/random/rand.go#L56-L92)
-and the XOF [`New`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/xof/blake2xb/blake.go#L18-L39):
+and the XOF [`New`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/xof/blake2xb/blake.go#L18-L37):
 :meth:`KyberStream.pick`.
 """
 
