@@ -34,6 +34,7 @@ from drand_edu.threshold.dkg import (
     JustificationBundle,
     KyberStream,
     ResponseBundle,
+    ecies,
     verify_packet_signature,
 )
 from drand_edu.threshold.dkg.messages import Deal, Justification, Response, scalar_to_bytes
@@ -142,14 +143,23 @@ class Run:
         deals = []
         for i, gen in enumerate(self.gens):
             bundle = gen.deals()
-            targets = {c["holder"] for c in f.get("corrupt_share", []) if c["dealer"] == i}
-            if targets:
-                altered = tuple(
-                    Deal(d.share_index, d.encrypted_share[:-1] + bytes([d.encrypted_share[-1] ^ 1]))
-                    if d.share_index in targets else d
-                    for d in bundle.deals
-                )  # fmt: skip
-                unsigned = DealBundle(bundle.dealer_index, altered, bundle.public, bundle.session_id)
+            wrong = {(c["dealer"], c["holder"]) for c in f.get("wrong_share", [])}
+            corrupt = {(c["dealer"], c["holder"]) for c in f.get("corrupt_share", [])}
+            altered, changed = [], False
+            for d in bundle.deals:
+                if (i, d.share_index) in wrong:  # decrypts, but share + 1: misses the commitments
+                    opened = ecies.decrypt(self.group, self.secrets[d.share_index], d.encrypted_share)
+                    share = int.from_bytes(opened, "big")
+                    plain = scalar_to_bytes((share + 1) % self.group.order)
+                    public = self.nodes[d.share_index].public
+                    d = Deal(d.share_index, ecies.encrypt(self.group, public, plain, self.streams[i]))
+                    changed = True
+                elif (i, d.share_index) in corrupt:  # no longer decrypts
+                    d = Deal(d.share_index, d.encrypted_share[:-1] + bytes([d.encrypted_share[-1] ^ 1]))
+                    changed = True
+                altered.append(d)
+            if changed:
+                unsigned = DealBundle(bundle.dealer_index, tuple(altered), bundle.public, bundle.session_id)
                 signature = schnorr.sign(self.group, self.secrets[i], unsigned.hash(), self.streams[i])
                 bundle = unsigned.with_signature(signature)
             deals.append(bundle)
@@ -248,6 +258,11 @@ FAULT_CASES = {
     "missing-response": {"drop_response": [3]},
     "missing-deal": {"drop_deal": [0]},
     "two-bad-shares": {"corrupt_share": [{"dealer": 0, "holder": 1}, {"dealer": 2, "holder": 1}]},
+    "wrong-share-value": {"wrong_share": [{"dealer": 3, "holder": 0}]},
+    "wrong-and-undecryptable": {
+        "wrong_share": [{"dealer": 2, "holder": 0}, {"dealer": 2, "holder": 3}],
+        "corrupt_share": [{"dealer": 2, "holder": 1}],
+    },
 }
 
 
@@ -297,22 +312,24 @@ def test_same_transcript_on_the_other_key_groups(drandref, scheme_id):
 )
 @example(n=3, data=None, fast_sync=True, label="edge")
 def test_same_transcript_generated(drandref, n, data, fast_sync, label):
-    """Generated group sizes, thresholds, seeds and faults."""
+    """Generated group sizes, thresholds, seeds, faults, and keys on G1 or G2."""
     if data is None:  # the edge case: the smallest group, t = n, a bad share
         threshold, faults = 3, {"corrupt_share": [{"dealer": 0, "holder": 2}]}
     else:
         threshold = data.draw(st.integers(2, n), label="threshold")
         index = st.integers(0, n - 1)
-        bad = data.draw(
-            st.lists(st.tuples(index, index).filter(lambda p: p[0] != p[1]), max_size=2, unique=True)
-        )
+        pair = st.tuples(index, index).filter(lambda p: p[0] != p[1])
+        bad = data.draw(st.lists(pair, max_size=2, unique=True), label="corrupt")
+        wrong = data.draw(st.lists(pair, max_size=2, unique=True), label="wrong")
         faults = {
             "corrupt_share": [{"dealer": d, "holder": h} for d, h in bad],
+            "wrong_share": [{"dealer": d, "holder": h} for d, h in wrong],
             "drop_deal": data.draw(st.lists(index, max_size=1), label="drop_deal"),
             "drop_response": data.draw(st.lists(index, max_size=1), label="drop_response"),
             "drop_justification": data.draw(st.lists(index, max_size=1), label="drop_justification"),
         }
-    compare(drandref, "pedersen-bls-chained", n, threshold, fast_sync, faults, f"gen/{label}/{n}")
+    scheme_id = data.draw(st.sampled_from(SCHEMES[:2]), label="scheme") if data is not None else SCHEMES[0]
+    compare(drandref, scheme_id, n, threshold, fast_sync, faults, f"gen/{label}/{n}")
 
 
 def test_listed_difference_fresh_dkg_below_threshold(drandref):

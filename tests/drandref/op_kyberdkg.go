@@ -23,8 +23,9 @@ package main
 // byte of kyber's transcript is a function of the keys and the seeds: nothing here is re-implemented.
 //
 // Faults are applied on the wire, as a cheating or failing node would: "corrupt_share" flips the last byte
-// of one encrypted share (the dealer then signs the altered bundle, drawing one more nonce from its
-// stream), "drop_deal"/"drop_response"/"drop_justification" keep a node's bundle from everyone.
+// of one encrypted share (it no longer decrypts), "wrong_share" encrypts that share plus one instead (it
+// decrypts, but misses the commitments; a fresh ECIES ephemeral key from the dealer's stream); the dealer
+// then signs the altered bundle, drawing one more nonce from its stream; "drop_deal"/"drop_response"/"drop_justification" keep a node's bundle from everyone.
 // Phases are driven as kyber's own Protocol drives them (share/dkg/protocol.go: sendResponses,
 // sendJustifications, finish). "external" nodes are played by the caller: their bundles are given per phase instead of computed, and
 // kyber's VerifyPacketSignature says whether each one's signature holds.
@@ -32,6 +33,7 @@ package main
 import (
 	"crypto/cipher"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -41,6 +43,7 @@ import (
 
 	"github.com/drand/drand/v2/crypto"
 	"github.com/drand/kyber"
+	"github.com/drand/kyber/encrypt/ecies"
 	"github.com/drand/kyber/share/dkg"
 	"github.com/drand/kyber/sign/schnorr"
 	"github.com/drand/kyber/util/random"
@@ -107,6 +110,20 @@ type jsResult struct {
 	Commits    []string `json:"commits,omitempty"`
 }
 
+type dealerHolder struct {
+	Dealer uint32 `json:"dealer"`
+	Holder uint32 `json:"holder"`
+}
+
+func hasPair(list []dealerHolder, dealer, holder uint32) bool {
+	for _, p := range list {
+		if p.Dealer == dealer && p.Holder == holder {
+			return true
+		}
+	}
+	return false
+}
+
 type kyberDKGRequest struct {
 	Scheme    string   `json:"scheme"`
 	Secrets   []string `json:"secrets"`
@@ -115,13 +132,11 @@ type kyberDKGRequest struct {
 	Threshold int      `json:"threshold"`
 	FastSync  bool     `json:"fast_sync"`
 	Faults    struct {
-		CorruptShare []struct {
-			Dealer uint32 `json:"dealer"`
-			Holder uint32 `json:"holder"`
-		} `json:"corrupt_share"`
-		DropDeal          []uint32 `json:"drop_deal"`
-		DropResponse      []uint32 `json:"drop_response"`
-		DropJustification []uint32 `json:"drop_justification"`
+		CorruptShare      []dealerHolder `json:"corrupt_share"`
+		WrongShare        []dealerHolder `json:"wrong_share"`
+		DropDeal          []uint32       `json:"drop_deal"`
+		DropResponse      []uint32       `json:"drop_response"`
+		DropJustification []uint32       `json:"drop_justification"`
 	} `json:"faults"`
 	External map[string]jsExternal `json:"external"`
 }
@@ -263,6 +278,24 @@ func resultToJSON(phase string, r *dkg.Result, err error) jsResult {
 	return out
 }
 
+// offByOne decrypts a deal with its holder's key and encrypts share + 1 again with kyber's ECIES, the
+// ephemeral key drawn from the dealer's reader (ecies.Encrypt reads crypto/rand.Reader).
+func offByOne(g dkg.Suite, holderKey kyber.Scalar, cipher []byte, holder kyber.Point, r io.Reader) ([]byte, error) {
+	plain, err := ecies.Decrypt(g, holderKey, cipher, sha256.New)
+	if err != nil {
+		return nil, err
+	}
+	share := g.Scalar()
+	if err := share.UnmarshalBinary(plain); err != nil {
+		return nil, err
+	}
+	wrong, _ := g.Scalar().Add(share, g.Scalar().One()).MarshalBinary()
+	saved := rand.Reader
+	rand.Reader = r
+	defer func() { rand.Reader = saved }()
+	return ecies.Encrypt(g, holder, wrong, sha256.New)
+}
+
 func kyberDKG(raw json.RawMessage) (any, error) {
 	var req kyberDKGRequest
 	if err := json.Unmarshal(raw, &req); err != nil {
@@ -370,17 +403,21 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 				return nil, fmt.Errorf("deals of node %d: %w", i, err)
 			}
 			corrupted := false
-			for _, f := range req.Faults.CorruptShare {
-				if f.Dealer != uint32(i) {
-					continue
-				}
-				for k := range b.Deals {
-					if b.Deals[k].ShareIndex == f.Holder {
-						c := append([]byte(nil), b.Deals[k].EncryptedShare...)
-						c[len(c)-1] ^= 1
-						b.Deals[k].EncryptedShare = c
-						corrupted = true
+			for k := range b.Deals {
+				holder := b.Deals[k].ShareIndex
+				switch {
+				case hasPair(req.Faults.WrongShare, uint32(i), holder):
+					// a share that decrypts but is off by one: ProcessDeals's commitment check fails
+					if b.Deals[k].EncryptedShare, err = offByOne(group, privs[holder], b.Deals[k].EncryptedShare,
+						nodes[holder].Public, readers[i]); err != nil {
+						return nil, err
 					}
+					corrupted = true
+				case hasPair(req.Faults.CorruptShare, uint32(i), holder):
+					c := append([]byte(nil), b.Deals[k].EncryptedShare...)
+					c[len(c)-1] ^= 1
+					b.Deals[k].EncryptedShare = c
+					corrupted = true
 				}
 			}
 			if corrupted {

@@ -61,7 +61,9 @@ func (n *fixedNetwork) Signature(round uint64) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("no beacon for round %d", round)
 }
-func (n *fixedNetwork) SwitchChainHash(string) error { return errors.New("fixed network: one chain only") }
+func (n *fixedNetwork) SwitchChainHash(string) error {
+	return errors.New("fixed network: one chain only")
+}
 
 type tlockRequest struct {
 	Scheme     string `json:"scheme"`
