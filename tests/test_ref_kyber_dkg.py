@@ -30,6 +30,7 @@ from drand_edu.threshold.dkg import (
     Config,
     DealBundle,
     DistKeyGenerator,
+    DistKeyShare,
     DKGNode,
     JustificationBundle,
     KyberStream,
@@ -121,18 +122,36 @@ def result_json(phase: str, result) -> dict:
 
 # -- our run, mirroring the op phase by phase --------------------------------------------------------------
 class Run:
-    """Our n nodes on the given keys and seeds, with the op's faults applied the op's way."""
+    """Our n nodes on the given keys and seeds, with the op's faults applied the op's way.
 
-    def __init__(self, scheme_id, secrets, seeds, nonce, threshold, fast_sync, faults) -> None:
+    ``old`` (a resharing): the old group's ``secrets``, ``threshold``, ``commits`` (hex) and ``shares``
+    (hex, share i of old node i), as the op takes them.
+    """
+
+    def __init__(self, scheme_id, secrets, seeds, nonce, threshold, fast_sync, faults, old=None) -> None:
         self.scheme = scheme_by_id(scheme_id)
         self.group = self.scheme.key_group
         self.secrets = secrets
         self.faults = faults
         self.nodes = tuple(DKGNode(i, self.group.generator() * s) for i, s in enumerate(secrets))
         self.streams = [KyberStream(seed) for seed in seeds]
+        extra: list[dict] = [{} for _ in secrets]
+        if old is not None:
+            old_nodes = tuple(DKGNode(i, self.group.generator() * s) for i, s in enumerate(old["secrets"]))
+            commits = PubPoly.from_bytes_list(self.group, [bytes.fromhex(c) for c in old["commits"]])
+            for j, node in enumerate(self.nodes):
+                extra[j] = {
+                    "old_nodes": old_nodes,
+                    "old_threshold": old["threshold"],
+                    "public_coeffs": commits,
+                }
+                k = next((o.index for o in old_nodes if o.public == node.public), None)
+                if k is not None:
+                    value = int(old["shares"][k], 16)
+                    extra[j]["share"] = DistKeyShare(commits, PriShare(k, value))
         self.configs = [
-            Config(self.scheme, s, self.nodes, nonce, threshold=threshold, fast_sync=fast_sync)
-            for s in secrets
+            Config(self.scheme, s, self.nodes, nonce, threshold=threshold, fast_sync=fast_sync, **more)
+            for s, more in zip(secrets, extra, strict=True)
         ]
         self.gens = [
             DistKeyGenerator(c, stream=stream) for c, stream in zip(self.configs, self.streams, strict=True)
@@ -142,19 +161,24 @@ class Run:
         f = self.faults
         deals = []
         for i, gen in enumerate(self.gens):
+            if not gen.can_issue:
+                continue  # a newcomer to a resharing deals nothing
             bundle = gen.deals()
             wrong = {(c["dealer"], c["holder"]) for c in f.get("wrong_share", [])}
             corrupt = {(c["dealer"], c["holder"]) for c in f.get("corrupt_share", [])}
             altered, changed = [], False
             for d in bundle.deals:
-                if (i, d.share_index) in wrong:  # decrypts, but share + 1: misses the commitments
+                if (
+                    bundle.dealer_index,
+                    d.share_index,
+                ) in wrong:  # decrypts, but share + 1: misses the commitments
                     opened = ecies.decrypt(self.group, self.secrets[d.share_index], d.encrypted_share)
                     share = int.from_bytes(opened, "big")
                     plain = scalar_to_bytes((share + 1) % self.group.order)
                     public = self.nodes[d.share_index].public
                     d = Deal(d.share_index, ecies.encrypt(self.group, public, plain, self.streams[i]))
                     changed = True
-                elif (i, d.share_index) in corrupt:  # no longer decrypts
+                elif (bundle.dealer_index, d.share_index) in corrupt:  # no longer decrypts
                     d = Deal(d.share_index, d.encrypted_share[:-1] + bytes([d.encrypted_share[-1] ^ 1]))
                     changed = True
                 altered.append(d)
@@ -196,10 +220,18 @@ class Run:
         }
 
 
-def _kyber(drandref, scheme_id, secrets, seeds, nonce, threshold, fast_sync, faults, external=None) -> dict:
+def _kyber(
+    drandref, scheme_id, secrets, seeds, nonce, threshold, fast_sync, faults, external=None, old=None
+) -> dict:
     order_bytes = 32
+    more = (
+        {}
+        if old is None
+        else {"old": {**old, "secrets": [s.to_bytes(32, "big").hex() for s in old["secrets"]]}}
+    )
     return drandref.call(
         "kyber_dkg",
+        **more,
         scheme=scheme_id,
         secrets=[s.to_bytes(order_bytes, "big").hex() for s in secrets],
         seeds=[s.hex() for s in seeds],
@@ -235,6 +267,11 @@ def compare(
     nonce = hashlib.sha256(f"nonce/{label}".encode()).digest()
     theirs = _kyber(drandref, scheme_id, secrets, seeds, nonce, threshold, fast_sync, faults)
     run = Run(scheme_id, secrets, seeds, nonce, threshold, fast_sync, faults)
+    return same_as_kyber(theirs, run, threshold)
+
+
+def same_as_kyber(theirs: dict, run: Run, threshold: int) -> dict:
+    """Our run's transcript and results equal kyber's; kyber's signatures verify with ours."""
     ours = run.transcript()
     assert theirs["publics"] == [node.public.to_bytes().hex() for node in run.nodes]
     assert ours["deals"] == theirs["deals"]
@@ -390,3 +427,45 @@ def test_our_node_with_its_own_stream_takes_part_in_kybers_run(drandref):
 def compare_public_of(drandref, scheme_id, secrets, seeds, nonce, t, index) -> list[str]:
     """The commitments kyber's own node ``index`` would have dealt (to show ours differ)."""
     return _kyber(drandref, scheme_id, secrets, seeds, nonce, t, True, {})["deals"][index]["public"]
+
+
+RESHARE_CASES = {
+    "clean": {},
+    "wrong-share-justified": {"wrong_share": [{"dealer": 3, "holder": 1}]},
+    "dealer-silent-below-old-threshold": {"drop_deal": [1]},
+}
+
+
+@pytest.mark.parametrize("case", sorted(RESHARE_CASES))
+def test_same_resharing_as_kyber(drandref, case):
+    """A resharing, drand's other use of the DKG: old nodes 0, 1, 3 of a 4-node group (t = 3) stay, node 2
+    leaves (it does not run, as in drand), two newcomers join at new indices 1 and 4 (t = 3). Every message
+    and result equals kyber's; the group key does not change. With old dealer 1 silent only two old
+    shares arrive, fewer than the old threshold: both abort."""
+    scheme_id = "pedersen-bls-chained"
+    old_secrets = [_secret(scheme_id, "old", i) for i in range(4)]
+    first = compare(drandref, scheme_id, 4, 3, True, {}, "old")  # the old group, itself compared
+    old = {
+        "secrets": old_secrets,
+        "threshold": 3,
+        "commits": first["results"]["0"]["commits"],
+        "shares": [first["results"][str(i)]["share"] for i in range(4)],
+    }
+    secrets = [
+        old_secrets[0],
+        _secret(scheme_id, "new", 1),
+        old_secrets[3],
+        old_secrets[1],
+        _secret(scheme_id, "new", 4),
+    ]
+    seeds = [_seed(f"reshare/{case}", j) for j in range(5)]
+    nonce = hashlib.sha256(b"nonce/reshare").digest()
+    faults = RESHARE_CASES[case]
+    theirs = _kyber(drandref, scheme_id, secrets, seeds, nonce, 3, True, faults, old=old)
+    same_as_kyber(theirs, Run(scheme_id, secrets, seeds, nonce, 3, True, faults, old=old), 3)
+    assert [b["dealer_index"] for b in theirs["deals"]] == [0, 3, 1]  # old indices, in new-list order
+    finished = [r for r in theirs["results"].values() if not r.get("error")]
+    if case == "dealer-silent-below-old-threshold":
+        assert not finished
+    else:
+        assert len(finished) == 5 and {r["commits"][0] for r in finished} == {old["commits"][0]}

@@ -22,7 +22,8 @@ package main
 // random.Int(order, stream): one call per attempt, the top bits masked, 0 and >= order rejected. So every
 // byte of kyber's transcript is a function of the keys and the seeds: nothing here is re-implemented.
 //
-// Faults are applied on the wire, as a cheating or failing node would: "corrupt_share" flips the last byte
+// Faults are applied on the wire, as a cheating or failing node would (dealers by their old index, holders
+// by their new one; the same in a fresh DKG): "corrupt_share" flips the last byte
 // of one encrypted share (it no longer decrypts), "wrong_share" encrypts that share plus one instead (it
 // decrypts, but misses the commitments; a fresh ECIES ephemeral key from the dealer's stream); the dealer
 // then signs the altered bundle, drawing one more nonce from its stream; "drop_deal"/"drop_response"/"drop_justification" keep a node's bundle from everyone.
@@ -44,6 +45,7 @@ import (
 	"github.com/drand/drand/v2/crypto"
 	"github.com/drand/kyber"
 	"github.com/drand/kyber/encrypt/ecies"
+	"github.com/drand/kyber/share"
 	"github.com/drand/kyber/share/dkg"
 	"github.com/drand/kyber/sign/schnorr"
 	"github.com/drand/kyber/util/random"
@@ -139,9 +141,28 @@ type kyberDKGRequest struct {
 		DropJustification []uint32       `json:"drop_justification"`
 	} `json:"faults"`
 	External map[string]jsExternal `json:"external"`
+	// Old, when given, makes the run a resharing: the old group's long-term secrets (old node i has index
+	// i), threshold, public polynomial and shares (share i belongs to old node i). A new node whose key is an
+	// old node's deals its old share; old nodes absent from the new list do not run (drand lets only the
+	// nodes of the new group execute a resharing).
+	Old *struct {
+		Secrets   []string `json:"secrets"`
+		Threshold int      `json:"threshold"`
+		Commits   []string `json:"commits"`
+		Shares    []string `json:"shares"`
+	} `json:"old"`
 }
 
 func unhex(s string) ([]byte, error) { return hex.DecodeString(s) }
+
+func scalarHex(g kyber.Group, h string) (kyber.Scalar, error) {
+	raw, err := unhex(h)
+	if err != nil {
+		return nil, err
+	}
+	v := g.Scalar()
+	return v, v.UnmarshalBinary(raw)
+}
 
 func marshalHex(m interface{ MarshalBinary() ([]byte, error) }) string {
 	b, err := m.MarshalBinary()
@@ -337,6 +358,50 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 		nodes[i] = dkg.Node{Index: uint32(i), Public: group.Point().Mul(privs[i], nil)}
 	}
 
+	var oldNodes []dkg.Node
+	var oldCommits []kyber.Point
+	var oldShares []kyber.Scalar
+	oldIdx := make([]int, n)
+	for i := range oldIdx {
+		oldIdx[i] = -1
+	}
+	if req.Old != nil {
+		if len(external) > 0 {
+			return nil, fmt.Errorf("external nodes are for a fresh DKG only")
+		}
+		for i, h := range req.Old.Secrets {
+			priv, err := scalarHex(group, h)
+			if err != nil {
+				return nil, err
+			}
+			pub := group.Point().Mul(priv, nil)
+			oldNodes = append(oldNodes, dkg.Node{Index: uint32(i), Public: pub})
+			for j := range nodes {
+				if nodes[j].Public.Equal(pub) {
+					oldIdx[j] = i
+				}
+			}
+		}
+		for _, h := range req.Old.Commits {
+			raw, err := unhex(h)
+			if err != nil {
+				return nil, err
+			}
+			p := group.Point()
+			if err := p.UnmarshalBinary(raw); err != nil {
+				return nil, err
+			}
+			oldCommits = append(oldCommits, p)
+		}
+		for _, h := range req.Old.Shares {
+			v, err := scalarHex(group, h)
+			if err != nil {
+				return nil, err
+			}
+			oldShares = append(oldShares, v)
+		}
+	}
+
 	configs := make([]*dkg.Config, n)
 	gens := make([]*dkg.DistKeyGenerator, n)
 	readers := make([]io.Reader, n)
@@ -361,6 +426,14 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 			FastSync:       req.FastSync,
 			Nonce:          nonce,
 			Auth:           schnorr.NewScheme(suite),
+		}
+		if req.Old != nil {
+			configs[i].OldNodes = append([]dkg.Node(nil), oldNodes...)
+			configs[i].OldThreshold = req.Old.Threshold
+			configs[i].PublicCoeffs = oldCommits
+			if k := oldIdx[i]; k >= 0 {
+				configs[i].Share = &dkg.DistKeyShare{Commits: oldCommits, Share: &share.PriShare{I: k, V: oldShares[k]}}
+			}
 		}
 		if gens[i], err = dkg.NewDistKeyHandler(configs[i]); err != nil {
 			return nil, fmt.Errorf("node %d: %w", i, err)
@@ -395,6 +468,9 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 			}
 			noteSig(uint32(i), "deal", b)
 		} else {
+			if req.Old != nil && oldIdx[i] < 0 {
+				continue // a newcomer has nothing to deal
+			}
 			saved := rand.Reader
 			rand.Reader = readers[i] // ecies.Encrypt's ephemeral keys: random.New() reads crypto/rand.Reader
 			b, err = gens[i].Deals()
@@ -406,14 +482,14 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 			for k := range b.Deals {
 				holder := b.Deals[k].ShareIndex
 				switch {
-				case hasPair(req.Faults.WrongShare, uint32(i), holder):
+				case hasPair(req.Faults.WrongShare, b.DealerIndex, holder):
 					// a share that decrypts but is off by one: ProcessDeals's commitment check fails
 					if b.Deals[k].EncryptedShare, err = offByOne(group, privs[holder], b.Deals[k].EncryptedShare,
 						nodes[holder].Public, readers[i]); err != nil {
 						return nil, err
 					}
 					corrupted = true
-				case hasPair(req.Faults.CorruptShare, uint32(i), holder):
+				case hasPair(req.Faults.CorruptShare, b.DealerIndex, holder):
 					c := append([]byte(nil), b.Deals[k].EncryptedShare...)
 					c[len(c)-1] ^= 1
 					b.Deals[k].EncryptedShare = c
@@ -427,7 +503,7 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 			}
 		}
 		dealsOut = append(dealsOut, dealToJSON(b))
-		if !has(req.Faults.DropDeal, uint32(i)) {
+		if !has(req.Faults.DropDeal, b.DealerIndex) {
 			delivered = append(delivered, b)
 		}
 	}
@@ -453,7 +529,7 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 			continue
 		}
 		responsesOut = append(responsesOut, responseToJSON(b))
-		if !has(req.Faults.DropResponse, uint32(i)) {
+		if !has(req.Faults.DropResponse, b.ShareIndex) {
 			deliveredResp = append(deliveredResp, b)
 		}
 	}
@@ -489,7 +565,7 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 			continue
 		}
 		justifsOut = append(justifsOut, justificationToJSON(jb))
-		if !has(req.Faults.DropJustification, uint32(i)) {
+		if !has(req.Faults.DropJustification, jb.DealerIndex) {
 			deliveredJust = append(deliveredJust, jb)
 		}
 	}
