@@ -6,8 +6,12 @@ Schnorr nonce — from one kyber stream (``random.New(keccak.New(seed))``; the o
 draw is routed there). Our :class:`DistKeyGenerator`, given a :class:`KyberStream` on the same seed, draws
 the same scalars in the same order, so every deal bundle (commitments, encrypted shares, signature), every
 response bundle, every justification bundle and every final share and public polynomial must be equal,
-with and without faults: a dealer sending a bad share (a complaint, then a justification), a dealer that
-does not justify, a missing deal, a missing response (fast sync evicts its author).
+with and without faults: a dealer sending a share that does not decrypt or one that misses its commitments
+(a complaint, then a justification), a dealer that does not justify, a missing deal, a missing response
+(fast sync evicts its author) — in a fresh DKG on three key groups (BLS12-381 G1 and G2, BN254 G2) and in a
+resharing (stayers, a leaver, newcomers). One result differs on purpose, listed in
+tests/data/differences.toml: a fresh DKG that ends with fewer than t qualified dealers, which kyber
+finishes and ours refuses.
 
 Beyond equal bytes, cross-acceptance: a node of ours with its *own* stream (so its bytes differ from what
 kyber's node would send) takes part in kyber's run — kyber's ``VerifyPacketSignature`` accepts its

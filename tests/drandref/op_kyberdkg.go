@@ -23,13 +23,14 @@ package main
 // byte of kyber's transcript is a function of the keys and the seeds: nothing here is re-implemented.
 //
 // Faults are applied on the wire, as a cheating or failing node would (dealers by their old index, holders
-// by their new one; the same in a fresh DKG): "corrupt_share" flips the last byte
-// of one encrypted share (it no longer decrypts), "wrong_share" encrypts that share plus one instead (it
-// decrypts, but misses the commitments; a fresh ECIES ephemeral key from the dealer's stream); the dealer
-// then signs the altered bundle, drawing one more nonce from its stream; "drop_deal"/"drop_response"/"drop_justification" keep a node's bundle from everyone.
-// Phases are driven as kyber's own Protocol drives them (share/dkg/protocol.go: sendResponses,
-// sendJustifications, finish). "external" nodes are played by the caller: their bundles are given per phase instead of computed, and
-// kyber's VerifyPacketSignature says whether each one's signature holds.
+// by their new one; the same numbers in a fresh DKG): "corrupt_share" flips the last byte of one encrypted
+// share (it no longer decrypts); "wrong_share" encrypts that share plus one instead (it decrypts but misses
+// the commitments; a fresh ECIES ephemeral key from the dealer's stream); the dealer then signs the altered
+// bundle, drawing one more nonce from its stream. "drop_deal", "drop_response" and "drop_justification"
+// keep a node's bundle from everyone. Phases are driven as kyber's own Protocol drives them
+// (share/dkg/protocol.go: sendResponses, sendJustifications, finish). "external" nodes are played by the
+// caller: their bundles are given per phase instead of computed, and kyber's VerifyPacketSignature says
+// whether each one's signature holds. "old" makes the run a resharing (see the request type).
 
 import (
 	"crypto/cipher"
