@@ -88,17 +88,22 @@ def _ours_decrypt(data: bytes, info: ChainInfo, round_number: int, signature: by
 
 
 # -- encryption, byte for byte -----------------------------------------------------------------------------
-@pytest.mark.parametrize("scheme_id", UNCHAINED)
-@pytest.mark.parametrize(
-    ("round_number", "plaintext", "armor"),
-    [
-        (1, b"", False),  # the first round, an empty file
-        (2**64 - 1, b"x", True),  # the last round a uint64 holds
-        (123456, bytes(range(256)) * 256, False),  # exactly one 64 KiB age chunk
-        (123456, b"\xff" * 65537, True),  # one byte into a second chunk
-    ],
-    ids=["round-1-empty", "round-max", "one-chunk", "two-chunks"],
-)
+EDGES = {
+    "round-1-empty": (1, b"", False),  # the first round, an empty file
+    "round-max": (2**64 - 1, b"x", True),  # the last round a uint64 holds
+    "one-chunk": (123456, bytes(range(256)) * 256, False),  # exactly one 64 KiB age chunk
+    "two-chunks": (123456, b"\xff" * 65537, True),  # one byte into a second chunk
+}
+#: the age chunking does not depend on the scheme: BN254 (slow in pure Python) skips the two big files
+EDGE_CASES = [
+    pytest.param(scheme_id, *EDGES[name], id=f"{name}-{scheme_id}")
+    for scheme_id in UNCHAINED
+    for name in EDGES
+    if not (scheme_id.startswith("bls-bn254") and "chunk" in name)
+]
+
+
+@pytest.mark.parametrize(("scheme_id", "round_number", "plaintext", "armor"), EDGE_CASES)
 def test_encrypt_edge_cases_same_bytes_as_tlock(drandref, scheme_id, round_number, plaintext, armor):
     info, secret = _chain(scheme_id, 7)
     tape = bytes((7 * i + round_number) % 251 for i in range(TAPE_SIZE))
@@ -115,7 +120,7 @@ def test_encrypt_edge_cases_same_bytes_as_tlock(drandref, scheme_id, round_numbe
     assert _ours_decrypt(bytes.fromhex(theirs), info, round_number, signature) == plaintext
 
 
-@settings(max_examples=20)
+@settings(max_examples=15)
 @given(
     scheme_id=st.sampled_from(UNCHAINED),
     round_number=st.integers(1, 2**64 - 1),
@@ -142,7 +147,7 @@ def test_encrypt_generated_same_bytes_as_tlock(drandref, scheme_id, round_number
 def test_stanza_body_same_bytes_as_timelock(drandref, scheme_id):
     """TimeLock + CiphertextToBytes against our ibe.encrypt; TimeUnlock opens ours, we open theirs."""
     info, secret = _chain(scheme_id, 5)
-    for round_number, key in ((1, bytes(16)), (99, b"\x01" * 16), (2**40, bytes(range(16)))):
+    for round_number, key in ((1, bytes(16)), (2**40, bytes(range(16)))):
         sigma = bytes(reversed(range(16)))
         theirs = drandref.call(
             "tlock_timelock", plaintext=key.hex(), randomness=sigma.hex(), **_network(info, round_number)
@@ -164,7 +169,8 @@ def test_stanza_body_same_bytes_as_timelock(drandref, scheme_id):
 # -- decryption, both ways --------------------------------------------------------------------------------
 @settings(max_examples=10)
 @given(
-    scheme_id=st.sampled_from(UNCHAINED),
+    # BN254's pairings are slow in pure Python: its both-ways round trips are the explicit tests around
+    scheme_id=st.sampled_from(UNCHAINED[:3]),
     round_number=st.integers(1, 2**63),
     plaintext=st.binary(max_size=200),
     armor=st.booleans(),
