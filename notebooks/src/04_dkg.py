@@ -125,7 +125,9 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 #   commitments, evict the dealers that fail, and abort if fewer than $t$ dealers are left
 #   (`process_justifications`).
 # - [`computeDKGResult`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L984-L1036): add up the shares and the public polynomials
-#   of the dealers whose row is all success — that set is QUAL.
+#   of the dealers whose row is all success — that set is QUAL. One difference, on purpose: kyber also drops
+#   evicted *share holders* from QUAL there, after the count, and can end a fresh DKG with fewer than $t$ — a
+#   group that can never sign; in ours a fresh DKG whose QUAL ends below the threshold is refused.
 #
 # **How are deals encrypted and signed?** Each share is encrypted with kyber's ECIES,
 # [`Encrypt`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ecies/ecies.go#L17-L69): a fresh ephemeral scalar $r$, the Diffie–Hellman point

@@ -337,7 +337,10 @@ with drand_edu.expect_error(TimelockError):
 #
 # `drand_edu.tlock.encrypt` wraps all of this in the [age](https://age-encryption.org/v1) format, like
 # drand's `tle` tool: a header with one stanza `-> tlock <round> <chainhash>` whose body is U‖V‖W, a MAC over
-# the header, then the payload encrypted with ChaCha20-Poly1305 in 64 KiB chunks.
+# the header, then the payload encrypted with ChaCha20-Poly1305 in 64 KiB chunks. The round must be at least
+# 1: no drand chain ever signs round 0, so a file locked to round 0 could never open — Go's
+# [`TimeLock`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L139-L172) would write
+# one all the same (only `tle`'s flags rule it out); ours refuses.
 
 # %%
 from drand_edu.tlock import decrypt, encrypt, read_stanza

@@ -3,6 +3,7 @@ module drandedu/drandref
 go 1.25.0
 
 require (
+	filippo.io/age v1.1.1
 	github.com/drand/drand/v2 v2.1.4
 	github.com/drand/kyber v1.3.2
 	github.com/drand/tlock v1.2.0
@@ -10,7 +11,6 @@ require (
 )
 
 require (
-	filippo.io/age v1.1.1 // indirect
 	github.com/BurntSushi/toml v1.5.0 // indirect
 	github.com/ardanlabs/darwin/v2 v2.0.0 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect

@@ -6,13 +6,15 @@
   (kyber ``share/dkg/dkg.go``);
 * :mod:`.driver` — ``n`` nodes, a broadcast board, a logical clock and fault injection:
   :func:`run_dkg`;
-* :mod:`.reshare` — hand the same group key to a new group of nodes: :func:`run_reshare`.
+* :mod:`.reshare` — hand the same group key to a new group of nodes: :func:`run_reshare`;
+* :mod:`.kyber_stream` — kyber's random stream, so a run can draw exactly kyber's scalars (tests).
 
 The DKG's *lifecycle* around this core (propose, accept, execute...) is
 :mod:`drand_edu.threshold.lifecycle`.
 """
 
 from .driver import DKGOutcome, FaultPlan, JustificationChoice, MessageEvent, run_dkg, sorted_by_public_key
+from .kyber_stream import KyberStream
 from .messages import (
     COMPLAINT,
     SUCCESS,
@@ -51,6 +53,7 @@ __all__ = [
     "Justification",
     "JustificationBundle",
     "JustificationChoice",
+    "KyberStream",
     "MessageEvent",
     "Phase",
     "Response",

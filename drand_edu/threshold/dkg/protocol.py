@@ -87,7 +87,7 @@ from ...crypto import schnorr
 from ...crypto.groups import CurveGroup, Point
 from ...crypto.schemes import Scheme
 from ...errors import DKGError, InvalidPoint, InvalidShare, NotEnoughShares
-from ...rng import Rng, random_bytes, resolve
+from ...rng import Rng, random_bytes, random_scalar, resolve
 from ..poly import PriPoly, PriShare, PubPoly, PubShare, minimum_threshold, recover_commit, recover_secret
 from . import ecies
 from .messages import (
@@ -260,6 +260,17 @@ def verify_packets(config: Config, packets: Sequence[Bundle], rng: Rng | None = 
     return [p for p, pub in known if schnorr.verify(config.group, pub, p.hash(), p.signature)]
 
 
+def _kyber_poly(threshold: int, secret: int | None, stream: Rng, order: int) -> PriPoly:
+    """The dealer's polynomial drawn as kyber draws it (``NewPriPoly``): ``f(0)`` first unless given.
+
+    Each coefficient is one :func:`~drand_edu.rng.random_scalar`, in ``[1, r)`` like kyber's
+    ``Scalar.Pick``; :meth:`PriPoly.random` draws differently (and draws ``f(0)`` even when it is given),
+    which is why the default path, with its seeded notebooks, keeps it.
+    """
+    first = secret % order if secret is not None else random_scalar(order, stream)
+    return PriPoly((first, *(random_scalar(order, stream) for _ in range(threshold - 1))), order)
+
+
 class StatusMatrix:
     """kyber's ``StatusMatrix``: for every dealer (row) and holder (column), success or complaint."""
 
@@ -304,9 +315,15 @@ class DistKeyGenerator:
     not finish). Every step raises :class:`~drand_edu.errors.DKGError` when this node cannot
     finish (evicted, too few valid deals...). ``events`` records why dealers or holders were
     evicted, in plain words.
+
+    ``rng`` is the randomness (secure default). ``stream``, when given, supplies instead what kyber
+    draws, in kyber's order: the polynomial (``f(0)`` then the other coefficients), one ECIES
+    ephemeral key per deal, one Schnorr nonce per signed bundle. With a
+    :class:`~.kyber_stream.KyberStream` this node's messages are kyber's, byte for byte
+    (``tests/test_ref_kyber_dkg.py``); that is for tests and teaching, never for keys.
     """
 
-    def __init__(self, config: Config, rng: Rng | None = None) -> None:
+    def __init__(self, config: Config, rng: Rng | None = None, stream: Rng | None = None) -> None:
         if not config.new_nodes and not config.old_nodes:
             raise DKGError("dkg: can't run with empty node list")
         if not isinstance(config.nonce, bytes) or len(config.nonce) != NONCE_LENGTH:
@@ -323,6 +340,9 @@ class DistKeyGenerator:
         self.config = config
         self.group = config.group
         self._rng = resolve(rng)
+        # what kyber draws (the polynomial, ECIES ephemeral keys, Schnorr nonces) comes from ``stream``;
+        # the batch checks' weights, which kyber does not draw, always from ``rng``
+        self._stream = self._rng if stream is None else stream
         self.events: list[str] = []
         self.public = self.group.generator() * config.longterm
         self.old_nodes = config.old_nodes
@@ -354,7 +374,10 @@ class DistKeyGenerator:
         self.nidx = nidx if nidx is not None else -1
         self._dealer_indices = {n.index for n in self.old_nodes}
         self._holder_indices = {n.index for n in config.new_nodes}
-        self._dpriv = PriPoly.random(config.threshold, secret, self._rng, modulus=self.group.order)
+        if stream is None:
+            self._dpriv = PriPoly.random(config.threshold, secret, self._rng, modulus=self.group.order)
+        else:
+            self._dpriv = _kyber_poly(config.threshold, secret, stream, self.group.order)
         self._dpub = self._dpriv.commit(self.group) if self.can_issue else None
         self._old_pub: PubPoly | None = None
         if self.is_resharing and self.new_present:
@@ -403,7 +426,7 @@ class DistKeyGenerator:
         self._note(f"holder {holder} evicted: {why}")
 
     def _sign(self, bundle: Bundle) -> Bundle:
-        signature = schnorr.sign(self.group, self.config.longterm, bundle.hash(), self._rng)
+        signature = schnorr.sign(self.group, self.config.longterm, bundle.hash(), self._stream)
         return bundle.with_signature(signature)
 
     def _check_if_evicted(self, phase: Phase) -> None:
@@ -456,7 +479,7 @@ class DistKeyGenerator:
                 self.all_publics[self.oidx] = self._dpub
                 self.statuses.set(self.oidx, self.nidx, SUCCESS)
                 continue
-            cipher = ecies.encrypt(self.group, node.public, scalar_to_bytes(share), self._rng)
+            cipher = ecies.encrypt(self.group, node.public, scalar_to_bytes(share), self._stream)
             deals.append(Deal(node.index, cipher))
         self.state = Phase.DEAL
         bundle = DealBundle(self.oidx, tuple(deals), tuple(self._dpub.to_bytes_list()), self.config.nonce)
