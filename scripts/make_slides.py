@@ -10,13 +10,25 @@ nbconvert's slides load reveal.js and MathJax from public CDNs by default; here 
 (pinned versions, installed once into ``<out>/vendor``) and the pages link to them by relative paths,
 so the folder can be copied to a laptop and presented offline.
 
-The pages are laid out for a 1280x800 projector (``READABLE_CSS``): code and text outputs wrap instead of
-running off the slide, figures are scaled to fit it (``tests/test_browser.py`` checks this in Chromium).
+The pages are laid out for a 1280x800 projector, and no slide is taller than the screen:
+
+* ``paginate`` splits a section that would not fit into several slides (reveal.js's vertical sub-slides,
+  so a section stays one column of the deck): it estimates each cell's height from its lines, tables and
+  figures and starts a new sub-slide before the cell that would pass ``PAGE_BUDGET`` pixels;
+* ``READABLE_CSS`` wraps code and text outputs instead of letting them run off the slide and scales
+  figures to fit;
+* ``FIT_JS`` shrinks, in the browser, a slide that is still a little too tall (``zoom`` down to
+  ``MIN_ZOOM``), so nothing ever scrolls or is cut off.
+
+``tests/test_browser.py`` renders every slide of every deck in Chromium at 1280x800 and fails on a slide
+that is taller than the screen, wider than it, or shrunk below ``MIN_ZOOM``.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import math
 import shutil
 import subprocess
 import sys
@@ -69,9 +81,108 @@ READABLE_CSS = """
 """
 
 
-def readable(body: str) -> str:
-    """``body`` (a slides page) with ``READABLE_CSS`` as the last stylesheet of its head."""
-    return body.replace("</head>", READABLE_CSS + "</head>", 1)
+#: The height (px, at 1280x800) a slide's estimated content may reach before the next cell opens a new one.
+PAGE_BUDGET = 640
+
+#: The smallest zoom FIT_JS may give a slide that is still too tall (below it a slide is unreadable).
+MIN_ZOOM = 0.5
+
+#: Shrinks the current slide when its content is taller than the slide (after the estimate of ``paginate``
+#: was too low), then lets reveal.js centre it again. Runs at start and on every slide change.
+FIT_JS = """
+<script id="drand-edu-fit-slides">
+require(["%(reveal)s/dist/reveal.js"], function (Reveal) {
+    function fit() {
+        var slide = Reveal.getCurrentSlide();
+        if (!slide) return;
+        slide.style.zoom = "";
+        var tall = slide.scrollHeight, room = %(height)d - 16;
+        if (tall > room) slide.style.zoom = Math.max(%(min_zoom)s, room / tall).toFixed(3);
+        Reveal.layout();
+    }
+    if (Reveal.isReady()) fit(); else Reveal.on("ready", fit);
+    Reveal.on("slidechanged", fit);
+});
+</script>
+"""
+
+
+def readable(body: str, reveal_prefix: str = "vendor/node_modules/reveal.js") -> str:
+    """``body`` (a slides page) with ``READABLE_CSS`` last in its head and ``FIT_JS`` at the end."""
+    fit = FIT_JS % {"reveal": reveal_prefix, "height": SLIDE_HEIGHT, "min_zoom": MIN_ZOOM}
+    return body.replace("</head>", READABLE_CSS + "</head>", 1).replace("</body>", fit + "</body>", 1)
+
+
+def _text_lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes when wrapped at ``width`` characters."""
+    return sum(max(1, math.ceil(len(line) / width)) for line in text.splitlines() or [""])
+
+
+def estimated_height(cell: nbformat.NotebookNode) -> int:
+    """A rough height in pixels of ``cell`` on a 1280x800 slide (calibrated on the course's decks)."""
+    if cell.cell_type == "markdown":
+        height = 0
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if not stripped:
+                height += 12
+            elif stripped.startswith("#"):
+                height += 70
+            elif stripped.startswith("|"):
+                height += 0 if set(stripped) <= set("|-: ") else 32 * _text_lines(stripped, 130)
+            else:
+                height += 34 * _text_lines(stripped, 95)
+        return height + 20
+    if cell.cell_type != "code":
+        return 0
+    height = 24 + 22 * _text_lines(cell.source, 105)
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if "image/png" in data:
+            height += 500
+        elif "text/html" in data:
+            height += 26 * _text_lines("".join(data["text/html"]), 200)
+        else:
+            text = output.get("text") or "".join(data.get("text/plain", ""))
+            height += 8 + 20 * _text_lines(text, 115)
+    return height
+
+
+def _paragraphs(cell: nbformat.NotebookNode, budget: int) -> list[nbformat.NotebookNode]:
+    """A long markdown cell as one cell per paragraph (so a slide can end between two), else ``[cell]``."""
+    if cell.cell_type != "markdown" or "```" in cell.source or estimated_height(cell) <= budget // 2:
+        return [cell]
+    blocks = [block for block in cell.source.split("\n\n") if block.strip()]
+    parts = []
+    for number, block in enumerate(blocks):
+        part = copy.deepcopy(cell)
+        part.source = block
+        if number:
+            part.metadata["slideshow"] = {"slide_type": "-"}
+            part.pop("id", None)
+        parts.append(part)
+    return parts
+
+
+def paginate(notebook: nbformat.NotebookNode, budget: int = PAGE_BUDGET) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` whose over-full slides are split into sub-slides (see the module doc)."""
+    paged = copy.deepcopy(notebook)
+    paged.cells = [part for cell in paged.cells for part in _paragraphs(cell, budget)]
+    used = 0
+    for cell in paged.cells:
+        show = cell.metadata.setdefault("slideshow", {})
+        kind = show.get("slide_type", "-")
+        if kind in ("skip", "notes"):
+            continue
+        height = estimated_height(cell)
+        if kind in ("slide", "subslide"):
+            used = height
+        elif used and used + height > budget:
+            show["slide_type"] = "subslide"
+            used = height
+        else:
+            used += height
+    return paged
 
 
 def install_vendor(vendor: Path) -> None:
@@ -93,7 +204,7 @@ def exporter(vendor_prefix: str) -> SlidesExporter:
     """A slides exporter whose pages load reveal.js and MathJax from ``vendor_prefix`` (a relative URL)."""
     slides = SlidesExporter()
     slides.reveal_url_prefix = f"{vendor_prefix}/node_modules/reveal.js"
-    slides.reveal_scroll = True  # long code cells scroll instead of overflowing the slide
+    slides.reveal_scroll = False  # slides fit the screen instead (paginate, FIT_JS)
     slides.reveal_width, slides.reveal_height = str(SLIDE_WIDTH), str(SLIDE_HEIGHT)
     slides.mathjax_url = f"{vendor_prefix}/node_modules/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
     slides.require_js_url = f"{vendor_prefix}/node_modules/requirejs/require.js"
@@ -102,9 +213,9 @@ def exporter(vendor_prefix: str) -> SlidesExporter:
 
 
 def export(notebook_path: Path, out: Path, slides: SlidesExporter) -> Path:
-    body, _ = slides.from_notebook_node(nbformat.read(notebook_path, as_version=4))
+    body, _ = slides.from_notebook_node(paginate(nbformat.read(notebook_path, as_version=4)))
     target = out / f"{notebook_path.stem}.slides.html"
-    target.write_text(readable(body))
+    target.write_text(readable(body, slides.reveal_url_prefix))
     return target
 
 
