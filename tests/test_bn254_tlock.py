@@ -1,8 +1,8 @@
 """tlock on evmnet (``bls-bn254-unchained-on-g1``): GT bytes in kyber's order, Keccak H2-H4, round trips.
 
-No tlock ciphertext made by Go for evmnet exists in drand's repositories (tlock's evmnet tests fetch
-live beacons; tlock-js has no BN254), so nothing here proves byte-compatibility with Go end to end.
-What is checked instead, each against something not written here where possible:
+Byte-compatibility with Go end to end is shown in tests/test_ref_tlock.py (Go's side run by
+tests/drandref, with a Go-made evmnet ciphertext in tests/data/tlock-evmnet-go-r6390578.json). What is
+checked here, without Go, each against something not written here where possible:
 
 * GT's byte layout against kyber's own definitions (``gfP12.SetOne`` lands on the last coordinate;
   the tower rules ``i² = -1``, ``τ³ = i + 9``, ``ω² = τ`` hold for our map);
