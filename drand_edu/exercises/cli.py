@@ -24,10 +24,10 @@ _RNG = secrets.SystemRandom()
 
 
 def _random_info(beacon_id: str, scheme_id: str | None = None) -> ChainInfo:
-    """A chain info with random parameters (the key is random bytes of the right length: only hashed)."""
+    """A chain info with random parameters (the key a random point: parsing its JSON decodes it)."""
     scheme = scheme_by_id(scheme_id or _RNG.choice(["pedersen-bls-chained", "bls-unchained-g1-rfc9380"]))
     return ChainInfo(
-        public_key=secrets.token_bytes(scheme.public_key_size),
+        public_key=(scheme.key_group.generator() * (1 + secrets.randbelow(2**64))).to_bytes(),
         period=1 + secrets.randbelow(60),
         genesis_time=1_590_000_000 + secrets.randbelow(10**8),
         genesis_seed=secrets.token_bytes(32),
