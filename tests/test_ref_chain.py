@@ -113,8 +113,10 @@ EDGES: dict[str, Any] = {
     "v2 with v1 leftovers (v2 wins)": {**v2_of(M), "schemeID": "bls-unchained-g1-rfc9380", "groupHash": "00",
                                       "metadata": {"beaconID": "other"}},
     "v1 with a scheme too: v1 fields ignored": {**without(Q, "hash"), "scheme": Q["schemeID"]},
-    "v2 without beacon_id, metadata ignored": {**without(v2_of(Q), "beacon_id"), "metadata": {"beaconID": "quicknet"}},
-    "v1 beaconID empty: v2 beacon_id used": {**without(Q, "hash"), "metadata": {"beaconID": ""}, "beacon_id": "quicknet"},
+    "v2 without beacon_id, metadata ignored": {**without(v2_of(Q), "beacon_id"),
+                                               "metadata": {"beaconID": "quicknet"}},
+    "v1 beaconID empty: v2 beacon_id used": {**without(Q, "hash"), "metadata": {"beaconID": ""},
+                                             "beacon_id": "quicknet"},
     "v1 metadata null": {**without(Q, "hash"), "metadata": None},
     "v1 metadata {}": {**without(Q, "hash"), "metadata": {}},
     "metadata a string": {**Q, "metadata": "quicknet"},
@@ -158,7 +160,8 @@ EDGES: dict[str, Any] = {
     "evmnet key under the default scheme": without(v2_of(REAL["evmnet"]), "scheme", "chain_hash"),
     "an unknown field": {**Q, "extra": [1, {"x": None}]},
     "null everywhere but the key": {"public_key": M["public_key"], "period": 30, "genesis_time": 1,
-                                    "scheme": None, "beacon_id": None, "genesis_seed": None, "metadata": None},
+                                    "scheme": None, "beacon_id": None, "genesis_seed": None,
+                                    "metadata": None},
     "a list": [Q],
     "a string": "quicknet",
     "empty object": {},
@@ -215,7 +218,9 @@ def chain_documents(draw) -> dict[str, Any]:
         info = ChainInfo(
             public_key=key.to_bytes(),
             period=draw(st.one_of(st.sampled_from([1, 3, 30, 2**32 - 1]), st.integers(1, 2**32 - 1))),
-            genesis_time=draw(st.one_of(st.sampled_from([0, -1, 2**63 - 1, -(2**63)]), st.integers(0, 2**34))),
+            genesis_time=draw(  # the edges of int64, then plausible times
+                st.one_of(st.sampled_from([0, -1, 2**63 - 1, -(2**63)]), st.integers(0, 2**34)),
+            ),
             genesis_seed=draw(st.binary(max_size=40)),
             scheme=scheme,
             beacon_id=draw(
@@ -275,7 +280,8 @@ def chain_infos(draw) -> ChainInfo:
 def fields_of(info: ChainInfo) -> dict[str, Any]:
     return {
         "public_key": info.public_key.hex(), "scheme": info.scheme.id, "period": info.period,
-        "genesis_time": info.genesis_time, "genesis_seed": info.genesis_seed.hex(), "beacon_id": info.beacon_id,
+        "genesis_time": info.genesis_time, "genesis_seed": info.genesis_seed.hex(),
+        "beacon_id": info.beacon_id,
     }  # fmt: skip
 
 

@@ -40,13 +40,21 @@ def _guard_edge(period: int) -> int:
 
 
 EDGES = [
-    (*MAINNET, 0), (*MAINNET, 1), (*MAINNET, 2), (*QUICKNET, 12040883),
+    (*MAINNET, 0),
+    (*MAINNET, 1),
+    (*MAINNET, 2),
+    (*QUICKNET, 12040883),
     (*MAINNET, 2**60),  # notebook 01, exercise 4: TimeOfRoundErrorValue
-    (*MAINNET, _guard_edge(30) - 1), (*MAINNET, _guard_edge(30)),
-    (0, 1, _guard_edge(1) - 1), (0, 1, _guard_edge(1)), (0, 2**32 - 1, _guard_edge(2**32 - 1) - 1),
+    (*MAINNET, _guard_edge(30) - 1),
+    (*MAINNET, _guard_edge(30)),
+    (0, 1, _guard_edge(1) - 1),
+    (0, 1, _guard_edge(1)),
+    (0, 2**32 - 1, _guard_edge(2**32 - 1) - 1),
     # the sum passes the guard but crosses the cap, and just below it
-    (chain_time.TIME_OF_ROUND_ERROR_VALUE - 10, 1, 11), (chain_time.TIME_OF_ROUND_ERROR_VALUE - 10, 1, 12),
-    (0, 0, 5), (0, 0, 2**62),  # a zero period: every round at genesis, until the guard
+    (chain_time.TIME_OF_ROUND_ERROR_VALUE - 10, 1, 11),
+    (chain_time.TIME_OF_ROUND_ERROR_VALUE - 10, 1, 12),
+    (0, 0, 5),
+    (0, 0, 2**62),  # a zero period: every round at genesis, until the guard
     (-(2**40), 7, 3),
 ]
 
@@ -73,10 +81,14 @@ def _both(drandref, genesis: int, period: int, now: int) -> None:
 
 NOW_EDGES = [
     (*MAINNET, MAINNET[0] - 3600),  # an hour before genesis: round 1 (notebooks 01 and 02)
-    (*MAINNET, MAINNET[0] - 1), (*MAINNET, MAINNET[0]), (*MAINNET, MAINNET[0] + 29), (*MAINNET, MAINNET[0] + 30),
+    (*MAINNET, MAINNET[0] - 1),
+    (*MAINNET, MAINNET[0]),
+    (*MAINNET, MAINNET[0] + 29),
+    (*MAINNET, MAINNET[0] + 30),
     (*QUICKNET, 1727000000),
     (0, 2**32 - 1, 2**61),
-    (0, 3, 2**53 + 1), (0, 3, 2**60 + 1),  # past 2**53: drand divides in float64, so do we
+    (0, 3, 2**53 + 1),
+    (0, 3, 2**60 + 1),  # past 2**53: drand divides in float64, so do we
     (-(2**61), 1, 2**61),
 ]
 
