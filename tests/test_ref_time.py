@@ -114,3 +114,22 @@ def test_a_period_that_is_not_positive_is_refused_by_ours(drandref, period):
         chain_time.next_round(0, period, 100)
     with pytest.raises(InvalidInput):
         chain_time.current_round(0, period, 100)
+
+
+@pytest.mark.parametrize(
+    ("op", "genesis", "period", "value"),
+    [
+        ("time.of_round", 2**63 - 2, 1, 3),  # genesis + 2 s passes int64: drand's sum wraps negative
+        ("time.next_round", -(2**63) + 1, 1, 2**63 - 1),  # now - genesis passes int64
+    ],
+)
+def test_int64_overflow_wraps_in_drand_and_not_in_ours(drandref, op, genesis, period, value):
+    """Listed difference ``time-int64-wrap``: with times beyond ±2**62 s drand's int64 arithmetic wraps."""
+    if op == "time.of_round":
+        theirs = drandref.call(op, period=period, genesis=genesis, round=value)
+        assert theirs < 0 < genesis  # wrapped to a time before 1970
+        assert chain_time.time_of_round(genesis, period, value) == chain_time.TIME_OF_ROUND_ERROR_VALUE
+    else:
+        theirs = drandref.call(op, period=period, genesis=genesis, now=value)
+        assert theirs[1] < 0 < value  # the next round "due" before 1970, after a now in the far future
+        assert chain_time.next_round(genesis, period, value)[1] > value  # ours: after now, as it should be
