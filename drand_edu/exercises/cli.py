@@ -65,7 +65,8 @@ register_hints(
     "hashed_fields",
     "Change one field of a copy of the /info JSON at a time, delete its 'hash', rebuild it with "
     "ChainInfo.from_json(copy) and compare .hash_hex with the original's.",
-    "Try every field: period, genesis_time, public_key (another hex string of the same length), groupHash, "
+    "Try every field: period, genesis_time, public_key (another key: flip the sign bit, 0x20 of its first "
+    "byte, to get the negated point; random hex is not a point and is refused, as drand does), groupHash, "
     "schemeID (a scheme whose keys have the same size, e.g. 'pedersen-bls-unchained') and the beacon id "
     "in metadata — once with another name, once with '' instead of 'default'.",
     "The fields whose change moves the hash are the ones drand's Info.Hash writes: period, genesis_time, "
