@@ -208,7 +208,7 @@ SCHEME_IDS = sorted(SCHEMES)
 
 
 @st.composite
-def chain_documents(draw) -> dict[str, Any]:
+def chain_documents(draw, shapes: tuple[str, ...] = ("v1", "v2", "both")) -> dict[str, Any]:
     """A chain info document: a real chain's or a made-up one, in v1, v2 or a mix, then perhaps broken."""
     if draw(st.booleans()):
         v1 = copy.deepcopy(REAL[draw(st.sampled_from(sorted(REAL)))])
@@ -228,7 +228,7 @@ def chain_documents(draw) -> dict[str, Any]:
             ),
         )
         v1 = info.to_json()
-    shape = draw(st.sampled_from(["v1", "v2", "both"]))
+    shape = draw(st.sampled_from(shapes))
     doc = copy.deepcopy({"v1": v1, "v2": v2_of(v1), "both": {**v1, **v2_of(v1)}}[shape])
     for _ in range(draw(st.integers(0, 3))):
         field = draw(st.sampled_from(sorted(set(v1) | set(v2_of(v1)) | {"beaconID"})))
@@ -310,3 +310,31 @@ def test_default_beacon_id_is_written_out_by_ours(drandref):
     assert theirs_v2["beacon_id"] == "" and theirs_v1["metadata"] == {}
     assert info.to_json_v2()["beacon_id"] == "default" == info.to_json()["metadata"]["beaconID"]
     assert theirs_v2["chain_hash"] == info.hash_hex == theirs_v1["hash"]  # the same chain all the same
+
+
+V2_ONLY = {"genesis_seed", "chain_hash", "scheme", "beacon_id"}
+
+
+@given(doc=chain_documents(shapes=("v1",)))
+@example(doc=REAL["mainnet-default"])
+@settings(max_examples=100)
+def test_v1_documents_read_as_go_clients_reads_them(drandref, doc):
+    """go-clients' HTTP client reads ``/info`` with ``InfoFromJSON`` (the protobuf form, v1 names only):
+    on documents without v2 fields ours reads the same chain, or both refuse (the listed differences
+    aside, and the v1 ``hash`` that ``InfoFromJSON`` decodes as hex and then ignores)."""
+    if not isinstance(doc, dict) or V2_ONLY & set(doc):
+        return
+    text = json.dumps(doc)
+    theirs, ours = drandref.outcome("chain.info_from_json", json=text), ours_outcome(text)
+    if theirs[0] != "ok":
+        assert ours[0] == "refused", f"InfoFromJSON refuses ({theirs[1]}), ours accepts: {text}"
+        event("refused")
+    elif ours[0] != "ok":
+        reason = listed_difference(doc, theirs[1])
+        assert reason, f"InfoFromJSON accepts, ours refuses ({ours[1]!r}): {text}"
+        event(reason)
+    else:
+        assert ours[1].hash_hex == theirs[1]["hash"] and ours[1].beacon_id == canonical(
+            theirs[1]["beacon_id"]
+        )
+        event("ok")
