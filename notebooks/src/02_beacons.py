@@ -206,6 +206,10 @@ round_explorer(mainnet_info, [mainnet_beacon], start=mainnet_beacon.round + 1)
 #   seconds. Go matches JSON field names whatever their case (`PUBLIC_KEY` works); we match them exactly.
 # - Writing chain info, drand writes the beacon id it holds, even an empty one for the default chain, and
 #   its v1 writer leaves zero values out; ours writes `default` and every field.
+# - drand has two readers: go-clients' HTTP client uses `InfoFromJSON`, which reads a v1 document without
+#   `schemeID` (as drand served before schemes) with its `groupHash`; `UnmarshalJSON` then ignores
+#   `groupHash` and gets another chain hash. Ours reads like `UnmarshalJSON`, so such a document's stated
+#   `hash` does not match and ours refuses it.
 #
 # **Why hash the signature at all?** A signature is a point: its 48 or 96 bytes are not uniformly random
 # bits. Only about half of all $x$ are coordinates of a point at all, the first byte carries fixed flags, and
