@@ -22,11 +22,14 @@ Two JSON forms exist and both parse:
 Reading them, drand's
 [`UnmarshalJSON`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L87-L141)
 takes the v2 fields, uses the v1 ones (``groupHash``, ``metadata.beaconID``) only when there is a
-``schemeID`` and no ``scheme``, and checks **only** ``chain_hash``: the v1 ``hash`` field is never
-read (nor by ``InfoFromJSON``, which decodes the protobuf and ignores its ``Hash``). We read the
-same fields with the same precedence (:meth:`ChainInfo.from_json`), and on purpose go further:
-a stated v1 ``hash`` must match too, or :class:`~drand_edu.errors.ChainMismatch` — a client that
-pins a chain hash should not accept info that names another one.
+``schemeID`` and no ``scheme``, and checks **only** ``chain_hash`` (as a string: the lowercase hex of
+the hash): the v1 ``hash`` field is never read (nor by ``InfoFromJSON``, which decodes the protobuf
+and ignores its ``Hash``). :meth:`ChainInfo.from_json` reads the same fields with the same precedence
+and the same types (``tests/test_ref_chain.py`` compares it with drand's own function), and on purpose
+refuses more: a stated v1 ``hash`` must match too, or :class:`~drand_edu.errors.ChainMismatch` — a
+client that pins a chain hash should not accept info that names another one — and a period must be
+1 to 2**32 - 1 seconds (drand takes a missing one as 0, and hashes a larger one cut to 32 bits, so
+that 2**32 + 3 seconds names the same chain as 3). ``tests/data/differences.toml`` lists these.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from typing import Any
 from ..crypto.groups import Point
 from ..crypto.schemes import DEFAULT_SCHEME, Scheme, scheme_by_id
 from ..errors import ChainMismatch, InvalidInput
-from ..hexbytes import from_hex, short_hex
+from ..hexbytes import short_hex
 from . import time as chain_time
 
 DEFAULT_BEACON_ID = "default"
@@ -140,45 +143,50 @@ class ChainInfo:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, check_hash: bool = True) -> ChainInfo:
-        """Parse v1 or v2 chain info JSON; if it states a hash, it must match the recomputed one."""
+        """Parse v1 or v2 chain info JSON as drand's ``UnmarshalJSON`` does; a stated hash must match.
+
+        Every field drand's decoder knows must have its type (strings, hex strings, integers, an object
+        or null for ``metadata``) even when it is not used; ``null`` counts as absent. Then, as drand:
+        the v1 fields (``groupHash``, ``metadata.beaconID``) replace the v2 ones only in a v1 document
+        (a ``schemeID`` and no ``scheme``), and a ``chain_hash`` must be exactly the lowercase hex of
+        the recomputed hash. Ours, on purpose, refuses what drand lets through: a stated v1 ``hash``
+        that is not the chain's (unless ``check_hash=False``), a missing ``period`` or
+        ``genesis_time``, a period of 0 or of 2**32 seconds or more (drand hashes it truncated to
+        32 bits). Field names are matched exactly (Go's decoder ignores their case).
+        """
         if not isinstance(data, dict):
             raise InvalidInput(f"chain info must be a JSON object, got {type(data).__name__}")
-        try:
-            # drand UnmarshalJSON: the v1 fields count only for a v1 document (schemeID, no scheme)
-            v1 = bool(data.get("schemeID")) and not data.get("scheme")
-            scheme_id = (data["schemeID"] if v1 else data.get("scheme")) or DEFAULT_SCHEME.id
-            scheme = scheme_by_id(scheme_id)
-            beacon_id = data.get("beacon_id")
-            metadata = data.get("metadata") or {}
-            if not isinstance(metadata, dict):
-                metadata = {}
-            if v1 or beacon_id is None:
-                beacon_id = metadata.get("beaconID") or beacon_id or DEFAULT_BEACON_ID
-            seed_hex = data.get("groupHash", "") if v1 else data.get("genesis_seed", data.get("groupHash"))
-            seed_hex = seed_hex or ""
-            period = data["period"]
-            genesis_time = data["genesis_time"]
-            public_key = from_hex(data["public_key"], what="public_key")
-        except KeyError as missing:
-            raise InvalidInput(f"chain info JSON is missing {missing}") from None
-        if isinstance(period, str):  # drand's Go duration form, e.g. "30s"
-            digits = period.removesuffix("s")
-            if not (digits.isascii() and digits.isdigit() and len(digits) <= 10 and period.endswith("s")):
-                raise InvalidInput(f"chain info: period {period[:20]!r} is not a number of seconds")
-            period = int(digits)
-        if not _is_int(period) or not _is_int(genesis_time):
-            raise InvalidInput("chain info: period and genesis_time must be integers")
+        metadata = data.get("metadata")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise InvalidInput(f"chain info: metadata must be an object, got {type(metadata).__name__}")
+        fields = {name: _text(data, name) for name in ("beacon_id", "scheme", "chain_hash", "schemeID")}
+        seeds = {name: _hex(data, name) for name in ("public_key", "genesis_seed", "groupHash")}
+        old_beacon_id = _text(metadata or {}, "beaconID")
+        period, genesis_time = _integer(data, "period"), _integer(data, "genesis_time")
+        v1 = fields["schemeID"] != "" and fields["scheme"] == ""
+        scheme_id = fields["schemeID"] if v1 else fields["scheme"]
+        genesis_seed = seeds["groupHash"] if v1 else seeds["genesis_seed"]
+        beacon_id = old_beacon_id if v1 and old_beacon_id else fields["beacon_id"]
+        for name, value in (("public_key", data.get("public_key")), ("period", period)):
+            if value is None:
+                raise InvalidInput(f"chain info JSON is missing {name!r}")
         info = cls(
-            public_key=public_key,
+            public_key=seeds["public_key"],
             period=period,
-            genesis_time=genesis_time,
-            genesis_seed=from_hex(seed_hex, what="genesis seed (groupHash)") if seed_hex else b"",
-            scheme=scheme,
+            genesis_time=genesis_time or 0,  # drand's v1 writer leaves a zero genesis time out
+            genesis_seed=genesis_seed,
+            scheme=scheme_by_id(scheme_id or DEFAULT_SCHEME.id),
             beacon_id=beacon_id or DEFAULT_BEACON_ID,
         )
-        stated = data.get("hash", data.get("chain_hash"))
+        info.public_key_point()  # drand decodes the key (on the curve, in the subgroup) while parsing
+        if fields["chain_hash"] and fields["chain_hash"] != info.hash_hex:  # drand compares the strings
+            raise ChainMismatch(
+                f"chain info states chain_hash {fields['chain_hash'][:16]}… but its fields hash to "
+                f"{info.hash_hex[:16]}…"
+            )
+        stated = data.get("hash")
         if check_hash and stated is not None and stated != "":
-            if from_hex(stated, what="chain hash") != info.hash():
+            if _hex(data, "hash") != info.hash():
                 raise ChainMismatch(
                     f"chain info states hash {stated[:16]}… but its fields hash to {info.hash_hex[:16]}…"
                 )
@@ -193,3 +201,32 @@ class ChainInfo:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text(data: dict[str, Any], name: str) -> str:
+    """A string field of chain info JSON; absent or null is ``""`` (Go's zero value)."""
+    value = data.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"chain info: {name} must be a string, got {type(value).__name__}")
+    return value
+
+
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _hex(data: dict[str, Any], name: str) -> bytes:
+    """A hex field, decoded as Go's ``hex.DecodeString`` does: digits only (either case), even length."""
+    text = _text(data, name)
+    if len(text) % 2 or not _HEX_DIGITS.issuperset(text):
+        raise InvalidInput(f"chain info: {name} is not hex: {text[:20]!r}")
+    return bytes.fromhex(text)
+
+
+def _integer(data: dict[str, Any], name: str) -> int | None:
+    """An integer field; absent or null is None. JSON numbers with a fraction or exponent are refused."""
+    value = data.get(name)
+    if value is not None and not _is_int(value):
+        raise InvalidInput(f"chain info: {name} must be an integer, got {value!r:.20}")
+    return value

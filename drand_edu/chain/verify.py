@@ -11,6 +11,12 @@ the scheme's digest then kyber's ``VerifyRecovered``, a plain BLS check against 
 * unchained schemes sign ``sha256(round)``: any beacon can be checked on its own.
 
 The randomness is never trusted: it is recomputed as ``sha256(signature)``.
+
+Beside drand's own ``VerifyBeacon`` (``tests/test_ref_schemes.py``) the verdicts are the same on all five
+schemes, except three refusals of ours, on purpose (``tests/data/differences.toml``): round 0 (the
+genesis: nothing to verify), a chained beacon without its previous signature (its digest would be the
+unchained message), and the point at infinity as key and signature together (kyber checks only the
+pairing equation, which then holds for every message).
 """
 
 from __future__ import annotations

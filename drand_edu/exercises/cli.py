@@ -24,10 +24,10 @@ _RNG = secrets.SystemRandom()
 
 
 def _random_info(beacon_id: str, scheme_id: str | None = None) -> ChainInfo:
-    """A chain info with random parameters (the key is random bytes of the right length: only hashed)."""
+    """A chain info with random parameters (the key a random point: parsing its JSON decodes it)."""
     scheme = scheme_by_id(scheme_id or _RNG.choice(["pedersen-bls-chained", "bls-unchained-g1-rfc9380"]))
     return ChainInfo(
-        public_key=secrets.token_bytes(scheme.public_key_size),
+        public_key=(scheme.key_group.generator() * (1 + secrets.randbelow(2**64))).to_bytes(),
         period=1 + secrets.randbelow(60),
         genesis_time=1_590_000_000 + secrets.randbelow(10**8),
         genesis_seed=secrets.token_bytes(32),
@@ -65,7 +65,8 @@ register_hints(
     "hashed_fields",
     "Change one field of a copy of the /info JSON at a time, delete its 'hash', rebuild it with "
     "ChainInfo.from_json(copy) and compare .hash_hex with the original's.",
-    "Try every field: period, genesis_time, public_key (another hex string of the same length), groupHash, "
+    "Try every field: period, genesis_time, public_key (another key: flip the sign bit, 0x20 of its first "
+    "byte, to get the negated point; random hex is not a point and is refused, as drand does), groupHash, "
     "schemeID (a scheme whose keys have the same size, e.g. 'pedersen-bls-unchained') and the beacon id "
     "in metadata — once with another name, once with '' instead of 'default'.",
     "The fields whose change moves the hash are the ones drand's Info.Hash writes: period, genesis_time, "

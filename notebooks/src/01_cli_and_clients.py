@@ -456,10 +456,14 @@ def flip(hex_text):  # another hex string of the same length
     return ("1" if hex_text[0] == "0" else "0") + hex_text[1:]
 
 
+def negate(key_hex):  # another key: the sign bit (0x20 of the first byte) flipped gives the point -P
+    return f"{int(key_hex[:2], 16) ^ 0x20:02x}" + key_hex[2:]  # random hex is no point: from_json refuses it
+
+
 edits = {
     "period": lambda j: j.update(period=j["period"] + 1),
     "genesis_time": lambda j: j.update(genesis_time=j["genesis_time"] + 1),
-    "public_key": lambda j: j.update(public_key=flip(j["public_key"])),
+    "public_key": lambda j: j.update(public_key=negate(j["public_key"])),
     "groupHash": lambda j: j.update(groupHash=flip(j["groupHash"])),
     "schemeID": lambda j: j.update(schemeID="pedersen-bls-unchained"),  # same key size as mainnet's
     "metadata.beaconID": lambda j: j["metadata"].update(beaconID="another-id"),

@@ -140,7 +140,10 @@ print("= sha256(seed ‖ 1)               :", hashlib.sha256(seed + (1).to_bytes
 # **When is round $r$ due?** drand's [`TimeOfRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L17-L38): round 1 at the genesis
 # time, round $r$ at $\text{genesis} + (r - 1) \cdot \text{period}$. Its
 # [`CurrentRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L40-L47) never answers less than 1: before genesis it says round 1,
-# the round about to come. Ours: `ChainInfo.time_of_round` and `ChainInfo.round_at`.
+# the round about to come. Ours: `ChainInfo.time_of_round` and `ChainInfo.round_at`. Run beside drand's own
+# functions (`tests/test_ref_time.py`) they give the same numbers, `TimeOfRound`'s cap for huge rounds
+# included; only a period of 0 or less (drand divides by it anyway, ours refuses it) and times beyond
+# ±2**62 seconds (drand's int64 sums wrap around, ours do not) differ.
 
 # %%
 due = quicknet_info.time_of_round(q)
@@ -184,6 +187,29 @@ round_explorer(mainnet_info, [mainnet_beacon], start=mainnet_beacon.round + 1)
 # drand's check is [`VerifyBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L68-L71): the scheme's digest of the beacon, then
 # kyber's `VerifyRecovered`, an ordinary BLS verification against the group key. Ours is
 # `drand_edu.chain.verify_beacon(info, beacon)`.
+#
+# **Checked by drand's own code, and where ours refuses more.** The course's tests run drand's `UnmarshalJSON`,
+# `Hash` and `VerifyBeacon` beside ours on generated inputs (`tests/test_ref_chain.py`,
+# `tests/test_ref_schemes.py`): the same chain hashes and the same verdicts, except where ours refuses, on
+# purpose, what drand lets through:
+#
+# - drand's `VerifyBeacon` accepts the point at infinity as signature when the key is the point at infinity
+#   too: the pairing equation holds trivially, $e(\infty, H(m)) = 1 = e(g, \infty)$. Ours refuses the point at
+#   infinity as a key or a signature.
+# - drand verifies a beacon of round 0 if someone signed round 0's digest; for us round 0 is the genesis,
+#   which has no signature to verify.
+# - On a chained scheme drand's digest skips an empty previous signature, so a chained beacon without one
+#   verifies if it signs $\mathrm{sha256}(\text{round})$, the unchained message; ours asks for the previous
+#   signature.
+# - Reading chain info JSON, drand takes a missing `period` as 0 and hashes a period above $2^{32} - 1$ cut to
+#   32 bits (so 2**32 + 3 seconds names the same chain as 3); we refuse a period outside 1 to 2**32 - 1
+#   seconds. Go matches JSON field names whatever their case (`PUBLIC_KEY` works); we match them exactly.
+# - Writing chain info, drand writes the beacon id it holds, even an empty one for the default chain, and
+#   its v1 writer leaves zero values out; ours writes `default` and every field.
+# - drand has two readers: go-clients' HTTP client uses `InfoFromJSON`, which reads a v1 document without
+#   `schemeID` (as drand served before schemes) with its `groupHash`; `UnmarshalJSON` then ignores
+#   `groupHash` and gets another chain hash. Ours reads like `UnmarshalJSON`, so such a document's stated
+#   `hash` does not match and ours refuses it.
 #
 # **Why hash the signature at all?** A signature is a point: its 48 or 96 bytes are not uniformly random
 # bits. Only about half of all $x$ are coordinates of a point at all, the first byte carries fixed flags, and

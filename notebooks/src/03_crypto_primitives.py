@@ -282,7 +282,10 @@ for name in ("beacons-mainnet-default.json", "beacons-quicknet.json"):
 # no cofactor is cleared. `drand_edu.crypto.bn254` has one function per step (`expand_message_xmd`,
 # `hash_to_field`, `map_to_curve_svdw`), tested against kyber's vectors. Decoding a 128-byte G2 key needs a
 # subgroup check (kyber's twist [`IsOnCurve`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/twist.go#L47-L64) multiplies by the order):
-# the twist has many points outside the order-$r$ group. (drand's Go tlock also encrypts to evmnet —
+# the twist has many points outside the order-$r$ group. kyber reads BN254 points loosely: its
+# [`UnmarshalBinary`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/point.go#L144-L176) ignores bytes after the 64 it needs and the error that says
+# a coordinate is not below $p$ (so $x + p$ is read as $x$); ours refuses both, so that each point has one
+# encoding (`tests/test_ref_schemes.py` runs kyber beside ours). (drand's Go tlock also encrypts to evmnet —
 # its `TimeLock` calls kyber's [`EncryptCCAonG2`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L158-L162) on the bn254 suite — and so does `drand_edu.tlock`, hashing
 # BN254's GT elements in kyber's byte order, `bn254.gt_to_kyber_bytes`; no Go-made evmnet ciphertext exists
 # to check it against, so it is tested piece by piece, see tests/test_bn254_tlock.py.)
