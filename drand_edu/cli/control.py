@@ -12,6 +12,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
+import socket
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -56,6 +59,81 @@ def read_pid(path: Path) -> int | None:
     return parse_pid(text.decode("ascii", "replace"))
 
 
+#: the files a running node keeps in its folder, pointing at it (``drand-edu start`` removes them when it
+#: stops; a node killed with SIGKILL leaves them behind)
+RUNTIME_FILES = ("control.port", "public.url", "metrics.url", "node.pid", "control.token")
+
+
+def is_running(pid: int) -> bool:
+    """True while ``pid`` runs. A child of this process (``demo up`` in the same Python, as in the
+    tests) is reaped here, or it would linger as a zombie."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass  # not our child
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it runs, as another user
+    return True
+
+
+def start_folder(pid: int) -> Path | None:
+    """The resolved ``--folder`` of ``pid`` if it is a ``drand-edu start`` process of this user (read in
+    ``/proc``), else None: gone, another user's, another program (a pid reused since), another command."""
+    proc = Path(f"/proc/{pid}")
+    try:
+        if proc.stat().st_uid != os.getuid():
+            return None
+        args = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        if not any("drand_edu" in a or "drand-edu" in a for a in args) or "start" not in args:
+            return None
+        return (Path(os.readlink(proc / "cwd")) / args[args.index("--folder") + 1]).resolve()
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def node_pid(folder: Path) -> int | None:
+    """The pid of the node that runs from ``folder`` (its ``node.pid``, checked in ``/proc``), or None."""
+    pid = read_pid(Path(folder) / "node.pid")
+    if pid is None:
+        return None
+    if sys.platform != "linux":
+        return pid if is_running(pid) else None
+    return pid if start_folder(pid) == Path(folder).resolve() else None
+
+
+def _port_answers(port_file: Path) -> bool:
+    try:
+        port = read_port(port_file)
+    except InvalidInput:
+        return False
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def clear_stale_runtime_files(folder: Path) -> bool:
+    """Remove the runtime files of a node that no longer runs (killed with SIGKILL, the machine
+    rebooted): its ``control.port`` is there, but the pid in ``node.pid`` is gone, or is another
+    process now (without a ``node.pid``: nothing answers on the port). True if it removed them."""
+    folder = Path(folder)
+    if not (folder / "control.port").exists() or node_pid(folder) is not None:
+        return False
+    if read_pid(folder / "node.pid") is None and _port_answers(folder / "control.port"):
+        return False  # no pid to check, but something serves the port: leave it
+    for name in RUNTIME_FILES:
+        path = folder / name
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+    return True
+
+
 def add_control_flags(parser: argparse.ArgumentParser) -> None:
     """``--folder`` and/or ``--control``, and drand's ``--id``."""
     parser.add_argument("--folder", help="the node's folder (control.port, control.token)")
@@ -82,16 +160,23 @@ def control_url(args: argparse.Namespace) -> tuple[str, str | None]:
             raise InvalidInput(f"--control must be a port number (1-65535), got {args.control}")
         return f"http://127.0.0.1:{args.control}", token
     port_file = Path(args.folder) / "control.port"
+    if clear_stale_runtime_files(Path(args.folder)):
+        raise InvalidInput(f"no node runs from {args.folder}: its node is gone (killed?); its stale "
+                           "control.port and node.pid were removed: 'drand-edu start' it again")  # fmt: skip
     if not port_file.exists() or token is None:
         raise InvalidInput(f"no node runs from {args.folder} (no control.port): 'drand-edu start' it first")
     return f"http://127.0.0.1:{read_port(port_file)}", token
 
 
 def running(args: argparse.Namespace) -> bool:
-    """Whether the flags name a running node (a control port, or a folder with one)."""
+    """Whether the flags name a running node (a control port, or a folder with one); a folder's stale
+    runtime files (its node was killed) are removed on the way (:func:`clear_stale_runtime_files`)."""
     if args.control is not None:
         return True
-    return args.folder is not None and (Path(args.folder) / "control.port").exists()
+    if args.folder is None:
+        return False
+    clear_stale_runtime_files(Path(args.folder))
+    return (Path(args.folder) / "control.port").exists()
 
 
 def call(
