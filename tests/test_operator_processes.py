@@ -13,8 +13,6 @@ import re
 import signal
 import stat
 import subprocess
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ from drand_edu.cli.control import node_pid
 from drand_edu.cli.demo import start_node
 
 from .test_demo_processes import alive, wait_for
+from .test_dkg_nuke import post as post_to
 from .test_dkg_processes import address_of, free_port
 
 pytestmark = pytest.mark.slow
@@ -125,15 +124,9 @@ def test_demo_up_and_down_destroy_only_what_they_made(tmp_path: Path, capsys) ->
 
 
 def post(folder: Path, path: str, body: dict) -> tuple[int, dict]:
-    port = (folder / "control.port").read_text().strip()
-    token = (folder / "control.token").read_text().strip()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(),
-                                     headers={"Authorization": f"Bearer {token}"}, method="POST")  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+    """A control call to the node running from ``folder``, with its owner's token."""
+    port = int((folder / "control.port").read_text())
+    return post_to(port, (folder / "control.token").read_text().strip(), path, body)
 
 
 def test_a_squatted_dkg_is_undone_with_nuke(tmp_path: Path, capsys) -> None:

@@ -119,7 +119,7 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 # - [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L382-L548): decrypt the share meant for this node, check it
 #   against the dealer's commitments, and answer with a success or a complaint per dealer (`process_deals`).
 # - [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718): with no complaint the DKG is over; otherwise some
-#   dealers are evicted at once (which ones: exercise 6), and an accused dealer produces its justifications
+#   dealers are evicted at once (which ones: exercise 7), and an accused dealer produces its justifications
 #   (`process_responses`).
 # - [`ProcessJustifications`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L720-L852): check each revealed share against the
 #   commitments, evict the dealers that fail, and abort if fewer than $t$ dealers are left
@@ -629,7 +629,35 @@ drand_edu.exercises.check_steer_group_key(plan)
 
 
 # %% [markdown]
-# ### Exercise 6 (Connect) — when kyber stops waiting for a justification
+# ### Exercise 6 (Break) — squat a fresh network
+#
+# Play the stranger of section 6. `stranger` is a node's DKG process (a `DKGProcess`, as in the post office
+# example), `victims` the addresses of three fresh nodes whose identities you read. Write
+# `squat(stranger, victims)` so that their real leader, `victims[0]`, is refused for at least a year. The
+# checker builds a fresh network each time, runs your squat, tries the real leader's proposal, then nukes
+# every victim (`dkg nuke`) and checks that the real proposal goes through. Stuck?
+# `drand_edu.exercises.hint("squat_dkg")`
+
+# %%
+def squat(stranger, victims):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_squat_dkg(squat)
+
+
+# %% tags=["solution"]
+def squat(stranger, victims):
+    # 4 nodes (the stranger joins its own first DKG): drand wants t >= 4 // 2 + 1 = 3
+    stranger.propose_initial(victims, threshold=3, period=3, timeout=10 * 365 * 24 * 3600)
+
+
+drand_edu.exercises.check_squat_dkg(squat)
+
+
+# %% [markdown]
+# ### Exercise 7 (Connect) — when kyber stops waiting for a justification
 #
 # In the response phase, kyber throws some accused dealers out at once, before any justification. Open
 # [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718) at the pinned commit and find the rule. Write
@@ -686,7 +714,7 @@ drand_edu.exercises.check_eviction_rule(evicted_at_once)
 #   The squatted DKG makes the point that the state machine guards steps, not who may start: ask the
 #   room how a node could tell a stranger's proposal from its leader's (it cannot, before its first group).
 # - 15 min — resharing: the "same signature before and after" line is the punchline.
-# - Exercises: see the guide (2 and 4 in class, 6 for fast pairs; 1, 3 and 5 at home).
+# - Exercises: see the guide (2 and 4 in class, 7 for fast pairs; 1, 3, 5 and 6 at home).
 
 # %% [markdown]
 # ## Recap
