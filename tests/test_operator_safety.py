@@ -25,6 +25,8 @@ from drand_edu.crypto.schemes import scheme_by_id
 from drand_edu.errors import InvalidInput
 from drand_edu.node.key_store import FOLDER_MODE, FileStore, KeyStoreError, check_beacon_id
 
+from .test_demo_processes import wait_for
+
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.lstat().st_mode)
@@ -216,3 +218,43 @@ def test_without_a_pid_file_a_port_that_answers_is_left_alone(tmp_path: Path) ->
         assert not clear_stale_runtime_files(folder)  # a node between writing control.port and node.pid
         assert (folder / "control.port").exists()
     assert clear_stale_runtime_files(folder)  # nothing answers any more
+
+
+def sleeping(*args: str) -> subprocess.Popen:
+    """A process whose command line looks like ``args`` (checked in /proc), sleeping for a minute."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", *args])
+    cmdline = Path(f"/proc/{process.pid}/cmdline")
+    wait_for(lambda: args[-1].encode() in cmdline.read_bytes(), 10, "the process to start")
+    return process
+
+
+@pytest.mark.parametrize("flags", [["--folder", "{f}"], ["--folder={f}"], ["--fold", "{f}"],
+                                   ["--id", "x", "--fo={f}"]])  # fmt: skip
+def test_a_live_node_is_found_however_its_folder_flag_was_written(tmp_path: Path, flags: list[str]) -> None:
+    folder = tmp_path / "node0"
+    folder.mkdir()
+    process = sleeping("drand_edu", "start", *(f.format(f=folder) for f in flags))
+    try:
+        (folder / "control.port").write_text("1\n")
+        (folder / "node.pid").write_text(f"{process.pid}\n")
+        assert node_pid(folder) == process.pid
+        assert not clear_stale_runtime_files(folder)  # it runs: its files stay
+        assert (folder / "control.port").exists()
+    finally:
+        process.kill()
+        process.wait()
+    assert clear_stale_runtime_files(folder)  # now it is gone
+
+
+def test_a_node_whose_folder_cannot_be_told_keeps_its_files(tmp_path: Path) -> None:
+    folder = tmp_path / "node0"
+    folder.mkdir()
+    process = sleeping("drand_edu", "start")
+    try:
+        (folder / "control.port").write_text("1\n")
+        (folder / "node.pid").write_text(f"{process.pid}\n")
+        assert node_pid(folder) is None and not clear_stale_runtime_files(folder)
+        assert (folder / "control.port").exists()
+    finally:
+        process.kill()
+        process.wait()

@@ -81,18 +81,48 @@ def is_running(pid: int) -> bool:
     return True
 
 
-def start_folder(pid: int) -> Path | None:
-    """The resolved ``--folder`` of ``pid`` if it is a ``drand-edu start`` process of this user (read in
-    ``/proc``), else None: gone, another user's, another program (a pid reused since), another command."""
+def _cmdline(pid: int) -> list[str] | None:
+    """``pid``'s command line if it is a process of this user (``[]`` while a new process is still
+    being set up), else None: gone or another user's."""
     proc = Path(f"/proc/{pid}")
     try:
         if proc.stat().st_uid != os.getuid():
             return None
-        args = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
-        if not any("drand_edu" in a or "drand-edu" in a for a in args) or "start" not in args:
-            return None
-        return (Path(os.readlink(proc / "cwd")) / args[args.index("--folder") + 1]).resolve()
-    except (OSError, ValueError, IndexError):
+        text = (proc / "cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return None
+    return text.rstrip("\0").split("\0") if text else []
+
+
+def _start_args(pid: int) -> list[str] | None:
+    """The arguments after ``start`` if ``pid`` is a ``drand-edu start`` process of this user (its
+    ``/proc`` command line), else None: gone, another user's, another program (a pid reused), another
+    command."""
+    args = _cmdline(pid)
+    if not args or not any("drand_edu" in a or "drand-edu" in a for a in args) or "start" not in args:
+        return None
+    return args[args.index("start") + 1 :]
+
+
+def _folder_flag(args: list[str]) -> str | None:
+    """The value of ``--folder`` in ``start``'s arguments, as argparse reads it (``--folder X``,
+    ``--folder=X``, or an abbreviation such as ``--fold X``)."""
+    for i, arg in enumerate(args):
+        name, equals, value = arg.partition("=")
+        if len(name) >= 3 and "--folder".startswith(name):
+            return value if equals else (args[i + 1] if i + 1 < len(args) else None)
+    return None
+
+
+def start_folder(pid: int) -> Path | None:
+    """The resolved ``--folder`` of ``pid`` if it is a ``drand-edu start`` process of this user, else None."""
+    args = _start_args(pid)
+    value = _folder_flag(args) if args is not None else None
+    if value is None:
+        return None
+    try:
+        return (Path(os.readlink(f"/proc/{pid}/cwd")) / value).resolve()
+    except OSError:
         return None
 
 
@@ -104,6 +134,14 @@ def node_pid(folder: Path) -> int | None:
     if sys.platform != "linux":
         return pid if is_running(pid) else None
     return pid if start_folder(pid) == Path(folder).resolve() else None
+
+
+def _unplaced_node(pid: int | None) -> bool:
+    """``pid`` may be a node of this user whose folder cannot be told (a ``drand-edu start`` without a
+    readable ``--folder``, or a process whose command line is not set up yet): leave its files."""
+    if pid is None or sys.platform != "linux" or start_folder(pid) is not None:
+        return False
+    return _start_args(pid) is not None or _cmdline(pid) == []
 
 
 def _port_answers(port_file: Path) -> bool:
@@ -125,8 +163,11 @@ def clear_stale_runtime_files(folder: Path) -> bool:
     folder = Path(folder)
     if not (folder / "control.port").exists() or node_pid(folder) is not None:
         return False
-    if read_pid(folder / "node.pid") is None and _port_answers(folder / "control.port"):
+    pid = read_pid(folder / "node.pid")
+    if pid is None and _port_answers(folder / "control.port"):
         return False  # no pid to check, but something serves the port: leave it
+    if _unplaced_node(pid):
+        return False
     for name in RUNTIME_FILES:
         path = folder / name
         if path.is_symlink() or path.is_file():
@@ -161,7 +202,7 @@ def control_url(args: argparse.Namespace) -> tuple[str, str | None]:
         return f"http://127.0.0.1:{args.control}", token
     port_file = Path(args.folder) / "control.port"
     if clear_stale_runtime_files(Path(args.folder)):
-        raise InvalidInput(f"no node runs from {args.folder}: its node is gone (killed?); its stale "
+        raise InvalidInput("no node runs from that folder: its node is gone (killed?); its stale "
                            "control.port and node.pid were removed: 'drand-edu start' it again")  # fmt: skip
     if not port_file.exists() or token is None:
         raise InvalidInput(f"no node runs from {args.folder} (no control.port): 'drand-edu start' it first")
