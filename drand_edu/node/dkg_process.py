@@ -421,7 +421,7 @@ class DKGProcess:
         with self._lock:
             before = self.state.status
             self._execution = None
-            self._early.clear()
+            self._drop_bundles()
             self.terms, self.keys = None, {}
             self._previous_group = self.key_store.group
             self.state = self._restored_state()
