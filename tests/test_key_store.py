@@ -41,7 +41,10 @@ def test_round_trip_with_drand_layout_and_permissions(tmp_path: Path, dkg_key_st
     assert folder == tmp_path / "multibeacon" / "default"
     assert mode(folder / PRIVATE_FILE) == 0o600 and mode(folder / SHARE_FILE) == 0o600
     assert mode(folder / PUBLIC_FILE) == 0o644 and mode(folder / GROUP_FILE) == 0o644
-    assert mode(folder / "key") == 0o700 and mode(folder) == 0o700
+    umask = os.umask(0o022)
+    os.umask(umask)
+    # drand CreateSecureFolder: 0740 (the umask applies)
+    assert mode(folder / "key") == 0o740 & ~umask and mode(folder) == 0o740 & ~umask
     loaded = FileStore.load(tmp_path)
     assert loaded == dkg_key_store
     assert loaded.share == dkg_key_store.share and loaded.group.hash() == dkg_key_store.group.hash()

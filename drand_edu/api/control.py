@@ -23,6 +23,8 @@ One control port serves every beacon process of the daemon: each call names its 
 ``POST /dkg/accept|reject``  answer a proposal as a member of the current group
 ``POST /dkg/execute``        the leader starts the execution
 ``POST /dkg/abort``          the leader calls the proposal off
+``POST /dkg/nuke``           forget the beacon's DKG state (``drand dkg nuke``; see
+                             :meth:`~drand_edu.node.dkg_process.DKGProcess.nuke`)
 ===========================  ===================================================================
 
 A refused command answers ``400 {"error": "..."}`` with drand's reason; the CLI prints it.
@@ -173,21 +175,22 @@ class ControlServer:
         dkg = self.dkg(beacon_id)
         if path == "/dkg/init":
             _check_proposal(dkg, body.get("proposal"))
-        if path == "/dkg/init":
+            # the numbers are checked by the DKG process (whole_number, duration) before anything changes
             terms = dkg.propose_initial(
-                _addresses(body, "joiners", required=True), int(body["threshold"]), int(body["period"]),
-                scheme_id=body.get("scheme"), genesis_delay=float(body.get("genesis_delay", 10)),
-                timeout=float(body.get("timeout", PROPOSAL_TIMEOUT)),
-                catchup_period=body.get("catchup_period"),
+                _addresses(body, "joiners", required=True), body.get("threshold"), body.get("period"),
+                scheme_id=body.get("scheme"), genesis_delay=body.get("genesis_delay", 10),
+                timeout=body.get("timeout", PROPOSAL_TIMEOUT), catchup_period=body.get("catchup_period"),
             )  # fmt: skip
             return {"epoch": terms.epoch, "participants": list(terms.joining)}
         if path == "/dkg/reshare":
             terms = dkg.propose_reshare(
                 _addresses(body, "joiners"), _addresses(body, "remainers"), _addresses(body, "leavers"),
-                int(body["threshold"]), timeout=float(body.get("timeout", PROPOSAL_TIMEOUT)),
-                transition_delay=float(body.get("transition_delay", 30)),
+                body.get("threshold"), timeout=body.get("timeout", PROPOSAL_TIMEOUT),
+                transition_delay=body.get("transition_delay", 30),
             )  # fmt: skip
             return {"epoch": terms.epoch, "transition_time": terms.transition_time}
+        if path == "/dkg/nuke":
+            return {"status": str(dkg.nuke())}
         if path == "/dkg/join":
             group = Group.from_toml(body["group"]) if body.get("group") else None
             dkg.join(group)
@@ -220,6 +223,11 @@ def _addresses(body: dict[str, Any], key: str, *, required: bool = False) -> lis
 
 def _check_proposal(dkg: DKGProcess, participants: Any) -> None:
     """With a proposal file (``dkg init --proposal``): each joiner must still have the key written there."""
+    if participants is not None and not (
+        isinstance(participants, list)
+        and all(isinstance(p, dict) and isinstance(p.get("address"), str) for p in participants)
+    ):
+        raise InvalidInput("proposal must be a list of {address, key} objects")
     for participant in participants or []:
         identity = dkg.identity_of(participant["address"])
         if identity["key"] != participant["key"]:

@@ -12,6 +12,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
+import socket
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -56,6 +59,122 @@ def read_pid(path: Path) -> int | None:
     return parse_pid(text.decode("ascii", "replace"))
 
 
+#: the files a running node keeps in its folder, pointing at it (``drand-edu start`` removes them when it
+#: stops; a node killed with SIGKILL leaves them behind)
+RUNTIME_FILES = ("control.port", "public.url", "metrics.url", "node.pid", "control.token")
+
+
+def is_running(pid: int) -> bool:
+    """True while ``pid`` runs. A child of this process (``demo up`` in the same Python, as in the
+    tests) is reaped here, or it would linger as a zombie."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass  # not our child
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it runs, as another user
+    return True
+
+
+def _cmdline(pid: int) -> list[str] | None:
+    """``pid``'s command line if it is a process of this user (``[]`` while a new process is still
+    being set up), else None: gone or another user's."""
+    proc = Path(f"/proc/{pid}")
+    try:
+        if proc.stat().st_uid != os.getuid():
+            return None
+        text = (proc / "cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return None
+    return text.rstrip("\0").split("\0") if text else []
+
+
+def _start_args(pid: int) -> list[str] | None:
+    """The arguments after ``start`` if ``pid`` is a ``drand-edu start`` process of this user (its
+    ``/proc`` command line), else None: gone, another user's, another program (a pid reused), another
+    command."""
+    args = _cmdline(pid)
+    if not args or not any("drand_edu" in a or "drand-edu" in a for a in args) or "start" not in args:
+        return None
+    return args[args.index("start") + 1 :]
+
+
+def _folder_flag(args: list[str]) -> str | None:
+    """The value of ``--folder`` in ``start``'s arguments, as argparse reads it (``--folder X``,
+    ``--folder=X``, or an abbreviation such as ``--fold X``)."""
+    for i, arg in enumerate(args):
+        name, equals, value = arg.partition("=")
+        if len(name) >= 3 and "--folder".startswith(name):
+            return value if equals else (args[i + 1] if i + 1 < len(args) else None)
+    return None
+
+
+def start_folder(pid: int) -> Path | None:
+    """The resolved ``--folder`` of ``pid`` if it is a ``drand-edu start`` process of this user, else None."""
+    args = _start_args(pid)
+    value = _folder_flag(args) if args is not None else None
+    if value is None:
+        return None
+    try:
+        return (Path(os.readlink(f"/proc/{pid}/cwd")) / value).resolve()
+    except OSError:
+        return None
+
+
+def node_pid(folder: Path) -> int | None:
+    """The pid of the node that runs from ``folder`` (its ``node.pid``, checked in ``/proc``), or None."""
+    pid = read_pid(Path(folder) / "node.pid")
+    if pid is None:
+        return None
+    if sys.platform != "linux":
+        return pid if is_running(pid) else None
+    return pid if start_folder(pid) == Path(folder).resolve() else None
+
+
+def _unplaced_node(pid: int | None) -> bool:
+    """``pid`` may be a node of this user whose folder cannot be told (a ``drand-edu start`` without a
+    readable ``--folder``, or a process whose command line is not set up yet): leave its files."""
+    if pid is None or sys.platform != "linux" or start_folder(pid) is not None:
+        return False
+    return _start_args(pid) is not None or _cmdline(pid) == []
+
+
+def _port_answers(port_file: Path) -> bool:
+    try:
+        port = read_port(port_file)
+    except InvalidInput:
+        return False
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def clear_stale_runtime_files(folder: Path) -> bool:
+    """Remove the runtime files of a node that no longer runs (killed with SIGKILL, the machine
+    rebooted): its ``control.port`` is there, but the pid in ``node.pid`` is gone, or is another
+    process now (without a ``node.pid``: nothing answers on the port). True if it removed them."""
+    folder = Path(folder)
+    if not (folder / "control.port").exists() or node_pid(folder) is not None:
+        return False
+    pid = read_pid(folder / "node.pid")
+    if pid is None and _port_answers(folder / "control.port"):
+        return False  # no pid to check, but something serves the port: leave it
+    if _unplaced_node(pid):
+        return False
+    for name in RUNTIME_FILES:
+        path = folder / name
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+    return True
+
+
 def add_control_flags(parser: argparse.ArgumentParser) -> None:
     """``--folder`` and/or ``--control``, and drand's ``--id``."""
     parser.add_argument("--folder", help="the node's folder (control.port, control.token)")
@@ -82,16 +201,23 @@ def control_url(args: argparse.Namespace) -> tuple[str, str | None]:
             raise InvalidInput(f"--control must be a port number (1-65535), got {args.control}")
         return f"http://127.0.0.1:{args.control}", token
     port_file = Path(args.folder) / "control.port"
+    if clear_stale_runtime_files(Path(args.folder)):
+        raise InvalidInput("no node runs from that folder: its node is gone (killed?); its stale "
+                           "control.port and node.pid were removed: 'drand-edu start' it again")  # fmt: skip
     if not port_file.exists() or token is None:
         raise InvalidInput(f"no node runs from {args.folder} (no control.port): 'drand-edu start' it first")
     return f"http://127.0.0.1:{read_port(port_file)}", token
 
 
 def running(args: argparse.Namespace) -> bool:
-    """Whether the flags name a running node (a control port, or a folder with one)."""
+    """Whether the flags name a running node (a control port, or a folder with one); a folder's stale
+    runtime files (its node was killed) are removed on the way (:func:`clear_stale_runtime_files`)."""
     if args.control is not None:
         return True
-    return args.folder is not None and (Path(args.folder) / "control.port").exists()
+    if args.folder is None:
+        return False
+    clear_stale_runtime_files(Path(args.folder))
+    return (Path(args.folder) / "control.port").exists()
 
 
 def call(

@@ -10,6 +10,15 @@ over the network: node 0 proposes (``dkg init``), the others join (``dkg join``)
 the URLs. ``down`` stops every node process of the demo, however it was started: the pids ``up``
 recorded in ``<folder>/pids``, each node folder's ``node.pid`` (a node restarted by hand), and any
 ``drand-edu start --folder <folder>/nodeI`` still running; stale pid files are removed.
+
+Neither destroys what it did not make. ``up`` creates the demo folder owner-only (``0700``, its
+``pids`` file ``0600``, whatever the umask), refuses a demo folder that is a link, another user's or
+writable by others, and records the node folders it makes (name, device, inode in
+``made-by-demo-up``); a later ``up`` removes only those, never through a link and never one a
+running node uses, and refuses to go on when a folder it needs is in the way. ``down`` stops only
+processes that ``/proc`` shows are ``drand-edu start`` of one of the demo's node folders (a pid in
+a file is only a claim), reads nothing through a link and removes only the runtime files of real
+node folders.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -31,7 +41,16 @@ from ..errors import InvalidInput
 from ..node.key_store import FileStore
 from ..threshold.poly import minimum_threshold
 from . import EXIT_OK
-from .control import NodeRefused, parse_pid, read_pid, read_port
+from .control import (
+    RUNTIME_FILES,
+    NodeRefused,
+    is_running,
+    node_pid,
+    parse_pid,
+    read_pid,
+    read_port,
+    start_folder,
+)
 from .dkg import call
 
 
@@ -92,24 +111,27 @@ def demo_up(args: argparse.Namespace) -> int:
     from ..api.control import read_token  # here: the CLI's start-up stays light
 
     folder = Path(args.folder)
-    if (folder / "pids").exists():
+    if args.nodes < 1:
+        raise InvalidInput(f"--nodes must be at least 1, got {args.nodes}")
+    _own_folder(folder, create=True)
+    if (folder / "pids").exists() or (folder / "pids").is_symlink():
         raise InvalidInput(f"{folder} already runs a demo: 'drand-edu demo down --folder {folder}' first")
     scheme = scheme_by_id(args.scheme)
     threshold = args.threshold or minimum_threshold(args.nodes)
     if not 1 <= threshold <= args.nodes:
         raise InvalidInput(f"the threshold must be between 1 and {args.nodes}, got {threshold}")
     folders = [folder / f"node{i}" for i in range(args.nodes)]
-    earlier = [f for f in folder.glob("node*") if (f / "multibeacon").is_dir()]
-    for node_folder in earlier:  # an earlier demo's nodes: their keys, shares and chains start over
-        shutil.rmtree(node_folder)
+    earlier = _remove_earlier(folder, folders)
     if earlier:
-        print(f"removed the {len(earlier)} node folders of an earlier demo in {folder}")
+        print(f"removed the {earlier} node folders of an earlier demo in {folder}")
     addresses = []
     for node_folder in folders:  # drand-edu generate-keypair --folder nodeI 127.0.0.1:PORT
         addresses.append(f"127.0.0.1:{_free_port()}")
+        node_folder.mkdir(mode=0o700)
+        _record(folder, node_folder)
         FileStore.generate(scheme, address=addresses[-1]).save(node_folder)
     pids = [start_node(node_folder, _free_port()).pid for node_folder in folders]
-    (folder / "pids").write_text("\n".join(str(p) for p in pids) + "\n")
+    _write_private(folder / "pids", "\n".join(str(p) for p in pids) + "\n")
     try:
         controls = []  # (url, token) of each node's control port
         for node_folder in folders:
@@ -150,7 +172,10 @@ def demo_up(args: argparse.Namespace) -> int:
 
 def demo_down(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
+    _own_folder(folder, create=False)
     pid_file = folder / "pids"
+    if pid_file.is_symlink():
+        raise InvalidInput(f"{pid_file} is a symbolic link, not a file demo up wrote: refusing it")
     running = demo_processes(folder)
     if not running and not pid_file.exists():
         raise InvalidInput(f"no demo running from {args.folder}")
@@ -159,58 +184,149 @@ def demo_down(args: argparse.Namespace) -> int:
     for node_folder in _node_folders(folder):  # what a killed or restarted node left behind
         if (node_folder / "node.pid").exists():
             stale += read_pid(node_folder / "node.pid") not in running
-        for name in RUN_FILES:
-            (node_folder / name).unlink(missing_ok=True)
+        for name in RUNTIME_FILES:
+            (node_folder / name).unlink(missing_ok=True)  # a link itself, never what it points at
     pid_file.unlink(missing_ok=True)
     note = f" (and {stale} stale pid file(s) removed)" if stale else ""
     print(f"stopped {len(running)} node processes{note}")
     return EXIT_OK
 
 
-#: the files a running node keeps in its folder, pointing at it
-RUN_FILES = ("node.pid", "control.port", "public.url", "control.token")
+#: the file where ``demo up`` records the node folders it made: (name, device, inode) per line
+RECORD_FILE = "made-by-demo-up"
 
 
 def demo_processes(folder: Path) -> set[int]:
     """Every running node process of the demo in ``folder``, however it was started: the pids that
     ``demo up`` recorded, each node folder's ``node.pid`` (a node restarted by hand writes its own),
-    and on Linux every ``drand-edu start --folder <a node folder of this demo>`` found in ``/proc``."""
+    and on Linux every ``drand-edu start --folder <a node folder of this demo>`` found in ``/proc``.
+    On Linux a pid counts only if ``/proc`` shows it is a ``drand-edu start`` of one of this demo's
+    node folders: a pid in a file is a claim, and ``demo down`` must not stop another node."""
     recorded = (parse_pid(p) for p in (_read_text(folder / "pids") or "").split())
     candidates = [pid for pid in recorded if pid is not None]
     node_folders = {f.resolve() for f in _node_folders(folder)}
     for node_folder in node_folders:
-        pid = read_pid(node_folder / "node.pid")
+        pid = read_pid(node_folder / "node.pid") if not (node_folder / "node.pid").is_symlink() else None
         if pid is not None:
             candidates.append(pid)
     candidates += [pid for pid, started_in in _start_processes() if started_in in node_folders]
+    if sys.platform == "linux":
+        return {pid for pid in candidates if is_running(pid) and start_folder(pid) in node_folders}
     return {pid for pid in candidates if is_running(pid) and _ours(pid)}
 
 
 def _start_processes() -> list[tuple[int, Path]]:
-    """(pid, resolved --folder) of every ``drand_edu ... start --folder F`` process visible in /proc."""
+    """(pid, resolved --folder) of every ``drand_edu ... start --folder F`` process of ours in /proc."""
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if proc.stat().st_uid != os.getuid():
-                continue  # another user's process: never ours to stop
-            args = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
-            if not any("drand_edu" in a or "drand-edu" in a for a in args) or "start" not in args:
-                continue
-            value = args[args.index("--folder") + 1]
-            found.append((int(proc.name), (Path(os.readlink(proc / "cwd")) / value).resolve()))
-        except (OSError, ValueError, IndexError):
-            continue  # gone, not ours to read, or not a start with --folder
+        started_in = start_folder(int(proc.name)) if proc.name.isdigit() else None
+        if started_in is not None:
+            found.append((int(proc.name), started_in))
     return found
 
 
-def _node_folders(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("node*") if p.is_dir())
+# -- never destroy what demo up did not make ---------------------------------------------------------
+def _own_folder(folder: Path, *, create: bool) -> None:
+    """The demo folder: created owner-only (``0700``, whatever the umask) when missing; refused when it
+    is a symbolic link, and (``create``: for ``demo up``, which writes keys in it) when it is another
+    user's or writable by others, who could swap a node folder for a link of theirs."""
+    if folder.is_symlink():
+        raise InvalidInput(f"{folder} is a symbolic link: a demo folder must be a real folder")
+    if not folder.exists():
+        if not create:
+            raise InvalidInput(f"no demo running from {folder}")
+        folder.mkdir(mode=0o700, parents=True)
+        folder.chmod(0o700)  # mkdir's mode passes through the umask, chmod's does not
+        return
+    info = folder.lstat()
+    if not stat.S_ISDIR(info.st_mode):
+        raise InvalidInput(f"{folder} is not a folder")
+    # demo up writes keys here; demo down only reads pids it then checks in /proc, and unlinks
+    if create and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+        mode = stat.S_IMODE(info.st_mode)
+        raise InvalidInput(f"{folder} is another user's or writable by others (mode {mode:o}): "
+                           "'chmod go-w' it or choose another --folder")  # fmt: skip
+
+
+def _write_private(path: Path, text: str, *, append: bool = False) -> None:
+    """Write a small file of the demo owner-only (``0600`` whatever the umask), never through a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_APPEND if append else os.O_EXCL)
+    try:
+        descriptor = os.open(path, flags, 0o600)
+    except OSError as error:
+        raise InvalidInput(f"cannot write {path} ({error.strerror}): is it a link?") from None
+    with os.fdopen(descriptor, "w") as file:
+        os.fchmod(file.fileno(), 0o600)
+        file.write(text)
+
+
+def _record(folder: Path, node_folder: Path) -> None:
+    """Note that ``demo up`` made ``node_folder`` (its name, device and inode) in the record file."""
+    info = node_folder.lstat()
+    _write_private(folder / RECORD_FILE, f"{node_folder.name} {info.st_dev} {info.st_ino}\n", append=True)
+
+
+def _recorded(folder: Path) -> dict[str, tuple[int, int]]:
+    """The node folders an earlier ``demo up`` made here: name → (device, inode)."""
+    if (folder / RECORD_FILE).is_symlink():
+        return {}
+    made = {}
+    for line in (_read_text(folder / RECORD_FILE) or "").splitlines():
+        name, *numbers = line.split()
+        if len(numbers) == 2 and all(n.isdigit() for n in numbers) and name.startswith("node"):
+            made[name] = (int(numbers[0]), int(numbers[1]))
+    return made
+
+
+def _remove_earlier(folder: Path, wanted: list[Path]) -> int:
+    """Remove the node folders an earlier ``demo up`` made here (and only those); refuse, touching
+    nothing, when a folder this demo needs is in the way and is not one of them (another node's, a
+    link, one a node still runs from). Returns how many were removed."""
+    made = _recorded(folder)
+    removable = []
+    for node_folder in sorted({*_node_folders(folder, links=True), *wanted}):
+        if not (node_folder.exists() or node_folder.is_symlink()):
+            continue
+        why = _why_kept(node_folder, made.get(node_folder.name))
+        if why is None:
+            removable.append(node_folder)
+        elif node_folder in wanted:
+            raise InvalidInput(f"{node_folder} {why}: demo up removes only the node folders it made; "
+                               f"remove it yourself or choose another --folder")  # fmt: skip
+    for node_folder in removable:
+        shutil.rmtree(node_folder)  # its top is a real folder (checked); rmtree never follows links
+    if (folder / RECORD_FILE).exists():
+        (folder / RECORD_FILE).unlink()
+    return len(removable)
+
+
+def _why_kept(node_folder: Path, made: tuple[int, int] | None) -> str | None:
+    """Why ``node_folder`` must not be removed, or None if an earlier ``demo up`` made it and no node
+    runs from it."""
+    if node_folder.is_symlink():
+        return "is a symbolic link"
+    info = node_folder.lstat()
+    if made is None or (info.st_dev, info.st_ino) != made:
+        return "was not made by an earlier demo up here"
+    pid = node_pid(node_folder)
+    if pid is None:
+        pid = next((p for p, f in _start_processes() if f == node_folder.resolve()), None)
+    if pid is not None:
+        return f"is used by a running node (pid {pid}): 'drand-edu demo down' first"
+    return None
+
+
+def _node_folders(folder: Path, *, links: bool = False) -> list[Path]:
+    """The ``node*`` folders of the demo; symbolic links are left out unless ``links``."""
+    return sorted(p for p in folder.glob("node*") if (links and p.is_symlink()) or (p.is_dir()
+                                                                                      and not p.is_symlink()))
 
 
 def _read_text(path: Path) -> str | None:
     """A small runtime file's text (undecodable bytes replaced), None if it cannot be read."""
     try:
-        with path.open("rb") as file:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # a link planted by someone else: refused
+        with os.fdopen(descriptor, "rb") as file:
             return file.read(1 << 16).decode("ascii", "replace").strip()
     except OSError:
         return None
@@ -222,23 +338,6 @@ def _ours(pid: int) -> bool:
         return b"drand_edu" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return sys.platform != "linux"
-
-
-def is_running(pid: int) -> bool:
-    """True while ``pid`` runs. A child of this process (``demo up`` in the same Python, as in the
-    tests) is reaped here, or it would linger as a zombie."""
-    try:
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
-    except ChildProcessError:
-        pass  # not our child: ``demo up`` ran in another process
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it runs, as another user (and _ours will not let us signal it)
-    return True
 
 
 def _stop(pids: list[int]) -> None:

@@ -13,6 +13,8 @@ drand's way, first a proposal file, then the proposal::
     drand-edu dkg accept --folder node1                # members of the current group
     drand-edu dkg join --folder node4 --group node0/multibeacon/default/groups/drand_group.toml
 
+    drand-edu dkg nuke --folder node1 [--yes]          # forget a squatted or orphaned DKG
+
 [`generateProposalCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_cli.go#L679-L805)
 asks every joiner's node for its identity (``GetIdentity``, for the ``--id`` beacon) and writes
 their addresses and keys to the TOML file (``[[Joining]]``, ``[[Remaining]]``, ``[[Leaving]]``
@@ -31,7 +33,15 @@ to ``control.port``, or ``--control PORT``), with the secret token the node wrot
 in its folder (only the node's owner can read it, so only they can run its DKG), for the beacon id
 ``--id`` (default: the default beacon), as drand's ``CommandMetadata.BeaconID``. The node checks the
 command against drand's DKG state machine and answers with the new status, or with drand's reason
-for refusing it.
+for refusing it. The numbers of ``init`` and ``reshare`` are checked here first, then again by the
+node (one line, exit 2; a 400 from the control port): drand's are ``uint32`` and Go durations.
+
+``dkg nuke`` is drand's ``drand dkg nuke``
+([`dkg_cli.go`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_cli.go#L143-L149),
+[`NukeDKGStateCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_repair.go#L17-L43)):
+it asks y/n and resets the beacon's DKG state. drand's works on a stopped node's database; ours
+asks the running node, whose DKG state lives in memory
+(:meth:`~drand_edu.node.dkg_process.DKGProcess.nuke`).
 """
 
 from __future__ import annotations
@@ -46,6 +56,7 @@ import tomli_w
 
 from ..errors import DKGError, InvalidInput
 from ..net.http_transport import fetch_identity
+from ..node.dkg_process import UINT32_MAX, duration, whole_number
 from ..threshold.group import parse_go_duration
 from . import EXIT_INVALID, EXIT_OK
 from .control import NodeRefused, add_control_flags, call, control_url
@@ -103,22 +114,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     command("reject", "reject a proposal (members of the current group)")
     command("execute", "start the DKG everywhere (the leader, once everyone joined or accepted)")
     command("abort", "call the current proposal off everywhere (the leader)")
+    nuke = command("nuke", "forget the beacon's DKG state (a squatted or orphaned DKG); keys stay")
+    nuke.add_argument("--yes", action="store_true", help="do not ask y/n (drand always asks)")
     status = command("status", "the node's DKG state")
     status.add_argument("--format", choices=["pretty", "json"], default="pretty", help="json: everything")
     status.add_argument("--wait", metavar="STATUS", help="poll until the status is STATUS (e.g. Complete)")
     status.add_argument("--wait-timeout", type=float, default=60.0, help="give up after this many seconds")
 
 
-def _seconds(text: str, what: str) -> float:
-    return float(text) if text.replace(".", "", 1).isdigit() else parse_go_duration(text, what=what)
+def _seconds(text: str, what: str, *, positive: bool = False) -> float:
+    """A duration flag (``30s``, ``1m30s`` or plain seconds), at most a Go duration (:func:`duration`)."""
+    seconds = float(text) if text.replace(".", "", 1).isdigit() else parse_go_duration(text, what=what)
+    return duration(seconds, what, positive=positive)
 
 
-def _whole_seconds(text: str, what: str) -> int:
-    """drand's chain info keeps the period in whole seconds."""
-    seconds = _seconds(text, what)
-    if seconds != int(seconds) or seconds < 1:
-        raise InvalidInput(f"{what}: a period is a whole number of seconds (at least 1), got {text!r}")
-    return int(seconds)
+def _whole_seconds(text: str, what: str, *, low: int = 1) -> int:
+    """drand's chain info keeps the period in whole seconds, a uint32 (:func:`whole_number`)."""
+    seconds = float(text) if text.replace(".", "", 1).isdigit() else parse_go_duration(text, what=what)
+    try:
+        return whole_number(seconds, what, low=low)
+    except InvalidInput:
+        raise InvalidInput(f"{what}: a period is a whole number of seconds (from {low} to {UINT32_MAX}), "
+                           f"got {text!r}"[:200]) from None  # fmt: skip
 
 
 # -- the proposal file (drand's ProposalFileFormat) -------------------------------------------------
@@ -195,12 +212,13 @@ def _initial_body(args: argparse.Namespace) -> dict:
         joiners, participants = args.joiner, []
     if args.threshold is None:
         raise InvalidInput("threshold flag is required for initial proposals")
-    catchup = _seconds(args.catchup_period, "--catchup-period") if args.catchup_period else None
+    catchup = _whole_seconds(args.catchup_period, "--catchup-period", low=0) if args.catchup_period else None
     return {
-        "joiners": joiners, "proposal": participants, "threshold": args.threshold,
+        "joiners": joiners, "proposal": participants,
+        "threshold": whole_number(args.threshold, "--threshold", low=1),
         "period": _whole_seconds(args.period or "30s", "--period"), "scheme": args.scheme,
         "genesis_delay": _seconds(args.genesis_delay or "10s", "--genesis-delay"),
-        "timeout": _seconds(args.timeout, "--timeout"), "catchup_period": catchup,
+        "timeout": _seconds(args.timeout, "--timeout", positive=True), "catchup_period": catchup,
     }  # fmt: skip
 
 
@@ -212,7 +230,8 @@ def _reshare_body(args: argparse.Namespace) -> dict:
             raise InvalidInput("you must provide remainers for a proposal")
         roles = {key: [p["Address"] for p in proposal[role]] for role, key in ROLES.items()}
     return {
-        **roles, "threshold": args.threshold, "timeout": _seconds(args.timeout, "--timeout"),
+        **roles, "threshold": whole_number(args.threshold, "--threshold", low=1),
+        "timeout": _seconds(args.timeout, "--timeout", positive=True),
         "transition_delay": _seconds(args.transition_delay, "--transition-delay"),
     }  # fmt: skip
 
@@ -227,6 +246,8 @@ def run(args: argparse.Namespace) -> int:
         Path(args.out).write_text(tomli_w.dumps(proposal))
         print(f"Proposal created successfully at path {args.out}")
         return EXIT_OK
+    if name == "nuke":
+        return _nuke(url, token, args)
     body: dict = {}
     if name == "init":
         body = _initial_body(args)
@@ -243,6 +264,26 @@ def run(args: argparse.Namespace) -> int:
               "(members) on the others, then 'drand-edu dkg execute' here")  # fmt: skip
     else:
         print(f"{name}: status {answer['status']}")
+    return EXIT_OK
+
+
+def _nuke(url: str, token: str | None, args: argparse.Namespace) -> int:
+    """drand's ``NukeDKGStateCmd``: warn, ask y/n (unless ``--yes``), then reset the DKG state."""
+    beacon = args.beacon_id or "default"
+    where = args.folder if args.folder is not None else url
+    print(f"You are about to nuke the DKG state for beacon `{beacon}` of the node at `{where}`.")
+    print("Its key pair, share and group file stay; a DKG in progress on this node is dropped.")
+    if not args.yes:
+        print("Are you sure you want to proceed? y/n: ", end="", flush=True)
+        try:
+            answer = input().strip()
+        except (EOFError, OSError):  # no terminal to ask: as a "no"
+            answer = ""
+        if answer != "y":
+            print("aborted by user: nothing changed")
+            return EXIT_INVALID
+    answer = call(url, "/dkg/nuke", {}, token, beacon_id=args.beacon_id)
+    print(f"DKG state deleted successfully: status {answer['status']}")
     return EXIT_OK
 
 

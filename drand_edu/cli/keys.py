@@ -2,9 +2,10 @@
 
     drand-edu generate-keypair --folder node0 [--scheme pedersen-bls-chained] [--id default] 127.0.0.1:4444
 
-One key pair per beacon id (``--id``): a daemon that runs several beacons has one key folder for each
-(``multibeacon/<id>``). ``show``, ``stop`` and ``sync`` live in :mod:`drand_edu.cli.node` and
-:mod:`drand_edu.cli.sync`.
+One key pair per beacon id (``--id``, a name: ``../x`` is refused): a daemon that runs several beacons
+has one key folder for each (``multibeacon/<id>``). Missing folders are made ``0740`` as drand's
+``CreateSecureFolder`` does; an existing ``--folder`` keeps its mode. ``show``, ``stop`` and ``sync``
+live in :mod:`drand_edu.cli.node` and :mod:`drand_edu.cli.sync`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from ..crypto.schemes import scheme_by_id
 from ..errors import InvalidInput
-from ..node.key_store import FileStore
+from ..node.key_store import FileStore, check_beacon_id
 from . import EXIT_OK
 
 
@@ -30,7 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def generate_keypair(args: argparse.Namespace) -> int:
+    """Write a new key pair into ``--folder``: a beacon id is a name, never a path
+    (:func:`~drand_edu.node.key_store.check_beacon_id`), and folders that exist keep their mode."""
     folder = Path(args.folder)
+    args.beacon_id = check_beacon_id(args.beacon_id)
     if (folder / "multibeacon" / args.beacon_id / "key").exists():
         raise InvalidInput(f"{folder} already has a key pair for {args.beacon_id}: refusing to overwrite it")
     host, _, port = (args.address or "").rpartition(":")

@@ -12,7 +12,8 @@ HTTP API on ``--public-listen`` (every chain under ``/{chainhash}/...``, the def
 the prefix; its URL goes to ``public.url`` once the first chain starts) and, with ``--metrics``, the
 Prometheus metrics on a listener of their own (its URL in ``metrics.url``). Each chain is kept in
 ``multibeacon/<id>/chain.db`` (SQLite). A node asks its peers for any rounds it missed, then signs a
-partial at each round's time. ``drand-edu stop``, SIGTERM or Ctrl-C stops it.
+partial at each round's time. ``drand-edu stop``, SIGTERM or Ctrl-C stops it. A folder another live
+node runs from is refused; the runtime files of a node killed with SIGKILL (its pid gone) are removed.
 """
 
 from __future__ import annotations
@@ -34,11 +35,10 @@ from ..node.dkg_process import PHASE_TIMEOUT
 from ..node.key_store import FileStore
 from ..node.service import NodeDaemon, NodeService, stored_beacon_ids
 from . import EXIT_OK
+from .control import RUNTIME_FILES, clear_stale_runtime_files, node_pid
 
 #: any free port, written to ``control.port`` (drand's default, 8888, is also JupyterLab's)
 DEFAULT_CONTROL_PORT = 0
-#: files that point at a running node; removed when it stops
-RUNTIME_FILES = ("control.port", "public.url", "metrics.url", "node.pid")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -86,8 +86,21 @@ def _private_address(folder: Path, beacon_ids: list[str], flag: str | None) -> s
     return addresses.pop()
 
 
+def _claim(folder: Path) -> None:
+    """Refuse a folder another live node runs from (they would share its chain.db and runtime files);
+    clear the runtime files a killed node left behind (its pid is gone), saying so."""
+    pid = node_pid(folder)
+    if pid is not None and pid != os.getpid():
+        raise InvalidInput(f"a node already runs from {folder} (pid {pid}): 'drand-edu stop --folder "
+                           f"{folder}' first")  # fmt: skip
+    if clear_stale_runtime_files(folder):
+        print(f"removed the stale control.port and node.pid of a node that no longer runs in {folder}",
+              flush=True)  # fmt: skip
+
+
 def run(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
+    _claim(folder)
     beacon_ids = [args.beacon_id] if args.beacon_id else stored_beacon_ids(folder)
     if not beacon_ids:
         raise InvalidInput(f"{folder}: no key pair: run 'drand-edu generate-keypair --folder {folder} ADDR'")

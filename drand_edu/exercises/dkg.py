@@ -465,3 +465,107 @@ def check_eviction_rule(evicted_at_once: Callable[[int, int, int], bool] | None)
         )
 
     return safely(check, "evicted_at_once failed")
+
+
+# -- Exercise 6 (Break): squat a fresh network, then undo it with dkg nuke ----------------------------
+#: how long the squat must hold: our nodes (beyond drand's) time out when the proposal's timeout passes
+SQUAT_AT_LEAST = 365 * 24 * 3600.0
+
+register_hints(
+    "squat_dkg",
+    "The stranger is a node like any other: as leader it may propose a first DKG (propose_initial) to "
+    "anyone whose address it knows. Fresh nodes apply the first well-signed proposal they get.",
+    "A first proposal lists the leader among the joiners: with the three victims that makes 4 nodes, and "
+    "drand wants t >= n//2 + 1. The timeout is in seconds from now: make it longer than a year.",
+    "def squat(stranger, victims): stranger.propose_initial(victims, threshold=3, period=3, "
+    "timeout=10 * 365 * 24 * 3600)",
+)
+
+
+class _Loopback:
+    """The checker's network of DKG processes in one Python process: packets delivered at once, a clock
+    that stands still (no timeout fires), identities answered as ``GET /identity`` would."""
+
+    def __init__(self, seed: str) -> None:
+        from ..crypto.schemes import scheme_by_id
+        from ..node.dkg_process import DKGProcess
+        from ..node.key_store import FileStore
+
+        self.rng = seeded_rng(seed)
+        self.scheme = scheme_by_id("pedersen-bls-unchained")
+        self.processes: dict[str, Any] = {}
+        self._make = lambda address: DKGProcess(
+            FileStore.generate(self.scheme, rng=self.rng, address=address), "never-written", self,
+            identity_of=self.identity_of, rng=self.rng,
+        )  # fmt: skip
+
+    def add(self, address: str) -> Any:
+        self.processes[address] = self._make(address)
+        return self.processes[address]
+
+    def now(self) -> float:
+        return 1_700_000_000.0
+
+    def schedule(self, at: float, action: Callable[[], None]) -> None:
+        return None
+
+    def send_to(self, address: str, message: Any) -> None:
+        self.processes[address].receive(message)
+
+    def identity_of(self, address: str) -> dict[str, str]:
+        keys = self.processes[address].key_store
+        return {"address": address, "key": keys.public_key.hex(), "scheme": keys.scheme.id,
+                "signature": keys.signature.hex()}  # fmt: skip
+
+
+def check_squat_dkg(squat: Callable[[Any, list[str]], Any] | None) -> Verdict:
+    """``squat(stranger, victims)``: with the ``stranger``'s DKG process, lock the three fresh nodes at
+    ``victims`` so that their real leader (``victims[0]``) is refused for at least a year.
+
+    Run on a fresh network (random port numbers and keys) each time; then each victim is nuked (drand's
+    ``dkg nuke``) and must take its real leader's proposal.
+    """
+    if nudge_if_stub(squat, "squat_dkg"):
+        return Verdict(False)
+    from ..threshold.lifecycle import Status
+
+    net = _Loopback(secrets.token_hex(8))
+    ports = secrets.SystemRandom().sample(range(20_000, 60_000), 4)
+    victims = [net.add(f"127.0.0.1:{port}") for port in ports[:3]]
+    stranger = net.add(f"10.9.8.7:{ports[3]}")
+    addresses = [v.address for v in victims]
+
+    def check() -> bool:
+        squat(stranger, list(addresses))
+        for victim in victims:
+            if victim.state.status != Status.PROPOSED or victim.state.leader != stranger.address:
+                leader = f", leader {victim.state.leader}" if victim.state.leader else ""
+                return report(False, f"{victim.address} is {victim.state.status}{leader}: the stranger's "
+                              "proposal did not reach it, or it refused it (every victim must be a joiner; "
+                              "is the threshold one drand accepts?)")  # fmt: skip
+        left = victims[0].state.timeout - net.now()
+        if left < SQUAT_AT_LEAST:
+            why = "drand would stay stuck even then; our nodes time out"
+            return report(False, f"the squat ends in {left:.0f} s, when the proposal times out: make it "
+                          f"last at least a year ({why})")  # fmt: skip
+        try:
+            victims[0].propose_initial(addresses[1:], threshold=2, period=3)
+        except DKGError:
+            pass
+        else:
+            return report(False, "the real leader could still propose: the victims are not locked")
+        if any(victim.nuke() != Status.FRESH for victim in victims):
+            return report(False, "after dkg nuke a victim is not Fresh again")
+        victims[0].propose_initial(addresses[1:], threshold=2, period=3)
+        if {v.state.leader for v in victims} != {addresses[0]}:
+            return report(False, "after dkg nuke the real leader's proposal should go through")
+        return report(
+            True,
+            praise="the first well-signed proposal wins (drand's Process.Packet): a fresh node has no group "
+            "to tell a stranger from its leader; dkg nuke is the operator's way out",
+        )
+
+    return safely(check, "squat failed")
+
+
+__all__ += ["check_squat_dkg"]

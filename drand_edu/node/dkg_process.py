@@ -57,6 +57,7 @@ drand's code, and ours:
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -125,6 +126,34 @@ SENDER_CHARS = 80
 #: the states in which a proposal is under way (early bundles may be kept for its execution)
 _ACTIVE = frozenset({Status.PROPOSING, Status.PROPOSED, Status.ACCEPTED, Status.JOINED, Status.EXECUTING,
                      Status.LEFT})  # fmt: skip
+#: drand's proposal numbers are ``uint32`` (``Threshold``, ``PeriodSeconds``, ``CatchupPeriodSeconds``)
+UINT32_MAX = 2**32 - 1
+#: the longest Go ``time.Duration`` (2^63 - 1 ns, about 292 years): drand's ``--timeout`` and
+#: ``--genesis-delay`` are Go durations, so nothing longer can reach one of its proposals
+MAX_DURATION = (2**63 - 1) / 1e9
+
+
+def whole_number(value: object, what: str, *, low: int, high: int = UINT32_MAX) -> int:
+    """``value`` as a whole number in ``low … high``, else :class:`InvalidInput` naming ``what``.
+
+    drand's CLI converts with ``uint32(...)`` (``parseInitialProposal``): a period of 2^33 s wraps
+    to 0 there; ours refuses it at the command, before any DKG starts."""
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or number != int(number) or not low <= number <= high:
+        raise InvalidInput(f"{what} must be a whole number from {low} to {high}, got {value!r}"[:200])
+    return int(number)
+
+
+def duration(value: object, what: str, *, positive: bool = False) -> float:
+    """``value`` seconds, finite, ``>= 0`` (``> 0`` if ``positive``) and no longer than a Go duration."""
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or number < 0 or number > MAX_DURATION or (
+        positive and number == 0
+    ):
+        least = "more than 0" if positive else "at least 0"
+        raise InvalidInput(f"{what} must be {least} seconds and at most {MAX_DURATION:.0f} (a Go duration), "
+                           f"got {value!r}"[:200])  # fmt: skip
+    return float(number)
 
 
 def _read_epoch(epoch_file: Path) -> int:
@@ -247,15 +276,15 @@ class DKGProcess:
         """``drand dkg init``: lead the first DKG of a chain, with this node and ``joiners``.
 
         ``catchup_period`` is in whole seconds, 0 by default, as drand's proposals carry it
-        (``CatchupPeriodSeconds``, a uint32; the CLI's default is ``0s``).
+        (``CatchupPeriodSeconds``, a uint32; the CLI's default is ``0s``). Every number is checked
+        before anything changes (:func:`whole_number`, :func:`duration`): a bad one is refused with
+        :class:`InvalidInput` and the node stays as it was.
         """
-        if catchup_period is None:
-            catchup_period = 0
-        if isinstance(catchup_period, bool) or not float(catchup_period).is_integer() or catchup_period < 0:
-            raise InvalidInput(
-                f"the catch-up period is a whole number of seconds >= 0, got {catchup_period!r}"
-            )
-        catchup_period = int(catchup_period)
+        threshold = whole_number(threshold, "the threshold", low=1)
+        period = whole_number(period, "the period (seconds)", low=1)
+        catchup_period = whole_number(catchup_period or 0, "the catch-up period (seconds)", low=0)
+        genesis_delay = duration(genesis_delay, "the genesis delay")
+        timeout = duration(timeout, "the timeout", positive=True)
         if scheme_id is not None and scheme_id != self.key_store.scheme.id:
             raise InvalidInput(
                 f"this node's key pair is for {self.key_store.scheme.id}: a {scheme_id} chain needs key "
@@ -283,6 +312,9 @@ class DKGProcess:
         transition_delay: float = 30.0,
     ) -> ProposalTerms:
         """``drand dkg reshare``: lead a resharing of the current group's key to a new set of nodes."""
+        threshold = whole_number(threshold, "the threshold", low=1)
+        timeout = duration(timeout, "the timeout", positive=True)
+        transition_delay = duration(transition_delay, "the transition delay")
         group = self.key_store.group
         if group is None:
             raise DKGError("no group yet: run an initial DKG first (drand-edu dkg init)")
@@ -326,12 +358,15 @@ class DKGProcess:
         return identities
 
     def _propose(self, terms: ProposalTerms) -> ProposalTerms:
+        """Check the proposal with the state machine and sign it, and only then keep the new state and
+        send it: a proposal refused on the way leaves the node as it was (not ``Proposing``)."""
         with self._lock:
-            self.state = self.state.apply(Propose(terms), self.transport.now())
+            next_state = self.state.apply(Propose(terms), self.transport.now())
+            message = self._signed("proposal", {"terms": terms_to_json(terms)}, terms)
+            self.state = next_state
             self.terms, self.keys = terms, {p.address: p.key for p in terms.identities}
             self._note(f"proposed epoch {terms.epoch} to {len(self._participants()) - 1} nodes")
-            body = {"terms": terms_to_json(terms)}
-            self._broadcast("proposal", body)
+            self._send_all(message)
             self._schedule_timeout(terms)
             return terms
 
@@ -361,6 +396,37 @@ class DKGProcess:
             self._announce(StartAbort(), "abort", "aborted", {"reason": "aborted by the leader"})
             self._execution = None
             self._drop_bundles()
+
+    def nuke(self) -> Status:
+        """``drand dkg nuke``: forget this beacon's DKG state; the way out of a squatted or orphaned DKG.
+
+        drand's [`NukeDKGStateCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_repair.go#L17-L43)
+        asks "y/n", then deletes the beacon's current and finished DKG records from the DKG database
+        ([`NukeState`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/store.go#L248-L257));
+        the key folder (key pair, share, group file) is not touched. It is the remedy for a node
+        stuck in a proposal nobody will finish: drand's ``Process.Packet`` applies the first
+        well-signed proposal from anyone, and nothing in drand moves a ``Proposed`` or ``Joined``
+        node on when the proposal's timeout passes (its ``TimedOut`` transition is never taken
+        outside its tests; a timed-out proposal only refuses every further step), so such a node
+        refuses every other leader's proposal until it is nuked.
+
+        drand nukes a node that is switched off (its DKG state is in a database file the daemon
+        holds); ours lives in this process's memory, so the control port nukes it in place. The
+        result is what drand's node has after the nuke and a restart, where the daemon rebuilds the
+        finished DKG from the group file and share
+        ([`LoadBeaconFromStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon.go#L356-L403)):
+        ``Complete`` if this node holds a share, else ``Fresh``. Any execution is dropped, and so are
+        the proposal, its timeout and the bundles kept for it. Returns the new status.
+        """
+        with self._lock:
+            before = self.state.status
+            self._execution = None
+            self._drop_bundles()
+            self.terms, self.keys = None, {}
+            self._previous_group = self.key_store.group
+            self.state = self._restored_state()
+            self._note(f"nuked the DKG state ({before}): now {self.state.status}")
+            return self.state.status
 
     def execute(self) -> None:
         """``drand dkg execute``: the leader starts the execution everywhere."""
@@ -489,9 +555,14 @@ class DKGProcess:
 
     def _broadcast(self, packet: str, body: dict) -> None:
         """Send a packet to every other participant, signed as drand's ``signMessage`` does."""
-        message = DKGPacket(self.address, packet, body, self.key_store.beacon_id)
         assert self.terms is not None  # every packet belongs to a proposal
-        message = sign_packet(self.key_store.scheme, self.key_store.secret_key, message, self.terms)
+        self._send_all(self._signed(packet, body, self.terms))
+
+    def _signed(self, packet: str, body: dict, terms: ProposalTerms) -> DKGPacket:
+        message = DKGPacket(self.address, packet, body, self.key_store.beacon_id)
+        return sign_packet(self.key_store.scheme, self.key_store.secret_key, message, terms)
+
+    def _send_all(self, message: DKGPacket) -> None:
         for address in self._participants():
             if address != self.address:
                 self.transport.send_to(address, message)

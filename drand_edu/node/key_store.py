@@ -21,10 +21,20 @@ handle with one method per file (``LoadShare``, ``SaveGroup``...; e.g.
 writes the private file, then the public one); ours is a frozen value holding what the folder
 holds — key pair, and after a DKG share and group — written at once by :meth:`FileStore.save` and
 read at once by :meth:`FileStore.load`. Secret files end up ``0600`` as with drand's
-[`CreateSecureFile`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/fs/fs.go#L66-L76);
-folders are ``0700`` (drand uses ``0740``; nothing here needs group access). Unlike drand,
+[`CreateSecureFile`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/fs/fs.go#L66-L76).
+Folders are made as drand's
+[`CreateSecureFolder`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/fs/fs.go#L30-L50)
+makes them: a missing folder is created with mode ``0740`` (``defaultDirectoryPermission``; the
+umask applies, as to Go's ``os.MkdirAll``): owner-only writable, but *not* owner-only — the group may
+list it; the secrets inside are protected by their own ``0600``. A folder that already exists keeps
+its mode (drand only prints "Folder different permission"): saving keys into ``--folder ~`` must
+not change the home folder's mode. Unlike drand,
 :meth:`FileStore.load` refuses a secret file that other users can read: such a key must be
 considered leaked. ``repr`` and ``str`` hide the secrets.
+
+A beacon id is a name, not a path (:func:`check_beacon_id`): drand joins it into the folder path
+as it comes (``path.Join(baseFolder, beaconID, ...)`` in ``NewFileStore``), so ``../../x`` would
+write elsewhere; ours refuses it. An empty id is the default one (drand's ``GetCanonicalBeaconID``).
 
 This is *not* drand's ``Vault``: that is the in-memory holder a running chain signs with
 (:mod:`drand_edu.node.vault`), filled from what this store loads. (The module is ``key_store``, not
@@ -34,6 +44,7 @@ This is *not* drand's ``Vault``: that is the in-memory holder a running chain si
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -58,11 +69,36 @@ SHARE_FILE = "groups/dist_key.private"
 
 SECRET_MODE = 0o600
 PUBLIC_MODE = 0o644
-FOLDER_MODE = 0o700
+#: drand's ``defaultDirectoryPermission`` (``internal/fs/fs.go``), for the folders it creates
+FOLDER_MODE = 0o740
+#: what a beacon id may be: a name of letters, digits, ``-``, ``_`` and ``.``, not ``.`` or ``..``
+BEACON_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
 
 
 class KeyStoreError(InvalidInput):
     """A key folder that cannot be used: missing or malformed files, or secrets readable by others."""
+
+
+def check_beacon_id(beacon_id: str) -> str:
+    """``beacon_id`` as the name of its folder (``""`` is ``"default"``); :class:`KeyStoreError` if it is
+    not a plain name (``../x``, ``a/b``, a NUL, 65 characters or more)."""
+    if beacon_id == "":
+        return "default"
+    if not isinstance(beacon_id, str) or not BEACON_ID.fullmatch(beacon_id) or set(beacon_id) == {"."}:
+        raise KeyStoreError(f"a beacon id is a name (letters, digits, '-', '_', '.'), not a path: "
+                            f"{str(beacon_id)[:70]!r}")  # fmt: skip
+    return beacon_id
+
+
+def make_folders(path: Path) -> None:
+    """Create ``path`` and every missing folder above it with drand's ``0740`` (the umask applies, as to
+    Go's ``os.MkdirAll``); a folder that already exists keeps its mode."""
+    missing = []
+    while not path.is_dir() and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=FOLDER_MODE, exist_ok=True)
 
 
 @dataclass(frozen=True)
@@ -111,15 +147,14 @@ class FileStore:
     # -- on disk ---------------------------------------------------------------------------------
     def folder(self, base: str | os.PathLike) -> Path:
         """Where this key store lives under ``base`` (one folder per beacon id, as drand's multibeacon)."""
-        return Path(base) / "multibeacon" / self.beacon_id
+        return Path(base) / "multibeacon" / check_beacon_id(self.beacon_id)
 
     def save(self, base: str | os.PathLike) -> Path:
-        """Write the key store under ``base``; return its folder. Secret files are created ``0600``."""
+        """Write the key store under ``base``; return its folder. Secret files are created ``0600``,
+        missing folders ``0740`` (drand's ``CreateSecureFolder``); existing folders keep their mode."""
         folder = self.folder(base)
         for sub in ("key", "groups"):
-            (folder / sub).mkdir(parents=True, exist_ok=True)
-        for path in (Path(base), Path(base) / "multibeacon", folder, folder / "key", folder / "groups"):
-            path.chmod(FOLDER_MODE)
+            make_folders(folder / sub)
         _write(
             folder / PRIVATE_FILE,
             {"Key": f"{self.secret_key:064x}", "SchemeName": self.scheme.id},
@@ -149,7 +184,7 @@ class FileStore:
     @classmethod
     def load(cls, base: str | os.PathLike, beacon_id: str = "default") -> FileStore:
         """Read a key store saved by :meth:`save`; refuse secret files readable by group or others."""
-        folder = Path(base) / "multibeacon" / beacon_id
+        folder = Path(base) / "multibeacon" / check_beacon_id(beacon_id)
         private = _read(folder / PRIVATE_FILE, secret=True)
         public = _read(folder / PUBLIC_FILE, secret=False)
         try:

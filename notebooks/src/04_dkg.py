@@ -119,7 +119,7 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 # - [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L382-L548): decrypt the share meant for this node, check it
 #   against the dealer's commitments, and answer with a success or a complaint per dealer (`process_deals`).
 # - [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718): with no complaint the DKG is over; otherwise some
-#   dealers are evicted at once (which ones: exercise 6), and an accused dealer produces its justifications
+#   dealers are evicted at once (which ones: exercise 7), and an accused dealer produces its justifications
 #   (`process_responses`).
 # - [`ProcessJustifications`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L720-L852): check each revealed share against the
 #   commitments, evict the dealers that fail, and abort if fewer than $t$ dealers are left
@@ -300,6 +300,106 @@ with drand_edu.expect_error(DKGError):
     DKGState.fresh("session4", "me:443").apply(ReceiveProposal(terms, "leader:443")).apply(
         Complete(None, outcome.results[1].key)
     )
+
+# %% [markdown]
+# ### A DKG squatted by a stranger, and `dkg nuke`
+#
+# The state machine guards the *steps* of a DKG, not *who may start one*. A fresh node has no group yet,
+# so nobody to trust. drand's [`Packet`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L21-L67)
+# hands every proposal to [`applyPacketToState`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L69-L116),
+# which applies it and then checks its signature against the keys *that proposal lists*. A stranger who
+# read three fresh nodes' keys (any node serves its own at `/identity`), names itself leader and signs
+# with its own key passes every check: **the first well-signed proposal wins**, Fresh → Proposed. Then:
+#
+# - the real leader is refused: Proposed → Proposing (to lead) and Proposed → Proposed (to receive
+#   another proposal) are not in the table above;
+# - the operator cannot `abort` (only the leader may) nor `reject` (a joiner may not: "just turn your
+#   node off", says drand's message);
+# - waiting does not help: the stranger picks the timeout (ten years, say), and at this commit nothing in
+#   drand ever takes the `TimedOut` transition (its `TimedOut()` is called only by its tests); a passed
+#   timeout only makes every further step fail with "timeout has been reached".
+#
+# A node that joined a real proposal whose leader then died before `execute` is stuck the same way, in
+# Joined. drand's way out is an operator command, `drand dkg nuke`
+# ([`NukeDKGStateCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_repair.go#L17-L43)): it asks "y/n", then
+# [`NukeState`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/store.go#L248-L257) deletes the beacon's DKG records from
+# the node's database. The key pair, share and group file stay, so after a restart a member is back to
+# its last completed DKG and a new node is Fresh. Ours is `drand-edu dkg nuke --folder nodeI`: since our
+# DKG state lives in the running node's memory (drand's is in a database file it nukes while the node
+# is off), it goes through the control port to `DKGProcess.nuke`. (Beyond drand, our node does move
+# itself to TimedOut when a proposal's timeout passes — after ten years, here.)
+#
+# Below, three fresh nodes and a stranger, each a real `DKGProcess` (the code `drand-edu start` runs),
+# exchange signed packets through a post office in memory whose clock stands still:
+
+# %%
+from drand_edu.node.dkg_process import DKGProcess
+from drand_edu.node.key_store import FileStore
+from drand_edu.rng import seeded_rng
+
+
+class PostOffice:
+    """DKG processes in one Python process: a packet is delivered at once, the clock stands still (no
+    timeout fires), and `identity_of` answers what a node's `GET /identity` would."""
+
+    def __init__(self, seed: str) -> None:
+        self.nodes: dict[str, DKGProcess] = {}
+        self.rng = seeded_rng(seed)
+
+    def now(self) -> float:
+        return 1_700_000_000.0
+
+    def schedule(self, at, action) -> None:
+        pass  # the clock stands still
+
+    def send_to(self, address, message) -> None:
+        self.nodes[address].receive(message)
+
+    def identity_of(self, address: str) -> dict:
+        keys = self.nodes[address].key_store
+        return {"address": address, "key": keys.public_key.hex(), "scheme": keys.scheme.id,
+                "signature": keys.signature.hex()}
+
+    def node(self, address: str) -> DKGProcess:
+        keys = FileStore.generate(scheme_by_id("pedersen-bls-chained"), rng=self.rng, address=address)
+        # the folder is never written: no DKG completes in this example
+        self.nodes[address] = DKGProcess(keys, "unused", self, identity_of=self.identity_of, rng=self.rng)
+        return self.nodes[address]
+
+
+post = PostOffice("squat")
+fresh = [post.node(f"node{i}:443") for i in range(3)]
+stranger = post.node("stranger:443")
+TEN_YEARS = 10 * 365 * 24 * 3600
+stranger.propose_initial([n.address for n in fresh], threshold=3, period=3, timeout=TEN_YEARS)
+for n in fresh:
+    print(f"{n.address}: {n.state.status}, leader {n.state.leader}")
+
+# %% [markdown]
+# The real leader, node0, tries to propose; node1's operator tries to abort, then to reject:
+
+# %%
+with drand_edu.expect_error(DKGError):
+    fresh[0].propose_initial([n.address for n in fresh[1:]], threshold=2, period=3)
+with drand_edu.expect_error(DKGError):
+    fresh[1].abort()
+with drand_edu.expect_error(DKGError):
+    fresh[1].reject()
+
+# %% [markdown]
+# `dkg nuke` on each node, and the real leader's proposal goes through:
+
+# %%
+for n in fresh:
+    print(f"{n.address} nuked: {n.nuke()}")
+fresh[0].propose_initial([n.address for n in fresh[1:]], threshold=2, period=3)
+for n in fresh:
+    print(f"{n.address}: {n.state.status}, leader {n.state.leader}")
+
+# %% [markdown]
+# **Try it.** Let the real leader propose *first*, then the stranger: who wins now, and why does the
+# stranger's packet change nothing? Then make node1 `join()` the stranger's proposal and "kill" the stranger
+# (it will never `execute`): what does node1's status say, and what does `nuke()` return?
 
 # %% [markdown]
 # ## 7. Security considerations
@@ -529,7 +629,35 @@ drand_edu.exercises.check_steer_group_key(plan)
 
 
 # %% [markdown]
-# ### Exercise 6 (Connect) — when kyber stops waiting for a justification
+# ### Exercise 6 (Break) — squat a fresh network
+#
+# Play the stranger of section 6. `stranger` is a node's DKG process (a `DKGProcess`, as in the post office
+# example), `victims` the addresses of three fresh nodes whose identities you read. Write
+# `squat(stranger, victims)` so that their real leader, `victims[0]`, is refused for at least a year. The
+# checker builds a fresh network each time, runs your squat, tries the real leader's proposal, then nukes
+# every victim (`dkg nuke`) and checks that the real proposal goes through. Stuck?
+# `drand_edu.exercises.hint("squat_dkg")`
+
+# %%
+def squat(stranger, victims):
+    ...  # your code
+
+
+# %%
+drand_edu.exercises.check_squat_dkg(squat)
+
+
+# %% tags=["solution"]
+def squat(stranger, victims):
+    # 4 nodes (the stranger joins its own first DKG): drand wants t >= 4 // 2 + 1 = 3
+    stranger.propose_initial(victims, threshold=3, period=3, timeout=10 * 365 * 24 * 3600)
+
+
+drand_edu.exercises.check_squat_dkg(squat)
+
+
+# %% [markdown]
+# ### Exercise 7 (Connect) — when kyber stops waiting for a justification
 #
 # In the response phase, kyber throws some accused dealers out at once, before any justification. Open
 # [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718) at the pinned commit and find the rule. Write
@@ -566,6 +694,7 @@ drand_edu.exercises.check_eviction_rule(evicted_at_once)
 # | `DKGOutcome.to_group`, `Group` | [`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L277), [`SortedByPublicKey`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/util/participant_utils.go#L140-L146) |
 # | `minimum_threshold` | [`MinimumT`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L355-L358), [`ErrThresholdTooLow`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L756-L763) |
 # | `lifecycle` (`DKGState`, `TRANSITIONS`) | [`isValidStateChange`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L670-L701) |
+# | a proposal from anyone, then `DKGProcess.nuke` (`drand-edu dkg nuke`) | [`Packet`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L21-L67), [`NukeDKGStateCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_repair.go#L17-L43), [`NukeState`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/store.go#L248-L257) |
 # | phase timeout (`DEFAULT_PHASE_TIMEOUT`) | [`DefaultDKGPhaseTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/constants.go#L27-L38) |
 # | the same DKG between real processes: `drand_edu/node/dkg_process.py`, `drand-edu dkg ...` (session 1) | [`executeDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L23-L46) in `internal/dkg/execution.go`; `drand dkg init/join/execute` |
 
@@ -582,8 +711,10 @@ drand_edu.exercises.check_eviction_rule(evicted_at_once)
 #   one bit per dealer that draws a complaint (section 7 and exercise 5): it sees all commitments before it
 #   decides whether to justify. Choosing its own polynomial *before* seeing the others gives it nothing.
 # - 10 min — group file and lifecycle (drand's `drand dkg` commands map onto these states, session 1).
+#   The squatted DKG makes the point that the state machine guards steps, not who may start: ask the
+#   room how a node could tell a stranger's proposal from its leader's (it cannot, before its first group).
 # - 15 min — resharing: the "same signature before and after" line is the punchline.
-# - Exercises: see the guide (2 and 4 in class, 6 for fast pairs; 1, 3 and 5 at home).
+# - Exercises: see the guide (2 and 4 in class, 7 for fast pairs; 1, 3, 5 and 6 at home).
 
 # %% [markdown]
 # ## Recap
