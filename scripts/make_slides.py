@@ -17,6 +17,8 @@ The pages are laid out for a 1280x800 projector, and no slide is taller than the
   figures and starts a new sub-slide before the cell that would pass ``PAGE_BUDGET`` pixels;
 * ``READABLE_CSS`` wraps code and text outputs instead of letting them run off the slide and scales
   figures to fit;
+* ``with_plan_notes`` puts each item of the session's plan (``docs/plan.toml``, see ``make_plan.py``) into
+  the speaker notes of the first slide of the section it names;
 * ``FIT_JS`` shrinks, in the browser, a slide that is still a little too tall (``zoom`` down to
   ``MIN_ZOOM``), so nothing ever scrolls or is cut off.
 
@@ -35,6 +37,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from make_plan import section_notes  # a script beside this one (scripts/ is on the path when either runs)
 from nbconvert import SlidesExporter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,6 +188,29 @@ def paginate(notebook: nbformat.NotebookNode, budget: int = PAGE_BUDGET) -> nbfo
     return paged
 
 
+def _heading(cell: nbformat.NotebookNode) -> str | None:
+    """The text of the ``##`` heading that opens markdown ``cell``, else None."""
+    first = cell.source.lstrip().split("\n", 1)[0] if cell.cell_type == "markdown" else ""
+    return first[3:].strip() if first.startswith("## ") else None
+
+
+def with_plan_notes(notebook: nbformat.NotebookNode, notes: dict[str, list[str]]) -> nbformat.NotebookNode:
+    """``notebook`` with a speaker-notes cell right after each section's heading cell, holding ``notes`` for
+    that section (``section_notes``: the plan's items, by heading text), so the section's first slide shows
+    them when the speaker view is open."""
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        heading = _heading(cell)
+        if heading in notes and cell.metadata.get("slideshow", {}).get("slide_type") != "notes":
+            lines = "\n".join(f"- {line}" for line in notes.pop(heading))
+            cells.append(nbformat.v4.new_markdown_cell(
+                f"**Plan.**\n\n{lines}", metadata={"slideshow": {"slide_type": "notes"}, "tags": ["plan"]}
+            ))
+    notebook.cells = cells
+    return notebook
+
+
 def install_vendor(vendor: Path) -> None:
     """Install reveal.js and MathJax from npm into ``vendor`` (skipped when already there)."""
     if all((vendor / "node_modules" / spec.rsplit("@", 1)[0]).exists() for spec in VENDOR_PACKAGES):
@@ -213,7 +239,8 @@ def exporter(vendor_prefix: str) -> SlidesExporter:
 
 
 def export(notebook_path: Path, out: Path, slides: SlidesExporter) -> Path:
-    body, _ = slides.from_notebook_node(paginate(nbformat.read(notebook_path, as_version=4)))
+    paged = paginate(nbformat.read(notebook_path, as_version=4))
+    body, _ = slides.from_notebook_node(with_plan_notes(paged, section_notes(notebook_path.stem)))
     target = out / f"{notebook_path.stem}.slides.html"
     target.write_text(readable(body, slides.reveal_url_prefix))
     return target

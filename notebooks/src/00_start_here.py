@@ -195,9 +195,22 @@ print("valid:", is_valid_beacon(quicknet, beacon))
 print("randomness:", beacon.randomness.hex())
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes.** Five minutes at the start of session 1: show the map, run the environment check on the
-# projector, and point out the exercise checkers and the collapsed solutions. Ask who has used a public
-# randomness source before (lotteries, leader election, sortition) — session 1 builds on those answers.
+# **Instructor notes.** This notebook is the opening of session 1, on the projector; learners run it
+# again at home to check their setup.
+#
+# <!-- plan: written by scripts/make_plan.py from docs/plan.toml; edit it there -->
+# **A 10-minute opening, before session 1:**
+#
+# - **2 min** · How to use this course — Ten minutes before session 1. Show where the instructor copies
+#   (notebooks/) and the learners' copies (student/) are, the exercise checkers and where the solutions are
+#   hidden.
+# - **2 min** · The map — Show the map of the eight sessions; ask who has used a public randomness source
+#   before (lotteries, leader election, sortition): session 1 builds on those answers.
+# - **2 min** · A five-minute primer: the notation every session uses — Point at the notation (t, n, G1, G2,
+#   rounds); say it is for reading at home.
+# - **4 min** · Check that your environment works — Run the environment check on the projector; learners whose
+#   check fails pair with a neighbour for session 1.
+# <!-- end of plan -->
 
 # %% [markdown]
 # ## Next

@@ -583,22 +583,38 @@ drand_edu.exercises.check_time_edges(round_zero_time, before_genesis_round, far_
 # | `Client` | `drand/go-clients` (`client/http`), npm `drand-client` |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
-# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈60 in all) are for
-# an unhurried run, e.g. a workshop.
+# **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
+# all come from `docs/plan.toml`). What to cut when late, the live-coding script and which sections
+# later cells need are in `docs/instructor-guide.md`.
 #
-# - 10 min — what drand is; open https://api.drand.sh/public/latest if online, else the stored beacons.
-# - 15 min — the CLI tour; have learners type the commands in a terminal too.
-# - 20 min — section 3 in four terminals: `generate-keypair`, `start`, then `dkg generate-proposal`,
-#   `dkg init --proposal` / `join` / `execute` (`dkg status` in between); open `proposal.toml`; show the
-#   node folders (`ls -l demo/node0/...`: the key store of
-#   session 3) and the logs, then kill a node (`kill -9 <pid>`) and watch the others go on. In a hurry:
-#   `drand-edu demo up` does it all.
-# - 10 min — follower and clients; the Go/JS snippets are for reading.
-# - Always end with the `stop` cell (or `demo down` for a demo started with `demo up`).
-# - Exercises (in the 30 minutes after the teaching, as the guide says): 1 (Explore) and 2 (Implement) in
-#   pairs; 3 (Break) for the pairs that finish early; 4 (Connect, reading drand's `common/time.go`) as
-#   homework. When a pair is stuck, point to `drand_edu.exercises.hint(...)`, not the solution.
+# <!-- plan: written by scripts/make_plan.py from docs/plan.toml; edit it there -->
+# **Teaching, 45 minutes:**
+#
+# - **1 min** · You will learn — Read the four objectives aloud.
+# - **4 min** · 1. What drand is — Open https://api.drand.sh/public/latest if online, else the stored beacons;
+#   the League of Entropy and its two main chains.
+# - **7 min** · 2. A tour of the command line — `drand_edu_cli("--help")`, `util list-schemes`, then
+#   `simulate` and `verify`: a whole network's output checked by an independent verifier. Learners may type
+#   along in a terminal.
+# - **18 min** · 3. A network of real processes, set up by hand — The session: `generate-keypair` for four
+#   nodes, `start`, `dkg generate-proposal` (open proposal.toml), `dkg init --proposal` (refused without
+#   `--genesis-delay`, as drand), `join`, `execute`, `dkg status`; show a node folder (the key store of
+#   session 3). The moment: every node has produced at least 3 rounds. In a hurry: `drand-edu demo up` does it
+#   all.
+# - **5 min** · 4. A follower: `sync` and `sync --follow` — A follower checks, syncs and follows; its store
+#   checks out.
+# - **7 min** · 5. Consuming randomness — `BeaconRandom(latest, "dice").randint(1, 6)`; the Go and JS snippets
+#   are for reading. Always end with the `stop` loop (or `demo down` after `demo up`).
+# - **3 min** · Recap — The recap, and where the same things live in drand's source.
+#
+# **Questions and pairs, 30 minutes:**
+#
+# - **8 min** · Exercises — Questions.
+# - **22 min** · Exercises — Pairs: Exercise 1 (Explore: what the chain hash is made of) and Exercise 2
+#   (Implement: which round is it now?); Exercise 3 (Break: two chains, one hash) for pairs that finish early;
+#   Exercise 4 (Connect: drand's `TimeOfRound`/`CurrentRound`) as homework. Point stuck pairs to
+#   `drand_edu.exercises.hint(...)`, not the solution.
+# <!-- end of plan -->
 
 # %% [markdown]
 # ## Recap

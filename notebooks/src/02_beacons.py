@@ -535,20 +535,39 @@ drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
 # | Lagrange in the exponent | [`RecoverCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L446-L475) |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
-# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈75 in all) are for
-# an unhurried run, e.g. a workshop.
+# **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
+# all come from `docs/plan.toml`). What to cut when late, the live-coding script and which sections
+# later cells need are in `docs/instructor-guide.md`.
 #
-# - 10 min — open `https://api.drand.sh/public/latest` in a browser (if online) next to section 1.
-# - 15 min — bytes and flags: point at the first byte of each signature; ask why 48 vs 96.
-# - 15 min — the two messages by hand; the "Try it" about the next quicknet round leads into tlock.
-# - 10 min — verification + randomness: stress *uniqueness* of BLS (no grinding possible).
-# - 15 min — partials: draw the parabola on the board, then the fan of section 6. Live-code recovery
-#   from different subsets.
-# - 10 min — exercises (in a 45 + 30 session: in the 30 minutes, as the guide says): 1 (Explore) and 3
-#   (Implement: recovery, with the solution of 2 if short of time) in pairs; 4 (Break) for pairs that
-#   finish early; 2 and 5 (Connect, reading kyber's `Recover`) as homework. Point stuck pairs to
-#   `drand_edu.exercises.hint(...)`, not to the solution.
+# <!-- plan: written by scripts/make_plan.py from docs/plan.toml; edit it there -->
+# **Teaching, 45 minutes:**
+#
+# - **1 min** · You will learn — Read the objectives aloud.
+# - **4 min** · 1. A beacon as JSON — Open https://api.drand.sh/public/latest in a browser (if online) next to
+#   the recorded beacons; print one as JSON.
+# - **5 min** · 2. As bytes, and as a point — Point at the first byte of each signature; ask why 48 vs 96
+#   bytes.
+# - **8 min** · 3. The message: chained and unchained — Type the chained message by hand:
+#   `sha256(previous_signature + round.to_bytes(8, "big"))`. The "Try it" about the next quicknet round leads
+#   into tlock (session 8).
+# - **9 min** · 4. Why a beacon is verifiable, and where the randomness comes from — `verify_beacon` on both
+#   chains, then the same signature with round + 1: refused. Stress the uniqueness of BLS signatures: nothing
+#   to grind.
+# - **12 min** · 5. From t partial signatures to one beacon — Draw the parabola on the board; `plot_lagrange`
+#   with two subsets, then `recover_signature` from two sets of partials. The moment: the same bytes from
+#   nodes 0, 1, 2. The last signer can only withhold, never steer.
+# - **4 min** · 6. What fewer than t partials give you: nothing — The fan of polynomials: t - 1 points fit
+#   every secret.
+# - **2 min** · Recap — The recap, and where the same things live in drand's and kyber's source.
+#
+# **Questions and pairs, 30 minutes:**
+#
+# - **8 min** · Exercises — Questions.
+# - **22 min** · Exercises — Pairs: Exercise 1 (Explore: the next round's message) as a warm-up, then Exercise
+#   3 (Implement: recover the beacon, with Exercise 2's Lagrange weights; run Exercise 2's solution if short
+#   of time); Exercise 4 (Break: steer a combiner that does not verify) for pairs that finish early; Exercises
+#   2 and 5 (Connect: kyber's `Recover`) as homework.
+# <!-- end of plan -->
 
 # %% [markdown]
 # ## Recap

@@ -582,19 +582,42 @@ drand_edu.exercises.check_bdn_coefficients(answer)
 # | `use_backend("py_ecc")` | kyber-bls12381 has one backend; we switch at run time to read the code |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
-# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈90 in all) are for
-# an unhurried run, e.g. a workshop.
+# **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
+# all come from `docs/plan.toml`). What to cut when late, the live-coding script and which sections
+# later cells need are in `docs/instructor-guide.md`.
 #
-# - 15 min — fields and the toy curve: do $3^{-1} \bmod 53$ on the board; use the explorer live with
-#   p = 53 then p = 43 (not cyclic: ask why some G never reach some points).
-# - 20 min — pairings: insist that GT is *written multiplicatively*; the bilinearity cell is the "aha".
-# - 20 min — BLS step by step; live-code a wrong message. Question that always comes: "why not ECDSA?" —
-#   BLS signatures aggregate and are unique (deterministic), which is what threshold signing needs.
-# - 10 min — the DST bug: a good story about compatibility; ask what they would have done.
-# - 10 min — real beacons + backends (step into py_ecc with the debugger if time allows).
-# - 10 min — the key store: `ls -l` in a terminal next to the notebook; discuss key rotation and backups.
-# - Exercises: see the guide (2 and 3 in class, 5 for fast pairs; 1 and 4 at home).
+# <!-- plan: written by scripts/make_plan.py from docs/plan.toml; edit it there -->
+# **Teaching, 45 minutes:**
+#
+# - **1 min** · You will learn — Read the objectives aloud.
+# - **6 min** · 1. Prime fields and the curve — Compute 3^-1 mod 53 on the board; move the toy-curve
+#   explorer's sliders with p = 53, then p = 43 (not cyclic: ask why some G never reach some points).
+# - **5 min** · 2. Two groups and a pairing — GT is written multiplicatively. The moment: e(2P, 3Q) == e(P,
+#   Q)^6 — numbers move across the pairing, which is why BLS works.
+# - **9 min** · 3. Keys and BLS signatures, step by step — `bls.keygen`, `bls.sign`, `bls.verify`, then a
+#   wrong message. The question that always comes, "why not ECDSA?": BLS signatures aggregate and are unique,
+#   which threshold signing needs.
+# - **6 min** · 4. Hash to curve, and why the DST matters — The same message under another domain is another
+#   point, and verification fails: a story about compatibility; ask what they would have done.
+# - **3 min** · 5. The schemes side by side — Walk the table: which group holds the key, which the signature,
+#   chained or not.
+# - **3 min** · 6. Verifying real beacons, offline — Real mainnet and quicknet beacons verified with no
+#   network.
+# - **4 min** · 6b. The fifth scheme: BN254, for Ethereum (evmnet) — Why Ethereum needs another curve (its
+#   precompiles); show the verification line.
+# - **4 min** · 7. Backends: read one, run another — py_ecc to read, blst to run: the same bytes.
+# - **2 min** · 8. The key store: a node's keys on disk — `ls -l` in a terminal next to the notebook: 0600
+#   files; key rotation and backups.
+# - **2 min** · Recap — The recap, and where the same things live in kyber.
+#
+# **Questions and pairs, 30 minutes:**
+#
+# - **6 min** · Exercises — Questions.
+# - **24 min** · Exercises — Pairs: Exercise 2 (Implement: many signatures, one pairing check; point to
+#   bilinearity, not the recipe) and Exercise 3 (Break: a rogue key against naive aggregation; ask why drand
+#   is not exposed); Exercise 5 (Connect: kyber's bdn coefficients) for fast pairs; 1 and 4 at home. Short of
+#   time: keep 3, send 2 home.
+# <!-- end of plan -->
 
 # %% [markdown]
 # ## Recap

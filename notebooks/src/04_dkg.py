@@ -699,22 +699,39 @@ drand_edu.exercises.check_eviction_rule(evicted_at_once)
 # | the same DKG between real processes: `drand_edu/node/dkg_process.py`, `drand-edu dkg ...` (session 1) | [`executeDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L23-L46) in `internal/dkg/execution.go`; `drand dkg init/join/execute` |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
-# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈90 in all) are for
-# an unhurried run, e.g. a workshop.
+# **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
+# all come from `docs/plan.toml`). What to cut when late, the live-coding script and which sections
+# later cells need are in `docs/instructor-guide.md`.
 #
-# - 15 min — Shamir with the sliders: set t = n, then t = 1; ask what each means operationally.
-# - 10 min — Feldman: live-code the tampered share. Note the commitments reveal $s \cdot G$, not $s$.
-# - 25 min — Pedersen DKG: draw the three phases on the board before showing the flow figure; ask why
-#   shares are encrypted (the board is public) and why bundles are signed (no impersonation).
-# - 15 min — the cheating dealer, then the abort. Common question: "can a dealer bias the key?" — yes, by
-#   one bit per dealer that draws a complaint (section 7 and exercise 5): it sees all commitments before it
-#   decides whether to justify. Choosing its own polynomial *before* seeing the others gives it nothing.
-# - 10 min — group file and lifecycle (drand's `drand dkg` commands map onto these states, session 1).
-#   The squatted DKG makes the point that the state machine guards steps, not who may start: ask the
-#   room how a node could tell a stranger's proposal from its leader's (it cannot, before its first group).
-# - 15 min — resharing: the "same signature before and after" line is the punchline.
-# - Exercises: see the guide (2 and 4 in class, 7 for fast pairs; 1, 3, 5 and 6 at home).
+# <!-- plan: written by scripts/make_plan.py from docs/plan.toml; edit it there -->
+# **Teaching, 45 minutes:**
+#
+# - **1 min** · You will learn — Read the objectives aloud.
+# - **6 min** · 1. Shamir's secret sharing — The Shamir sliders: set t = n, then t = 1, and ask what each
+#   means operationally; the figure shows t shares on the polynomial that rebuilds the secret.
+# - **5 min** · 2. Feldman commitments: checking a dealer — Live-code a tampered share that `verify_share`
+#   refuses. The commitments reveal s·G, not s.
+# - **9 min** · 3. Pedersen's DKG, as drand runs it — Draw the three phases on the board before the flow
+#   figure; ask why shares are encrypted (the board is public) and why bundles are signed (no impersonation).
+# - **7 min** · 4. A malicious dealer, caught — `FaultPlan(bad_shares={(2, 4)}, bad_justifications={2})`: node
+#   4's complaint, dealer 2's rejected justification, dealer 2 not in QUAL; the shaded phase is the waiting.
+# - **3 min** · 5. The group file — Show the TOML: what every node must agree on.
+# - **5 min** · 6. The lifecycle of a DKG — The transition table; drand's `drand dkg` commands of session 1
+#   map onto these states. The squatted DKG: the state machine guards steps, not who may start; ask how a node
+#   could tell a stranger's proposal from its leader's (it cannot, before its first group).
+# - **3 min** · 7. Security considerations — "Can a dealer bias the key?" Yes, by one bit per dealer that
+#   draws a complaint (Exercise 5); choosing its polynomial before seeing the others gives it nothing.
+# - **5 min** · 8. Initial sharing vs resharing — `run_reshare`: the moment is the same beacon signed by 4 new
+#   nodes — the members changed, the public key did not.
+# - **1 min** · Recap — The recap.
+#
+# **Questions and pairs, 30 minutes:**
+#
+# - **6 min** · Exercises — Questions.
+# - **24 min** · Exercises — Pairs: Exercise 2 (Implement: Shamir split) and Exercise 4 (Break: get dealer 2
+#   disqualified; a silent dealer does not count); Exercise 7 (Connect: kyber's eviction rule) for fast pairs;
+#   1, 3, 5 and 6 at home. Short of time: keep 4, send 2 home.
+# <!-- end of plan -->
 
 # %% [markdown]
 # ## Recap

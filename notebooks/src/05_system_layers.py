@@ -425,16 +425,33 @@ drand_edu.exercises.check_aggregator_writes(writer, furthest_ahead)
 # | `Client` | `drand/go-clients` `client/http`, `drand/drand-client` (JS) |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
-# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈60 in all) are for
-# an unhurried run, e.g. a workshop.
+# **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
+# all come from `docs/plan.toml`). What to cut when late, the live-coding script and which sections
+# later cells need are in `docs/instructor-guide.md`.
 #
-# - 10 min — the architecture picture: ask where *tlock* sits and why it needs no node code.
-# - 10 min — the daemon's layers; map each to a drand CLI command of session 1 (`start`, `show`, `get`).
-# - 25 min — the journey, cell by cell; draw it on the board as a swim-lane diagram.
-# - 10 min — where layers stop: the tampered store is the moment; ask who would notice without the client.
-# - Exercises: 1 (Explore) and 4 (Break) in class, in pairs; 5 (Connect) with drand's code open on the
-#   projector if time is left; 2 and 3 (Implement) as homework.
+# <!-- plan: written by scripts/make_plan.py from docs/plan.toml; edit it there -->
+# **Teaching, 45 minutes:**
+#
+# - **1 min** · You will learn — Read the objectives aloud.
+# - **7 min** · 1. The layers, from the code — `plot_architecture()`: our import graph in levels; ask where
+#   tlock sits and why it needs no node code.
+# - **7 min** · 2. A node is a daemon — `LocalNetwork.create(...)` and `run_rounds(3)`; map the daemon's parts
+#   to session 1's commands: `start` and `show` are drand's, reading a beacon is the client's (`drand-edu
+#   client get`, after go-clients' `drand-client get`: drand v2's CLI has no `get`).
+# - **20 min** · 3. One beacon's journey — Round 6 cell by cell, drawn on the board as a swim-lane diagram:
+#   the message, node 0's partial, the arrivals, the store stack, then `/public/6` served. Keep it whole: it
+#   is the session.
+# - **7 min** · 4. Where each layer stops — The tampered store is the moment: the API serves it (200) and only
+#   the client refuses it; ask who would notice without the client.
+# - **3 min** · Recap — The recap, and where the layers live in drand's source.
+#
+# **Questions and pairs, 30 minutes:**
+#
+# - **6 min** · Exercises — Questions.
+# - **24 min** · Exercises — Pairs: Exercise 1 (Explore: the first layer that says no), then Exercise 4
+#   (Break: a forgery the whole stack accepts; stuck pairs go back to Exercise 1); Exercise 5 (Connect:
+#   `runAggregator`) together on the projector if time is left; 2 and 3 (Implement) as homework.
+# <!-- end of plan -->
 
 # %% [markdown]
 # ## Recap

@@ -451,17 +451,34 @@ drand_edu.exercises.check_latest_max_age(my_max_age)
 # | `NodeDaemon` (several beacons on shared ports) | `DrandDaemon` in `internal/core/drand_daemon.go`, `readBeaconID` in `internal/core/drand_daemon_helper.go` |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
-# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈75 in all) are for
-# an unhurried run, e.g. a workshop.
+# **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
+# all come from `docs/plan.toml`). What to cut when late, the live-coding script and which sections
+# later cells need are in `docs/instructor-guide.md`.
 #
-# - 15 min — the round's message flow; count the messages (n·(n−1) per round) and ask how that scales.
-# - 15 min — latency/loss: predict the boxplot before running it.
-# - 15 min — the API with `curl` in a terminal if the room is comfortable with it (start a server in a
-#   cell and print `server.url`); discuss CDNs and the `immutable` header.
-# - 20 min — metrics, two chains in one daemon, and the incident: the punchline is "alert on lag, not on outage".
-# - 10 min — exercises: 2 (Implement) and 3 (Break) in class, in pairs; 1 (Explore) solo; 4 (Connect) with
-#   `LatestRand` on the projector, or as homework.
+# <!-- plan: written by scripts/make_plan.py from docs/plan.toml; edit it there -->
+# **Teaching, 45 minutes:**
+#
+# - **1 min** · You will learn — Read the objectives aloud.
+# - **6 min** · 1. The messages of one round — Every node sends its partial to every other node: count the
+#   messages (n·(n−1) per round) and ask how that scales.
+# - **7 min** · 2. Latency and loss — Learners predict the boxplot before it runs: LAN, WAN, lossy.
+# - **9 min** · 3. The public HTTP API — `/info`, `/public/2`, `/public/latest` and their Cache-Control: a
+#   past round is immutable, the latest is cached until the next round; CDNs. `curl` in a terminal if the room
+#   likes it.
+# - **6 min** · 4. Metrics — `serve_metrics` and one metric line read by hand.
+# - **5 min** · 5. One daemon, several beacons — Two chains in one daemon; the `/chains` listing.
+# - **9 min** · 6. Spotting an incident before it is an outage — Degrade node 4's links, then crash a node:
+#   the moment is "first alert after 2 degraded rounds: nodes [4] lagging" while the head still advances —
+#   alert on lag, not on outage. Then the control panel.
+# - **2 min** · Recap — The recap.
+#
+# **Questions and pairs, 30 minutes:**
+#
+# - **6 min** · Exercises — Questions.
+# - **24 min** · Exercises — Pairs: Exercise 2 (Implement: an alert that waits) and Exercise 3 (Break: the
+#   fewest islands that stop the chain); Exercise 1 (Explore: read a metric) solo; Exercise 4 (Connect:
+#   `LatestRand`) on the projector in the last minutes, or as homework.
+# <!-- end of plan -->
 
 # %% [markdown]
 # ## Recap

@@ -480,20 +480,38 @@ drand_edu.exercises.check_already_stored(my_done)
 # | `check_store`, `repair` | `drand sync` without `--follow` (`internal/drand-cli/control.go`) |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
-# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈60 in all) are for
-# an unhurried run, e.g. a workshop.
+# **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
+# all come from `docs/plan.toml`). What to cut when late, the live-coding script and which sections
+# later cells need are in `docs/instructor-guide.md`.
 #
-# - 10 min — backends: memdb forgets (ask who would run one: a node that needs no history), trimmed is
-#   the default; ask *why* trimming is safe (the link is implied) and what it costs (gaps hurt).
-# - 10 min — the stack: try a gap, a fork, a wrong link live; stress that it checks order, not signatures.
-# - 15 min — a node behind: who triggers the sync (tick, recovered beacon ahead), why peers are shuffled
-#   and nobody knows "the most advanced peer"; what a silent peer costs (two periods).
-# - 10 min — batch sync and the lying peer; "what does the newcomer trust?" (the chain info and its own
-#   last beacon).
-# - 15 min — corrupt and repair; the "Try it" makes a good pair exercise.
-# - Exercises (as in the guide): 2 and 3 in pairs, 1 solo while pairs form, 4 (reading `tryNode`) as
-#   homework; when late, 3 goes home too.
+# <!-- plan: written by scripts/make_plan.py from docs/plan.toml; edit it there -->
+# **Teaching, 45 minutes:**
+#
+# - **1 min** · You will learn — Read the objectives aloud.
+# - **3 min** · 1. A chain to store — The chain every later cell stores, syncs and corrupts: never skip this
+#   cell.
+# - **6 min** · 2. Backends side by side — memdb forgets (who would run one? a node that needs no history);
+#   SQLite keeps all. Never skip: four later cells use its stores.
+# - **5 min** · 3. Trimmed storage — Trimmed is the default: why is trimming safe (the link is implied) and
+#   what does it cost (gaps hurt)?
+# - **6 min** · 4. The store stack: what a node's writes go through — Try a gap, a fork, a wrong link live:
+#   the stack checks order, not signatures.
+# - **9 min** · 5. A running node falls behind, and syncs — `net.crash(3)`, six rounds, `net.restart(3)`: who
+#   triggers the sync, why peers are shuffled, what a silent peer costs (two periods).
+# - **8 min** · 6. Syncing thousands of rounds, batched (ours) — `BatchSync` over 2000 rounds, then the lying
+#   peer: its chunk refused, the liar dropped. What does the newcomer trust? The chain info and its own last
+#   beacon.
+# - **5 min** · 7. A corrupted store, detected and repaired — Corrupt the SQLite file, `check_store`,
+#   `repair`: "problems now: []".
+# - **2 min** · Recap — The recap.
+#
+# **Questions and pairs, 30 minutes:**
+#
+# - **6 min** · Exercises — Questions; Exercise 1 (Explore: what a trimmed store loses) solo while pairs form.
+# - **24 min** · Exercises — Pairs: Exercise 2 (Implement: the rounds a sync must fetch) and Exercise 3
+#   (Break: valid signatures are not enough); Exercise 4 (Connect: `tryNode`) as homework. When late, 3 goes
+#   home too: give its first hint aloud.
+# <!-- end of plan -->
 
 # %% [markdown]
 # ## Recap

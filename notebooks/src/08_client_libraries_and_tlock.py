@@ -631,21 +631,38 @@ drand_edu.exercises.check_refused_key(refused_key)
 # | `drand_edu.tlock.age` | `filippo.io/age` (`age.go`, `internal/format`, `internal/stream`) |
 
 # %% [markdown] tags=["instructor"]
-# **Instructor notes.** For the 45-minute session (+ 30 of questions) follow the minutes per section,
-# the cuts and the live-coding script in `docs/instructor-guide.md`; the minutes below (≈75 in all) are for
-# an unhurried run, e.g. a workshop.
+# **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
+# all come from `docs/plan.toml`). What to cut when late, the live-coding script and which sections
+# later cells need are in `docs/instructor-guide.md`.
 #
-# - 10 min — workflow: open the info JSON, recompute the hash live, then change one byte of `period` and
-#   show the client refusing it. Ask "what would a malicious endpoint be able to do?" (answer: withhold).
-# - 10 min — failover: kill a node live; the `served_by` counter moves. Mention drand-client's
+# <!-- plan: written by scripts/make_plan.py from docs/plan.toml; edit it there -->
+# **Teaching, 45 minutes:**
+#
+# - **1 min** · You will learn — Read the objectives aloud.
+# - **8 min** · 1. The client's workflow — Open the info JSON, recompute the hash live, change one byte of
+#   `period`: the client refuses it. Ask what a malicious endpoint can do (withhold, never forge). Its
+#   subsection "The real League of Entropy, right now" is two minutes of this.
+# - **4 min** · Failover: a node dies — Kill a node live; the failover counter moves. drand-client's
 #   `FastestNodeClient` and the CDN story.
-# - 15 min — lottery: start from `% 7` on one byte (the bar chart), then rejection sampling; the label
-#   discussion (commit to round + label in advance) usually gets good questions.
-# - 25 min — tlock: write the U/V/W table on the board; do the bilinearity line by hand. Live-code the
-#   wrong-round decryption. Common question: "can the network decrypt early?" — a threshold of nodes colluding
-#   could compute future signatures, so tlock's security = the chain's threshold assumption.
-# - 10 min — JS interop and the exercises. As in the guide: 2 and 3 in pairs, 1 solo, 4 (rewrite a
-#   sealed message) and 5 (reading `TimeLock`) as homework; when late, 3 goes home too.
+# - **7 min** · 2. Fair randomness from a beacon: a lottery — `% 7` on one byte (the bar chart), then
+#   rejection sampling; commit to the round and label in advance.
+# - **10 min** · 3. Timelock encryption: the idea — Write U, V, W on the board and do the bilinearity line by
+#   hand; decrypt with the wrong round. "Can the network decrypt early?" t colluders could: tlock rests on the
+#   chain's threshold.
+# - **7 min** · 4. The tlock file: age with a `tlock` stanza — An age file with a `tlock` stanza: round and
+#   chain hash in the clear.
+# - **5 min** · 5. Encrypting to the future on the local network — Encrypt a few periods ahead, advance,
+#   decrypt: "meet at the fountain at noon". Then the round picker.
+# - **1 min** · 6. The same bytes in JavaScript: tlock-js — The JavaScript library decrypts the same bytes.
+# - **2 min** · Recap — The recap.
+#
+# **Questions and pairs, 30 minutes:**
+#
+# - **6 min** · Exercises — Questions; Exercise 1 (Explore: which round keeps a message sealed) solo.
+# - **24 min** · Exercises — Pairs: Exercise 2 (Implement: a fair number below n) and Exercise 3 (Implement:
+#   open U, V, W and refuse a tampered W); Exercises 4 (Break: rewrite a sealed message) and 5 (Connect:
+#   `TimeLock`) as homework. When late, 3 goes home too.
+# <!-- end of plan -->
 
 # %% [markdown]
 # ## Recap
