@@ -102,16 +102,6 @@ def test_slides_pages_wrap_code_and_fit_figures(tmp_path: Path) -> None:
     assert f"width: {make_slides.SLIDE_WIDTH}," in page and f"height: {make_slides.SLIDE_HEIGHT}," in page
 
 
-def test_instructor_guide_sessions_fit_45_plus_30_minutes() -> None:
-    """Each session's table in docs/instructor-guide.md: sections adding up to 45 minutes, then 30 more."""
-    guide = (ROOT / "docs" / "instructor-guide.md").read_text()
-    sessions = guide.split("\n## Session ")[1:]
-    assert len(sessions) == len([p for p in NOTEBOOKS if not p.stem.startswith("00_")])
-    for block in sessions:
-        rows = re.findall(r"^\| (.+?) \| \**(\d+)\** \|$", block, re.M)
-        minutes = {name: int(value) for name, value in rows}
-        sections = [int(value) for name, value in rows if "teaching" not in name and "pairs" not in name]
-        assert sum(sections) == minutes["**teaching**"] == 45, block.split("\n")[0]
-        assert [value for name, value in minutes.items() if "pairs" in name] == [30], block.split("\n")[0]
-        assert "**When late:**" in block and "**Live-coding script**" in block
-    assert "course calendar" not in guide
+def test_instructor_guide_has_no_course_calendar() -> None:
+    """The guide plans sessions, not dates (the minutes themselves are checked by tests/test_plan.py)."""
+    assert "course calendar" not in (ROOT / "docs" / "instructor-guide.md").read_text()
