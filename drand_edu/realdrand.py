@@ -278,12 +278,15 @@ def _wait_for_control(net: RealNetwork, timeout: float = 30.0) -> None:
             if ping.returncode == 0:
                 break
             if time.monotonic() > deadline:
-                raise RealDrandError(f"node {node.index}'s control port does not answer: {ping.stderr.strip()}")
+                raise RealDrandError(
+                    f"node {node.index}'s control port does not answer: {ping.stderr.strip()}"
+                )
             time.sleep(0.3)
 
 
 def _run_dkg(net: RealNetwork, genesis_delay: int, dkg_timeout: str) -> None:
-    """drand's first-DKG flow: a proposal by the leader (node 0), ``init``, ``join`` on the others, ``execute``."""
+    """drand's first-DKG flow: node 0 proposes (``generate-proposal``, ``init``), the others ``join``, node 0
+    orders ``execute``."""
     leader, ident = net.nodes[0], ("--id", net.beacon_id)
     proposal = net.folder / "proposal.toml"
     joiners = [arg for node in net.nodes for arg in ("--joiner", node.private)]
