@@ -245,10 +245,18 @@ def start_network(
         folder = Path(tmp.name)
     threshold = threshold if threshold is not None else nodes // 2 + 1
     net = RealNetwork(binary, folder, [], beacon_id, scheme, period, threshold, _tmp=tmp)
+    ports: set[int] = set()
+
+    def new_port() -> int:  # free, and not one given to another listener of this network
+        while (port := free_port()) in ports:
+            pass
+        ports.add(port)
+        return port
+
     try:
         for i in range(nodes):
-            node = RealNode(i, folder / f"node{i}", f"{HOST}:{free_port()}", free_port(),
-                            f"{HOST}:{free_port()}", f"{HOST}:{free_port()}")  # fmt: skip
+            node = RealNode(i, folder / f"node{i}", f"{HOST}:{new_port()}", new_port(),
+                            f"{HOST}:{new_port()}", f"{HOST}:{new_port()}")  # fmt: skip
             net.nodes.append(node)
             net.drand("generate-keypair", "--control", str(node.control), "--folder", str(node.folder),
                       "--id", beacon_id, "--scheme", scheme, node.private, check=True)  # fmt: skip

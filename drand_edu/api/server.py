@@ -176,9 +176,10 @@ class PublicAPI:
             raise _ApiError(404, f"round {round_number} is in the future (due in {wait} s)",
                             {"Cache-Control": f"public, must-revalidate, max-age={wait}"})  # fmt: skip
         beacon = self._get(chain, round_number)
-        if beacon is None and due <= self.clock():
+        if beacon is None and due <= self.clock() and round_number != chain.store.last_round() + 1:
             # a round whose time has come that the store does not hold: drand's getRand asks its store,
-            # which fails, and PublicRand answers that error with a 500 (not a 404)
+            # which fails, and PublicRand answers that error with a 500 (not a 404). The round right after
+            # the last one drand waits for instead; when our wait ends first, it is "not yet" (404)
             raise _ApiError(500, f"round {round_number} is due but this node does not have it")
         if beacon is None:
             raise _ApiError(404, f"round {round_number} is not available (yet)", {"Cache-Control": NOT_YET})
