@@ -264,8 +264,9 @@ def render(api: list[Row], cli: list[Row], differences: dict[str, dict]) -> str:
         out.append(f"| {row.what} | `{row.request}` | {_cell(row.drand, keys)} | {_cell(row.ours, keys)} "
                    f"| {_verdict(row, differences)} |")  # fmt: skip
     out += ["", "A past round that a node does not hold is a 500 in drand (the store's error reaches",
-            "`PublicRand`) and in ours; a healthy real node holds every past round, so that case is checked",
-            "on ours only (`tests/test_real_drand.py::test_a_missing_past_round_is_a_500`).", "",
+            "`PublicRand`) and in ours, except the round right after the node's last, which both wait for;",
+            "a healthy real node holds every past round, so that case is checked on ours only",
+            "(`tests/test_real_drand.py::test_a_missing_past_round_is_a_500`).", "",
             "## CLI", "", "Each cell: exit code · what it printed (shape).", "",
             "| command | drand | drand-edu | same? |", "|---|---|---|---|"]  # fmt: skip
     for row in cli:

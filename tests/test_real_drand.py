@@ -222,6 +222,7 @@ def test_a_missing_past_round_is_a_500() -> None:
     with server:
         assert sbs.http_get(server.url + "/public/4")[0] == 500
         assert sbs.http_get(server.url + "/public/5")[0] == 200
+        assert sbs.http_get(server.url + "/public/6")[0] == 404  # the next one: waited for, not there yet
 
 
 def test_odd_paths_and_the_largest_round_as_drand() -> None:
