@@ -139,7 +139,40 @@ class RealNetwork:
     period: int
     threshold: int
     transcript: list[Command] = field(default_factory=list)
+    #: daemons outside the group (:meth:`start_follower`), stopped with the others
+    followers: list[RealNode] = field(default_factory=list)
     _tmp: tempfile.TemporaryDirectory | None = None
+    _ports: set[int] = field(default_factory=set)
+
+    def _new_port(self) -> int:
+        """A free port, not one given to another listener of this network."""
+        while (port := free_port()) in self._ports:
+            pass
+        self._ports.add(port)
+        return port
+
+    def _start_node(self, index: int, name: str) -> RealNode:
+        """``drand generate-keypair`` then ``drand start`` for one more daemon, in ``folder/name``."""
+        port = self._new_port
+        node = RealNode(index, self.folder / name, f"{HOST}:{port()}", port(), f"{HOST}:{port()}",
+                        f"{HOST}:{port()}")  # fmt: skip
+        self.drand("generate-keypair", "--control", str(node.control), "--folder", str(node.folder),
+                   "--id", self.beacon_id, "--scheme", self.scheme, node.private, check=True)  # fmt: skip
+        with open(node.log, "w") as log:
+            node.process = subprocess.Popen(
+                [str(self.binary), "start", "--folder", str(node.folder), "--private-listen", node.private,
+                 "--control", str(node.control), "--public-listen", node.public, "--metrics", node.metrics],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+        return node
+
+    def start_follower(self) -> RealNode:
+        """One more daemon with its own key pair and no part in the group: what ``drand sync --follow`` is
+        for (a node that keeps a copy of the chain). Its control port answers when this returns."""
+        node = self._start_node(len(self.nodes) + len(self.followers), f"follower{len(self.followers)}")
+        self.followers.append(node)
+        _wait_for_control(self, [node])
+        return node
 
     def drand(self, *argv: str, timeout: float = 60.0, check: bool = False) -> Command:
         """Run one ``drand`` command, recorded in :attr:`transcript`; ``check``: raise if it failed."""
@@ -175,30 +208,36 @@ class RealNetwork:
         return int(json.loads(body).get("round", 0)) if status == 200 else 0
 
     def wait_for_round(self, round_number: int, timeout: float = 60.0) -> int:
-        """Wait until every node serves ``round_number``; the newest round the first node serves."""
+        """Wait until every running node of the group serves ``round_number`` (a node stopped on purpose,
+        by ``drand stop``, is left out); the newest round the first of them serves."""
         deadline = time.monotonic() + timeout
         while True:
-            rounds = [self.latest_round(i) for i in range(len(self.nodes))]
+            running = [
+                i for i, node in enumerate(self.nodes) if node.process is None or node.process.poll() is None
+            ]
+            if not running:
+                self._check_alive()  # says which node exited, and how
+            rounds = [self.latest_round(i) for i in running]
             if min(rounds) >= round_number:
                 return rounds[0]
             if time.monotonic() > deadline:
                 raise RealDrandError(f"no round {round_number} after {timeout} s (the nodes serve {rounds})")
-            self._check_alive()
             time.sleep(0.5)
 
-    def _check_alive(self) -> None:
-        for node in self.nodes:
+    def _check_alive(self, nodes: list[RealNode] | None = None) -> None:
+        """Raise if one of ``nodes`` (default: the group's) has exited, with the end of its log."""
+        for node in self.nodes if nodes is None else nodes:
             if node.process is not None and node.process.poll() is not None:
                 tail = node.log.read_text(errors="replace")[-600:] if node.log.exists() else ""
                 raise RealDrandError(f"drand node {node.index} exited ({node.process.returncode}): {tail}")
 
     def stop(self, grace: float = 10.0) -> None:
         """``drand stop`` on every running node, then kill whatever still runs after ``grace`` seconds."""
-        for node in self.nodes:
+        for node in self.nodes + self.followers:
             if node.process is not None and node.process.poll() is None:
                 self.drand("stop", "--control", str(node.control), timeout=grace)
         deadline = time.monotonic() + grace
-        for node in self.nodes:
+        for node in self.nodes + self.followers:
             if node.process is None:
                 continue
             try:
@@ -245,28 +284,9 @@ def start_network(
         folder = Path(tmp.name)
     threshold = threshold if threshold is not None else nodes // 2 + 1
     net = RealNetwork(binary, folder, [], beacon_id, scheme, period, threshold, _tmp=tmp)
-    ports: set[int] = set()
-
-    def new_port() -> int:  # free, and not one given to another listener of this network
-        while (port := free_port()) in ports:
-            pass
-        ports.add(port)
-        return port
-
     try:
         for i in range(nodes):
-            node = RealNode(i, folder / f"node{i}", f"{HOST}:{new_port()}", new_port(),
-                            f"{HOST}:{new_port()}", f"{HOST}:{new_port()}")  # fmt: skip
-            net.nodes.append(node)
-            net.drand("generate-keypair", "--control", str(node.control), "--folder", str(node.folder),
-                      "--id", beacon_id, "--scheme", scheme, node.private, check=True)  # fmt: skip
-            with open(node.log, "w") as log:
-                node.process = subprocess.Popen(
-                    [str(binary), "start", "--folder", str(node.folder), "--private-listen", node.private,
-                     "--control", str(node.control), "--public-listen", node.public,
-                     "--metrics", node.metrics],
-                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                )  # fmt: skip
+            net.nodes.append(net._start_node(i, f"node{i}"))
         _wait_for_control(net)
         _run_dkg(net, genesis_delay, dkg_timeout)
         net.wait_for_round(wait_round, timeout=genesis_delay + 60 + wait_round * period)
@@ -276,12 +296,12 @@ def start_network(
     return net
 
 
-def _wait_for_control(net: RealNetwork, timeout: float = 30.0) -> None:
+def _wait_for_control(net: RealNetwork, nodes: list[RealNode] | None = None, timeout: float = 30.0) -> None:
     """Until every daemon's control port answers (``drand util ping``)."""
     deadline = time.monotonic() + timeout
-    for node in net.nodes:
+    for node in net.nodes if nodes is None else nodes:
         while True:
-            net._check_alive()
+            net._check_alive([node])
             ping = run(net.binary, ["util", "ping", "--control", str(node.control)], timeout=10)
             if ping.returncode == 0:
                 break

@@ -12,6 +12,7 @@ against kyber's functions by the reference program instead (tests/drandref/READM
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -183,6 +184,38 @@ def test_the_cli_side_by_side(observations) -> None:
     for what in ("util check, a node", "util check --group", "show chain-info"):
         assert by_what[what].drand == by_what[what].ours and by_what[what].ours["exit"] == "0", what
     assert by_what["util check, nobody there"].ours["exit"] == "1"
+
+
+@slow
+def test_sync_follow_side_by_side(networks, tmp_path) -> None:
+    """``sync --follow`` with the chain hash, up to a round: a fresh drand daemon follows the real chain; our
+    ``sync --follow`` fills a store from our network. Listed (``cli-sync-follow-panic``): v2.1.4's CLI
+    reads its progress channel after the daemon closed it, so it ends either with drand's "Finished
+    following" (exit 0) or with a nil-pointer panic (exit 2), depending on which channel wins the race."""
+    real, ours = networks
+    follower = real.start_follower()
+    chain_hash = real.info()["hash"]
+    peers = ["--sync-nodes", real.nodes[1].private, "--chain-hash", chain_hash, "--up-to", "2"]
+    done = real.drand("sync", "--follow", "--control", str(follower.control), *peers, timeout=60)
+    said = done.stdout + done.stderr
+    assert "Launching a follow request" in said, said[-800:]
+    if done.returncode == 0:
+        assert "Finished following beacon chain" in said, said[-800:]
+    else:
+        assert done.returncode == 2 and "nil pointer dereference" in said and "followSync" in said, said[
+            -800:
+        ]
+    our_hash = json.loads(sbs.http_get(ours.urls[0] + "/info")[2])["hash"]
+    group = ours.node_folder(0) / "multibeacon" / "default" / "groups" / sbs.GROUP
+    peer = re.search(r'Address = "([^"]+)"', group.read_text())[1]
+    code, printed = sbs.cli(["sync", "--follow", "--url", ours.urls[0], "--sync-nodes", peer, "--chain-hash",
+                             our_hash, "--db", str(tmp_path / "follower.db"), "--up-to", "2"])  # fmt: skip
+    assert code == 0, printed
+    from drand_edu.store import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "follower.db")
+    assert store.last_round() == 2
+    store.close()
 
 
 @slow

@@ -528,7 +528,9 @@ else:
 #   names. drand's `show group` wraps the file in a banner and a hash line; ours prints the group file only.
 #   `dkg status` prints one line in ours (`--format json` for everything); drand prints a table;
 # - drand's `sync` is a request to the running daemon (`--up-to` required, `--chain-hash` for `--follow`);
-#   our `sync` works on a stopped node's store or a SQLite file, with the chain info from `--url`;
+#   our `sync` works on a stopped node's store or a SQLite file, with the chain info from `--url`. And v2.1.4's
+#   `drand sync --follow` can end in a nil-pointer panic (exit 2) once the chain is followed: its CLI reads
+#   a progress channel the daemon has closed (a race; ours exits 0 at `--up-to`);
 # - `drand stop` exits 1 (`error stopping drand daemon: ... Unavailable`) although the daemon stops: the
 #   daemon closes the control connection before its answer arrives. Ours answers, then stops: exit 0.
 
