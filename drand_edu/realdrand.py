@@ -183,7 +183,7 @@ class RealNetwork:
             raise RealDrandError(f"`{command.line}` exited {command.returncode}: {said}")
         return command
 
-    def get(self, path: str, node: int = 0, timeout: float = 10.0) -> tuple[int, dict[str, str], bytes]:
+    def get(self, path: str, node: int = 0, timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
         """``GET path`` on a node's public API: status, headers, body (an HTTP error is an answer too)."""
         url = self.nodes[node].public_url + path
         try:
@@ -207,7 +207,7 @@ class RealNetwork:
             return 0
         return int(json.loads(body).get("round", 0)) if status == 200 else 0
 
-    def wait_for_round(self, round_number: int, timeout: float = 60.0) -> int:
+    def wait_for_round(self, round_number: int, timeout: float = 120.0) -> int:
         """Wait until every running node of the group serves ``round_number`` (a node stopped on purpose,
         by ``drand stop``, is left out); the newest round the first of them serves."""
         deadline = time.monotonic() + timeout
@@ -289,20 +289,20 @@ def start_network(
             net.nodes.append(net._start_node(i, f"node{i}"))
         _wait_for_control(net)
         _run_dkg(net, genesis_delay, dkg_timeout)
-        net.wait_for_round(wait_round, timeout=genesis_delay + 60 + wait_round * period)
+        net.wait_for_round(wait_round, timeout=genesis_delay + 120 + wait_round * period)
     except BaseException:
         net.stop()
         raise
     return net
 
 
-def _wait_for_control(net: RealNetwork, nodes: list[RealNode] | None = None, timeout: float = 30.0) -> None:
+def _wait_for_control(net: RealNetwork, nodes: list[RealNode] | None = None, timeout: float = 120.0) -> None:
     """Until every daemon's control port answers (``drand util ping``)."""
     deadline = time.monotonic() + timeout
     for node in net.nodes if nodes is None else nodes:
         while True:
             net._check_alive([node])
-            ping = run(net.binary, ["util", "ping", "--control", str(node.control)], timeout=10)
+            ping = run(net.binary, ["util", "ping", "--control", str(node.control)], timeout=30)
             if ping.returncode == 0:
                 break
             if time.monotonic() > deadline:

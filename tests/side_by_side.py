@@ -14,6 +14,7 @@ are there, and the body's shape (a JSON object's keys, empty, or a text with its
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import subprocess
@@ -240,8 +241,9 @@ def _cell(shape: dict[str, str], keys: tuple[str, ...]) -> str:
     return " · ".join(f"`{shape[k]}`" for k in keys).replace("|", "\\|")
 
 
-def render(api: list[Row], cli: list[Row], differences: dict[str, dict]) -> str:
-    """The markdown table of both comparisons, each difference with its listed reason."""
+def render(api: list[Row], cli: list[Row], differences: dict[str, dict], flags: list[tuple[str, ...]]) -> str:
+    """The markdown tables of the comparisons (``flags``: :func:`flag_rows`), each difference with its
+    listed reason."""
     out = [
         "# drand and drand-edu side by side",
         "",
@@ -274,6 +276,15 @@ def render(api: list[Row], cli: list[Row], differences: dict[str, dict]) -> str:
         out.append(f"| {row.what} | `drand {row.request[0]}` → {_cell(row.drand, ('exit', 'output'))} "
                    f"| `drand-edu {row.request[1]}` → {_cell(row.ours, ('exit', 'output'))} "
                    f"| {_verdict(row, differences)} |")  # fmt: skip
+    out += ["", "## CLI flags", "",
+            "The long flags each command's `--help` lists (without `--help`); ours include aliases",
+            "(`--beacon-id` for `--id`, `--chain-hash` for `--hash`). A flag only in ours is ours",
+            "(`--folder` finds a node's control port and token in its folder); one only in drand is one we",
+            "do not model.",
+            "",
+            "| command | in both | only drand | only drand-edu |", "|---|---|---|---|"]  # fmt: skip
+    for command, both, drand_only, ours_only in flags:
+        out.append(f"| `{command}` | {both or '-'} | {drand_only or '-'} | {ours_only or '-'} |")
     out += ["", "## The differences", ""]
     used = sorted(
         {i for row in api + cli for i in EXPECTED.get(row.what, set()) if ASPECTS[i] & row.differing}
@@ -292,6 +303,42 @@ def _verdict(row: Row, differences: dict[str, dict]) -> str:
     return "differs: " + ", ".join(f"{i}" for i in ids) if ids else "differs (not listed!)"
 
 
+#: the commands both CLIs have, whose flags :func:`flag_rows` compares
+FLAG_COMMANDS = (
+    "generate-keypair", "start", "stop", "show public", "show group", "show chain-info", "util check",
+    "util list-schemes", "sync", "dkg generate-proposal", "dkg init", "dkg reshare", "dkg join", "dkg accept",
+    "dkg reject", "dkg execute", "dkg abort", "dkg status",
+)  # fmt: skip
+
+
+def drand_flags(help_text: str) -> set[str]:
+    """The long flags of a drand (urfave/cli) ``--help`` text."""
+    return set(re.findall(r"^\s+(--[\w-]+)", help_text, re.M)) - {"--help"}
+
+
+def our_flags(command: str) -> set[str]:
+    """The long flags of one of our commands, read from our argparse parser."""
+    from drand_edu.cli import build_parser
+
+    parser = build_parser()
+    for word in command.split():  # ("show public": `show` takes what to show as an argument)
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        parser = subs[0].choices[word] if subs else parser
+    return {o for a in parser._actions for o in a.option_strings if o.startswith("--")} - {"--help"}
+
+
+def flag_rows(binary: Path) -> list[tuple[str, ...]]:
+    """For each of :data:`FLAG_COMMANDS`: the command, the flags both have, only drand's, only ours."""
+    from drand_edu.realdrand import run
+
+    rows = []
+    for command in FLAG_COMMANDS:
+        theirs, ours = drand_flags(run(binary, [*command.split(), "--help"]).stdout), our_flags(command)
+        rows.append((command, *(" ".join(f"`{f}`" for f in sorted(group))
+                                for group in (theirs & ours, theirs - ours, ours - theirs))))  # fmt: skip
+    return rows
+
+
 def load_differences() -> dict[str, dict]:
     """tests/data/differences.toml by id."""
     return {d["id"]: d for d in tomllib.loads(DIFFERENCES.read_text())["difference"]}
@@ -301,7 +348,7 @@ def load_differences() -> dict[str, dict]:
 Get = Callable[[str], tuple[int, dict[str, str], bytes]]
 
 
-def http_get(url: str, timeout: float = 20.0) -> tuple[int, dict[str, str], bytes]:
+def http_get(url: str, timeout: float = 60.0) -> tuple[int, dict[str, str], bytes]:
     """``GET url``: status, headers, body; an HTTP error is an answer too."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as answer:
@@ -359,10 +406,10 @@ class OurNetwork:
         return self.folder / f"node{i}"
 
     def stop(self) -> None:
-        cli(["demo", "down", "--folder", str(self.folder)], timeout=60)
+        cli(["demo", "down", "--folder", str(self.folder)], timeout=120)
 
 
-def cli(argv: list[str], timeout: float = 60.0) -> tuple[int, str]:
+def cli(argv: list[str], timeout: float = 120.0) -> tuple[int, str]:
     """``drand-edu ARGV`` as a process: exit code and what it printed (stdout, then stderr)."""
     done = subprocess.run([sys.executable, "-m", "drand_edu.cli", *argv], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT, stdin=subprocess.DEVNULL)  # fmt: skip
@@ -378,7 +425,7 @@ def start_ours(folder: Path) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def finish_ours(folder: Path, process: subprocess.Popen, timeout: float = 120.0) -> OurNetwork:
+def finish_ours(folder: Path, process: subprocess.Popen, timeout: float = 300.0) -> OurNetwork:
     """Wait for ``demo up`` to finish; raise (after ``demo down``) if it failed."""
     try:
         out, _ = process.communicate(timeout=timeout)
@@ -432,10 +479,10 @@ def observe_all(real_net, ours: OurNetwork, scratch: Path) -> tuple[list[Row], l
     real_fill, our_fill = fills(real_net, ours, free_port(), scratch / "follow.db")
 
     def run_real(args: str) -> tuple[int, str]:
-        done = real_net.drand(*args.split(), timeout=30)
+        done = real_net.drand(*args.split(), timeout=90)
         return done.returncode, done.stdout + done.stderr
 
-    return api, observe_cli(run_real, lambda args: cli(args.split(), timeout=60), real_fill, our_fill)
+    return api, observe_cli(run_real, lambda args: cli(args.split(), timeout=120), real_fill, our_fill)
 
 
 def main() -> int:
@@ -455,7 +502,7 @@ def main() -> int:
                 ours.stop()
         finally:
             real_net.stop()
-    DOC.write_text(render(api, cli_rows, load_differences()))
+    DOC.write_text(render(api, cli_rows, load_differences(), flag_rows(realdrand.find_drand())))
     problems = [p for row in api + cli_rows for p in row.problems()]
     print(f"wrote {DOC.relative_to(ROOT)}" + "".join(f"\n  {p}" for p in problems))
     return 1 if problems else 0

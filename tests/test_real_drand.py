@@ -122,7 +122,7 @@ def test_tle_encrypts_to_the_real_chain_and_we_decrypt(real, tle_binary, tmp_pat
     (tmp_path / "msg").write_bytes(b"sealed by drand's tle")
     made = subprocess.run([str(tle_binary), "-e", "-n", url + "/", "-c", chain_hash, "-r", str(target), "-a",
                            "-o", str(tmp_path / "msg.age"), str(tmp_path / "msg")],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
     assert made.returncode == 0, made.stderr
     decrypt = [
         "tlock",
@@ -152,7 +152,7 @@ def test_we_encrypt_to_the_real_chain_and_tle_decrypts(real, tle_binary, tmp_pat
                  "-o", str(tmp_path / "msg.age"), str(tmp_path / "msg")]) == 0  # fmt: skip
     tle = [str(tle_binary), "-d", "-n", url + "/", "-c", chain_hash, str(tmp_path / "msg.age")]
     real.wait_for_round(target)
-    opened = subprocess.run(tle, capture_output=True, timeout=60)
+    opened = subprocess.run(tle, capture_output=True, timeout=120)
     assert opened.returncode == 0, opened.stderr
     assert opened.stdout == b"sealed by drand-edu"
 
@@ -186,6 +186,18 @@ def test_the_cli_side_by_side(observations) -> None:
     assert by_what["util check, nobody there"].ours["exit"] == "1"
 
 
+def test_the_dkg_flow_takes_drands_flags(drand_binary) -> None:
+    """Every flag of drand's DKG commands, and of show, stop, util check and generate-keypair but
+    ``--control`` (ours finds the node from ``--folder`` or takes ``--control``), is one of ours too."""
+    for command, _, drand_only, _ in sbs.flag_rows(drand_binary):
+        if (command.startswith("dkg") and command != "dkg reshare") or command.split()[0] in ("show", "stop"):
+            assert drand_only.replace("`--hash`", "").replace("`--out`", "").strip() == "", (
+                command,
+                drand_only,
+            )
+    assert sbs.drand_flags("   --control value  x\n   --help, -h  y\n") == {"--control"}
+
+
 @slow
 def test_sync_follow_side_by_side(networks, tmp_path) -> None:
     """``sync --follow`` with the chain hash, up to a round: a fresh drand daemon follows the real chain; our
@@ -196,7 +208,7 @@ def test_sync_follow_side_by_side(networks, tmp_path) -> None:
     follower = real.start_follower()
     chain_hash = real.info()["hash"]
     peers = ["--sync-nodes", real.nodes[1].private, "--chain-hash", chain_hash, "--up-to", "2"]
-    done = real.drand("sync", "--follow", "--control", str(follower.control), *peers, timeout=60)
+    done = real.drand("sync", "--follow", "--control", str(follower.control), *peers, timeout=120)
     said = done.stdout + done.stderr
     assert "Launching a follow request" in said, said[-800:]
     if done.returncode == 0:
@@ -219,10 +231,11 @@ def test_sync_follow_side_by_side(networks, tmp_path) -> None:
 
 
 @slow
-def test_the_committed_table_is_current(observations) -> None:
+def test_the_committed_table_is_current(observations, drand_binary) -> None:
     """docs/drand-side-by-side.md is what this run observed (regenerate: python -m tests.side_by_side)."""
     api, cli = observations
-    assert sbs.DOC.read_text() == sbs.render(api, cli, sbs.load_differences())
+    flags = sbs.flag_rows(drand_binary)
+    assert sbs.DOC.read_text() == sbs.render(api, cli, sbs.load_differences(), flags)
 
 
 def test_every_listed_difference_is_in_the_file_and_its_notebook() -> None:
