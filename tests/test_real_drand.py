@@ -12,7 +12,6 @@ against kyber's functions by the reference program instead (tests/drandref/READM
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from pathlib import Path
 
@@ -218,8 +217,9 @@ def test_sync_follow_side_by_side(networks, tmp_path) -> None:
             -800:
         ]
     our_hash = json.loads(sbs.http_get(ours.urls[0] + "/info")[2])["hash"]
-    group = ours.node_folder(0) / "multibeacon" / "default" / "groups" / sbs.GROUP
-    peer = re.search(r'Address = "([^"]+)"', group.read_text())[1]
+    peer = json.loads(sbs.cli(["show", "public", "--folder", str(ours.node_folder(0))])[1])[
+        "address"
+    ]  # running
     code, printed = sbs.cli(["sync", "--follow", "--url", ours.urls[0], "--sync-nodes", peer, "--chain-hash",
                              our_hash, "--db", str(tmp_path / "follower.db"), "--up-to", "2"])  # fmt: skip
     assert code == 0, printed
