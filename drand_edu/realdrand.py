@@ -77,6 +77,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def http_get(url: str, timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
+    """``GET url``: status, headers, body; an HTTP error status is an answer too (not an exception)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
+            return answer.status, dict(answer.headers.items()), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers.items()), error.read()
+
+
+def latest_round(public_url: str) -> int:
+    """The newest round a public API (drand's or ours) serves; 0 when none yet, or when it does not answer."""
+    try:
+        status, _, body = http_get(public_url + "/public/latest", timeout=5.0)
+    except OSError:
+        return 0
+    return int(json.loads(body).get("round", 0)) if status == 200 else 0
+
+
 @dataclass(frozen=True)
 class Command:
     """One command that ran: its arguments (without the binary's path), exit code and output."""
@@ -185,12 +203,7 @@ class RealNetwork:
 
     def get(self, path: str, node: int = 0, timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
         """``GET path`` on a node's public API: status, headers, body (an HTTP error is an answer too)."""
-        url = self.nodes[node].public_url + path
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as answer:
-                return answer.status, dict(answer.headers.items()), answer.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers.items()), error.read()
+        return http_get(self.nodes[node].public_url + path, timeout)
 
     def info(self, node: int = 0) -> dict:
         """The chain info JSON (``/info``) of a node."""
@@ -201,11 +214,7 @@ class RealNetwork:
 
     def latest_round(self, node: int = 0) -> int:
         """The newest round a node serves, 0 when it serves none yet (or does not answer)."""
-        try:
-            status, _, body = self.get("/public/latest", node, timeout=5.0)
-        except OSError:
-            return 0
-        return int(json.loads(body).get("round", 0)) if status == 200 else 0
+        return latest_round(self.nodes[node].public_url)
 
     def wait_for_round(self, round_number: int, timeout: float = 120.0) -> int:
         """Wait until every running node of the group serves ``round_number`` (a node stopped on purpose,

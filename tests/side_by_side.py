@@ -21,8 +21,6 @@ import subprocess
 import sys
 import time
 import tomllib
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,12 +347,10 @@ Get = Callable[[str], tuple[int, dict[str, str], bytes]]
 
 
 def http_get(url: str, timeout: float = 60.0) -> tuple[int, dict[str, str], bytes]:
-    """``GET url``: status, headers, body; an HTTP error is an answer too."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:
-            return answer.status, dict(answer.headers.items()), answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers.items()), error.read()
+    """``GET url``: status, headers, body (:func:`drand_edu.realdrand.http_get`, with more time)."""
+    from drand_edu.realdrand import http_get as get
+
+    return get(url, timeout)
 
 
 def _fill(path: str, get: Get, chain_hash: str) -> str:
@@ -437,20 +433,14 @@ def finish_ours(folder: Path, process: subprocess.Popen, timeout: float = 300.0)
         ours.stop()
         raise RuntimeError(f"drand-edu demo up failed ({process.returncode}): {out}")
     deadline = time.monotonic() + timeout
-    while not all(_latest_round(url) >= 2 for url in ours.urls):  # beacons, as the real network has
+    from drand_edu.realdrand import latest_round
+
+    while not all(latest_round(url) >= 2 for url in ours.urls):  # beacons, as the real network has
         if time.monotonic() > deadline:
             ours.stop()
             raise RuntimeError("our demo network made no round 2")
         time.sleep(0.5)
     return ours
-
-
-def _latest_round(url: str) -> int:
-    try:
-        status, _, body = http_get(url + "/public/latest", timeout=5)
-    except OSError:
-        return 0
-    return int(json.loads(body).get("round", 0)) if status == 200 else 0
 
 
 def fills(real_net, ours: OurNetwork, closed: int, db: Path) -> tuple[dict[str, str], dict[str, str]]:
