@@ -59,10 +59,11 @@ bench: $(STAMP)
 ## the reference program, drand's `drand` and tlock's `tle`, built into tests/drandref/bin
 drandref:
 	cd tests/drandref && GOFLAGS=-mod=mod go build -o bin/drandref . \
-		&& GOFLAGS=-mod=mod go build -o bin/drand github.com/drand/drand/v2/cmd/drand \
+		&& GOFLAGS=-mod=mod go build -tags conn_insecure -o bin/drand github.com/drand/drand/v2/cmd/drand \
 		&& GOFLAGS=-mod=mod go build -o bin/tle github.com/drand/tlock/cmd/tle
 
-## make drand: the real `drand` binary that notebook 01 runs beside ours (same build as drandref)
+## make drand: the real `drand` binary that notebook 01 runs beside ours (same build as drandref). Built with
+## drand's `conn_insecure` tag, as drand's own demo builds it: nodes on 127.0.0.1 talk gRPC without TLS
 drand: drandref
 
 clean-venv:

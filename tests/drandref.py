@@ -35,6 +35,9 @@ PROGRAMS = {
     "drand": "github.com/drand/drand/v2/cmd/drand",
     "tle": "github.com/drand/tlock/cmd/tle",
 }
+#: build tags: drand's nodes speak gRPC over TLS unless built with ``conn_insecure``, as drand's own demo
+#: builds them (``demo/main.go``); the loopback networks of tests/test_real_drand.py need that build
+TAGS = {"drand": ["-tags", "conn_insecure"]}
 _built: set[str] = set()
 
 
@@ -59,7 +62,7 @@ def go_binary(name: str) -> Path:
     with open(BIN_DIR / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         result = subprocess.run(
-            [go, "build", "-o", str(target), PROGRAMS[name]],
+            [go, "build", *TAGS.get(name, []), "-o", str(target), PROGRAMS[name]],
             cwd=REF_DIR,
             capture_output=True,
             text=True,

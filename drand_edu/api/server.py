@@ -25,7 +25,9 @@ right after the last one drand has seen makes the request wait until that beacon
 puts the request on its list of waiters, and
 [`watchWithTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L217-L270)
 hands each new beacon to them. Our :meth:`PublicAPI._get` waits by looking at the store until the
-beacon is there. Any other round not stored is a 404 that nobody may cache. The cache headers of
+beacon is there. A round not stored that is not due yet is a 404 that nobody may cache; one whose
+time has passed is a 500, as in drand, where the store's "not found" reaches ``PublicRand`` as an
+error. The cache headers of
 [`Health`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L540-L587)
 (until the next round is due when healthy, ``no-cache`` when not) and of
 [`ChainHashes`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L589-L603)
@@ -67,6 +69,9 @@ CHAINS_CACHE = "max-age=300"
 NOT_YET = "must-revalidate, no-cache, max-age=0"
 #: drand's ``catchupExpiryFactor``: when the latest beacon is late, clients retry after period / 2.
 CATCHUP_EXPIRY_FACTOR = 2
+#: the longest ``max-age`` drand writes for a future round: Go's ``time.Until`` saturates at the largest
+#: ``time.Duration`` (2^63 - 1 ns), 9223372036 whole seconds (seen on a real node for round 2^64 - 1)
+MAX_AGE_CAP = (2**63 - 1) // 10**9
 #: how often a waiting request looks at the store again (seconds)
 WAIT_POLL = 0.05
 SERVER_NAME = "drand-edu/0.1"
@@ -125,8 +130,10 @@ class PublicAPI:
 
     # -- routing ----------------------------------------------------------------------------------
     def handle(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        parts = [p for p in path.split("?", 1)[0].split("/") if p]
+        parts = path.split("?", 1)[0].split("/")[1:]
         try:
+            if "" in parts:  # "/", "/info/", "//info": drand's router (chi) matches none of these
+                raise _ApiError(404, f"no such endpoint: {path}")
             if parts == ["chains"]:
                 return self._json(200, sorted(self.chains), {"Cache-Control": CHAINS_CACHE})
             chain = self.default
@@ -165,10 +172,15 @@ class PublicAPI:
         info, now = chain.info, self.clock()
         due = info.time_of_round(round_number)
         if due > now + info.period:  # further ahead than the next round: refused, cacheable until due
-            wait = int(due - now)
+            wait = min(int(due - now), MAX_AGE_CAP)
             raise _ApiError(404, f"round {round_number} is in the future (due in {wait} s)",
                             {"Cache-Control": f"public, must-revalidate, max-age={wait}"})  # fmt: skip
         beacon = self._get(chain, round_number)
+        if beacon is None and due <= self.clock() and round_number != chain.store.last_round() + 1:
+            # a round whose time has come that the store does not hold: drand's getRand asks its store,
+            # which fails, and PublicRand answers that error with a 500 (not a 404). The round right after
+            # the last one drand waits for instead; when our wait ends first, it is "not yet" (404)
+            raise _ApiError(500, f"round {round_number} is due but this node does not have it")
         if beacon is None:
             raise _ApiError(404, f"round {round_number} is not available (yet)", {"Cache-Control": NOT_YET})
         return self._json(

@@ -16,8 +16,8 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 PACKAGE = Path(__file__).resolve().parent.parent
-#: Not part of the layered core: helpers beside the notebooks.
-SIDE = {"viz", "exercises", "notebook", "js"}
+#: Not part of the layered core: helpers beside the notebooks (realdrand: runs drand's own binary).
+SIDE = {"viz", "exercises", "notebook", "js", "realdrand"}
 
 
 def package_of(module_path: Path) -> str:

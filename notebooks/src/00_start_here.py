@@ -160,21 +160,23 @@ print("node/npm (only for the JavaScript interop cells):", "found" if shutil.whi
 # %% [markdown]
 # **Optional: Go, for drand's own code.** With Go installed, `make drand` builds drand's real `drand` binary
 # (and tlock's `tle`) from drand's released modules into `tests/drandref/bin/`. Session 1 then runs the real
-# `drand` CLI beside ours, and the test suite lets drand's own functions check ours. Nothing else in the course
-# needs Go.
+# `drand` CLI and a real three-node drand network beside ours, and the test suite lets drand's own functions
+# and daemons check ours (`tests/drandref`, `tests/test_real_drand.py`). Nothing else in the course needs Go;
+# without it those cells print one line and those tests are skipped with the reason.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Whether Go and a built drand are here differs from machine to machine
 import subprocess
 
+from drand_edu import realdrand
+
 go = shutil.which("go")
 if go is None:
     print("Go: not found — optional; install Go and run `make drand` to see the real drand in session 1")
 else:
     print("Go:", subprocess.run([go, "version"], capture_output=True, text=True).stdout.strip())
-    real_drand = Path("..") / "tests" / "drandref" / "bin" / "drand"
-    print("real drand binary:", "built" if real_drand.exists() else "not built yet — run `make drand`")
+print("real drand binary:", "found" if realdrand.find_drand() else "not built yet — `make drand` (needs Go)")
 
 # %% [markdown]
 # And a first taste: a real beacon of the League of Entropy's *quicknet* chain, verified right here,

@@ -417,6 +417,124 @@ for i, process in enumerate(nodes):
     process.wait(timeout=10)
 
 # %% [markdown]
+# ## 6. The real `drand`, beside ours
+#
+# Everything above ran `drand-edu`. With Go on the machine, `make drand` builds drand's own binary from
+# drand v2.1.4's source (the release nearest the commit this course cites) into `tests/drandref/bin/drand`,
+# and the cells below run it: what they show is what drand itself printed, in the run whose outputs are
+# stored here. Without the binary each cell says so in one line and the course goes on. (drand v2's nodes
+# speak gRPC over TLS to each other; the binary is built with drand's `conn_insecure` tag, as drand's own
+# `demo/main.go` builds it, so that a network on 127.0.0.1 needs no certificates.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# What drand's own binary prints (its keys are fresh each run); one line when it is not built here.
+from drand_edu import realdrand
+
+drand = realdrand.find_drand()
+real_dir = workdir / "real-drand"
+
+
+def drand_cli(*args):
+    """Run drand's own ``drand ARGS``: what it printed (drand logs on stderr), then its exit code."""
+    done = realdrand.run(drand, [str(a) for a in args])
+    print((done.stdout + done.stderr).strip().replace(str(real_dir), "…"))
+    print(f"(exit code {done.returncode})")
+    return done
+
+
+if drand is None:
+    print("drand's own binary is not here: `make drand` (needs Go) builds it, and this section runs it")
+else:
+    drand_cli("--version")
+    shutil.rmtree(real_dir, ignore_errors=True)
+    solo = ["--folder", real_dir / "solo", "--id", "default", "--control", free_port()]
+    drand_cli("generate-keypair", *solo, "--scheme", "bls-unchained-g1-rfc9380", "127.0.0.1:4444")
+
+# %% [markdown]
+# `generate-keypair` also tries to hand the new keys to a running daemon on the control port; none runs
+# here, so it says so and keeps them in the folder. Now a real network of three drand daemons, made with
+# drand's own commands — the ones of section 3: `generate-keypair` and `start` for each node, then
+# `dkg generate-proposal`, `dkg init`, `dkg join`, `dkg execute` — by `drand_edu.realdrand.start_network`,
+# which keeps each command and what it printed:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# A real network: fresh keys, ports and chain each run (about 15 seconds); skipped without the binary.
+if drand is None:
+    print("no drand binary: `make drand` (needs Go)")
+else:
+    network = realdrand.start_network(3, genesis_delay=8, wait_round=1, folder=real_dir / "net")
+    real_net = keep_running("session 1 real drand", network)  # stopped below, or with the kernel
+    for command in real_net.transcript:  # each command, and the last line it printed (shortened)
+        said = [ln for ln in command.stdout.splitlines() if ln.strip() and not ln.startswith("drand 2.")]
+        last = (said or ["(nothing on stdout)"])[-1].replace(str(real_dir), "…")
+        print("$", command.line.replace(str(real_dir), "…"), "\n   ", last[:100] + ("…" if len(last) > 100 else ""))
+    print("serving round", real_net.latest_round(), "of chain", real_net.info()["hash"][:16], "…")
+
+# %% [markdown]
+# The same questions as in section 3, asked of a real node through its control port:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Real keys, ports and times; skipped without the binary.
+if drand is None:
+    print("no drand binary: `make drand` (needs Go)")
+else:
+    control = real_net.nodes[0].control
+    drand_cli("show", "chain-info", "--control", control)
+    drand_cli("util", "check", real_net.nodes[1].private)
+    drand_cli("dkg", "status", "--control", control, "--format", "csv")
+
+# %% [markdown]
+# Its public HTTP API, and our verifier on its chain: `drand-edu verify` checks the real node's beacons
+# against its `/info`. Then `drand stop` on each node.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Real rounds and times; skipped without the binary.
+if drand is None:
+    print("no drand binary: `make drand` (needs Go)")
+else:
+    status, headers, body = real_net.get("/public/latest")
+    print(status, {k: headers[k] for k in ("Cache-Control", "Expires", "Last-Modified")})
+    last = json.loads(body)["round"]
+    beacons = [json.loads(real_net.get(f"/public/{r}")[2]) for r in range(1, last + 1)]
+    (workdir / "real-info.json").write_text(json.dumps(real_net.info()))
+    (workdir / "real-beacons.json").write_text(json.dumps(beacons))
+    drand_edu_cli("verify", "--info", "real-info.json", "real-beacons.json")
+    stop_kept("session 1 real drand")
+    for command in real_net.transcript[-3:]:
+        said = " ".join(ln for ln in command.stdout.splitlines() if not ln.startswith("drand 2."))
+        print("$", command.line, "→ exit", command.returncode, "·", said[:90] + "…")
+
+# %% [markdown]
+# Put side by side — the same requests to a real node and to ours, the same commands to both CLIs — they
+# agree on what the course teaches: status codes, cache times, the JSON of beacons and chain info, the
+# flags and exit codes of `show`, `util check` and the DKG flow. The table is
+# [`docs/drand-side-by-side.md`](../docs/drand-side-by-side.md), made by `tests/test_real_drand.py`, and
+# the differences it found are ours on purpose (each listed in `tests/data/differences.toml`):
+#
+# - on `/public/latest` drand writes `max-age:N` with a colon (`max-age:3, public` above), which caches do
+#   not read as a max-age; they go by its `Expires`. Ours writes the standard `max-age=N`, with the same
+#   `Expires`;
+# - drand serves `/info` and stored beacons with Go's `ServeContent`, so it offers
+#   byte ranges (`Accept-Ranges`) and conditional requests; a beacon is 200 bytes and ours sends it whole;
+# - drand's refusals have an empty body or one line of text; our errors carry a JSON body
+#   `{"error": "..."}` that says why, with drand's status codes (a past round a node lacks is a 500 in both);
+# - drand's API starts following the chain on its first request: a real node's first `/health` answers 503
+#   with `current: 0`; ours reads its store and is right from the first request;
+# - `drand show public` names its fields `pubKey`, `addr`, `schemeName`...; ours uses our key file's
+#   names. drand's `show group` wraps the file in a banner and a hash line; ours prints the group file only.
+#   `dkg status` prints one line in ours (`--format json` for everything); drand prints a table;
+# - drand's `sync` is a request to the running daemon (`--up-to` required, `--chain-hash` for `--follow`);
+#   our `sync` works on a stopped node's store or a SQLite file, with the chain info from `--url`. And v2.1.4's
+#   `drand sync --follow` can end in a nil-pointer panic (exit 2) once the chain is followed: its CLI reads
+#   a progress channel the daemon has closed (a race; ours exits 0 at `--up-to`);
+# - `drand stop` exits 1 (`error stopping drand daemon: ... Unavailable`) although the daemon stops: the
+#   daemon closes the control connection before its answer arrives. Ours answers, then stops: exit 0.
+
+# %% [markdown]
 # ## Exercises
 #
 # Each exercise has a task cell (write your answer there), a check cell, and hints in steps: stuck? call
