@@ -92,8 +92,9 @@ for result in league.latest_all(budget=3.0):
 #
 # `drand-edu` mirrors drand v2's own CLI. drand's commands are listed in one table,
 # [`appCommands`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L306-L552):
-# `dkg`, `start`, `stop`, `sync`, `generate-keypair`, `util` (`check`, `list-schemes`, ...) and `show`
-# (`group`, `chain-info`, `public`). There is no `get` in it: reading randomness is the job of a client,
+# `dkg`, `start`, `stop`, `sync`, `generate-keypair`, `load` (loads a stopped beacon process from disk into
+# a running daemon), `util` (`check`, `list-schemes`, ...) and `show` (`group`, `chain-info`, `public`).
+# There is no `get` in it: reading randomness is the job of a client,
 # and go-clients ships that command line as `drand-client get public|chain-info`. Our table is
 # `drand_edu.cli.COMMANDS`; the commands with drand's names have drand's meaning, and the others are ours
 # and say so: `verify`, `simulate`, `demo`, `tlock`, and `client get`, named after `drand-client`.
@@ -693,7 +694,7 @@ drand_edu.exercises.check_time_edges(round_zero_time, before_genesis_round, far_
 # | `drand-edu dkg generate-proposal/init/join/accept/execute/status/reshare` | `drand dkg ...` (`internal/drand-cli/dkg_cli.go`); the DKG process in `internal/dkg/dkg_process.go`, `internal/dkg/execution.go` |
 # | the control port (`drand_edu/api/control.py`) | `protobuf/drand/control.proto`, `protobuf/dkg/dkg_control.proto`, `--control 8888` |
 # | `NodeDaemon` (several beacons, one set of ports) | `DrandDaemon` in `internal/core/drand_daemon.go` |
-# | `demo up/down` (ours) | the docker-compose demos of `drand/drand` |
+# | `demo up/down` (ours) | drand's `demo/`, a Go program (`demo/main.go`, `demo/lib/orchestrator.go`) that starts real `drand` processes and drives them through the CLI |
 # | `drand-edu client get public`, `client get chain-info` | go-clients' `drand-client get public`, `get chain-info` |
 # | `drand-edu sync`, `sync --follow` | `drand sync`, `drand sync --follow` (`internal/drand-cli/control.go`) |
 # | `drand-edu util check`, `util list-schemes` | `drand util check`, `drand util list-schemes` |

@@ -354,8 +354,10 @@ for backend_name in ("blst", "arkworks", "py_ecc"):
 #
 # drand's layout is set in [`NewFileStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L90-L106): under
 # `<base>/<beacon id>/`, a `key/` folder with `drand_id.private` and `drand_id.public`, and a `groups/`
-# folder with `drand_group.toml` and the share `dist_key.private`, both folders created "secure" (owner
-# only). A key pair is created by [`newKeyPair`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L90-L113): a random scalar, its
+# folder with `drand_group.toml` and the share `dist_key.private`, both folders made by
+# [`CreateSecureFolder`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/fs/fs.go#L30-L50)
+# with mode `0740` (the owner reads, writes and enters; the group may only read the listing) — "secure"
+# because the secret *files* in them are `0600`. A key pair is created by [`newKeyPair`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L90-L113): a random scalar, its
 # public point in the scheme's key group, and then a self-signature (below).
 
 # %%

@@ -135,7 +135,7 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 # $R = r \cdot G$ followed by the sealed share (ours: `drand_edu.threshold.dkg.ecies`). Every bundle is then
 # signed with Schnorr on the key group, kyber's [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L53-L82): $R = k G$,
 # $h = \mathrm{SHA512}(R \| pk \| m)$, $s = k + x h$, sent as $R \| s$ (ours: `drand_edu.crypto.schnorr`), and checked
-# on arrival by [`VerifyPacketSignature`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L252-L275) against the key of the node the
+# on arrival by [`VerifyPacketSignature`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L255-L297) against the key of the node the
 # bundle's index names.
 #
 # An honest run among 5 nodes (t = 3):
@@ -328,6 +328,11 @@ with drand_edu.expect_error(DKGError):
 # DKG state lives in the running node's memory (drand's is in a database file it nukes while the node
 # is off), it goes through the control port to `DKGProcess.nuke`. (Beyond drand, our node does move
 # itself to TimedOut when a proposal's timeout passes — after ten years, here.)
+#
+# One more difference at this door: a deal that arrives before our own execution started. drand's
+# `BroadcastDKG` refuses any bundle while no execution runs; our node keeps such an early bundle for the
+# execution to come, but only while a proposal is active, only when a participant of that proposal signed
+# it, and only the first of each kind from each participant (so a stranger cannot fill its memory).
 #
 # Below, three fresh nodes and a stranger, each a real `DKGProcess` (the code `drand-edu start` runs),
 # exchange signed packets through a post office in memory whose clock stands still:

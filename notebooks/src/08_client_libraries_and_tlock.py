@@ -434,13 +434,14 @@ unlock_explorer(network.info, network.now(), start=network.head() + 20)
 # ## 6. The same bytes in JavaScript: tlock-js
 #
 # drand's web tools use the npm package `tlock-js`. The cell below runs it with `node` on a file *we*
-# encrypted, and asks our library to open a file *it* encrypted. (The tests do this for all three unchained
-# schemes; here we show quicknet's.)
+# encrypted, and asks our library to open a file *it* encrypted. drand has four unchained schemes; tlock-js
+# knows three of them (not evmnet's BN254), and the tests do this round trip for those three; here we show
+# quicknet's.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Needs node and npm (it installs tlock-js on first use); the assertions still run,
-# and tests/test_tlock_js_interop.py checks this round trip for all three unchained schemes.
+# and tests/test_tlock_js_interop.py checks this round trip for the three unchained schemes tlock-js knows.
 from drand_edu import js
 
 if js.node_available():
