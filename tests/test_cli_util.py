@@ -84,8 +84,30 @@ def test_util_check_says_which_nodes_do_not_answer(capsys) -> None:
         out = capsys.readouterr().out
         assert f"error checking id {silent}: cannot reach" in out and f"don't answer: {silent}" in out
         node.identity = {**node.identity, "address": "127.0.0.1:1"}  # answers for another address
-        assert main(["util", "check", address]) == 1
+        assert main(["util", "check", address, "--id", "default"]) == 1
         assert main(["util", "check"]) == 2
+    finally:
+        node.close()
+
+
+def test_util_check_with_bare_addresses_is_a_health_check(capsys) -> None:
+    """drand's checkConnection: bare addresses get remotePingToNode (a health check); the identity check
+    (GetIdentity, then the address compared) runs only with --id or --group."""
+    from drand_edu.net.http_transport import HttpNetwork
+
+    node = HttpNetwork(-1, {})
+    address = node.url.removeprefix("http://")
+    try:
+        node.identity = None  # serving, but no identity to give (e.g. no key for that beacon yet)
+        assert main(["util", "check", address]) == 0
+        assert f"id {address} answers correctly" in capsys.readouterr().out
+        assert main(["util", "check", address, "--id", "default", "--verbose"]) == 1
+        assert f"error checking id {address}: cannot reach" in capsys.readouterr().out
+        node.identity = {"address": "127.0.0.1:1", "key": "ab" * 48, "scheme": "pedersen-bls-chained"}
+        assert main(["util", "check", address]) == 0  # health only: whose node it is is not asked
+        assert main(["util", "check", address, "--id", "", "--verbose"]) == 1  # --id given, even empty
+        assert f"contact {address} reply with 127.0.0.1:1" in capsys.readouterr().out
+        assert main(["util", "check", "no-port-here"]) == 2  # drand's SplitHostPort refuses it
     finally:
         node.close()
 
