@@ -742,6 +742,30 @@ def summarize(
     )
 
 
+def check_threshold(threshold: int | None, n: int, *, allow_insecure: bool, what: str = "threshold") -> int:
+    """The threshold for ``n`` nodes (default ``⌊n/2⌋+1``), checked as drand checks a proposal's.
+
+    drand refuses a DKG proposal whose threshold exceeds the node count or falls below
+    ``MinimumT(n) = ⌊n/2⌋+1`` in
+    [`validateForAllDKGs`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L732-L766)
+    (``ErrThresholdHigherThanNodeCount``, ``ErrThresholdTooLow``), the validation every
+    proposal goes through (``ValidateProposal``). :func:`run_dkg` and :func:`~.reshare.run_reshare`
+    skip the proposal, so their threshold argument is checked here the same way;
+    ``allow_insecure`` lets an experiment go below the floor (a minority could then sign, and two
+    disjoint halves of the nodes could both run the chain).
+    """
+    threshold = minimum_threshold(n) if threshold is None else threshold
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or not 1 <= threshold <= n:
+        raise InvalidInput(f"{what} must be in [1, {n}], got {threshold!r}")
+    if threshold < minimum_threshold(n) and not allow_insecure:
+        raise InvalidInput(
+            f"{what} {threshold} is below drand's minimum ⌊n/2⌋+1 = {minimum_threshold(n)} for {n} nodes "
+            "(drand refuses such a proposal: ErrThresholdTooLow); pass allow_insecure_threshold=True "
+            "to experiment with it"
+        )
+    return threshold
+
+
 def run_dkg(
     n: int,
     threshold: int | None = None,
@@ -755,6 +779,7 @@ def run_dkg(
     latency: int = DEFAULT_LATENCY,
     nonce: bytes | None = None,
     check: bool = True,
+    allow_insecure_threshold: bool = False,
 ) -> DKGOutcome:
     """A fresh DKG among ``n`` simulated nodes with threshold ``threshold`` (default ``⌊n/2⌋+1``).
 
@@ -765,12 +790,12 @@ def run_dkg(
     with the same public polynomial and QUAL, else :class:`DKGError` (unless ``check=False``:
     then the outcome comes back with ``ok == False`` and the errors inside).
     A seeded ``rng`` makes the whole run — keys, polynomials, encryption, signatures — reproducible.
+    A threshold below ``⌊n/2⌋+1`` raises :class:`InvalidInput`, as drand refuses such a proposal
+    (:func:`check_threshold`), unless ``allow_insecure_threshold=True`` (for experiments).
     """
-    if not isinstance(n, int) or n < 1:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InvalidInput(f"a DKG needs at least one node, got {n!r}")
-    threshold = minimum_threshold(n) if threshold is None else threshold
-    if not isinstance(threshold, int) or not 1 <= threshold <= n:
-        raise InvalidInput(f"threshold must be in [1, {n}], got {threshold!r}")
+    threshold = check_threshold(threshold, n, allow_insecure=allow_insecure_threshold)
     rng = resolve(rng)
     faults = faults or FaultPlan()
     faults.check(range(n), range(n))
