@@ -39,6 +39,7 @@ from drand_edu.threshold.dkg import (
     ecies,
     nonce_for_epoch,
     run_dkg,
+    run_reshare,
     verify_packet_signature,
 )
 from drand_edu.threshold.dkg.protocol import eval_commitments
@@ -305,6 +306,21 @@ def test_outcome_to_group_file() -> None:
     assert kept.genesis_seed == b"seed" and kept.nodes[2].address == "d"
     with pytest.raises(InvalidInput):
         outcome.to_group(3, 1_700_000_000, addresses=["a"])
+
+
+def test_a_threshold_below_a_majority_is_refused_as_drand_refuses_the_proposal() -> None:
+    """drand's validateForAllDKGs answers ErrThresholdTooLow below MinimumT(n) = n/2 + 1; run_dkg and
+    run_reshare skip the proposal, so they check their threshold the same way, with an explicit opt-out."""
+    with pytest.raises(InvalidInput, match="below drand's minimum"):
+        run_dkg(5, 2, rng=seeded_rng(1))
+    with pytest.raises(InvalidInput, match="allow_insecure_threshold"):
+        run_dkg(4, 2, rng=seeded_rng(1))  # 4 // 2 + 1 = 3: half the nodes is not a majority
+    weak = run_dkg(5, 2, rng=seeded_rng(1), allow_insecure_threshold=True)  # an experiment, said so
+    assert weak.ok and weak.threshold == 2 and weak.public_poly.threshold == 2
+    assert run_dkg(5, 3, rng=seeded_rng(1)).threshold == 3  # the floor itself is fine
+    with pytest.raises(InvalidInput, match="new threshold 2 is below"):
+        run_reshare(weak, 5, 2, rng=seeded_rng(2))
+    assert run_reshare(weak, 5, 2, rng=seeded_rng(2), allow_insecure_threshold=True).threshold == 2
 
 
 def test_run_dkg_bad_input() -> None:

@@ -47,8 +47,12 @@ def test_silent_dealer_is_excluded() -> None:
     assert outcome.honest == (0, 2, 3, 4)
     # the deal phase waited for its timeout, the others (fast sync) moved on once all had arrived
     assert outcome.phases == (Phase.DEAL, Phase.RESPONSE, Phase.JUSTIFICATION, Phase.FINISH)
-    # deal: timeout (10); response: all in after 1 tick (11); justification: nobody answers, timeout (21)
-    assert outcome.clock == 10 + 1 + 10
+    # one phaser from kickoff: the deal phase waits for its signal at P = 10; the responses are all in at
+    # 11; the justification phase then waits for the phaser's finish signal at 3P = 30, not 11 + P
+    assert outcome.clock == 30
+    assert [(str(p), start, end) for p, start, end in outcome.phase_times] == [
+        ("deal", 0, 10), ("response", 10, 11), ("justification", 11, 30)
+    ]  # fmt: skip
     withheld = [e for e in outcome.log if not e.delivered]
     assert [(e.kind, e.author, e.note) for e in withheld] == [("deal", 1, "silent dealer")]
     assert outcome.message_counts["deal"] == N - 1
@@ -60,6 +64,39 @@ def test_bad_share_is_justified_and_the_dealer_stays() -> None:
     assert Phase.JUSTIFICATION in outcome.phases
     assert outcome.message_counts["justification"] == 1
     assert outcome.public_poly.check(outcome.share(4))  # holder 4 got the right share in clear
+    # kyber startFast finishes early only at justifs.Len() == oldN: one justification out of five
+    # leaves every node waiting for the phaser's finish signal at 3P (not "justification start + P")
+    assert outcome.clock == 3 * 10
+
+
+def test_the_justification_phase_ends_early_only_when_every_old_node_justified() -> None:
+    every_dealer = FaultPlan(bad_shares={(d, (d + 1) % N) for d in range(N)})  # one complaint each
+    outcome = run_dkg(N, T, rng=seeded_rng(1), faults=every_dealer, check=False)  # nobody is "honest"
+    results = list(outcome.results.values())
+    assert len(results) == N and all(r.public_equal(results[0]) for r in results)
+    assert len(results[0].qual) == N and outcome.message_counts["justification"] == N
+    assert outcome.clock == 3  # deals at 1, responses at 2, the N-th justification at 3: fast sync
+    all_but_one = run_dkg(
+        N, T, rng=seeded_rng(1), faults=FaultPlan(bad_shares={(d, (d + 1) % N) for d in range(N - 1)})
+    )
+    assert all_but_one.ok and all_but_one.message_counts["justification"] == N - 1
+    assert all_but_one.clock == 30  # N-1 justifications: wait for the phaser
+
+
+def test_one_phaser_fires_at_fixed_offsets_from_kickoff() -> None:
+    from drand_edu.threshold.dkg import TimePhaser
+
+    phaser = TimePhaser(7)
+    assert [phaser.fires_at(p) for p in (Phase.DEAL, Phase.RESPONSE, Phase.JUSTIFICATION, Phase.FINISH)] == [
+        0, 7, 14, 21
+    ]  # fmt: skip
+    assert phaser.deadline(Phase.RESPONSE) == 14
+    # a late response costs the response phase the wait until 2P, and the eviction a justification
+    # phase that lasts until 3P, whatever time the earlier phases took
+    outcome = run(FaultPlan(late={(1, Phase.RESPONSE)}), phase_timeout=7)
+    assert [(str(p), start, end) for p, start, end in outcome.phase_times] == [
+        ("deal", 0, 1), ("response", 1, 14), ("justification", 14, 21)
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -168,7 +168,12 @@ def test_forged_bundles_and_commands_from_non_leaders_are_refused(tmp_path) -> N
     with pytest.raises(DKGError, match="only the leader"):
         nodes[1].execute()
     nodes[0].execute()
-    net.run(60)
+    # one phaser from kickoff, as drand's startDKGExecution runs kyber's TimePhaser: the deal phase waits
+    # for node 2's deal until +10 s, the responses are all in at once, the complaints open a justification
+    # phase that not every old node answers, so it lasts until the finish signal at +30 s (not +10 +10)
+    net.run(25)
+    assert nodes[0].state.status == Status.EXECUTING
+    net.run(35)
     assert any("bad signature" in line for line in nodes[0].log)
     assert nodes[0].state.status == Status.COMPLETE
     # node 2's deal reached no one with a valid signature: it is not in QUAL

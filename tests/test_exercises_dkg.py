@@ -41,9 +41,11 @@ def measured_ticks() -> dict[str, int]:
 def test_dkg_ticks(capsys) -> None:
     assert_stub_gets_the_nudge(capsys, check_dkg_ticks, "dkg_ticks")
     ticks = measured_ticks()
-    assert ticks == {"slow": 20, "silent": 21, "late": 21}  # whatever the seed: the clock is logical
+    # whatever the seed (the clock is logical): drand's one phaser signals at 0, 10, 20 and 30
+    assert ticks == {"slow": 20, "silent": 30, "late": 30}
     assert CORRECT in verdict(capsys, check_dkg_ticks, ticks)
-    assert CORRECT in verdict(capsys, check_dkg_ticks, ("20", "21 ticks", 21))
+    assert CORRECT in verdict(capsys, check_dkg_ticks, ("20", "30 ticks", 30))
+    assert "'silent', 'late'" in verdict(capsys, check_dkg_ticks, (20, 21, 21))  # a fresh P per phase
     assert "run them" in verdict(capsys, check_dkg_ticks, {"slow": 2, "silent": 2, "late": 2})
     assert "'silent', 'late'" in verdict(capsys, check_dkg_ticks, {"slow": 20, "silent": 11, "late": 12})
     assert "missing" in verdict(capsys, check_dkg_ticks, {"slow": 20, "silent": 21})
@@ -253,6 +255,8 @@ def test_dkg_flow_labels_the_complaint_and_the_justification() -> None:
     texts = [t.get_text() for t in silent.axes[0].texts]
     assert "deal: silent dealer" in texts and "nodes 0, 2, 3, 4 complain about dealer 1" in texts
     assert {"deal phase", "response phase", "justification phase"} <= set(texts)  # even an empty phase
+    # the one phaser: the justification phase that nobody answers ends at its finish signal, 3P
+    assert "phaser: finish at 30" in texts and "done at tick 30" in texts
     plt.close(silent)
 
 

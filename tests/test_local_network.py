@@ -203,3 +203,22 @@ def test_the_shared_verifier_changes_nothing_but_the_work() -> None:
     assert sum(p.rejected_partials for p in shared.processes) == 4
     assert shared.processes[0].verifier is shared.processes[1].verifier
     assert alone.processes[0].verifier is not alone.processes[1].verifier
+
+
+def test_a_memdb_node_loses_its_beacons_when_it_restarts_and_syncs_them_again() -> None:
+    """drand's memdb lives in the process's memory: a restarted memdb node starts from the genesis beacon
+    alone (and syncs), while a node with a database file (our SQLite, drand's bolt) keeps its rounds."""
+    from drand_edu.store.memory import MemoryStore
+
+    net = LocalNetwork.create(4, 3, rng=seeded_rng(21), db=["memdb", "sqlite", "sqlite", "sqlite"])
+    net.run_rounds(5)
+    assert net.heads() == [5, 5, 5, 5]
+    net.crash(0, 1)
+    net.run_rounds(2)
+    net.restart(0, 1)
+    memdb, sqlite = net.processes[0], net.processes[1]
+    assert isinstance(memdb.backend, MemoryStore) and memdb.head() == 0 and len(memdb.backend) == 1
+    assert sqlite.head() == 5  # its file survived the crash
+    net.run_rounds(2)
+    assert memdb.head() == sqlite.head() == net.head() == 9  # both synced back, one from round 1
+    assert verify_chain(net.info, list(memdb.store.cursor(1))) == []

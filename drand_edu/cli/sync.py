@@ -1,21 +1,29 @@
-"""``drand-edu sync``: check and repair a local chain store, or follow a chain, like ``drand sync``.
+"""``drand-edu sync``: check and correct a local chain store, or follow a chain, like ``drand sync``.
 
-    drand-edu sync --url URL [--url URL] --chain-hash HASH --db node.db [--up-to N]
+    drand-edu sync --url URL [--url URL] --chain-hash HASH --db node.db --up-to N
     drand-edu sync --follow --sync-nodes HOST:PORT,... --url URL --chain-hash HASH --db node.db [--up-to N]
-    drand-edu sync --info info.json --db node.db                # no sync nodes: a dry run (check only)
+    drand-edu sync --info info.json --db node.db --up-to N      # no sync nodes: a dry run (check only)
+    drand-edu sync --folder node0 --sync-nodes OWN:PORT --up-to N --info info.json   # own address: dry run
 
 [`syncCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L427-L433)
-chooses between two things: without ``--follow`` it checks the local chain (every signature, every
-link) and corrects the faulty beacons from the ``--sync-nodes``
-([`checkCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L319-L425));
-with ``--follow`` it follows the chain from those nodes, up to ``--up-to`` if given
+chooses between two things. Without ``--follow`` it runs
+[`checkCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L319-L425),
+which needs ``--up-to`` (drand's control client refuses ``upTo == 0``): the daemon's
+[`StartCheckChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L398-L490)
+checks rounds ``1..min(up-to, last stored)`` by their signature only (``CheckPastBeacons``; no link
+between rows is compared, a missing round is faulty), then re-fetches each faulty round alone from the
+``--sync-nodes`` (``CorrectPastBeacons``). Asked to sync from its own address alone, it only checks (a
+dry run). It never adds a round above the last stored one: filling a store is ``--follow``'s job. With
+``--follow`` it follows the chain from those nodes, up to ``--up-to`` if given
 ([`followSync`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L435-L488)).
-Ours does the same two things (:func:`check_and_repair` with :func:`~drand_edu.store.check.repair`,
+Ours does the same two things (:func:`check_and_repair` with
+:func:`~drand_edu.store.check.check_past_beacons` and :func:`~drand_edu.store.check.correct_past_beacons`,
 and :func:`follow`), with one difference: drand's CLI asks the running daemon to do them on its
 own database through the control port; ours works on a SQLite store file (``--db``, ours): a
-follower's, or a stopped node's ``chain.db`` (``--folder`` and ``--id``). ``--follow
+follower's, or a stopped node's ``chain.db`` (``--folder`` and ``--id``, whose key file gives the
+node's own address). No sync node at all is also a dry run here. ``--follow
 --sync-nodes host:port,...`` reads the nodes' ``SyncChain`` streams on their peer ports, as drand
-does (:func:`follow_streams`); checking, repairing and following without peer addresses fetch from
+does (:func:`follow_streams`); checking, correcting and following without peer addresses fetch from
 public HTTP APIs (``--url``, ours, or ``http://`` entries of ``--sync-nodes``). Every beacon is
 verified before it is written.
 """
@@ -32,9 +40,10 @@ from ..chain.verify import Problem
 from ..client.client import Client
 from ..client.source import ClientSource
 from ..errors import ChainMismatch, InvalidInput, parse_json
+from ..node.key_store import FileStore
 from ..node.sync import BatchSync
 from ..node.sync_http import follow_chain as stream_follow
-from ..store.check import check_store, repair
+from ..store.check import check_past_beacons, correct_past_beacons
 from ..store.sqlite import SQLiteStore
 from . import EXIT_INVALID, EXIT_OK
 from .control import add_id_flag
@@ -49,7 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where = sync.add_mutually_exclusive_group(required=True)
     where.add_argument("--db", help="ours: the SQLite store to check, repair or fill")
     where.add_argument("--folder", help="a stopped node's folder: its chain.db for --id")
-    sync.add_argument("--up-to", type=int, default=0, help="stop at this round (default: the latest)")
+    sync.add_argument("--up-to", type=int, default=0,
+                      help="check rounds 1..N (required without --follow); with --follow, stop at N "
+                      "(default: follow until Ctrl-C)")  # fmt: skip
     sync.add_argument("--follow", action="store_true",
                       help="follow the chain (to --up-to, or until Ctrl-C) instead of checking")  # fmt: skip
     add_id_flag(sync)
@@ -88,16 +99,25 @@ def run(args: argparse.Namespace) -> int:
         raise ChainMismatch(f"the chain info has hash {info.hash_hex}, not the pinned {args.chain_hash}")
     if args.follow and client is None and not peers:
         raise InvalidInput("--follow needs --sync-nodes (or --url) to follow")
-    if peers and not args.follow:
-        raise InvalidInput("checking and repairing fetch from public APIs: give them as --url")
-    if not args.follow and args.info and not db.exists():
-        raise InvalidInput(f"no store at {db}")
+    dry_run = False
+    if not args.follow:
+        if args.up_to < 1:  # drand's control client: "upTo must be greater than 0"
+            raise InvalidInput("sync without --follow checks rounds 1..N: give --up-to N (N > 0)")
+        if peers:
+            # drand's StartCheckChain skips its own address, and its own address alone is a dry run
+            own = FileStore.load(args.folder, args.beacon_id or "default").address if args.folder else ""
+            dry_run = peers == [own]
+            peers = [p for p in peers if p != own]
+        if peers:
+            raise InvalidInput("checking and correcting fetch from public APIs: give them as --url")
+        if not db.exists():
+            raise InvalidInput(f"no store at {db}")
     with SQLiteStore(db, genesis_seed=info.genesis_seed, chained=info.scheme.chained) as store:
         if args.follow and peers:
             return follow_streams(info, store, peers, args.up_to)
         if args.follow:
             return follow(info, store, client, args.up_to)
-        return check_and_repair(info, store, client, args.up_to)
+        return check_and_repair(info, store, None if dry_run else client, args.up_to)
 
 
 def _negative_rounds(store: SQLiteStore) -> list[Problem]:
@@ -108,23 +128,28 @@ def _negative_rounds(store: SQLiteStore) -> list[Problem]:
 
 
 def check_and_repair(info: ChainInfo, store: SQLiteStore, client: Client | None, up_to: int) -> int:
-    """drand's ``sync`` without ``--follow``: check every beacon; fetch the faulty and missing ones."""
-    problems = _negative_rounds(store) + check_store(info, store)
-    for problem in problems:
+    """drand's ``sync`` without ``--follow``: check rounds ``1..min(up_to, last)`` by their signature and
+    correct the faulty ones from ``client`` (None: a dry run). Nothing is ever appended."""
+    last = store.last_round()
+    if store.last() is None:  # drand: "unable to fetch and check last beacon in store"
+        raise InvalidInput("the store holds no beacon to check (fill it with sync --follow)")
+    negative = _negative_rounds(store)
+    for problem in negative:
         print(f"{problem.kind}: {problem}")
-    print(f"checked {len(store)} beacons up to round {store.last_round()}: {len(problems)} faulty")
-    if client is None:  # a dry run
-        return EXIT_INVALID if problems else EXIT_OK
-    if problems:
-        written = repair(info, store, ClientSource(client))
-        print(f"repaired {written} rounds from the sync nodes, each verified")
-    target = up_to or client.latest().round
-    report = BatchSync(info, store, [ClientSource(client)], chunk=100).sync(target)
-    for problem in report.rejected:
-        print("rejected:", problem)
-    print(f"synced to round {store.last_round()} ({report.stored} new, all verified)")
-    healthy = report.ok and not check_store(info, store)
-    return EXIT_OK if healthy else EXIT_INVALID
+    faulty = check_past_beacons(info, store, up_to)
+    for round_number, reason in faulty.items():
+        print(f"faulty round {round_number}: {reason}")
+    checked = min(up_to, last)
+    if last < up_to:
+        print(f"no beacon stored above round {last}: checking only up to it")
+    print(f"checked rounds 1 to {checked} (signatures only): {len(faulty)} faulty")
+    if client is None or not faulty:  # a dry run, or nothing to correct
+        if client is None and faulty:
+            print("dry run: nothing corrected")
+        return EXIT_INVALID if faulty or negative else EXIT_OK
+    written = correct_past_beacons(info, store, faulty, ClientSource(client))
+    print(f"corrected {written} faulty rounds from the sync nodes, each verified (run again to confirm)")
+    return EXIT_INVALID if negative else EXIT_OK
 
 
 def follow(info: ChainInfo, store: SQLiteStore, client: Client, up_to: int) -> int:

@@ -5,9 +5,13 @@
     drand-edu util list-schemes
 
 ``check`` is drand's
-[`checkConnection`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L756-L818):
-it asks every node (given as addresses, or all the nodes of a group file) for its identity for the
-beacon id, and checks that the node answers with the address it was asked at
+[`checkConnection`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L756-L818).
+With bare addresses it only runs a health check of each one, as drand's
+[`remotePingToNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L112-L120)
+does with gRPC's health service: ours asks ``GET /health`` of our HTTP transport
+(:func:`~drand_edu.net.http_transport.check_health`). It checks *identities* only when asked to, with
+``--id`` or ``--group`` (all the nodes of a group file): then it asks every node for its identity for
+the beacon id and checks that the node answers with the address it was asked at
 ([`checkIdentityAddress`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L820-L851)).
 One line per node; exit 0 when every node answers, 1 when some do not. Checking a chain *store*
 is ``drand-edu sync`` (without ``--follow``).
@@ -19,7 +23,7 @@ import argparse
 
 from ..crypto.schemes import SCHEMES
 from ..errors import InvalidInput
-from ..net.http_transport import fetch_identity
+from ..net.http_transport import check_health, fetch_identity
 from ..threshold.group import Group
 from . import EXIT_INVALID, EXIT_OK
 from .control import add_id_flag
@@ -30,12 +34,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="util_command", metavar="UTIL", required=True)
     schemes = commands.add_parser("list-schemes", help="the signature schemes drand supports")
     schemes.set_defaults(func=list_schemes)
-    check = commands.add_parser("check", help="check that nodes answer (addresses, or a group's nodes)")
+    check = commands.add_parser(
+        "check",
+        help="health-check nodes by address; with --id or --group, check their identities",
+        description="With bare addresses: a health check of each (is a node serving there?). With --id "
+        "(and addresses) or --group: ask each node for its identity for that beacon id and check that "
+        "it answers with the address it was asked at.",
+    )
     check.add_argument("address", nargs="*", help="HOST:PORT of a node's private (peer) address")
-    check.add_argument("--group", help="check every node of this group file")
+    check.add_argument("--group", help="check the identity of every node of this group file")
     check.add_argument("--verbose", action="store_true", help="say why a node does not answer")
     add_id_flag(check)
-    check.set_defaults(func=check_nodes)
+    # drand checks identities only when --id is set (even to ""): None tells "not given" apart
+    check.set_defaults(func=check_nodes, beacon_id=None)
 
 
 def list_schemes(args: argparse.Namespace) -> int:
@@ -46,23 +57,40 @@ def list_schemes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _host_port(address: str) -> str:
+    """``address`` if it reads as ``HOST:PORT`` (drand's ``SplitHostPort`` test), else InvalidInput."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not port.isascii() or not port.isdigit():
+        raise InvalidInput(f"error for address {address}: expected HOST:PORT")
+    return address
+
+
+def _check_identity(address: str, beacon_id: str) -> None:
+    identity = fetch_identity(address, beacon_id=beacon_id)
+    if identity["address"] != address:
+        raise InvalidInput(f"mismatch of address: contact {address} reply with {identity['address']}")
+
+
 def check_nodes(args: argparse.Namespace) -> int:
-    beacon_id = args.beacon_id
+    """Health-check the addresses, or (``--id``/``--group``) check each node's identity."""
     if args.group:
-        if args.beacon_id:
+        if args.beacon_id is not None:
             raise InvalidInput("id flag is not required when using group flag")
         group = Group.load(args.group)
         addresses, beacon_id = [node.address for node in group.nodes], group.beacon_id
     elif args.address:
-        addresses = list(args.address)
+        addresses = [_host_port(address) for address in args.address]
+        beacon_id = args.beacon_id or ""
     else:
         raise InvalidInput("util check expects a list of addresses or the --group flag")
+    identity_check = bool(args.group) or args.beacon_id is not None
     silent = []
     for address in addresses:
         try:
-            identity = fetch_identity(address, beacon_id=beacon_id)
-            if identity["address"] != address:
-                raise InvalidInput(f"mismatch of address: contact {address} reply with {identity['address']}")
+            if identity_check:
+                _check_identity(address, beacon_id)
+            else:
+                check_health(address)
         except InvalidInput as error:
             print(f"drand-edu: error checking id {address}" + (f": {error}" if args.verbose else ""))
             silent.append(address)

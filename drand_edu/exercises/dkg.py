@@ -44,9 +44,10 @@ register_hints(
     "dkg_ticks",
     "Run each of the three DKGs with run_dkg(5, 3, rng=rng, ...) and print its .clock: the checker "
     "wants what you measure, not a guess.",
-    "Why those numbers: a phase ends at its deadline (10 ticks after it starts) unless, with fast sync, "
-    "every expected bundle is already in. Count which phases had to wait, and whether a justification "
-    "phase ran.",
+    "Why those numbers: like drand, the DKG has ONE phaser, started at tick 0, that signals response at "
+    "10, justification at 20 and finish at 30. With fast sync a node moves on earlier once every expected "
+    "bundle is in; otherwise it waits for the phaser's next signal, wherever its phase began. Which "
+    "phases had to wait, and did a justification phase run?",
     "ticks = {name: run_dkg(5, 3, rng=rng, **kwargs).clock for name, kwargs in (('slow', "
     "dict(fast_sync=False)), ('silent', dict(faults=FaultPlan(silent={1}))), ('late', "
     "dict(faults=FaultPlan(late={(3, Phase.RESPONSE)}))))}",
@@ -94,8 +95,9 @@ def check_dkg_ticks(ticks: Any) -> Verdict:
         if not wrong:
             return report(
                 True,
-                praise="measured: each bundle that does not come costs its phase the whole timeout, and a "
-                "missing deal or response even brings a justification phase along",
+                praise="measured: a bundle that does not come makes its phase wait for the phaser's next "
+                "signal (10, 20 or 30), and a missing deal or response brings a justification phase "
+                "along that lasts until the finish signal at 30",
             )
         if all(got[n] == 2 for n in wrong):
             return report(

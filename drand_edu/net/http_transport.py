@@ -52,6 +52,9 @@ ANONYMOUS = -1
 POSTED_KINDS = frozenset({"partial", "dkg"})
 #: workers for ``GET /sync`` (long polls that may wait), apart from the main pool's
 SYNC_THREADS = 4
+#: What ``GET /health`` answers while the node listens: gRPC health's ``SERVING`` status, which drand's
+#: peer listener sets when it starts (``grpcListener.Start``) and clears when it stops.
+HEALTH_SERVING = "SERVING"
 
 
 class HttpNetwork:
@@ -83,8 +86,11 @@ class HttpNetwork:
         return self._httpd.url
 
     def _answer(self, request: Request) -> Answer:
-        """``GET /identity`` and ``POST /protocol``: a message is only queued for the event thread."""
+        """``GET /health``, ``GET /identity`` and ``POST /protocol``: a message is only queued for the
+        event thread."""
         path, _, query = request.path.partition("?")
+        if request.method == "GET" and path == "/health":
+            return json_answer(200, {"status": HEALTH_SERVING})  # answering at all means serving
         if request.method == "GET" and path == "/identity":
             identity = self.identity_of(urllib.parse.parse_qs(query).get("beacon_id", [""])[0])
             if identity is not None:
@@ -200,3 +206,21 @@ def fetch_identity(address: str, timeout: float = 3.0, beacon_id: str = "") -> d
     if not isinstance(identity, dict) or not {"address", "key", "scheme"} <= identity.keys():
         raise InvalidInput(f"the node at {address} sent a malformed identity")
     return identity
+
+
+def check_health(address: str, timeout: float = 3.0) -> None:
+    """``GET /health`` of the node listening on ``address``: :class:`InvalidInput` unless it answers
+    ``SERVING``.
+
+    Our stand-in for the gRPC health check drand's
+    [`grpcClient.Check`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/client_grpc.go#L266-L286)
+    makes (``healthgrpc.Check``, an error unless the status is ``SERVING``): it says that something
+    serves there, not which node it is — that is :func:`fetch_identity`.
+    """
+    try:
+        with urllib.request.urlopen(f"http://{address}/health", timeout=timeout) as answer:
+            health = parse_json(answer.read(4096), what="health")
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        raise InvalidInput(f"cannot reach the node at {address}: {error}") from None
+    if not isinstance(health, dict) or health.get("status") != HEALTH_SERVING:
+        raise InvalidInput(f"health: {address!r} not serving")

@@ -90,11 +90,7 @@ class BeaconProcess:
         self.peers = list(peers) if peers is not None else None  # the group's node indices
         #: checks partials and beacons (a LocalNetwork's nodes share one: see drand_edu.node.verifier)
         self.verifier = verifier or PartialVerifier()
-        group = (group_size, self.threshold) if group_size else None
-        if isinstance(store, CallbackStore):
-            self.store: CallbackStore = store
-        else:
-            self.store = new_chain_store(info, store, clock=network.now, metrics=metrics, group=group)
+        self.store: CallbackStore = store if isinstance(store, CallbackStore) else self._stack(store)
         self.cache = PartialCache()
         self.sync_manager = SyncManager(
             index, info, self.store, lambda dst, m: network.send(self.index, dst, m), network.now,
@@ -274,6 +270,20 @@ class BeaconProcess:
 
     def _is_valid(self, beacon: Beacon) -> bool:
         return self.verifier.beacon_ok(self.info, beacon)
+
+    def _stack(self, backend: ChainStore) -> CallbackStore:
+        """drand's store stack over ``backend`` for this node (genesis beacon first)."""
+        group = (self.group_size, self.threshold) if self.group_size else None
+        return new_chain_store(self.info, backend, clock=self.network.now, metrics=self.metrics, group=group)
+
+    def reopen_store(self, backend: ChainStore) -> None:
+        """A restarted node builds its store stack again over ``backend``, as a new drand process does.
+
+        For a memdb node the backend is a fresh, empty ring: drand's memdb lives in the process's
+        memory, so a restart starts from the genesis beacon alone and must sync everything again.
+        """
+        self.store = self._stack(backend)
+        self.sync_manager.store = self.store
 
     # -- stopping -----------------------------------------------------------------------------------
     def stop(self) -> None:

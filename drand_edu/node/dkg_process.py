@@ -10,7 +10,8 @@ things that cross between nodes are :class:`~drand_edu.net.messages.DKGPacket`\\
    one state machine, so a node never does what drand would refuse.
 2. **The execution**: the Pedersen protocol of :mod:`drand_edu.threshold.dkg.protocol`, phase by
    phase: deal → response → (justification). A phase ends when every expected bundle has arrived
-   (drand's "fast sync") or when its timeout passes (drand's ``DefaultDKGPhaseTimeout``, 10 s).
+   (drand's "fast sync") or when the phaser started at kickoff signals the next one: at 10, 20 and
+   30 s after it (drand's ``DefaultDKGPhaseTimeout``, 10 s, one ``TimePhaser`` per DKG).
    Bundles that arrive early (a fast node's response while we still wait for deals) are kept for
    their phase. Bundles whose Schnorr signature does not verify are dropped on arrival.
 
@@ -83,6 +84,7 @@ from ..net.dkg_packets import (
 from ..net.http_transport import fetch_identity
 from ..net.messages import DKGPacket, Message
 from ..rng import Rng
+from ..threshold.dkg.driver import PHASER_ORDER
 from ..threshold.dkg.messages import Bundle, DistKeyShare, DKGNode
 from ..threshold.dkg.protocol import Config, DistKeyGenerator, Phase, nonce_for_epoch, verify_packets
 from ..threshold.group import Group, Node
@@ -649,6 +651,8 @@ class _Execution:
         }
         self.received: dict[str, dict[int, Bundle]] = {kind: {} for kind in BUNDLE_PACKETS}
         self.phase = Phase.DEAL
+        #: when this node's phaser started: it signals response, justification and finish at +P, +2P, +3P
+        self.kickoff = process.transport.now()
         self.generator = DistKeyGenerator(self.config, process.rng)
         process._note(f"executing epoch {terms.epoch}: {len(new_nodes)} nodes, t = {terms.threshold}")
         if self.generator.can_issue:
@@ -663,8 +667,14 @@ class _Execution:
         self.received[bundle.kind][bundle.index] = bundle
 
     def _arm_deadline(self) -> None:
+        """Wake up when the phaser signals the phase after this one: at a fixed offset from kickoff.
+
+        drand starts one kyber ``TimePhaser`` per DKG (``startDKGExecution``): a phase entered early by
+        fast sync ends at the same tick as if it had started on time (see
+        :class:`~drand_edu.threshold.dkg.driver.TimePhaser`).
+        """
         phase = self.phase
-        deadline = self.process.transport.now() + self.process.phase_timeout
+        deadline = self.kickoff + (PHASER_ORDER.index(phase) + 1) * self.process.phase_timeout
 
         def expire() -> None:
             with self.process._lock:

@@ -8,7 +8,8 @@ sync — exactly the behaviour the notebooks show, on a virtual clock.
 
 Each node stores its chain the way a drand node does: through the store stack
 (:mod:`drand_edu.store.stack`) over a backend — SQLite in memory, trimmed (drand v2's default
-embedded store), or ``db="memdb"``: drand's ring of the last ``memdb_size`` beacons. A node that is
+embedded store), or ``db="memdb"``: drand's ring of the last ``memdb_size`` beacons, kept in memory
+only, so a memdb node that crashes comes back with the genesis beacon alone. A node that is
 behind syncs through its own :class:`~drand_edu.node.sync.SyncManager`: it never learns which peer is
 ahead: :meth:`LocalNetwork.restart` calls :meth:`~drand_edu.node.beacon_process.BeaconProcess.catchup`,
 drand's [`Handler.Catchup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L277-L286)
@@ -172,10 +173,18 @@ class LocalNetwork:
                     stop_serving(other.store, index)
 
     def restart(self, *indices: int) -> None:
-        """Bring nodes back; each syncs up to the next round from peers, shuffled (drand's ``Catchup``)."""
+        """Bring nodes back; each syncs up to the next round from peers, shuffled (drand's ``Catchup``).
+
+        A memdb node comes back with an empty store (the genesis beacon only): drand's memdb lives in
+        the process's memory (``internal/chain/memdb``), so what it held died with the crash. SQLite
+        nodes keep their file, as drand's bolt and postgres nodes keep theirs.
+        """
         for index in indices:
             self.sim.restart(index)
-            self.processes[index].catchup()
+            process = self.processes[index]
+            if isinstance(process.backend, MemoryStore):
+                process.reopen_store(MemoryStore(process.backend.size))
+            process.catchup()
 
     def stop_apis(self) -> None:
         """Stop every node's public API (started with ``drand_edu.api.serve_node``)."""

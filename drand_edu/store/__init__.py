@@ -2,7 +2,7 @@
 by default), checks and repair."""
 
 from .base import ChainStore
-from .check import BeaconSource, StoreSource, check_store, repair
+from .check import BeaconSource, StoreSource, check_past_beacons, check_store, correct_past_beacons, repair
 from .memory import MEMDB_DEFAULT_SIZE, MEMDB_MIN_SIZE, MemoryStore
 from .sqlite import SQLiteStore
 from .stack import (
@@ -28,7 +28,9 @@ __all__ = [
     "SQLiteStore",
     "SchemeStore",
     "StoreSource",
+    "check_past_beacons",
     "check_store",
+    "correct_past_beacons",
     "genesis_beacon",
     "new_chain_store",
     "repair",

@@ -10,6 +10,15 @@ first and the last, beacons whose signature does not verify (a corrupted row), a
 chained chains. It batch-verifies (one pairing check for the whole store while it is healthy).
 :func:`repair` fetches the bad and missing rounds again from a source — another store, or anything
 with ``beacons(start, end)`` — verifies each, and only then writes it.
+
+What ``drand sync`` without ``--follow`` does is narrower, and :func:`check_past_beacons` and
+:func:`correct_past_beacons` are exactly it: drand's
+[`CheckPastBeacons`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L199-L265)
+checks rounds ``1..min(up_to, last)`` one by one, each by its *signature only*
+(``scheme.VerifyBeacon``: no link between rows is compared), a missing round counting as faulty; and
+[`CorrectPastBeacons`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L267-L301)
+re-syncs each faulty round alone (``ReSync(b, b)``) from the peers. Neither ever adds a round above the
+last stored one. :func:`check_store` (every link too, and gaps) is ours, for notebooks and tests.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from typing import Protocol
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..chain.verify import Problem, verify_beacon, verify_chain
-from ..errors import InvalidBeacon
+from ..errors import InvalidBeacon, StoreError
 from ..rng import Rng
 from .base import ChainStore
 
@@ -86,7 +95,38 @@ def repair(
     refused with :class:`InvalidBeacon` (the store is left as it was for that round).
     """
     wanted = rounds_to_refetch(info, store, check_store(info, store))
-    written = 0
+    return correct_past_beacons(info, store, wanted, source, progress=progress)
+
+
+def check_past_beacons(info: ChainInfo, store: ChainStore, up_to: int) -> dict[int, str]:
+    """drand's ``CheckPastBeacons``: the faulty rounds among ``1..min(up_to, last)``, with the reason.
+
+    Each stored beacon is checked by its signature alone (the genesis round 0 is not checked); a round
+    the store cannot give back is faulty too. Rounds above the store's last are not looked at.
+    """
+    faulty: dict[int, str] = {}
+    for round_number in range(1, min(up_to, store.last_round()) + 1):
+        try:
+            verify_beacon(info, store.get(round_number))
+        except (InvalidBeacon, StoreError) as error:
+            faulty[round_number] = str(error)
+    return faulty
+
+
+def correct_past_beacons(
+    info: ChainInfo,
+    store: ChainStore,
+    faulty: Iterable[int],
+    source: BeaconSource,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """drand's ``CorrectPastBeacons``: fetch each faulty round alone from ``source``, verify it, replace it.
+
+    Returns how many were written; :class:`InvalidBeacon` if the source lacks a round or sends a bad
+    one (rounds already corrected stay corrected). Never writes a round that was not asked for.
+    """
+    wanted = list(faulty)
     for position, round_number in enumerate(wanted, start=1):
         fetched = next(iter(source.beacons(round_number, round_number)), None)
         if fetched is None or fetched.round != round_number:
@@ -94,7 +134,6 @@ def repair(
         verify_beacon(info, fetched)
         store.delete(round_number)
         store.put(fetched)
-        written += 1
         if progress:
             progress(position, len(wanted))
-    return written
+    return len(wanted)

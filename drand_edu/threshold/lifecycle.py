@@ -32,8 +32,9 @@ drand's code, and ours beside it:
   [`MinimumT`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L1093-L1095)
   ``⌊n/2⌋ + 1`` of the remaining + joining nodes, else drand's ``ErrThresholdTooLow``: "the
   threshold is below the minimum required to allow effective secret recovery given the node count".
-  (kyber itself only uses ``MinimumT`` as the default of a zero threshold, and our simulated
-  :func:`~drand_edu.threshold.dkg.run_dkg` lets you try lower ones; drand's proposals do not.)
+  (kyber itself only uses ``MinimumT`` as the default of a zero threshold; our simulated
+  :func:`~drand_edu.threshold.dkg.run_dkg`, which skips the proposal, applies the same floor to its
+  threshold argument and lets an experiment go lower only with ``allow_insecure_threshold=True``.)
 * [`validateJoinerSignatures`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L768-L779):
   :func:`validate_joiner_signatures`.
 

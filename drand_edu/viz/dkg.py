@@ -129,7 +129,9 @@ def _listing(numbers: list[int]) -> str:
 def plot_dkg_flow(outcome: DKGOutcome, title: str = "") -> Figure:
     """A sequence diagram of a DKG: each bundle is an arrow from its author to everyone, at its time.
 
-    Time runs down from tick 0 to the tick the DKG ended, with each phase shaded. Routine bundles
+    Time runs down from tick 0 to the tick the DKG ended, with each phase shaded and the signals of
+    the one phaser started at kickoff (ticks P, 2P, 3P) as dashed lines: a phase that waits, waits for
+    the next of them, not for a fresh timeout. Routine bundles
     (deals, all-success responses) are faint; a response that complains, a justification and a bundle
     that never counted (silent, late, badly signed) are drawn bold and labelled, so the story of a
     faulty run can be read at a glance. Dealers outside QUAL are marked under their column. The legend
@@ -178,6 +180,13 @@ def plot_dkg_flow(outcome: DKGOutcome, title: str = "") -> Figure:
             style = {"fontsize": 7, "color": colour, "fontweight": "bold", "zorder": 6, "bbox": box}
             ax.annotate(story, (event.author, event.sent), textcoords="offset points",
                         xytext=(-6 if left else 6, 3), ha="right" if left else "left", **style)  # fmt: skip
+    period = outcome.phase_timeout
+    for k, signal in enumerate(("deal", "response", "justification", "finish")):
+        if 0 < k * period <= last:  # the one phaser, started at kickoff: its signal at tick k·P
+            ax.axhline(k * period, color="gray", linestyle="--", linewidth=0.8, zorder=1)
+            ax.annotate(f"phaser: {signal} at {k * period}", (participants[-1], k * period),
+                        textcoords="offset points", xytext=(-4, 3), ha="right", fontsize=7,
+                        color="gray")  # fmt: skip
     ax.axhline(outcome.clock, color="black", linestyle=":", linewidth=1)
     ax.annotate(f"done at tick {outcome.clock}", (participants[0], outcome.clock), textcoords="offset points",
                 xytext=(4, 4), fontsize=8)  # fmt: skip
@@ -187,10 +196,10 @@ def plot_dkg_flow(outcome: DKGOutcome, title: str = "") -> Figure:
         if qual and i not in qual:
             label.set_color(MISSING_COLOUR)
     ax.set_xlim(participants[0] - 0.4, participants[-1] + 0.4)
-    step = 1 if last <= 12 else 2
+    step = 1 if last <= 12 else 2 if last <= 24 else 5
     ax.set_yticks(range(0, last + 1, step))
     ax.set_ylim(last + 0.6, -0.4)  # time goes down; the view starts at tick 0, no negative tick
-    ax.set_ylabel("time (ticks; a phase lasts at most 10)")
+    ax.set_ylabel(f"time (ticks; one phaser signals at 0, {period}, {2 * period}, {3 * period})")
     members = ", ".join(str(i) for i in outcome.qual)
     ax.set_title(title or f"DKG among {len(participants)} nodes: QUAL = {{{members}}}")
     kinds = {e.kind for e in outcome.log}

@@ -92,7 +92,7 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 # Remove the dealer: **every node deals**. Each node $j$ picks its own random polynomial $f_j$, sends
 # share $f_j(i+1)$ to node $i$ (encrypted to $i$'s long-term key) and publishes its commitments. Each node
 # adds up what it received: $s_i = \sum_j f_j(i+1)$ is a share of $s = \sum_j f_j(0)$ — a secret that no one
-# ever computes. The group key is $\sum_j A_{j,0}$. drand runs it in three phases, each with a timeout:
+# ever computes. The group key is $\sum_j A_{j,0}$. drand runs it in three phases on one clock:
 #
 # 1. **deal** — every dealer broadcasts its bundle (encrypted shares + commitments), signed with its key;
 # 2. **response** — every holder checks its shares against the commitments and broadcasts *complaints*
@@ -102,14 +102,23 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 #
 # Dealers that survive form **QUAL**; only their polynomials count.
 #
-# **The real timeouts.** drand moves between phases on a clock: kyber's
-# [`TimePhaser`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L36-L62) sleeps one phase period between deal, response,
-# justification and finish, and drand's period is [`DefaultDKGPhaseTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/constants.go#L27-L38),
-# 10 s. Before that, every node waits `DefaultDKGKickoffGracePeriod` (5 s) after the leader's "execute", so
-# that all have their broadcast ready; and a whole DKG, from proposal to end, is abandoned after the
-# proposal's timeout, `DefaultDKGTimeout` (24 h) unless the leader sets another. With fast sync a phase ends
-# as soon as everyone's bundle is in. Our driver counts the same 10 "ticks" per phase on a logical clock
-# (`DEFAULT_PHASE_TIMEOUT`), so no cell sleeps.
+# **The real timeouts: one phaser.** drand moves between phases on a single clock started at kickoff:
+# [`startDKGExecution`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L173-L238)
+# starts one kyber [`TimePhaser`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L36-L62)
+# per DKG, which signals deal, response, justification and finish and sleeps one period $P$ in between:
+# at the **fixed offsets 0, P, 2P and 3P** from kickoff. drand's $P$ is
+# [`DefaultDKGPhaseTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/constants.go#L27-L38),
+# 10 s. A phase entered early does not get a fresh 10 s: it ends at the phaser's next signal.
+# **Fast sync** only moves a node *forward* early, in kyber's
+# [`startFast`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L153-L272):
+# to the response phase once it holds every old node's deal, to the justification phase once it holds
+# every new node's response, and out of the justification phase only once **every old node** has sent a
+# justification — rare, since only accused dealers justify, so a DKG with a complaint normally ends at
+# $3P$ = 30 s. Before kickoff, every node waits `DefaultDKGKickoffGracePeriod` (5 s) after the leader's
+# "execute", so that all have their broadcast ready; and a whole DKG, from proposal to end, is abandoned
+# after the proposal's timeout, `DefaultDKGTimeout` (24 h) unless the leader sets another. Our driver
+# runs the same phaser (`TimePhaser`, period `DEFAULT_PHASE_TIMEOUT` = 10) on a logical clock of "ticks",
+# so no cell sleeps.
 #
 # **Where each step lives in kyber** (`share/dkg/dkg.go`; ours is `drand_edu.threshold.dkg.protocol`, the
 # `DistKeyGenerator` with the same method names in snake case):
@@ -178,6 +187,10 @@ plot_dkg_flow(caught, "dealer 2 cheats: a complaint, a bad justification, QUAL w
 plt.show()
 
 # %% [markdown]
+# The dashed lines are the phaser's signals: one dealer's justification is not every old node's, so
+# nobody may finish early and the run ends at the finish signal, tick 30 ($3P$), however fast the deals
+# and responses went.
+#
 # If instead dealer 2 justifies correctly (it made an honest mistake), it stays in QUAL and node 4 uses
 # the revealed share. Too many faults — here 3 silent dealers among 5 with t = 3 — and the honest nodes
 # **abort** with a clear reason rather than produce a weak key:
@@ -417,7 +430,9 @@ for n in fresh:
 #   decrypt early. The threshold is the security assumption, and drand enforces a floor: kyber's and
 #   drand's [`MinimumT`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L355-L358) is $\lfloor n/2 \rfloor + 1$, and every proposal
 #   is checked against it by `validateForAllDKGs`, which answers
-#   [`ErrThresholdTooLow`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L756-L763), so two disjoint halves of the network can never both sign.
+#   [`ErrThresholdTooLow`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L756-L763), so two disjoint halves of the network can never both sign. Our `run_dkg` and `run_reshare` skip the
+#   proposal, so they check their threshold argument against the same floor: `run_dkg(5, 2)` is refused
+#   unless an experiment says `allow_insecure_threshold=True`.
 # - **Every bundle is signed** by its author's long-term key, so nobody can speak for another node.
 # - **A dealer *can* bias the key** — a little. kyber runs Pedersen's "Joint-Feldman" DKG, and Gennaro,
 #   Jarecki, Krawczyk and Rabin (1999) showed that its key is not uniformly random. A dealer who drew a
@@ -514,8 +529,13 @@ drand_edu.exercises.check_dkg_ticks(ticks)
 
 # %% tags=["solution"]
 ticks = {
-    "slow": run_dkg(5, 3, rng=rng, fast_sync=False).clock,  # every phase waits for its deadline
-    "silent": run_dkg(5, 3, rng=rng, faults=FaultPlan(silent={1})).clock,  # the deal phase waits in vain
+    # no fast sync: the phaser's signals drive it; with no complaint the DKG ends at the justification
+    # signal, 2P = 20
+    "slow": run_dkg(5, 3, rng=rng, fast_sync=False).clock,
+    # the deal phase waits in vain until P = 10; the complaints bring a justification phase that nobody
+    # answers, so it lasts until the finish signal at 3P = 30 (not 10 + 1 + 10)
+    "silent": run_dkg(5, 3, rng=rng, faults=FaultPlan(silent={1})).clock,
+    # the response phase waits until 2P = 20; holder 3 is evicted, and the justification phase lasts until 3P
     "late": run_dkg(5, 3, rng=rng, faults=FaultPlan(late={(3, Phase.RESPONSE)})).clock,
 }
 print(ticks)
@@ -695,12 +715,12 @@ drand_edu.exercises.check_eviction_rule(evicted_at_once)
 # |---|---|
 # | `PriPoly.random`, `eval`, `commit`, `shamir.verify_share` | [`NewPriPoly`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L52-L66), [`Eval`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L83-L92), [`Commit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L139-L147), [`Check`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L403-L408) |
 # | `DistKeyGenerator` (`threshold/dkg/protocol.py`) | [`Deals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L339-L380), [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L382-L548), [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718), [`ProcessJustifications`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L720-L852) |
-# | `ecies`, `schnorr` | [`Encrypt`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ecies/ecies.go#L17-L69), [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L53-L82), [`VerifyPacketSignature`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L252-L275) |
+# | `ecies`, `schnorr` | [`Encrypt`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ecies/ecies.go#L17-L69), [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/schnorr/schnorr.go#L53-L82), [`VerifyPacketSignature`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L255-L297) |
 # | `DKGOutcome.to_group`, `Group` | [`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L277), [`SortedByPublicKey`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/util/participant_utils.go#L140-L146) |
 # | `minimum_threshold` | [`MinimumT`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L355-L358), [`ErrThresholdTooLow`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L756-L763) |
 # | `lifecycle` (`DKGState`, `TRANSITIONS`) | [`isValidStateChange`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L670-L701) |
 # | a proposal from anyone, then `DKGProcess.nuke` (`drand-edu dkg nuke`) | [`Packet`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L21-L67), [`NukeDKGStateCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_repair.go#L17-L43), [`NukeState`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/store.go#L248-L257) |
-# | phase timeout (`DEFAULT_PHASE_TIMEOUT`) | [`DefaultDKGPhaseTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/constants.go#L27-L38) |
+# | phase timeout (`DEFAULT_PHASE_TIMEOUT`), `TimePhaser` | [`DefaultDKGPhaseTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/constants.go#L27-L38), kyber's [`TimePhaser`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L36-L62) and [`startFast`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L153-L272) |
 # | the same DKG between real processes: `drand_edu/node/dkg_process.py`, `drand-edu dkg ...` (session 1) | [`executeDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L23-L46) in `internal/dkg/execution.go`; `drand dkg init/join/execute` |
 
 # %% [markdown] tags=["instructor"]

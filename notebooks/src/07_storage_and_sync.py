@@ -29,7 +29,15 @@ import matplotlib.pyplot as plt
 import drand_edu
 from drand_edu.chain import Beacon, ChainInfo
 from drand_edu.crypto import bls, scheme_by_id
-from drand_edu.store import MemoryStore, SQLiteStore, StoreSource, check_store, new_chain_store, repair
+from drand_edu.store import (
+    MemoryStore,
+    SQLiteStore,
+    StoreSource,
+    check_past_beacons,
+    check_store,
+    new_chain_store,
+    repair,
+)
 from drand_edu.errors import StoreError
 from drand_edu.notebook import temporary_folder
 from drand_edu.store.stack import BeaconAlreadyStored
@@ -295,9 +303,18 @@ print("same history as the honest chain:", list(second.cursor()) == chain)
 # Disks fail and files get edited. Here we damage the node's SQLite file behind its back: one row gets a
 # wrong signature, two rows disappear. drand's
 # [`syncCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L427-L433) without `--follow` runs
-# a check of the node's store and refetches the bad rounds from peers. Ours: `check_store` reads everything
-# back and verifies it; `repair` refetches exactly the bad rounds from a peer, verifying each before
-# writing (it writes into the backend, below the stack, as drand's resync does).
+# `checkCmd`, and it is narrower than "check, then sync": it requires `--up-to N`, and the daemon's
+# [`CheckPastBeacons`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L199-L265)
+# checks rounds 1..min(N, last stored) one at a time, **by signature only** (a round it cannot read is
+# faulty); then
+# [`CorrectPastBeacons`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L267-L301)
+# re-fetches each faulty round alone from the sync nodes. Given only the node's own address, it is a dry run
+# ([`StartCheckChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L398-L490)),
+# and it never appends a round above the last stored one: filling a store is `sync --follow`'s job. Ours
+# has that check as `check_past_beacons` and `correct_past_beacons` (what `drand-edu sync --up-to N` runs),
+# and a stricter one for this notebook: `check_store` reads everything back, gaps and links included;
+# `repair` refetches exactly the bad rounds from a peer, verifying each before writing (it writes into the
+# backend, below the stack, as drand's resync does).
 
 # %%
 import sqlite3
@@ -308,6 +325,15 @@ with sqlite3.connect(newcomer.path) as raw:
 problems = check_store(info, newcomer)
 for problem in problems:
     print(problem.kind, "·", problem)
+
+# %% [markdown]
+# drand's own check of rounds 1..1100, each by its signature alone. It finds the bad row and the two missing
+# ones, but not the broken link at round 322: in this full (untrimmed) store, round 322 keeps its own
+# correct previous signature, so its signature verifies; only `check_store` compares it with row 321.
+
+# %%
+faulty = check_past_beacons(info, newcomer, up_to=1100)
+print("faulty rounds (signatures only, 1..1100):", sorted(faulty))
 
 # %%
 fixed = repair(info, newcomer, peer)
@@ -477,7 +503,7 @@ drand_edu.exercises.check_already_stored(my_done)
 # | `BeaconProcess` (sync triggers, partial window) | `internal/chain/beacon/node.go`, `internal/chain/beacon/cache.go` |
 # | `SyncManager`, `serve_sync`, `sync_http` | `internal/chain/beacon/sync_manager.go` (`SyncManager`, `tryNode`, `SyncChain`) |
 # | `BatchSync` | ours (batched verification) |
-# | `check_store`, `repair` | `drand sync` without `--follow` (`internal/drand-cli/control.go`) |
+# | `check_past_beacons`, `correct_past_beacons` (and the stricter `check_store`, `repair`) | `drand sync` without `--follow`: `checkCmd` (`internal/drand-cli/control.go`), `CheckPastBeacons`, `CorrectPastBeacons` (`internal/chain/beacon/sync_manager.go`) |
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes

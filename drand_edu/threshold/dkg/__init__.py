@@ -13,7 +13,15 @@ The DKG's *lifecycle* around this core (propose, accept, execute...) is
 :mod:`drand_edu.threshold.lifecycle`.
 """
 
-from .driver import DKGOutcome, FaultPlan, JustificationChoice, MessageEvent, run_dkg, sorted_by_public_key
+from .driver import (
+    DKGOutcome,
+    FaultPlan,
+    JustificationChoice,
+    MessageEvent,
+    TimePhaser,
+    run_dkg,
+    sorted_by_public_key,
+)
 from .kyber_stream import KyberStream
 from .messages import (
     COMPLAINT,
@@ -60,6 +68,7 @@ __all__ = [
     "ResponseBundle",
     "Result",
     "StatusMatrix",
+    "TimePhaser",
     "new_nonce",
     "nonce_for_epoch",
     "run_dkg",

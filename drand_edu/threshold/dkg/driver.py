@@ -3,11 +3,17 @@
 This plays the part of kyber's ``Protocol`` + ``Board`` + ``TimePhaser`` (``share/dkg/protocol.go``)
 and of drand's echo broadcast (``internal/dkg/broadcast.go``), without threads or sleeping:
 
-* **clock** — time is counted in ticks (think seconds). Each phase lasts at most
-  ``phase_timeout`` ticks (drand's ``DefaultDKGPhaseTimeout`` is 10 s); a message takes
-  ``latency`` ticks to arrive. A message arriving after its phase's deadline is *dropped*, as a
-  node that has moved on to the next phase no longer listens for it. With fast sync (drand's
-  setting) a phase ends early once every expected bundle has arrived.
+* **clock** — time is counted in ticks (think seconds), from the kickoff at tick 0. As in drand,
+  ONE phaser (:class:`TimePhaser`, kyber's ``TimePhaser``) is started at kickoff and fires the deal,
+  response, justification and finish phases at the fixed ticks ``0, P, 2P, 3P``, where ``P`` is
+  ``phase_timeout`` (drand's ``DefaultDKGPhaseTimeout``, 10 s). A phase's deadline is therefore
+  the phaser's next tick, wherever the phase started: a phase entered early is not given a fresh
+  ``P``. A message takes ``latency`` ticks to arrive; one arriving after its phase has ended is
+  *dropped*, as a node that has moved on no longer reads it. With fast sync (drand's setting) a
+  node only moves *forward* early: to the response phase once it holds every old node's deal, to
+  the justification phase once it holds every new node's response, and to the end of the
+  justification phase only once *every old node* has sent a justification (rare: only dealers
+  with complaints against them justify), so a DKG with a complaint normally ends at ``3P``.
 * **board** — every bundle is broadcast to every participant. Each recipient first checks the
   Schnorr signature against the key of the node the bundle's index names, and only then stores it
   in its packet set, which keeps one bundle per author and drops an author who sent two different
@@ -44,7 +50,13 @@ drand's and kyber's code, and ours beside it:
   [`Push`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L362-L380)
   set (one packet per author; two different
   ones evict the author) — our :func:`execute`'s ``receive`` (``verify_packets``, then
-  ``_dedupe``). :func:`execute` drives the phases that ``startFast`` and the ``TimePhaser`` drive.
+  ``_dedupe``). :func:`execute` drives the phases that ``startFast`` and the phaser drive: kyber's
+  [`TimePhaser.Start`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L36-L62)
+  sleeps ``P`` between its four signals, and drand's
+  [`startDKGExecution`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L173-L238)
+  starts one ``NewTimePhaser(TimeBetweenDKGPhases)`` per DKG — our :class:`TimePhaser`. The early
+  moves are ``startFast``'s counts (``deals.Len() == oldN``, ``resps.Len() == newN``,
+  ``justifs.Len() == oldN``).
 * drand's
   [`SortedByPublicKey`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/util/participant_utils.go#L140-L146),
   used by
@@ -286,6 +298,8 @@ class DKGOutcome:
     old_threshold: int | None = None
     #: ``(phase, start tick, end tick)`` of each phase that ran (for figures; a phase may carry no bundle)
     phase_times: tuple[tuple[Phase, int, int], ...] = ()
+    #: the phaser's period ``P``: it signalled the phases at ticks 0, P, 2P and 3P
+    phase_timeout: int = DEFAULT_PHASE_TIMEOUT
 
     @property
     def ok(self) -> bool:
@@ -486,13 +500,40 @@ class _Outgoing:
         return tuple(sorted(r.dealer_index for r in responses if not r.status))
 
 
+#: The order in which kyber's ``TimePhaser.Start`` signals the phases, one period apart.
+PHASER_ORDER = (Phase.DEAL, Phase.RESPONSE, Phase.JUSTIFICATION, Phase.FINISH)
+
+
+@dataclass(frozen=True)
+class TimePhaser:
+    """drand's DKG clock: one kyber ``TimePhaser`` started at kickoff for the whole run.
+
+    It signals deal at ``kickoff``, response at ``kickoff + P``, justification at ``kickoff + 2P``
+    and finish at ``kickoff + 3P`` (``P`` = ``period``, drand's ``TimeBetweenDKGPhases``), however
+    fast the nodes went: fast sync moves a node into the next phase before the signal, and the
+    late signal then finds the node already past it and does nothing.
+    """
+
+    period: int
+    kickoff: int = 0
+
+    def fires_at(self, phase: Phase) -> int:
+        """The tick at which the phaser signals ``phase``."""
+        return self.kickoff + PHASER_ORDER.index(Phase(phase)) * self.period
+
+    def deadline(self, phase: Phase) -> int:
+        """The last tick of ``phase``: when the phaser signals the phase after it."""
+        return self.fires_at(phase) + self.period
+
+
 class Board:
-    """The broadcast channel and the clock of one run."""
+    """The broadcast channel and the clock of one run (the phaser started at tick 0)."""
 
     def __init__(self, phase_timeout: int, latency: int, fast_sync: bool) -> None:
         if phase_timeout < 1 or latency < 0:
             raise InvalidInput("phase_timeout must be >= 1 tick and latency >= 0 ticks")
         self.phase_timeout = phase_timeout
+        self.phaser = TimePhaser(phase_timeout)
         self.latency = latency
         self.fast_sync = fast_sync
         self.clock = 0
@@ -503,10 +544,11 @@ class Board:
     def run_phase(self, phase: Phase, outgoing: Sequence[_Outgoing], expected: int) -> list[Bundle]:
         """Broadcast the phase's bundles at the current tick; return those delivered before it ends.
 
-        The phase ends at its deadline, or (fast sync) as soon as ``expected`` bundles are in.
+        The phase ends when the phaser signals the next one (a fixed tick, not ``start + P``), or
+        (fast sync) as soon as ``expected`` bundles are in.
         """
         self.phases.append(phase)
-        start, deadline = self.clock, self.clock + self.phase_timeout
+        start, deadline = self.clock, self.phaser.deadline(phase)
         arrivals: list[int | None] = []
         for out in outgoing:
             if out.bundle is None:
@@ -692,11 +734,36 @@ def summarize(
         qual=tuple(n.index for n in reference.qual) if ok else (),
         phases=tuple(board.phases),
         phase_times=tuple(board.phase_times),
+        phase_timeout=board.phase_timeout,
         clock=board.clock,
         log=tuple(board.log),
         nonce=nonce,
         old_threshold=old_threshold,
     )
+
+
+def check_threshold(threshold: int | None, n: int, *, allow_insecure: bool, what: str = "threshold") -> int:
+    """The threshold for ``n`` nodes (default ``⌊n/2⌋+1``), checked as drand checks a proposal's.
+
+    drand refuses a DKG proposal whose threshold exceeds the node count or falls below
+    ``MinimumT(n) = ⌊n/2⌋+1`` in
+    [`validateForAllDKGs`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L732-L766)
+    (``ErrThresholdHigherThanNodeCount``, ``ErrThresholdTooLow``), the validation every
+    proposal goes through (``ValidateProposal``). :func:`run_dkg` and :func:`~.reshare.run_reshare`
+    skip the proposal, so their threshold argument is checked here the same way;
+    ``allow_insecure`` lets an experiment go below the floor (a minority could then sign, and two
+    disjoint halves of the nodes could both run the chain).
+    """
+    threshold = minimum_threshold(n) if threshold is None else threshold
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or not 1 <= threshold <= n:
+        raise InvalidInput(f"{what} must be in [1, {n}], got {threshold!r}")
+    if threshold < minimum_threshold(n) and not allow_insecure:
+        raise InvalidInput(
+            f"{what} {threshold} is below drand's minimum ⌊n/2⌋+1 = {minimum_threshold(n)} for {n} nodes "
+            "(drand refuses such a proposal: ErrThresholdTooLow); pass allow_insecure_threshold=True "
+            "to experiment with it"
+        )
+    return threshold
 
 
 def run_dkg(
@@ -712,6 +779,7 @@ def run_dkg(
     latency: int = DEFAULT_LATENCY,
     nonce: bytes | None = None,
     check: bool = True,
+    allow_insecure_threshold: bool = False,
 ) -> DKGOutcome:
     """A fresh DKG among ``n`` simulated nodes with threshold ``threshold`` (default ``⌊n/2⌋+1``).
 
@@ -722,12 +790,12 @@ def run_dkg(
     with the same public polynomial and QUAL, else :class:`DKGError` (unless ``check=False``:
     then the outcome comes back with ``ok == False`` and the errors inside).
     A seeded ``rng`` makes the whole run — keys, polynomials, encryption, signatures — reproducible.
+    A threshold below ``⌊n/2⌋+1`` raises :class:`InvalidInput`, as drand refuses such a proposal
+    (:func:`check_threshold`), unless ``allow_insecure_threshold=True`` (for experiments).
     """
-    if not isinstance(n, int) or n < 1:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InvalidInput(f"a DKG needs at least one node, got {n!r}")
-    threshold = minimum_threshold(n) if threshold is None else threshold
-    if not isinstance(threshold, int) or not 1 <= threshold <= n:
-        raise InvalidInput(f"threshold must be in [1, {n}], got {threshold!r}")
+    threshold = check_threshold(threshold, n, allow_insecure=allow_insecure_threshold)
     rng = resolve(rng)
     faults = faults or FaultPlan()
     faults.check(range(n), range(n))

@@ -33,13 +33,13 @@ from collections.abc import Sequence
 from ...crypto.bls import keygen
 from ...errors import DKGError, InvalidInput
 from ...rng import Rng, resolve
-from ..poly import minimum_threshold
 from .driver import (
     DEFAULT_LATENCY,
     DEFAULT_PHASE_TIMEOUT,
     DKGOutcome,
     FaultPlan,
     Participant,
+    check_threshold,
     execute,
     sorted_by_public_key,
     summarize,
@@ -62,6 +62,7 @@ def run_reshare(
     latency: int = DEFAULT_LATENCY,
     nonce: bytes | None = None,
     check: bool = True,
+    allow_insecure_threshold: bool = False,
 ) -> DKGOutcome:
     """Reshare ``old``'s group key to a new group of ``new_n`` nodes with threshold ``new_threshold``.
 
@@ -76,14 +77,16 @@ def run_reshare(
     In ``faults``, dealer faults name *old* indices, response faults *new* indices (the indices
     the bundles carry). Raises :class:`DKGError` if the honest new nodes do not end up with the
     same public polynomial (e.g. fewer than the old threshold of old nodes dealt correctly).
+    A new threshold below ``⌊new_n/2⌋+1`` is refused as drand refuses the proposal, unless
+    ``allow_insecure_threshold=True`` (:func:`~.driver.check_threshold`).
     """
     if not isinstance(old, DKGOutcome) or not old.ok:
         raise DKGError("resharing needs the outcome of a successful DKG")
     if not isinstance(new_n, int) or new_n < 1:
         raise InvalidInput(f"the new group needs at least one node, got {new_n!r}")
-    new_threshold = minimum_threshold(new_n) if new_threshold is None else new_threshold
-    if not isinstance(new_threshold, int) or not 1 <= new_threshold <= new_n:
-        raise InvalidInput(f"new threshold must be in [1, {new_n}], got {new_threshold!r}")
+    new_threshold = check_threshold(
+        new_threshold, new_n, allow_insecure=allow_insecure_threshold, what="new threshold"
+    )
     rng = resolve(rng)
     faults = faults or FaultPlan()
     scheme = old.scheme
