@@ -9,7 +9,6 @@ beacon fails. Ours must do the same against one of our nodes that has an identit
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
@@ -31,24 +30,12 @@ def _drand(binary, *args: str, timeout: float = 60) -> subprocess.CompletedProce
 
 @pytest.fixture(scope="session")
 def drand_plain(drand_binary):
-    """drand built with its ``conn_insecure`` tag: gRPC without TLS on both ends, as on loopback here.
+    """drand as tests/drandref.py builds it, with its ``conn_insecure`` tag: gRPC without TLS on both ends.
 
     The default build's client dials TLS (``internal/net/conn_tls.go``) while a daemon started without
     certificates listens in plain text, so its ``util check`` could never reach a local daemon.
     """
-    from tests.drandref import BIN_DIR, REF_DIR
-
-    target = BIN_DIR / "drand-insecure"
-    built = subprocess.run(
-        ["go", "build", "-tags", "conn_insecure", "-o", str(target), "github.com/drand/drand/v2/cmd/drand"],
-        cwd=REF_DIR,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "GOFLAGS": "-mod=mod"},
-        timeout=900,
-    )
-    assert built.returncode == 0, built.stderr[-800:]
-    return target
+    return drand_binary
 
 
 @pytest.fixture
