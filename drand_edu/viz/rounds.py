@@ -7,6 +7,7 @@ picture without a kernel, and a test can check that moving the slider changes wh
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -22,19 +23,32 @@ def _utc(unix_time: float) -> str:
     return datetime.fromtimestamp(unix_time, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def round_messages(beacons: Sequence[Beacon], round_number: int) -> dict[str, str]:
+def round_messages(
+    beacons: Sequence[Beacon], round_number: int, genesis_seed: bytes | None = None
+) -> dict[str, str]:
     """What round ``round_number`` signs on a chained and on an unchained chain, as short hex.
 
     ``beacons`` is a chained chain's history: the chained message needs the previous round's signature,
-    the unchained one only the round number (so anyone can compute a future round's message).
+    the unchained one only the round number (so anyone can compute a future round's message). That
+    signature is known when round ``r - 1`` is at hand, when round ``r`` itself is (it carries its
+    ``previous_signature``), and for round 1, whose "previous signature" is the chain's genesis seed:
+    drand's chain starts from a round-0 beacon whose signature is the seed, see
+    [`GenesisBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L81-L87).
+    Pass ``genesis_seed`` (``ChainInfo.genesis_seed``) to have round 1's message.
     """
     chained, unchained = scheme_by_id("pedersen-bls-chained"), scheme_by_id("pedersen-bls-unchained")
     by_round = {b.round: b for b in beacons}
-    previous = by_round.get(round_number - 1)
+    previous_signature: bytes | None = None
+    if round_number - 1 in by_round:
+        previous_signature = by_round[round_number - 1].signature
+    elif round_number in by_round and by_round[round_number].previous_signature:
+        previous_signature = by_round[round_number].previous_signature
+    elif round_number == 1 and genesis_seed:
+        previous_signature = genesis_seed
     chained_text = (
-        chained.digest(round_number, previous.signature).hex()
-        if previous is not None
-        else f"unknown until round {round_number - 1} exists (its signature is part of the message)"
+        chained.digest(round_number, previous_signature).hex()
+        if previous_signature is not None
+        else f"unknown here: round {round_number - 1}'s signature (part of the message) is not at hand"
     )
     return {
         "chained": chained_text,
@@ -47,7 +61,7 @@ def plot_round_messages(info: ChainInfo, beacons: Sequence[Beacon], round_number
     known = {b.round for b in beacons}
     first = max(1, round_number - 3)
     rounds = list(range(first, round_number + 3))
-    fig, ax = plt.subplots(figsize=(7.5, 2.8))
+    fig, ax = plt.subplots(figsize=(9.5, 2.8))
     origin = info.time_of_round(round_number)  # times relative to the chosen round: small, readable numbers
     for r in rounds:
         t = info.time_of_round(r) - origin
@@ -64,7 +78,14 @@ def plot_round_messages(info: ChainInfo, beacons: Sequence[Beacon], round_number
     ax.set_ylim(-0.6, 1.7)
     ax.set_yticks([0, 1], ["unchained:\nround number only", "chained:\n+ previous signature"])
     ax.set_xlabel(f"seconds from round {round_number}'s due time")
-    ax.set_title(f"what round {round_number} signs (blue: beacons at hand, gray: signatures not at hand)")
+    ax.set_title(f"what round {round_number} signs")
+    for colour, meaning in (("tab:red", f"round {round_number}, the one picked"),
+                            ("tab:blue", "chained: beacon at hand"),
+                            ("lightgray", "chained: beacon not at hand"),
+                            ("tab:green", "unchained: message known")):  # fmt: skip
+        ax.scatter([], [], s=80, color=colour, label=meaning)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, borderaxespad=0)  # covers no dot
+    fig.subplots_adjust(left=0.2, right=0.7, bottom=0.22)
     return fig
 
 
@@ -80,7 +101,7 @@ def round_explorer(info: ChainInfo, beacons: Sequence[Beacon], start: int | None
 
     def describe() -> None:
         r = slider.value
-        messages = round_messages(beacons, r)
+        messages = round_messages(beacons, r, info.genesis_seed)
         text.value = (f"<b>round {r}</b> at {_utc(info.time_of_round(r))}<br>"
                       f"chained message: <code>{messages['chained']}</code><br>"
                       f"unchained message: <code>{messages['unchained']}</code>")
@@ -130,13 +151,18 @@ def plot_unlock(info: ChainInfo, round_number: int, now: float) -> Figure:
     return fig
 
 
-def unlock_explorer(info: ChainInfo, now: float, start: int | None = None):
-    """Pick a round with a slider; see when a message locked to it opens."""
+UNLOCK_HORIZON = 24 * 3600  # seconds: the unlock slider reaches a day ahead, as session 8's text says
+
+
+def unlock_explorer(info: ChainInfo, now: float, start: int | None = None, horizon: float = UNLOCK_HORIZON):
+    """Pick a round with a slider, from a few rounds ago to ``horizon`` seconds ahead (a day by default);
+    see when a message locked to it opens."""
     import ipywidgets as widgets
     from IPython.display import display
 
     current = info.round_at(now)
-    slider = widgets.IntSlider(value=start or current + 20, min=max(1, current - 10), max=current + 1200,
+    ahead = math.ceil(horizon / info.period) + 1  # a day of 3 s rounds: 28,800 rounds, and the one due next
+    slider = widgets.IntSlider(value=start or current + 20, min=max(1, current - 10), max=current + ahead,
                                description="round")
     text = widgets.HTML()
     out = widgets.Output()
