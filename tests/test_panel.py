@@ -65,3 +65,41 @@ def test_the_static_figure_shows_every_node(panel: NetworkPanel):
     assert len(fig.axes[0].patches) == 4
     assert fig.axes[0].get_ylim()[0] == 0  # from zero: no noise dressed up as a gap
     plt.close(fig)
+
+
+def test_the_latency_slider_reaches_the_10_s_session_6_plays(panel: NetworkPanel):
+    controls = panel.widget().children[0]
+    latency = controls.children[1].children[0]
+    assert latency.max >= 10_000 and latency.min == 0  # the text plays 4, 7 and 10 s
+
+
+def test_the_panel_alerts_on_the_same_lag_as_section_6(panel: NetworkPanel):
+    from pathlib import Path
+
+    from drand_edu.node.metrics import LAG_ALERT_ROUNDS
+
+    assert panel.lag_alert == LAG_ALERT_ROUNDS == 1  # §6: "a node is more than 1 round behind"
+    source = (Path(__file__).parents[1] / "notebooks/src/06_networking_and_monitoring.py").read_text()
+    assert "expected - p.head() > LAG_ALERT_ROUNDS" in source  # §6's incident reads the same constant
+    panel.kill(3)
+    panel.advance(2)  # two rounds behind: more than one, so the alert fires
+    assert [v.behind for v in panel.nodes() if v.index == 3] == [2] and panel.lagging() == [3]
+
+
+def test_with_t_nodes_up_and_connected_the_chain_goes_on():
+    """Session 6's text: the chain goes on while at least t nodes are up and connected (t = 3 of 5 here)."""
+    from pathlib import Path
+
+    panel = NetworkPanel(LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", rng=seeded_rng("t-up")))
+    panel.advance(2)
+    panel.kill(3)
+    panel.kill(4)  # three up: exactly t
+    panel.advance(3)
+    assert [v.behind for v in panel.nodes() if v.up] == [0, 0, 0]  # every round still made on time
+    panel.kill(2)  # two up: below t, nothing new
+    head = max(v.head for v in panel.nodes())
+    panel.advance(3)
+    assert max(v.head for v in panel.nodes()) == head
+    source = (Path(__file__).parents[1] / "notebooks/src/06_networking_and_monitoring.py").read_text()
+    assert "below the threshold, the chain stops" not in source  # 06 §6 leaves three nodes up: t, not fewer
+    assert "up **and connected**" in source

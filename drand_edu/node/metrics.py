@@ -38,6 +38,12 @@ from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from ..threshold.lifecycle import Status
 
+LAG_ALERT_ROUNDS = 1
+"""The course's alert rule (sessions 6 and 7): a node more than this many rounds behind the round due
+fires. One round of slack absorbs a beacon that is late by less than a period; two rounds behind is a
+node that has stopped keeping up. The incident of session 6 and :class:`~drand_edu.viz.panel.NetworkPanel`
+both read it, so the text, the panel and the figure alert on the same lag."""
+
 
 @dataclass(frozen=True)
 class Sample:

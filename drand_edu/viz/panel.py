@@ -17,7 +17,10 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from ..net.sim import Link
+from ..node.metrics import LAG_ALERT_ROUNDS
 from ..node.network import LocalNetwork
+
+MAX_LATENCY_MS = 10_000  # the latency slider reaches 10 s: session 6 plays 4, 7 and 10 s
 
 UP, DOWN, LAGGING = "tab:green", "tab:gray", "tab:orange"
 
@@ -35,7 +38,7 @@ class NodeView:
 class NetworkPanel:
     """Break a simulated drand network on purpose, and watch what its nodes and metrics do."""
 
-    def __init__(self, network: LocalNetwork, *, lag_alert: int = 2) -> None:
+    def __init__(self, network: LocalNetwork, *, lag_alert: int = LAG_ALERT_ROUNDS) -> None:
         self.network = network
         self.lag_alert = lag_alert
         self.log: list[str] = []
@@ -138,7 +141,7 @@ class NetworkPanel:
 
         n = len(self.network.processes)
         node = widgets.Dropdown(options=list(range(n)), value=n - 1, description="node")
-        latency = widgets.IntSlider(value=400, min=0, max=2000, step=100, description="latency ms")
+        latency = widgets.IntSlider(value=400, min=0, max=MAX_LATENCY_MS, step=100, description="latency ms")
         rounds = widgets.IntSlider(value=1, min=1, max=10, description="rounds")
         buttons = {name: widgets.Button(description=name) for name in
                    ("kill", "restart", "slow", "split", "heal", "advance")}
