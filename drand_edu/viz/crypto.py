@@ -8,6 +8,7 @@ rules: every line through two points meets a third, and "adding" points is readi
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 Point = tuple[int, int] | None  # None is the point at infinity
@@ -71,17 +72,18 @@ def plot_toy_curve(p: int = 53, b: int = 4, generator_index: int = 0, steps: int
     ``generator_index`` picks G among :func:`toy_generators` (0: a point of the largest order).
     """
     points = toy_curve_points(p, b)
-    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    fig, ax = plt.subplots(figsize=(8.5, 5.5))
     ax.scatter([x for x, _ in points], [y for _, y in points], s=18, color="lightgray", label="curve points")
     g = toy_generators(p, b)[generator_index % len(points)]
     multiples = [toy_multiply(g, k, p) for k in range(1, steps + 1)]
     shown = [m for m in multiples if m is not None]
     ax.plot([x for x, _ in shown], [y for _, y in shown], color="tab:blue", alpha=0.35)
+    names: dict[tuple[int, int], list[str]] = {}  # once G's order is passed, multiples land on old points
     for k, m in enumerate(multiples, start=1):
-        if m is None:
-            continue
-        ax.scatter([m[0]], [m[1]], s=60, color="tab:blue", zorder=3)
-        ax.annotate(f"{k}G" if k > 1 else "G", m, textcoords="offset points", xytext=(5, 5))
+        if m is not None:
+            names.setdefault(m, []).append(f"{k}G" if k > 1 else "G")
+    ax.scatter([x for x, _ in names], [y for _, y in names], s=60, color="tab:blue", zorder=3,
+               label=f"G, 2G, …, {steps}G")  # fmt: skip
     ax.set_xlim(-1, p)
     ax.set_ylim(-1, p)
     ax.set_xlabel("x (mod p)")
@@ -89,11 +91,29 @@ def plot_toy_curve(p: int = 53, b: int = 4, generator_index: int = 0, steps: int
     ax.set_title(
         f"y² = x³ + {b} mod {p}: {len(points) + 1} points (with ∞); G = {g} has order {toy_order(g, p)}"
     )
-    ax.legend(loc="upper right")
+    # beside the axes, so it hides no point and no label
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, borderaxespad=0)
+    fig.subplots_adjust(left=0.09, right=0.74)
+    _label_without_overlap(fig, ax, names)
     return fig
 
 
-def toy_curve_explorer():  # pragma: no cover - interactive
+def _label_without_overlap(fig: Figure, ax: Axes, names: dict[tuple[int, int], list[str]]) -> None:
+    """One label per point ("G, 8G" when multiples meet); a label that would cover another is left out."""
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend()
+    placed = [legend.get_window_extent(renderer)] if legend is not None else []
+    for point, labels in names.items():
+        text = ", ".join(labels) if len(labels) <= 2 else f"{labels[0]}, {labels[1]}, …"
+        label = ax.annotate(text, point, textcoords="offset points", xytext=(5, 5), fontsize=9)
+        box = label.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in placed):
+            label.remove()
+        else:
+            placed.append(box)
+
+
+def toy_curve_explorer():
     """Sliders for the prime, the generator and the number of multiples.
 
     The figure is drawn when a slider moves (the static figure above shows the default state), so
@@ -106,6 +126,8 @@ def toy_curve_explorer():  # pragma: no cover - interactive
     prime = widgets.SelectionSlider(options=primes, value=53, description="prime p")
     generator_index = widgets.IntSlider(0, 0, 40, description="which G")
     steps = widgets.IntSlider(8, 1, 60, description="multiples")
+    for slider in (prime, generator_index, steps):  # the whole description shows, beside its own slider
+        slider.style = {"description_width": "initial"}
     output = widgets.Output()
 
     def redraw(_change: object = None) -> None:
@@ -116,4 +138,4 @@ def toy_curve_explorer():  # pragma: no cover - interactive
 
     for slider in (prime, generator_index, steps):
         slider.observe(redraw, names="value")
-    return widgets.VBox([widgets.HBox([prime, generator_index, steps]), output])
+    return widgets.VBox([prime, generator_index, steps, output])

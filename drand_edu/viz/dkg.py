@@ -32,10 +32,16 @@ def toy_shares(
 def plot_shamir_toy(
     t: int = 3, n: int = 5, prime: int = 97, secret: int = 42, subset: Sequence[int] | None = None
 ) -> Figure:
-    """The polynomial's values mod ``prime`` (faint), the n shares, and the secret rebuilt from t of them."""
+    """The polynomial's values mod ``prime`` (faint), the n shares, and the secret rebuilt from a subset.
+
+    ``subset`` (share indices, default the last t) may hold fewer than t shares: the line through them is
+    then drawn and its value at x = 0 marked as a failed rebuild — with t - 1 points every f(0) fits, so
+    interpolating them gives some number that is (almost always) not the secret.
+    """
     polynomial, shares = toy_shares(secret, n, t, prime)
     chosen = list(subset) if subset is not None else list(range(n - t, n))
-    rebuilt = recover_secret([shares[i] for i in chosen], t, prime)
+    enough = len(chosen) >= t
+    rebuilt = recover_secret([shares[i] for i in chosen], t if enough else len(chosen), prime)
     fig, ax = plt.subplots(figsize=(9.0, 4.2))
     xs = range(prime)
     ax.scatter(xs, [polynomial.evaluate(x) for x in xs], s=6, color="lightgray", label="f(x) mod p, all x")
@@ -45,26 +51,35 @@ def plot_shamir_toy(
     ax.scatter([shares[i].index + 1 for i in chosen], [shares[i].value for i in chosen], s=140,
                facecolors="none", edgecolors="tab:blue", linewidths=2, zorder=4,
                label=f"used to rebuild: x = {used}")  # fmt: skip
-    ax.scatter(
-        [0], [rebuilt], s=200, marker="*", color="tab:red", zorder=5, label=f"rebuilt f(0) = {rebuilt}"
-    )
+    if enough:
+        ax.scatter(
+            [0], [rebuilt], s=200, marker="*", color="tab:red", zorder=5, label=f"rebuilt f(0) = {rebuilt}"
+        )
+    else:
+        ax.scatter([0], [secret], s=200, marker="*", facecolors="none", edgecolors="tab:red", zorder=5,
+                   label=f"the secret f(0) = {secret}")  # fmt: skip
+        verdict = "by chance right" if rebuilt == secret else "wrong"
+        ax.scatter([0], [rebuilt], s=160, marker="X", color="tab:purple", zorder=6,
+                   label=f"rebuild FAILS: {len(chosen)} < t shares give {rebuilt} ({verdict})")  # fmt: skip
     ax.set_xlim(-2, min(prime, 3 * n + 10))
     ax.set_xlabel("x")
     ax.set_ylabel(f"f(x) mod {prime}")
-    ax.set_title(f"Shamir on a toy field: t = {t} of n = {n}, secret {secret}")
+    ax.set_title(f"Shamir on a toy field: t = {t} of n = {n}, secret {secret}, {len(chosen)} shares used")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, borderaxespad=0)  # covers no point
-    fig.subplots_adjust(right=0.68)
+    fig.subplots_adjust(right=0.62)
     return fig
 
 
-def shamir_explorer():  # pragma: no cover - interactive
-    """Sliders for t, n and the secret; the figure is redrawn when one moves (nothing printed at build)."""
+def shamir_explorer():
+    """Sliders for t, n, the secret and how many shares are used (fewer than t: watch the rebuild fail);
+    the figure is redrawn when one moves (nothing printed at build)."""
     import ipywidgets as widgets
     from IPython.display import clear_output
 
     t = widgets.IntSlider(3, 1, 8, description="t")
     n = widgets.IntSlider(5, 1, 12, description="n")
     secret = widgets.IntSlider(42, 0, 96, description="secret")
+    used = widgets.IntSlider(3, 1, 12, description="shares used")
     output = widgets.Output()
 
     def redraw(_change: object = None) -> None:
@@ -73,12 +88,15 @@ def shamir_explorer():  # pragma: no cover - interactive
             if t.value > n.value:
                 print("t cannot exceed n: there would not be enough shares to rebuild the secret")
                 return
-            plot_shamir_toy(t.value, n.value, 97, secret.value)
+            if used.value > n.value:
+                print(f"only {n.value} shares exist: use at most n of them")
+                return
+            plot_shamir_toy(t.value, n.value, 97, secret.value, subset=range(n.value - used.value, n.value))
             plt.show()
 
-    for slider in (t, n, secret):
+    for slider in (t, n, secret, used):
         slider.observe(redraw, names="value")
-    return widgets.VBox([widgets.HBox([t, n, secret]), output])
+    return widgets.VBox([widgets.HBox([t, n]), widgets.HBox([secret, used]), output])
 
 
 #: Colours of the bundles that tell the DKG's story, drawn bold over the routine traffic.
