@@ -155,7 +155,10 @@ print("an hour before genesis, the current round is", quicknet_info.round_at(qui
 # **Slide along the chain.** The picture shows the rounds around mainnet's recorded beacon: on a chained
 # chain each round's message needs the signature before it (the arrows), so a round whose predecessor does
 # not exist yet has no known message; an unchained round's message is known for any round, past or future.
-# With a kernel, move the slider under it: the text gives each round's due time and both messages.
+# Round 1's message is known too: its "previous signature" is the chain's genesis seed — drand's
+# [`GenesisBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L81-L87)
+# stores round 0 with the seed as its signature. With a kernel, move the slider under it: the text gives
+# each round's due time and both messages.
 
 # %%
 from drand_edu.viz.rounds import plot_round_messages, round_explorer

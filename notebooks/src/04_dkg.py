@@ -46,7 +46,9 @@ plot_shamir_toy(t=3, n=5, prime=97, secret=42)
 plt.show()
 
 # %% [markdown]
-# Move the sliders to change $t$, $n$ and the secret (the figure above is the default state):
+# Move the sliders to change $t$, $n$, the secret and how many shares are used (the figure above is the
+# default state). Use fewer than $t$ shares and watch the rebuild fail: the curve through $t - 1$ points
+# meets $x = 0$ at some other number, and any secret would have fitted them as well.
 
 # %%
 shamir_explorer()

@@ -244,6 +244,7 @@ with serve_metrics([main_chain.processes[0].metrics, quick.processes[0].metrics]
 # climb: an alert "a node is more than 1 round behind" fires long before the chain is at risk.
 
 # %%
+from drand_edu.node.metrics import LAG_ALERT_ROUNDS  # 1: the alert rule, shared with the panel below
 from drand_edu.viz.metrics import plot_last_round
 
 incident = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", rng=drand_edu.seeded_rng("incident"))
@@ -254,7 +255,7 @@ alerts = []
 for step in range(10):
     incident.run_rounds(1)
     expected = incident.info.round_at(incident.now())
-    behind = [p.index for p in incident.processes if expected - p.head() > 1]
+    behind = [p.index for p in incident.processes if expected - p.head() > LAG_ALERT_ROUNDS]
     if behind:
         alerts.append((step, behind))
 print("first alert after", alerts[0][0] + 1, "degraded rounds: nodes", alerts[0][1], "lagging")
@@ -263,7 +264,11 @@ plot_last_round([p.metrics for p in incident.processes], origin=incident.info.ge
 plt.show()
 
 # %% [markdown]
-# Now lose two more nodes: below the threshold, the chain stops, and `/health` turns red (503) on every node.
+# Now lose two more nodes. Three stay up — exactly the threshold $t = 3$ — so every round now needs node
+# 4's partial too, and node 4's links lose 60 % of its messages and deliver the rest 2.5 s late. The chain
+# goes on only while at least $t$ nodes are up **and connected**: here it does not stop, it crawls — a
+# round now and then, ever further behind the clock (below, heads 16 while round 18 is due) — and
+# `/health` answers 503 on node 0, whose last round is more than one behind the round due.
 
 # %%
 incident.crash(2, 3)
@@ -287,8 +292,10 @@ finally:
 # The same kind of incident, now at your hands: a control panel over a fresh network of five nodes. The
 # cell plays one scenario — node 4's links slowed to 10 s, more than three periods, then four rounds: the
 # other four nodes still make every beacon, node 4 falls three rounds behind and the alert names it. The
-# buttons under it (with a kernel) kill, restart, split, slow and advance. **Try it:** with 4 s or 7 s
-# instead, node 4 lags by one or two rounds — below the alert's threshold. Is that the right threshold?
+# panel alerts with §6's rule, a node more than `LAG_ALERT_ROUNDS` = 1 round behind. The buttons under
+# it (with a kernel) kill, restart, split, slow (latency slider up to 10 s) and advance. **Try it:** with
+# 7 s node 4 lags two rounds and the alert still fires; with 4 s it lags one round — within the alert's
+# slack. Is that the right threshold?
 
 # %%
 from drand_edu.viz.panel import NetworkPanel
