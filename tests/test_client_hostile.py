@@ -39,8 +39,9 @@ BAD_SIGNATURE.pop("randomness", None)
 class Hostile:
     """A raw TCP server that answers every request the same wrong way (``mode``)."""
 
-    def __init__(self, mode: str) -> None:
+    def __init__(self, mode: str, drip_every: float = 0.25) -> None:
         self.mode = mode
+        self.drip_every = drip_every  # below the clients' 1 s: no single read ever times out
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
@@ -57,7 +58,7 @@ class Hostile:
             threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
     def _answer(self, conn: socket.socket) -> None:
-        deadline = time.monotonic() + 10  # every behaviour ends on its own
+        deadline = time.monotonic() + (120 if "drip" in self.mode else 10)  # every behaviour ends on its own
         try:
             conn.settimeout(2)
             request = b""
@@ -80,6 +81,11 @@ class Hostile:
                 while not self._stop.is_set() and time.monotonic() < deadline:
                     conn.sendall(b" ")
                     time.sleep(0.2)
+            elif mode == "http/1.0 drip":  # no length, the connection closes: http.client lets go of it
+                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n")
+                self._drip(conn, b" " * 1000, deadline)
+            elif mode == "status line drip":
+                self._drip(conn, b"HTTP/1.1 200 OK\r\n" + b"X: y\r\n" * 1000, deadline)
             elif mode == "silent":
                 while not self._stop.is_set() and time.monotonic() < deadline:
                     time.sleep(0.1)
@@ -96,6 +102,14 @@ class Hostile:
         finally:
             conn.close()
 
+    def _drip(self, conn: socket.socket, data: bytes, deadline: float) -> None:
+        """One byte every ``drip_every`` s, until the client hangs up (or the test ends)."""
+        for byte in data:
+            if self._stop.is_set() or time.monotonic() > deadline:
+                return
+            conn.sendall(bytes([byte]))
+            self._stop.wait(self.drip_every)
+
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
@@ -108,7 +122,7 @@ def _json_answer_raw(payload: bytes) -> bytes:
 
 MODES = [
     "bad status line", "truncated body", "endless body", "huge body", "slow body", "silent",
-    "not json", "deep json", "wrong chain", "bad signature",
+    "not json", "deep json", "wrong chain", "bad signature", "http/1.0 drip", "status line drip",
 ]  # fmt: skip
 
 
@@ -133,12 +147,36 @@ def test_the_client_fails_over_from_a_hostile_endpoint(healthy, mode: str) -> No
         hostile.close()
 
 
-@pytest.mark.parametrize("mode", ["endless body", "slow body", "silent", "huge body"])
+def finishes(action, within: float = 60.0):
+    """``action()``'s result, run in a thread; fails the test if it has not returned ``within`` seconds
+    (a hang detector with a wide margin, not a speed check: the drips below never end on their own)."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = action()
+        except BaseException as error:  # handed to the test below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(within)
+    assert not thread.is_alive(), f"still running after {within:.0f} s: the deadline did not hold"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+@pytest.mark.parametrize(
+    "mode", ["endless body", "slow body", "silent", "huge body", "http/1.0 drip", "status line drip"]
+)
 def test_one_deadline_for_the_whole_request(mode: str) -> None:
     hostile = Hostile(mode)
     try:
         with pytest.raises(ClientError) as refused:
-            get_json(hostile.url + "/info", timeout=1.0, retries=0)
+            finishes(lambda: get_json(hostile.url + "/info", timeout=1.0, retries=0))
         assert "\n" not in str(refused.value)
+        if mode not in ("endless body", "huge body"):  # those two are refused for their size
+            assert "within 1 s" in str(refused.value)  # cut off by the deadline, not by the server
     finally:
         hostile.close()
