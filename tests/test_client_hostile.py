@@ -180,3 +180,95 @@ def test_one_deadline_for_the_whole_request(mode: str) -> None:
             assert "within 1 s" in str(refused.value)  # cut off by the deadline, not by the server
     finally:
         hostile.close()
+
+
+# -- sync --follow: a hostile peer is dropped for the next, as drand's tryNode loop does ---------------
+class InOrder:
+    """An rng whose shuffle keeps the given order: the hostile peer is asked first."""
+
+    @staticmethod
+    def sample(population, k):
+        return list(population)[:k]
+
+
+@pytest.fixture(scope="module")
+def small_chain():
+    from drand_edu.node.network import LocalNetwork
+    from drand_edu.rng import seeded_rng
+
+    net = LocalNetwork.create(3, 2, "bls-unchained-g1-rfc9380", rng=seeded_rng("hostile-follow"))
+    net.advance(3 * 7 + 0.5)  # rounds 1..8
+    return net.info, list(net.processes[0].store.cursor(1))
+
+
+class SyncPeer:
+    """A peer's ``/sync`` long poll over recorded beacons: one beacon JSON per line from ``from`` on."""
+
+    def __init__(self, beacons) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        by_round = {b.round: b for b in beacons}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                start = int(parse_qs(urlsplit(self.path).query)["from"][0])
+                lines = [
+                    json.dumps(by_round[r].to_json()) + "\n" for r in range(start, start + 3) if r in by_round
+                ]
+                payload = "".join(lines).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"127.0.0.1:{self._httpd.server_address[1]}"
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+FOLLOW_MODES = ["deep json", "http/1.0 drip", "status line drip", "not json", "endless body", "huge body",
+                "bad status line", "truncated body"]  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", FOLLOW_MODES)
+def test_follow_drops_a_hostile_peer_and_follows_the_next(small_chain, mode: str) -> None:
+    from drand_edu.node.sync_http import follow_chain
+    from drand_edu.store import MemoryStore
+
+    info, beacons = small_chain
+    hostile, healthy = Hostile(mode), SyncPeer(beacons)
+    try:
+        store = MemoryStore()
+        peers = [hostile.url.removeprefix("http://"), healthy.address]
+        last = finishes(lambda: follow_chain(info, store, peers, up_to=6, rng=InOrder(), silence=30))
+        assert last == 6 and [b.round for b in store.cursor(1)] == [1, 2, 3, 4, 5, 6]
+        assert [store.get(r) for r in range(1, 7)] == beacons[:6]  # the healthy peer's, verified
+    finally:
+        hostile.close()
+        healthy.close()
+
+
+@pytest.mark.parametrize("mode", ["deep json", "http/1.0 drip"])
+def test_sync_follow_with_only_a_hostile_peer_ends_with_one_line(small_chain, tmp_path, capsys, mode) -> None:
+    from drand_edu.cli import main
+
+    info, _ = small_chain
+    (tmp_path / "info.json").write_text(json.dumps(info.to_json()))
+    hostile = Hostile(mode)
+    try:
+        argv = ["sync", "--follow", "--sync-nodes", hostile.url.removeprefix("http://"), "--info",
+                str(tmp_path / "info.json"), "--db", str(tmp_path / "f.db"), "--up-to", "4"]  # fmt: skip
+        assert finishes(lambda: main(argv)) == 1  # the target was not reached: no peer could give it
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.err and "internal error" not in captured.err
+        assert captured.out.strip().splitlines() == ["synced to round 0"]
+    finally:
+        hostile.close()

@@ -48,15 +48,14 @@ import json
 import logging
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..chain.verify import is_valid_beacon
-from ..errors import InvalidInput, StoreError
+from ..errors import InvalidInput, StoreError, parse_json
+from ..net.http_get import RequestFailed, http_get
 from ..net.http_server import Answer, HttpError, Request
 from ..net.messages import BeaconPacket, SyncRequest, SyncStreamEnd
 from ..rng import Rng, resolve
@@ -68,6 +67,8 @@ log = logging.getLogger(__name__)
 
 #: Beacons in one answer, at most (the next request continues from the last one).
 MAX_BATCH = 1000
+#: Bytes one ``/sync`` answer may have (MAX_BATCH beacons of drand's JSON, a few hundred bytes each).
+MAX_ANSWER = 4 << 20
 #: Seconds one request waits for the next beacon when it has none to send (it holds one of the
 #: ``/sync`` workers meanwhile: short).
 WAIT = 1.0
@@ -171,17 +172,26 @@ class SyncStream:
         self._closed = False
 
     def _ask(self) -> list[Beacon]:
+        """One long poll: the next beacons, or :class:`~drand_edu.errors.StoreError` for a bad answer.
+
+        The whole request has one deadline (:func:`~drand_edu.net.http_get.http_get`: a peer that
+        drips its answer is cut off like one that never answers) and every line goes through
+        :func:`~drand_edu.errors.parse_json` (a deeply nested line is refused, it cannot crash us):
+        whatever the peer does, the follower hears one ``StoreError`` and moves on to the next peer.
+        """
         query = urllib.parse.urlencode({"from": self.next_round, "beacon_id": self.beacon_id})
+        url = f"{self.base_url.rstrip('/')}/sync?{query}"
         try:
-            url = f"{self.base_url.rstrip('/')}/sync?{query}"
-            with urllib.request.urlopen(url, timeout=self.timeout) as answer:
-                lines = answer.read(64 * 1024 * 1024).splitlines()
-        except urllib.error.HTTPError as exc:
-            reason = exc.read(2000).decode(errors="replace")
-            raise StoreError(f"{self.base_url} cannot sync us from {self.next_round}: {reason}") from None
+            answer = http_get(url, timeout=self.timeout, max_body=MAX_ANSWER)
+        except RequestFailed as exc:
+            raise StoreError(f"{self.base_url}: {exc}") from None
+        if answer.status != 200:
+            reason = " ".join(answer.body[:300].decode(errors="replace").split())
+            raise StoreError(f"{self.base_url} cannot sync us from {self.next_round}: {reason}")
         try:
-            return [Beacon.from_json(json.loads(line)) for line in lines if line.strip()]
-        except (ValueError, InvalidInput) as exc:
+            lines = [line for line in answer.body.splitlines() if line.strip()]
+            return [Beacon.from_json(parse_json(line, what="a sync answer line")) for line in lines]
+        except InvalidInput as exc:
             raise StoreError(f"{self.base_url} sent a bad sync answer: {exc}") from None
 
     def __iter__(self) -> Iterator[Beacon]:
@@ -269,8 +279,14 @@ def follow_chain(
 
     Peers (``host:port`` of their protocol ports) are tried one at a time in shuffled order; each
     beacon is verified, then put through a store stack over ``backend``. A peer that sends a bad beacon,
-    a gap, or nothing new for ``silence`` seconds (two periods by default) is left for the next. Returns
-    the last round stored; stops at ``up_to`` (0: never, until every peer failed).
+    a gap, an answer that is not usable (not JSON, nested too deep, too big, not complete within the
+    request's deadline) or nothing new for ``silence`` seconds (two periods by default) is left for
+    the next, as drand's
+    [`SyncManager.Sync`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L341-L368)
+    goes on to the next peer whenever
+    [`tryNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L375-L524)
+    returns false (no stream, a closed stream, a wrong beacon id, an invalid beacon, a refused put).
+    Returns the last round stored; stops at ``up_to`` (0: never, until every peer failed).
     """
     store = new_chain_store(info, backend)
     silence = SYNC_EXPIRY_FACTOR * info.period if silence is None else silence
