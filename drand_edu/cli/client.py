@@ -11,7 +11,9 @@ takes the round as a positional argument, 0 or none for the latest;
 prints the info). Ours is named after it and uses our :class:`~drand_edu.client.client.Client`:
 ``public`` prints the beacon as drand's JSON after verifying it against the pinned chain (without
 ``--hash``/``--chain-hash`` the chain is trusted on first use, and a line on stderr says so).
-Several ``--url`` give failover.
+Several ``--url`` give failover. Without a round, a "latest" beacon more than a round older than the
+clock says is printed with a warning on stderr: it verifies, but it is stale
+(:meth:`~drand_edu.client.client.Client.rounds_behind`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ import sys
 from ..client.client import Client
 from ..errors import InvalidInput
 from . import EXIT_OK
+
+#: rounds a "latest" beacon may lag the clock before ``get public`` warns (it appears a little late)
+STALE_AFTER = 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,5 +61,10 @@ def run(args: argparse.Namespace) -> int:
     if round_number < 0:
         raise InvalidInput(f"a round number is not negative, got {round_number}")
     beacon = client.get(round_number) if round_number else client.latest()
+    behind = 0 if round_number else client.rounds_behind(beacon)
+    if behind > STALE_AFTER:
+        print(f"warning: the latest beacon served is round {beacon.round}, {behind} rounds older than "
+              "the clock says (the endpoint lags, or replays an old answer; or this clock is wrong)",
+              file=sys.stderr)  # fmt: skip
     print(json.dumps(beacon.to_json(), indent=1))
     return EXIT_OK

@@ -164,9 +164,19 @@ class Client:
         )
 
     def latest(self) -> Beacon:
-        """The newest verified beacon the endpoints have."""
+        """The newest verified beacon the endpoints have (see :meth:`rounds_behind`: it may be old)."""
         info = self.info()
         return self._fetch(f"/{info.hash_hex}/public/latest", self._parse_beacon)
+
+    def rounds_behind(self, beacon: Beacon) -> int:
+        """How many rounds ``beacon`` is older than the round the clock says is current (0: up to date).
+
+        A verified beacon can still be stale: an endpoint that stopped following the chain, or a relay
+        that replays an old answer, serves a real, valid "latest" that is hours old. The signature
+        cannot tell; only the clock can. One round of slack is normal (a beacon appears a little
+        after its round's time), so callers warn above that.
+        """
+        return max(0, self.info().round_at(self.clock()) - beacon.round)
 
     def _parse_beacon(self, body: object, expected_round: int | None = None) -> Beacon:
         beacon = Beacon.from_json(body)  # also checks randomness == sha256(signature)
