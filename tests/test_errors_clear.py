@@ -56,3 +56,45 @@ def test_rounds_behind_counts_from_the_clock(old_relay) -> None:
         client.clock = lambda now=now: now
         assert client.rounds_behind(beacon) == behind
     assert isinstance(beacon, Beacon)
+
+
+# -- a full disk says "disk full" ----------------------------------------------------------------------
+def test_a_full_disk_says_disk_full_and_keeps_the_store_intact(tmp_path) -> None:
+    from drand_edu.errors import StoreError
+    from drand_edu.store.sqlite import DiskFull, SQLiteStore
+
+    with SQLiteStore(tmp_path / "chain.db") as store:
+        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+        store._db.execute(f"PRAGMA max_page_count = {pages + 2}")  # a disk with two pages left
+        written = 0
+        with pytest.raises(DiskFull) as full:
+            for round_number in range(1, 10_000):
+                store.put(Beacon(round_number, bytes([round_number % 251]) * 96, b""))
+                written = round_number
+        message = str(full.value)
+        assert "disk full" in message and "rollback" not in message and "\n" not in message
+        assert isinstance(full.value, StoreError) and written > 0
+        assert store.last_round() == written and len(store) == written  # nothing lost, nothing half-written
+        with pytest.raises(DiskFull):  # again: the same clear error, not "cannot rollback"
+            store.put_many([Beacon(written + 1, b"\x01" * 96, b"")])
+        store._db.execute("PRAGMA max_page_count = 1073741823")  # space freed: writing works again
+        store.put(Beacon(written + 1, b"\x01" * 96, b""))
+        assert store.last_round() == written + 1
+
+
+def test_a_full_disk_at_open_is_one_line_from_the_cli(tmp_path, capsys, monkeypatch) -> None:
+    import sqlite3
+
+    from drand_edu.store import sqlite as sqlite_store
+
+    def full(*_args, **_kwargs):
+        error = sqlite3.OperationalError("database or disk is full")
+        error.sqlite_errorcode = sqlite3.SQLITE_FULL  # what SQLite says when it cannot grow a file
+        raise error
+
+    (tmp_path / "info.json").write_text(json.dumps(INFO))
+    (tmp_path / "chain.db").write_bytes(b"")
+    monkeypatch.setattr(sqlite_store.sqlite3, "connect", full)
+    assert main(["sync", "--info", str(tmp_path / "info.json"), "--db", str(tmp_path / "chain.db")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "disk full" in err[0] and "Traceback" not in err[0]

@@ -39,6 +39,7 @@ checks once per network rather than once per node (its docstring says exactly wh
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from ..chain.beacon import Beacon
@@ -55,6 +56,8 @@ from .partial_cache import PartialCache
 from .sync import SyncManager, serve_sync, stop_serving
 from .vault import Vault
 from .verifier import PartialVerifier
+
+log = logging.getLogger(__name__)
 
 #: drand's ``partialCacheStoreLimit``: partials are cached up to last + 1 + this many rounds.
 PARTIAL_CACHE_STORE_LIMIT = 3
@@ -249,7 +252,8 @@ class BeaconProcess:
             self.store.put(beacon)
         except BeaconAlreadyStored:
             pass  # the sync manager stored it first
-        except StoreError:
+        except StoreError as exc:  # e.g. a full disk: say so, or the node just silently falls behind
+            log.error("round %d recovered but not stored: %s", beacon.round, exc)
             return False
         self._schedule_catchup(beacon)
         return True

@@ -20,6 +20,7 @@ new untrimmed store. Which one a node runs is what the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -41,6 +42,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 _MEMORY = ":memory:"
 #: rows a cursor reads under the lock at a time (see :meth:`SQLiteStore.cursor`)
 CURSOR_PAGE = 256
+
+
+class DiskFull(StoreError):
+    """The store's disk (or its size limit) is full: SQLite could not write (``SQLITE_FULL``)."""
 
 
 class SQLiteStore(ChainStore):
@@ -83,6 +88,8 @@ class SQLiteStore(ChainStore):
                     wanted = "trimmed" if trimmed else "full"
                     raise StoreError(f"{self.path} is a {mode} store; it cannot be opened as {wanted}")
         except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise DiskFull(f"{self.path}: disk full: cannot open the store") from None
             raise StoreError(f"{self.path}: not a usable SQLite store ({exc})") from None
         self.trimmed = mode == "trimmed"
 
@@ -101,7 +108,12 @@ class SQLiteStore(ChainStore):
         self.put_many([beacon])
 
     def put_many(self, beacons: Iterable[Beacon]) -> None:
-        """Store several beacons in one transaction: all of them, or none."""
+        """Store several beacons in one transaction: all of them, or none.
+
+        A write SQLite cannot do (the disk is full, an I/O error, a read-only file) is a
+        :class:`StoreError` that says so — :class:`DiskFull` for a full disk — and the store keeps
+        every beacon it had: SQLite has rolled the transaction back itself.
+        """
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -115,14 +127,34 @@ class SQLiteStore(ChainStore):
                     row = (beacon.round, beacon.signature, previous)
                     self._db.execute("INSERT INTO beacons VALUES (?, ?, ?)", row)
                 self._db.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                self._rollback()
+                raise self._write_error(exc) from None
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already: on a full disk (``SQLITE_FULL``) or an
+        I/O error it rolls back by itself, and a second ``ROLLBACK`` would fail with "cannot rollback -
+        no transaction is active", hiding the real error."""
+        if self._db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+
+    def _write_error(self, exc: sqlite3.DatabaseError) -> StoreError:
+        """One line that says why a write failed; a full disk is named as such."""
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return DiskFull(f"{self.path}: disk full: nothing written (free some space; the store is intact)")
+        return StoreError(f"{self.path}: cannot write ({exc})")
 
     def delete(self, round_number: int) -> None:
         """Remove a round (used by repair, before storing the right beacon)."""
         with self._lock:
-            self._db.execute("DELETE FROM beacons WHERE round = ?", (round_number,))
+            try:
+                self._db.execute("DELETE FROM beacons WHERE round = ?", (round_number,))
+            except sqlite3.DatabaseError as exc:
+                raise self._write_error(exc) from None
 
     # -- reading ----------------------------------------------------------------------------------
     def get(self, round_number: int) -> Beacon:
