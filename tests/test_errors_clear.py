@@ -98,3 +98,67 @@ def test_a_full_disk_at_open_is_one_line_from_the_cli(tmp_path, capsys, monkeypa
     assert main(["sync", "--info", str(tmp_path / "info.json"), "--db", str(tmp_path / "chain.db")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "disk full" in err[0] and "Traceback" not in err[0]
+
+
+# -- tlock encrypt: a round or a duration out of range is one line ----------------------------------
+@pytest.fixture
+def quicknet_info(tmp_path) -> Path:
+    path = tmp_path / "info.json"
+    path.write_text(json.dumps(INFO))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "says"),
+    [
+        ("-r", str(2**64), "rounds are 1 to 2^64 - 1"),
+        ("-r", str(10**30), "rounds are 1 to 2^64 - 1"),
+        ("-r", "0", "rounds are 1 to 2^64 - 1"),
+        ("-D", "1000000000y", "too long"),  # a billion years: past the calendar (was "internal error")
+        ("-D", "99999999999999999999s", "too long"),
+        ("-D", "100000000d", "too long"),
+        ("-D", "0s", "not in the future"),  # drand's tle refuses durations <= 0
+        ("-D", "0y0d0s", "not in the future"),
+    ],
+)
+def test_tlock_encrypt_out_of_range_is_one_line(quicknet_info, tmp_path, capsys, flag, value, says) -> None:
+    (tmp_path / "msg").write_bytes(b"hello")
+    out = tmp_path / "msg.age"
+    argv = [
+        "tlock",
+        "encrypt",
+        "--chain-info",
+        str(quicknet_info),
+        flag,
+        value,
+        str(tmp_path / "msg"),
+        "-o",
+        str(out),
+    ]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and says in err[0] and "internal error" not in err[0]
+    assert not out.exists()  # nothing written
+
+
+def test_tlock_encrypt_accepts_the_largest_uint64_round(quicknet_info, tmp_path, capsys) -> None:
+    (tmp_path / "msg").write_bytes(b"hello")
+    argv = ["tlock", "encrypt", "--chain-info", str(quicknet_info), "-r", str(2**64 - 1),
+            str(tmp_path / "msg"), "-o", str(tmp_path / "msg.age")]  # fmt: skip
+    assert main(argv) == 0
+    assert f"locked to round {2**64 - 1}" in capsys.readouterr().err
+
+
+def test_a_duration_that_lands_on_a_round_already_out_warns(tmp_path, capsys) -> None:
+    import time
+
+    slow = dict(
+        INFO, period=10**6, genesis_time=int(time.time()) - 10**6 // 2, hash=""
+    )  # a round a fortnight
+    (tmp_path / "slow.json").write_text(json.dumps(slow))
+    (tmp_path / "msg").write_bytes(b"hello")
+    argv = ["tlock", "encrypt", "--chain-info", str(tmp_path / "slow.json"), "-D", "1s",
+            str(tmp_path / "msg"), "-o", str(tmp_path / "msg.age")]  # fmt: skip
+    assert main(argv) == 0  # drand's tle encrypts it too
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith("warning: round 1 is already out") and err[1].startswith("locked to round 1 ")

@@ -20,7 +20,7 @@ from ..chain.info import ChainInfo
 from ..client import Client, NotFound
 from ..errors import InvalidCiphertext, InvalidInput, TimelockError, TooEarly, parse_json
 from ..tlock import decrypt, encrypt, round_for_duration
-from ..tlock.timelock import read_stanza
+from ..tlock.timelock import parse_duration, read_stanza
 from . import EXIT_INVALID, EXIT_OK
 
 
@@ -93,14 +93,46 @@ def _chain(args: argparse.Namespace) -> tuple[ChainInfo, Client | None]:
     return client.info(), client
 
 
+#: tlock's rounds are uint64 (``tle -r`` is a ``flag.Uint64Var``; the stanza's round is one too)
+MAX_ROUND = 2**64 - 1
+
+
+def _round_for_duration(info: ChainInfo, duration: str, now: float) -> int:
+    """``-D``: the round current ``duration`` from now, refused as drand's ``tle`` refuses it.
+
+    [`Encrypt`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/cmd/tle/commands/encrypt.go#L22-L61)
+    in tlock's ``cmd/tle`` refuses a duration whose decryption time is not after the start
+    (``ErrInvalidDurationValue``: zero, or so large that Go's ``time.Duration`` overflows). Ours
+    refuses ``0s`` the same way, and a duration past the calendar's end (year 9999) with one line.
+    """
+    units = parse_duration(duration)  # malformed: InvalidInput, one line already
+    if not any(units.values()):
+        raise InvalidInput(
+            f"duration {duration} is not in the future: the round would already be out, anyone could "
+            "decrypt it (drand's tle refuses durations <= 0 too)"
+        )
+    try:
+        return round_for_duration(info, duration, now)
+    except (OverflowError, ValueError):
+        raise InvalidInput(f"duration {duration[:40]} is too long: it ends after the year 9999") from None
+
+
 def run_encrypt(args: argparse.Namespace) -> int:
     info, _ = _chain(args)
     now = time.time()
-    round_number = args.round if args.round is not None else round_for_duration(info, args.duration, now)
-    if args.round is not None and info.time_of_round(round_number) <= now and not args.force:
-        raise InvalidInput(
-            f"round {round_number} is in the past: anyone can decrypt it (use --force to insist)"
-        )
+    if args.round is not None and not 1 <= args.round <= MAX_ROUND:
+        raise InvalidInput(f"round {args.round} is not a tlock round: rounds are 1 to 2^64 - 1")
+    round_number = args.round if args.round is not None else _round_for_duration(info, args.duration, now)
+    if round_number > MAX_ROUND:
+        raise InvalidInput(f"duration {args.duration} is too long: round {round_number} is past 2^64 - 1")
+    if info.time_of_round(round_number) <= now:
+        if args.round is not None and not args.force:
+            raise InvalidInput(
+                f"round {round_number} is in the past: anyone can decrypt it (use --force to insist)"
+            )
+        if args.round is None:  # a duration shorter than the time to the next round: say so
+            print(f"warning: round {round_number} is already out: anyone can decrypt this now",
+                  file=sys.stderr)  # fmt: skip
     _write(args.output, encrypt(info, round_number, _read(args.input), armor=args.armor))
     print(
         f"locked to round {round_number} (due at unix time {info.time_of_round(round_number)})",
