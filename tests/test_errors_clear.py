@@ -162,3 +162,23 @@ def test_a_duration_that_lands_on_a_round_already_out_warns(tmp_path, capsys) ->
     assert main(argv) == 0  # drand's tle encrypts it too
     err = capsys.readouterr().err.strip().splitlines()
     assert err[0].startswith("warning: round 1 is already out") and err[1].startswith("locked to round 1 ")
+
+
+# -- ChainInfo: metadata must be an object, as drand's UnmarshalJSON decodes it into a struct ----------
+@pytest.mark.parametrize("metadata", ["default", [], ["beaconID"], 5, 0, True, False, ""])
+def test_chain_info_refuses_metadata_that_is_not_an_object(metadata) -> None:
+    from drand_edu.chain.info import ChainInfo
+    from drand_edu.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="metadata must be an object"):
+        ChainInfo.from_json(dict(INFO, metadata=metadata))
+
+
+@pytest.mark.parametrize(
+    ("metadata", "beacon_id"), [(None, "default"), ({}, "default"), ({"beaconID": "quicknet"}, "quicknet")]
+)
+def test_chain_info_takes_null_or_an_object_as_metadata(metadata, beacon_id) -> None:
+    from drand_edu.chain.info import ChainInfo
+
+    info = ChainInfo.from_json(dict(INFO, metadata=metadata), check_hash=False)
+    assert info.beacon_id == beacon_id  # null: no beacon id stated, as in drand (nil pointer)
