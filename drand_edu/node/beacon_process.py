@@ -43,7 +43,7 @@ import logging
 from collections.abc import Sequence
 
 from ..chain.beacon import Beacon
-from ..errors import InvalidShare, NotEnoughShares, StoreError
+from ..errors import CorruptStore, InvalidShare, NotEnoughShares, StoreError
 from ..net.messages import BeaconPacket, Message, PartialBeaconPacket, SyncRequest, SyncStreamEnd
 from ..net.sim import Simulator
 from ..rng import Rng
@@ -61,6 +61,8 @@ log = logging.getLogger(__name__)
 
 #: drand's ``partialCacheStoreLimit``: partials are cached up to last + 1 + this many rounds.
 PARTIAL_CACHE_STORE_LIMIT = 3
+#: corrupt beacons at the head of a store that a start removes (and syncs again); more: it refuses
+MAX_CORRUPT_HEAD = 100
 
 
 class BeaconProcess:
@@ -159,9 +161,37 @@ class BeaconProcess:
             self.sync_manager.send_sync_request(self.current_round, self.group_peers())
 
     def catchup(self) -> None:
-        """After a (re)start: sync up to the next round (drand's ``Catchup``), then go on ticking."""
+        """After a (re)start: check the stored head (:meth:`check_stored_head`), sync up to the next
+        round (drand's ``Catchup``), then go on ticking."""
+        self.check_stored_head()
         self.current_round = self.info.round_at(self.network.now())
         self.sync_manager.send_sync_request(self.current_round + 1, self.group_peers())
+
+    def check_stored_head(self, limit: int = MAX_CORRUPT_HEAD) -> int:
+        """Verify the last stored beacon; remove it while it does not verify; return how many went.
+
+        Ours, not drand's: drand checks a stored chain only when asked (``drand sync`` without
+        ``--follow``). But every partial a node signs is over its last beacon, and on a chained
+        scheme the store refuses any next beacon that does not link to it: a corrupt last beacon
+        (a damaged disk, a bad copy) would leave the node signing the wrong message and refusing every
+        beacon its peers send, silently falling further behind each round. So at start the head is
+        checked, and each corrupt last beacon is logged and removed — the sync that follows fetches
+        it again, verified. More than ``limit`` corrupt rounds is not a damaged tail but a damaged
+        store: :class:`~drand_edu.errors.CorruptStore`, and the node refuses to start.
+        """
+        removed = 0
+        while (last := self.store.last()) is not None and last.round > 0 and not self._is_valid(last):
+            if removed >= limit:
+                raise CorruptStore(
+                    f"the last {removed} stored beacons and more do not verify: the store is damaged; "
+                    "check and repair it with 'drand-edu sync --folder ... --url ...' while the node is "
+                    "stopped, or move chain.db away to sync the chain again"
+                )
+            log.error("stored beacon of round %d is corrupt (it does not verify): removed, it will be "
+                      "synced again from the group", last.round)  # fmt: skip
+            self.store.delete(last.round)
+            removed += 1
+        return removed
 
     def _broadcast_next_partial(self, current: int, upon: Beacon) -> None:
         round_number, previous = upon.round + 1, upon.signature
@@ -305,4 +335,3 @@ class BeaconProcess:
         self.current_round = self.info.round_at(self.network.now())
         target = self.current_round + 1 if up_to is None else up_to
         self.sync_manager.send_sync_request(target, self.group_peers())
-
