@@ -272,3 +272,32 @@ def test_sync_follow_with_only_a_hostile_peer_ends_with_one_line(small_chain, tm
         assert captured.out.strip().splitlines() == ["synced to round 0"]
     finally:
         hostile.close()
+
+
+# -- the commands: client get and tlock decrypt go on to the next endpoint -----------------------------
+def test_client_get_and_tlock_decrypt_fail_over_from_a_dripping_endpoint(healthy, tmp_path, capsys) -> None:
+    from drand_edu.cli import main
+
+    vector = json.loads((Path(__file__).parent / "data" / "tlock-quicknet-go-r12040883.json").read_text())
+    assert vector["round"] == BEACON["round"]
+    hostile = Hostile("http/1.0 drip")
+    try:
+        urls = ["--url", hostile.url, "--url", healthy.url]
+        argv = ["client", "get", "public", *urls, "--hash", HASH, "--timeout", "1", str(BEACON["round"])]
+        assert finishes(lambda: main(argv)) == 0
+        assert json.loads(capsys.readouterr().out)["signature"] == BEACON["signature"]
+        (tmp_path / "in.age").write_text(vector["ciphertext"])
+        argv = [
+            "tlock",
+            "decrypt",
+            *urls,
+            "--chain-hash",
+            HASH,
+            str(tmp_path / "in.age"),
+            "-o",
+            str(tmp_path / "out"),
+        ]
+        assert finishes(lambda: main(argv), within=120) == 0  # its client's deadline is 5 s a request
+        assert (tmp_path / "out").read_text() == vector["plaintext"]
+    finally:
+        hostile.close()
