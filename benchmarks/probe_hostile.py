@@ -716,6 +716,168 @@ def probe_sync_from_round_one(tmp: Path, rounds: int = 1_000_000) -> tuple[str, 
             f"{blocked[0] * 1000:.0f} ms meanwhile")  # fmt: skip
 
 
+# -- issue 23, deliverables 3 and 5: clients and followers against hostile peers; errors that say what ----
+def _timed_cli(argv: list[str], limit: float = 180.0) -> tuple[int | None, str, float]:
+    """``quiet_cli(argv)`` in a thread: (exit code, stderr, seconds); code None and "hung" past ``limit``."""
+    box: list = []
+    started = time.monotonic()
+    thread = threading.Thread(target=lambda: box.append(quiet_cli(argv)), daemon=True)
+    thread.start()
+    thread.join(limit)
+    if not box:
+        return None, f"hung over {limit:.0f} s", time.monotonic() - started
+    return *box[0], time.monotonic() - started
+
+
+def probe_dripping_endpoint(net: Network, tmp: Path) -> tuple[str, int, str]:
+    from tests.recorded_server import RecordedServer
+    from tests.test_client_hostile import BEACON, HASH, INFO, Hostile
+
+    vector = json.loads((ROOT / "tests" / "data" / "tlock-quicknet-go-r12040883.json").read_text())
+    (tmp / "drip.age").write_text(vector["ciphertext"])
+    routes = {f"/{HASH}/info": (200, INFO), f"/{HASH}/public/{BEACON['round']}": (200, BEACON)}
+    hostile = Hostile("http/1.0 drip", drip_every=2.0)  # one byte every 2 s: no read ever times out
+    parts, failed = [], 0
+    with RecordedServer(routes) as relay:  # the demo chain is chained: tlock needs quicknet's
+        get = ["client", "get", "public", "--url", hostile.url, "--url", net.public[0],
+               "--hash", net.info.hash_hex]  # fmt: skip
+        decrypt = ["tlock", "decrypt", "--url", hostile.url, "--url", relay.url, "--chain-hash", HASH,
+                   str(tmp / "drip.age"), "-o", str(tmp / "drip.out")]  # fmt: skip
+        runs = [("client get", get), ("tlock decrypt", decrypt)]
+        try:
+            for name, argv in runs:
+                code, _err, seconds = _timed_cli(argv)
+                failed += code != 0
+                parts.append(f"{name}: exit {code} after {seconds:.0f} s")
+        finally:
+            hostile.close()
+    return ("`client get` and `tlock decrypt` with a first endpoint that speaks HTTP/1.0 and drips a byte "
+            "every 2 s (5 s deadline a request, one retry)", len(runs),
+            f"{failed} failed; " + "; ".join(parts))  # fmt: skip
+
+
+def probe_follow_hostile_peers(net: Network, tmp: Path, runs: int = 10) -> tuple[str, int, str]:
+    from tests.test_client_hostile import Hostile
+
+    (tmp / "follow-info.json").write_text(json.dumps(net.info.to_json()))
+    deep, drip = Hostile("deep json"), Hostile("http/1.0 drip", drip_every=2.0)
+    peers = ",".join([deep.url.removeprefix("http://"), drip.url.removeprefix("http://"), net.peer[0]])
+    bad, times = [], []
+    try:
+        for run in range(runs):
+            target = net.info.round_at(time.time()) + 1
+            db = tmp / f"follow-{run}.db"
+            code, err, seconds = _timed_cli(["sync", "--follow", "--sync-nodes", peers, "--info",
+                                             str(tmp / "follow-info.json"), "--db", str(db),
+                                             "--up-to", str(target)])  # fmt: skip
+            times.append(seconds)
+            if code != 0 or untyped_cli(code, err):
+                bad.append(f"exit {code}: {err.strip()[:80]}")
+    finally:
+        deep.close()
+        drip.close()
+    return ("`sync --follow` from 2 hostile peers (deeply nested answer; HTTP/1.0 drip) and node 0, "
+            "shuffled", runs, f"{len(bad)} did not reach the target" + (f" ({'; '.join(bad)})" if bad else "")
+            + f"; {min(times):.0f}-{max(times):.0f} s a run; the nested peer was asked {deep.connections} "
+            f"times, the dripping one {drip.connections}")  # fmt: skip
+
+
+def probe_stale_latest() -> tuple[str, int, str]:
+    from tests.recorded_server import RecordedServer
+    from tests.test_client_hostile import BEACON, HASH, INFO
+
+    routes = {f"/{HASH}/info": (200, INFO), f"/{HASH}/public/latest": (200, BEACON)}
+    with RecordedServer(routes) as relay:
+        code, err = quiet_cli(["client", "get", "public", "--url", relay.url, "--hash", HASH])
+    warned = code == 0 and err.startswith("warning:") and len(err.strip().splitlines()) == 1
+    return (
+        f"`client get public` from a relay whose latest is quicknet's round {BEACON['round']:,}",
+        1,
+        "warned (one line on stderr)" if warned else f"not warned: exit {code}, {err.strip()[:80]!r}",
+    )
+
+
+def probe_disk_full(tmp: Path) -> tuple[str, int, str]:
+    from drand_edu.store.sqlite import SQLiteStore
+
+    path = tmp / "full.db"
+    path.unlink(missing_ok=True)
+    messages = []
+    with SQLiteStore(path) as store:
+        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+        store._db.execute(f"PRAGMA max_page_count = {pages + 2}")  # a disk with two pages left
+        for number in range(1, 400):
+            try:
+                store.put(Beacon(number, bytes([number % 251]) * 96, b""))
+            except Exception as error:
+                messages.append(f"{type(error).__name__}: {error}")
+    clear = sum("disk full" in m and "rollback" not in m for m in messages)
+    return (
+        "a full disk (SQLite's max_page_count) under a store taking beacons (each refused write a case)",
+        len(messages),
+        f"{len(messages) - clear} errors not saying 'disk full' (first: {messages[0][:80]!r})",
+    )
+
+
+def probe_corrupt_head(net: Network) -> tuple[str, int, str]:
+    import sqlite3
+
+    from drand_edu.cli.demo import is_running, start_node
+
+    index = 2
+    node, pid = net.nodes[index], net.pids()[index]
+    quiet_cli(["stop", "--folder", str(node)])
+    deadline = time.monotonic() + 20
+    while pid and is_running(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with contextlib.closing(sqlite3.connect(node / "multibeacon" / "default" / "chain.db")) as db, db:
+        last = "SELECT round, signature FROM beacons ORDER BY round DESC LIMIT 1"
+        number, signature = db.execute(last).fetchone()
+        db.execute("UPDATE beacons SET signature = ? WHERE round = ?", (bytes(signature)[::-1], number))
+    logged = len(_log(node))
+    start_node(node, int(net.public[index].rsplit(":", 1)[1]))
+    started, caught_up = time.monotonic(), None
+    while time.monotonic() - started < 60 and caught_up is None:
+        time.sleep(1)
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            answer = urllib.request.urlopen(net.public[index] + "/health", timeout=2).read()
+            current = json.loads(answer)["current"]
+            if current >= net.info.round_at(time.time()) - 1 and current > number:
+                caught_up = time.monotonic() - started
+    said = f"stored beacon of round {number} is corrupt" in _log(node)[logged:]
+    after = f"caught up in {caught_up:.0f} s" if caught_up is not None else "still behind after 60 s"
+    return ("a node restarted over a chain.db whose last beacon is corrupt", 1,
+            f"{'said so' if said else 'silent'} at start; {after}")  # fmt: skip
+
+
+def probe_tlock_ranges(tmp: Path) -> tuple[str, int, str]:
+    (tmp / "ranges-info.json").write_text(json.dumps(fuzz.INFO))
+    (tmp / "ranges.txt").write_text("x")
+    cases = [["-r", str(2**64)], ["-r", str(10**30)], ["-D", "1000000000y"], ["-D", "99999999999999999999s"],
+             ["-D", "0s"]]  # fmt: skip
+    bad = []
+    for flags in cases:
+        code, err = quiet_cli(["tlock", "encrypt", "--chain-info", str(tmp / "ranges-info.json"), *flags,
+                               str(tmp / "ranges.txt"), "-o", str(tmp / "ranges.age")])  # fmt: skip
+        if code != 2 or untyped_cli(code, err):
+            bad.append(" ".join(flags))
+    return ("`tlock encrypt` with a round >= 2^64, a billion years, `-D 0s`", len(cases),
+            f"{len(bad)} not one line with exit 2" + (f" ({', '.join(bad)})" if bad else ""))  # fmt: skip
+
+
+def probe_info_metadata() -> tuple[str, int, str]:
+    values = ["default", [], 5, 0, True, False, ""]
+    accepted = 0
+    for value in values:
+        try:
+            ChainInfo.from_json(dict(fuzz.INFO, metadata=value))
+            accepted += 1
+        except DrandEduError:
+            pass
+    what = "chain info whose `metadata` is not an object (drand refuses it)"
+    return what, len(values), f"{accepted} accepted"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000, help="generated cases per fuzzing row")
@@ -765,6 +927,13 @@ def main() -> None:
             lambda: probe_sync_connections(net),
             lambda: probe_waiting_sync_loops(net),
             lambda: probe_sync_from_round_one(tmp),
+            lambda: probe_dripping_endpoint(net, tmp),
+            lambda: probe_follow_hostile_peers(net, tmp),
+            lambda: probe_stale_latest(),
+            lambda: probe_disk_full(tmp),
+            lambda: probe_tlock_ranges(tmp),
+            lambda: probe_info_metadata(),
+            lambda: probe_corrupt_head(net),
             lambda: ("nodes that still answer after all the probes above", 4, f"{4 - net.alive()} do not"),
             lambda: probe_demo_down(net),
         ]

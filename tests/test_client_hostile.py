@@ -42,6 +42,7 @@ class Hostile:
     def __init__(self, mode: str, drip_every: float = 0.25) -> None:
         self.mode = mode
         self.drip_every = drip_every  # below the clients' 1 s: no single read ever times out
+        self.connections = 0  # how many times it was asked
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
@@ -55,6 +56,7 @@ class Hostile:
                 conn, _ = self._listener.accept()
             except TimeoutError:
                 continue
+            self.connections += 1
             threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
     def _answer(self, conn: socket.socket) -> None:

@@ -29,7 +29,8 @@ What drand's clients do, read at the pinned commits (the differences are ours, o
 
 Ours (:class:`Client`) always recomputes the info's hash and compares it with the pin (and the
 public key if pinned), verifies every beacon (``verify=False`` exists only to show what goes wrong),
-and fails over to the next endpoint whenever one is down, slow, lagging or wrong;
+and fails over to the next endpoint whenever one is down, slow, lagging or wrong (one that failed is
+asked last from then on);
 :meth:`Client.rank_endpoints` orders them by speed. Trust-on-first-use (accept whatever chain the
 first endpoint announces, like go-clients' ``Insecurely()``) is possible, but only when asked for.
 :meth:`Client.watch` starts with the current round, as both of drand's clients do.
@@ -239,7 +240,9 @@ class Client:
     def _fetch(self, path: str, parse: Callable[[object], object]):
         errors = []
         not_found = unreachable = invalid = 0
-        for position, endpoint in enumerate(self.endpoints):
+        # endpoints that failed before go last (stable: the given or ranked order otherwise), so a
+        # hostile one costs its deadline once, not once per request
+        for position, endpoint in enumerate(sorted(self.endpoints, key=lambda e: e.failures)):
             try:
                 answer = get_json(
                     endpoint.url + path, timeout=self.timeout, retries=self.retries, sleep=self.sleep
