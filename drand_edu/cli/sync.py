@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sqlite3
+import sys
 from pathlib import Path
 
 from ..chain.info import ChainInfo
@@ -173,4 +174,8 @@ def follow_streams(info: ChainInfo, store: SQLiteStore, peers: list[str], up_to:
     show = lambda beacon: print(f"followed round {beacon.round}", flush=True)  # noqa: E731
     last = stream_follow(info, store, peers, up_to=up_to, on_beacon=show)
     print(f"synced to round {last}")
-    return EXIT_OK if not up_to or last >= up_to else EXIT_INVALID
+    if up_to and last < up_to:  # every peer was tried and dropped (silent, hostile, or behind)
+        print(f"drand-edu sync: no sync node gave the rounds up to {up_to}: each was tried and dropped",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_INVALID
+    return EXIT_OK
