@@ -182,3 +182,24 @@ def test_chain_info_takes_null_or_an_object_as_metadata(metadata, beacon_id) -> 
 
     info = ChainInfo.from_json(dict(INFO, metadata=metadata), check_hash=False)
     assert info.beacon_id == beacon_id  # null: no beacon id stated, as in drand (nil pointer)
+
+
+@pytest.mark.parametrize(
+    ("duration", "refused"), [("0s", True), ("0y0d0s", True), ("1s", False), ("2d", False), ("5y", False)]
+)
+def test_tle_and_ours_refuse_the_same_short_durations(
+    tle_binary, old_relay, tmp_path, duration, refused
+) -> None:
+    """drand's ``tle`` (tlock's cmd/tle at the course's release) is the referee for ``-D``: both refuse
+    a duration of zero, both encrypt a positive one (here against a loopback relay of quicknet's info)."""
+    import subprocess
+
+    (tmp_path / "msg").write_bytes(b"hello")
+    argv = [str(tle_binary), "-e", "-n", old_relay.url, "-c", HASH, "-D", duration,
+            "-o", str(tmp_path / "go.age"), str(tmp_path / "msg")]  # fmt: skip
+    tle = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    ours = main(["tlock", "encrypt", "--url", old_relay.url, "--chain-hash", HASH, "-D", duration,
+                 str(tmp_path / "msg"), "-o", str(tmp_path / "ours.age")])  # fmt: skip
+    assert (tle.returncode != 0, ours != 0) == (refused, refused), tle.stderr
+    if refused:
+        assert "in the past or was too large" in tle.stderr
