@@ -242,6 +242,7 @@ FOLLOW_MODES = ["deep json", "http/1.0 drip", "status line drip", "not json", "e
 
 @pytest.mark.parametrize("mode", FOLLOW_MODES)
 def test_follow_drops_a_hostile_peer_and_follows_the_next(small_chain, mode: str) -> None:
+    from drand_edu.cli.sync import deadline_fetch
     from drand_edu.node.sync_http import follow_chain
     from drand_edu.store import MemoryStore
 
@@ -250,7 +251,9 @@ def test_follow_drops_a_hostile_peer_and_follows_the_next(small_chain, mode: str
     try:
         store = MemoryStore()
         peers = [hostile.url.removeprefix("http://"), healthy.address]
-        last = finishes(lambda: follow_chain(info, store, peers, up_to=6, rng=InOrder(), silence=30))
+        last = finishes(
+            lambda: follow_chain(info, store, peers, up_to=6, rng=InOrder(), silence=30, fetch=deadline_fetch)
+        )
         assert last == 6 and [b.round for b in store.cursor(1)] == [1, 2, 3, 4, 5, 6]
         assert [store.get(r) for r in range(1, 7)] == beacons[:6]  # the healthy peer's, verified
     finally:

@@ -39,6 +39,7 @@ from pathlib import Path
 from ..chain.info import ChainInfo
 from ..chain.verify import Problem
 from ..client.client import Client
+from ..client.http_get import http_get
 from ..client.source import ClientSource
 from ..errors import ChainMismatch, InvalidInput, parse_json
 from ..node.key_store import FileStore
@@ -168,11 +169,18 @@ def follow(info: ChainInfo, store: SQLiteStore, client: Client, up_to: int) -> i
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
+def deadline_fetch(url: str, timeout: float, max_body: int) -> tuple[int, bytes]:
+    """One ``/sync`` request with one deadline for all of it: a peer that drips its answer is cut off
+    and dropped for the next, like one that sends garbage (:func:`~drand_edu.client.http_get.http_get`)."""
+    answer = http_get(url, timeout=timeout, max_body=max_body)
+    return answer.status, answer.body
+
+
 def follow_streams(info: ChainInfo, store: SQLiteStore, peers: list[str], up_to: int) -> int:
     """drand's ``sync --follow --sync-nodes``: the peers' ``SyncChain`` streams, one peer at a time in
     shuffled order (:func:`~drand_edu.node.sync_http.follow_chain`), until ``up_to``."""
     show = lambda beacon: print(f"followed round {beacon.round}", flush=True)  # noqa: E731
-    last = stream_follow(info, store, peers, up_to=up_to, on_beacon=show)
+    last = stream_follow(info, store, peers, up_to=up_to, on_beacon=show, fetch=deadline_fetch)
     print(f"synced to round {last}")
     if up_to and last < up_to:  # every peer was tried and dropped (silent, hostile, or behind)
         print(f"drand-edu sync: no sync node gave the rounds up to {up_to}: each was tried and dropped",

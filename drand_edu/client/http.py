@@ -1,6 +1,6 @@
 """Fetching JSON from a drand HTTP endpoint, with a timeout, retries, and our own errors.
 
-Only the standard library (``http.client``, through :func:`drand_edu.net.http_get.http_get`): a
+Only the standard library (``http.client``, through :func:`drand_edu.client.http_get.http_get`): a
 learner can read every step of a request. Built to survive a hostile or broken server: one deadline
 for the whole request (a timer that shuts the socket down, even one that ``http.client`` has let go
 of), a cap on the body, and any protocol error (a bad status line, a truncated or endless body, not
@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import ClientError, InvalidInput, parse_json
-from ..net.http_get import RequestFailed, http_get
+from .http_get import RequestFailed, http_get
 
 
 class NotFound(ClientError):

@@ -48,14 +48,15 @@ import json
 import logging
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..chain.verify import is_valid_beacon
-from ..errors import InvalidInput, StoreError, parse_json
-from ..net.http_get import RequestFailed, http_get
+from ..errors import DrandEduError, InvalidInput, StoreError, parse_json
 from ..net.http_server import Answer, HttpError, Request
 from ..net.messages import BeaconPacket, SyncRequest, SyncStreamEnd
 from ..rng import Rng, resolve
@@ -138,6 +139,22 @@ def _wait_for_next(store: CallbackStore, from_round: int, peer: str, wait: float
             store.remove_callback(name)
 
 
+#: ``fetch(url, timeout, max_body) -> (status, body)``; OSError or a DrandEduError when there is no answer
+Fetch = Callable[[str, float, int], tuple[int, bytes]]
+
+
+def read_timeout_fetch(url: str, timeout: float, max_body: int) -> tuple[int, bytes]:
+    """A GET whose ``timeout`` bounds each read, not the whole request (a peer that drips its answer
+    can hold it): enough between a group's nodes. A follower of strangers' nodes passes a fetch with
+    one deadline for the whole request instead (``drand-edu sync --follow`` passes the client's
+    :func:`~drand_edu.client.http_get.http_get`)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
+            return answer.status, answer.read(max_body)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(2000)
+
+
 def _contiguous(store: ChainStore, from_round: int) -> list[Beacon]:
     """Stored beacons from ``from_round`` on, without holes (drand's cursor ``Seek`` then ``Next``)."""
     out: list[Beacon] = []
@@ -153,6 +170,7 @@ class SyncStream:
     """A client's end of the ``/sync`` stream: iterate for beacons, :meth:`close` to cancel.
 
     ``silence``: seconds without a new beacon after which iteration raises :class:`TimeoutError`.
+    ``fetch``: how one request is made (default :func:`read_timeout_fetch`).
     """
 
     def __init__(
@@ -163,33 +181,34 @@ class SyncStream:
         *,
         silence: float | None = None,
         timeout: float = WAIT + 5.0,
+        fetch: Fetch | None = None,
     ) -> None:
         self.base_url = base_url if base_url.startswith(("http://", "https://")) else "http://" + base_url
         self.next_round = from_round
         self.beacon_id = beacon_id
         self.silence = silence
         self.timeout = timeout
+        self.fetch = fetch or read_timeout_fetch
         self._closed = False
 
     def _ask(self) -> list[Beacon]:
         """One long poll: the next beacons, or :class:`~drand_edu.errors.StoreError` for a bad answer.
 
-        The whole request has one deadline (:func:`~drand_edu.net.http_get.http_get`: a peer that
-        drips its answer is cut off like one that never answers) and every line goes through
-        :func:`~drand_edu.errors.parse_json` (a deeply nested line is refused, it cannot crash us):
-        whatever the peer does, the follower hears one ``StoreError`` and moves on to the next peer.
+        Every line goes through :func:`~drand_edu.errors.parse_json` (a deeply nested line is refused,
+        it cannot crash us), and the request through ``fetch``: whatever the peer does, the follower
+        hears one ``StoreError`` and moves on to the next peer.
         """
         query = urllib.parse.urlencode({"from": self.next_round, "beacon_id": self.beacon_id})
         url = f"{self.base_url.rstrip('/')}/sync?{query}"
         try:
-            answer = http_get(url, timeout=self.timeout, max_body=MAX_ANSWER)
-        except RequestFailed as exc:
+            status, body = self.fetch(url, self.timeout, MAX_ANSWER)
+        except (OSError, DrandEduError) as exc:
             raise StoreError(f"{self.base_url}: {exc}") from None
-        if answer.status != 200:
-            reason = " ".join(answer.body[:300].decode(errors="replace").split())
+        if status != 200:
+            reason = " ".join(body[:300].decode(errors="replace").split())
             raise StoreError(f"{self.base_url} cannot sync us from {self.next_round}: {reason}")
         try:
-            lines = [line for line in answer.body.splitlines() if line.strip()]
+            lines = [line for line in body.splitlines() if line.strip()]
             return [Beacon.from_json(parse_json(line, what="a sync answer line")) for line in lines]
         except InvalidInput as exc:
             raise StoreError(f"{self.base_url} sent a bad sync answer: {exc}") from None
@@ -274,6 +293,7 @@ def follow_chain(
     rng: Rng | None = None,
     on_beacon: Callable[[Beacon], None] | None = None,
     silence: float | None = None,
+    fetch: Fetch | None = None,
 ) -> int:
     """Follow ``info``'s chain into ``backend`` from nodes' ``/sync`` streams (drand's ``StartFollowChain``).
 
@@ -286,14 +306,16 @@ def follow_chain(
     goes on to the next peer whenever
     [`tryNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L375-L524)
     returns false (no stream, a closed stream, a wrong beacon id, an invalid beacon, a refused put).
-    Returns the last round stored; stops at ``up_to`` (0: never, until every peer failed).
+    Returns the last round stored; stops at ``up_to`` (0: never, until every peer failed). ``fetch``
+    makes each request (see :class:`SyncStream`); give one with a whole-request deadline when the
+    peers may be hostile.
     """
     store = new_chain_store(info, backend)
     silence = SYNC_EXPIRY_FACTOR * info.period if silence is None else silence
     for address in resolve(rng).sample(list(addresses), len(addresses)):
         if up_to and store.last_round() >= up_to:
             break
-        stream = SyncStream(address, store.last_round() + 1, info.beacon_id, silence=silence)
+        stream = SyncStream(address, store.last_round() + 1, info.beacon_id, silence=silence, fetch=fetch)
         try:
             for beacon in stream:
                 if not is_valid_beacon(info, beacon):

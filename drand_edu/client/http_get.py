@@ -9,8 +9,10 @@ descriptor, taken right after connecting): ``http.client`` forgets the connectio
 a timer that looked for ``connection.sock`` then found nothing to cut — a dripping HTTP/1.0 body ran
 for as long as the server liked.
 
-Both users live above this layer: :func:`drand_edu.client.http.get_json` (retries, JSON, error
-statuses) and :class:`drand_edu.node.sync_http.SyncStream` (a follower reading a peer's ``/sync``).
+Two users: :func:`drand_edu.client.http.get_json` (retries, JSON, error statuses), and the follower
+of ``drand-edu sync --follow --sync-nodes``, whose command hands it to
+:func:`drand_edu.node.sync_http.follow_chain` (the node layer sits below the client and cannot import it).
+It lives with the client, which needs nothing but ``chain`` to verify what it fetches.
 """
 
 from __future__ import annotations
