@@ -846,21 +846,13 @@ def probe_corrupt_head(net: Network) -> tuple[str, int, str]:
                 caught_up = time.monotonic() - started
     said = f"stored beacon of round {number} is corrupt" in _log(node)[logged:]
     after = f"caught up in {caught_up:.0f} s" if caught_up is not None else "still behind after 60 s"
-    usage = _usage(process.pid)
+    try:
+        rss, cpu = node_usage(process.pid)
+        usage = f"{rss >> 20} MB resident, {cpu:.1f} s CPU"
+    except OSError:
+        usage = "gone"
     return ("a node restarted over a chain.db whose last beacon is corrupt", 1,
             f"{'said so' if said else 'silent'} at start; {after}; that node: {usage}")  # fmt: skip
-
-
-def _usage(pid: int) -> str:
-    """A process's resident memory and the CPU seconds it has used, from /proc (Linux)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return "gone"
-    rss = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")), "?")
-    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-    return f"{int(rss) // 1024 if rss.isdigit() else rss} MB resident, {cpu:.1f} s CPU"
 
 
 def probe_tlock_ranges(tmp: Path) -> tuple[str, int, str]:
