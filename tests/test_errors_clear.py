@@ -95,7 +95,8 @@ def test_a_full_disk_at_open_is_one_line_from_the_cli(tmp_path, capsys, monkeypa
     (tmp_path / "info.json").write_text(json.dumps(INFO))
     (tmp_path / "chain.db").write_bytes(b"")
     monkeypatch.setattr(sqlite_store.sqlite3, "connect", full)
-    assert main(["sync", "--info", str(tmp_path / "info.json"), "--db", str(tmp_path / "chain.db")]) == 2
+    argv = ["sync", "--info", str(tmp_path / "info.json"), "--db", str(tmp_path / "chain.db"), "--up-to", "3"]
+    assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "disk full" in err[0] and "Traceback" not in err[0]
 
