@@ -162,7 +162,8 @@ def _paragraphs(cell: nbformat.NotebookNode, budget: int) -> list[nbformat.Noteb
         part.source = block
         if number:
             part.metadata["slideshow"] = {"slide_type": "-"}
-            part.pop("id", None)
+            if "id" in part:
+                part.id = f"{cell.id}-{number}"  # ids stay unique (nbformat requires one per cell)
         parts.append(part)
     return parts
 

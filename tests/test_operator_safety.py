@@ -195,6 +195,12 @@ def test_a_killed_nodes_control_port_is_found_stale_and_removed(tmp_path: Path, 
     assert main(["show", "public", "--folder", str(folder)]) == 0
     assert "no node runs from" in capsys.readouterr().err
     assert not (folder / "control.port").exists()
+    # sync on the killed node's own store: the stale files go, and it is not refused as "stop it first"
+    for name, text in runtime.items():
+        (folder / name).write_text(text)
+    main(["sync", "--folder", str(folder), "--up-to", "1", "--sync-nodes", "127.0.0.1:1"])
+    assert "stop it first" not in capsys.readouterr().err
+    assert not (folder / "control.port").exists()
 
 
 def test_a_live_pid_that_is_not_this_folders_node_is_stale_too(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ from ..node.sync_http import follow_chain as stream_follow
 from ..store.check import check_past_beacons, correct_past_beacons
 from ..store.sqlite import SQLiteStore
 from . import EXIT_INVALID, EXIT_OK
-from .control import add_id_flag
+from .control import add_id_flag, clear_stale_runtime_files
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -78,7 +78,9 @@ def _nodes(args: argparse.Namespace) -> tuple[list[str], list[str]]:
 def _db(args: argparse.Namespace) -> Path:
     if args.db is not None:
         return Path(args.db)
-    if (Path(args.folder) / "control.port").exists():
+    folder = Path(args.folder)
+    # a control.port whose node is gone (kill -9) is stale: clear it rather than refuse (issue 23)
+    if (folder / "control.port").exists() and not clear_stale_runtime_files(folder):
         raise InvalidInput(f"a node runs from {args.folder}: stop it first (it owns its chain.db)")
     return Path(args.folder) / "multibeacon" / (args.beacon_id or "default") / "chain.db"
 
