@@ -342,7 +342,10 @@ with drand_edu.expect_error(TimelockError):
 # the header, then the payload encrypted with ChaCha20-Poly1305 in 64 KiB chunks. The round must be at least
 # 1: no drand chain ever signs round 0, so a file locked to round 0 could never open — Go's
 # [`TimeLock`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L139-L172) would write
-# one all the same (only `tle`'s flags rule it out); ours refuses.
+# one all the same (only `tle`'s flags rule it out); ours refuses. Durations differ at the far end too:
+# drand's `tle -D` turns the duration into a Go `time.Duration`, which holds about 292 years, and still
+# encrypts when asked for more (`-D 300y` exits 0), while `drand-edu tlock encrypt -D` counts the years
+# exactly and refuses a duration that ends after the year 9999, with one line.
 
 # %%
 from drand_edu.tlock import decrypt, encrypt, read_stanza
