@@ -6,8 +6,9 @@ Uses jupyter-book 1.x (2.x downloads its theme at build time; 1.x builds offline
 outputs are shown as they are: nothing is re-executed, so the site shows exactly what ``make test``
 checked. The book's sources are assembled in ``<out>/src`` (the notebooks, their data, the README as
 the landing page), so the repository itself needs no book configuration files. On the site a reader
-tries an exercise before seeing its answer: every solution cell's code is collapsed behind a toggle
-(jupyter-book's ``hide-input`` tag), and every instructor note is a collapsed "Instructor notes" box.
+tries an exercise before seeing its answer: every solution cell, code and output, and every check cell's
+verdict are collapsed behind a toggle; the instructor notes are left out; links to repository files the
+site does not carry become plain text (``broken_links`` finds any that would still lead nowhere).
 
 Falls back to plain ``jupyter nbconvert --to html`` pages and an index when jupyter-book is missing.
 """
@@ -61,32 +62,69 @@ def title_of(notebook_path: Path) -> str:
     return notebook_path.stem
 
 
-INSTRUCTOR_BOX = "```{{admonition}} Instructor notes\n:class: dropdown\n\n{text}\n```\n"
+
+
+#: A check cell: it calls one of drand_edu.exercises' checkers, and its output is the verdict.
+CHECK_CALL = re.compile(r"\bcheck_\w+\(")
 
 
 def for_the_site(notebook: dict) -> dict:
-    """The notebook as the site shows it: solutions' code and instructor notes collapsed."""
+    """The notebook as the public site shows it: a reader tries an exercise before seeing its answer.
+
+    A solution cell is collapsed whole, code *and* output (jupyter-book's ``hide-cell``); a check cell's
+    verdict is collapsed (``hide-output``); the instructor notes are left out (they are for the
+    instructor's copy, not the public site).
+    """
+    cells = []
     for cell in notebook["cells"]:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if "solution" in tags and cell["cell_type"] == "code" and "hide-input" not in tags:
-            cell["metadata"]["tags"] = [*tags, "hide-input"]
-        if "instructor" in tags and cell["cell_type"] == "markdown":
-            text = "".join(cell["source"]).strip()
-            cell["source"] = INSTRUCTOR_BOX.format(text=text)
+        tags = list(cell.get("metadata", {}).get("tags", []))
+        if "instructor" in tags:
+            continue
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "solution" in tags:
+            tags = [t for t in tags if t not in ("hide-input", "hide-output")] + ["hide-cell"]
+        elif cell["cell_type"] == "code" and CHECK_CALL.search(source) and cell.get("outputs"):
+            tags = [*tags, "hide-output"]
+        if tags:
+            cell.setdefault("metadata", {})["tags"] = tags
+        cells.append(cell)
+    notebook["cells"] = cells
     return notebook
+
+
+#: A markdown link whose target is a relative path (not a URL, not an anchor of the same page).
+RELATIVE_LINK = re.compile(r"\[([^\]]+)\]\((?!https?://|mailto:|#)([^)\s]+)\)")
+
+
+def site_links(text: str, pages: set[str]) -> str:
+    """``text`` with relative links kept only when they lead to a page of the site (``pages``: file names);
+    a link to a repository file the site does not carry becomes its text with the path in code."""
+
+    def keep_or_unlink(match: re.Match) -> str:
+        label, target = match.group(1), match.group(2)
+        name = Path(target.split("#", 1)[0]).name
+        if name in pages and not target.startswith(("../", "/")):
+            return match.group(0)
+        return label if f"`{target}`" in label or label.startswith("`") else f"{label} (`{target}`)"
+
+    return RELATIVE_LINK.sub(keep_or_unlink, text)
 
 
 def assemble(src: Path) -> None:
     """Copy the course into a jupyter-book source folder with a table of contents."""
     shutil.rmtree(src, ignore_errors=True)
     src.mkdir(parents=True)
+    pages = {p.name for p in course_notebooks()}
     for notebook_path in course_notebooks():
         notebook = for_the_site(json.loads(notebook_path.read_text()))
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "markdown":
+                cell["source"] = site_links("".join(cell["source"]), pages)
         (src / notebook_path.name).write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
     if (NOTEBOOKS / "data").exists():
         shutil.copytree(NOTEBOOKS / "data", src / "data")
-    intro = (ROOT / "README.md").read_text()
-    (src / "intro.md").write_text(intro)
+    intro = (ROOT / "README.md").read_text().replace("](notebooks/", "](")
+    (src / "intro.md").write_text(site_links(intro, pages))
     chapters = "\n".join(f"  - file: {p.stem}" for p in course_notebooks())
     (src / "_toc.yml").write_text(f"format: jb-book\nroot: intro\nchapters:\n{chapters}\n")
     (src / "_config.yml").write_text(CONFIG)
@@ -110,6 +148,22 @@ def vendor_mathjax(src: Path, cache: Path) -> None:
             capture_output=True,
         )
     shutil.copytree(cache / "node_modules" / "mathjax", src / "_static" / "mathjax", dirs_exist_ok=True)
+
+
+def broken_links(html_root: Path, ignore: tuple[str, ...] = ()) -> list[str]:
+    """Every local link of the built site's pages (``href``/``src`` without a scheme) whose file is
+    missing; targets starting with one of ``ignore`` are not looked at (the theme's own templates under
+    ``_static`` are not pages)."""
+    broken = []
+    for page in sorted(html_root.rglob("*.html")):
+        if page.relative_to(html_root).parts[0] == "_static":
+            continue
+        for target in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text(errors="replace")):
+            if re.match(r"^[a-z]+:", target) or target.startswith(("//", *ignore)):
+                continue
+            if not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(html_root)} -> {target}")
+    return broken
 
 
 def build_with_jupyter_book(src: Path, out: Path) -> Path:

@@ -375,27 +375,48 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     make_site.assemble(out / "src")
     index = make_site.build_with_jupyter_book(out / "src", out)
     with _serve(index.parent) as url:
-        yield url
+        yield url, index.parent
 
 
-def test_the_site_hides_solutions_and_instructor_notes_until_asked(site, browser) -> None:
+@pytest.mark.parametrize("stem", ["02_beacons", "04_dkg"])
+def test_the_site_hides_answers_until_asked_and_leaves_instructor_notes_out(site, browser, stem) -> None:
+    """A solution (code and output) and a check cell's verdict open only on a click; no instructor note."""
+    url, _ = site
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
-        page.goto(f"{site}/02_beacons.html")
+        page.goto(f"{url}/{stem}.html")
         solution = page.locator(".tag_solution details").first
         solution.wait_for(state="attached", timeout=30_000)
         assert solution.get_attribute("open") is None, "a solution is open on the site"
-        code = page.locator(".tag_solution details .cell_input").first
-        assert not code.is_visible(), "a solution's code is visible without a click"
-        solution.locator("summary").click()
+        for i in range(page.locator(".tag_solution").count()):
+            parts = page.locator(".tag_solution").nth(i).locator(".cell_input, .cell_output").all()
+            assert parts, f"{stem}: solution {i + 1} has no code on the site"
+            for part in parts:
+                assert not part.is_visible(), f"{stem}: part of solution {i + 1} shows without a click"
+        verdicts = page.locator(".tag_hide-output .cell_output")
+        assert verdicts.count() >= 3, f"{stem}: check cells' verdicts are not collapsed"
+        assert not any(v.is_visible() for v in verdicts.all()), f"{stem}: a verdict shows without a click"
+        shown = [o.inner_text() for o in page.locator(".cell_output").all() if o.is_visible()]
+        assert not [o for o in shown if "✅" in o], f"{stem}: a verdict is on the page before any click"
+        body = page.locator("main").inner_text()
+        assert "Instructor notes" not in body and "docs/plan.toml" not in body, "instructor notes on the site"
+        code = page.locator(".tag_solution .cell_input").first
+        page.locator(".tag_solution details summary").first.click()
         assert code.is_visible(), "clicking the toggle does not show the solution"
-        note = page.locator(".dropdown.admonition").first
-        assert note.count() == 1 and "Instructor notes" in note.inner_text()
-        assert not note.locator("ul, p:not(.admonition-title)").first.is_visible(), "instructor notes shown"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "site-02_beacons.png"))
+        page.screenshot(path=str(ARTIFACTS / f"site-{stem}.png"))
     finally:
         page.close()
+
+
+def test_the_site_has_no_broken_links(site) -> None:
+    """Every local link of every page leads to a file of the site (MathJax is vendored by make site)."""
+    import make_site
+
+    _, html_root = site
+    pages = list(html_root.glob("*.html"))
+    assert len(pages) >= 10, pages
+    assert make_site.broken_links(html_root, ignore=("_static/mathjax/",)) == []
 
 
 #: Every deck of the course is checked (a slide that scrolls or is cut off cannot be presented).
