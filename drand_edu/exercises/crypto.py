@@ -207,6 +207,10 @@ def check_batch_verify(my_batch_verify: Callable[..., bool] | None) -> Verdict:
                         f"one pairing_check, but with {counter.checks[0]} pairs: the pairs that share "
                         "the public key can be merged into one",
                     )
+                if got and not expected and counter.weights:  # a forged batch passed: say why
+                    why = _predicted_forgery(scheme, keys, run, forge=False) or _narrow(counter.weights)
+                    if why:
+                        return report(False, f"{what} was accepted: {why}")
                 if bool(got) != expected:
                     verdict = "accepted" if got else "refused"
                     why = ": the sums alone cannot tell; weigh each pair" if got and not expected else ""
@@ -216,14 +220,8 @@ def check_batch_verify(my_batch_verify: Callable[..., bool] | None) -> Verdict:
             forged = _predicted_forgery(scheme, keys, run)
             if forged:
                 return report(False, forged)
-        if len(weights) >= _MIN_WEIGHTS and max(w.bit_length() for w in weights) < _WEIGHT_BITS:
-            bits = max(w.bit_length() for w in weights)
-            return report(
-                False,
-                f"your weights never reach {_WEIGHT_BITS} bits (the largest had {bits}): with σ1 + D and "
-                f"σ2 − D in a batch, the errors cancel whenever r1 = r2 — about once in 2^{bits} batches, "
-                "which an attacker can simply retry. Draw full-width weights (64 bits or more)",
-            )
+        if len(weights) >= _MIN_WEIGHTS and _narrow(weights):
+            return report(False, _narrow(weights) or "")
         return report(
             True,
             praise="n signatures, one pairing check of two pairs, the key ∞ refused, and fresh full-width "
@@ -233,7 +231,19 @@ def check_batch_verify(my_batch_verify: Callable[..., bool] | None) -> Verdict:
     return safely(check, "my_batch_verify failed")
 
 
-def _predicted_forgery(scheme: Scheme, keys: Any, run: Callable[..., Any]) -> str | None:
+def _narrow(weights: list[int]) -> str | None:
+    """The refusal for weights that never reach ``_WEIGHT_BITS`` bits, or None (none seen, or wide)."""
+    if not weights or max(w.bit_length() for w in weights) >= _WEIGHT_BITS:
+        return None
+    bits = max(w.bit_length() for w in weights)
+    return (
+        f"your weights never reach {_WEIGHT_BITS} bits (the largest had {bits}): with σ1 + D and σ2 − D in "
+        f"a batch, the errors cancel whenever r1 = r2 — about once in 2^{bits} batches, which an attacker "
+        "can simply retry. Draw full-width weights (64 bits or more)"
+    )
+
+
+def _predicted_forgery(scheme: Scheme, keys: Any, run: Callable[..., Any], forge: bool = True) -> str | None:
     """Call the learner twice on one honest batch; if the weights repeat, forge a batch they cannot catch.
 
     With weights w1, w2 known in advance, σ1 + w2·D and σ2 − w1·D add w1·w2·D − w2·w1·D = 0 to the
@@ -245,6 +255,8 @@ def _predicted_forgery(scheme: Scheme, keys: Any, run: Callable[..., Any]) -> st
     _, second = run(scheme, keys.public, messages, good)
     if len(first.weights) < 2 or first.weights != second.weights:
         return None
+    if not forge:
+        return "your weights are the same on every call, so an attacker knows them in advance"
     w1, w2 = first.weights[:2]
     shift = scheme.sig_group.generator() * (1 + secrets.randbelow(2**64))
     forged = [good[0] + shift * w2, good[1] - shift * w1, *good[2:]]
