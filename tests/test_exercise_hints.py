@@ -101,5 +101,6 @@ def test_an_error_of_the_checker_is_not_blamed_on_the_learner(capsys):
     check_lagrange_at_zero(lambda xs, modulus: ["one"] * len(xs))  # int("one") fails in the checker
     out = capsys.readouterr().out
     assert "your code raised" not in out and "could not use your answer (ValueError" in out
-    ok = common.safely(lambda: common.Verdict(bytes.fromhex("zz") == b""), "unused")  # the lambda is this test's
+    # the lambda is this test's, so the learner's code
+    ok = common.safely(lambda: common.Verdict(bytes.fromhex("zz") == b""), "unused")
     assert not ok and "your code raised ValueError" in capsys.readouterr().out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from fractions import Fraction
 
 import matplotlib
@@ -64,10 +63,16 @@ def test_round_of(capsys) -> None:
         return info.round_at(seen_at)
 
     def current_or_one_before(info, signature, previous, seen_at):  # forgets that relays are late
-        return next((r for r in _rounds_back(info, seen_at, 2) if _verifies(info, signature, previous, r)), None)
+        return next(
+            (r for r in _rounds_back(info, seen_at, 2) if _verifies(info, signature, previous, r)), None
+        )
 
-    def searches_far_back(info, signature, previous, seen_at):  # insecure: a replayed old beacon passes as new
-        return next((r for r in _rounds_back(info, seen_at, 40) if _verifies(info, signature, previous, r)), None)
+    def searches_far_back(
+        info, signature, previous, seen_at
+    ):  # insecure: a replayed old beacon passes as new
+        return next(
+            (r for r in _rounds_back(info, seen_at, 40) if _verifies(info, signature, previous, r)), None
+        )
 
     def ignores_previous(info, signature, previous, seen_at):  # a chained message without its link
         return next((r for r in _rounds_back(info, seen_at, 6) if _verifies(info, signature, b"", r)), None)

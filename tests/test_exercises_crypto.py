@@ -173,7 +173,9 @@ def test_batch_verify_refuses_weights_an_attacker_can_beat(capsys) -> None:
     assert CORRECT in verdict(capsys, check_batch_verify, _weighted(full_width))
     assert CORRECT in verdict(capsys, check_batch_verify, _weighted(hash_of_everything))
     assert CORRECT in verdict(capsys, check_batch_verify, refuses_infinity)
-    assert "never reach" in verdict(capsys, check_batch_verify, _weighted(eight_bits))  # or a forged batch passed
+    assert "never reach" in verdict(
+        capsys, check_batch_verify, _weighted(eight_bits)
+    )  # or a forged batch passed
     assert "never reach" in verdict(capsys, check_batch_verify, _weighted(thirty_two_bits))
     assert "accepted that forged batch" in verdict(capsys, check_batch_verify, _weighted(fixed_seed))
     assert "accepted that forged batch" in verdict(capsys, check_batch_verify, _weighted(hash_of_messages))
@@ -234,7 +236,9 @@ def test_not_in_subgroup(capsys) -> None:
     three = verdict(capsys, check_not_in_subgroup, compressed(0))
     assert CORRECT in three and "order 3" in three
     assert CORRECT in verdict(capsys, check_not_in_subgroup, compressed(0, larger_y=True))
-    assert "not hex text" in verdict(capsys, check_not_in_subgroup, "0x" + compressed(0).hex())  # one type rule
+    assert "not hex text" in verdict(
+        capsys, check_not_in_subgroup, "0x" + compressed(0).hex()
+    )  # one type rule
     malformed = bytes([0xC0]) + bytes(46) + b"\x01"  # the infinity flag over a nonzero x: no point at all
     out = verdict(capsys, check_not_in_subgroup, malformed)
     assert "no encoding of any point" in out and "that is the point at infinity" not in out

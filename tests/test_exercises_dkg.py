@@ -31,7 +31,6 @@ from drand_edu.viz.figure_check import figure_problems
 
 from .conftest import assert_exercises_in_rhythm, assert_stub_gets_the_nudge, verdict
 
-
 # -- Exercise 1 (Explore): what one fault costs ---------------------------------------------------------
 RIGHT_PLANS = {
     "free": FaultPlan(late={(1, Phase.JUSTIFICATION)}),
@@ -56,7 +55,9 @@ def test_dkg_ticks(capsys) -> None:
     }
     assert CORRECT in verdict(capsys, check_dkg_ticks, other_answers, measured(other_answers))
     # refused though right, before: 20.0 and "21 ticks" are numbers of ticks
-    assert CORRECT in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, {"free": 2.0, "forgiven": "12 ticks", "slowest": 21.0})
+    assert CORRECT in verdict(
+        capsys, check_dkg_ticks, RIGHT_PLANS, {"free": 2.0, "forgiven": "12 ticks", "slowest": 21.0}
+    )
 
 
 def test_dkg_ticks_wrong_answers(capsys) -> None:
@@ -67,14 +68,22 @@ def test_dkg_ticks_wrong_answers(capsys) -> None:
 
     # the copy-a-line answer of old: the honest DKG without fast sync is no fault at all
     assert "exactly one node" in verdict(capsys, check_dkg_ticks, plans(free=FaultPlan()), ticks)
-    assert "exactly one node" in verdict(capsys, check_dkg_ticks, plans(slowest=FaultPlan(silent={1, 2})), ticks)
-    assert "that one is free" in verdict(capsys, check_dkg_ticks, plans(forgiven=FaultPlan(forged_deals={1})), ticks)
+    assert "exactly one node" in verdict(
+        capsys, check_dkg_ticks, plans(slowest=FaultPlan(silent={1, 2})), ticks
+    )
+    assert "that one is free" in verdict(
+        capsys, check_dkg_ticks, plans(forgiven=FaultPlan(forged_deals={1})), ticks
+    )
     assert "nobody may be thrown out" in verdict(
         capsys, check_dkg_ticks, plans(forgiven=FaultPlan(bad_shares={(1, 4)}, bad_justifications={1})), ticks
     )
     assert "not 2" in verdict(capsys, check_dkg_ticks, plans(free=FaultPlan(bad_shares={(1, 4)})), ticks)
-    assert "end later" in verdict(capsys, check_dkg_ticks, plans(slowest=FaultPlan(bad_commitments={1})), ticks)
-    assert "does not end at tick 20" in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "slowest": 20})
+    assert "end later" in verdict(
+        capsys, check_dkg_ticks, plans(slowest=FaultPlan(bad_commitments={1})), ticks
+    )
+    assert "does not end at tick 20" in verdict(
+        capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "slowest": 20}
+    )
     assert "not a number" in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "free": True})
     assert "not a number" in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "free": 2.5})
     assert "keys" in verdict(capsys, check_dkg_ticks, {"free": RIGHT_PLANS["free"]}, ticks)
@@ -125,7 +134,7 @@ def _split_with(draw, reduce=True):
     """A Shamir split as learners write it, with their own way of drawing the coefficients."""
 
     def split(secret, n, t, prime):
-        coefficients = [secret % prime] + draw(secret, t, prime)
+        coefficients = [secret % prime, *draw(secret, t, prime)]
         values = [(x, sum(a * x**k for k, a in enumerate(coefficients))) for x in range(1, n + 1)]
         return [(x, y % prime if reduce else y) for x, y in values]
 
@@ -152,7 +161,10 @@ def test_shamir_split_is_checked_as_a_secret_sharing(capsys) -> None:
         return [chooser.randrange(prime) for _ in range(t - 1)]
 
     def from_the_secret(secret, t, prime):  # looks random, but is a function of the secret
-        return [int.from_bytes(hashlib.sha256(f"{secret}-{k}".encode()).digest(), "big") % prime for k in range(t - 1)]
+        return [
+            int.from_bytes(hashlib.sha256(f"{secret}-{k}".encode()).digest(), "big") % prime
+            for k in range(t - 1)
+        ]
 
     def mersenne(secret, t, prime):  # random's generator, unseeded
         return [random.randrange(prime) for _ in range(t - 1)]
@@ -225,7 +237,8 @@ def test_feldman_verify(capsys) -> None:
 def test_dkg_hints_nudge_first_and_end_with_the_recipe(capsys) -> None:
     from .conftest import hints_shown
 
-    for name, recipe in (("dkg_ticks", "FaultPlan(silent={1})"), ("disqualify_dealer", "{(2, 0), (2, 1), (2, 3)}"),
+    for name, recipe in (("dkg_ticks", "FaultPlan(silent={1})"),
+                         ("disqualify_dealer", "{(2, 0), (2, 1), (2, 3)}"),
                          ("shamir_split", "secrets.randbelow(prime)")):  # fmt: skip
         shown = hints_shown(capsys, name)
         assert recipe not in shown[0] and recipe in shown[-1], name
@@ -257,8 +270,12 @@ def test_disqualify_dealer_wrong_answers(capsys) -> None:
     two = verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 3), (2, 4)}))
     assert "2 complaint(s)" in two and "forgiven" in two
     # a wrong share to itself is no complaint: still two
-    assert "forgiven" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 2), (2, 3), (2, 4)}))
-    assert "fewest" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, h) for h in (0, 1, 3, 4)}))
+    assert "forgiven" in verdict(
+        capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 2), (2, 3), (2, 4)})
+    )
+    assert "fewest" in verdict(
+        capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, h) for h in (0, 1, 3, 4)})
+    )
     assert "FaultPlan" in verdict(capsys, check_disqualify_dealer, {"bad_shares": {(2, 1)}})
 
 

@@ -231,4 +231,6 @@ def test_aggregator_writes(capsys) -> None:
     # refused though right, before: a sum with its result, and the constant by its name
     for right in ("3+1=4", "partialCacheStoreLimit+1", "lastBeacon.Round+partialCacheStoreLimit+1", 4.0):
         assert CORRECT in verdict(capsys, check_aggregator_writes, "tryAppend", right), right
-    assert "partialCacheStoreLimit" in verdict(capsys, check_aggregator_writes, "tryAppend", "partialCacheStoreLimit")
+    assert "partialCacheStoreLimit" in verdict(
+        capsys, check_aggregator_writes, "tryAppend", "partialCacheStoreLimit"
+    )

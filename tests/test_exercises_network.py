@@ -87,7 +87,7 @@ def test_metric_value(capsys) -> None:
 
     def as_text(text, name, beacon_id):
         prefix = f'{name}{{beacon_id="{beacon_id}"}} '
-        return next((x[len(prefix):] for x in text.splitlines() if x.startswith(prefix)), None)
+        return next((x[len(prefix) :] for x in text.splitlines() if x.startswith(prefix)), None)
 
     def truncated(text, name, beacon_id):
         found = right(text, name, beacon_id)
@@ -152,7 +152,9 @@ def test_lagging_alert(capsys) -> None:
         if len(scrapes) < for_scrapes:
             return []
         recent = scrapes[-for_scrapes:]
-        return [i for i in range(len(recent[0][1])) if all(not h[i] or e - h[i] > tolerance for e, h in recent)]
+        return [
+            i for i in range(len(recent[0][1])) if all(not h[i] or e - h[i] > tolerance for e, h in recent)
+        ]
 
     assert "head 0 is an answer" in verdict(capsys, check_lagging_alert, zero_is_silent)
 

@@ -129,7 +129,7 @@ def test_sneaky_chunk(capsys, chain) -> None:
     assert CORRECT in out and "invalid previous signature for round 2" in out and "BatchSync drops" in out
     fork_from_round_5 = _fork(info, secret, beacons[4].signature, 5)  # another previous: round 5's signature
     assert CORRECT in verdict(capsys, check_sneaky_chunk, info, beacons, tuple(fork_from_round_5))
-    # refused though right, before: a fork from an empty previous signature, which drand's VerifyBeacon accepts
+    # refused though right, before: a fork from an empty previous signature (drand's VerifyBeacon accepts it)
     from_nothing = _fork(info, secret, b"", 3)
     assert not from_nothing[0].previous_signature
     assert CORRECT in verdict(capsys, check_sneaky_chunk, info, beacons, from_nothing)

@@ -1,6 +1,7 @@
 """Exercise checkers for notebook 02 (what a drand beacon is).
 
-Five exercises: which round a beacon handed over without its number belongs to (Explore), Lagrange weights at zero and the recovery
+Five exercises: which round a beacon handed over without its number belongs to (Explore), Lagrange
+weights at zero and the recovery
 of a beacon from partials (Implement), steering an interpolation that does not verify partials (Break),
 and what kyber's ``tbls.Recover`` does about it (Connect, read in kyber's ``sign/tbls/tbls.go``).
 """
@@ -12,7 +13,6 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..crypto import bls, scheme_by_id
 from ..crypto.constants import CURVE_ORDER
@@ -109,10 +109,10 @@ def check_round_of(my_round: Callable[[ChainInfo, bytes, bytes, float], Any] | N
                 if got == want:
                     continue
                 if want is None:
-                    why = (
-                        "no round of the window verifies, so answer None"
-                        + (": a signature that verified once does not make an old beacon new" if "replayed"
-                           in what else ": a round number you did not check is a guess")
+                    why = "no round of the window verifies, so answer None" + (
+                        ": a signature that verified once does not make an old beacon new"
+                        if "replayed" in what
+                        else ": a round number you did not check is a guess"
                     )
                     return report(False, f"on {scheme_id}, {what}: you said round {got}; {why}")
                 if got == info.round_at(seen):
@@ -120,7 +120,8 @@ def check_round_of(my_round: Callable[[ChainInfo, bytes, bytes, float], Any] | N
                 elif got is None:
                     why = "it does verify for one round of the window" + (
                         " (on a chained chain the previous signature is part of the message)"
-                        if info.scheme.chained else ""
+                        if info.scheme.chained
+                        else ""
                     )
                 else:
                     why = "its signature does not verify for that round"
@@ -198,15 +199,18 @@ register_hints(
 )
 
 
-def _recover_slip(
-    group: Any, partials: list[tuple[int, Point]], t: int, got: Point, expected: Point
-) -> str:
+def _recover_slip(group: Any, partials: list[tuple[int, Point]], t: int, got: Point, expected: Point) -> str:
     """Name the mistake behind a wrong recovery, from the slips learners make (each its own hint)."""
     chosen = partials[:t]
     points = [p for _, p in chosen]
     xs = [i + 1 for i, _ in chosen]
     at_zero = [p for i, p in chosen if i == 0]  # with x = index, node 0 sits at x = 0: its partial comes out
     slip = at_zero[0] if at_zero else group.msm(points, lagrange_coefficients([i for i, _ in chosen]))
+    if at_zero and got == slip:
+        return (
+            "that is node 0's partial alone: you returned one partial, or your weights use x = index (node "
+            "0 at x = 0 then takes all the weight); every chosen partial counts, node i sits at x = index + 1"
+        )
     if got == slip:
         return "your weights use x = index; node i's share sits at x = index + 1"
     if any(got == p for _, p in partials):
@@ -221,8 +225,10 @@ def _recover_slip(
         group.msm(points, lagrange_coefficients(sorted(xs))),
     ):
         return "the weights and the points are paired in different orders: weight j belongs to point j"
-    if len(partials) > t and got == group.msm(points, lagrange_coefficients([i + 1 for i, _ in partials])[:t]):
-        return "the weights were computed over all the partials but applied to t of them: use the same t for both"
+    if len(partials) > t and got == group.msm(
+        points, lagrange_coefficients([i + 1 for i, _ in partials])[:t]
+    ):
+        return "the weights were computed over all the partials but applied to t of them: use the same t"
     return (
         f"with t = {t} of {len(partials)} partials the result is not the group's signature (more: "
         "drand_edu.exercises.hint('recover'))"
@@ -254,7 +260,9 @@ def check_recover_signature(my_recover: Callable[..., object] | None) -> Verdict
                 return report(False, wrong_type)
             expected = hashed * poly.secret()
             if got != expected:
-                return report(False, f"on {scheme_id}: {_recover_slip(scheme.sig_group, partials, t, got, expected)}")
+                return report(
+                    False, f"on {scheme_id}: {_recover_slip(scheme.sig_group, partials, t, got, expected)}"
+                )
         return report(
             True,
             praise="t partials in (from any subset, in any order), one BLS signature out — what every drand "

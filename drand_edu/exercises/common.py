@@ -148,7 +148,9 @@ def type_problem(value: Any, kind: str) -> str | None:
         if isinstance(value, Point):
             return None
         if isinstance(value, bytes | bytearray | str):
-            return "return the point itself (a Point), not its encoding (the course's rule: points are points)"
+            return (
+                "return the point itself (a Point), not its encoding (the course's rule: points are points)"
+            )
         return f"return a point (a Point), not {type(value).__name__}"
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         what = "text" if isinstance(value, str) else type(value).__name__
@@ -192,5 +194,6 @@ def safely(check: Callable[[], Verdict], hint_on_error: str) -> Verdict:
         if raised_in_learner_code(exc.__traceback__.tb_next if exc.__traceback__ else None):
             return report(False, f"{hint_on_error} (your code raised {type(exc).__name__}: {exc})")
         return report(
-            False, f"the checker could not use your answer ({type(exc).__name__}: {exc}): check its type and shape"
+            False,
+            f"the checker could not use your answer ({type(exc).__name__}: {exc}): check its type and shape",
         )

@@ -158,7 +158,9 @@ def _count_pairings(signatures: list[Point] | None = None) -> Iterator[_PairingC
 
     def watching_msm(group: CurveGroup, points: Any, scalars: Any) -> Point:
         points, scalars = list(points), list(scalars)
-        counter.weights += [int(s) % group.order for p, s in zip(points, scalars) if p.to_bytes() in watched]
+        counter.weights += [
+            int(s) % group.order for p, s in zip(points, scalars, strict=False) if p.to_bytes() in watched
+        ]
         return real_msm(group, points, scalars)
 
     with mock.patch.object(backend, "pairing_check", counting_check), \
@@ -216,7 +218,9 @@ def check_batch_verify(my_batch_verify: Callable[..., bool] | None) -> Verdict:
                     why = ": the sums alone cannot tell; weigh each pair" if got and not expected else ""
                     if "∞" in what and got:
                         why = ": with the key ∞ every pairing is 1 (section 2) — refuse that key"
-                    return report(False, f"on {scheme_id} ({scheme.key_group.name} keys), {what} was {verdict}{why}")
+                    return report(
+                        False, f"on {scheme_id} ({scheme.key_group.name} keys), {what} was {verdict}{why}"
+                    )
             forged = _predicted_forgery(scheme, keys, run)
             if forged:
                 return report(False, forged)
@@ -284,13 +288,19 @@ def _cases_for(scheme: Scheme, keys: Any) -> list[tuple[str, Point, list[bytes],
     messages = [secrets.token_bytes(32) for _ in range(4)]
     good = signed(messages)
     other = bls.hash_message(scheme, b"another message") * keys.secret
-    cases.append(("a batch with one signature of another message", public, messages, [*good[:3], other], False))
-    cases.append(("a batch with two signatures swapped", public, messages, [good[1], good[0], *good[2:]], False))
+    cases.append(
+        ("a batch with one signature of another message", public, messages, [*good[:3], other], False)
+    )
+    cases.append(
+        ("a batch with two signatures swapped", public, messages, [good[1], good[0], *good[2:]], False)
+    )
     shift = scheme.sig_group.generator() * (1 + secrets.randbelow(2**64))
     for a, b in ((1, 1), (2, 1), (1, 2), (3, 2)):
         moved = [good[0] + shift * a, good[1] - shift * b, *good[2:]]
         cases.append((f"a batch with σ1 + {a}·D and σ2 - {b}·D", public, messages, moved, False))
-    cases.append(("a batch signed by another key", public, messages, signed(messages, keys.secret + 1), False))
+    cases.append(
+        ("a batch signed by another key", public, messages, signed(messages, keys.secret + 1), False)
+    )
     nothing = [scheme.sig_group.identity()] * len(messages)
     cases.append(("the key ∞ with ∞ signatures", scheme.key_group.identity(), messages, nothing, False))
     return cases

@@ -50,7 +50,8 @@ register_hints(
     "runs only after a complaint. So a fault in a phase that never happens costs nothing, a wrong share "
     "that is answered costs one phase and nobody is thrown out, and a bundle that never comes costs a "
     "whole timeout.",
-    "plans = {'free': FaultPlan(late={(1, Phase.JUSTIFICATION)}), 'forgiven': FaultPlan(bad_shares={(1, 4)}), "
+    "plans = {'free': FaultPlan(late={(1, Phase.JUSTIFICATION)}), "
+    "'forgiven': FaultPlan(bad_shares={(1, 4)}), "
     "'slowest': FaultPlan(silent={1})}; ticks = {'free': 2, 'forgiven': 12, 'slowest': 21}",
 )
 
@@ -121,18 +122,26 @@ def check_dkg_ticks(plans: Any, ticks: Any = None) -> Verdict:
             if not isinstance(plan, FaultPlan):
                 return report(False, f"plans[{kind!r}] must be a FaultPlan")
             if len(_faulty_nodes(plan)) != 1:
-                return report(False, f"plans[{kind!r}]: fault exactly one node (yours: {sorted(_faulty_nodes(plan))})")
+                return report(
+                    False, f"plans[{kind!r}]: fault exactly one node (yours: {sorted(_faulty_nodes(plan))})"
+                )
             try:
                 outcome = run_dkg(5, 3, rng=seeded_rng(f"ticks-{kind}"), faults=plan)
             except DKGError as exc:
-                return report(False, f"with plans[{kind!r}] the DKG fails ({exc}): one fault, and it succeeds")
+                return report(
+                    False, f"with plans[{kind!r}] the DKG fails ({exc}): one fault, and it succeeds"
+                )
             measured[kind] = outcome.clock
             if kind == "free" and outcome.clock != honest:
-                return report(False, f"plans['free'] ends at tick {outcome.clock}, not {honest} as an honest DKG")
+                return report(
+                    False, f"plans['free'] ends at tick {outcome.clock}, not {honest} as an honest DKG"
+                )
             if kind == "forgiven" and outcome.clock == honest:
                 return report(False, "plans['forgiven'] costs no time at all: that one is free")
             if kind == "forgiven" and len(outcome.qual) != 5:
-                return report(False, f"plans['forgiven'] leaves QUAL = {list(outcome.qual)}: nobody may be thrown out")
+                return report(
+                    False, f"plans['forgiven'] leaves QUAL = {list(outcome.qual)}: nobody may be thrown out"
+                )
             if kind == "slowest" and outcome.clock < _slowest_single_fault():
                 return report(
                     False,
@@ -144,7 +153,9 @@ def check_dkg_ticks(plans: Any, ticks: Any = None) -> Verdict:
             if said is None:
                 return report(False, f"ticks[{kind!r}] = {ticks[kind]!r} is not a number of ticks")
             if said != measured[kind]:
-                return report(False, f"ticks[{kind!r}]: your plan does not end at tick {said}: run it and print .clock")
+                return report(
+                    False, f"ticks[{kind!r}]: your plan does not end at tick {said}: run it and print .clock"
+                )
         return report(
             True,
             praise=f"measured: ticks {measured['free']}, {measured['forgiven']} and {measured['slowest']}. A "
@@ -357,7 +368,8 @@ def _feldman_cases(dealers: int, t: int, n: int) -> list[tuple[str, PriShare, li
 
 
 def check_feldman_verify(my_check: Callable[[PriShare, Sequence[Sequence[Point]]], bool] | None) -> Verdict:
-    """``my_check(share, dealer_commitments)`` (the notebook's name): is ``share`` node ``share.index``'s final DKG share?
+    """``my_check(share, dealer_commitments)`` (the notebook's name): is ``share`` node ``share.index``'s
+    final DKG share?
 
     ``dealer_commitments`` holds one tuple ``(A_0, …, A_{t-1})`` of G1 points per qualified dealer. True
     exactly when ``share.value · G == Σ_j Σ_k A_{j,k} (index + 1)^k``; tried with 1, 3 and 4 dealers.
@@ -405,7 +417,10 @@ def _honest_complaints(outcome: DKGOutcome, dealer: int) -> int:
     return sum(
         1
         for e in outcome.log
-        if e.kind == "response" and e.delivered and e.note != "bad signature" and e.author != dealer
+        if e.kind == "response"
+        and e.delivered
+        and e.note != "bad signature"
+        and e.author != dealer
         and dealer in e.complaints
     )
 
@@ -456,7 +471,8 @@ def check_disqualify_dealer(plan: FaultPlan | None) -> Verdict:
             )
         return report(
             True,
-            praise=f"{complaints} complaints = t: dealer 2 was evicted in the response phase, before it could "
+            praise=f"{complaints} complaints = t: dealer 2 was evicted in the response phase, before it "
+            "could "
             "answer — t revealed shares would rebuild its polynomial (Exercise 6 finds the line in kyber)",
         )
 

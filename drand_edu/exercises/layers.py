@@ -464,7 +464,8 @@ def _function_name(answer: Any) -> str:
 
 
 def _rounds_ahead(answer: Any) -> int | None:
-    """``4``, ``4.0``, ``"4"``, ``"last + 4"``, ``"last + 1 + 3"``, ``"3+1=4"``, ``"partialCacheStoreLimit+1"``
+    """``4``, ``4.0``, ``"4"``, ``"last + 4"``, ``"last + 1 + 3"``, ``"3+1=4"``,
+    ``"partialCacheStoreLimit+1"``
     → 4; anything else → None. A sum is added up; after an ``=`` only the result counts."""
     if isinstance(answer, bool):
         return None

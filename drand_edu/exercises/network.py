@@ -61,6 +61,31 @@ def _metric_page(order: list[str]) -> tuple[str, dict[str, dict[str, float]]]:
     return MetricsAPI(nodes).exposition().decode(), expected
 
 
+def _metric_slip(
+    name: str, beacon_id: str, got: Any, value: float, expected: dict[str, dict[str, float]], order: list[str]
+) -> str:
+    """Why ``got`` is not the value of ``name`` for ``beacon_id``: a cut fraction, another beacon's sample
+    (one whose id overlaps, or any other), or nothing at all."""
+    where = f"{name} of beacon {beacon_id!r}"
+    if got is not None and float(got) == int(value) != value:
+        return (
+            f"{where} is {value:g}: you cut off its fraction. A Prometheus value is a float — convert it "
+            "with float(), not int()"
+        )
+    other = next((b for b in order if b != beacon_id and got is not None and expected[b][name] == got), None)
+    if other is not None and (beacon_id in other or other in beacon_id):
+        return (
+            f"{where}: you read the sample of {other!r}. Beacon ids can share a prefix or a suffix: match "
+            'the label as a whole, beacon_id="…" with its quotes'
+        )
+    if other is not None:
+        return (
+            f"{where}: you read the sample of {other!r}. One page holds every beacon, so match the label too"
+        )
+    read = "nothing" if got is None else f"{got!r}, not the value on this page"
+    return f"{where}: you read {read}. One page holds every beacon, so match the label too (skip # lines)"
+
+
 def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> Verdict:
     """``my_value(text, name, beacon_id)``: the value (a number) of a metric in Prometheus text format.
 
@@ -82,33 +107,7 @@ def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> Ver
                         return report(False, f"{name} of beacon {beacon_id!r}: {wrong_type}")
                     if got is not None and float(got) == value:
                         continue
-                    if got is not None and float(got) == int(value) != value:
-                        return report(
-                            False,
-                            f"{name} of beacon {beacon_id!r} is {value:g}: you cut off its fraction. A "
-                            "Prometheus value is a float — convert it with float(), not int()",
-                        )
-                    other = next(
-                        (b for b in order if b != beacon_id and got is not None and expected[b][name] == got), None
-                    )
-                    if other is not None and (beacon_id in other or other in beacon_id):
-                        return report(
-                            False,
-                            f"{name} of beacon {beacon_id!r}: you read the sample of {other!r}. Beacon ids can "
-                            "share a prefix or a suffix: match the label as a whole, beacon_id=\"…\" with its quotes",
-                        )
-                    if other is not None:
-                        return report(
-                            False,
-                            f"{name} of beacon {beacon_id!r}: you read the sample of {other!r}. One page holds "
-                            "every beacon of the daemon, so match the label too",
-                        )
-                    read = "nothing" if got is None else f"{got!r}, not the value on this page"
-                    return report(
-                        False,
-                        f"{name} of beacon {beacon_id!r}: you read {read}. One page holds every beacon of the "
-                        "daemon, so match the label too (skip # lines)",
-                    )
+                    return report(False, _metric_slip(name, beacon_id, got, value, expected, order))
         return report(
             True,
             praise="the right sample among four beacons whose ids overlap, in either order, fractions kept: "

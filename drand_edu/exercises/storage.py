@@ -274,7 +274,8 @@ def check_sneaky_chunk(info: ChainInfo, beacons: Sequence[Beacon], chunk: Sequen
 
     What counts as a break (for a node whose last beacon is ``beacons[0]``, round 1): at least three
     beacons, rounds 2, 3, 4, … in order (no gap, reorder or repeat: those are refused without thought),
-    every beacon valid on its own (as drand's ``VerifyBeacon`` checks it), every beacon after the first linking to the one
+    every beacon valid on its own (as drand's ``VerifyBeacon`` checks it), every beacon after the first
+    linking to the one
     before it in the chunk — and still the node's store stack refuses it.
     """
     if nudge_if_stub(chunk, "sneaky_chunk"):
