@@ -230,6 +230,12 @@ def test_feldman_verify(capsys) -> None:
     assert "refused" in verdict(capsys, check_feldman_verify, lambda s, c: False)
     assert CORRECT in verdict(capsys, check_feldman_verify, right_feldman)
     assert CORRECT in verdict(capsys, check_feldman_verify, right_feldman_summed_polynomial)
+
+    def any_dealer_will_do(share, dealer_commitments):  # insecure-but-plausible: one dealer's term passes
+        polys = [PubPoly(G1, tuple(c)) for c in dealer_commitments]
+        return right_feldman(share, dealer_commitments) or any(verify_share(share, p) for p in polys)
+
+    assert "dealer 0 alone" in verdict(capsys, check_feldman_verify, any_dealer_will_do)
     raised = verdict(capsys, check_feldman_verify, lambda share, commitments: share.value / 0)
     assert "my_check failed (your code raised ZeroDivisionError" in raised  # the notebook's own name
 
