@@ -213,6 +213,12 @@ def test_rogue_key(capsys) -> None:
     assert "whose secret you know" in verdict(capsys, check_rogue_key, own_key)
     assert "refuses the key ∞" in verdict(capsys, check_rogue_key, cancel)
     assert "return a pair" in verdict(capsys, check_rogue_key, no_pair)
+
+    def as_hex(scheme, victim, message):  # one rule for types: no hex text
+        rogue, signature = right_rogue(scheme, victim, message)
+        return rogue.to_bytes().hex(), signature.to_bytes().hex()
+
+    assert "not its encoding" in verdict(capsys, check_rogue_key, as_hex)
     assert "key group" in verdict(capsys, check_rogue_key, lambda s, v, m: (bls.hash_message(s, m), b""))
 
 

@@ -338,6 +338,8 @@ def check_rogue_key(my_rogue: Callable[..., tuple[Any, Any]] | None) -> Verdict:
             if not isinstance(answer, (tuple, list)) or len(answer) != 2:
                 return report(False, "return a pair: (your public key, the signature of the aggregate)")
             rogue, signature = answer
+            if isinstance(rogue, str) or isinstance(signature, str):
+                return report(False, type_problem("hex", "point") or "")
             if isinstance(rogue, (bytes, bytearray)):
                 rogue = scheme.key_group.from_bytes(bytes(rogue))
             if not isinstance(rogue, Point) or rogue.group is not scheme.key_group:

@@ -367,6 +367,9 @@ with drand_edu.expect_error(NotEnoughShares):
 #
 # Each exercise has a task cell (write your answer there), a check cell, and hints in steps: stuck? call
 # `drand_edu.exercises.hint("<name>")` (each call gives one more step; the name is given in the task).
+#
+# **One rule for types, in every session:** return what the task names — bytes as `bytes` (hex text is
+# refused), a point as a `Point` (not its encoding), a number as a number (not its text).
 
 # %% [markdown]
 # ### Exercise 1 (Explore) — which round is this beacon?

@@ -411,6 +411,9 @@ with tempfile.TemporaryDirectory() as base:
 # verifier trusts, and connect to the kyber code that fixes one of them. Each check cell answers "✅ correct"
 # or "❌ not yet" with a hint; `drand_edu.exercises.hint("<name>")` gives the next hint each time you call it
 # (the last one is the recipe, so try first).
+#
+# **One rule for types, in every session:** return what the task names — bytes as `bytes` (hex text is
+# refused), a point as a `Point` (not its encoding), a number as a number (not its text).
 
 # %% [markdown]
 # ### Exercise 1 (Explore) — the message of every scheme
