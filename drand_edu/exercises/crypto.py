@@ -112,7 +112,7 @@ register_hints(
     "Adding the signatures and the hashes as they are is not enough: swap two signatures, or add D to "
     "one and subtract it from another, and the sums do not change. Weigh each pair with its own fresh, "
     "full-width random number r_i (secrets.randbelow(2**64) or more: 8 bits, or a fixed seed, let an "
-    "attacker pick errors that cancel). And the key ∞ passes any pairing check: section 2 says why.",
+    "attacker pick errors that cancel). And the key ∞ passes any pairing check: section 3 says why.",
     "if public_key.is_identity(): return False; r = [1 + secrets.randbelow(2**64) for _ in messages]; "
     "H = scheme.sig_group.msm([bls.hash_message(scheme, m) for m in messages], r); S = "
     "scheme.sig_group.msm(signatures, r); return pairing_check([(public_key, H), "
@@ -217,7 +217,7 @@ def check_batch_verify(my_batch_verify: Callable[..., bool] | None) -> Verdict:
                     verdict = "accepted" if got else "refused"
                     why = ": the sums alone cannot tell; weigh each pair" if got and not expected else ""
                     if "∞" in what and got:
-                        why = ": with the key ∞ every pairing is 1 (section 2) — refuse that key"
+                        why = ": with the key ∞ every pairing is 1 (section 3) — refuse that key"
                     return report(
                         False, f"on {scheme_id} ({scheme.key_group.name} keys), {what} was {verdict}{why}"
                     )

@@ -459,7 +459,7 @@ drand_edu.exercises.check_scheme_message(my_message)
 # exactly when **every** signature is valid, with **one** `pairing_check` of **two** pairs for the whole
 # batch, whatever its length. It must work for keys on G1 and on G2, and refuse a batch whose signatures
 # are wrong one by one even if they add up to the right sum, even when the attacker knows how you usually
-# weigh them, and the key ∞ that section 2 warns about. `scheme.sig_group.msm(points, scalars)` computes
+# weigh them, and the key ∞ that section 3 warns about. `scheme.sig_group.msm(points, scalars)` computes
 # $\sum_i c_i P_i$. Stuck? `drand_edu.exercises.hint("batch_verify")`
 
 # %%
@@ -474,7 +474,7 @@ drand_edu.exercises.check_batch_verify(my_batch_verify)
 # %% tags=["solution"]
 def my_batch_verify(scheme, public_key, messages, signatures):
     if public_key.is_identity():
-        return False  # the key ∞ makes every pairing 1 (section 2): it would accept anything
+        return False  # the key ∞ makes every pairing 1 (section 3): it would accept anything
     weights = [1 + secrets.randbelow(2**64) for _ in messages]  # fresh and full width: nobody can cancel them
     hashed = scheme.sig_group.msm([bls.hash_message(scheme, m) for m in messages], weights)
     summed = scheme.sig_group.msm(signatures, weights)
