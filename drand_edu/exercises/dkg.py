@@ -433,7 +433,7 @@ def check_disqualify_dealer(plan: FaultPlan | None) -> Verdict:
     The only fault allowed is ``bad_shares`` from dealer 2, so a dealer that is merely absent (silent,
     late, badly signed) or that cheats in its answers does not count. Correct when dealer 2 is out of QUAL,
     the other four stay, the complaints about it came from the honest holders, and there are exactly t of
-    them (the fewest that work: found by experiment, read in kyber in Exercise 6).
+    them (the fewest that work: found by experiment, read in kyber in Exercise 7).
     """
     if nudge_if_stub(plan, "disqualify_dealer"):
         return Verdict(False)
@@ -473,7 +473,7 @@ def check_disqualify_dealer(plan: FaultPlan | None) -> Verdict:
             True,
             praise=f"{complaints} complaints = t: dealer 2 was evicted in the response phase, before it "
             "could "
-            "answer — t revealed shares would rebuild its polynomial (Exercise 6 finds the line in kyber)",
+            "answer — t revealed shares would rebuild its polynomial (Exercise 7 finds the line in kyber)",
         )
 
     return safely(check, "running the DKG with your plan failed")

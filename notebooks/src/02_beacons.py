@@ -576,10 +576,10 @@ drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
 # **Questions and pairs, 30 minutes:**
 #
 # - **8 min** · Exercises — Questions.
-# - **22 min** · Exercises — Pairs: Exercise 1 (Explore: the next round's message) as a warm-up, then Exercise
-#   3 (Implement: recover the beacon, with Exercise 2's Lagrange weights; run Exercise 2's solution if short
-#   of time); Exercise 4 (Break: steer a combiner that does not verify) for pairs that finish early; Exercises
-#   2 and 5 (Connect: kyber's `Recover`) as homework.
+# - **22 min** · Exercises — Pairs: Exercise 1 (Explore: which round is this beacon? found by verifying
+#   candidates) as a warm-up, then Exercise 3 (Implement: recover the beacon, with Exercise 2's Lagrange
+#   weights; run Exercise 2's solution if short of time); Exercise 4 (Break: steer a combiner that does not
+#   verify) for pairs that finish early; Exercises 2 and 5 (Connect: kyber's `Recover`) as homework.
 # <!-- end of plan -->
 
 # %% [markdown]

@@ -758,9 +758,9 @@ drand_edu.exercises.check_eviction_rule(evicted_at_once)
 # **Questions and pairs, 30 minutes:**
 #
 # - **6 min** · Exercises — Questions.
-# - **24 min** · Exercises — Pairs: Exercise 2 (Implement: Shamir split) and Exercise 4 (Break: get dealer 2
-#   disqualified; a silent dealer does not count); Exercise 7 (Connect: kyber's eviction rule) for fast pairs;
-#   1, 3, 5 and 6 at home. Short of time: keep 4, send 2 home.
+# - **24 min** · Exercises — Pairs: Exercise 2 (Implement: Shamir split) and Exercise 4 (Break: evict a dealer
+#   that answers every complaint, with the fewest wrong shares; found by experiment); Exercise 7 (Connect:
+#   kyber's eviction rule) for fast pairs; 1, 3, 5 and 6 at home. Short of time: keep 4, send 2 home.
 # <!-- end of plan -->
 
 # %% [markdown]
