@@ -46,13 +46,13 @@ register_hints(
     "dkg_ticks",
     "Read FaultPlan's fields (help(FaultPlan)) and try one fault of one node at a time: print "
     "run_dkg(5, 3, rng=rng, faults=FaultPlan(...)).clock and .qual. Which phases had to wait for a deadline?",
-    "A phase ends early (fast sync) only when every bundle it expects is in, and a justification phase "
-    "runs only after a complaint. So a fault in a phase that never happens costs nothing, a wrong share "
-    "that is answered costs one phase and nobody is thrown out, and a bundle that never comes costs a "
-    "whole timeout.",
+    "A phase ends early (fast sync) only when every bundle it expects is in; a justification phase runs "
+    "only after a complaint, and ends early only when every old node justified, so it usually lasts until "
+    "the finish signal. A fault in a phase that never happens costs nothing, a wrong share that is answered "
+    "costs time and nobody is thrown out, and a bundle that never comes costs its phase's whole period.",
     "plans = {'free': FaultPlan(late={(1, Phase.JUSTIFICATION)}), "
     "'forgiven': FaultPlan(bad_shares={(1, 4)}), "
-    "'slowest': FaultPlan(silent={1})}; ticks = {'free': 2, 'forgiven': 12, 'slowest': 21}",
+    "'slowest': FaultPlan(silent={1})}; ticks = {'free': 2, 'forgiven': 30, 'slowest': 30}",
 )
 
 
