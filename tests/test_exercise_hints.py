@@ -86,3 +86,21 @@ def test_every_checker_answers_with_a_verdict_on_every_path():
                         bare.append(f"{module.name}:{node.lineno} {function.name}")
                 pending.extend(ast.iter_child_nodes(node))
     assert not bare, bare
+
+
+def test_an_error_of_the_checker_is_not_blamed_on_the_learner(capsys):
+    """"your code raised" only when the learner's code is on the way to the error."""
+    from drand_edu.exercises.beacons import check_lagrange_at_zero
+    from drand_edu.exercises.crypto import check_scheme_message
+
+    def learner_bug(scheme, round_number, previous):
+        return {}["no such key"]
+
+    check_scheme_message(learner_bug)
+    assert "your code raised KeyError" in capsys.readouterr().out
+    check_lagrange_at_zero(lambda xs, modulus: ["one"] * len(xs))  # int("one") fails in the checker
+    out = capsys.readouterr().out
+    assert "your code raised" not in out and "could not use your answer (ValueError" in out
+    # the lambda is this test's, so the learner's code
+    ok = common.safely(lambda: common.Verdict(bytes.fromhex("zz") == b""), "unused")
+    assert not ok and "your code raised ValueError" in capsys.readouterr().out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from fractions import Fraction
 
 import matplotlib
@@ -10,14 +9,16 @@ import pytest
 
 matplotlib.use("Agg")
 
+from drand_edu.chain import Beacon, is_valid_beacon
+from drand_edu.crypto import bls
 from drand_edu.crypto.constants import CURVE_ORDER
 from drand_edu.exercises import CORRECT, NOT_YET
 from drand_edu.exercises.beacons import (
     KYBER_RECOVER_ERROR,
     check_kyber_recover,
     check_lagrange_at_zero,
-    check_next_message,
     check_recover_signature,
+    check_round_of,
     check_steer_interpolation,
 )
 from drand_edu.exercises.common import first_hint
@@ -34,35 +35,60 @@ def _round8(r: int) -> bytes:
     return r.to_bytes(8, "big")
 
 
-def test_next_message(capsys) -> None:
-    def by_hand(info, beacon):
-        link = beacon.signature if info.scheme.chained else b""
-        return hashlib.sha256(link + _round8(beacon.round + 1)).digest()
+def _rounds_back(info, seen_at, count):
+    now = info.round_at(seen_at)
+    return range(now, max(0, now - count), -1)
 
-    def with_the_scheme(info, beacon):
-        return info.scheme.digest(beacon.round + 1, beacon.signature).hex()  # hex is accepted too
 
-    def copied_line(info, beacon):  # the cell above: this beacon's own message
-        return hashlib.sha256(beacon.previous_signature + _round8(beacon.round)).digest()
+def _verifies(info, signature, previous, r):
+    return is_valid_beacon(info, Beacon(r, signature, previous))
 
-    def old_link(info, beacon):
-        return hashlib.sha256(beacon.previous_signature + _round8(beacon.round + 1)).digest()
 
-    def always_chained(info, beacon):
-        return hashlib.sha256(beacon.signature + _round8(beacon.round + 1)).digest()
+def test_round_of(capsys) -> None:
+    """Which round a beacon handed over without its number belongs to: verify the candidates of the window."""
 
-    def little_endian(info, beacon):
-        link = beacon.signature if info.scheme.chained else b""
-        return hashlib.sha256(link + (beacon.round + 1).to_bytes(8, "little")).digest()
+    def right(info, signature, previous, seen_at):
+        for r in _rounds_back(info, seen_at, 6):
+            if info.time_of_round(r) >= seen_at - 5 * info.period and _verifies(info, signature, previous, r):
+                return r
+        return None
 
-    assert_stub_gets_the_nudge(capsys, check_next_message, "next_message")
-    assert CORRECT in verdict(capsys, check_next_message, by_hand)
-    assert CORRECT in verdict(capsys, check_next_message, with_the_scheme)
-    assert "this beacon signed" in verdict(capsys, check_next_message, copied_line)
-    assert "wrong link" in verdict(capsys, check_next_message, old_link)
-    assert "unchained" in verdict(capsys, check_next_message, always_chained)
-    assert NOT_YET in verdict(capsys, check_next_message, little_endian)
-    assert "bytes" in verdict(capsys, check_next_message, lambda info, beacon: 42)
+    def by_pairing(info, signature, previous, seen_at):  # bls.verify on the digest, a float window
+        for r in _rounds_back(info, seen_at, 6):
+            if bls.verify(info.scheme, info.public_key_point(), info.scheme.digest(r, previous), signature):
+                return r
+        return None
+
+    def trusts_the_clock(info, signature, previous, seen_at):  # the round current at seen_at, unverified
+        return info.round_at(seen_at)
+
+    def current_or_one_before(info, signature, previous, seen_at):  # forgets that relays are late
+        return next(
+            (r for r in _rounds_back(info, seen_at, 2) if _verifies(info, signature, previous, r)), None
+        )
+
+    def searches_far_back(
+        info, signature, previous, seen_at
+    ):  # insecure: a replayed old beacon passes as new
+        return next(
+            (r for r in _rounds_back(info, seen_at, 40) if _verifies(info, signature, previous, r)), None
+        )
+
+    def ignores_previous(info, signature, previous, seen_at):  # a chained message without its link
+        return next((r for r in _rounds_back(info, seen_at, 6) if _verifies(info, signature, b"", r)), None)
+
+    def as_text(info, signature, previous, seen_at):
+        found = right(info, signature, previous, seen_at)
+        return None if found is None else str(found)
+
+    assert_stub_gets_the_nudge(capsys, check_round_of, "round_of")
+    assert CORRECT in verdict(capsys, check_round_of, right)
+    assert CORRECT in verdict(capsys, check_round_of, by_pairing)
+    assert "relay was late" in verdict(capsys, check_round_of, trusts_the_clock)
+    assert "verify for one round" in verdict(capsys, check_round_of, current_or_one_before)
+    assert "old beacon new" in verdict(capsys, check_round_of, searches_far_back)
+    assert "previous signature is part" in verdict(capsys, check_round_of, ignores_previous)
+    assert "not text" in verdict(capsys, check_round_of, as_text)
 
 
 def test_lagrange(capsys) -> None:
@@ -117,13 +143,27 @@ def test_recover_signature(capsys) -> None:
     def plain_sum(scheme, partials, threshold):
         return scheme.sig_group.sum(p for _, p in partials[:threshold])
 
+    def negated(scheme, partials, threshold):  # x_j - x_m in the denominator
+        return -right(scheme, partials, threshold)
+
+    def sorted_weights(scheme, partials, threshold):  # weights for the sorted xs, points as they came
+        chosen = partials[:threshold]
+        return _combine(scheme, [p for _, p in chosen], sorted(i + 1 for i, _ in chosen))
+
+    def weights_of_all(scheme, partials, threshold):  # λ over every partial, applied to the first t
+        weights = lagrange_coefficients([i + 1 for i, _ in partials], CURVE_ORDER)[:threshold]
+        return scheme.sig_group.msm([p for _, p in partials[:threshold]], weights)
+
     assert_stub_gets_the_nudge(capsys, check_recover_signature, "recover")
     assert CORRECT in verdict(capsys, check_recover_signature, right)
-    assert CORRECT in verdict(capsys, check_recover_signature, last_ones_as_bytes)
-    assert "which x" in verdict(capsys, check_recover_signature, off_by_one_x)
+    assert "not its encoding" in verdict(capsys, check_recover_signature, last_ones_as_bytes)  # one type rule
+    assert "x = index + 1" in verdict(capsys, check_recover_signature, off_by_one_x)
     assert CORRECT in verdict(capsys, check_recover_signature, every_partial)
-    assert NOT_YET in verdict(capsys, check_recover_signature, plain_sum)
+    assert "plain sum" in verdict(capsys, check_recover_signature, plain_sum)
     assert "one partial" in verdict(capsys, check_recover_signature, lambda s, partials, t: partials[0][1])
+    assert "wrong sign" in verdict(capsys, check_recover_signature, negated)
+    assert "different orders" in verdict(capsys, check_recover_signature, sorted_weights)
+    assert "over all the partials" in verdict(capsys, check_recover_signature, weights_of_all)
 
 
 def test_steer_interpolation(capsys) -> None:
@@ -152,7 +192,7 @@ def test_steer_interpolation(capsys) -> None:
     assert_stub_gets_the_nudge(capsys, check_steer_interpolation, "steer")
     out = verdict(capsys, check_steer_interpolation, steer)
     assert CORRECT in out and "3 times out of 3" in out
-    assert CORRECT in verdict(capsys, check_steer_interpolation, steer_bytes)
+    assert "not its encoding" in verdict(capsys, check_steer_interpolation, steer_bytes)  # one type rule
     assert "target itself" in verdict(capsys, check_steer_interpolation, lambda s, h, i, target: target)
     out = verdict(capsys, check_steer_interpolation, x_is_index)  # raises itself when a node has x = 0
     assert any(words in out for words in ("x = i + 1", "target itself", "not invertible")), out
@@ -178,7 +218,9 @@ def test_kyber_recover(capsys) -> None:
     assert "VerifyPartial" in verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, "VerifyPartial")
     assert "whole signature" in verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, "VerifyRecovered")
     assert NOT_YET in verdict(capsys, check_kyber_recover, "not enough partial signatures", "Verify")
-    assert NOT_YET in verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, "UnmarshalBinary")
+    for other in ("UnmarshalBinary", "point.UnmarshalBinary(sh.Value())", "sh.Index()", "Index"):
+        out = verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, other)  # they skip too, not yours
+        assert "skips partials too, but not yours" in out, out
 
 
 def test_figures_and_exact_interpolation() -> None:
@@ -189,7 +231,7 @@ def test_figures_and_exact_interpolation() -> None:
 
 @pytest.mark.parametrize(
     ("name", "recipe_piece"),
-    [("next_message", "beacon.round + 1, beacon.signature"), ("lagrange", "pow(denominator, -1, modulus)"),
+    [("round_of", "range(now, max(0, now - 6), -1)"), ("lagrange", "pow(denominator, -1, modulus)"),
      ("recover", "msm([p for _, p in chosen], weights)"), ("steer", "pow(λ_yours, -1"),
      ("kyber_recover", "s.Scheme.Verify")],
 )  # fmt: skip

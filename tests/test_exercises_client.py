@@ -104,6 +104,59 @@ def test_randbelow(capsys) -> None:
     assert NOT_YET in verdict(capsys, check_randbelow, lambda stream, n: 0)
 
 
+def test_randbelow_is_a_function_of_the_stream_and_exactly_uniform(capsys) -> None:
+    import secrets
+
+    def fair(stream, n):
+        bits = max(1, (n - 1).bit_length())
+        while (value := stream.getrandbits(bits)) >= n:
+            pass
+        return value
+
+    def never_reads_the_stream(stream, n):  # insecure-but-plausible: uniform, and nobody can recompute it
+        return secrets.randbelow(n)
+
+    def salted(stream, n):  # reads the stream, but mixes in randomness of its own
+        return (fair(stream, n) + secrets.randbelow(2)) % n
+
+    def gives_up_after_three(stream, n):  # bounded retries, then the fold it was meant to avoid
+        bits = max(1, (n - 1).bit_length())
+        for _ in range(3):
+            if (value := stream.getrandbits(bits)) < n:
+                return value
+        return stream.getrandbits(bits) % n
+
+    def averaged(stream, n):  # rejection on the mean of two draws: in range, but not uniform
+        bits = max(1, (n - 1).bit_length())
+        while (value := (stream.getrandbits(bits) + stream.getrandbits(bits)) // 2) >= n:
+            pass
+        return value
+
+    def one_bit_more(stream, n):  # more rejections, still exact
+        bits = n.bit_length() + 1
+        while (value := stream.getrandbits(bits)) >= n:
+            pass
+        return value
+
+    assert "never read the stream" in verdict(capsys, check_randbelow, never_reads_the_stream)
+    assert "other randomness" in verdict(capsys, check_randbelow, salted)
+    out = verdict(capsys, check_randbelow, gives_up_after_three)  # enumerated: the fold shows at draw 4
+    assert "not all equal" in out and "P(0) = " in out
+
+    def gives_up_64_bits(stream, n):  # the same mistake with wide draws, which cannot be enumerated
+        limit = 2**64 - 2**64 % n
+        for _ in range(3):
+            if (value := stream.getrandbits(64)) < limit:
+                return value % n
+        return stream.getrandbits(64) % n
+
+    assert "stopped after a few tries" in verdict(capsys, check_randbelow, gives_up_64_bits)
+    out = verdict(capsys, check_randbelow, averaged)
+    assert "exact probability" in out and "P(0) = " in out
+    assert CORRECT in verdict(capsys, check_randbelow, one_bit_more)
+    assert CORRECT in verdict(capsys, check_randbelow, fair)
+
+
 def _open(scheme, signature, ciphertext):
     n = len(ciphertext.W)
     sigma = bytes(
@@ -196,4 +249,6 @@ def test_refused_key(capsys) -> None:
         scheme.key_group.generator(),
         42,
     ):
-        assert "read the first if of TimeLock" in verdict(capsys, check_refused_key, wrong), wrong
+        out = verdict(capsys, check_refused_key, wrong)
+        assert "read the first if of TimeLock" in out, wrong
+        assert not any(word in out.lower() for word in ("null", "infinity", "identity", "neutral")), out

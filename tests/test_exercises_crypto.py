@@ -72,6 +72,8 @@ def test_scheme_message(capsys) -> None:
 
 # -- Exercise 2: batch verification ------------------------------------------------------------------
 def right_batch(scheme, public_key, messages, signatures):
+    if public_key.is_identity():
+        return False
     weights = [1 + secrets.randbelow(2**64) for _ in messages]
     hashed = scheme.sig_group.msm([bls.hash_message(scheme, m) for m in messages], weights)
     summed = scheme.sig_group.msm(signatures, weights)
@@ -79,6 +81,8 @@ def right_batch(scheme, public_key, messages, signatures):
 
 
 def right_batch_loop(scheme, public_key, messages, signatures):
+    if public_key == scheme.key_group.identity():
+        return False
     hashed, summed = scheme.sig_group.identity(), scheme.sig_group.identity()
     for m, s in zip(messages, signatures, strict=True):
         r = secrets.randbits(128) | 1
@@ -113,10 +117,69 @@ def test_batch_verify(capsys) -> None:
         return pairing_check([*pairs, (-scheme.key_group.generator(), summed)])
 
     assert "weigh each pair" in verdict(capsys, check_batch_verify, unweighted)
-    assert "was accepted" in verdict(capsys, check_batch_verify, fixed_weights)
+    assert "same on every call" in verdict(capsys, check_batch_verify, fixed_weights)
     assert "ONE pairing_check" in verdict(capsys, check_batch_verify, one_by_one)
     assert "merged" in verdict(capsys, check_batch_verify, many_pairs)
     assert "refused" in verdict(capsys, check_batch_verify, lambda *a: False)
+
+
+def _weighted(weight):
+    """A batch verifier as learners write it, with their own way of drawing the weights."""
+
+    def batch(scheme, pk, messages, signatures):
+        if pk.is_identity():
+            return False
+        weights = [weight(scheme, messages, signatures, i) for i in range(len(messages))]
+        hashed = scheme.sig_group.msm([bls.hash_message(scheme, m) for m in messages], weights)
+        summed = scheme.sig_group.msm(signatures, weights)
+        return pairing_check([(pk, hashed), (-scheme.key_group.generator(), summed)])
+
+    return batch
+
+
+def test_batch_verify_refuses_weights_an_attacker_can_beat(capsys) -> None:
+    """Forged batches that only fresh, full-width random weights catch, and the key ∞."""
+    import hashlib
+    import random
+
+    def full_width(scheme, messages, signatures, i):
+        return 1 + secrets.randbelow(2**64)
+
+    def eight_bits(scheme, messages, signatures, i):  # σ1 + D, σ2 − D cancel once in 256 batches
+        return 1 + secrets.randbelow(2**8)
+
+    def thirty_two_bits(scheme, messages, signatures, i):
+        return 1 + secrets.randbelow(2**32)
+
+    def fixed_seed(scheme, messages, signatures, i):  # "reproducible" weights: known to the attacker too
+        return random.Random(f"batch-{i}").getrandbits(64) | 1
+
+    def hash_of_messages(scheme, messages, signatures, i):  # deterministic, and blind to the signatures
+        return int.from_bytes(hashlib.sha256(b"".join(messages) + bytes([i])).digest(), "big")
+
+    def hash_of_everything(scheme, messages, signatures, i):  # deterministic, but binds the signatures
+        data = b"".join(messages) + b"".join(s.to_bytes() for s in signatures) + bytes([i])
+        return int.from_bytes(hashlib.sha256(data).digest(), "big")
+
+    def trusts_every_key(scheme, pk, messages, signatures):  # right weights, no check of the key ∞
+        weights = [1 + secrets.randbelow(2**64) for _ in messages]
+        hashed = scheme.sig_group.msm([bls.hash_message(scheme, m) for m in messages], weights)
+        summed = scheme.sig_group.msm(signatures, weights)
+        return pairing_check([(pk, hashed), (-scheme.key_group.generator(), summed)])
+
+    def refuses_infinity(scheme, pk, messages, signatures):
+        return not pk.is_identity() and right_batch(scheme, pk, messages, signatures)
+
+    assert CORRECT in verdict(capsys, check_batch_verify, _weighted(full_width))
+    assert CORRECT in verdict(capsys, check_batch_verify, _weighted(hash_of_everything))
+    assert CORRECT in verdict(capsys, check_batch_verify, refuses_infinity)
+    assert "never reach" in verdict(
+        capsys, check_batch_verify, _weighted(eight_bits)
+    )  # or a forged batch passed
+    assert "never reach" in verdict(capsys, check_batch_verify, _weighted(thirty_two_bits))
+    assert "accepted that forged batch" in verdict(capsys, check_batch_verify, _weighted(fixed_seed))
+    assert "accepted that forged batch" in verdict(capsys, check_batch_verify, _weighted(hash_of_messages))
+    assert "refuse that key" in verdict(capsys, check_batch_verify, trusts_every_key)
 
 
 # -- Exercise 3: the rogue key -------------------------------------------------------------------------
@@ -150,6 +213,12 @@ def test_rogue_key(capsys) -> None:
     assert "whose secret you know" in verdict(capsys, check_rogue_key, own_key)
     assert "refuses the key ∞" in verdict(capsys, check_rogue_key, cancel)
     assert "return a pair" in verdict(capsys, check_rogue_key, no_pair)
+
+    def as_hex(scheme, victim, message):  # one rule for types: no hex text
+        rogue, signature = right_rogue(scheme, victim, message)
+        return rogue.to_bytes().hex(), signature.to_bytes().hex()
+
+    assert "not its encoding" in verdict(capsys, check_rogue_key, as_hex)
     assert "key group" in verdict(capsys, check_rogue_key, lambda s, v, m: (bls.hash_message(s, m), b""))
 
 
@@ -172,7 +241,16 @@ def test_not_in_subgroup(capsys) -> None:
     assert_stub_gets_the_nudge(capsys, check_not_in_subgroup, "not_in_subgroup")
     three = verdict(capsys, check_not_in_subgroup, compressed(0))
     assert CORRECT in three and "order 3" in three
-    assert CORRECT in verdict(capsys, check_not_in_subgroup, "0x" + compressed(0, larger_y=True).hex())
+    assert CORRECT in verdict(capsys, check_not_in_subgroup, compressed(0, larger_y=True))
+    assert "not hex text" in verdict(
+        capsys, check_not_in_subgroup, "0x" + compressed(0).hex()
+    )  # one type rule
+    malformed = bytes([0xC0]) + bytes(46) + b"\x01"  # the infinity flag over a nonzero x: no point at all
+    out = verdict(capsys, check_not_in_subgroup, malformed)
+    assert "no encoding of any point" in out and "that is the point at infinity" not in out
+    big_x = compressed(FIELD_MODULUS + 0)  # x = p: the same as x = 0 if reduced, but not canonical
+    out = verdict(capsys, check_not_in_subgroup, big_x)
+    assert "canonical" in out and "not on the curve" not in out
     assert CORRECT in verdict(capsys, check_not_in_subgroup, compress_G1(cleared).to_bytes(48, "big"))
     assert "still has a G1 part" in verdict(capsys, check_not_in_subgroup, compressed(squares[0]))
     assert "not on the curve" in verdict(capsys, check_not_in_subgroup, compressed(off_curve))

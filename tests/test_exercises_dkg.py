@@ -14,7 +14,6 @@ import matplotlib.pyplot as plt
 from drand_edu.crypto import G1
 from drand_edu.exercises import CORRECT, NOT_YET
 from drand_edu.exercises.dkg import (
-    TICK_SCENARIOS,
     check_disqualify_dealer,
     check_dkg_ticks,
     check_eviction_rule,
@@ -32,25 +31,63 @@ from drand_edu.viz.figure_check import figure_problems
 
 from .conftest import assert_exercises_in_rhythm, assert_stub_gets_the_nudge, verdict
 
+# -- Exercise 1 (Explore): what one fault costs ---------------------------------------------------------
+RIGHT_PLANS = {
+    "free": FaultPlan(late={(1, Phase.JUSTIFICATION)}),
+    "forgiven": FaultPlan(bad_shares={(1, 4)}),
+    "slowest": FaultPlan(silent={1}),
+}
 
-# -- Exercise 1 (Explore): ticks ------------------------------------------------------------------
-def measured_ticks() -> dict[str, int]:
-    return {name: run_dkg(5, 3, rng=seeded_rng(name), **kw).clock for name, kw in TICK_SCENARIOS.items()}
+
+def measured(plans) -> dict[str, int]:
+    return {kind: run_dkg(5, 3, rng=seeded_rng(kind), faults=plan).clock for kind, plan in plans.items()}
 
 
 def test_dkg_ticks(capsys) -> None:
     assert_stub_gets_the_nudge(capsys, check_dkg_ticks, "dkg_ticks")
-    ticks = measured_ticks()
-    # whatever the seed (the clock is logical): drand's one phaser signals at 0, 10, 20 and 30
-    assert ticks == {"slow": 20, "silent": 30, "late": 30}
-    assert CORRECT in verdict(capsys, check_dkg_ticks, ticks)
-    assert CORRECT in verdict(capsys, check_dkg_ticks, ("20", "30 ticks", 30))
-    assert "'silent', 'late'" in verdict(capsys, check_dkg_ticks, (20, 21, 21))  # a fresh P per phase
-    assert "run them" in verdict(capsys, check_dkg_ticks, {"slow": 2, "silent": 2, "late": 2})
-    assert "'silent', 'late'" in verdict(capsys, check_dkg_ticks, {"slow": 20, "silent": 11, "late": 12})
-    assert "missing" in verdict(capsys, check_dkg_ticks, {"slow": 20, "silent": 21})
-    assert "not a number" in verdict(capsys, check_dkg_ticks, [20, 21, True])
-    assert "dict" in verdict(capsys, check_dkg_ticks, 21)
+    ticks = measured(RIGHT_PLANS)
+    assert ticks == {"free": 2, "forgiven": 30, "slowest": 30}  # whatever the seed: the clock is logical
+    assert CORRECT in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, ticks)
+    other_answers = {
+        "free": FaultPlan(forged_deals={3}),  # an attacker's tampered copy, dropped on arrival
+        "forgiven": FaultPlan(bad_shares={(0, 1), (0, 2)}),  # two complaints, both answered
+        "slowest": FaultPlan(late={(4, Phase.RESPONSE)}),  # a response that never comes in time
+    }
+    assert CORRECT in verdict(capsys, check_dkg_ticks, other_answers, measured(other_answers))
+    # refused though right, before: 20.0 and "21 ticks" are numbers of ticks
+    assert CORRECT in verdict(
+        capsys, check_dkg_ticks, RIGHT_PLANS, {"free": 2.0, "forgiven": "30 ticks", "slowest": 30.0}
+    )
+
+
+def test_dkg_ticks_wrong_answers(capsys) -> None:
+    ticks = measured(RIGHT_PLANS)
+
+    def plans(**changed):
+        return {**RIGHT_PLANS, **changed}
+
+    # the copy-a-line answer of old: the honest DKG without fast sync is no fault at all
+    assert "exactly one node" in verdict(capsys, check_dkg_ticks, plans(free=FaultPlan()), ticks)
+    assert "exactly one node" in verdict(
+        capsys, check_dkg_ticks, plans(slowest=FaultPlan(silent={1, 2})), ticks
+    )
+    assert "that one is free" in verdict(
+        capsys, check_dkg_ticks, plans(forgiven=FaultPlan(forged_deals={1})), ticks
+    )
+    assert "nobody may be thrown out" in verdict(
+        capsys, check_dkg_ticks, plans(forgiven=FaultPlan(bad_shares={(1, 4)}, bad_justifications={1})), ticks
+    )
+    assert "not 2" in verdict(capsys, check_dkg_ticks, plans(free=FaultPlan(bad_shares={(1, 4)})), ticks)
+    assert "end later" in verdict(
+        capsys, check_dkg_ticks, plans(slowest=FaultPlan(forged_deals={1})), ticks
+    )
+    assert "does not end at tick 20" in verdict(
+        capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "slowest": 20}
+    )
+    assert "not a number" in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "free": True})
+    assert "not a number" in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "free": 2.5})
+    assert "keys" in verdict(capsys, check_dkg_ticks, {"free": RIGHT_PLANS["free"]}, ticks)
+    assert "your measurements" in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, None)
 
 
 # -- Exercise 2 (Implement): Shamir split ------------------------------------------------------------
@@ -87,10 +124,76 @@ def test_shamir_split(capsys) -> None:
     assert "x = 1, 2" in verdict(capsys, check_shamir_split, secret_as_a_share)
     assert NOT_YET in verdict(capsys, check_shamir_split, deterministic)
     low = verdict(capsys, check_shamir_split, degree_too_low)
-    assert "already t - 1" in low and "degree is too low" in low and "correct" not in low
+    assert "already t - 1" in low and "degree is below" in low and "correct" not in low
     assert "do not interpolate" in verdict(capsys, check_shamir_split, degree_too_high)
     assert CORRECT in verdict(capsys, check_shamir_split, right_split)
     assert CORRECT in verdict(capsys, check_shamir_split, horner)
+
+
+def _split_with(draw, reduce=True):
+    """A Shamir split as learners write it, with their own way of drawing the coefficients."""
+
+    def split(secret, n, t, prime):
+        coefficients = [secret % prime, *draw(secret, t, prime)]
+        values = [(x, sum(a * x**k for k, a in enumerate(coefficients))) for x in range(1, n + 1)]
+        return [(x, y % prime if reduce else y) for x, y in values]
+
+    return split
+
+
+def test_shamir_split_is_checked_as_a_secret_sharing(capsys) -> None:
+    """Insecure splits that t shares still rebuild: each is refused, and says why."""
+    import hashlib
+    import random
+
+    def fresh(secret, t, prime):
+        return [secrets.randbelow(prime) for _ in range(t - 1)]
+
+    def one_coefficient_reused(secret, t, prime):  # a plausible shortcut: one random number for every term
+        a = secrets.randbelow(prime)
+        return [a] * (t - 1)
+
+    def small_range(secret, t, prime):
+        return [secrets.randbelow(1000) for _ in range(t - 1)]
+
+    def fixed_seed(secret, t, prime):  # "reproducible" shares
+        chooser = random.Random(2024)
+        return [chooser.randrange(prime) for _ in range(t - 1)]
+
+    def from_the_secret(secret, t, prime):  # looks random, but is a function of the secret
+        return [
+            int.from_bytes(hashlib.sha256(f"{secret}-{k}".encode()).digest(), "big") % prime
+            for k in range(t - 1)
+        ]
+
+    def mersenne(secret, t, prime):  # random's generator, unseeded
+        return [random.randrange(prime) for _ in range(t - 1)]
+
+    def system_random(secret, t, prime):
+        return [random.SystemRandom().randrange(prime) for _ in range(t - 1)]
+
+    assert CORRECT in verdict(capsys, check_shamir_split, _split_with(fresh))
+    assert CORRECT in verdict(capsys, check_shamir_split, _split_with(system_random))
+    assert "not reduced mod prime" in verdict(capsys, check_shamir_split, _split_with(fresh, reduce=False))
+    reused = verdict(capsys, check_shamir_split, _split_with(one_coefficient_reused))
+    assert "reuses one random coefficient" in reused, reused
+    assert "small range" in verdict(capsys, check_shamir_split, _split_with(small_range))
+    assert "same random coefficients" in verdict(capsys, check_shamir_split, _split_with(fixed_seed))
+    assert "same random coefficients" in verdict(capsys, check_shamir_split, _split_with(from_the_secret))
+    assert "Mersenne" in verdict(capsys, check_shamir_split, _split_with(mersenne))
+
+
+def test_t_minus_1_shares_are_tested_against_every_secret(capsys) -> None:
+    """The enumeration mod 7 on its own: a reused coefficient leaves 7 of 49 pairs, a fresh one all 49."""
+    from drand_edu.exercises.dkg import _tiny_prime_problem
+
+    def reused(secret, n, t, prime):
+        a = secrets.randbelow(prime)
+        return [(x, (secret + sum(a * x**k for k in range(1, t))) % prime) for x in range(1, n + 1)]
+
+    out = _tiny_prime_problem(reused)
+    assert out and "only ever took 7 of the 49" in out
+    assert _tiny_prime_problem(right_split) is None
 
 
 # -- Exercise 3 (Implement): Feldman, for a final DKG share -------------------------------------------
@@ -128,40 +231,58 @@ def test_feldman_verify(capsys) -> None:
     assert CORRECT in verdict(capsys, check_feldman_verify, right_feldman)
     assert CORRECT in verdict(capsys, check_feldman_verify, right_feldman_summed_polynomial)
 
+    def any_dealer_will_do(share, dealer_commitments):  # insecure-but-plausible: one dealer's term passes
+        polys = [PubPoly(G1, tuple(c)) for c in dealer_commitments]
+        return right_feldman(share, dealer_commitments) or any(verify_share(share, p) for p in polys)
+
+    assert "dealer 0 alone" in verdict(capsys, check_feldman_verify, any_dealer_will_do)
+    raised = verdict(capsys, check_feldman_verify, lambda share, commitments: share.value / 0)
+    assert "my_check failed (your code raised ZeroDivisionError" in raised  # the notebook's own name
+
+
+def test_dkg_hints_nudge_first_and_end_with_the_recipe(capsys) -> None:
+    from .conftest import hints_shown
+
+    for name, recipe in (("dkg_ticks", "FaultPlan(silent={1})"),
+                         ("disqualify_dealer", "{(2, 0), (2, 1), (2, 3)}"),
+                         ("shamir_split", "secrets.randbelow(prime)")):  # fmt: skip
+        shown = hints_shown(capsys, name)
+        assert recipe not in shown[0] and recipe in shown[-1], name
+
 
 # -- Exercise 4 (Break): dealer 2 out of QUAL --------------------------------------------------------
-def test_disqualify_dealer_right_answers_get_praise_that_fits(capsys) -> None:
-    unanswered = verdict(
-        capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 0)}, missing_justifications={2})
-    )
-    assert CORRECT in unanswered and "1 complaint and no answer" in unanswered
-    lied = verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 4)}, bad_justifications={2}))
-    assert CORRECT in lied and "does not match the commitments" in lied
-    commitments = verdict(capsys, check_disqualify_dealer, FaultPlan(bad_commitments={2}))
-    assert CORRECT in commitments and "evicted in the response phase" in commitments
-    three = verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 0), (2, 1), (2, 3)}))
-    assert CORRECT in three and "3 complaints" in three
-    late = FaultPlan(bad_shares={(2, 4)}, late={(2, Phase.JUSTIFICATION)})
-    assert "justification did not count (late)" in verdict(capsys, check_disqualify_dealer, late)
-    declined = FaultPlan(bad_shares={(2, 1)}, justify=lambda choice: False)
-    assert "chose not to justify" in verdict(capsys, check_disqualify_dealer, declined)
+def test_disqualify_dealer_right_answers(capsys) -> None:
+    for holders in ({0, 1, 3}, {1, 3, 4}, {0, 3, 4}):  # any t holders other than the dealer itself
+        out = verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, h) for h in holders}))
+        assert CORRECT in out and "3 complaints = t" in out and "response phase" in out
 
 
 def test_disqualify_dealer_wrong_answers(capsys) -> None:
     assert_stub_gets_the_nudge(capsys, check_disqualify_dealer, "disqualify_dealer")
-    silent = verdict(capsys, check_disqualify_dealer, FaultPlan(silent={2}))
-    assert NOT_YET in silent and "never counted (silent dealer)" in silent
-    late = verdict(capsys, check_disqualify_dealer, FaultPlan(late={(2, Phase.DEAL)}))
-    assert NOT_YET in late and "late" in late
-    assert "bad signature" in verdict(
-        capsys, check_disqualify_dealer, FaultPlan(bad_signatures={(2, Phase.DEAL)})
+    # the answers of the old exercise, and merely absent dealers: not the fault this exercise allows
+    for plan in (
+        FaultPlan(silent={2}),
+        FaultPlan(late={(2, Phase.DEAL)}),
+        FaultPlan(late={(2, Phase.RESPONSE)}),  # nobody complained: dealer 2 was only absent
+        FaultPlan(bad_signatures={(2, Phase.RESPONSE)}),
+        FaultPlan(bad_shares={(2, 4)}, missing_justifications={2}),
+        FaultPlan(bad_shares={(2, 4)}, bad_justifications={2}),
+        FaultPlan(bad_commitments={2}),
+        FaultPlan(bad_shares={(2, 1)}, justify=lambda choice: False),  # declines to answer
+        FaultPlan(bad_shares={(1, 0), (1, 3), (1, 4)}),  # the wrong dealer
+    ):
+        assert "only fault allowed" in verdict(capsys, check_disqualify_dealer, plan), plan
+    assert "forgiven" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 4)}))
+    two = verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 3), (2, 4)}))
+    assert "2 complaint(s)" in two and "forgiven" in two
+    # a wrong share to itself is no complaint: still two
+    assert "forgiven" in verdict(
+        capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 2), (2, 3), (2, 4)})
     )
-    assert "still qualified" in verdict(capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, 4)}))
-    assert "still qualified" in verdict(capsys, check_disqualify_dealer, FaultPlan(forged_deals={2}))
-    assert "fails" in verdict(capsys, check_disqualify_dealer, FaultPlan(silent={0, 1, 2}))
-    both = FaultPlan(bad_commitments={1, 2})
-    assert "other dealers" in verdict(capsys, check_disqualify_dealer, both)
-    assert "FaultPlan" in verdict(capsys, check_disqualify_dealer, {"bad_commitments": {2}})
+    assert "fewest" in verdict(
+        capsys, check_disqualify_dealer, FaultPlan(bad_shares={(2, h) for h in (0, 1, 3, 4)})
+    )
+    assert "FaultPlan" in verdict(capsys, check_disqualify_dealer, {"bad_shares": {(2, 1)}})
 
 
 # -- Exercise 5 (Break): steer the group key -------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drand_edu.chain import Beacon
+from drand_edu.crypto import G2
 from drand_edu.exercises import CORRECT, NOT_YET
 from drand_edu.exercises.common import _HINTS
 from drand_edu.exercises.layers import (
@@ -74,11 +75,13 @@ def right_depends_on(graph, package):
     return seen
 
 
-def recursive_depends_on(graph, package):
-    found = []
+def recursive_depends_on(graph, package, found=None):
+    found = [] if found is None else found
     for dep in graph.get(package, ()):
-        found += [dep, *recursive_depends_on(graph, dep)]
-    return sorted(set(found))  # a list is fine too
+        if dep not in found:
+            found.append(dep)
+            recursive_depends_on(graph, dep, found)
+    return sorted(found)  # a list is fine too
 
 
 def test_depends_on(capsys) -> None:
@@ -93,6 +96,27 @@ def test_depends_on(capsys) -> None:
     with_itself = lambda graph, package: right_depends_on(graph, package) | {package}  # noqa: E731
     assert "itself" in verdict(capsys, check_depends_on, with_itself)
     assert NOT_YET in verdict(capsys, check_depends_on, lambda graph, package: None)
+
+
+def test_depends_on_meets_import_cycles(capsys) -> None:
+    def walks_without_memory(graph, package):  # fine on a DAG, loops forever around a cycle
+        found, todo = set(), list(graph.get(package, ()))
+        while todo:
+            dep = todo.pop()
+            found.add(dep)
+            todo.extend(graph.get(dep, ()))
+        return found
+
+    def recursion_without_memory(graph, package):
+        return set().union(*({d} | recursion_without_memory(graph, d) for d in graph[package]))
+
+    def never_itself(graph, package):  # the DAG rule applied everywhere
+        return right_depends_on(graph, package) - {package}
+
+    out = verdict(capsys, check_depends_on, walks_without_memory)
+    assert "never ends" in out and "your code raised" not in out
+    assert "never ends" in verdict(capsys, check_depends_on, recursion_without_memory)
+    assert "does depend on itself" in verdict(capsys, check_depends_on, never_itself)
 
 
 def right_upward(graph, layers):
@@ -172,6 +196,11 @@ def test_store_trusts_its_caller(capsys) -> None:
 
     assert "not even a point" in verdict(capsys, check_store_trusts_its_caller, random_bytes)
 
+    def infinity(stack, published):  # insecure-but-plausible: a valid encoding, linked, and never a signature
+        return Beacon(stack.last().round + 1, G2.identity().to_bytes(), stack.last().signature)
+
+    assert "point at infinity" in verdict(capsys, check_store_trusts_its_caller, infinity)
+
     def the_genuine_one(stack, published):
         return published[stack.last().round]  # published[i] is round i + 1
 
@@ -199,3 +228,9 @@ def test_aggregator_writes(capsys) -> None:
     assert "ProcessPartialBeacon" in verdict(capsys, check_aggregator_writes, "tryAppend", 1)
     assert CORRECT in verdict(capsys, check_aggregator_writes, "tryAppend()", "lastBeacon.Round + 1 + 3")
     assert "not that number" in verdict(capsys, check_aggregator_writes, "tryAppend", 2)
+    # refused though right, before: a sum with its result, and the constant by its name
+    for right in ("3+1=4", "partialCacheStoreLimit+1", "lastBeacon.Round+partialCacheStoreLimit+1", 4.0):
+        assert CORRECT in verdict(capsys, check_aggregator_writes, "tryAppend", right), right
+    assert "partialCacheStoreLimit" in verdict(
+        capsys, check_aggregator_writes, "tryAppend", "partialCacheStoreLimit"
+    )

@@ -77,6 +77,28 @@ def test_metric_value(capsys) -> None:
     assert CORRECT in verdict(capsys, check_metric_value, right)
     assert CORRECT in verdict(capsys, check_metric_value, with_a_regex)
 
+    def substring_of_the_id(text, name, beacon_id):  # "quick" is in 'beacon_id="quicknet"'
+        line = next((x for x in text.splitlines() if x.startswith(name + "{") and beacon_id in x), None)
+        return None if line is None else float(line.split()[-1])
+
+    def id_without_its_opening_quote(text, name, beacon_id):  # 'net"' ends "quicknet" too
+        line = next((x for x in text.splitlines() if x.startswith(name) and f'{beacon_id}"}}' in x), None)
+        return None if line is None else float(line.split()[-1])
+
+    def as_text(text, name, beacon_id):
+        prefix = f'{name}{{beacon_id="{beacon_id}"}} '
+        return next((x[len(prefix) :] for x in text.splitlines() if x.startswith(prefix)), None)
+
+    def truncated(text, name, beacon_id):
+        found = right(text, name, beacon_id)
+        return None if found is None else int(found)
+
+    assert "share a prefix or a suffix" in verdict(capsys, check_metric_value, substring_of_the_id)
+    assert "share a prefix or a suffix" in verdict(capsys, check_metric_value, id_without_its_opening_quote)
+    assert "not text" in verdict(capsys, check_metric_value, as_text)
+    assert "not int()" in verdict(capsys, check_metric_value, truncated)
+    assert CORRECT in verdict(capsys, check_metric_value, with_a_regex)
+
 
 def right_alert(scrapes, tolerance, for_scrapes):
     if len(scrapes) < for_scrapes:
@@ -125,6 +147,25 @@ def test_lagging_alert(capsys) -> None:
         ]
 
     assert "caught up" in verdict(capsys, check_lagging_alert, any_scrape)
+
+    def zero_is_silent(scrapes, tolerance, for_scrapes):  # `not head` takes round 0 for no answer
+        if len(scrapes) < for_scrapes:
+            return []
+        recent = scrapes[-for_scrapes:]
+        return [
+            i for i in range(len(recent[0][1])) if all(not h[i] or e - h[i] > tolerance for e, h in recent)
+        ]
+
+    assert "head 0 is an answer" in verdict(capsys, check_lagging_alert, zero_is_silent)
+
+    def silent_is_fine(scrapes, tolerance, for_scrapes):  # insecure-but-plausible: fails open on a dead node
+        if len(scrapes) < for_scrapes:
+            return []
+        recent = scrapes[-for_scrapes:]
+        return [i for i in range(len(recent[0][1]))
+                if all(h[i] is not None and e - h[i] > tolerance for e, h in recent)]  # fmt: skip
+
+    assert "does not answer" in verdict(capsys, check_lagging_alert, silent_is_fine)
 
     def silent_is_fine(scrapes, tolerance, for_scrapes):
         if len(scrapes) < for_scrapes:

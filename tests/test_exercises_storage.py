@@ -3,9 +3,11 @@ about what is wrong) and the untouched stub (the first hint only)."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from drand_edu.chain import Beacon, ChainInfo
+from drand_edu.chain import Beacon, ChainInfo, verify_beacon
 from drand_edu.crypto import bls, scheme_by_id
 from drand_edu.exercises import CORRECT, NOT_YET
 from drand_edu.exercises.common import first_hint
@@ -129,6 +131,10 @@ def test_sneaky_chunk(capsys, chain) -> None:
     assert CORRECT in out and "invalid previous signature for round 2" in out and "BatchSync drops" in out
     fork_from_round_5 = _fork(info, secret, beacons[4].signature, 5)  # another previous: round 5's signature
     assert CORRECT in verdict(capsys, check_sneaky_chunk, info, beacons, tuple(fork_from_round_5))
+    # refused though right, before: a fork from an empty previous signature (drand's VerifyBeacon accepts it)
+    from_nothing = _fork(info, secret, b"", 3)
+    assert not from_nothing[0].previous_signature
+    assert CORRECT in verdict(capsys, check_sneaky_chunk, info, beacons, from_nothing)
 
     # not a break: the honest chain, reorders, skips, repeats, lone beacons, forged or unlinked beacons
     assert "honest continuation" in verdict(capsys, check_sneaky_chunk, info, beacons, beacons[1:4])
@@ -164,3 +170,19 @@ def test_already_stored(capsys) -> None:
     )  # "always try the next peer"
     assert NOT_YET in verdict(capsys, check_already_stored, lambda r, up_to: r < up_to)
     assert "True or False" in verdict(capsys, check_already_stored, lambda r, up_to: "beacon.Round == upTo")
+
+
+def test_listed_difference_empty_previous_signature(chain) -> None:
+    """drand's VerifyBeacon checks the signature over DigestBeacon, which leaves an empty previous signature
+    out of a chained message: such a beacon verifies there. Our verify_beacon refuses it (listed in
+    tests/data/differences.toml); the 07 Ex3 checker judges as drand does."""
+    from drand_edu.errors import InvalidBeacon
+    from drand_edu.exercises.storage import _verify_beacon_as_drand
+
+    info, _, secret = chain
+    message = hashlib.sha256((2).to_bytes(8, "big")).digest()  # DigestFunc with nothing to chain
+    assert info.scheme.digest(2, b"") == message
+    beacon = Beacon(2, bls.sign(info.scheme, secret, message), b"")
+    assert _verify_beacon_as_drand(info, beacon)
+    with pytest.raises(InvalidBeacon, match="previous signature"):
+        verify_beacon(info, beacon)

@@ -1,6 +1,7 @@
 """Exercise checkers for notebook 02 (what a drand beacon is).
 
-Five exercises: the message the *next* round signs (Explore), Lagrange weights at zero and the recovery
+Five exercises: which round a beacon handed over without its number belongs to (Explore), Lagrange
+weights at zero and the recovery
 of a beacon from partials (Implement), steering an interpolation that does not verify partials (Break),
 and what kyber's ``tbls.Recover`` does about it (Connect, read in kyber's ``sign/tbls/tbls.go``).
 """
@@ -12,7 +13,6 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..crypto import bls, scheme_by_id
 from ..crypto.constants import CURVE_ORDER
@@ -21,99 +21,119 @@ from ..crypto.schemes import Scheme
 from ..errors import NotEnoughShares
 from ..threshold.poly import PriPoly, lagrange_coefficients
 from ..threshold.tbls import recover_signature, sign_partial
-from .common import Verdict, first_hint, is_stub, nudge_if_stub, register_hints, report, safely
+from .common import Verdict, first_hint, is_stub, nudge_if_stub, register_hints, report, safely, type_problem
 
 __all__ = [
     "check_kyber_recover",
     "check_lagrange_at_zero",
-    "check_next_message",
     "check_recover_signature",
+    "check_round_of",
     "check_steer_interpolation",
 ]
 
 _RNG = secrets.SystemRandom()
 
 
-# -- Exercise 1 (Explore): the message of the next round ----------------------------------------------
+# -- Exercise 1 (Explore): which round is this beacon? ------------------------------------------------
+
+#: A relay forwards a beacon at most this many periods after the beacon's round was due (the exercise's
+#: window): the rounds due in [seen_at - ROUND_WINDOW · period, seen_at] are the candidates.
+ROUND_WINDOW = 5
 
 register_hints(
-    "next_message",
-    "Which round comes next, and on a chained chain, which signature is 'the previous one' for that round?",
-    "The next round is beacon.round + 1. On a chained scheme (info.scheme.chained) it links to the "
-    "signature of the beacon you hold — not to that beacon's own previous_signature. An unchained round "
-    "signs its number alone.",
-    "chained: sha256(beacon.signature ‖ (round + 1) as 8 bytes big-endian); unchained: sha256((round + 1) "
-    "as 8 bytes big-endian) — or info.scheme.digest(beacon.round + 1, beacon.signature).",
+    "round_of",
+    "The round number is not in the bytes you got, but it is inside the message that was signed: a "
+    "signature verifies for one round only. Which rounds could it be, given when you saw it?",
+    "Not only info.round_at(seen_at): a relay may be late, so the candidates are the rounds due between "
+    "seen_at − 5 periods and seen_at. Try each one: does Beacon(r, signature, previous_signature) pass "
+    "verify_beacon? None of them → None (and an old beacon replayed is not one of them).",
+    "now = info.round_at(seen_at); for r in range(now, max(0, now - 6), -1): if "
+    "is_valid_beacon(info, Beacon(r, signature, previous_signature)) and info.time_of_round(r) >= seen_at - "
+    "5 * info.period: return r — and return None after the loop",
 )
 
 
-def _as_bytes(value: Any) -> bytes | None:
-    if isinstance(value, bytes | bytearray):
-        return bytes(value)
-    if isinstance(value, str):
-        try:
-            return bytes.fromhex(value.removeprefix("0x"))
-        except ValueError:
-            return None
-    return None
-
-
-def _info_for(scheme: Scheme) -> ChainInfo:
-    return ChainInfo(
-        public_key=secrets.token_bytes(scheme.public_key_size),
-        period=3,
-        genesis_time=1_700_000_000,
+def _signed_chain(scheme: Scheme) -> tuple[ChainInfo, int]:
+    keys = bls.keygen(scheme)
+    info = ChainInfo(
+        public_key=keys.public.to_bytes(),
+        period=1 + secrets.randbelow(30),
+        genesis_time=1_600_000_000 + secrets.randbelow(10**8),
         genesis_seed=secrets.token_bytes(32),
         scheme=scheme,
         beacon_id="exercise",
     )
+    return info, keys.secret
 
 
-def check_next_message(my_next_message: Callable[[ChainInfo, Beacon], Any] | None) -> Verdict:
-    """``my_next_message(info, beacon)``: the 32 bytes that round ``beacon.round + 1`` of the chain signs."""
-    if nudge_if_stub(my_next_message, "next_message"):
+def _round_cases(info: ChainInfo, secret: int) -> list[tuple[str, bytes, bytes, float, int | None]]:
+    """(what, signature, previous signature, seen_at, the round or None) for one chain."""
+    scheme = info.scheme
+    cases: list[tuple[str, bytes, bytes, float, int | None]] = []
+    delays = (0.0, 0.5, 1.0, 2.3, 4.9)  # in periods: on time, late, as late as a relay may be
+    for delay in delays:
+        r = 10 + secrets.randbelow(10**6)
+        previous = secrets.token_bytes(scheme.signature_size) if scheme.chained else b""
+        signature = bls.sign(scheme, secret, scheme.digest(r, previous))
+        seen = info.time_of_round(r) + delay * info.period
+        cases.append((f"a beacon seen {delay:g} periods after its round", signature, previous, seen, r))
+    r = 30 + secrets.randbelow(10**6)
+    previous = secrets.token_bytes(scheme.signature_size) if scheme.chained else b""
+    stale = bls.sign(scheme, secret, scheme.digest(r - 20, previous))
+    seen = info.time_of_round(r) + 0.5 * info.period
+    cases.append(("a valid beacon of 20 rounds ago, replayed as new", stale, previous, seen, None))
+    other = bls.sign(scheme, bls.keygen(scheme).secret, scheme.digest(r, previous))
+    cases.append(("a signature of this round by another chain's key", other, previous, seen, None))
+    return cases
+
+
+def check_round_of(my_round: Callable[[ChainInfo, bytes, bytes, float], Any] | None) -> Verdict:
+    """``my_round(info, signature, previous_signature, seen_at)``: the round of a beacon handed over
+    without its number, seen at ``seen_at``, due at most ``ROUND_WINDOW`` periods before; None when no
+    round of that window verifies (a forgery, or an old beacon replayed).
+
+    Tried on chained and unchained chains with fresh keys, relays on time and late, and beacons that must
+    be refused: trusting the clock (``round_at``) or searching every round both fail.
+    """
+    if nudge_if_stub(my_round, "round_of"):
         return Verdict(False)
 
     def check() -> bool:
-        schemes = ["pedersen-bls-chained", "pedersen-bls-unchained", "bls-unchained-g1-rfc9380"]
-        for scheme_id in [*schemes, "pedersen-bls-chained"]:
-            scheme = scheme_by_id(scheme_id)
-            info = _info_for(scheme)
-            for round_number in (0, 1, 255, 2**32 + 5, secrets.randbelow(10**8)):
-                signature = secrets.token_bytes(scheme.signature_size)
-                previous = secrets.token_bytes(scheme.signature_size) if scheme.chained else b""
-                if scheme.chained and round_number == 0:
-                    signature, previous = info.genesis_seed, b""  # the genesis "beacon": its seed
-                beacon = Beacon(round_number, signature, previous)
-                got = _as_bytes(my_next_message(info, beacon))
-                want = scheme.digest(round_number + 1, signature)
+        for scheme_id in ("pedersen-bls-chained", "bls-unchained-g1-rfc9380", "pedersen-bls-unchained"):
+            info, secret = _signed_chain(scheme_by_id(scheme_id))
+            for what, signature, previous, seen, want in _round_cases(info, secret):
+                got = my_round(info, signature, previous, seen)
+                if got is not None and type_problem(got, "int"):
+                    return report(False, f"{what}: {type_problem(got, 'int')} (or None)")
+                got = None if got is None else int(got)
                 if got == want:
                     continue
-                if got is None:
-                    return report(False, "return the message as bytes (32 of them)")
-                if scheme.chained and got == scheme.digest(round_number, previous):
-                    return report(False, "that is the message this beacon signed, not the next round's")
-                if scheme.chained and got == scheme.digest(round_number + 1, previous):
-                    return report(
-                        False, "right round, wrong link: which signature will round r + 1 chain to?"
+                if want is None:
+                    why = "no round of the window verifies, so answer None" + (
+                        ": a signature that verified once does not make an old beacon new"
+                        if "replayed" in what
+                        else ": a round number you did not check is a guess"
                     )
-                if not scheme.chained and got == scheme_by_id("pedersen-bls-chained").digest(
-                    round_number + 1, signature
-                ):
-                    return report(False, f"{scheme_id} is unchained: what does its next round sign?")
-                if got in (scheme.digest(round_number, signature), scheme.digest(round_number)):
-                    return report(False, "which round comes next?")
-                kind = "chained" if scheme.chained else "unchained"
-                return report(
-                    False, f"not the next message on a {kind} chain ({scheme_id}), round {round_number}"
-                )
+                    return report(False, f"on {scheme_id}, {what}: you said round {got}; {why}")
+                if got == info.round_at(seen):
+                    why = "that is the round current when you saw it, but the relay was late: did it verify?"
+                elif got is None:
+                    why = "it does verify for one round of the window" + (
+                        " (on a chained chain the previous signature is part of the message)"
+                        if info.scheme.chained
+                        else ""
+                    )
+                else:
+                    why = "its signature does not verify for that round"
+                return report(False, f"on {scheme_id}, {what}: you said {got}; {why}")
         return report(
             True,
-            praise="right on chained and unchained schemes, from the genesis beacon on: a chained message "
-            "needs the newest signature, an unchained one only the round",
+            praise="the round is nowhere in the bytes, yet only one round makes the signature verify: the "
+            "signed message binds the round, so the clock only narrows the search and a replayed or "
+            "foreign signature finds no round",
         )
 
-    return safely(check, "my_next_message failed")
+    return safely(check, "my_round failed")
 
 
 # -- Exercise 2 (Implement): Lagrange weights at 0 --------------------------------------------------
@@ -179,8 +199,45 @@ register_hints(
 )
 
 
+def _recover_slip(group: Any, partials: list[tuple[int, Point]], t: int, got: Point, expected: Point) -> str:
+    """Name the mistake behind a wrong recovery, from the slips learners make (each its own hint)."""
+    chosen = partials[:t]
+    points = [p for _, p in chosen]
+    xs = [i + 1 for i, _ in chosen]
+    at_zero = [p for i, p in chosen if i == 0]  # with x = index, node 0 sits at x = 0: its partial comes out
+    slip = at_zero[0] if at_zero else group.msm(points, lagrange_coefficients([i for i, _ in chosen]))
+    if at_zero and got == slip:
+        return (
+            "that is node 0's partial alone: you returned one partial, or your weights use x = index (node "
+            "0 at x = 0 then takes all the weight); every chosen partial counts, node i sits at x = index + 1"
+        )
+    if got == slip:
+        return "your weights use x = index; node i's share sits at x = index + 1"
+    if any(got == p for _, p in partials):
+        return "that is one partial, not the group's signature: every chosen partial gets a weight"
+    if got == group.msm(points, [1] * len(points)):
+        return "that is the plain sum of the partials: each one must be multiplied by its Lagrange weight"
+    if got == -expected:
+        return "every weight has the wrong sign: look at the order of the subtraction in your my_lagrange"
+    by_index = sorted(chosen, key=lambda pair: pair[0])
+    if got in (
+        group.msm([p for _, p in by_index], lagrange_coefficients(xs)),
+        group.msm(points, lagrange_coefficients(sorted(xs))),
+    ):
+        return "the weights and the points are paired in different orders: weight j belongs to point j"
+    if len(partials) > t and got == group.msm(
+        points, lagrange_coefficients([i + 1 for i, _ in partials])[:t]
+    ):
+        return "the weights were computed over all the partials but applied to t of them: use the same t"
+    return (
+        f"with t = {t} of {len(partials)} partials the result is not the group's signature (more: "
+        "drand_edu.exercises.hint('recover'))"
+    )
+
+
 def check_recover_signature(my_recover: Callable[..., object] | None) -> Verdict:
-    """``my_recover(scheme, partials, threshold)``: the group's signature from ``[(index, point), ...]``."""
+    """``my_recover(scheme, partials, threshold)``: the group's signature (a Point) from
+    ``[(index, point), ...]``; the slips learners make each get their own hint."""
     if nudge_if_stub(my_recover, "recover"):
         return Verdict(False)
 
@@ -197,19 +254,14 @@ def check_recover_signature(my_recover: Callable[..., object] | None) -> Verdict
             hashed = bls.hash_message(scheme, message)
             chosen = _RNG.sample(range(n), t + extra)  # any order, sometimes more than t
             partials = [(i, hashed * poly.eval(i).value) for i in chosen]
-            got = my_recover(scheme, partials, t)
+            got = my_recover(scheme, list(partials), t)
+            wrong_type = type_problem(got, "point")
+            if wrong_type:
+                return report(False, wrong_type)
             expected = hashed * poly.secret()
-            got_bytes = got.to_bytes() if isinstance(got, Point) else _as_bytes(got)
-            if got_bytes != expected.to_bytes():
-                if isinstance(got, Point) and any(got == p for _, p in partials):
-                    return report(
-                        False,
-                        "that is one partial, not the group's signature: which x does node i's share sit at?",
-                    )
+            if got != expected:
                 return report(
-                    False,
-                    f"on {scheme_id} with t = {t} of {len(partials)} partials the result is not the "
-                    "group's signature: which x does node i's share sit at?",
+                    False, f"on {scheme_id}: {_recover_slip(scheme.sig_group, partials, t, got, expected)}"
                 )
         return report(
             True,
@@ -259,8 +311,10 @@ def check_steer_interpolation(my_steer: Callable[..., object] | None) -> Verdict
             honest = [(i, hashed * poly.eval(i).value) for i in honest_ids]
             genuine = hashed * poly.secret()
             for target in (group.generator() * (1 + secrets.randbelow(CURVE_ORDER - 1)), group.identity()):
-                got = my_steer(scheme, list(honest), index, target)
-                point = got if isinstance(got, Point) else group.from_bytes(_as_bytes(got) or b"")
+                point = my_steer(scheme, list(honest), index, target)
+                wrong_type = type_problem(point, "point")
+                if wrong_type:
+                    return report(False, wrong_type)
                 if point.group is not group:
                     return report(False, f"return a point of the signature group ({group.label})")
                 result = _interpolate([*honest, (index, point)], group)
@@ -307,8 +361,10 @@ def sign_partial_point(index: int, point: Point) -> bytes:
 
 # -- Exercise 5 (Connect): kyber's tbls Recover -------------------------------------------------------
 
-# kyber's tbls Recover checks every partial with s.Scheme.Verify against public.Eval(i) (line 126) and,
-# when fewer than t pass, returns errors.New("not enough valid partial signatures") (line 139):
+# kyber's tbls Recover skips a partial (``continue``) at three calls in its loop: sh.Index() (the first two
+# bytes do not give an index), s.Scheme.Verify against public.Eval(i).V (line 126: the point was not signed
+# with share i) and point.UnmarshalBinary (the bytes do not decode); with fewer than t kept it returns
+# errors.New("not enough valid partial signatures") (line 139):
 # https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150
 KYBER_RECOVER_ERROR = "not enough valid partial signatures"
 
@@ -316,13 +372,18 @@ register_hints(
     "kyber_recover",
     "Open kyber's tbls Recover (the link in the exercise) and read the loop over sigs, then the lines "
     "right after it.",
-    "Inside the loop, one call decides whether a partial is kept (an `err != nil` makes it `continue`); "
-    "after the loop, an errors.New(...) is returned when too few were kept. RecoverCommit's error is "
-    "another one.",
+    "Three calls in the loop can make it `continue` past a partial: sh.Index(), a verification, and "
+    "point.UnmarshalBinary(...). A steered point like yours has a good index and decodes fine — which of "
+    "the three still refuses it? After the loop, an errors.New(...) is returned when too few were kept "
+    "(RecoverCommit's error is another one).",
     f"The call is s.Scheme.Verify (against public.Eval(i).V); the error is {KYBER_RECOVER_ERROR!r}.",
 )
 
 _VERIFY_FORMS = {"verify", "schemeverify", "sschemeverify", "blsverify", "sverify"}
+_OTHER_SKIPS = {
+    "index": "sh.Index() skips a partial whose first two bytes give no index; yours has a good index",
+    "unmarshalbinary": "point.UnmarshalBinary skips bytes that do not decode to a point; yours decodes fine",
+}
 
 
 def _norm_error(text: str) -> str:
@@ -332,8 +393,9 @@ def _norm_error(text: str) -> str:
 
 
 def check_kyber_recover(error_message: Any, verify_call: Any = None) -> Verdict:
-    """kyber's ``tbls.Recover``: the error string it returns with fewer than t valid partials, and the name
-    of the call that decides whether each partial is kept."""
+    """kyber's ``tbls.Recover``: the error string it returns with fewer than t kept partials, and the name
+    of the call in its loop that skips a well-formed partial not made with the signer's share (of the
+    three calls that can skip one: ``Index``, ``Verify``, ``UnmarshalBinary``)."""
     if is_stub(error_message) and is_stub(verify_call):
         nudge_if_stub(None, "kyber_recover")
         return Verdict(False)
@@ -349,14 +411,18 @@ def check_kyber_recover(error_message: Any, verify_call: Any = None) -> Verdict:
     if error != KYBER_RECOVER_ERROR:
         return report(False, "the error string is not the one Recover returns after its loop")
     call = re.sub(r"[^a-z.]", "", verify_call.lower().split("(")[0]).replace(".", "")
+    for name, why in _OTHER_SKIPS.items():
+        if call in (name, f"sh{name}", f"point{name}"):
+            return report(False, f"that call skips partials too, but not yours: {why}")
     if call in ("verifypartial", "sverifypartial"):
         return report(False, "Recover does that check, but not by calling VerifyPartial: read the loop again")
     if call in ("verifyrecovered", "sverifyrecovered"):
         return report(False, "VerifyRecovered checks the whole signature; which call checks each partial?")
     if call not in _VERIFY_FORMS:
-        return report(False, "not the call whose error makes Recover skip a partial")
+        return report(False, "not a call of Recover's loop that skips a partial")
     return report(
         True,
-        praise="Recover keeps a partial only if Verify accepts it under public.Eval(i), and with fewer "
-        "than t kept it gives up: a steered point like the Break's is dropped",
+        praise="of the three calls that skip a partial (Index, Verify, UnmarshalBinary), only Verify under "
+        "public.Eval(i) refuses a well-formed point that share i did not sign; with fewer than t kept, "
+        "Recover gives up",
     )

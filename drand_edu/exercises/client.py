@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 from ..chain.info import ChainInfo
@@ -149,9 +150,9 @@ class _ScriptedBits:
     A scripted ``-1`` means "all k bits set", whatever k the sampler asks for. ``calls`` counts draws.
     """
 
-    def __init__(self, script: Sequence[int]) -> None:
+    def __init__(self, script: Sequence[int], seed: int | None = None) -> None:
         self._script = list(script)
-        self._rng = seeded_rng(secrets.randbits(64))
+        self._rng = seeded_rng(secrets.randbits(64) if seed is None else seed)
         self.calls = 0
 
     def getrandbits(self, k: int) -> int:
@@ -159,6 +160,95 @@ class _ScriptedBits:
         if self._script:
             return self._script.pop(0) & ((1 << k) - 1)
         return self._rng.getrandbits(k)
+
+
+class _Branch(BaseException):
+    """Raised by :class:`_PathStream` when the sampler asks for a draw beyond the path: the enumeration
+    branches there. A BaseException, so that a learner's ``except Exception`` does not swallow it."""
+
+    def __init__(self, bits: int) -> None:
+        super().__init__(bits)
+        self.bits = bits
+
+
+class _PathStream:
+    """A stream that answers the draws of one path of the enumeration tree, then asks to branch."""
+
+    def __init__(self, path: Sequence[int]) -> None:
+        self._path = list(path)
+        self.calls = 0
+
+    def getrandbits(self, k: int) -> int:
+        if self.calls < len(self._path):
+            self.calls += 1
+            return self._path[self.calls - 1] & ((1 << k) - 1)
+        raise _Branch(k)
+
+
+#: The exact enumeration follows at most this many draws, of at most this many bits each, and no path less
+#: likely than this (a bound on the work: at most _ENUM_DEPTH / _ENUM_SMALLEST calls).
+_ENUM_DEPTH, _ENUM_BITS, _ENUM_SMALLEST = 6, 12, Fraction(1, 2**12)
+
+
+def _exact_distribution(
+    my_randbelow: Callable[[object, int], int], n: int
+) -> tuple[dict[int, Fraction], Fraction] | None:
+    """Every way the sampler can use up to ``_ENUM_DEPTH`` fair draws, each with its exact probability:
+    (probability of each result, probability of not finishing). None when a draw is too wide to enumerate."""
+    results: dict[int, Fraction] = {}
+    unfinished = Fraction(0)
+    todo: list[tuple[list[int], Fraction]] = [([], Fraction(1))]
+    while todo:
+        path, chance = todo.pop()
+        try:
+            value = my_randbelow(_PathStream(path), n)
+        except _Branch as branch:
+            if branch.bits > _ENUM_BITS:
+                return None
+            if len(path) >= _ENUM_DEPTH or chance / 2**branch.bits < _ENUM_SMALLEST:
+                unfinished += chance  # cut at a node: all its children alike, so what is kept stays exact
+                continue
+            todo += [([*path, v], chance / 2**branch.bits) for v in range(2**branch.bits)]
+            continue
+        results[value] = results.get(value, Fraction(0)) + chance
+    return results, unfinished
+
+
+def _gives_up(my_randbelow: Callable[[object, int], int], n: int) -> bool:
+    """True when a sampler that threw a draw away once stops throwing the same draw away after a few tries
+    (and then uses it anyway): fed that draw 12 times, a rejection sampler asks 13 times. For samplers of
+    one wide draw per try (those the exact enumeration cannot follow)."""
+    for extreme in (-1, 0):
+        first = _ScriptedBits([extreme, 1])
+        my_randbelow(first, n)
+        if first.calls < 2:
+            continue  # that draw is kept: not the one this sampler rejects
+        stream = _ScriptedBits([extreme] * 12)
+        my_randbelow(stream, n)
+        if stream.calls <= 12:
+            return True
+    return False
+
+
+def _reads_its_stream(my_randbelow: Callable[[object, int], int]) -> str | None:
+    """Why the draw is not a function of the stream, or None: it must read it, and the same bits must
+    give the same numbers."""
+    seed = secrets.randbits(64)
+    runs = []
+    for _ in range(2):
+        stream = _ScriptedBits([], seed=seed)
+        runs.append([my_randbelow(stream, n) for n in (7, 1000, 10**6 + 3, 2**40 + 15) for _ in range(5)])
+        if stream.calls == 0:
+            return (
+                "your draw never read the stream: the number must come from the beacon's randomness, so that "
+                "everyone who holds the beacon draws the same one"
+            )
+    if runs[0] != runs[1]:
+        return (
+            "the same stream gave different numbers on two runs: your draw uses other randomness too, so "
+            "nobody can recompute it from the beacon"
+        )
+    return None
 
 
 def _takes_first_draw_as_it_comes(my_randbelow: Callable[[object, int], int], n: int) -> bool:
@@ -201,16 +291,33 @@ def check_randbelow(my_randbelow: Callable[[object, int], int] | None) -> Verdic
                     f"{n} results: some results get one draw more than others (with % n, the small ones: "
                     "modulo bias). A fair sampler throws some draws away and draws again",
                 )
-        counts = [0] * 5
-        stream = _ScriptedBits([])
-        for _ in range(5000):
-            counts[my_randbelow(stream, 5)] += 1
-        if max(counts) - min(counts) > 400:  # expected 1000 each, sd ≈ 28
-            return report(False, f"5,000 draws of my_randbelow(stream, 5) are far from uniform: {counts}")
+        why = _reads_its_stream(my_randbelow)
+        if why:
+            return report(False, why)
+        for n in (3, 5, 6, 7):
+            exact = _exact_distribution(my_randbelow, n)
+            if exact is None:  # draws too wide to enumerate (64-bit methods): probe the retries instead
+                if _gives_up(my_randbelow, n):
+                    return report(
+                        False,
+                        f"for n = {n} your sampler threw a draw away, but fed the same draw again and again "
+                        "it stopped after a few tries and used it anyway: those last draws fold back (% n) "
+                        "and bring the modulo bias back. Keep drawing until a draw is kept",
+                    )
+                continue
+            results, _unfinished = exact
+            values = sorted(results)
+            if values != list(range(n)) or len(set(results.values())) != 1:
+                shown = ", ".join(f"P({v}) = {results.get(v, 0)}" for v in range(n))
+                return report(
+                    False,
+                    f"for n = {n}, every way of using up to {_ENUM_DEPTH} fair draws, with its exact "
+                    f"probability, gives {shown}: not all equal, so some numbers come out more often",
+                )
         return report(
             True,
-            praise="in range for every n tried, uniform in 5,000 draws, and it draws again rather than keep "
-            "every draw: no modulo bias",
+            praise="a function of the stream alone, in range for every n tried, exactly uniform when every "
+            "possible draw is enumerated, and it keeps drawing rather than fold a draw: no modulo bias",
         )
 
     return safely(check, "my_randbelow failed")
@@ -416,8 +523,8 @@ def check_refused_key(answer: Any) -> Verdict:
             )
         return report(
             False,
-            "that is not the key TimeLock compares with: read the first if of TimeLock (the point "
-            "publicKey.Clone().Null())",
+            "that is not the key TimeLock compares with: read the first if of TimeLock, and what the kyber "
+            "method on the right of that comparison sets a point to",
         )
 
     return safely(check, "checking your answer failed")

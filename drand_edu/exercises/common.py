@@ -4,12 +4,23 @@ A checker prints one line, "correct" or "not yet" with a hint, and never raises.
 (registered with :func:`register_hints`): :func:`hint` shows the next step each time it is called, so the
 first call nudges and only a later one gives the recipe. A checker handed an untouched stub answers with
 the first step only, never with the answer.
+
+**One rule for types, in every session** (:func:`type_problem`): a function the learner writes returns the
+type its task names. Bytes are ``bytes`` (a ``bytearray`` too) — hex text is refused with a hint, because
+hashing or comparing hex text instead of bytes is a real bug; a point is a ``Point``, not its encoding; a
+whole number is an ``int`` (a float only when it is whole, never a bool); a measured value such as a metric
+is a number, never its text. Answers read from drand's code (a name, an error string, a count) may be
+given as words or numbers: those are read, not computed with.
 """
 
 from __future__ import annotations
 
 import dis
+import sys
+import sysconfig
 from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 CORRECT = "✅ correct"
@@ -120,9 +131,69 @@ def nudge_if_stub(answer: Any, exercise: str) -> bool:
     return False
 
 
+def type_problem(value: Any, kind: str) -> str | None:
+    """What is wrong with the *type* of ``value`` for an answer of ``kind``, or None (the course's rule).
+
+    ``kind`` is ``"bytes"``, ``"point"``, ``"int"`` or ``"number"`` (see the module docstring).
+    """
+    from ..crypto.groups import Point  # exercises sit above the core: imported here, used only here
+
+    if kind == "bytes":
+        if isinstance(value, bytes | bytearray):
+            return None
+        if isinstance(value, str):
+            return "return the bytes themselves, not hex text (the course's rule: bytes are bytes)"
+        return f"return bytes, not {type(value).__name__}"
+    if kind == "point":
+        if isinstance(value, Point):
+            return None
+        if isinstance(value, bytes | bytearray | str):
+            return (
+                "return the point itself (a Point), not its encoding (the course's rule: points are points)"
+            )
+        return f"return a point (a Point), not {type(value).__name__}"
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        what = "text" if isinstance(value, str) else type(value).__name__
+        return f"return a number, not {what} (the course's rule: numbers are numbers)"
+    if kind == "int" and value != int(value):
+        return f"return a whole number, not {value!r}"
+    return None
+
+
+_NOT_LEARNER = tuple(
+    str(path)
+    for path in {
+        Path(__file__).resolve().parent.parent,  # drand_edu: the library and the checkers
+        *(Path(sysconfig.get_paths()[key]).resolve() for key in ("stdlib", "purelib", "platlib")),
+        Path(sys.prefix).resolve(),
+        Path(sys.base_prefix).resolve(),
+    }
+)
+
+
+def raised_in_learner_code(traceback: TracebackType | None) -> bool:
+    """True when a frame of the traceback runs code that is not the library's, Python's or a package's:
+    the learner's answer (a notebook cell, a test's function) was on the way to the error."""
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if not filename.startswith("<frozen") and not str(Path(filename).resolve()).startswith(_NOT_LEARNER):
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
 def safely(check: Callable[[], Verdict], hint_on_error: str) -> Verdict:
-    """Run ``check``; if the learner's code raises, report "not yet" with the error, never crash."""
+    """Run ``check``; if it raises, report "not yet" with the error, never crash.
+
+    The message says whose code raised: "your code raised" only when the learner's code is in the
+    traceback; an answer the checker itself could not use is "could not use your answer".
+    """
     try:
         return Verdict(bool(check()))
     except Exception as exc:
-        return report(False, f"{hint_on_error} (your code raised {type(exc).__name__}: {exc})")
+        if raised_in_learner_code(exc.__traceback__.tb_next if exc.__traceback__ else None):
+            return report(False, f"{hint_on_error} (your code raised {type(exc).__name__}: {exc})")
+        return report(
+            False,
+            f"the checker could not use your answer ({type(exc).__name__}: {exc}): check its type and shape",
+        )

@@ -18,10 +18,10 @@ from unittest import mock
 from ..crypto import G1, bls, current_backend, scheme_by_id
 from ..crypto.bn254 import keccak256
 from ..crypto.constants import CURVE_ORDER, FIELD_MODULUS
-from ..crypto.groups import Point
+from ..crypto.groups import CurveGroup, Point
 from ..crypto.schemes import SCHEMES, Scheme
 from ..errors import InvalidPoint
-from .common import Verdict, nudge_if_stub, register_hints, report, safely
+from .common import Verdict, nudge_if_stub, register_hints, report, safely, type_problem
 
 __all__ = [
     "check_batch_verify",
@@ -110,27 +110,37 @@ register_hints(
     "Two pairings must cover all n signatures. Bilinearity lets you add inside a pairing: "
     "e(pk, A) · e(pk, B) = e(pk, A + B).",
     "Adding the signatures and the hashes as they are is not enough: swap two signatures, or add D to "
-    "one and subtract it from another, and the sums do not change. Weigh each pair with its own fresh "
-    "random number r_i (secrets.randbelow), which an attacker cannot know in advance.",
-    "r = [1 + secrets.randbelow(2**64) for _ in messages]; H = scheme.sig_group.msm([bls.hash_message("
-    "scheme, m) for m in messages], r); S = scheme.sig_group.msm(signatures, r); return pairing_check(["
-    "(public_key, H), (-scheme.key_group.generator(), S)])",
+    "one and subtract it from another, and the sums do not change. Weigh each pair with its own fresh, "
+    "full-width random number r_i (secrets.randbelow(2**64) or more: 8 bits, or a fixed seed, let an "
+    "attacker pick errors that cancel). And the key ∞ passes any pairing check: section 3 says why.",
+    "if public_key.is_identity(): return False; r = [1 + secrets.randbelow(2**64) for _ in messages]; "
+    "H = scheme.sig_group.msm([bls.hash_message(scheme, m) for m in messages], r); S = "
+    "scheme.sig_group.msm(signatures, r); return pairing_check([(public_key, H), "
+    "(-scheme.key_group.generator(), S)])",
 )
+
+#: Weights are "full width" when they reach this many bits (uniform 64-bit weights do, all but surely,
+#: among the checker's ``_MIN_WEIGHTS`` draws; 8-bit or 32-bit ones never do).
+_WEIGHT_BITS, _MIN_WEIGHTS = 60, 16
 
 
 class _PairingCounter:
-    """Counts the backend's pairing checks (and pairs) while the learner's function runs."""
+    """Counts the backend's pairing checks (and pairs) while the learner's function runs, and records the
+    scalars the signatures are multiplied by (the learner's weights)."""
 
     def __init__(self) -> None:
         self.checks: list[int] = []
         self.pairings = 0
+        self.weights: list[int] = []
 
 
 @contextmanager
-def _count_pairings() -> Iterator[_PairingCounter]:
+def _count_pairings(signatures: list[Point] | None = None) -> Iterator[_PairingCounter]:
     counter = _PairingCounter()
     backend = current_backend()
     real_check, real_pairing = backend.pairing_check, backend.pairing
+    real_mul, real_msm = Point.__mul__, CurveGroup.msm
+    watched = {s.to_bytes() for s in signatures or ()}
 
     def counting_check(pairs: Any) -> bool:
         pairs = list(pairs)
@@ -141,8 +151,23 @@ def _count_pairings() -> Iterator[_PairingCounter]:
         counter.pairings += 1
         return real_pairing(p, q)
 
+    def watching_mul(point: Point, scalar: Any) -> Any:
+        if isinstance(scalar, int) and point.to_bytes() in watched:
+            counter.weights.append(scalar % point.group.order)
+        return real_mul(point, scalar)
+
+    def watching_msm(group: CurveGroup, points: Any, scalars: Any) -> Point:
+        points, scalars = list(points), list(scalars)
+        counter.weights += [
+            int(s) % group.order for p, s in zip(points, scalars, strict=False) if p.to_bytes() in watched
+        ]
+        return real_msm(group, points, scalars)
+
     with mock.patch.object(backend, "pairing_check", counting_check), \
-            mock.patch.object(backend, "pairing", counting_pairing):  # fmt: skip
+            mock.patch.object(backend, "pairing", counting_pairing), \
+            mock.patch.object(Point, "__mul__", watching_mul), \
+            mock.patch.object(Point, "__rmul__", watching_mul), \
+            mock.patch.object(CurveGroup, "msm", watching_msm):  # fmt: skip
         yield counter
 
 
@@ -150,18 +175,27 @@ def check_batch_verify(my_batch_verify: Callable[..., bool] | None) -> Verdict:
     """``my_batch_verify(scheme, public_key, messages, signatures)``: all valid, with ONE pairing check.
 
     ``signatures`` are points. Tried on keys on G1 (mainnet's scheme) and on G2 (quicknet's), on honest
-    batches of 1, 2 and 5, and on batches that an unweighted (or fixed-weight) sum would accept.
+    batches of 1, 2 and 5, on batches that an unweighted (or fixed-weight) sum would accept, on the key ∞
+    with ∞ signatures, and on forged batches built from the learner's own weights: weights that come
+    back the same on a second call (a fixed seed, a hash of the messages) are predicted and cancelled,
+    and weights narrower than ``_WEIGHT_BITS`` bits are refused (errors cancel once in 2^bits batches).
     """
     if nudge_if_stub(my_batch_verify, "batch_verify"):
         return Verdict(False)
 
+    def run(scheme: Scheme, public: Point, messages: list[bytes], signatures: list[Point]) -> Any:
+        with _count_pairings(signatures) as counter:
+            got = my_batch_verify(scheme, public, list(messages), list(signatures))
+        return got, counter
+
     def check() -> bool:
+        weights: list[int] = []
         for scheme_id in ("pedersen-bls-chained", "bls-unchained-g1-rfc9380"):
             scheme = scheme_by_id(scheme_id)
             keys = bls.keygen(scheme)
-            for what, messages, signatures, expected in _cases_for(scheme, keys):
-                with _count_pairings() as counter:
-                    got = my_batch_verify(scheme, keys.public, list(messages), list(signatures))
+            for what, public, messages, signatures, expected in _cases_for(scheme, keys):
+                got, counter = run(scheme, public, messages, signatures)
+                weights += counter.weights
                 if len(counter.checks) > 1 or counter.pairings:
                     calls = len(counter.checks) + counter.pairings
                     return report(
@@ -175,42 +209,100 @@ def check_batch_verify(my_batch_verify: Callable[..., bool] | None) -> Verdict:
                         f"one pairing_check, but with {counter.checks[0]} pairs: the pairs that share "
                         "the public key can be merged into one",
                     )
+                if got and not expected and counter.weights:  # a forged batch passed: say why
+                    why = _predicted_forgery(scheme, keys, run, forge=False) or _narrow(counter.weights)
+                    if why:
+                        return report(False, f"{what} was accepted: {why}")
                 if bool(got) != expected:
                     verdict = "accepted" if got else "refused"
+                    why = ": the sums alone cannot tell; weigh each pair" if got and not expected else ""
+                    if "∞" in what and got:
+                        why = ": with the key ∞ every pairing is 1 (section 3) — refuse that key"
                     return report(
-                        False,
-                        f"on {scheme_id} ({scheme.key_group.name} keys), {what} was {verdict}"
-                        + (": the sums alone cannot tell; weigh each pair" if got and not expected else ""),
+                        False, f"on {scheme_id} ({scheme.key_group.name} keys), {what} was {verdict}{why}"
                     )
+            forged = _predicted_forgery(scheme, keys, run)
+            if forged:
+                return report(False, forged)
+        if len(weights) >= _MIN_WEIGHTS and _narrow(weights):
+            return report(False, _narrow(weights) or "")
         return report(
             True,
-            praise="n signatures, one pairing check of two pairs, and random weights so that no "
-            "shifted or swapped batch adds up",
+            praise="n signatures, one pairing check of two pairs, the key ∞ refused, and fresh full-width "
+            "random weights, so that no shifted, swapped or predicted batch adds up",
         )
 
     return safely(check, "my_batch_verify failed")
 
 
-def _cases_for(scheme: Scheme, keys: Any) -> list[tuple[str, list[bytes], list[Point], bool]]:
-    """The batches of :func:`check_batch_verify`, signed with ``keys``."""
+def _narrow(weights: list[int]) -> str | None:
+    """The refusal for weights that never reach ``_WEIGHT_BITS`` bits, or None (none seen, or wide)."""
+    if not weights or max(w.bit_length() for w in weights) >= _WEIGHT_BITS:
+        return None
+    bits = max(w.bit_length() for w in weights)
+    return (
+        f"your weights never reach {_WEIGHT_BITS} bits (the largest had {bits}): with σ1 + D and σ2 − D in "
+        f"a batch, the errors cancel whenever r1 = r2 — about once in 2^{bits} batches, which an attacker "
+        "can simply retry. Draw full-width weights (64 bits or more)"
+    )
+
+
+def _predicted_forgery(scheme: Scheme, keys: Any, run: Callable[..., Any], forge: bool = True) -> str | None:
+    """Call the learner twice on one honest batch; if the weights repeat, forge a batch they cannot catch.
+
+    With weights w1, w2 known in advance, σ1 + w2·D and σ2 − w1·D add w1·w2·D − w2·w1·D = 0 to the
+    weighted sum. Returns the refusal to print when the learner's function accepts that forged batch.
+    """
+    messages = [secrets.token_bytes(32) for _ in range(3)]
+    good = [bls.hash_message(scheme, m) * keys.secret for m in messages]
+    _, first = run(scheme, keys.public, messages, good)
+    _, second = run(scheme, keys.public, messages, good)
+    if len(first.weights) < 2 or first.weights != second.weights:
+        return None
+    if not forge:
+        return "your weights are the same on every call, so an attacker knows them in advance"
+    w1, w2 = first.weights[:2]
+    shift = scheme.sig_group.generator() * (1 + secrets.randbelow(2**64))
+    forged = [good[0] + shift * w2, good[1] - shift * w1, *good[2:]]
+    got, _ = run(scheme, keys.public, messages, forged)
+    if not got:
+        return None
+    return (
+        f"on {scheme.id} your weights were the same on two calls, so an attacker knows them in advance: "
+        "σ1 + w2·D and σ2 − w1·D cancel under them, and your function accepted that forged batch. Weights "
+        "must be fresh and random on every call (secrets, not a seeded generator or a hash of the messages)"
+    )
+
+
+def _cases_for(scheme: Scheme, keys: Any) -> list[tuple[str, Point, list[bytes], list[Point], bool]]:
+    """The batches of :func:`check_batch_verify` (what, public key, messages, signatures, valid?)."""
 
     def signed(messages: list[bytes], secret: int = keys.secret) -> list[Point]:
         return [bls.hash_message(scheme, m) * secret for m in messages]
 
-    cases: list[tuple[str, list[bytes], list[Point], bool]] = []
+    public = keys.public
+    cases: list[tuple[str, Point, list[bytes], list[Point], bool]] = []
     for n in (1, 2, 5):
         messages = [secrets.token_bytes(32) for _ in range(n)]
-        cases.append((f"{n} valid signature(s)", messages, signed(messages), True))
+        cases.append((f"{n} valid signature(s)", public, messages, signed(messages), True))
     messages = [secrets.token_bytes(32) for _ in range(4)]
     good = signed(messages)
     other = bls.hash_message(scheme, b"another message") * keys.secret
-    cases.append(("a batch with one signature of another message", messages, [*good[:3], other], False))
-    cases.append(("a batch with two signatures swapped", messages, [good[1], good[0], *good[2:]], False))
+    cases.append(
+        ("a batch with one signature of another message", public, messages, [*good[:3], other], False)
+    )
+    cases.append(
+        ("a batch with two signatures swapped", public, messages, [good[1], good[0], *good[2:]], False)
+    )
     shift = scheme.sig_group.generator() * (1 + secrets.randbelow(2**64))
     for a, b in ((1, 1), (2, 1), (1, 2), (3, 2)):
         moved = [good[0] + shift * a, good[1] - shift * b, *good[2:]]
-        cases.append((f"a batch with σ1 + {a}·D and σ2 - {b}·D", messages, moved, False))
-    cases.append(("a batch signed by another key", messages, signed(messages, keys.secret + 1), False))
+        cases.append((f"a batch with σ1 + {a}·D and σ2 - {b}·D", public, messages, moved, False))
+    cases.append(
+        ("a batch signed by another key", public, messages, signed(messages, keys.secret + 1), False)
+    )
+    nothing = [scheme.sig_group.identity()] * len(messages)
+    cases.append(("the key ∞ with ∞ signatures", scheme.key_group.identity(), messages, nothing, False))
     return cases
 
 
@@ -246,6 +338,8 @@ def check_rogue_key(my_rogue: Callable[..., tuple[Any, Any]] | None) -> Verdict:
             if not isinstance(answer, (tuple, list)) or len(answer) != 2:
                 return report(False, "return a pair: (your public key, the signature of the aggregate)")
             rogue, signature = answer
+            if isinstance(rogue, str) or isinstance(signature, str):
+                return report(False, type_problem("hex", "point") or "")
             if isinstance(rogue, (bytes, bytearray)):
                 rogue = scheme.key_group.from_bytes(bytes(rogue))
             if not isinstance(rogue, Point) or rogue.group is not scheme.key_group:
@@ -295,10 +389,20 @@ def _curve_point(data: bytes) -> tuple[int, int] | str:
     if len(data) != 48 or not data[0] & 0x80:
         return "a compressed G1 point is 48 bytes with the top bit (0x80) set"
     if data[0] & 0x40:
-        return "that is the point at infinity (flag 0x40): it is in G1, its order is 1"
+        if data[0] == 0xC0 and not any(data[1:]):
+            return "that is the point at infinity (flag 0x40, all else zero): it is in G1, its order is 1"
+        return (
+            "the infinity flag (0x40) is set, but the other bits are not all zero: that is no encoding of "
+            "any point, a decoder refuses it before looking at a curve"
+        )
     x = int.from_bytes(bytes([data[0] & 0x1F]) + data[1:], "big")
+    if x >= FIELD_MODULUS:
+        return (
+            "that x is p or more: not a canonical field element (x must be below p), so the encoding is "
+            "refused before any curve check"
+        )
     rhs = (x**3 + 4) % FIELD_MODULUS
-    if x >= FIELD_MODULUS or pow(rhs, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) != 1:
+    if pow(rhs, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) != 1:
         return "that x is not on the curve at all: x³ + 4 must be a square mod p"
     y = pow(rhs, (FIELD_MODULUS + 1) // 4, FIELD_MODULUS)  # p = 3 mod 4
     larger = y > FIELD_MODULUS - y
@@ -307,8 +411,8 @@ def _curve_point(data: bytes) -> tuple[int, int] | str:
     return x, y
 
 
-def check_not_in_subgroup(encoded: bytes | str | None) -> Verdict:
-    """``encoded``: 48 bytes (or hex) of a curve point T ≠ ∞ with h · T = ∞, so T has no G1 part at all.
+def check_not_in_subgroup(encoded: bytes | None) -> Verdict:
+    """``encoded``: 48 bytes of a curve point T ≠ ∞ with h · T = ∞, so T has no G1 part at all.
 
     Checked with our own decoding and py_ecc's arithmetic (which does not care about subgroups), then
     ``G1.from_bytes`` must refuse it for the subgroup. A point on the curve with a G1 part is no break:
@@ -320,8 +424,10 @@ def check_not_in_subgroup(encoded: bytes | str | None) -> Verdict:
     def check() -> bool:
         from py_ecc.optimized_bls12_381 import FQ, is_inf, multiply
 
-        data = bytes.fromhex(encoded.removeprefix("0x")) if isinstance(encoded, str) else bytes(encoded)
-        point = _curve_point(data)
+        wrong_type = type_problem(encoded, "bytes")
+        if wrong_type:
+            return report(False, wrong_type)
+        point = _curve_point(bytes(encoded))
         if isinstance(point, str):
             return report(False, point)
         x, y = point
@@ -335,7 +441,7 @@ def check_not_in_subgroup(encoded: bytes | str | None) -> Verdict:
                 "adds a point of *small* order (h · T = ∞) to a signature",
             )
         try:
-            G1.from_bytes(data)
+            G1.from_bytes(bytes(encoded))
         except InvalidPoint as exc:
             if "subgroup" in str(exc):
                 order = next((k for k in range(2, 1000) if is_inf(multiply(jacobian, k))), None)

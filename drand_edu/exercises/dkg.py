@@ -7,11 +7,15 @@ registers its hints in steps next to its checker (``drand_edu.exercises.hint("<n
 
 from __future__ import annotations
 
+import functools
+import random
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
+from unittest import mock
 
 from ..crypto import G1
 from ..crypto.groups import Point
@@ -21,6 +25,8 @@ from ..threshold.dkg import DKGOutcome, FaultPlan, run_dkg
 from ..threshold.dkg.protocol import Phase
 from ..threshold.poly import PriPoly, PriShare, interpolate
 from .common import Verdict, nudge_if_stub, register_hints, report, safely
+
+_RNG = secrets.SystemRandom()
 
 __all__ = [
     "check_disqualify_dealer",
@@ -32,83 +38,132 @@ __all__ = [
 ]
 
 
-# -- Exercise 1 (Explore): what a missing bundle costs in time ---------------------------------------
-#: The three DKGs of the exercise (5 nodes, t = 3): keyword arguments of run_dkg.
-TICK_SCENARIOS: dict[str, dict[str, Any]] = {
-    "slow": {"fast_sync": False},
-    "silent": {"faults": FaultPlan(silent={1})},
-    "late": {"faults": FaultPlan(late={(3, Phase.RESPONSE)})},
-}
+# -- Exercise 1 (Explore): what one fault costs a DKG ---------------------------------------------------
+#: The three kinds of fault of the exercise: one node each, in a 5-node DKG with t = 3 and fast sync.
+TICK_KINDS = ("free", "forgiven", "slowest")
 
 register_hints(
     "dkg_ticks",
-    "Run each of the three DKGs with run_dkg(5, 3, rng=rng, ...) and print its .clock: the checker "
-    "wants what you measure, not a guess.",
-    "Why those numbers: like drand, the DKG has ONE phaser, started at tick 0, that signals response at "
-    "10, justification at 20 and finish at 30. With fast sync a node moves on earlier once every expected "
-    "bundle is in; otherwise it waits for the phaser's next signal, wherever its phase began. Which "
-    "phases had to wait, and did a justification phase run?",
-    "ticks = {name: run_dkg(5, 3, rng=rng, **kwargs).clock for name, kwargs in (('slow', "
-    "dict(fast_sync=False)), ('silent', dict(faults=FaultPlan(silent={1}))), ('late', "
-    "dict(faults=FaultPlan(late={(3, Phase.RESPONSE)}))))}",
+    "Read FaultPlan's fields (help(FaultPlan)) and try one fault of one node at a time: print "
+    "run_dkg(5, 3, rng=rng, faults=FaultPlan(...)).clock and .qual. Which phases had to wait for a deadline?",
+    "A phase ends early (fast sync) only when every bundle it expects is in; a justification phase runs "
+    "only after a complaint, and ends early only when every old node justified, so it usually lasts until "
+    "the finish signal. A fault in a phase that never happens costs nothing, a wrong share that is answered "
+    "costs time and nobody is thrown out, and a bundle that never comes costs its phase's whole period.",
+    "plans = {'free': FaultPlan(late={(1, Phase.JUSTIFICATION)}), "
+    "'forgiven': FaultPlan(bad_shares={(1, 4)}), "
+    "'slowest': FaultPlan(silent={1})}; ticks = {'free': 2, 'forgiven': 30, 'slowest': 30}",
 )
 
 
-def _ticks(answer: Any) -> dict[str, int] | str:
-    """The learner's three numbers by scenario name, or what is wrong with the answer's shape."""
-    names = list(TICK_SCENARIOS)
-    if isinstance(answer, dict):
-        missing = [n for n in names if n not in answer]
-        if missing:
-            return f"the dict needs the keys {names} (missing: {missing})"
-        values = [answer[n] for n in names]
-    elif isinstance(answer, (tuple, list)) and len(answer) == len(names):
-        values = list(answer)
-    else:
-        return "give a dict {'slow': …, 'silent': …, 'late': …} (or the three numbers in that order)"
-    numbers = []
-    for value in values:
-        found = re.fullmatch(r"\s*(\d+)\s*(ticks?)?\s*", str(value))
-        if isinstance(value, bool) or found is None:
-            return f"{value!r} is not a number of ticks"
-        numbers.append(int(found.group(1)))
-    return dict(zip(names, numbers, strict=True))
+def _single_fault_plans(node: int = 1) -> list[FaultPlan]:
+    """Every kind of fault one node can make in the driver (what "slowest" is measured against)."""
+    holders = [h for h in range(5) if h != node]
+    plans = [FaultPlan(silent={node}), FaultPlan(bad_commitments={node}), FaultPlan(forged_deals={node})]
+    for phase in (Phase.DEAL, Phase.RESPONSE, Phase.JUSTIFICATION):
+        plans += [FaultPlan(late={(node, phase)}), FaultPlan(bad_signatures={(node, phase)})]
+    for count in range(1, len(holders) + 1):
+        bad = {(node, h) for h in holders[:count]}
+        plans += [
+            FaultPlan(bad_shares=bad),
+            FaultPlan(bad_shares=bad, bad_justifications={node}),
+            FaultPlan(bad_shares=bad, missing_justifications={node}),
+            FaultPlan(bad_shares=bad, late={(node, Phase.JUSTIFICATION)}),
+        ]
+    return plans
 
 
-def check_dkg_ticks(ticks: Any) -> Verdict:
-    """``ticks``: the tick at which each of three 5-node DKGs ends (run_dkg's ``.clock``).
+@functools.cache
+def _slowest_single_fault() -> int:
+    """The latest tick at which a 5-node DKG (t = 3) with one faulty node still succeeds."""
+    ends = []
+    for plan in _single_fault_plans():
+        try:
+            ends.append(run_dkg(5, 3, rng=seeded_rng("ticks-slowest"), faults=plan).clock)
+        except DKGError:
+            continue
+    return max(ends)
 
-    ``slow``: an honest DKG without fast sync; ``silent``: dealer 1 never deals; ``late``: holder 3's
-    response arrives after the response phase ended. The expected values are measured here.
+
+def _tick_number(value: Any) -> int | None:
+    """``21``, ``21.0``, ``"21"``, ``"21 ticks"`` → 21 (a count read off a run); anything else → None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if value == int(value) else None
+    found = re.fullmatch(r"\s*(\d+)(?:\.0*)?\s*(ticks?)?\s*", str(value))
+    return int(found.group(1)) if found else None
+
+
+def _faulty_nodes(plan: FaultPlan) -> set[int]:
+    return plan.faulty_dealers() | plan.faulty_holders() | set(plan.forged_deals)
+
+
+def check_dkg_ticks(plans: Any, ticks: Any = None) -> Verdict:
+    """``plans``: three FaultPlans of ONE faulty node each for a 5-node DKG (t = 3, fast sync) — ``"free"``
+    ends at the honest tick, ``"forgiven"`` ends later with all five dealers in QUAL, ``"slowest"`` ends
+    as late as any single fault can make a DKG end that still succeeds; ``ticks``: the tick each ends at.
+
+    The honest tick and the slowest one are measured here (the slowest over every kind of fault one node
+    can make in the driver), so the answer is found by experiment, not read off a cell.
     """
-    if nudge_if_stub(ticks, "dkg_ticks"):
+    if nudge_if_stub(plans, "dkg_ticks"):
         return Verdict(False)
 
     def check() -> bool:
-        got = _ticks(ticks)
-        if isinstance(got, str):
-            return report(False, got)
-        measured = {
-            n: run_dkg(5, 3, rng=seeded_rng(f"ticks-{n}"), **kw).clock for n, kw in TICK_SCENARIOS.items()
-        }
-        wrong = [n for n in TICK_SCENARIOS if got[n] != measured[n]]
-        if not wrong:
-            return report(
-                True,
-                praise="measured: a bundle that does not come makes its phase wait for the phaser's next "
-                "signal (10, 20 or 30), and a missing deal or response brings a justification phase "
-                "along that lasts until the finish signal at 30",
-            )
-        if all(got[n] == 2 for n in wrong):
-            return report(
-                False, "2 ticks is the honest DKG with fast sync; these three are slower — run them"
-            )
+        if not isinstance(plans, dict) or sorted(plans) != sorted(TICK_KINDS):
+            return report(False, f"plans must be a dict with the keys {list(TICK_KINDS)}")
+        if not isinstance(ticks, dict) or sorted(ticks) != sorted(TICK_KINDS):
+            return report(False, f"ticks must be a dict with the keys {list(TICK_KINDS)}: your measurements")
+        honest = run_dkg(5, 3, rng=seeded_rng("ticks-honest")).clock
+        measured = {}
+        for kind in TICK_KINDS:
+            plan = plans[kind]
+            if not isinstance(plan, FaultPlan):
+                return report(False, f"plans[{kind!r}] must be a FaultPlan")
+            if len(_faulty_nodes(plan)) != 1:
+                return report(
+                    False, f"plans[{kind!r}]: fault exactly one node (yours: {sorted(_faulty_nodes(plan))})"
+                )
+            try:
+                outcome = run_dkg(5, 3, rng=seeded_rng(f"ticks-{kind}"), faults=plan)
+            except DKGError as exc:
+                return report(
+                    False, f"with plans[{kind!r}] the DKG fails ({exc}): one fault, and it succeeds"
+                )
+            measured[kind] = outcome.clock
+            if kind == "free" and outcome.clock != honest:
+                return report(
+                    False, f"plans['free'] ends at tick {outcome.clock}, not {honest} as an honest DKG"
+                )
+            if kind == "forgiven" and outcome.clock == honest:
+                return report(False, "plans['forgiven'] costs no time at all: that one is free")
+            if kind == "forgiven" and len(outcome.qual) != 5:
+                return report(
+                    False, f"plans['forgiven'] leaves QUAL = {list(outcome.qual)}: nobody may be thrown out"
+                )
+            if kind == "slowest" and outcome.clock < _slowest_single_fault():
+                return report(
+                    False,
+                    f"plans['slowest'] ends at tick {outcome.clock}; one faulty node can make a DKG that "
+                    "still succeeds end later: which bundle, if it never comes, makes a phase wait?",
+                )
+        for kind in TICK_KINDS:
+            said = _tick_number(ticks[kind])
+            if said is None:
+                return report(False, f"ticks[{kind!r}] = {ticks[kind]!r} is not a number of ticks")
+            if said != measured[kind]:
+                return report(
+                    False, f"ticks[{kind!r}]: your plan does not end at tick {said}: run it and print .clock"
+                )
         return report(
-            False,
-            f"not what the DKG measures for {', '.join(repr(n) for n in wrong)}: run it and print .clock",
+            True,
+            praise=f"measured: ticks {measured['free']}, {measured['forgiven']} and {measured['slowest']}. A "
+            "phase waits for its deadline only for a bundle that does not come; a complaint adds a "
+            "justification phase; a fault in a phase that never runs costs nothing",
         )
 
-    return safely(check, "reading your ticks failed")
+    return safely(check, "running your plans failed")
 
 
 # -- Exercise 2 (Implement): Shamir split -----------------------------------------------------------
@@ -123,64 +178,159 @@ register_hints(
 )
 
 
+#: The primes of :func:`check_shamir_split`: one as in the task, a large one to read the coefficients
+#: (2^127 − 1: a fresh uniform coefficient is below 2^100 with probability 2^-27), a tiny one to enumerate
+#: what t − 1 shares can be.
+_SPLIT_PRIME, _BIG_PRIME, _TINY_PRIME = 1_000_003, 2**127 - 1, 7
+#: Splits of the secret 0 into 3 shares, t = 3, mod the tiny prime: 2 shares have 49 possible values, and
+#: a secret sharing takes (nearly) all of them whatever the secret.
+_TINY_DRAWS = 300
+
+
+@contextmanager
+def _watch_random_module() -> Iterator[list[str]]:
+    """Record calls to the ``random`` module's (Mersenne Twister) generators while the block runs.
+
+    ``secrets`` draws from ``random.SystemRandom``, which overrides these methods, so it is not recorded.
+    """
+    used: list[str] = []
+    patches = []
+    for name in ("random", "getrandbits", "randrange", "randint", "choice", "sample"):
+        real = getattr(random.Random, name)
+
+        def spy(self: random.Random, *args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            if not isinstance(self, random.SystemRandom):
+                used.append(_name)
+            return _real(self, *args, **kwargs)
+
+        patches.append(mock.patch.object(random.Random, name, spy))
+    for patch in patches:
+        patch.start()
+    try:
+        yield used
+    finally:
+        for patch in reversed(patches):
+            patch.stop()
+
+
+def _shares_of(answer: Any, n: int, prime: int) -> list[tuple[int, int]] | str:
+    """The learner's shares as (x, y) pairs, or what is wrong: x = 1..n, ints, 0 ≤ y < prime."""
+    try:
+        shares = [(x, y) for x, y in answer]
+    except (TypeError, ValueError):
+        return "return a list of n pairs (x, y)"
+    if any(not isinstance(v, int) or isinstance(v, bool) for pair in shares for v in pair):
+        return "every x and every share must be an int (the course's rule: numbers are numbers)"
+    if sorted(x for x, _ in shares) != list(range(1, n + 1)):
+        return "return n shares (x, f(x)) for x = 1, 2, …, n (never x = 0: that is the secret)"
+    if any(not 0 <= y < prime for _, y in shares):
+        return (
+            "a share is not reduced mod prime (0 ≤ f(x) < prime): an unreduced value is a plain integer, "
+            "and its size alone tells things about the coefficients"
+        )
+    return shares
+
+
 def check_shamir_split(my_split: Callable[[int, int, int, int], list[tuple[int, int]]] | None) -> Verdict:
-    """``my_split(secret, n, t, prime)``: n points (x, y), x = 1..n, any t of which give back the secret."""
+    """``my_split(secret, n, t, prime)``: n points (x, f(x) mod prime), x = 1..n, of a fresh random
+    polynomial of degree t − 1 with f(0) = secret: checked as a *secret sharing*.
+
+    Any t shares give the secret; the coefficients read back from the shares (mod 2^127 − 1) are all
+    different, full-size, nonzero at the top and new on every call; the ``random`` module is not used;
+    and mod 7, the values 2 of 3 shares (t = 3) take for the secret 0 cover more than half of the 49
+    possible — so t − 1 shares do not rule secrets out (a reused coefficient leaves only 7).
+    """
     if nudge_if_stub(my_split, "shamir_split"):
         return Verdict(False)
 
     def check() -> bool:
-        prime = 1_000_003
-        for n, t in ((5, 3), (7, 4), (4, 1), (3, 2), (6, 6), (9, 5)):
-            secret = secrets.randbelow(prime)
-            shares = [(int(x), int(y) % prime) for x, y in my_split(secret, n, t, prime)]
-            if sorted(x for x, _ in shares) != list(range(1, n + 1)):
-                return report(
-                    False, "return n shares (x, f(x)) for x = 1, 2, …, n (never x = 0: that is the secret)"
-                )
-            rebuilt = interpolate(shares[:t], prime)
-            if rebuilt.secret() != secret:
-                return report(
-                    False, "t of your shares do not interpolate to the secret at x = 0: is f(0) = secret?"
-                )
-            if any(rebuilt.evaluate(x) != y for x, y in shares):
-                return report(
-                    False, f"your {n} shares do not lie on one polynomial of degree t - 1 = {t - 1}"
-                )
-            if t >= 2 and _fewer_reveal(my_split, n, t, prime):
-                return report(
-                    False,
-                    f"with n = {n}, t = {t}, already t - 1 = {t - 1} of your shares give the secret back: "
-                    "your polynomial's degree is too low for t",
-                )
-        first = my_split(5, 5, 3, prime)
-        second = my_split(5, 5, 3, prime)
-        if sorted(first) == sorted(second):
+        with _watch_random_module() as mersenne:
+            for n, t in ((5, 3), (7, 4), (4, 1), (3, 2), (6, 6), (9, 5)):
+                secret = secrets.randbelow(_SPLIT_PRIME)
+                shares = _shares_of(my_split(secret, n, t, _SPLIT_PRIME), n, _SPLIT_PRIME)
+                if isinstance(shares, str):
+                    return report(False, shares)
+                _RNG.shuffle(shares)
+                rebuilt = interpolate(shares[:t], _SPLIT_PRIME)
+                if rebuilt.secret() != secret:
+                    return report(
+                        False, "t of your shares do not interpolate to the secret at x = 0: is f(0) = secret?"
+                    )
+                if any(rebuilt.evaluate(x) != y for x, y in shares):
+                    return report(
+                        False, f"your {n} shares do not lie on one polynomial of degree t - 1 = {t - 1}"
+                    )
+            problem = _coefficient_problem(my_split) or _tiny_prime_problem(my_split)
+        if problem:
+            return report(False, problem)
+        if mersenne:
             return report(
                 False,
-                "two splits of the same secret gave the same shares: draw the other coefficients at random",
+                "right shape, but drawn with the random module (Mersenne Twister): its state can be "
+                "rebuilt from 624 outputs, so coefficients become predictable. Use secrets.randbelow(prime)",
             )
         return report(
             True,
-            praise="n shares on a fresh random polynomial of degree t - 1: any t rebuild the secret, "
-            "t - 1 of them do not",
+            praise="n shares on a fresh random polynomial of degree t - 1, reduced mod the prime: any t "
+            "rebuild the secret, and t - 1 of them are consistent with every secret",
         )
 
     return safely(check, "my_split failed")
 
 
-def _fewer_reveal(
-    my_split: Callable[[int, int, int, int], list[tuple[int, int]]], n: int, t: int, prime: int
-) -> bool:
-    """True when t - 1 shares interpolate to the secret for two fresh splits (degree too low).
+def _coefficient_problem(my_split: Callable[[int, int, int, int], Any]) -> str | None:
+    """Read the coefficients back from the shares (mod a large prime) and look for what a learner gets
+    wrong: a degree too low, one coefficient reused, a small range, coefficients that repeat."""
+    seen: list[tuple[int, ...]] = []
+    for secret, n, t in ((5, 6, 4), (5, 6, 4), (secrets.randbelow(_BIG_PRIME), 5, 3), (2**100, 7, 5)):
+        shares = _shares_of(my_split(secret, n, t, _BIG_PRIME), n, _BIG_PRIME)
+        if isinstance(shares, str):
+            return f"with prime = 2^127 - 1: {shares}"
+        rebuilt = interpolate(shares, _BIG_PRIME).coefficients  # degree < n: n ≥ t shares fix it
+        if rebuilt[0] != secret % _BIG_PRIME or any(rebuilt[t:]):
+            return f"with prime = 2^127 - 1, t = {t}: your shares are not on a polynomial of degree t - 1"
+        drawn = rebuilt[1:t]
+        if drawn[-1] == 0:
+            return (
+                f"n = {n}, t = {t}: your polynomial's degree is below t - 1, so already t - 1 = {t - 1} "
+                "shares give the secret back"
+            )
+        if len(set(drawn)) < len(drawn):
+            return (
+                f"n = {n}, t = {t}: your polynomial reuses one random coefficient for several terms, so it "
+                "has fewer unknowns than t - 1: t - 1 shares then pin the secret down. Draw each "
+                "coefficient on its own"
+            )
+        if max(a.bit_length() for a in drawn) < 100:
+            return (
+                "your random coefficients are far below the prime: drawn from a small range, they can be "
+                "guessed. Draw each with secrets.randbelow(prime)"
+            )
+        if any(a in past for past in seen for a in drawn):
+            return (
+                "two splits gave the same random coefficients: they must be fresh on every call (not from "
+                "a fixed seed, nor computed from the secret), or one split's shares tell another's"
+            )
+        seen.append(drawn)
+    return None
 
-    With a correct degree t - 1 polynomial this happens with probability 1/prime per split.
-    """
-    for _ in range(2):
-        secret = secrets.randbelow(prime)
-        shares = [(int(x), int(y) % prime) for x, y in my_split(secret, n, t, prime)]
-        if interpolate(shares[: t - 1], prime).secret() != secret:
-            return False
-    return True
+
+def _tiny_prime_problem(my_split: Callable[[int, int, int, int], Any]) -> str | None:
+    """Mod 7 with t = 3, enumerate the values two shares take for the secret 0: a secret sharing takes
+    (nearly) all 49, so seeing two shares rules no secret out."""
+    taken = set()
+    for _ in range(_TINY_DRAWS):
+        shares = _shares_of(my_split(0, 3, 3, _TINY_PRIME), 3, _TINY_PRIME)
+        if isinstance(shares, str):
+            return f"with prime = 7: {shares}"
+        taken.add(tuple(y for _, y in sorted(shares)[:2]))
+    if len(taken) * 2 <= _TINY_PRIME**2:
+        return (
+            f"mod 7 with t = 3, the first two shares of the secret 0 only ever took {len(taken)} of the 49 "
+            "possible pairs of values: anyone holding t - 1 = 2 shares outside those rules the secret 0 out. "
+            "t - 1 shares must be consistent with every secret"
+        )
+    return None
 
 
 register_hints(
@@ -217,19 +367,20 @@ def _feldman_cases(dealers: int, t: int, n: int) -> list[tuple[str, PriShare, li
     return cases
 
 
-def check_feldman_verify(my_verify: Callable[[PriShare, Sequence[Sequence[Point]]], bool] | None) -> Verdict:
-    """``my_verify(share, dealer_commitments)``: is ``share`` node ``share.index``'s final DKG share?
+def check_feldman_verify(my_check: Callable[[PriShare, Sequence[Sequence[Point]]], bool] | None) -> Verdict:
+    """``my_check(share, dealer_commitments)`` (the notebook's name): is ``share`` node ``share.index``'s
+    final DKG share?
 
     ``dealer_commitments`` holds one tuple ``(A_0, …, A_{t-1})`` of G1 points per qualified dealer. True
     exactly when ``share.value · G == Σ_j Σ_k A_{j,k} (index + 1)^k``; tried with 1, 3 and 4 dealers.
     """
-    if nudge_if_stub(my_verify, "feldman_verify"):
+    if nudge_if_stub(my_check, "feldman_verify"):
         return Verdict(False)
 
     def check() -> bool:
         for dealers, t in ((1, 3), (3, 3), (4, 2)):
             for what, share, commitments, expected in _feldman_cases(dealers, t, n=5):
-                if bool(my_verify(share, [tuple(c) for c in commitments])) == expected:
+                if bool(my_check(share, [tuple(c) for c in commitments])) == expected:
                     continue
                 where = f"{what} ({dealers} dealer(s))"
                 if expected:
@@ -243,29 +394,46 @@ def check_feldman_verify(my_verify: Callable[[PriShare, Sequence[Sequence[Point]
             "final share from the commitments alone",
         )
 
-    return safely(check, "my_verify failed")
+    return safely(check, "my_check failed")
 
 
 register_hints(
     "disqualify_dealer",
-    "Dealer 2 must deal (its deal bundle arrives, well signed) and still be thrown out. Section 4 "
-    "showed one way a dealer is caught; a wrong share alone is forgiven — why?",
-    "A complaint is forgiven when the dealer answers it with the right share. So either make the "
-    "answer wrong or missing, or make so many holders complain that no answer is waited for.",
-    "plan = FaultPlan(bad_shares={(2, 4)}, missing_justifications={2})  # or bad_justifications={2}, "
-    "or bad_commitments={2}, or bad shares to three holders",
+    "Dealer 2 answers every complaint with the right share, so each complaint alone is forgiven "
+    "(section 4). Is there a number of complaints at which nobody waits for its answer? Try bad shares to "
+    "1, 2, 3 holders and look at .qual.",
+    "Count the complaints about dealer 2 (the responses in outcome.log whose .complaints name 2). With t "
+    "of them, t revealed shares would rebuild its polynomial: it is thrown out at once, before any "
+    "justification. Fewer than that are answered and forgiven.",
+    "plan = FaultPlan(bad_shares={(2, 0), (2, 1), (2, 3)})  # exactly t = 3 holders, no more",
 )
 
 #: t of the exercise's DKG (5 nodes).
 DISQUALIFY_T = 3
 
 
-def check_disqualify_dealer(plan: FaultPlan | None) -> Verdict:
-    """``plan``: a FaultPlan for a 5-node DKG (t = 3) after which dealer 2 is out of QUAL.
+def _honest_complaints(outcome: DKGOutcome, dealer: int) -> int:
+    """Complaints about ``dealer`` that counted: delivered, well signed, from other nodes."""
+    return sum(
+        1
+        for e in outcome.log
+        if e.kind == "response"
+        and e.delivered
+        and e.note != "bad signature"
+        and e.author != dealer
+        and dealer in e.complaints
+    )
 
-    A break only when dealer 2's deal reached the others (it dealt, on time, well signed) and the
-    honest nodes' checks threw it out; the other four stay in QUAL and the DKG succeeds. A dealer
-    that never deals (silent, late, badly signed deal) is simply absent: no break.
+
+def check_disqualify_dealer(plan: FaultPlan | None) -> Verdict:
+    """``plan``: a FaultPlan for a 5-node DKG (t = 3) in which dealer 2 — whose commitments are right and
+    who answers every complaint on time with the right share — is thrown out anyway, with as few wrong
+    shares as possible.
+
+    The only fault allowed is ``bad_shares`` from dealer 2, so a dealer that is merely absent (silent,
+    late, badly signed) or that cheats in its answers does not count. Correct when dealer 2 is out of QUAL,
+    the other four stay, the complaints about it came from the honest holders, and there are exactly t of
+    them (the fewest that work: found by experiment, read in kyber in Exercise 7).
     """
     if nudge_if_stub(plan, "disqualify_dealer"):
         return Verdict(False)
@@ -273,50 +441,42 @@ def check_disqualify_dealer(plan: FaultPlan | None) -> Verdict:
     def check() -> bool:
         if not isinstance(plan, FaultPlan):
             return report(False, "plan must be a drand_edu.threshold.dkg.FaultPlan")
+        only_shares = plan == FaultPlan(bad_shares=plan.bad_shares) and plan.justify is None
+        if not only_shares or {d for d, _ in plan.bad_shares} != {2}:
+            return report(
+                False,
+                "dealer 2 deals on time, with the right commitments, and answers every complaint correctly: "
+                "the only fault allowed here is bad_shares={(2, holder), …}",
+            )
         try:
             outcome = run_dkg(5, DISQUALIFY_T, rng=seeded_rng("exercise-disqualify"), faults=plan)
         except DKGError as exc:
-            return report(
-                False, f"with this plan the DKG fails for honest nodes too ({exc}); fault only dealer 2"
-            )
-        deals = [e for e in outcome.log if e.kind == "deal" and e.author == 2 and e.note != "forged copy"]
-        if not any(e.delivered and e.note != "bad signature" for e in deals):  # dropped on arrival
-            why = deals[0].note if deals else "withheld"
-            return report(
-                False,
-                f"dealer 2's deal never counted ({why}): a dealer that does not deal is left out without "
-                "anyone catching anything. Let it deal, and make the honest nodes throw it out",
-            )
+            return report(False, f"with this plan the DKG fails for honest nodes too ({exc})")
+        complaints = _honest_complaints(outcome, 2)
         if 2 in outcome.qual:
             return report(
-                False, f"dealer 2 is still qualified (QUAL = {list(outcome.qual)}): its fault was forgiven"
+                False,
+                f"{complaints} complaint(s), each answered with the right share: dealer 2 was forgiven and "
+                "stays in QUAL. How many complaints does it take before nobody waits for its answer?",
             )
+        if complaints == 0:
+            return report(False, "nobody complained about dealer 2: it was left out, not caught")
         if set(outcome.qual) != {0, 1, 3, 4}:
+            return report(False, f"QUAL = {list(outcome.qual)}: other dealers were dropped too")
+        if complaints < DISQUALIFY_T:
+            return report(False, f"out with only {complaints} complaint(s)? Then it did not answer them all")
+        if complaints > DISQUALIFY_T:
             return report(
-                False, f"QUAL = {list(outcome.qual)}: other dealers were dropped too; fault dealer 2 only"
+                False, f"out, with {complaints} complaints: fewer wrong shares would do. What is the fewest?"
             )
-        return report(True, praise=_how_dealer_2_fell(outcome))
+        return report(
+            True,
+            praise=f"{complaints} complaints = t: dealer 2 was evicted in the response phase, before it "
+            "could "
+            "answer — t revealed shares would rebuild its polynomial (Exercise 7 finds the line in kyber)",
+        )
 
     return safely(check, "running the DKG with your plan failed")
-
-
-def _how_dealer_2_fell(outcome: DKGOutcome) -> str:
-    """Praise that says what happened to dealer 2 in this run (read from the message log), and only that."""
-    heard_of = [e for e in outcome.log if e.kind == "response" and e.delivered and e.note != "bad signature"]
-    complaints = sum(1 for e in heard_of if 2 in e.complaints)
-    answers = [e for e in outcome.log if e.kind == "justification" and e.author == 2]
-    if complaints >= DISQUALIFY_T:
-        return (
-            f"{complaints} complaints, at least t = {DISQUALIFY_T}: dealer 2 was evicted in the response "
-            "phase, before any justification"
-        )
-    heard = f"{complaints} complaint{'s' if complaints != 1 else ''}"
-    if not answers or answers[0].arrival is None:
-        why = answers[0].note if answers else "no justification"
-        return f"{heard} and no answer ({why}): a complaint left unanswered disqualifies the dealer"
-    if not answers[0].delivered or answers[0].note == "bad signature":
-        return f"{heard}, and its justification did not count ({answers[0].note}): out of QUAL"
-    return f"{heard}, answered with a share that does not match the commitments: the answer proved the cheat"
 
 
 register_hints(

@@ -187,33 +187,89 @@ register_hints(
 )
 
 
+class _WalkTooLong(Exception):
+    """Raised by :class:`_CountingGraph` when a walk reads the graph far more often than it has edges."""
+
+
+class _CountingGraph(dict):
+    """The graph handed to the learner: it stops a walk that goes round a cycle forever."""
+
+    def __init__(self, graph: Mapping[str, set[str]]) -> None:
+        super().__init__({p: set(d) for p, d in graph.items()})
+        self.reads, self.limit = 0, 50 * (len(graph) + sum(len(d) for d in graph.values()) + 1)
+
+    def _count(self) -> None:
+        self.reads += 1
+        if self.reads > self.limit:
+            raise _WalkTooLong
+
+    def __getitem__(self, key: str) -> set[str]:
+        self._count()
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._count()
+        return super().get(key, default)
+
+
+def _with_cycles(chooser: random.Random) -> list[dict[str, set[str]]]:
+    """Import graphs with cycles (Python allows them; the layering test exists to keep them out)."""
+    two = {"a": {"b"}, "b": {"a"}, "c": {"a"}, "d": set()}
+    three = {"x": {"y"}, "y": {"z"}, "z": {"x", "w"}, "w": set(), "v": {"z"}}
+    itself = {"s": {"s", "t"}, "t": set()}
+    tangled = _random_dag(chooser)
+    names = sorted(tangled)
+    for _ in range(3):  # a few edges that point back up
+        low, high = chooser.sample(names, 2)
+        tangled[low].add(high)
+        tangled[high].add(low)
+    return [two, three, itself, tangled]
+
+
 def check_depends_on(my_depends_on: Callable[[Mapping[str, set[str]], str], Iterable[str]] | None) -> Verdict:
-    """``my_depends_on(graph, package)``: every package it imports, directly or through others."""
+    """``my_depends_on(graph, package)``: every package it imports, directly or through others.
+
+    Tried on the real graph, a long chain, random acyclic graphs and graphs with import cycles (where a
+    package in a cycle depends on itself, and a walk that does not remember what it saw never ends).
+    """
     if nudge_if_stub(my_depends_on, "depends_on"):
         return Verdict(False)
 
     def check() -> bool:
         chooser = random.Random(secrets.randbits(64))
         chain = {f"q{i}": ({f"q{i - 1}"} if i else set()) for i in range(12)}  # a long chain: deep walks
-        graphs = [import_graph(), chain, *(_random_dag(chooser) for _ in range(6))]
+        graphs = [import_graph(), chain, *(_random_dag(chooser) for _ in range(6)), *_with_cycles(chooser)]
         for graph in graphs:
+            cyclic = any(p in _closure(graph, p) for p in graph)
             for package in graph:
-                got = my_depends_on({p: set(d) for p, d in graph.items()}, package)
+                try:
+                    got = my_depends_on(_CountingGraph(graph), package)
+                except (_WalkTooLong, RecursionError):
+                    return report(
+                        False,
+                        "on a graph with an import cycle your walk never ends: keep a set of the packages "
+                        "already found, and do not walk from one twice",
+                    )
                 got = set(got) if got is not None else None
                 expected = _closure(graph, package)
                 if got == expected:
                     continue
-                if got is not None and got < expected:
+                if cyclic and got is not None and got == expected - {package}:
+                    why = "in an import cycle a package does depend on itself: do not drop it"
+                elif got is not None and got < expected:
                     why = "some packages are missing: follow the imports of the imports too"
                 elif got is not None and package in got and package not in expected:
                     why = "a package does not depend on itself (unless there is an import cycle)"
+
                 elif got is not None and got - expected:
                     why = "it lists packages that nothing below this one imports"
                 else:
                     why = "return a set of package names (an empty set when it imports nothing)"
                 return report(False, f"{why} (more: drand_edu.exercises.hint('depends_on'))")
         return report(
-            True, praise="imports of imports followed to the bottom, on the real graph and on random ones"
+            True,
+            praise="imports of imports followed to the bottom, on the real graph, on random ones and "
+            "around import cycles",
         )
 
     return safely(check, "my_depends_on failed")
@@ -349,12 +405,19 @@ def check_store_trusts_its_caller(
                         f"get through every layer (more: {MORE_FORGERY})",
                     )
                 try:
-                    info.scheme.sig_group.from_bytes(forged.signature)
+                    point = info.scheme.sig_group.from_bytes(forged.signature)
                 except (InvalidPoint, DrandEduError):
                     return report(
                         False,
                         "the stack took it, but its signature is not even a point of G2: the first parser "
                         "would spot that. A convincing forgery carries a well-formed signature",
+                    )
+                if point.is_identity():
+                    return report(
+                        False,
+                        "the stack took it, but its signature is the point at infinity: a valid encoding, "
+                        "yet no BLS signature is ever ∞ and bls.verify refuses it before any pairing. A "
+                        "convincing forgery carries a point that could be a signature",
                     )
                 if is_valid_beacon(info, forged):
                     return report(
@@ -401,12 +464,15 @@ def _function_name(answer: Any) -> str:
 
 
 def _rounds_ahead(answer: Any) -> int | None:
-    """``4``, ``"4"``, ``"last + 4"``, ``"last + 1 + 3"`` → 4; anything else → None."""
+    """``4``, ``4.0``, ``"4"``, ``"last + 4"``, ``"last + 1 + 3"``, ``"3+1=4"``,
+    ``"partialCacheStoreLimit+1"``
+    → 4; anything else → None. A sum is added up; after an ``=`` only the result counts."""
     if isinstance(answer, bool):
         return None
-    if isinstance(answer, int):
-        return answer
-    text = str(answer)
+    if isinstance(answer, int | float):
+        return int(answer) if answer == int(answer) else None
+    text = str(answer).split("=")[-1]
+    text = re.sub(r"partialcachestorelimit", " 3 ", text, flags=re.I)  # the constant, by its name
     numbers = re.findall(r"\d+", text)
     if not numbers or re.search(r"[-*/]", text):
         return None

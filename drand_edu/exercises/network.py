@@ -17,7 +17,7 @@ from ..api.metrics import MetricsAPI
 from ..node.metrics import NodeMetrics
 from ..node.network import LocalNetwork
 from ..rng import seeded_rng
-from .common import Verdict, nudge_if_stub, register_hints, report, safely
+from .common import Verdict, nudge_if_stub, register_hints, report, safely, type_problem
 
 __all__ = ["check_halting_partition", "check_lagging_alert", "check_latest_max_age", "check_metric_value"]
 
@@ -35,45 +35,83 @@ register_hints(
 )
 
 
+#: Beacon ids that share prefixes and suffixes, as a daemon's chains can ("quick" is in "quicknet", and
+#: 'net"' ends both "quicknet" and "net"): only the whole label value names one beacon.
+METRIC_IDS = ("quicknet", "quick", "evmnet", "net")
+
+
+def _metric_page(order: list[str]) -> tuple[str, dict[str, dict[str, float]]]:
+    """A daemon's metrics page with the beacons in ``order``, and the value of each metric per beacon."""
+    expected: dict[str, dict[str, float]] = {}
+    nodes = []
+    for beacon_id in order:
+        metrics = NodeMetrics(beacon_id, clock=lambda: 0.0)
+        last, size = secrets.randbelow(10**6), 3 + secrets.randbelow(20)
+        late = (1 + secrets.randbelow(10**5)) * 128 + 1 + secrets.randbelow(127)  # never whole ms
+        threshold = size // 2 + 1
+        metrics.beacon_stored(last, late / 1024)  # seconds, exact in binary: the ms are k · 125 / 128
+        metrics.group(size, threshold)
+        nodes.append(metrics)
+        expected[beacon_id] = {
+            "last_beacon_round": last,
+            "beacon_discrepancy_latency": late * 125 / 128,
+            "group_size": size,
+            "group_threshold": threshold,
+        }
+    return MetricsAPI(nodes).exposition().decode(), expected
+
+
+def _metric_slip(
+    name: str, beacon_id: str, got: Any, value: float, expected: dict[str, dict[str, float]], order: list[str]
+) -> str:
+    """Why ``got`` is not the value of ``name`` for ``beacon_id``: a cut fraction, another beacon's sample
+    (one whose id overlaps, or any other), or nothing at all."""
+    where = f"{name} of beacon {beacon_id!r}"
+    if got is not None and float(got) == int(value) != value:
+        return (
+            f"{where} is {value:g}: you cut off its fraction. A Prometheus value is a float — convert it "
+            "with float(), not int()"
+        )
+    other = next((b for b in order if b != beacon_id and got is not None and expected[b][name] == got), None)
+    if other is not None and (beacon_id in other or other in beacon_id):
+        return (
+            f"{where}: you read the sample of {other!r}. Beacon ids can share a prefix or a suffix: match "
+            'the label as a whole, beacon_id="…" with its quotes'
+        )
+    if other is not None:
+        return (
+            f"{where}: you read the sample of {other!r}. One page holds every beacon, so match the label too"
+        )
+    read = "nothing" if got is None else f"{got!r}, not the value on this page"
+    return f"{where}: you read {read}. One page holds every beacon, so match the label too (skip # lines)"
+
+
 def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> Verdict:
-    """``my_value(text, name, beacon_id)``: the value of a metric in Prometheus text format."""
+    """``my_value(text, name, beacon_id)``: the value (a number) of a metric in Prometheus text format.
+
+    Two pages with four beacons whose ids share prefixes and suffixes (longer ids before shorter ones,
+    then the other way round), and a metric with a fractional value, so that substring matching, text
+    results and a truncating ``int()`` are refused.
+    """
     if nudge_if_stub(my_value, "metric_value"):
         return Verdict(False)
 
     def check() -> bool:
-        ids = ["default", "quicknet", "evmnet"]
-        secrets.SystemRandom().shuffle(ids)  # the beacon asked for is sometimes first, sometimes not
-        expected: dict[str, dict[str, float]] = {}
-        nodes = []
-        for beacon_id in ids:
-            metrics = NodeMetrics(beacon_id, clock=lambda: 0.0)
-            last, size = secrets.randbelow(10**6), 3 + secrets.randbelow(20)
-            threshold = size // 2 + 1
-            metrics.beacon_stored(last, 0.25)
-            metrics.group(size, threshold)
-            nodes.append(metrics)
-            expected[beacon_id] = {
-                "last_beacon_round": last,
-                "group_size": size,
-                "group_threshold": threshold,
-            }
-        page = MetricsAPI(nodes).exposition().decode()  # the page a daemon's metrics listener serves
-        for beacon_id in sorted(ids):  # asked in a fixed order (the hint stays the same run to run)
-            for name, value in expected[beacon_id].items():
-                got = my_value(page, name, beacon_id)
-                if got is None or float(got) != float(value):
-                    others = sorted(b for b in ids if b != beacon_id)
-                    read = "nothing" if got is None else f"{got!r}, not the value on this page"
-                    return report(
-                        False,
-                        f"{name} of beacon {beacon_id!r}: you read {read}. One page holds every beacon "
-                        f"of the daemon (here also {', '.join(others)}), so match the label too: the line "
-                        f"is '{name}{{beacon_id=\"{beacon_id}\"}} value' (skip # lines)",
-                    )
+        for order in (list(METRIC_IDS), list(reversed(METRIC_IDS))):
+            page, expected = _metric_page(order)
+            for beacon_id in sorted(order):  # asked in a fixed order (the hint stays the same run to run)
+                for name, value in expected[beacon_id].items():
+                    got = my_value(page, name, beacon_id)
+                    wrong_type = None if got is None else type_problem(got, "number")
+                    if wrong_type:
+                        return report(False, f"{name} of beacon {beacon_id!r}: {wrong_type}")
+                    if got is not None and float(got) == value:
+                        continue
+                    return report(False, _metric_slip(name, beacon_id, got, value, expected, order))
         return report(
             True,
-            praise="the right sample among three beacons on one page, whatever their order: what a "
-            "Prometheus scraper does with the labels",
+            praise="the right sample among four beacons whose ids overlap, in either order, fractions kept: "
+            "what a Prometheus scraper does with the labels",
         )
 
     return safely(check, "my_value failed")
@@ -121,6 +159,8 @@ _ALERT_EDGES = [
     ([(10, [10, None, 10]), (11, [11, None, 11]), (12, [12, None, 12])], 1, 3, "a node that does not answer"),
     ([(10, [5, 10, 10]), (11, [11, 5, 11]), (12, [12, 12, 5])], 0, 1, "with for 1, only the last scrape"),
     ([(10, [5, 5, 10]), (11, [5, 11, 11]), (12, [5, 12, 12])], 1, 2, "the last scrapes, not the first"),
+    ([(1, [0, 1, 0]), (1, [0, 1, 1])], 1, 2, "a fresh chain: head 0 is an answer (round 0), not silence"),
+    ([(2, [0, 2, 2]), (3, [0, 3, 3])], 1, 2, "head 0 far behind lags like any other head"),
 ]  # fmt: skip
 
 register_hints(

@@ -367,41 +367,50 @@ with drand_edu.expect_error(NotEnoughShares):
 #
 # Each exercise has a task cell (write your answer there), a check cell, and hints in steps: stuck? call
 # `drand_edu.exercises.hint("<name>")` (each call gives one more step; the name is given in the task).
+#
+# **One rule for types, in every session:** return what the task names — bytes as `bytes` (hex text is
+# refused), a point as a `Point` (not its encoding), a number as a number (not its text).
 
 # %% [markdown]
-# ### Exercise 1 (Explore) — the message of the next round
+# ### Exercise 1 (Explore) — which round is this beacon?
 #
-# You hold the newest beacon of a chain. Which exact bytes will the *next* round sign? Write
-# `my_next_message(info, beacon)` returning the 32 bytes that round `beacon.round + 1` signs, for chained
-# and unchained chains (`info.scheme.chained` tells which). Explore first on a real pair: the recorded
-# mainnet beacon carries the signature of the round before it, so `before` below is mainnet's round
-# 2634944 (its previous signature is not needed here), and your answer for it must be the message that
-# `mainnet_beacon` signed (`mainnet_beacon.message(mainnet_info.scheme)`). The check uses random beacons of
-# three schemes, the genesis "beacon" of round 0 included.
-# Stuck? `drand_edu.exercises.hint("next_message")`.
+# A relay forwards you a beacon's signature (and, on a chained chain, its previous signature) but **not its
+# round number**. You know when it reached you, `seen_at` (unix seconds), and that relays forward a beacon
+# at most 5 periods after its round was due. Write `my_round(info, signature, previous_signature, seen_at)`
+# returning the round the beacon belongs to, or `None` when no round of that window is right (a forgery, or
+# an old beacon replayed as new). Nothing in this notebook computes it for you: find out by experiment.
+# Start with the recorded mainnet beacon, seen 70 s (2⅓ periods) after its round — is the round current
+# at `seen_at` the answer? The check uses fresh keys on three schemes, relays on time and late, and
+# beacons that must be refused. Stuck? `drand_edu.exercises.hint("round_of")`.
 
 # %%
-before = Beacon(round=mainnet_beacon.round - 1, signature=mainnet_beacon.previous_signature)
-print("round", before.round, "signature", before.signature.hex()[:24] + "…")
+from drand_edu.chain import is_valid_beacon
+
+seen_at = mainnet_info.time_of_round(mainnet_beacon.round) + 70
+print("current round at seen_at:", mainnet_info.round_at(seen_at), "— the beacon's own round is for you to find")
 
 
-def my_next_message(info, beacon):
+def my_round(info, signature, previous_signature, seen_at):
     ...  # your code
 
 
 # %%
-drand_edu.exercises.check_next_message(my_next_message)
+drand_edu.exercises.check_round_of(my_round)
 
 
 # %% tags=["solution"]
-def my_next_message(info, beacon):
-    link = beacon.signature if info.scheme.chained else b""  # the next round chains to *this* signature
-    return hashlib.sha256(link + (beacon.round + 1).to_bytes(8, "big")).digest()
+def my_round(info, signature, previous_signature, seen_at):
+    now = info.round_at(seen_at)
+    for candidate in range(now, max(0, now - 6), -1):  # the rounds due in the last 5 periods
+        late_enough = info.time_of_round(candidate) >= seen_at - 5 * info.period
+        if late_enough and is_valid_beacon(info, Beacon(candidate, signature, previous_signature)):
+            return candidate  # the signed message binds the round: only one candidate verifies
+    return None
 
 
-print(f"round {mainnet_beacon.round} signed my_next_message(round {before.round}):",
-      my_next_message(mainnet_info, before) == mainnet_beacon.message(mainnet_info.scheme))  # fmt: skip
-drand_edu.exercises.check_next_message(my_next_message)
+print("the recorded beacon is round", my_round(mainnet_info, mainnet_beacon.signature,
+                                             mainnet_beacon.previous_signature, seen_at))  # fmt: skip
+drand_edu.exercises.check_round_of(my_round)
 
 
 # %% [markdown]
@@ -505,8 +514,9 @@ drand_edu.exercises.check_steer_interpolation(my_steer)
 # drand nodes combine partials with kyber's tbls
 # [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150).
 # Read it and answer, as strings: `recover_error` — the error message it returns when fewer than `t`
-# partials survive its loop; `verify_call` — the name of the call whose failure makes the loop skip a
-# partial (the reason a point like yours from Exercise 4 never reaches the interpolation).
+# partials survive its loop; `verify_call` — three calls in that loop can skip a partial (bad index bytes,
+# a failed check, bytes that do not decode): name the one that skips a point like yours from Exercise 4,
+# which has a good index and decodes fine (the reason it never reaches the interpolation).
 # Stuck? `drand_edu.exercises.hint("kyber_recover")`.
 
 # %%
@@ -518,7 +528,7 @@ drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
 
 # %% tags=["solution"]
 recover_error = "not enough valid partial signatures"  # errors.New(...) right after the loop
-verify_call = "s.Scheme.Verify"  # against public.Eval(i).V, the signer's public share
+verify_call = "s.Scheme.Verify"  # against public.Eval(i).V; sh.Index and UnmarshalBinary skip malformed bytes
 drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
 
 # %% [markdown]
@@ -566,10 +576,10 @@ drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
 # **Questions and pairs, 30 minutes:**
 #
 # - **8 min** · Exercises — Questions.
-# - **22 min** · Exercises — Pairs: Exercise 1 (Explore: the next round's message) as a warm-up, then Exercise
-#   3 (Implement: recover the beacon, with Exercise 2's Lagrange weights; run Exercise 2's solution if short
-#   of time); Exercise 4 (Break: steer a combiner that does not verify) for pairs that finish early; Exercises
-#   2 and 5 (Connect: kyber's `Recover`) as homework.
+# - **22 min** · Exercises — Pairs: Exercise 1 (Explore: which round is this beacon? found by verifying
+#   candidates) as a warm-up, then Exercise 3 (Implement: recover the beacon, with Exercise 2's Lagrange
+#   weights; run Exercise 2's solution if short of time); Exercise 4 (Break: steer a combiner that does not
+#   verify) for pairs that finish early; Exercises 2 and 5 (Connect: kyber's `Recover`) as homework.
 # <!-- end of plan -->
 
 # %% [markdown]

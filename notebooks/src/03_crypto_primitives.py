@@ -411,6 +411,9 @@ with tempfile.TemporaryDirectory() as base:
 # verifier trusts, and connect to the kyber code that fixes one of them. Each check cell answers "✅ correct"
 # or "❌ not yet" with a hint; `drand_edu.exercises.hint("<name>")` gives the next hint each time you call it
 # (the last one is the recipe, so try first).
+#
+# **One rule for types, in every session:** return what the task names — bytes as `bytes` (hex text is
+# refused), a point as a `Point` (not its encoding), a number as a number (not its text).
 
 # %% [markdown]
 # ### Exercise 1 (Explore) — the message of every scheme
@@ -455,7 +458,8 @@ drand_edu.exercises.check_scheme_message(my_message)
 # `my_batch_verify(scheme, public_key, messages, signatures)` (`signatures` are points) that returns True
 # exactly when **every** signature is valid, with **one** `pairing_check` of **two** pairs for the whole
 # batch, whatever its length. It must work for keys on G1 and on G2, and refuse a batch whose signatures
-# are wrong one by one even if they add up to the right sum. `scheme.sig_group.msm(points, scalars)` computes
+# are wrong one by one even if they add up to the right sum, even when the attacker knows how you usually
+# weigh them, and the key ∞ that section 3 warns about. `scheme.sig_group.msm(points, scalars)` computes
 # $\sum_i c_i P_i$. Stuck? `drand_edu.exercises.hint("batch_verify")`
 
 # %%
@@ -469,7 +473,9 @@ drand_edu.exercises.check_batch_verify(my_batch_verify)
 
 # %% tags=["solution"]
 def my_batch_verify(scheme, public_key, messages, signatures):
-    weights = [1 + secrets.randbelow(2**64) for _ in messages]  # fresh, so nobody can cancel them
+    if public_key.is_identity():
+        return False  # the key ∞ makes every pairing 1 (section 3): it would accept anything
+    weights = [1 + secrets.randbelow(2**64) for _ in messages]  # fresh and full width: nobody can cancel them
     hashed = scheme.sig_group.msm([bls.hash_message(scheme, m) for m in messages], weights)
     summed = scheme.sig_group.msm(signatures, weights)
     return pairing_check([(public_key, hashed), (-scheme.key_group.generator(), summed)])
@@ -523,7 +529,7 @@ drand_edu.exercises.check_rogue_key(my_rogue)
 # hands the bytes to `kilic/bls12-381`'s `FromCompressed`, and the wrapper exposes the test as
 # [`IsInCorrectGroup`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L170-L172). Ours is in `G1.from_bytes` (it raises `InvalidPoint`).
 #
-# Play the attacker: give the 48-byte compressed encoding (bytes, or hex text) of such a $T$ — $x$
+# Play the attacker: give the 48-byte compressed encoding (as `bytes`: the course's one rule for types, hex text is refused) of such a $T$ — $x$
 # big-endian, the three top bits of the first byte being flags: `0x80` "compressed", `0x40` "the point at
 # infinity", `0x20` "the larger of the two $y$". **What counts as a break:** a point $T \neq \infty$ on the
 # curve with $h \cdot T = \infty$ (no G1 part at all), which `G1.from_bytes` refuses for the subgroup. The

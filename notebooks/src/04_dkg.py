@@ -502,46 +502,45 @@ print("3 old shares still sign the chain's beacons after the reshare:", again ==
 # %% [markdown]
 # ## Exercises
 #
-# Six exercises: measure what faults cost a DKG, implement the two checks every node makes, break the DKG
+# Six exercises: find what faults cost a DKG, implement the two checks every node makes, break the DKG
 # twice, and read kyber's rule for throwing a dealer out. Each check cell answers "✅ correct" or "❌ not yet"
 # with a hint; `drand_edu.exercises.hint("<name>")` gives the next hint each time you call it (the last
 # one is the recipe, so try first).
 
 # %% [markdown]
-# ### Exercise 1 (Explore) — what a missing bundle costs
+# ### Exercise 1 (Explore) — what one fault costs
 #
-# An honest DKG among 5 nodes ends at tick 2 (section 3). Run three others with `run_dkg(5, 3, rng=rng,
-# ...)` and read the tick each one ends at (`.clock`):
+# An honest DKG among 5 nodes ends at tick 2 (section 3). Faults cost time — but not all of them, and not
+# all the same. Find, **by experiment**, three `FaultPlan`s for `run_dkg(5, 3, rng=rng, faults=...)` in
+# which exactly **one** node misbehaves and the DKG still succeeds:
 #
-# - `"slow"`: honest, but without fast sync (`fast_sync=False`);
-# - `"silent"`: dealer 1 never sends its deal (`faults=FaultPlan(silent={1})`);
-# - `"late"`: holder 3's response arrives after the response phase ended
-#   (`faults=FaultPlan(late={(3, Phase.RESPONSE)})`).
+# - `"free"`: a fault that costs no time at all (the DKG still ends at tick 2);
+# - `"forgiven"`: a fault that costs time, yet all five dealers stay in QUAL;
+# - `"slowest"`: a fault that makes the DKG end as late as any single fault can.
 #
-# Set `ticks = {"slow": …, "silent": …, "late": …}`, then explain each number with the phases of
-# section 3 (`plot_dkg_flow` shows where the time goes). Stuck? `drand_edu.exercises.hint("dkg_ticks")`
+# `help(FaultPlan)` lists the faults; `.clock` is the tick a DKG ends at, `.qual` who stayed in. Set
+# `plans = {"free": …, "forgiven": …, "slowest": …}` and, in `ticks`, the tick each of your plans ends at;
+# then explain each number with the phases of section 3 (`plot_dkg_flow` shows where the time goes). The
+# checker measures the slowest any single fault can be. Stuck? `drand_edu.exercises.hint("dkg_ticks")`
 
 # %%
 from drand_edu.threshold.dkg import Phase
 
-ticks = None  # your code: {"slow": ..., "silent": ..., "late": ...}
+plans = None  # your code: {"free": FaultPlan(...), "forgiven": FaultPlan(...), "slowest": FaultPlan(...)}
+ticks = None  # your code: {"free": ..., "forgiven": ..., "slowest": ...}
 
 # %%
-drand_edu.exercises.check_dkg_ticks(ticks)
+drand_edu.exercises.check_dkg_ticks(plans, ticks)
 
 # %% tags=["solution"]
-ticks = {
-    # no fast sync: the phaser's signals drive it; with no complaint the DKG ends at the justification
-    # signal, 2P = 20
-    "slow": run_dkg(5, 3, rng=rng, fast_sync=False).clock,
-    # the deal phase waits in vain until P = 10; the complaints bring a justification phase that nobody
-    # answers, so it lasts until the finish signal at 3P = 30 (not 10 + 1 + 10)
-    "silent": run_dkg(5, 3, rng=rng, faults=FaultPlan(silent={1})).clock,
-    # the response phase waits until 2P = 20; holder 3 is evicted, and the justification phase lasts until 3P
-    "late": run_dkg(5, 3, rng=rng, faults=FaultPlan(late={(3, Phase.RESPONSE)})).clock,
+plans = {
+    "free": FaultPlan(late={(1, Phase.JUSTIFICATION)}),  # no complaint, so no justification phase to be late for
+    "forgiven": FaultPlan(bad_shares={(1, 4)}),  # one complaint, answered: a justification phase, nobody out
+    "slowest": FaultPlan(silent={1}),  # a deal that never comes: the deal phase waits its whole timeout
 }
+ticks = {kind: run_dkg(5, 3, rng=rng, faults=plan).clock for kind, plan in plans.items()}
 print(ticks)
-drand_edu.exercises.check_dkg_ticks(ticks)
+drand_edu.exercises.check_dkg_ticks(plans, ticks)
 
 # %% [markdown]
 # ### Exercise 2 (Implement) — Shamir split
@@ -603,23 +602,27 @@ def my_check(share, dealer_commitments):
 drand_edu.exercises.check_feldman_verify(my_check)
 
 # %% [markdown]
-# ### Exercise 4 (Break) — get dealer 2 disqualified
+# ### Exercise 4 (Break) — evict a dealer that answers every complaint
 #
-# Build a `FaultPlan` for a 5-node DKG with t = 3 after which dealer 2 is out of QUAL while the other four
-# finish. **What counts as a break:** dealer 2 *deals* — its deal bundle arrives on time and well signed —
-# and the honest nodes' own checks throw it out. A dealer that never deals (`silent`, a late or badly signed
-# deal) is simply absent, which nobody had to catch: that is refused. (A wrong share alone is not enough
-# either, as section 4 showed — why?) There are several answers; the check says which mechanism yours
-# used. Stuck? `drand_edu.exercises.hint("disqualify_dealer")`
+# Section 4 caught a dealer whose *answer* to a complaint was wrong. Here dealer 2 is more careful: its
+# commitments are right and it answers every complaint on time with the right share — its only fault is
+# sending wrong shares (`FaultPlan(bad_shares={(2, holder), …})`), and nothing else may be faulty. Get it
+# thrown out of QUAL anyway in a 5-node DKG with t = 3, with **as few wrong shares as possible**, while
+# the other four finish. A dealer that is merely absent (silent, late) was not caught by anyone and does
+# not count. Find the number by experiment: run the DKG with 1, 2, 3, … wrong shares and read `.qual` and
+# the complaints in `.log`. Why that number? Stuck? `drand_edu.exercises.hint("disqualify_dealer")`
 
 # %%
-plan = None  # your code: FaultPlan(...)
+plan = None  # your code: FaultPlan(bad_shares={(2, ...), ...})
 
 # %%
 drand_edu.exercises.check_disqualify_dealer(plan)
 
 # %% tags=["solution"]
-plan = FaultPlan(bad_shares={(2, 4)}, missing_justifications={2})  # or bad_commitments={2}, or …
+for holders in ([4], [3, 4], [1, 3, 4]):  # the experiment: one more complaint each time
+    tried = run_dkg(5, 3, rng=rng, faults=FaultPlan(bad_shares={(2, h) for h in holders}))
+    print(f"wrong shares to {holders}: dealer 2 {'in' if 2 in tried.qual else 'out of'} QUAL")
+plan = FaultPlan(bad_shares={(2, 1), (2, 3), (2, 4)})  # t = 3 complaints: evicted before it can answer
 drand_edu.exercises.check_disqualify_dealer(plan)
 
 # %% [markdown]
@@ -755,9 +758,9 @@ drand_edu.exercises.check_eviction_rule(evicted_at_once)
 # **Questions and pairs, 30 minutes:**
 #
 # - **6 min** · Exercises — Questions.
-# - **24 min** · Exercises — Pairs: Exercise 2 (Implement: Shamir split) and Exercise 4 (Break: get dealer 2
-#   disqualified; a silent dealer does not count); Exercise 7 (Connect: kyber's eviction rule) for fast pairs;
-#   1, 3, 5 and 6 at home. Short of time: keep 4, send 2 home.
+# - **24 min** · Exercises — Pairs: Exercise 2 (Implement: Shamir split) and Exercise 4 (Break: evict a dealer
+#   that answers every complaint, with the fewest wrong shares; found by experiment); Exercise 7 (Connect:
+#   kyber's eviction rule) for fast pairs; 1, 3, 5 and 6 at home. Short of time: keep 4, send 2 home.
 # <!-- end of plan -->
 
 # %% [markdown]

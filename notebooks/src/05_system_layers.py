@@ -289,7 +289,9 @@ drand_edu.exercises.check_first_refusal(first_no)
 #
 # Write `my_depends_on(graph, package)` returning the set of every package `package` imports, directly
 # or through others (`graph` maps a package to the set it imports directly, like `import_graph()`). That
-# is everything a bug in a lower layer can break above it. Stuck? `drand_edu.exercises.hint("depends_on")`.
+# is everything a bug in a lower layer can break above it. Python allows import cycles, and the checker's
+# graphs have some: a package in a cycle depends on itself, and your walk must still end.
+# Stuck? `drand_edu.exercises.hint("depends_on")`.
 
 # %%
 def my_depends_on(graph, package):

@@ -324,8 +324,9 @@ panel.widget()
 # Write `my_value(text, name, beacon_id)` returning the value (a number) of the metric `name` for that
 # beacon id, from a page in Prometheus' text format — the page of section 5's two-chain daemon, say. Print
 # such a page first and look at it: it has `# HELP` and `# TYPE` lines, and one sample line per metric
-# *and beacon*, like `last_beacon_round{beacon_id="default"} 42.0`. The checker's pages hold three beacons
-# in a random order. Stuck? `drand_edu.exercises.hint("metric_value")`.
+# *and beacon*, like `last_beacon_round{beacon_id="default"} 42.0`. The checker's pages hold four beacons
+# whose ids overlap (`quick` and `quicknet`, `net` and `evmnet`), in both orders, and metrics with fractions.
+# Stuck? `drand_edu.exercises.hint("metric_value")`.
 
 # %%
 def my_value(text, name, beacon_id):

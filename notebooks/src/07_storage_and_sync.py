@@ -440,7 +440,10 @@ drand_edu.exercises.check_find_gaps(my_gaps)
 #
 # - at least 3 beacons, rounds **2, 3, 4, … in order** (a gap, a reorder or a repeat is refused by the
 #   append layer without any thought, so it does not count);
-# - every beacon **verifies on its own**: `is_valid_beacon(info, beacon)`;
+# - every beacon **verifies on its own**, as drand's `VerifyBeacon` checks it: the signature over the
+#   scheme's message. (drand's chained message simply leaves out an empty previous signature, so a beacon
+#   with none verifies there; our `is_valid_beacon` refuses an empty previous signature on a chained chain,
+#   and the checker judges a chunk as drand does);
 # - every beacon after the first **links to the one before it in the chunk** (its `previous_signature` is
 #   that beacon's `signature`): the chunk is a chain in itself.
 #

@@ -512,9 +512,11 @@ drand_edu.exercises.check_lock_round(my_lock_round)
 # ### Exercise 2 (Implement) — a fair number below n
 #
 # Write `my_randbelow(stream, n)` returning a uniform integer `x` with `0 <= x < n`, using only
-# `stream.getrandbits(k)` (the checker's stream, a stand-in for `BeaconRandom`). Any exactly uniform
-# method passes; `% n` on a draw that was kept whatever it was does not (section 2 shows why). Stuck?
-# `drand_edu.exercises.hint("randbelow")`.
+# `stream.getrandbits(k)` (the checker's stream, a stand-in for `BeaconRandom`): the number must be a
+# function of the stream alone, so that everyone holding the beacon draws the same one. Any exactly uniform
+# method passes — the checker enumerates every way your function can use the draws, with its exact
+# probability, for small n; `% n` on a draw that was kept whatever it was does not, nor does giving up after
+# a few rejections (section 2 shows why). Stuck? `drand_edu.exercises.hint("randbelow")`.
 
 # %%
 def my_randbelow(stream, n):
