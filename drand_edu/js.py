@@ -44,10 +44,20 @@ def ensure_packages() -> str:
 
 def _run(*args: str) -> str:
     command = [ensure_packages(), str(JS_DIR / "tlock_interop.mjs"), *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    if result.returncode != 0:
-        raise DrandEduError(result.stderr.strip() or "tlock-js failed")
-    return result.stdout
+    # not subprocess.run: after a KeyboardInterrupt (a notebook cell interrupted) it kills node but does not
+    # wait for it, which leaves a defunct child in the kernel; here node is killed and reaped on any exit
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            out, err = process.communicate(timeout=60)
+        except BaseException as error:
+            process.kill()
+            process.wait()
+            if isinstance(error, subprocess.TimeoutExpired):
+                raise DrandEduError("tlock-js did not answer within 60 s") from None
+            raise
+    if process.returncode != 0:
+        raise DrandEduError(err.strip() or "tlock-js failed")
+    return out
 
 
 def tlock_encrypt(info: ChainInfo, round_number: int, plaintext: bytes) -> str:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import __version__
 from .crypto.backend import current_backend, use_backend
@@ -107,38 +111,77 @@ def keep_running(name: str, thing: T) -> T:
     if previous is not None and previous is not thing:
         _stop(previous, keep=thing)
     _running[name] = thing
+    _stop_on_sigterm()
     return thing
+
+
+def keep_serving(name: str, chains: Sequence[Any], clock: Callable[[], float]) -> list[Any]:
+    """Serve each of ``chains`` (:class:`drand_edu.api.ServedChain`) on an endpoint of its own, kept under
+    ``name`` like :func:`keep_running`, and return the servers.
+
+    When the cell runs again (it made its chains again), the endpoints it kept before serve the new chains
+    at the **same URLs** (one closed meanwhile is started again on its old port when that is free): a client
+    that a later cell pointed at them keeps working on what this cell made, instead of knocking on closed
+    ports. Extra endpoints of the earlier run are stopped."""
+    from urllib.parse import urlsplit
+
+    from .api import serve
+    from .api.server import PublicAPI
+
+    kept = _running.get(name)
+    before = list(kept) if isinstance(kept, (list, tuple)) else []
+    servers = []
+    for index, chain in enumerate(chains):
+        old = before[index] if index < len(before) else None
+        if old is not None and not old.closed:
+            old.api = PublicAPI([chain], clock)  # the running endpoint answers from the new chain
+            servers.append(old)
+            continue
+        port = (urlsplit(old.url).port or 0) if old is not None else 0
+        try:
+            servers.append(serve(chain, port=port, clock=clock))
+        except OSError:  # the old port is taken meanwhile: any free one
+            servers.append(serve(chain, clock=clock))
+    return keep_running(name, servers)
 
 
 def stop_kept(name: str | None = None) -> None:
     """Stop what :func:`keep_running` keeps under ``name`` (everything without a name)."""
     names = [name] if name is not None else list(_running)
-    for key in names:
-        thing = _running.pop(key, None)
-        if thing is not None:
-            _stop(thing)
+    _stop([_running.pop(key) for key in names if key in _running])
+
+
+def _flatten(thing: object) -> list[object]:
+    if isinstance(thing, (list, tuple, set)):
+        return [leaf for item in thing for leaf in _flatten(item)]
+    return [thing]
 
 
 def _stop(thing: object, keep: object = None) -> None:
-    if isinstance(thing, (list, tuple, set)):
-        kept = keep if isinstance(keep, (list, tuple, set)) else [keep]
-        for item in thing:
-            if not any(item is k for k in kept):
-                _stop(item)
-        return
-    if isinstance(thing, subprocess.Popen):
-        if thing.poll() is None:
-            thing.terminate()
-            try:
-                thing.wait(5)
-            except subprocess.TimeoutExpired:
-                thing.kill()
-                thing.wait()
-        return
-    for method in ("close", "stop"):
-        if callable(getattr(thing, method, None)):
-            getattr(thing, method)()
-            return
+    """Stop ``thing`` (or each thing in a nested list of them) except what is in ``keep``.
+
+    Processes are all signalled first and then waited for together (5 s, then killed), so stopping a
+    notebook's four nodes takes as long as the slowest one, not the sum: the kernel's end (a restart, a
+    shutdown) must finish before Jupyter gives up on it and kills it, which would leave the folders."""
+    kept = _flatten(keep) if keep is not None else []
+    things = [t for t in _flatten(thing) if not any(t is k for k in kept)]
+    processes = [t for t in things if isinstance(t, subprocess.Popen) and t.poll() is None]
+    for process in processes:
+        process.terminate()
+    for other in things:
+        if isinstance(other, subprocess.Popen):
+            continue
+        for method in ("close", "stop"):
+            if callable(getattr(other, method, None)):
+                getattr(other, method)()
+                break
+    deadline = time.monotonic() + 5
+    for process in processes:
+        try:
+            process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def temporary_folder(prefix: str, *, reuse: bool = False) -> Path:
@@ -154,7 +197,34 @@ def temporary_folder(prefix: str, *, reuse: bool = False) -> Path:
                 return folder
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     _folders.append(folder)
+    _stop_on_sigterm()
     return folder
+
+
+_sigterm_installed = False
+
+
+def _stop_on_sigterm() -> None:
+    """Run :func:`stop_everything` on SIGTERM too, not only at a normal exit (atexit).
+
+    A kernel restart or shutdown asks the kernel to exit, and if it is not gone within half of Jupyter's
+    ``shutdown_wait_time`` (2.5 s by default) it is sent SIGTERM, whose default action skips atexit: the
+    session's nodes would be killed without their folders (keys, shares, databases) being removed."""
+    global _sigterm_installed
+    if _sigterm_installed or threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        stop_everything()
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:  # the default action: end the process now
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    _sigterm_installed = True
 
 
 @atexit.register

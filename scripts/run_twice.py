@@ -34,9 +34,12 @@ that no process the notebook started survived it and no temporary file or folder
 gets a private ``TMPDIR``, so every entry left in it is the notebook's (other programs on the machine
 cannot be mistaken for it). Survivors are killed and the private folder removed afterwards.
 
-The exit status is 1 when any notebook has a problem. ``tests/test_rerun*.py`` runs this on every
-notebook with each cell twice, the pairs bottom up, and the whole notebook again (about five normal
-runs). The slowest cell run is shown with the result (for the 10 s budget; not checked).
+The exit status is 1 when any notebook has a problem. ``tests/test_rerun.py`` and
+``tests/test_rerun_sessions.py`` run this on every instructor copy (notebooks/) with each cell twice, the
+pairs bottom up, and the whole notebook again (about five normal runs); ``tests/test_rerun_student*.py`` on
+every student copy (student/) in the other mode, upwards, followed by the pairs (about four runs): after
+the upwards pass the generator cells at the top have made new objects, which the cells below must use.
+The slowest cell run is shown with the result (for the 10 s budget; not checked).
 """
 
 from __future__ import annotations

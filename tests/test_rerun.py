@@ -168,3 +168,75 @@ def test_serve_node_replaces_an_api_closed_behind_the_daemons_back() -> None:
 @pytest.mark.parametrize("stem", stems("00", "01", "02", "03"))
 def test_notebook_survives_reruns(stem: str) -> None:
     check_course_notebook(stem)
+
+
+def test_a_sigterm_to_the_kernel_stops_what_is_kept_and_removes_its_folders(tmp_path) -> None:
+    # Jupyter sends SIGTERM to a kernel that is slow to exit on restart/shutdown: atexit would not run
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    program = (
+        "import subprocess, sys, time\n"
+        "from drand_edu.notebook import keep_running, temporary_folder\n"
+        "folder = temporary_folder('probe-sigterm-')\n"
+        "(folder / 'share').write_text('secret')\n"
+        "sleep = [sys.executable, '-c', 'import time; time.sleep(60)']\n"
+        "child = keep_running('sleeper', subprocess.Popen(sleep))\n"
+        "print(folder, child.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    kernel = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE, text=True, env=env)
+    child_pid = None
+    try:
+        folder, child_pid = kernel.stdout.readline().split()  # type: ignore[union-attr]
+        assert os.path.isdir(folder)
+        kernel.send_signal(signal.SIGTERM)
+        assert kernel.wait(60) == -signal.SIGTERM  # still ends the way SIGTERM does
+        assert not os.path.exists(folder), "the session folder was left behind"
+        assert not os.path.exists(f"/proc/{child_pid}"), "the kept process still runs"
+    finally:
+        if kernel.poll() is None:
+            kernel.kill()
+            kernel.wait()
+        if child_pid is not None:
+            try:
+                os.kill(int(child_pid), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def test_keep_serving_run_again_serves_the_new_chains_at_the_same_urls() -> None:
+    import json
+    import urllib.request
+
+    from drand_edu.api import ServedChain
+    from drand_edu.node.network import LocalNetwork
+    from drand_edu.notebook import keep_serving, stop_kept
+    from drand_edu.rng import seeded_rng
+
+    def chains(seed: str, rounds: int) -> tuple[LocalNetwork, list[ServedChain]]:
+        network = LocalNetwork.create(3, 2, "bls-unchained-g1-rfc9380", rng=seeded_rng(seed))
+        network.run_rounds(rounds)
+        return network, [ServedChain(network.info, p.store) for p in network.processes[:2]]
+
+    def last_round(server, network) -> int:
+        url = f"{server.url}/{network.info.hash_hex}/public/latest"
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return json.loads(answer.read())["round"]
+
+    try:
+        first_net, first = chains("serve-a", 2)
+        servers = keep_serving("probe endpoints", first, clock=first_net.now)
+        urls = [s.url for s in servers]
+        assert [last_round(s, first_net) for s in servers] == [2, 2]
+        servers[1].close()  # an endpoint "killed" by a later cell
+        second_net, second = chains("serve-b", 4)  # the cell run again: another chain
+        again = keep_serving("probe endpoints", second, clock=second_net.now)
+        assert [s.url for s in again] == urls and again[0] is servers[0] and not again[1].closed
+        assert [last_round(s, second_net) for s in again] == [4, 4]
+    finally:
+        stop_kept("probe endpoints")
+    assert all(s.closed for s in again)

@@ -295,11 +295,20 @@ from drand_edu.client import Client
 
 
 def current_round(url):
+    """The node's last stored round, from its ``/health`` answer: 200 when it is up to date, 503 while a
+    restarted node catches up (the body says where it is either way: not round 0)."""
+    import urllib.error
+    import urllib.request
+
     try:
-        with __import__("urllib.request").request.urlopen(url + "/health", timeout=2) as answer:
-            return json.loads(answer.read())["current"]
-    except OSError:
+        with urllib.request.urlopen(url + "/health", timeout=2) as answer:
+            body = answer.read()
+    except urllib.error.HTTPError as answer:  # 503: behind the expected round, but its round all the same
+        with answer:
+            body = answer.read()
+    except OSError:  # not answering (yet)
         return 0
+    return json.loads(body).get("current", 0)
 
 
 urls = public_urls()

@@ -473,7 +473,9 @@ print("same group key:", reshared.group_key == outcome.group_key)
 print("new shares    :", all(s not in outcome.shares() for s in reshared.shares()))
 new_partials = [sign_partial(scheme, s, message) for s in reshared.shares()[:4]]
 new_signature = recover_signature(scheme, reshared.public_poly, message, new_partials, 4)
-print("4 new nodes sign the same beacon as before:", new_signature == signature)
+# BLS signatures are unique: valid under the group key of the DKG above = the very signature it made
+print("4 new nodes sign the same beacon as before:",
+      bls.verify(scheme, outcome.group_key, message, new_signature))
 
 # %% [markdown]
 # An old node's partial no longer verifies against the *new* public polynomial, so the new group ignores it:

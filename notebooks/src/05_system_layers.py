@@ -89,7 +89,8 @@ plt.show()
 # [`Vault`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/vault/vault.go#L19-L34) (our `drand_edu.node.vault.Vault`), refilled at a resharing.
 
 # %%
-network = LocalNetwork.create(4, 3, "pedersen-bls-chained", period=3, rng=rng)
+# its own seed: run again, this cell makes the very same network (the cells below keep working)
+network = LocalNetwork.create(4, 3, "pedersen-bls-chained", period=3, rng=drand_edu.seeded_rng("net-05"))
 network.run_rounds(3)
 daemon = network.daemons[0]
 for layer, what in daemon.layers():
@@ -125,7 +126,8 @@ print(f"node 0 sent its partial to {len(sent)} peers at t = genesis + {sent[0].s
 # through the stack:
 
 # %%
-network.advance(0.5)
+network.run_until(network.info.time_of_round(6) + 0.5)  # half a second after round 6 is due
+process = daemon.process  # node 0's, of the network made above (made again if that cell ran again)
 arrivals = sorted(e.delivered - network.info.time_of_round(6) for e in network.sim.trace
                   if e.round == 6 and e.delivered is not None)
 print(f"{len(arrivals)} partials of round 6 delivered, the last {arrivals[-1] * 1000:.0f} ms after the round time")
@@ -153,6 +155,7 @@ with drand_edu.expect_error(BeaconAlreadyStored):
 # the chain fetches round 6 and verifies it itself:
 
 # %%
+network.run_until(network.info.time_of_round(6) + 0.5)  # round 6 is out, even on a network made again
 server = keep_running("node 0's API", serve_node(daemon, network.now))  # stopped when the kernel stops
 with urllib.request.urlopen(server.url + "/public/6", timeout=5) as answer:
     served = json.loads(answer.read())
@@ -172,6 +175,8 @@ print("client verified round", client.get(6).round, "· randomness", client.get(
 # %%
 from drand_edu.store import MemoryStore
 
+network.run_until(network.info.time_of_round(6) + 0.5)  # as above: round 6 is out
+process = daemon.process  # node 0's, of the network made above
 tampered = MemoryStore()  # drand's memdb: a ring of the last 2000 beacons
 for beacon in process.store.cursor():
     if beacon.round != 6:

@@ -43,7 +43,7 @@ from drand_edu.notebook import temporary_folder
 from drand_edu.store.stack import BeaconAlreadyStored
 
 rng = drand_edu.notebook_setup(seed=2024)
-workdir = temporary_folder("session7-")  # removed when the kernel stops
+workdir = temporary_folder("session7-", reuse=True)  # removed when the kernel stops; run again: the same
 
 # %% [markdown]
 # ## 1. A chain to store
@@ -54,7 +54,7 @@ workdir = temporary_folder("session7-")  # removed when the kernel stops
 
 # %%
 scheme = scheme_by_id("pedersen-bls-chained")
-keys = bls.keygen(scheme, rng=rng)
+keys = bls.keygen(scheme, rng=drand_edu.seeded_rng("session7-chain"))  # the same chain each time it runs
 info = ChainInfo(public_key=keys.public.to_bytes(), period=30, genesis_time=1_595_431_050,
                  genesis_seed=bytes(32), scheme=scheme)
 chain, previous = [], info.genesis_seed

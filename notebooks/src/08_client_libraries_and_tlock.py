@@ -74,16 +74,18 @@ rng = drand_edu.notebook_setup(seed=2024)
 # drand's HTTP API on `127.0.0.1` — real sockets, real HTTP.
 
 # %%
-from drand_edu.api import ServedChain, serve
+from drand_edu.api import ServedChain
 from drand_edu.client import Client, NotFound
 from drand_edu.node.network import LocalNetwork
-from drand_edu.notebook import keep_running
+from drand_edu.notebook import keep_serving
 
-network = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", period=3, rng=rng)
+# its own seed: run again, this cell makes the very same chain, so the client below stays pinned to it
+network = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", period=3, rng=drand_edu.seeded_rng("net-08"))
 network.advance(30.5)  # ten periods pass: rounds 1..11
 print(network)
-servers = [serve(ServedChain(network.info, node.store), clock=network.now) for node in network.processes[:3]]
-keep_running("endpoints", servers)  # a re-run of this cell stops these first; the kernel's end stops them too
+# run again, the same three endpoints (same URLs) serve the new network; the kernel's end stops them
+servers = keep_serving("endpoints", [ServedChain(network.info, node.store) for node in network.processes[:3]],
+                       clock=network.now)
 urls = [server.url for server in servers]  # three endpoints on loopback (their ports vary)
 
 # %% [markdown]
@@ -96,8 +98,8 @@ client = Client(
     chain_hash=network.info.hash_hex,
     public_key=network.info.public_key.hex(),
     retries=0,  # a dead endpoint is skipped at once (retries would wait, on the virtual clock too)
-    clock=network.now,
-    sleep=network.advance,
+    clock=lambda: network.now(),  # the network made above, even when that cell was run again
+    sleep=lambda seconds: network.advance(seconds),
 )
 info = client.info()  # 1. info: fetched once, its hash recomputed and compared with the pin
 print("pinned chain:", info.hash_hex[:16] + "…", "· scheme", info.scheme.id, "· period", info.period, "s")
@@ -290,7 +292,7 @@ from drand_edu.crypto import bls, pairing, scheme_by_id
 from drand_edu.tlock import ibe
 
 scheme = scheme_by_id("bls-unchained-g1-rfc9380")  # quicknet's scheme: key on G2, signatures on G1
-keys = bls.keygen(scheme, rng=rng)
+keys = bls.keygen(scheme, rng=drand_edu.seeded_rng("session8-toy"))  # the same toy chain each time it runs
 toy_info = ChainInfo(public_key=keys.public.to_bytes(), period=3, genesis_time=1_700_000_000,
                      genesis_seed=b"session-8", scheme=scheme, beacon_id="session8")
 print(toy_info.scheme.id, "· chain hash", toy_info.hash_hex[:16] + "…")
@@ -417,7 +419,7 @@ with drand_edu.expect_error(TooEarly):
     decrypt(sealed, network.info, beacon_from_network)
 
 # %%
-network.advance(3 * 3)  # three periods later
+network.run_until(network.info.time_of_round(target) + 1.5)  # three periods later, round `target` is out
 print(f"now: round {network.head()}")
 print(decrypt(sealed, network.info, beacon_from_network))
 
@@ -462,7 +464,7 @@ else:
     print("node/npm not installed: skipping the JavaScript round trip")
 
 # %%
-# the endpoints serve until the kernel stops (keep_running above), so any cell above can be run again
+# the endpoints serve until the kernel stops (keep_serving above), so any cell above can be run again
 print("endpoints still serving:", sum(not server.closed for server in servers), "of", len(servers))
 
 # %% [markdown]
