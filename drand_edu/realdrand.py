@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -70,11 +71,23 @@ def find_drand() -> Path | None:
     return Path(found) if found else None
 
 
+#: Ports for drand's listeners, below Linux's ephemeral range (32768-60999): a port the system hands to
+#: "any free port" binds (a Jupyter kernel starting in a test next door, an outgoing connection) is never
+#: one a drand daemon is about to listen on, so the two cannot race for it.
+PORT_RANGE = (20000, 32000)
+
+
 def free_port() -> int:
-    """A TCP port of 127.0.0.1 that nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+    """A TCP port of 127.0.0.1 in :data:`PORT_RANGE` that nobody listens on right now."""
+    for _ in range(200):
+        port = random.randrange(*PORT_RANGE)
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, port))
+            except OSError:
+                continue
+            return port
+    raise RealDrandError(f"no free port between {PORT_RANGE[0]} and {PORT_RANGE[1]} on {HOST}")
 
 
 def http_get(url: str, timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:

@@ -477,6 +477,8 @@ else:
 if drand is None:
     print("no drand binary: `make drand` (needs Go)")
 else:
+    stop_kept("session 1 real drand")  # run again: the earlier network stops and its folder goes first
+    shutil.rmtree(real_dir / "net", ignore_errors=True)
     network = realdrand.start_network(3, genesis_delay=8, wait_round=1, folder=real_dir / "net")
     real_net = keep_running("session 1 real drand", network)  # stopped below, or with the kernel
     for command in real_net.transcript:  # each command, and the last line it printed (shortened)
@@ -491,9 +493,19 @@ else:
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Real keys, ports and times; skipped without the binary.
+def real_net_running() -> bool:
+    """Whether the real network of the cell above still runs (the cell below stops it)."""
+    running = drand is not None and "real_net" in globals() and all(
+        node.process is not None and node.process.poll() is None for node in real_net.nodes
+    )
+    if drand is not None and not running:
+        print("the real network was stopped: run the cell that starts it again")
+    return running
+
+
 if drand is None:
     print("no drand binary: `make drand` (needs Go)")
-else:
+elif real_net_running():
     control = real_net.nodes[0].control
     drand_cli("show", "chain-info", "--control", control)
     drand_cli("util", "check", real_net.nodes[1].private)
@@ -508,7 +520,7 @@ else:
 # Real rounds and times; skipped without the binary.
 if drand is None:
     print("no drand binary: `make drand` (needs Go)")
-else:
+elif real_net_running():
     status, headers, body = real_net.get("/public/latest")
     print(status, {k: headers[k] for k in ("Cache-Control", "Expires", "Last-Modified")})
     last = json.loads(body)["round"]
