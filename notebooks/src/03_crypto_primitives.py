@@ -84,8 +84,9 @@ print("r · G1 generator is the identity:", (G1.generator() * CURVE_ORDER).is_id
 # compressed) and **G2** (coordinates in $\mathbb{F}_{p^2}$, 96 bytes). drand gets both from
 # `drand/kyber-bls12381`, a thin kyber wrapper over the `kilic/bls12-381` library: a G1 point is a
 # [`KyberG1`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L21-L29), whose compressed encoding is 48 bytes
-# ([`MarshalSize`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L150-L152)). Ours are `drand_edu.crypto.G1` and `G2`, computed by py_ecc
-# or arkworks (section 7). A **pairing** is a map
+# ([`MarshalSize`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L150-L152)). Ours are `drand_edu.crypto.G1` and `G2`, computed by one of
+# three backends with the same bytes: blst (the default), arkworks, or py_ecc, the readable reference
+# (section 7). A **pairing** is a map
 # $e: G_1 \times G_2 \to G_T$ into a third group (inside $\mathbb{F}_{p^{12}}$) that is **bilinear**:
 #
 # $$e(a \cdot P, b \cdot Q) = e(P, Q)^{a b}$$
