@@ -8,7 +8,8 @@ For each source ``notebooks/src/NN_name.py`` (jupytext "percent" format) this wr
 * slide metadata set the same way everywhere (``#``/``##`` headings start a slide, ``###`` a
   sub-slide, instructor cells are speaker notes, solutions are skipped, everything else continues
   the current one);
-* cells tagged ``solution`` collapsed (``jupyter.source_hidden``); cells starting with
+* cells tagged ``solution`` collapsed (``jupyter.source_hidden``), and so are the answers under the
+  "Try it" prompts (markdown cells tagged ``try-answer``, speaker notes on the slides); cells starting with
   ``# NBVAL_RAISES_EXCEPTION`` tagged ``raises-exception`` (Run All goes on past them);
 * every code cell executed in order in ``notebooks/`` (execution counts 1..n), and the time of the
   slowest cells printed, so the 10 s per cell / 60 s per notebook budget is visible.
@@ -36,6 +37,8 @@ def slide_type(cell: nbformat.NotebookNode) -> str:
         return "notes"  # speaker notes in RISE / reveal.js, not on the slide
     if "solution" in tags:
         return "skip"
+    if "try-answer" in tags:
+        return "notes"  # the presenter sees the answer; the room works it out first
     if cell.cell_type == "markdown":
         first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
         if first.startswith(("# ", "## ")):
@@ -63,7 +66,7 @@ def prepare(nb: nbformat.NotebookNode) -> None:
             if "raises-exception" not in tags:
                 tags = [*tags, "raises-exception"]
                 cell.metadata["tags"] = tags
-        if "solution" in tags:
+        if "solution" in tags or "try-answer" in tags:
             cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
 
 

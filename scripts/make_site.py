@@ -67,13 +67,17 @@ def title_of(notebook_path: Path) -> str:
 #: A check cell: it calls one of drand_edu.exercises' checkers, and its output is the verdict.
 CHECK_CALL = re.compile(r"\bcheck_\w+\(")
 
+#: The answer under a "Try it" prompt, folded; the blank lines make CommonMark read the answer as markdown.
+TRY_ANSWER = '<details class="try-answer">\n<summary>Answer</summary>\n\n{answer}\n\n</details>\n'
+
 
 def for_the_site(notebook: dict) -> dict:
     """The notebook as the public site shows it: a reader tries an exercise before seeing its answer.
 
     A solution cell is collapsed whole, code *and* output (jupyter-book's ``hide-cell``); a check cell's
-    verdict is collapsed (``hide-output``); the instructor notes are left out (they are for the
-    instructor's copy, not the public site).
+    verdict is collapsed (``hide-output``); the answer under a "Try it" prompt (a ``try-answer``
+    markdown cell) is folded into a ``<details>`` element, since jupyter-book can hide code but not
+    markdown; the instructor notes are left out (they are for the instructor's copy, not the public site).
     """
     cells = []
     for cell in notebook["cells"]:
@@ -85,6 +89,8 @@ def for_the_site(notebook: dict) -> dict:
             tags = [t for t in tags if t not in ("hide-input", "hide-output")] + ["hide-cell"]
         elif cell["cell_type"] == "code" and CHECK_CALL.search(source) and cell.get("outputs"):
             tags = [*tags, "hide-output"]
+        elif cell["cell_type"] == "markdown" and "try-answer" in tags:
+            cell["source"] = TRY_ANSWER.format(answer=source)
         if tags:
             cell.setdefault("metadata", {})["tags"] = tags
         cells.append(cell)
