@@ -36,7 +36,7 @@ def _is_answer(cell: nbformat.NotebookNode) -> bool:
 
 
 def unanswered_prompts(notebook: nbformat.NotebookNode) -> list[str]:
-    """The first line of every "Try it" prompt with no ``try-answer`` cell before the next heading or prompt."""
+    """Each "Try it" prompt (its first line) with no ``try-answer`` cell before the next heading or prompt."""
     missing = []
     cells = notebook.cells
     for index, cell in enumerate(cells):
