@@ -18,11 +18,13 @@ current round.
 **A partial from a peer** (:meth:`BeaconProcess.receive`, drand's
 [`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L125-L238)):
 refused if its round is more than one ahead of our clock's current round (clock drift is allowed one
-round), ignored if we already stored that round, and **verified** against the signer's public share
+round), ignored if we already stored that round, refused if its index names no node of our group file
+or our own index — both *before* any pairing — and then **verified** against the signer's public share
 before anything else keeps it. Verified partials go to the aggregator
 ([`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L149-L301)):
 it caches them only for rounds ``last < r <= last + 1 + 3`` (``partialCacheStoreLimit``), in the
-:class:`~drand_edu.node.partial_cache.PartialCache`; with t of one (round, previous signature) it
+:class:`~drand_edu.node.partial_cache.PartialCache` (the first partial of an index wins: a second one
+of the same index and round is dropped); with t of one (round, previous signature) it
 recovers the signature, verifies the beacon and appends it if it is ``last + 1``. A recovered beacon
 *further* ahead means others are ahead of us: that triggers a sync (``shouldSync``).
 
@@ -42,6 +44,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from ..chain import time as chain_time
 from ..chain.beacon import Beacon
 from ..errors import CorruptStore, InvalidShare, NotEnoughShares, StoreError
 from ..net.messages import BeaconPacket, Message, PartialBeaconPacket, SyncRequest, SyncStreamEnd
@@ -50,7 +53,7 @@ from ..rng import Rng
 from ..store.base import ChainStore
 from ..store.stack import BeaconAlreadyStored, CallbackStore, StoreLayer, new_chain_store
 from ..threshold.poly import PriShare, PubPoly
-from ..threshold.tbls import partial_index
+from ..threshold.tbls import index_of
 from .metrics import NodeMetrics
 from .partial_cache import PartialCache
 from .sync import SyncManager, serve_sync, stop_serving
@@ -220,8 +223,20 @@ class BeaconProcess:
                 stop_serving(self.store, src)
 
     def _on_partial(self, packet: PartialBeaconPacket) -> None:
-        """drand's ``ProcessPartialBeacon``: clock window, past rounds, index, then the signature."""
-        next_round = self.info.round_at(self.network.now()) + 1
+        """drand's ``ProcessPartialBeacon``, its checks in its order, cheapest first.
+
+        1. the round: more than drand's ``NextRound`` (one round of clock drift) is refused;
+        2. a round we already stored is ignored;
+        3. the index (kyber's ``IndexOf``: the length, then the 2-byte index);
+        4. the index must name a node of our group file (``Group.Node``): refused *before* any
+           pairing, so a stranger's index costs us no verification;
+        5. our own index is refused (drand compares the node's address with its own, also before
+           verifying);
+        6. the signature, against the signer's public share (``VerifyPartial``).
+
+        Only then does the partial go to the aggregator (``NewValidPartial``)."""
+        now = self.network.now()
+        next_round, _ = chain_time.next_round(self.info.genesis_time, self.info.period, now)
         if packet.round > next_round:  # one round of clock drift is tolerated, no more
             self.ignored_future += 1
             return
@@ -229,19 +244,19 @@ class BeaconProcess:
         if packet.round <= last.round:
             return  # a round we have already
         try:
-            index = partial_index(packet.partial_sig)
+            index = index_of(self.info.scheme, packet.partial_sig)
         except InvalidShare:
             self.rejected_partials += 1
             return
-        if self.group_size is not None and index >= self.group_size:
-            self.rejected_partials += 1  # no such node in the group
+        if self.vault.group.node(index) is None:
+            self.rejected_partials += 1  # no such node in our group file: no pairing spent on it
             return
+        if index == self.index:
+            return  # our own index, echoed back or forged: drand refuses it before verifying
         message = self.info.scheme.digest(packet.round, packet.previous_signature)
         if not self.verifier.partial_ok(self.info.scheme, self.public_poly, message, packet.partial_sig):
             self.rejected_partials += 1
             return
-        if index == self.share.index:
-            return  # our own partial, echoed back
         self._new_valid_partial(packet, last)
 
     # -- the aggregator (drand's runAggregator) -----------------------------------------------------

@@ -19,7 +19,7 @@ kyber's code, and ours beside it:
 * [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L72-L87)
   writes the index as a uint16 big-endian, then the BLS signature: :func:`sign_partial`;
 * [`IndexOf`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L89-L94)
-  checks the length (point length + 2), as :func:`_parse` does;
+  checks the length (point length + 2), then reads the index: :func:`index_of`;
 * [`VerifyPartial`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L96-L107)
   verifies against ``public.Eval(i)``: :func:`verify_partial`;
 * [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150)
@@ -70,19 +70,31 @@ def partial_value(partial: bytes) -> bytes:
     return bytes(partial[INDEX_SIZE:])
 
 
+def index_of(scheme: Scheme, partial: bytes) -> int:
+    """The signer's index of a partial of the right length for ``scheme`` (kyber's ``IndexOf``).
+
+    kyber's [`IndexOf`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L89-L94)
+    refuses a partial that is not exactly the signature group's point length + 2 bytes, then reads
+    the index; it decodes no point and checks no signature, so it is the cheap first step of drand's
+    ``ProcessPartialBeacon`` (the group lookup and the pairing come after it). :class:`InvalidShare`
+    otherwise.
+    """
+    index = partial_index(partial)
+    if len(partial) != INDEX_SIZE + scheme.signature_size:
+        raise InvalidShare(
+            f"partial of node {index} has {len(partial)} bytes; scheme {scheme.id} "
+            f"wants {INDEX_SIZE + scheme.signature_size}"
+        )
+    return index
+
+
 def _parse(scheme: Scheme, public_poly: PubPoly, partial: bytes) -> tuple[int, bytes]:
     if public_poly.group is not scheme.key_group:
         raise InvalidInput(
             f"scheme {scheme.id} wants the public polynomial in {scheme.key_group.name}, "
             f"got {public_poly.group.name}"
         )
-    index = partial_index(partial)
-    if len(partial) != INDEX_SIZE + scheme.signature_size:  # kyber's IndexOf length check
-        raise InvalidShare(
-            f"partial of node {index} has {len(partial)} bytes; scheme {scheme.id} "
-            f"wants {INDEX_SIZE + scheme.signature_size}"
-        )
-    return index, bytes(partial[INDEX_SIZE:])
+    return index_of(scheme, partial), bytes(partial[INDEX_SIZE:])
 
 
 #: ``public_share(index)``: node ``index``'s public share ``PubPoly.eval(index).value`` (maybe remembered).
@@ -207,8 +219,14 @@ def recover_signature(
 
     What kyber's ``Recover`` does, exactly, and where we differ on purpose:
 
-    * kyber skips a partial whose index does not parse, whose signature does not verify under
-      ``public.Eval(i)`` or whose point does not decode — so do we;
+    * three calls in kyber's loop can skip a partial (``continue``), in this order: ``sh.Index()``
+      (it fails only on fewer than 2 bytes), ``s.Scheme.Verify`` under ``public.Eval(i)`` (kyber's
+      BLS [`Verify`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L86-L100)
+      decodes the point itself first, so bytes that are not a point of the group are skipped *here*,
+      as well as points share ``i`` did not sign) and ``point.UnmarshalBinary``, which decodes the
+      same bytes again and so skips nothing that ``Verify`` let through. We skip the same partials:
+      a wrong length or a bad point (:class:`InvalidShare`), a failed pairing check
+      (:class:`InvalidSignature`); with ``verify=False`` our decoding is the step that skips bad points;
     * kyber does **not** skip a repeated index: a second copy of a valid partial counts towards
       ``t`` again, and then ``RecoverCommit`` (``xyCommit`` keeps one point per index in a map)
       finds fewer than ``t`` distinct indices and fails, even if enough other partials followed.
