@@ -81,7 +81,13 @@ def test_round_of(capsys) -> None:
         found = right(info, signature, previous, seen_at)
         return None if found is None else str(found)
 
+    def decodes_only(info, signature, previous, seen_at):  # insecure-but-plausible: "it parses, so it's real"
+        info.scheme.sig_group.from_bytes(signature)  # a point of the group: says nothing about who signed
+        return info.round_at(seen_at)
+
     assert_stub_gets_the_nudge(capsys, check_round_of, "round_of")
+    out = verdict(capsys, check_round_of, decodes_only)  # a foreign key's or a late beacon: not verified
+    assert NOT_YET in out and ("did it verify?" in out or "did not check is a guess" in out), out
     assert CORRECT in verdict(capsys, check_round_of, right)
     assert CORRECT in verdict(capsys, check_round_of, by_pairing)
     assert "relay was late" in verdict(capsys, check_round_of, trusts_the_clock)
@@ -111,7 +117,24 @@ def test_lagrange(capsys) -> None:
     def unreduced_fraction(xs, modulus):  # float division instead of a modular inverse
         return [round(w) for w in (1.0 / len(xs) for _ in xs)]
 
+    def floor_division(xs, modulus):  # the hurried engineer's "division": // instead of an inverse mod p
+        weights = []
+        for j, xj in enumerate(xs):
+            top, bottom = 1, 1
+            for m, xm in enumerate(xs):
+                if m != j:
+                    top, bottom = top * xm, bottom * (xm - xj)
+            weights.append(top // bottom % modulus)
+        return weights
+
+    def base_field(xs, modulus):  # insecure-but-plausible: weights mod the curve's field prime p, not mod r
+        from drand_edu.crypto.constants import FIELD_MODULUS
+
+        return [w % modulus for w in by_hand(xs, FIELD_MODULUS)]
+
     assert_stub_gets_the_nudge(capsys, check_lagrange_at_zero, "lagrange")
+    assert NOT_YET in verdict(capsys, check_lagrange_at_zero, floor_division)
+    assert NOT_YET in verdict(capsys, check_lagrange_at_zero, base_field)
     assert NOT_YET in verdict(capsys, check_lagrange_at_zero, lambda xs, m: [1] * len(xs))
     assert "wrong sign" in verdict(capsys, check_lagrange_at_zero, sign_flipped)
     assert NOT_YET in verdict(capsys, check_lagrange_at_zero, sorted_first)
@@ -157,6 +180,8 @@ def test_recover_signature(capsys) -> None:
     assert_stub_gets_the_nudge(capsys, check_recover_signature, "recover")
     assert CORRECT in verdict(capsys, check_recover_signature, right)
     assert "not its encoding" in verdict(capsys, check_recover_signature, last_ones_as_bytes)  # one type rule
+    # insecure-but-plausible: with x = index, node 0 sits at x = 0 and takes all the weight, so node 0's
+    # partial alone *is* the "beacon" — one node would choose the output
     assert "x = index + 1" in verdict(capsys, check_recover_signature, off_by_one_x)
     assert CORRECT in verdict(capsys, check_recover_signature, every_partial)
     assert "plain sum" in verdict(capsys, check_recover_signature, plain_sum)
@@ -197,6 +222,9 @@ def test_steer_interpolation(capsys) -> None:
     out = verdict(capsys, check_steer_interpolation, x_is_index)  # raises itself when a node has x = 0
     assert any(words in out for words in ("x = i + 1", "target itself", "not invertible")), out
     assert "does not land" in verdict(capsys, check_steer_interpolation, no_division)
+    # plausible attacker's mistake: sending the identity point "to cancel my share" leaves the honest sum
+    cancel = lambda s, h, i, target: s.sig_group.identity()  # noqa: E731
+    assert "does not land" in verdict(capsys, check_steer_interpolation, cancel)
     assert NOT_YET in verdict(capsys, check_steer_interpolation, lambda s, h, i, target: b"\x00" * 48)
 
 
@@ -220,7 +248,9 @@ def test_kyber_recover(capsys) -> None:
     assert NOT_YET in verdict(capsys, check_kyber_recover, "not enough partial signatures", "Verify")
     for other in ("UnmarshalBinary", "point.UnmarshalBinary(sh.Value())", "sh.Index()", "Index"):
         out = verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, other)  # they skip too, not yours
-        assert "skips partials too, but not yours" in out, out
+        assert "does not skip yours" in out, out
+    out = verdict(capsys, check_kyber_recover, KYBER_RECOVER_ERROR, "UnmarshalBinary")
+    assert "already decoded the same bytes" in out  # it comes after Verify, which decoded them first
 
 
 def test_figures_and_exact_interpolation() -> None:

@@ -361,28 +361,33 @@ def sign_partial_point(index: int, point: Point) -> bytes:
 
 # -- Exercise 5 (Connect): kyber's tbls Recover -------------------------------------------------------
 
-# kyber's tbls Recover skips a partial (``continue``) at three calls in its loop: sh.Index() (the first two
-# bytes do not give an index), s.Scheme.Verify against public.Eval(i).V (line 126: the point was not signed
-# with share i) and point.UnmarshalBinary (the bytes do not decode); with fewer than t kept it returns
+# kyber's tbls Recover skips a partial (``continue``) at three calls in its loop, in this order: sh.Index()
+# (line 122: fewer than two bytes give no index), s.Scheme.Verify against public.Eval(i).V (line 126: kyber's
+# BLS Verify decodes the point itself before the pairing, so bytes that are no point of the group are
+# skipped here too, as is a point share i did not sign) and point.UnmarshalBinary (line 130: it decodes the
+# bytes Verify has just decoded, so it skips nothing Verify let through); with fewer than t kept it returns
 # errors.New("not enough valid partial signatures") (line 139):
 # https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150
+# https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L86-L100
 KYBER_RECOVER_ERROR = "not enough valid partial signatures"
 
 register_hints(
     "kyber_recover",
     "Open kyber's tbls Recover (the link in the exercise) and read the loop over sigs, then the lines "
     "right after it.",
-    "Three calls in the loop can make it `continue` past a partial: sh.Index(), a verification, and "
-    "point.UnmarshalBinary(...). A steered point like yours has a good index and decodes fine — which of "
-    "the three still refuses it? After the loop, an errors.New(...) is returned when too few were kept "
-    "(RecoverCommit's error is another one).",
+    "Three calls in the loop can make it `continue` past a partial, in this order: sh.Index(), a "
+    "verification, and point.UnmarshalBinary(...). A steered point like yours has a good index and "
+    "decodes fine — which of the three still refuses it? After the loop, an errors.New(...) is returned "
+    "when too few were kept (RecoverCommit's error is another one).",
     f"The call is s.Scheme.Verify (against public.Eval(i).V); the error is {KYBER_RECOVER_ERROR!r}.",
 )
 
 _VERIFY_FORMS = {"verify", "schemeverify", "sschemeverify", "blsverify", "sverify"}
 _OTHER_SKIPS = {
-    "index": "sh.Index() skips a partial whose first two bytes give no index; yours has a good index",
-    "unmarshalbinary": "point.UnmarshalBinary skips bytes that do not decode to a point; yours decodes fine",
+    "index": "sh.Index() skips only a partial shorter than the two bytes of an index; yours has a good index",
+    "unmarshalbinary": "point.UnmarshalBinary comes after the verification, which has already decoded the "
+    "same bytes (kyber's BLS Verify unmarshals the point before its pairing), so it skips nothing the "
+    "verification let through — and yours decodes fine anyway",
 }
 
 
@@ -413,7 +418,7 @@ def check_kyber_recover(error_message: Any, verify_call: Any = None) -> Verdict:
     call = re.sub(r"[^a-z.]", "", verify_call.lower().split("(")[0]).replace(".", "")
     for name, why in _OTHER_SKIPS.items():
         if call in (name, f"sh{name}", f"point{name}"):
-            return report(False, f"that call skips partials too, but not yours: {why}")
+            return report(False, f"that call is in the loop too, but it does not skip yours: {why}")
     if call in ("verifypartial", "sverifypartial"):
         return report(False, "Recover does that check, but not by calling VerifyPartial: read the loop again")
     if call in ("verifyrecovered", "sverifyrecovered"):
@@ -422,7 +427,8 @@ def check_kyber_recover(error_message: Any, verify_call: Any = None) -> Verdict:
         return report(False, "not a call of Recover's loop that skips a partial")
     return report(
         True,
-        praise="of the three calls that skip a partial (Index, Verify, UnmarshalBinary), only Verify under "
-        "public.Eval(i) refuses a well-formed point that share i did not sign; with fewer than t kept, "
-        "Recover gives up",
+        praise="of the three calls that can skip a partial (Index, Verify, UnmarshalBinary), Verify under "
+        "public.Eval(i) refuses a well-formed point that share i did not sign (it also decodes the bytes "
+        "first, so the later UnmarshalBinary never skips what it passed); with fewer than t kept, Recover "
+        "gives up",
     )
