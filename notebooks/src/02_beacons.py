@@ -112,13 +112,25 @@ print("same as the scheme's   :", unchained_message == quicknet_info.scheme.dige
 # **Try it.** Compute the unchained message of round 12,040,884 — the next quicknet round. You now hold the
 # exact bytes the network will sign three seconds after this one.
 
+# %% [markdown] tags=["try-answer"]
+# **Answer.** `hashlib.sha256((12_040_884).to_bytes(8, "big")).hexdigest()` (or
+# `quicknet_info.scheme.digest(12_040_884)`) gives `33cf5810…a071b60d`, whoever computes it and whenever:
+# quicknet's [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L234-L239)
+# writes the round alone, so every future message is public today. What nobody has is the *signature* on
+# it: that needs $t$ nodes' partials, which they only make when the round is due. Knowing the message is
+# harmless — and it is what lets timelock encryption (session 8) encrypt to round 12,040,884 now.
+
 # %% [markdown]
 # **What is round 1's previous signature?** There is no round 0 signature, so drand stores a stand-in:
 # [`GenesisBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/store.go#L81-L87) is a "beacon" of round 0 whose `Signature` is the
 # chain's **genesis seed**, put in the store when the chain starts. Round 1 of a chained chain therefore signs
-# $\mathrm{sha256}(\text{seed} \,\|\, 1)$. The seed of a first DKG is the hash of the group file
-# itself ([`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L277) sets `GenesisSeed = group.Hash()` when it is
-# empty); it is the `groupHash` of the chain info. Our `DKGOutcome.to_group` does the same (session 4).
+# $\mathrm{sha256}(\text{seed} \,\|\, 1)$. The seed of a first DKG is the group's hash
+# ([`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L277) sets `GenesisSeed = group.Hash()` when it is
+# empty), and [`Group.Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L105-L134)
+# is not a hash of the group file's bytes: it is BLAKE2b over chosen fields — each node's hash (index and
+# key) in index order, the threshold, the genesis time, the transition time when not 0, the distributed
+# key's hash and, for a beacon id other than `default`, the id. It is the `groupHash` of the chain info.
+# Our `DKGOutcome.to_group` does the same (`Group.hash`, session 4).
 
 # %%
 seed = mainnet_info.genesis_seed
@@ -272,15 +284,18 @@ for result in league.latest_all(budget=3.0):
 #
 # In kyber, step 1 is tbls [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L72-L87): the share's index as a 2-byte
 # big-endian number, then the plain BLS signature with the share's scalar — our `sign_partial`. Step 2 is
+# tbls `Recover` (below), whose arithmetic is
 # [`RecoverCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L446-L475), Lagrange interpolation at 0 with points instead of
 # numbers (note $x_i = i + 1$: index 0 holds $f(1)$) — our `drand_edu.threshold.recover_commit`.
 #
-# The picture: any $t$ shares determine the polynomial, hence its value at 0.
+# The picture: any $t$ shares determine the polynomial, hence its value at 0. Under each share its tick
+# names the node that holds it (node $i$ at $x = i + 1$); the two dashed curves use the shares of nodes
+# 0, 1, 2 and of nodes 1, 3, 4 — the two sets of partials the next cell recovers from.
 
 # %%
 from drand_edu.viz.beacons import plot_fewer_than_t, plot_lagrange
 
-plot_lagrange(coefficients=(7, -3, 1), n=5, subsets=((1, 2, 3), (2, 4, 5)))
+plot_lagrange(coefficients=(7, -3, 1), n=5, nodes=((0, 1, 2), (1, 3, 4)))
 plt.show()
 
 # %% [markdown]
@@ -318,13 +333,17 @@ print("from nodes 0, 1, 2 → the same bytes:", other == signature)
 
 # %% [markdown]
 # **How kyber's `Recover` picks the partials, and where we differ.** kyber's tbls
-# [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150) walks the list in order, *verifies each partial* against
-# the signer's public share and silently skips the ones that fail, and stops as soon as it has $t$. It does
-# not skip a repeated index: two copies of node 4's partial both count towards $t$, and then
+# [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150) walks the list in order and can skip a partial
+# (`continue`) at three calls: `sh.Index()` (fewer than 2 bytes: no index), `s.Scheme.Verify` against the
+# signer's public share `public.Eval(i)` — kyber's BLS
+# [`Verify`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/bls/bls.go#L86-L100) decodes the point before its
+# pairing, so bytes that are no point of the group are skipped *here* — and `point.UnmarshalBinary`, which
+# decodes the same bytes again and so skips nothing `Verify` let through. It stops as soon as it has $t$.
+# It does not skip a repeated index: two copies of node 4's partial both count towards $t$, and then
 # `RecoverCommit` keeps one point per index, finds fewer than $t$ and fails ("not enough good public
-# shares"). Nor does it check the index against $n$. Our `recover_signature` verifies and skips the same way,
-# but on purpose skips a repeat before it counts, and with `n=` given skips indices $\ge n$; so a duplicate
-# delivered by the network cannot make a recovery fail:
+# shares"). Nor does it check the index against $n$. Our `recover_signature` skips the same partials,
+# but on purpose skips a repeat before it counts, and with `n=` given skips indices $\ge n$; so a
+# duplicate handed to it cannot make a recovery fail:
 
 # %%
 with_repeat = [partials[4], partials[4], partials[1], partials[3]]
@@ -336,6 +355,31 @@ print("a partial that fails verification is skipped:",
       == signature)
 
 # %% [markdown]
+# **In a drand node, duplicates and strangers never reach `Recover`.** A partial arrives over gRPC at
+# [`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L125-L238),
+# which checks in this order: the round (not beyond the next one, not already stored), the index
+# (`IndexOf`), that the index names a node of the group file (`Group.Node`, lines 174–182) and is not the
+# node's own — both *before* any pairing — and only then `VerifyPartial`. The aggregator's round cache
+# ([`roundCache.append`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/cache.go#L150-L162))
+# then keeps the **first** partial of each index and drops a second one, so `Recover` is only called with
+# distinct indices of the group. Our `BeaconProcess` does the same checks in the same order
+# (`tests/test_partial_pipeline.py`); the deep dive after the exercises walks through every line.
+
+# %% [markdown]
+# **Try it.** Call `recover_signature(scheme, public_polynomial, message, [partials[4], partials[4],
+# partials[1]], t)`: three partials for $t = 3$. Predict the outcome before you run it.
+
+# %% [markdown] tags=["try-answer"]
+# **Answer.** It raises `NotEnoughShares` ("need 3 valid partial signatures, got 2"): the second copy of
+# node 4's partial is skipped, so only two distinct indices remain, and two points of a degree-2
+# polynomial fix nothing (section 6). kyber's `Recover` fails too, one step later: it counts the copy
+# towards $t$ and `RecoverCommit`, which keeps one point per index, finds two and gives up. In a drand
+# node the copy never gets that far: the round cache kept node 4's first partial and dropped the second,
+# so the aggregator is still waiting for a third node
+# ([`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L242-L246)
+# returns while the round cache holds fewer than the threshold).
+
+# %% [markdown]
 # **Can the last signer withhold its partial, and bias the output?** Suppose $t - 1$ partials of round $r$
 # are out and one node holds the $t$-th. It can compute the beacon before anyone else, and it can refuse to
 # send. But it cannot *choose*: the round's signature is $s \cdot H(m_r)$, one value fixed by the group key
@@ -345,14 +389,32 @@ print("a partial that fails verification is skipped:",
 # to *change* a value you would need a second valid signature for the same message — BLS has none.
 
 # %% [markdown]
+# > **Asked in the room: who sees a beacon first — and can they front-run it?** The group's own nodes.
+# > Each node sends its partial only to the other members, over drand's private gRPC API
+# > ([`broadcastNextPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L468-L546)
+# > loops over the group's nodes), and each node's aggregator recovers the signature the moment its
+# > round cache holds $t$ partials
+# > ([`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L149-L301)):
+# > the fastest-served node knows round $r$'s value first, and so does anyone a member hands $t$
+# > partials to — recovery is a local computation, no key needed. A node's public API serves the beacon
+# > only once it is stored: [`PublicRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_public.go#L45-L121)
+# > answers from the store, and a request for the next round waits for the store's callback. Relays ask
+# > nodes, clients ask relays: they learn it milliseconds to a second or more later. So an insider *can*
+# > know the value before you; it cannot change it (above). For an application that means: **commit
+# > before the round** — fix and publish every input (tickets, players, the rule) *and* the round number
+# > $r$ that will decide, before $r$ is due (`time_of_round(r)`) — and **never use a round already
+# > emitted** (such as "the latest beacon" at the moment you decide), which someone may have seen before
+# > you committed.
+
+# %% [markdown]
 # ## 6. What fewer than t partials give you: nothing
 #
 # With $t - 1$ shares, *every* possible secret is still consistent: for any candidate $f(0)$ there is
-# exactly one polynomial of degree $t-1$ through it and the known shares. The picture, with 2 shares of a
-# threshold-3 polynomial:
+# exactly one polynomial of degree $t-1$ through it and the known shares. The picture, with the shares of
+# nodes 1 and 3 ($x = 2$ and $4$) of a threshold-3 polynomial:
 
 # %%
-plot_fewer_than_t(coefficients=(7, -3, 1), known=(2, 4))
+plot_fewer_than_t(coefficients=(7, -3, 1), known=(1, 3))
 plt.show()
 
 # %% [markdown]
@@ -514,9 +576,9 @@ drand_edu.exercises.check_steer_interpolation(my_steer)
 # drand nodes combine partials with kyber's tbls
 # [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150).
 # Read it and answer, as strings: `recover_error` — the error message it returns when fewer than `t`
-# partials survive its loop; `verify_call` — three calls in that loop can skip a partial (bad index bytes,
-# a failed check, bytes that do not decode): name the one that skips a point like yours from Exercise 4,
-# which has a good index and decodes fine (the reason it never reaches the interpolation).
+# partials survive its loop; `verify_call` — three calls in that loop can `continue` past a partial
+# (`sh.Index()`, a verification, `point.UnmarshalBinary`): name the one that skips a point like yours
+# from Exercise 4, which has a good index and decodes fine (the reason it never reaches the interpolation).
 # Stuck? `drand_edu.exercises.hint("kyber_recover")`.
 
 # %%
@@ -528,8 +590,165 @@ drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
 
 # %% tags=["solution"]
 recover_error = "not enough valid partial signatures"  # errors.New(...) right after the loop
-verify_call = "s.Scheme.Verify"  # against public.Eval(i).V; sh.Index and UnmarshalBinary skip malformed bytes
+verify_call = "s.Scheme.Verify"  # against public.Eval(i).V; it decodes first: bad points stop here too
 drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
+
+# %% [markdown]
+# ## Deep dive: a partial's way from the wire to the chain
+#
+# *Beyond the 45-minute core: for the question time, or at home.* Section 5 recovered a beacon from a list
+# of partials. A drand node gets them one by one from the network, and three pieces of
+# `internal/chain/beacon` decide which ones count: `ProcessPartialBeacon` (the gRPC handler), the round
+# cache, and the aggregator loop `runAggregator`, which calls kyber's `Recover` and then
+# `VerifyRecovered`. Each below: the lines, what they do, and ours beside them, run.
+
+# %% [markdown]
+# ### `ProcessPartialBeacon`: the cheap checks first
+#
+# [`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L125-L238) checks, in this order:
+#
+# - [`NextRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L137-L148) (lines 137–148): a partial for a round after the next one is
+#   refused — one round of clock drift is allowed (before genesis the next round is 1);
+# - [`Last`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L150-L156) (150–156): a round already stored is ignored, without error;
+# - [`IndexOf`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L158-L172) (158–172): the length must be a point's plus 2 bytes, then the index;
+# - [`Node`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L174-L182) (174–182): the index must name a node of the group file;
+# - [`DigestBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L184-L194) (184–194): the round's message; a partial carrying the index
+#   of the node's own address is refused;
+# - [`VerifyPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L196-L213) (196–213): the one pairing check, against `public.Eval(idx)`;
+# - [`NewValidPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L224-L237) (224–237): its own index is dropped, the rest go to the
+#   aggregator.
+#
+# Everything before the pairing is a lookup or a length: a stranger's index or a malformed packet costs a
+# node no pairing. Ours is `BeaconProcess._on_partial`, the same steps in the same order:
+
+# %%
+from dataclasses import replace
+
+from drand_edu.net.messages import PartialBeaconPacket
+from drand_edu.net.sim import Simulator
+from drand_edu.node.beacon_process import BeaconProcess
+from drand_edu.node.vault import Vault
+from drand_edu.node.verifier import PartialVerifier
+from drand_edu.rng import seeded_rng
+from drand_edu.store.memory import MemoryStore
+from drand_edu.threshold.dkg import run_dkg
+from drand_edu.threshold.poly import recover_pri_poly
+from drand_edu.threshold.tbls import is_valid_partial
+
+
+class CountingVerifier(PartialVerifier):
+    """drand's checks, counting the partials that reach a pairing."""
+
+    pairings = 0
+
+    def partial_ok(self, *args):
+        self.pairings += 1
+        return super().partial_ok(*args)
+
+
+dkg = run_dkg(4, 3, scheme, rng=seeded_rng("session 2, deep dive"))  # 4 nodes, threshold 3
+group4 = dkg.to_group(3, 1_700_000_000)
+f = recover_pri_poly([dkg.share(i) for i in range(3)], 3)  # a simulation may hold the whole polynomial
+checks = CountingVerifier()
+node0 = BeaconProcess(Vault(group4, dkg.share(0)), MemoryStore(), Simulator(4, start=1_700_000_001),
+                      verifier=checks, peers=[0, 1, 2, 3])  # fmt: skip
+over = node0.store.last().signature  # what round 1 is signed over (the genesis beacon's "signature")
+
+
+def partial_of(index, round_number=1):
+    """Node ``index``'s partial of ``round_number`` (unchained: the digest is the round's alone)."""
+    signed = sign_partial(scheme, f.eval(index), scheme.digest(round_number))
+    return PartialBeaconPacket(round_number, over, signed)
+
+
+node0.tick()  # round 1 is due: node 0 signs and caches its own partial
+cut = partial_of(1)
+swapped = replace(cut, partial_sig=partial_of(2).partial_sig[:2] + cut.partial_sig[2:])
+for what, packet in [
+    ("node 1, round 3 (the next round is 2)", partial_of(1, 3)),
+    ("index 6: valid under the polynomial, no such node", partial_of(6)),
+    ("node 1's partial, one byte short", replace(cut, partial_sig=cut.partial_sig[:-1])),
+    ("index 0: node 0's own", partial_of(0)),
+    ("node 2's index with node 1's point", swapped),
+    ("node 1's partial", partial_of(1)),
+    ("node 1's partial again", partial_of(1)),
+    ("node 3's partial", partial_of(3)),
+]:
+    before = checks.pairings
+    node0.receive(1, packet)
+    print(f"{what:50} pairing: {'yes' if checks.pairings > before else 'no '}  cached for round 1:"
+          f" {sorted(node0.partials.get(1, {}))}  stored up to round {node0.head()}")
+
+# %% [markdown]
+# Five packets were turned away, only one of them (the forged point) after a pairing. Node 1's second copy
+# was verified but not kept — that is the round cache's doing, next. With node 3's partial the cache
+# held three distinct indices, the aggregator recovered round 1 and stored it, and flushed the cache.
+
+# %% [markdown]
+# ### The round cache: one partial per index and round
+#
+# drand's aggregator keeps partials in a
+# [`partialCache`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/cache.go#L13-L32), keyed by
+# [`roundID`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/cache.go#L34-L39) — the round *and* the previous signature, so partials over two
+# different histories never mix. [`Append`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/cache.go#L41-L58) finds or makes the round's cache; in
+# [`getCache`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/cache.go#L92-L122) a signer that already has partials in `MaxPartialsPerNode` = 100
+# rounds loses its oldest (a flood from one index cannot fill the memory);
+# [`append`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/cache.go#L150-L162) keeps the **first** partial of an index and drops any later one; and
+# [`FlushRounds`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/cache.go#L60-L85) forgets every round up to a stored one. Ours is
+# `drand_edu.node.partial_cache.PartialCache`, with the same rules (its `per_node` is 100 by default; 2
+# here, to see an eviction):
+
+# %%
+from drand_edu.node.partial_cache import PartialCache
+
+cache = PartialCache(per_node=2)
+for round_number in (5, 6):
+    cache.append(round_number, over, partial_of(1, round_number).partial_sig)
+cache.append(5, over, partial_of(1, 5).partial_sig)  # node 1 again for round 5: dropped
+print("rounds cached:", sorted(r for r, _ in cache.rounds), "| partials of round 5:", len(cache.rounds[(5, over)]))
+cache.append(7, over, partial_of(1, 7).partial_sig)  # node 1's third round: its oldest (5) goes
+print("after node 1's round 7:", sorted(r for r, _ in cache.rounds))
+cache.flush(6)
+print("after storing round 6:", sorted(r for r, _ in cache.rounds))
+
+# %% [markdown]
+# ### `runAggregator`: `Recover`, then `VerifyRecovered`
+#
+# [`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L149-L301) takes each partial that passed `ProcessPartialBeacon`:
+#
+# - [`partialCacheStoreLimit`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L193-L208) (lines 193–208): only rounds after the last
+#   stored one and at most 1 + 3 ahead of it are cached;
+# - [`Append`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L225-L246) (225–246): into the round cache; fewer than the threshold
+#   distinct indices — wait for more;
+# - [`Recover`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L248-L257) (248–257): kyber's tbls
+#   [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150) over the round cache's partials, which **verifies each one again** and
+#   interpolates;
+# - [`VerifyRecovered`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L258-L264) (258–264): an ordinary BLS check of the result
+#   against the group key, `GetPub().Commit()` (kyber's [`VerifyRecovered`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L109-L111));
+# - [`FlushRounds`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L266-L282) (266–282): the cache forgets the round, and `tryAppend`
+#   stores it if it is the next one; a beacon further ahead means the others are ahead:
+#   [`shouldSync`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L292-L297) starts a sync.
+#
+# Ours is `BeaconProcess._new_valid_partial` (window, cache, threshold), `_recover` and `_is_valid`
+# (`verify_beacon`: the digest, then the same BLS check), `_try_append`. One difference in work, not in
+# outcome: our `_recover` does not verify each partial a second time (it passes `verify=False`), since
+# `_on_partial` verified them on arrival.
+#
+# Why check the recovered signature when every partial was checked? Because the partials were checked
+# against the *public polynomial*, and the beacon must verify under the *chain's key*. If the two ever
+# disagreed — a wrong group loaded, a botched resharing — every partial would pass and the beacon would
+# still be wrong. Partials made and checked under another polynomial show it:
+
+# %%
+from drand_edu.chain import is_valid_beacon
+
+stray = PriPoly.random(t, rng=seeded_rng("another polynomial"))
+stray_public = stray.commit(scheme.key_group)
+stray_partials = [sign_partial(scheme, stray.eval(i), message) for i in range(t)]
+print("each partial verifies under its own polynomial:",
+      all(is_valid_partial(scheme, stray_public, message, p) for p in stray_partials))
+recovered = recover_signature(scheme, stray_public, message, stray_partials, t)  # Recover: no complaint
+print("VerifyRecovered under the chain's key:", is_valid_beacon(group_info, Beacon(1000, recovered)))
 
 # %% [markdown]
 # ## In drand's source
@@ -546,6 +765,9 @@ drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
 # | `ChainInfo`, `ChainInfo.hash` | [`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L42-L64), [`InfoFromProto`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/convert.go#L15-L34) |
 # | `sign_partial`, `recover_signature` | [`Sign`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L72-L87), [`Recover`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/sign/tbls/tbls.go#L113-L150) |
 # | Lagrange in the exponent | [`RecoverCommit`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L446-L475) |
+# | `BeaconProcess._on_partial` | [`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L125-L238) |
+# | `PartialCache` | [`partialCache`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/cache.go#L13-L32), [`roundCache.append`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/cache.go#L150-L162) |
+# | `BeaconProcess._new_valid_partial` | [`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L149-L301) |
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
@@ -589,5 +811,8 @@ drand_edu.exercises.check_kyber_recover(recover_error, verify_call)
 # - Chained chains sign sha256(previous signature ‖ round); unchained ones sign sha256(round).
 # - Anyone verifies a beacon with the chain's single public key — no trust in the server that sent it.
 # - Any t partial signatures interpolate (in the exponent) to the same beacon; t − 1 reveal nothing.
+# - A node refuses a partial from outside its group before any pairing, keeps one partial per index and
+#   round, and checks the recovered beacon against the chain's key; the group's nodes see a beacon first,
+#   so commit to a round before it is due.
 #
 # Next: [Session 3 — Cryptographic primitives](03_crypto_primitives.ipynb): what those points and pairings are.
