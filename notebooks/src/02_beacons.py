@@ -376,8 +376,8 @@ print("a partial that fails verification is skipped:",
 # towards $t$ and `RecoverCommit`, which keeps one point per index, finds two and gives up. In a drand
 # node the copy never gets that far: the round cache kept node 4's first partial and dropped the second,
 # so the aggregator is still waiting for a third node
-# ([`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L242-L246)
-# returns while the round cache holds fewer than the threshold).
+# ([`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L149-L301),
+# lines 242–246, waits while the round cache holds fewer partials than the threshold).
 
 # %% [markdown]
 # **Can the last signer withhold its partial, and bias the output?** Suppose $t - 1$ partials of round $r$
