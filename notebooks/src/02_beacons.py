@@ -257,6 +257,19 @@ with drand_edu.expect_error(InvalidBeacon):
     verify_beacon(quicknet_info, Beacon(round=quicknet_beacon.round + 1, signature=quicknet_beacon.signature))
 
 # %% [markdown]
+# **Try it.** Check the mainnet beacon against the *quicknet* chain: `verify_beacon(quicknet_info,
+# mainnet_beacon)`. Which check refuses it — the pairing, or something before it?
+
+# %% [markdown] tags=["try-answer"]
+# **Answer.** Something before it: `InvalidBeacon: … signature has 96 bytes, bls-unchained-g1-rfc9380
+# signatures have 48`. Mainnet signs on G2 (96-byte points), quicknet on G1 (48 bytes), so the bytes are
+# not even a point of quicknet's signature group and no pairing is computed. drand fails at the same
+# place: `VerifyBeacon` hands the bytes to kyber-bls12381's G1
+# [`UnmarshalBinary`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_g1.go#L124-L129),
+# whose `FromCompressed` refuses any input that is not 48 bytes long. A signature is only ever valid for
+# one scheme, one key and one message.
+
+# %% [markdown]
 # ### The real League of Entropy, right now
 #
 # Everything above checked beacons recorded from drand's tests. The cell below asks the League of
@@ -423,6 +436,21 @@ plt.show()
 # %%
 with drand_edu.expect_error(NotEnoughShares):
     recover_signature(scheme, public_polynomial, message, [partials[0], partials[1]], t)
+
+# %% [markdown]
+# **Try it.** Lie about the threshold: `recover_signature(scheme, public_polynomial, message, [partials[0],
+# partials[1]], 2)`. Do you get an error, the beacon, or something else? Check the result with
+# `verify_beacon(group_info, Beacon(1000, ...))`.
+
+# %% [markdown] tags=["try-answer"]
+# **Answer.** Something else, and silently: both partials verify under the public polynomial, so the
+# recovery runs and returns a point — what the *line* through those two shares gives at $x = 0$ (in the
+# exponent), not the degree-2 polynomial's value. It is not the group's signature, and `verify_beacon` refuses it (`InvalidBeacon:
+# round 1000: invalid signature`). The threshold belongs to the group, not to the caller: drand's
+# aggregator reads it from the group file (`c.crypto.GetGroup().Threshold`) and, after kyber's `Recover`,
+# still checks the result with `VerifyRecovered` against the group key
+# ([`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L149-L301),
+# lines 214–264) — which is what catches a wrong threshold or a wrong polynomial (the deep dive shows one).
 
 # %% [markdown]
 # ## Exercises
