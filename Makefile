@@ -56,11 +56,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/targets.py
 
 ## make drandref: drand's own code, for the tests that let drand judge ours (needs Go; the course does not):
-## the reference program, drand's `drand` and tlock's `tle`, built into tests/drandref/bin
+## the reference program, drand's `drand`, tlock's `tle` and go-clients' `drand-client`, built into tests/drandref/bin
 drandref:
 	cd tests/drandref && GOFLAGS=-mod=mod go build -o bin/drandref . \
 		&& GOFLAGS=-mod=mod go build -tags conn_insecure -o bin/drand github.com/drand/drand/v2/cmd/drand \
-		&& GOFLAGS=-mod=mod go build -o bin/tle github.com/drand/tlock/cmd/tle
+		&& GOFLAGS=-mod=mod go build -o bin/tle github.com/drand/tlock/cmd/tle \
+		&& GOFLAGS=-mod=mod go build -o bin/drand-client github.com/drand/go-clients
 
 ## make drand: the real `drand` binary that notebook 01 runs beside ours (same build as drandref). Built with
 ## drand's `conn_insecure` tag, as drand's own demo builds it: nodes on 127.0.0.1 talk gRPC without TLS

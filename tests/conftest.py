@@ -120,3 +120,11 @@ def tle_binary():
     from tests.drandref import go_binary
 
     return go_binary("tle")
+
+
+@pytest.fixture(scope="session")
+def drand_client_binary():
+    """The path of go-clients' ``drand-client`` binary at the course's pinned release (built on first use)."""
+    from tests.drandref import go_binary
+
+    return go_binary("drand-client")

@@ -2,12 +2,13 @@
 
 ``tests/drandref/`` is a Go module pinned to drand's, kyber's, kyber-bls12381's, go-clients' and tlock's
 releases (see its ``go.mod`` and README for why tags and not the pinned commits). ``make drandref`` builds
-three programs into ``tests/drandref/bin``:
+four programs into ``tests/drandref/bin``:
 
 * ``drandref`` answers JSON requests with what drand's and kyber's own functions compute (one op per
   ``op_*.go`` file);
 * ``drand``, drand's daemon and CLI;
-* ``tle``, tlock's command-line tool.
+* ``tle``, tlock's command-line tool;
+* ``drand-client``, go-clients' command line (``get public``, ``get chain-info``).
 
 Tests get them through the fixtures in ``tests/conftest.py``. Without Go on the machine those tests are
 skipped with the reason, unless ``DRAND_EDU_REQUIRE_GO=1`` (set by ``.ci/run``) makes that an error. With Go
@@ -34,6 +35,7 @@ PROGRAMS = {
     "drandref": ".",
     "drand": "github.com/drand/drand/v2/cmd/drand",
     "tle": "github.com/drand/tlock/cmd/tle",
+    "drand-client": "github.com/drand/go-clients",
 }
 #: build tags: drand's nodes speak gRPC over TLS unless built with ``conn_insecure``, as drand's own demo
 #: builds them (``demo/main.go``); the loopback networks of tests/test_real_drand.py need that build
@@ -48,7 +50,7 @@ def _missing(reason: str) -> None:
 
 
 def go_binary(name: str) -> Path:
-    """The path of ``drandref``, ``drand`` or ``tle``, built from tests/drandref if needed."""
+    """The path of ``drandref``, ``drand``, ``tle`` or ``drand-client``, built from tests/drandref."""
     target = BIN_DIR / name
     if name in _built:
         return target
