@@ -248,10 +248,14 @@ def test_duration_to_round(text: str, seconds: int) -> None:
     assert timelock.round_for_duration(info, text, now) == info.round_at(now + seconds)
 
 
-def test_calendar_months() -> None:
+def test_calendar_months_roll_over_like_go() -> None:
+    """tle adds months with Go's AddDate, which normalises "February 31" to March 2 (2024 is a leap year);
+    tests/test_tlock_durations_vs_go.py lets Go's own AddDate judge many more dates."""
     info, _ = make_chain("bls-unchained-g1-rfc9380")
-    jan31 = 1_706_659_200  # 2024-01-31T00:00:00Z; one month later is 2024-02-29 (leap year, clamped)
-    assert timelock.round_for_duration(info, "1M", jan31) == info.round_at(1_709_164_800)
+    jan31 = 1_706_659_200  # 2024-01-31T00:00:00Z
+    march2 = 1_709_337_600  # 2024-03-02T00:00:00Z, not the clamped 2024-02-29 (1_709_164_800)
+    assert timelock.round_for_duration(info, "1M", jan31) == info.round_at(march2)
+    assert timelock.round_for_duration(info, "1M", jan31) != info.round_at(1_709_164_800)
 
 
 @pytest.mark.parametrize("bad", ["", "10", "1x", "1h1h", "h", "-5s"])

@@ -28,7 +28,6 @@ still verified against the chain you gave).
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -171,11 +170,16 @@ def parse_duration(text: str) -> dict[str, int]:
     return units
 
 
-def _add_months(moment: datetime, months: int) -> datetime:
+def _add_date(moment: datetime, years: int = 0, months: int = 0, days: int = 0) -> datetime:
+    """Go's ``time.AddDate``: add to the calendar fields, then *normalise* like Go's ``time.Date``.
+
+    A day past the month's end rolls over into the next month: January 31 + 1 month is "February
+    31", which Go reads as March 3 (March 2 in a leap year) — not the last day of February.
+    """
     month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
+    year, month = moment.year + years + month_index // 12, month_index % 12 + 1
+    first = moment.replace(year=year, month=month, day=1)
+    return first + timedelta(days=moment.day - 1 + days)
 
 
 def round_for_time(info: ChainInfo, unix_time: float) -> int:
@@ -184,15 +188,29 @@ def round_for_time(info: ChainInfo, unix_time: float) -> int:
 
 
 def round_for_duration(info: ChainInfo, duration: str, now: float) -> int:
-    """``tle -D``: the round current at ``now + duration`` (days, weeks, months, years by the calendar)."""
+    """``tle -D``: the round current at ``now + duration``, the duration counted as ``tle`` counts it.
+
+    tlock's
+    [`parseDurationsAsSeconds`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/cmd/tle/commands/encrypt.go#L65-L102)
+    turns each unit into a length of time *from the start* and adds the lengths up:
+    [`durationFrom`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/cmd/tle/commands/encrypt.go#L104-L122)
+    counts s, m, h as fixed lengths and d, w, M, y as ``start.AddDate(...) - start``, so ``1M`` from
+    January 31 is 31 days (to "February 31", that is March 3), and ``1y1M`` from February 29 is the
+    year's 366 days plus the month's 29, not 13 calendar months. We count the same (in UTC, where
+    tle counts in the machine's time zone; they differ only across a daylight-saving change). Then
+    [`Encrypt`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/cmd/tle/commands/encrypt.go#L44-L57)
+    takes the round current at that moment (``RoundNumber``): its beacon is due at or *before* the
+    moment, up to a period early.
+    """
     units = parse_duration(duration)
-    moment = datetime.fromtimestamp(now, UTC)
-    moment = _add_months(moment, units.get("M", 0) + 12 * units.get("y", 0))
-    moment += timedelta(
-        weeks=units.get("w", 0),
-        days=units.get("d", 0),
-        hours=units.get("h", 0),
-        minutes=units.get("m", 0),
-        seconds=units.get("s", 0),
-    )
-    return round_for_time(info, moment.timestamp())
+    start = datetime.fromtimestamp(now, UTC)
+    lengths = {
+        "s": timedelta(seconds=units.get("s", 0)),
+        "m": timedelta(minutes=units.get("m", 0)),
+        "h": timedelta(hours=units.get("h", 0)),
+        "d": _add_date(start, days=units.get("d", 0)) - start,
+        "w": _add_date(start, days=7 * units.get("w", 0)) - start,
+        "M": _add_date(start, months=units.get("M", 0)) - start,
+        "y": _add_date(start, years=units.get("y", 0)) - start,
+    }
+    return round_for_time(info, (start + sum(lengths.values(), timedelta())).timestamp())
