@@ -252,3 +252,47 @@ def test_refused_key(capsys) -> None:
         out = verdict(capsys, check_refused_key, wrong)
         assert "read the first if of TimeLock" in out, wrong
         assert not any(word in out.lower() for word in ("null", "infinity", "identity", "neutral")), out
+
+
+def test_insecure_but_plausible_answers_refused(capsys) -> None:
+    """Issue 22: per exercise, the wrong answer a hurried engineer writes that would be insecure, refused with
+    a verdict naming the real mechanism."""
+    scheme = scheme_by_id("bls-unchained-g1-rfc9380")
+
+    # Ex1: ceil of the periods without the + 1 is the round *due before* t: the secret is out a period early
+    def ceil_without_plus_one(info, t):
+        return max(1, math.ceil((t - info.genesis_time) / info.period))
+
+    assert "open early" in verdict(capsys, check_lock_round, ceil_without_plus_one)
+
+    # Ex3: the Fujisaki–Okamoto check computed, and its answer ignored (a warning, then the tampered message)
+    def check_ignored(scheme, signature, ciphertext):
+        sigma, message = _open(scheme, signature, ciphertext)
+        if scheme.key_group.generator() * ibe.h3(sigma, message) != ciphertext.U:
+            pass  # "log it"
+        return message
+
+    def checks_u_is_not_infinity_only(scheme, signature, ciphertext):  # a point check is not the FO check
+        if ciphertext.U == scheme.key_group.identity():
+            raise InvalidCiphertext("U is the point at infinity")
+        return _open(scheme, signature, ciphertext)[1]
+
+    for unchecked in (check_ignored, checks_u_is_not_infinity_only):
+        assert "one bit flipped" in verdict(capsys, check_ibe_decrypt, unchecked)
+
+    # Ex4: XOR-ing only the wanted message into W (forgetting the known one), or sealing `wanted` honestly
+    # under a key of one's own: neither opens to `wanted` with the real round's signature
+    def xor_wanted_only(ciphertext, known, wanted):
+        w = bytes(a ^ b for a, b in zip(ciphertext.W, wanted, strict=True))
+        return ibe.Ciphertext(ciphertext.U, ciphertext.V, w)
+
+    def sealed_under_own_key(ciphertext, known, wanted):
+        return ibe.encrypt(scheme, scheme.key_group.generator(), 1, wanted)
+
+    assert "W is not the message itself" in verdict(capsys, check_rewrite_sealed, xor_wanted_only)
+    assert "you changed U or V" in verdict(capsys, check_rewrite_sealed, sealed_under_own_key)
+
+    # Ex5: believing TimeLock checks more than it does (subgroup, length, nil): it compares with Null() only
+    for believed in ("a key not in G2's subgroup", "a key of the wrong length", "a nil key"):
+        out = verdict(capsys, check_refused_key, believed)
+        assert "read the first if of TimeLock" in out, believed

@@ -118,6 +118,13 @@ def _round_for_duration(info: ChainInfo, duration: str, now: float) -> int:
 
 
 def run_encrypt(args: argparse.Namespace) -> int:
+    """Encrypt to ``--round`` or to the round current ``-D`` from now.
+
+    ``-r`` refuses a round whose beacon is already out — the current round too, where tle's
+    [`Encrypt`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/cmd/tle/commands/encrypt.go#L36-L42)
+    refuses only rounds *below* the current one — unless ``--force``. ``-D`` encrypts like tle, with a
+    warning when the round is already out (a duration shorter than the time to the next round).
+    """
     info, _ = _chain(args)
     now = time.time()
     if args.round is not None and not 1 <= args.round <= MAX_ROUND:
@@ -127,8 +134,11 @@ def run_encrypt(args: argparse.Namespace) -> int:
         raise InvalidInput(f"duration {args.duration} is too long: round {round_number} is past 2^64 - 1")
     if info.time_of_round(round_number) <= now:
         if args.round is not None and not args.force:
+            # drand's tle refuses only rounds below the current one; the current one is out too
+            when = "the current round" if round_number == info.round_at(now) else "in the past"
             raise InvalidInput(
-                f"round {round_number} is in the past: anyone can decrypt it (use --force to insist)"
+                f"round {round_number} is {when}: its beacon is out, anyone can decrypt it "
+                "(use --force to insist)"
             )
         if args.round is None:  # a duration shorter than the time to the next round: say so
             print(f"warning: round {round_number} is already out: anyone can decrypt this now",
