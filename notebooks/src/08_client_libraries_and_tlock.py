@@ -51,23 +51,57 @@ rng = drand_edu.notebook_setup(seed=2024)
 #
 # An endpoint is then just a *cache*: it cannot lie to you, only stay silent. That is why drand's public
 # endpoints can sit behind CDNs.
+
+# %% [markdown]
+# ### What drand's Go clients check
 #
 # That is *our* client, `drand_edu.client.Client`. drand's clients do less, and it matters which one you build:
 #
 # - **go-clients, plain HTTP client.** [`New`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/http/http.go#L47-L78) in `client/http`
-#   fetches the info and recomputes its hash against the one you pass (step 1, like ours). But its
-#   [`Get`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/http/http.go#L301-L358) does **not** verify: it checks that a signature is present
-#   and derives the randomness from it. Step 3 is missing.
+#   fetches the info; given a hash, its [`FetchChainInfo`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/http/http.go#L227-L294) recomputes
+#   the info's hash and compares (step 1, like ours); given none, it reads `/info` and takes the default
+#   chain. But its [`Get`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/http/http.go#L301-L358) does **not** verify: it checks that a
+#   signature is present and derives the randomness from it. Step 3 is missing.
 # - **go-clients, `client.New(client.From(c), client.WithChainHash(hash))`.** This one verifies: every source
 #   is wrapped by [`newVerifyingClient`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L98-L112), and `New` refuses to start without
-#   a root of trust (`WithChainHash` or `WithChainInfo`) unless you say `Insecurely()`.
-# - **drand-client (JS).** It verifies each beacon (unless `disableBeaconVerification`), but checks an info
-#   only if you pass `chainVerificationParams`, and then with [`isValidInfo`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/http-caching-chain.ts#L20-L22):
-#   the info's *stated* `hash` and `public_key` strings are compared with the pinned ones. The hash is never
-#   recomputed, so an info with a false period or genesis time but the right two strings is accepted.
+#   a root of trust (`WithChainHash` or `WithChainInfo`) unless you say `Insecurely()`. But `WithChainHash`
+#   **alone recomputes nothing**: [`makeClient`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L60-L126) takes the chain info of the
+#   first source that answers ([`tryPopulateInfo`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L204-L217)) and never compares its
+#   hash with yours. The hash is checked only where the source itself was built with it
+#   (`http.New(ctx, l, url, hash, …)` above): pass it there too, or pin the whole info with `WithChainInfo`.
+
+# %% [markdown]
+# ### go-clients' command line: a root of trust, or `--insecure`
+#
+# `drand-client get public|chain-info`: [`appCommands`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/internal/cli.go#L27-L51)
+# gives `get` the flags `--url`, `--insecure`, `--hash-list`, `--json` and `--verbose`. Without `--insecure`
+# it refuses — "no root of trust specified", from `makeClient` — so there is no silent trust-on-first-use;
+# with it, it verifies beacons against whatever `/info` serves. And it cannot pin a chain:
+# [`Create`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/internal/lib/cli.go#L119-L207) never reads `--hash-list`, and the `--hash` it reads is not
+# a flag of `get`.
+#
+# Our `drand-edu client get public` refuses the same way without a pin or `--insecure`, and pins with
+# `--hash` or `--hash-list` (drand's `get` ignores it). Our `client get chain-info` prints the info without
+# a pin (drand's wants `--insecure` there too): that is how you learn the hash to pin.
+# `tests/test_client_cli_vs_go.py` runs the real `drand-client` beside ours.
+
+# %% [markdown]
+# ### What drand-client (JS) checks
+#
+# It verifies a beacon only in [`fetchBeacon`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/index.ts#L70-L81),
+# `fetchBeaconByTime` and [`watch`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/index.ts#L91-L107), through
+# [`validatedBeacon`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/index.ts#L121-L131) (unless `disableBeaconVerification`); the client's own
+# [`get` and `latest`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/http-chain-client.ts#L12-L20) hand back the endpoint's JSON unverified.
+# It checks an info only if you pass `chainVerificationParams`, and then with
+# [`isValidInfo`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/http-caching-chain.ts#L20-L22): the info's *stated* `hash` and `public_key`
+# strings are compared with the pinned ones. The hash is never recomputed, so an info with a false period
+# or genesis time but the right two strings is accepted.
 #
 # Ours recomputes the hash on every info and verifies every beacon; `verify=False` exists only to show what
 # goes wrong. That strictness is ours, not drand's.
+
+# %% [markdown]
+# ### A network to read from
 #
 # We start a local network: 5 nodes that ran a DKG (session 4), threshold 3, producing a quicknet-style
 # chain every 3 seconds of a **virtual clock** (so this notebook runs in no time), and three of them serve
@@ -255,6 +289,16 @@ print("exact chances with rejection sampling:", *map(str, rejection_shares(ticke
 # **Try it.** Change the label `"lottery-2026"` to `"lottery-2027"`: the winners change, yet they come from the
 # same beacon. Why does a lottery have to **announce the round and the label before** the round is produced?
 
+# %% [markdown] tags=["try-answer"]
+# **Answer.** The winners change because the label is hashed into every draw: `BeaconRandom` expands
+# `SHA-256(domain ‖ label ‖ randomness ‖ counter)`, so another label is another, independent stream from the
+# same 32 bytes. That is exactly why the label — and the round — must be fixed in public *before* the round
+# exists: once its randomness is out, whoever chooses the label (or the round, or the list's order, or
+# whether to reuse an old beacon) can try label after label until the stream picks the winner they want —
+# grinding, with a SHA-256 per try. Announced in advance, the only unknown left is the beacon, which nobody
+# can predict or choose: drand signs `sha256(round)` on an unchained chain
+# (the unchained [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L149-L154)), and BLS gives one signature per message.
+
 # %% [markdown]
 # ## 3. Timelock encryption: the idea
 #
@@ -337,6 +381,20 @@ with drand_edu.expect_error(TimelockError):
     ibe.encrypt(chained, chained.key_group.generator(), 5, b"too early", rng=rng)
 
 # %% [markdown]
+# ### Asked in the room: what does a quantum computer break?
+#
+# > **Asked in the room:** *is tlock safe against a quantum computer?* No. Everything it rests on is a
+# > discrete logarithm in the pairing groups: $P = s\cdot G$ hides the group's secret $s$, and the mask
+# > $e(H_1(r), P)^\rho$ hides $\sigma$ only while discrete logs in $G_1$, $G_2$ and $G_T$ are hard. Shor's
+# > algorithm (P. W. Shor, *Algorithms for quantum computation: discrete logarithms and factoring*, FOCS
+# > 1994) computes discrete logs in polynomial time on a large enough quantum computer. Such an adversary
+# > reads $s$ off the chain's public key, signs any round itself — and so decrypts **every** tlock
+# > ciphertext, past and future, at once, long before its round: "**harvest now, decrypt earlier**" — a file
+# > recorded today opens the day that machine exists. It forges beacons too (they are BLS signatures).
+# > The age payload (ChaCha20-Poly1305 under the file key) is symmetric and would stand; it is the IBE
+# > around the file key ([`EncryptCCAonG1`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/encrypt/ibe/ibe.go#L50-L96) and its G2 twin) that falls.
+
+# %% [markdown]
 # ## 4. The tlock file: age with a `tlock` stanza
 #
 # `drand_edu.tlock.encrypt` wraps all of this in the [age](https://age-encryption.org/v1) format, like
@@ -348,6 +406,25 @@ with drand_edu.expect_error(TimelockError):
 # drand's `tle -D` turns the duration into a Go `time.Duration`, which holds about 292 years, and still
 # encrypts when asked for more (`-D 300y` exits 0), while `drand-edu tlock encrypt -D` counts the years
 # exactly and refuses a duration that ends after the year 9999, with one line.
+
+# %% [markdown]
+# ### How `tle` reads `-D` and `-r`
+#
+# tle's [`parseDurationsAsSeconds`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/cmd/tle/commands/encrypt.go#L65-L102) takes units s m h d w M y,
+# each at most once, and [`durationFrom`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/cmd/tle/commands/encrypt.go#L104-L122) turns each into a
+# length *from the start*: s, m, h are fixed; d, w, M, y are `start.AddDate(...) - start`, Go's calendar,
+# which normalises a day past the month's end into the next month. So `-D 1M` on January 31 means
+# "February 31", that is **March 3** (March 2 in a leap year) — not the end of February; and `1y1M` adds the
+# year's length to the month's, each counted from the start. Ours counts the same (in UTC;
+# `tests/test_tlock_durations_vs_go.py` lets Go's `AddDate` and the real `tle` judge). Then
+# [`Encrypt`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/cmd/tle/commands/encrypt.go#L44-L57) refuses a duration that ends at or before the start
+# (`-D 0s`, as ours does) and locks to the round *current* at the end — its beacon may come up to a period
+# before that moment.
+#
+# With `-r`, tle refuses only rounds *below* the current one
+# ([`Encrypt`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/cmd/tle/commands/encrypt.go#L36-L42)): the current round's beacon is already out, yet
+# tle encrypts to it, and anyone can open that file at once. Ours refuses the current round too, unless
+# `--force`.
 
 # %%
 from drand_edu.tlock import decrypt, encrypt, read_stanza
@@ -438,12 +515,34 @@ plt.show()
 unlock_explorer(network.info, network.now(), start=network.head() + 20)
 
 # %% [markdown]
+# ### Asked in the room: which round, against clock skew and grinding?
+#
+# > **Asked in the room:** *how do I choose the round, if clocks are skewed and someone could grind?*
+# > A deadline becomes a round by arithmetic on the chain's info, not by asking the network: round $r$ is due
+# > at genesis $+ (r-1)\cdot$period (drand's [`TimeOfRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L18-L38)). Pick the
+# > **first round whose time is not before the deadline** (exercise 1) — the round `round_at` calls current
+# > at the deadline came out at or *before* it. The **encryptor's clock** only changes which round it computes
+# > (`tle -D` counts from it): ten seconds fast locks a few rounds later, ten slow a few earlier; `-r`, or a
+# > round computed from the chain info and the deadline, takes that clock out of the question. The
+# > **decryptor's clock** plays no part: a file opens when the round's beacon exists and verifies, whatever
+# > any clock says (our `TooEarly` means "the beacon is not there yet").
+# >
+# > **Grinding** gains nothing: a round's key is its signature, and there is exactly one — BLS signing is
+# > deterministic, and any $t$ partials recover the same group signature (session 2) — so nobody can try
+# > several keys for a round, and the encryptor's one choice, the round, is written in the clear in the
+# > stanza. A **decryptor who is early** can do nothing but wait: without $\sigma_r$ the mask
+# > $e(H_1(r), P)^\rho$ stays hidden (the bilinear Diffie–Hellman assumption); only $t$ nodes pooling their
+# > shares could sign round $r$ ahead of time.
+
+# %% [markdown]
 # ## 6. The same bytes in JavaScript: tlock-js
 #
 # drand's web tools use the npm package `tlock-js`. The cell below runs it with `node` on a file *we*
-# encrypted, and asks our library to open a file *it* encrypted. drand has four unchained schemes; tlock-js
-# knows three of them (not evmnet's BN254), and the tests do this round trip for those three; here we show
-# quicknet's.
+# encrypted, and asks our library to open a file *it* encrypted. drand has four unchained schemes
+# ([`schemes.go`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L132-L255): `pedersen-bls-unchained`, `bls-unchained-on-g1`,
+# `bls-unchained-g1-rfc9380`, `bls-bn254-unchained-on-g1`); tlock-js's
+# [`createTimelockEncrypter`](https://github.com/drand/tlock-js/blob/17d817ee259e79381111dd75009b0f022c39ace3/src/drand/timelock-encrypter.ts#L8-L40) knows the first three (not
+# evmnet's BN254), and the tests do this round trip for those three; here we show quicknet's.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -632,13 +731,120 @@ drand_edu.exercises.check_refused_key(refused_key)
 # | here | drand / tlock / clients |
 # |---|---|
 # | `drand_edu.client.Client` | Go: `drand/go-clients` `client/http` (plain, does not verify beacons) and `client.New` (`client/client.go`, verifies); JS: `drand/drand-client` `HttpChainClient`, `HttpCachingChain`, `FastestNodeClient`, `fetchBeacon`, `watch` |
-# | chain-hash / public-key pinning | Go: `client.WithChainHash` (hash recomputed); JS: `chainVerificationParams` (stated strings compared) |
+# | chain-hash / public-key pinning | Go: the hash given to `http.New` (recomputed in `FetchChainInfo`); `client.WithChainHash` alone only opens `New`'s root-of-trust gate; JS: `chainVerificationParams` (stated strings compared) |
+# | `drand-edu client get public` (`--hash`, `--hash-list`, `--insecure`) | go-clients' `drand-client get public` (`internal/cli.go`, `internal/lib/cli.go`: `--insecure` or no client; `--hash-list` unread) |
 # | `Client.watch` (current round first) | Go: `client/poll.go` `PollingWatcher`; JS: `watch` in `lib/index.ts` |
 # | `decrypt(..., strict=True)` | Go: `tlock.New(...).Strict()` (`tlock.go`); Go's default switches chains, tlock-js ignores the hash |
 # | `BeaconRandom` | nothing in drand: applications derive numbers themselves — do it like this, never `% n` on few bits |
 # | `drand_edu.tlock.ibe` | `drand/kyber` `encrypt/ibe/ibe.go` (`EncryptCCAonG1` / `EncryptCCAonG2`) |
 # | `drand_edu.tlock.encrypt/decrypt` | `drand/tlock` `tlock.go`, `tlock_age.go`; `cmd/tle`; `drand/tlock-js` `src/drand/timelock-encrypter.ts` |
 # | `drand_edu.tlock.age` | `filippo.io/age` (`age.go`, `internal/format`, `internal/stream`) |
+
+# %% [markdown]
+# ## Deep dive: inside drand's clients and tlock's network
+#
+# *Beyond the 45-minute core: for the question time, or at home.* go-clients' `client.New` stacks three
+# clients — each source wrapped in a **verifying** client, all of them behind one **optimizing** client, a
+# **caching** client on top ([`makeOptimizingClient`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L129-L154)). Then drand-client's
+# checks and defaults, and the network tlock's `tle` talks to.
+
+# %% [markdown]
+# ### go-clients' optimizing client
+#
+# - [`newOptimizingClient`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/optimizing.go#L71-L111) sets the defaults: 5 s per request, 2
+#   clients raced at a time, a speed test every 5 minutes.
+# - [`Get`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/optimizing.go#L233-L268) walks the speed-ordered list through
+#   [`raceGet`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/optimizing.go#L291-L317) and [`parallelGet`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/optimizing.go#L319-L353):
+#   two requests in flight, the next client starts when one finishes, the first success wins and cancels
+#   the rest. A client that failed gets an infinite round-trip time, and
+#   [`updateStats`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/optimizing.go#L355-L376) sorts it to the back.
+# - [`testSpeed`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/optimizing.go#L172-L213) asks every client for round 1 in the background and
+#   re-sorts, every 5 minutes.
+#
+# **Ours:** `Client._fetch` asks one endpoint at a time, in order, endpoints that failed before going last;
+# `Client.rank_endpoints()` times each `/info` when you call it. No racing, no background timer: simpler to
+# follow, slower when the first endpoint hangs.
+
+# %% [markdown]
+# ### go-clients' caching client
+#
+# - [`makeCache`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/cache.go#L22-L32) makes an ARC cache (adaptive replacement, recency and
+#   frequency) of `cacheSize` results — 32 by default ([`New`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L25-L44)); 0 means none.
+# - [`cachingClient.Get`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/cache.go#L94-L104) answers from the cache when it holds the round, else
+#   asks the client below and stores the answer under *the answer's* round. Nothing is stored under 0, so
+#   `Get(0)` ("latest") always goes to the network. Its `Watch` stores every result it passes on.
+# - It sits above the verifiers, so only verified results get in.
+#
+# **Ours:** `Client`'s cache is an LRU of 1024 verified beacons (`cache_size`); `latest()` always fetches too.
+
+# %% [markdown]
+# ### go-clients' verifying client, and full-chain verification
+#
+# - [`verifyingClient.Get`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/verify.go#L48-L66) verifies what its source returned, then refuses
+#   a round it did not ask for ("malicious relay").
+# - [`verify`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/verify.go#L180-L206) by default checks a chained beacon with the previous signature
+#   **the beacon itself carries**: a valid signature, but not proof that the link is round $r-1$'s signature.
+# - [`WithFullChainVerification`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L308-L320) is for a compromised key: whoever holds
+#   it can sign a beacon whose link is made up. Then
+#   [`getTrustedPreviousSignature`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/verify.go#L116-L178) walks from round 1 (the genesis seed as
+#   its link) — or from a point of trust (`WithTrustedResult`) — to $r-1$. It fetches and verifies every round
+#   and uses the *verified* previous signature; the last round it reached becomes the next point of trust.
+#   Cost: every round since that point; on unchained schemes the link is not signed, so it only fetches more.
+#
+# **Ours:** `verify_beacon` checks one beacon with its own link, like go-clients' default;
+# `drand_edu.chain.verify_chain` checks a whole segment's links too, like the full walk. Below, a key
+# holder signs a round 4 with a made-up link:
+
+# %%
+from drand_edu.chain.verify import verify_chain
+
+chained = scheme_by_id("pedersen-bls-chained")
+held = bls.keygen(chained, rng=drand_edu.seeded_rng("deep-dive-08"))  # a stolen group key, say
+chained_info = ChainInfo(public_key=held.public.to_bytes(), period=30, genesis_time=1_700_000_000,
+                         genesis_seed=b"deep-dive", scheme=chained, beacon_id="deep-dive")
+honest, previous = [], chained_info.genesis_seed
+for r in range(1, 5):
+    honest.append(Beacon(r, bls.sign(chained, held.secret, chained.digest(r, previous)), previous))
+    previous = honest[-1].signature
+made_up = bytes(96)
+forged_4 = Beacon(4, bls.sign(chained, held.secret, chained.digest(4, made_up)), made_up)
+drand_edu.chain.verify_beacon(chained_info, forged_4)  # no exception: its own link, signed by the key
+print("round 4 alone, with the link it carries: verifies")
+print("walked from round 1:", *verify_chain(chained_info, [*honest[:3], forged_4]))
+print("the honest chain walked:", verify_chain(chained_info, honest))
+
+# %% [markdown]
+# ### drand-client's `verifyBeacon` and defaults
+#
+# - [`verifyBeacon`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/beacon-verification.ts#L22-L60) refuses a beacon of another round and a
+#   `randomness` that is not `sha256(signature)`. Then it picks the check by the info's `schemeID`: chained
+#   over `sha256(previous_signature ‖ round)`, with the beacon's own link as in go-clients' default;
+#   unchained over `sha256(round)`; signatures on G1 by a hand-written pairing check
+#   ([`verifySigOnG1`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/beacon-verification.ts#L78-L93), whose default DST is the G2 one that
+#   `bls-unchained-on-g1` uses); evmnet with keccak-256. An unknown scheme is `false`.
+# - [`defaults.ts`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/defaults.ts#L56-L102) builds `defaultClient()` (mainnet), `quicknetClient()`
+#   and the two testnet clients. Each pins `chainVerificationParams` (hash and public key), over
+#   [`defaultChainOptions`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/index.ts#L36-L39): verification on, no cache-busting; `watch` retries a
+#   failed fetch 3 times.
+#
+# **Ours:** `drand_edu.chain.verify_beacon` does the same checks for every scheme (and also checks that a
+# chained beacon has a link); `drand_edu.client.league` plays `defaults.ts`: the three League chains'
+# hashes pinned, every info's hash recomputed.
+
+# %% [markdown]
+# ### tlock's HTTP network
+#
+# - [`NewNetwork`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/networks/http/http.go#L45-L96) puts `https://` in front of a host without a scheme.
+#   It builds go-clients' plain HTTP client *with* the chain hash, so the info's hash is recomputed, and
+#   compares it once more. A chained chain (the default scheme) is `ErrNotUnchained`.
+# - [`Signature`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/networks/http/http.go#L120-L130) is the plain client's `Get`, so **unverified**; the
+#   check comes in [`TimeUnlock`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/tlock.go#L174-L179), which verifies the beacon before decrypting.
+# - [`RoundNumber`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/networks/http/http.go#L132-L137) is `RoundAt(t)`, the round current at `t` (what
+#   `-D` uses); [`SwitchChainHash`](https://github.com/drand/tlock/blob/962ec50d004c1a336bdffb24dfc6a019192fc070/networks/http/http.go#L139-L147) rebuilds the network for another
+#   hash on the same host. Every request has a 5-second timeout.
+#
+# **Ours:** `drand-edu tlock` builds our `Client` (hash recomputed, every beacon verified as it is fetched);
+# `drand_edu.tlock.decrypt` verifies the beacon again, as `TimeUnlock` does, and never switches chains.
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
