@@ -16,13 +16,19 @@ What drand's clients do, read at the pinned commits (the differences are ours, o
   ``client.New(client.From(...), client.WithChainHash(...))``: there every source is wrapped by
   [`newVerifyingClient`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L98-L112),
   and ``New`` refuses to start without a root of trust (``WithChainHash`` or
-  ``WithChainInfo``) unless told ``Insecurely()``. Its optimizing client races the two fastest
-  sources and falls back to slower ones when they fail.
+  ``WithChainInfo``) unless told ``Insecurely()``. ``WithChainHash`` alone recomputes nothing:
+  [`makeClient`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L60-L126)
+  takes the info of the first source that answers and never compares its hash with the option's;
+  only a source built with the hash (``http.New``) checks it. Its optimizing client races the two
+  fastest sources and falls back to slower ones when they fail.
 * drand-client (JS) checks a chain info only when given ``chainVerificationParams``, and then by
   comparing the info's *stated* ``hash`` and ``public_key`` strings with the pinned ones
   ([`isValidInfo`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/http-caching-chain.ts#L20-L22)):
   it never recomputes the hash, so an info with a false period or genesis time but the right two
-  strings passes. It verifies each beacon unless ``disableBeaconVerification``. With several URLs,
+  strings passes. It verifies a beacon only in ``fetchBeacon``, ``fetchBeaconByTime`` and ``watch``
+  ([`validatedBeacon`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/index.ts#L121-L131)),
+  unless ``disableBeaconVerification``; the client's own ``get`` and ``latest`` return the JSON as
+  served. With several URLs,
   [`FastestNodeClient`](https://github.com/drand/drand-client/blob/b9572b2ef11d28d5c011144867ca8d27bece23e2/lib/fastest-node-client.ts#L17-L76)
   sends every request to the one with the best average ``/info`` time (speed tests every five
   minutes); it has no failover: an error of that endpoint is the caller's error.
