@@ -180,3 +180,20 @@ def test_current_round_tle_encrypts_ours_refuses(tle_binary, hourly_chain, tmp_p
     for ahead in (current + 1, current + 1000):
         assert _tle(tle_binary, url, info, "-r", str(ahead)).returncode == 0
         assert _ours(url, info, tmp_path, "-r", str(ahead))[0] == EXIT_OK
+
+
+#: what a learner types after -D: tle's regexp ^([0-9]+[smhMdwy]{1})+$, each unit at most once
+DURATION_TEXTS = ["1h30m", "30m1h", "01s", "1w2d", "1M", "1y", "2h0s", "1m1m", "1.5h", "1H", "1 h", "h", "10",
+                  "-5s", "1s ", "", "\u0663s", "1d1D", "5ms"]  # fmt: skip
+
+
+def test_duration_texts_read_as_tle_reads_them(tle_binary, hourly_chain, tmp_path: Path) -> None:
+    info, url = hourly_chain
+    for text in DURATION_TEXTS:
+        theirs = _tle(tle_binary, url, info, "-D", text)
+        code, out = _ours(url, info, tmp_path, f"--duration={text}")  # "-5s" is a value, not a flag
+        if theirs.returncode == 0:
+            assert code == EXIT_OK, text
+            assert read_stanza(out.read_bytes()).round == read_stanza(theirs.stdout).round, text
+        else:
+            assert code == EXIT_USAGE and not out.exists(), text

@@ -155,7 +155,7 @@ def _tlock_stanza(parsed: age.ParsedFile) -> TimelockStanza:
 
 
 # -- choosing the round ----------------------------------------------------------------------------
-_DURATION = re.compile(r"(\d+)([smhdwMy])")
+_DURATION = re.compile(r"([0-9]+)([smhdwMy])")  # ASCII digits, as tle's regexp
 
 
 def parse_duration(text: str) -> dict[str, int]:
