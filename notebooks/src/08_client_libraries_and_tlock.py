@@ -522,8 +522,9 @@ unlock_explorer(network.info, network.now(), start=network.head() + 20)
 # > at genesis $+ (r-1)\cdot$period (drand's [`TimeOfRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L18-L38)). Pick the
 # > **first round whose time is not before the deadline** (exercise 1) — the round `round_at` calls current
 # > at the deadline came out at or *before* it. The **encryptor's clock** only changes which round it computes
-# > (`tle -D` counts from it): ten seconds fast locks a few rounds later, ten slow a few earlier; `-r`, or a
-# > round computed from the chain info and the deadline, takes that clock out of the question. The
+# > (`tle -D` counts from it): $\delta$ seconds fast locks about $\delta/$period rounds later (the file opens
+# > late), $\delta$ slow that many earlier (it opens *early*: add a margin); `-r`, or a round computed from
+# > the chain info and the deadline, takes that clock out of the question. The
 # > **decryptor's clock** plays no part: a file opens when the round's beacon exists and verifies, whatever
 # > any clock says (our `TooEarly` means "the beacon is not there yet").
 # >
