@@ -36,6 +36,7 @@ from ..node.key_store import FileStore
 from ..node.service import NodeDaemon, NodeService, stored_beacon_ids
 from . import EXIT_OK
 from .control import RUNTIME_FILES, clear_stale_runtime_files, node_pid
+from .sync import deadline_fetch
 
 #: any free port, written to ``control.port`` (drand's default, 8888, is also JupyterLab's)
 DEFAULT_CONTROL_PORT = 0
@@ -128,7 +129,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"beacon [{service.beacon_id}] node {daemon.index} of chain {info.hash_hex[:16]}…: "
               f"public API {public[0].url}/{info.hash_hex}", flush=True)  # fmt: skip
 
-    node = NodeDaemon(folder, transport, beacon_ids, on_chain=on_chain, phase_timeout=args.dkg_phase_timeout)
+    # its sync streams to group peers get one deadline per request: a peer that drips cannot hold them
+    node = NodeDaemon(folder, transport, beacon_ids, on_chain=on_chain, phase_timeout=args.dkg_phase_timeout,
+                      sync_fetch=deadline_fetch)  # fmt: skip
     servers = []
     try:
         control = ControlServer(node, "127.0.0.1", args.control)

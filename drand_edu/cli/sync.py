@@ -1,7 +1,8 @@
 """``drand-edu sync``: check and correct a local chain store, or follow a chain, like ``drand sync``.
 
     drand-edu sync --url URL [--url URL] --chain-hash HASH --db node.db --up-to N
-    drand-edu sync --follow --sync-nodes HOST:PORT,... --url URL --chain-hash HASH --db node.db [--up-to N]
+    drand-edu sync --follow --sync-nodes HOST:PORT,... --chain-hash HASH --db node.db [--up-to N]
+    drand-edu sync --follow --url URL --chain-hash HASH --db node.db [--up-to N]
     drand-edu sync --info info.json --db node.db --up-to N      # no sync nodes: a dry run (check only)
     drand-edu sync --folder node0 --sync-nodes OWN:PORT --up-to N --info info.json   # own address: dry run
 
@@ -23,9 +24,13 @@ own database through the control port; ours works on a SQLite store file (``--db
 follower's, or a stopped node's ``chain.db`` (``--folder`` and ``--id``, whose key file gives the
 node's own address). No sync node at all is also a dry run here. ``--follow
 --sync-nodes host:port,...`` reads the nodes' ``SyncChain`` streams on their peer ports, as drand
-does (:func:`follow_streams`); checking, correcting and following without peer addresses fetch from
-public HTTP APIs (``--url``, ours, or ``http://`` entries of ``--sync-nodes``). Every beacon is
-verified before it is written.
+does (:func:`follow_streams`), and, like drand's
+[`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L298-L322),
+asks those nodes for the chain info when none is given (``chainInfoFromPeers``,
+:func:`~drand_edu.node.sync_http.chain_info_from_peers`) and then needs ``--chain-hash`` to check it:
+drand's control client refuses to follow without one. Checking, correcting and following without peer
+addresses fetch from public HTTP APIs (``--url``, ours, or ``http://`` entries of ``--sync-nodes``).
+Every beacon is verified before it is written.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from ..client.source import ClientSource
 from ..errors import ChainMismatch, InvalidInput, parse_json
 from ..node.key_store import FileStore
 from ..node.sync import BatchSync
+from ..node.sync_http import chain_info_from_peers
 from ..node.sync_http import follow_chain as stream_follow
 from ..store.check import check_past_beacons, correct_past_beacons
 from ..store.sqlite import SQLiteStore
@@ -97,6 +103,13 @@ def run(args: argparse.Namespace) -> int:
             raise InvalidInput(f"cannot read chain info {args.info}: {exc.strerror}") from None
     elif client is not None:
         info = client.info()
+    elif args.follow and peers:
+        # drand's StartFollowChain: the chain info comes from the sync nodes, checked against the hash
+        if not args.chain_hash:
+            raise InvalidInput("sync --follow takes the chain info from the sync nodes: give --chain-hash "
+                               "to check it (or --info FILE)")  # fmt: skip
+        beacon_id = args.beacon_id or "default"
+        info = chain_info_from_peers(peers, args.chain_hash, beacon_id, fetch=deadline_fetch)
     else:
         raise InvalidInput("sync needs the chain info: --url (a public API) or --info FILE")
     if args.chain_hash and info.hash_hex != args.chain_hash.lower():
@@ -180,12 +193,20 @@ def deadline_fetch(url: str, timeout: float, max_body: int) -> tuple[int, bytes]
 
 def follow_streams(info: ChainInfo, store: SQLiteStore, peers: list[str], up_to: int) -> int:
     """drand's ``sync --follow --sync-nodes``: the peers' ``SyncChain`` streams, one peer at a time in
-    shuffled order (:func:`~drand_edu.node.sync_http.follow_chain`), until ``up_to``."""
+    shuffled order (:func:`~drand_edu.node.sync_http.follow_chain`), until ``up_to`` (0: for ever).
+
+    When every peer was tried and dropped, ours says so and exits 1. drand's
+    [`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L373-L395)
+    means to try again a period later, but its ``errChan`` is never made (a nil channel): the failed
+    ``Sync``'s send blocks for good and the ``case <-errChan`` never fires, so it waits for Ctrl-C (or
+    the target) without asking again (listed in ``tests/data/differences.toml``).
+    """
     show = lambda beacon: print(f"followed round {beacon.round}", flush=True)  # noqa: E731
     last = stream_follow(info, store, peers, up_to=up_to, on_beacon=show, fetch=deadline_fetch)
     print(f"synced to round {last}")
-    if up_to and last < up_to:  # every peer was tried and dropped (silent, hostile, or behind)
-        print(f"drand-edu sync: no sync node gave the rounds up to {up_to}: each was tried and dropped",
-              file=sys.stderr)  # fmt: skip
+    if not up_to or last < up_to:  # every peer was tried and dropped (silent, hostile, or behind)
+        why = (f"no sync node gave the rounds up to {up_to}: each was tried and dropped" if up_to
+               else "every sync node was tried and dropped: nothing more to follow")  # fmt: skip
+        print(f"drand-edu sync: {why}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK

@@ -45,7 +45,7 @@ from .daemon import Daemon
 from .dkg_process import PHASE_TIMEOUT, DKGProcess
 from .key_store import FileStore
 from .metrics import NodeMetrics
-from .sync_http import HttpSyncStreams, sync_answer
+from .sync_http import Fetch, HttpSyncStreams, info_answer, sync_answer
 from .vault import Vault
 
 
@@ -106,7 +106,9 @@ class NodeService:
     """One beacon id of a node, wired together; ``on_chain(daemon)`` runs when its chain starts.
 
     ``network`` is the transport, shared with the daemon's other beacon ids through a
-    :class:`BeaconNetwork` (a bare :class:`HttpNetwork` gets one of its own).
+    :class:`BeaconNetwork` (a bare :class:`HttpNetwork` gets one of its own). ``sync_fetch`` makes the
+    requests of the node's sync streams to its peers (:class:`~drand_edu.node.sync_http.HttpSyncStreams`):
+    ``drand-edu start`` gives one with a deadline for each whole request.
     """
 
     def __init__(
@@ -117,15 +119,18 @@ class NodeService:
         beacon_id: str = "default",
         on_chain: Callable[[Daemon], None] | None = None,
         phase_timeout: float = PHASE_TIMEOUT,
+        sync_fetch: Fetch | None = None,
     ) -> None:
         self.folder = Path(folder)
         self.beacon_id = canonical_beacon_id(beacon_id)
+        self.sync_fetch = sync_fetch
         self._owns_transport = isinstance(network, HttpNetwork)
         if isinstance(network, HttpNetwork):  # a node with a single beacon id: route through a view anyway
             view = BeaconNetwork(network, self.beacon_id)
             network.register(-1, view.deliver)
             network.identities = lambda _id: view.identity
-            network.get_routes["/sync"] = lambda request: view.get_routes["/sync"](request)
+            for path in PER_BEACON_ROUTES:
+                network.get_routes[path] = _route_to(lambda _id: view.get_routes, path)
             network = view
         self.network = network
         self.on_chain = on_chain
@@ -186,8 +191,10 @@ class NodeService:
                                          metrics=self.metrics,
                                          peers=[n.index for n in group.nodes])  # fmt: skip
             # syncing from peers reads their /sync streams; ours serves the same (drand's SyncChain)
-            self.process.sync_manager.send = HttpSyncStreams(self.network, self._dispatch).send
+            streams = HttpSyncStreams(self.network, self._dispatch, self.sync_fetch)
+            self.process.sync_manager.send = streams.send
             self.network.get_routes["/sync"] = lambda request: sync_answer(request, self._store_of)
+            self.network.get_routes["/info"] = lambda request: info_answer(request, self._info_of)
         self.network.register(me.index, self._dispatch)  # the process registered itself: route through us
         if self.daemon is None:
             self.daemon = Daemon(key_store, self.process)
@@ -204,6 +211,10 @@ class NodeService:
     def _store_of(self, beacon_id: str):
         process = self.process
         return process.store if process is not None and process.info.beacon_id == beacon_id else None
+
+    def _info_of(self, beacon_id: str) -> ChainInfo | None:
+        process = self.process
+        return process.info if process is not None and process.info.beacon_id == beacon_id else None
 
     def _tick_at(self, info: ChainInfo, round_number: int) -> None:
         if self.process is not None:
@@ -245,6 +256,26 @@ class NodeService:
             self.store = None
 
 
+#: GET paths of the protocol port that belong to one beacon id's chain: drand's ``SyncChain`` stream and
+#: its ``ChainInfo`` (served on the peer listener too), each routed by ``?beacon_id=``.
+PER_BEACON_ROUTES = ("/sync", "/info")
+
+
+def _route_to(routes_of: Callable[[str], dict | None], path: str) -> Callable[[Request], Answer]:
+    """A route for ``path`` that hands the request to the route of the beacon id it names (404 when that
+    beacon id runs no chain here)."""
+
+    def route(request: Request) -> Answer:
+        query = urllib.parse.parse_qs(request.path.partition("?")[2])
+        routes = routes_of(canonical_beacon_id(query.get("beacon_id", [""])[0][:64]))
+        inner = routes.get(path) if routes is not None else None
+        if inner is None:
+            raise HttpError(404, "no chain for this beacon id here")
+        return inner(request)
+
+    return route
+
+
 class NodeDaemon:
     """drand's daemon: one transport (the private port), a :class:`NodeService` per beacon id.
 
@@ -261,11 +292,13 @@ class NodeDaemon:
         *,
         on_chain: Callable[[NodeService, Daemon], None] | None = None,
         phase_timeout: float = PHASE_TIMEOUT,
+        sync_fetch: Fetch | None = None,
     ) -> None:
         self.folder = Path(folder)
         self.transport = transport
         self.on_chain = on_chain
         self.phase_timeout = phase_timeout
+        self.sync_fetch = sync_fetch
         self.services: dict[str, NodeService] = {}
         self.stopped = threading.Event()
         ids = [canonical_beacon_id(b) for b in beacon_ids] if beacon_ids else stored_beacon_ids(folder)
@@ -273,7 +306,8 @@ class NodeDaemon:
             raise InvalidInput(f"{folder}: no key pair in multibeacon/<id>/key: run 'generate-keypair'")
         transport.register(-1, self._dispatch)
         transport.identities = self._identity
-        transport.get_routes["/sync"] = self._sync
+        for path in PER_BEACON_ROUTES:
+            transport.get_routes[path] = _route_to(self._routes_of, path)
         for beacon_id in ids:
             self.load(beacon_id)
 
@@ -283,7 +317,8 @@ class NodeDaemon:
         if beacon_id in self.services:
             raise InvalidInput(f"beacon id [{beacon_id}] is already running")
         view = BeaconNetwork(self.transport, beacon_id)
-        service = NodeService(self.folder, view, beacon_id=beacon_id, phase_timeout=self.phase_timeout)
+        service = NodeService(self.folder, view, beacon_id=beacon_id, phase_timeout=self.phase_timeout,
+                              sync_fetch=self.sync_fetch)  # fmt: skip
         self.services[beacon_id] = service
 
         def started(daemon: Daemon) -> None:
@@ -310,14 +345,9 @@ class NodeDaemon:
         if service is not None:  # a packet for a beacon id we do not run is dropped
             service.network.deliver(src, message)
 
-    def _sync(self, request: Request) -> Answer:
-        """``GET /sync?beacon_id=ID``: the SyncChain stream of that beacon id's process."""
-        query = urllib.parse.parse_qs(request.path.partition("?")[2])
-        service = self.services.get(canonical_beacon_id(query.get("beacon_id", [""])[0][:64]))
-        route = service.network.get_routes.get("/sync") if service is not None else None
-        if route is None:
-            raise HttpError(404, "no chain for this beacon id here")
-        return route(request)
+    def _routes_of(self, beacon_id: str) -> dict | None:
+        service = self.services.get(beacon_id)
+        return service.network.get_routes if service is not None else None
 
     def _identity(self, beacon_id: str) -> dict | None:
         try:

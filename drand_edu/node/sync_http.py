@@ -40,6 +40,12 @@ which the requester's append layer refuses as a gap.
 :func:`follow_chain` is what ``drand-edu sync --follow --sync-nodes ...`` runs (drand's
 ``StartFollowChain``): peers one at a time in shuffled order, every beacon verified and put through
 a store stack, a peer silent for two periods abandoned for the next.
+
+The same port answers ``GET /info?beacon_id=ID`` with the chain info (:func:`info_answer`): drand's
+peer listener registers the public gRPC service next to the protocol one
+([`NewGRPCListenerForPrivate`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/listener.go#L39-L77)),
+so a follower asks the nodes it follows for the chain info (:func:`chain_info_from_peers`, drand's
+``chainInfoFromPeers``) and checks it against the chain hash it was given.
 """
 
 from __future__ import annotations
@@ -56,7 +62,7 @@ from collections.abc import Callable, Iterator, Sequence
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..chain.verify import is_valid_beacon
-from ..errors import DrandEduError, InvalidInput, StoreError, parse_json
+from ..errors import ChainMismatch, DrandEduError, InvalidInput, StoreError, parse_json
 from ..net.http_server import Answer, HttpError, Request
 from ..net.messages import BeaconPacket, SyncRequest, SyncStreamEnd
 from ..rng import Rng, resolve
@@ -240,11 +246,15 @@ class HttpSyncStreams:
     Each beacon read is handed to ``deliver(dst, BeaconPacket)`` on the node's event thread, in order;
     the end of the stream to ``deliver(dst, SyncStreamEnd(by_server=True))``. A client-side
     ``SyncStreamEnd`` closes the stream. Every other message goes out through ``network.send``.
+    ``fetch`` makes each request of a stream (see :class:`SyncStream`): a node started by
+    ``drand-edu start`` passes one with a deadline for the whole request, so a group member that drips
+    its answer cannot hold the reading thread for good.
     """
 
-    def __init__(self, network, deliver: Callable[[int, object], None]) -> None:
+    def __init__(self, network, deliver: Callable[[int, object], None], fetch: Fetch | None = None) -> None:
         self.network = network
         self.deliver = deliver
+        self.fetch = fetch
         self._streams: dict[int, SyncStream] = {}
         self._lock = threading.Lock()
 
@@ -252,7 +262,7 @@ class HttpSyncStreams:
         if isinstance(message, SyncRequest):
             self._close(dst)
             url = self.network.peers.get(dst)
-            stream = SyncStream(url or "", message.from_round, message.beacon_id)
+            stream = SyncStream(url or "", message.from_round, message.beacon_id, fetch=self.fetch)
             with self._lock:
                 self._streams[dst] = stream
             threading.Thread(target=self._read, args=(dst, stream, url), daemon=True).start()
@@ -337,3 +347,58 @@ def follow_chain(
         finally:
             stream.close()
     return store.last_round()
+
+
+def info_answer(request: Request, info_of: Callable[[str], ChainInfo | None]) -> Answer:
+    """Answer ``GET /info?beacon_id=ID`` on the protocol port: the chain info of that beacon id (drand's
+    ``ChainInfo``, served on the peer listener too), 404 while this node runs no chain for it."""
+    query = urllib.parse.parse_qs(request.path.partition("?")[2])
+    beacon_id = query.get("beacon_id", ["default"])[0][:64]
+    info = info_of(beacon_id)
+    if info is None:
+        raise HttpError(404, f"no chain {beacon_id!r} here")
+    body = json.dumps(info.to_json()).encode()
+    return 200, {"Content-Type": "application/json", "Cache-Control": "no-cache"}, body
+
+
+#: Bytes a chain info answer may have (a few hundred in practice).
+MAX_INFO = 64 << 10
+
+
+def chain_info_from_peers(
+    addresses: Sequence[str],
+    chain_hash: str,
+    beacon_id: str = "default",
+    *,
+    timeout: float = 5.0,
+    fetch: Fetch | None = None,
+) -> ChainInfo:
+    """The chain info, asked of the nodes to follow, as drand's ``chainInfoFromPeers`` asks them.
+
+    [`chainInfoFromPeers`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L492-L527)
+    asks **every** peer in the order given (its loop has no ``break``) and keeps the last answer it
+    could parse; [`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L307-L316)
+    then refuses it unless its hash is the chain hash the operator gave (``--chain-hash`` is required
+    for ``--follow``). The same here: :class:`InvalidInput` when no peer answered with a usable info,
+    :class:`~drand_edu.errors.ChainMismatch` when the one kept is not the pinned chain.
+    """
+    fetch = fetch or read_timeout_fetch
+    info: ChainInfo | None = None
+    last_error = "no sync node given"
+    for address in addresses:
+        base = address if address.startswith(("http://", "https://")) else "http://" + address
+        url = f"{base.rstrip('/')}/info?{urllib.parse.urlencode({'beacon_id': beacon_id})}"
+        try:
+            status, body = fetch(url, timeout, MAX_INFO)
+            if status != 200:
+                raise InvalidInput(f"status {status}")
+            info = ChainInfo.from_json(parse_json(body, what="chain info"))
+        except (OSError, DrandEduError) as exc:
+            last_error = f"{address}: {exc}"
+            log.info("chain info from %s: %s", address, exc)
+    if info is None:
+        raise InvalidInput(f"unable to get the chain info from the sync nodes (last error: {last_error})")
+    if info.hash_hex != chain_hash.lower():
+        raise ChainMismatch(f"the sync nodes' chain info has hash {info.hash_hex}, "
+                            f"not the pinned {chain_hash}")  # fmt: skip
+    return info
