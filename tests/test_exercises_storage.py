@@ -76,9 +76,9 @@ def test_trimmed_loss(capsys) -> None:
     assert "set (or list)" in verdict(capsys, check_trimmed_loss, 17, 17)
 
 
-def right_gaps(rounds, head):
+def right_gaps(rounds, head, first=1):
     present, gaps, start = set(rounds), [], None
-    for r in range(1, head + 1):
+    for r in range(first, head + 1):
         if r not in present and start is None:
             start = r
         elif r in present and start is not None:
@@ -186,3 +186,52 @@ def test_listed_difference_empty_previous_signature(chain) -> None:
     assert _verify_beacon_as_drand(info, beacon)
     with pytest.raises(InvalidBeacon, match="previous signature"):
         verify_beacon(info, beacon)
+
+
+# -- issue 22: per exercise, the insecure-but-plausible answer (or the hurried engineer's) is refused,
+# and the verdict names the mechanism that makes it wrong ------------------------------------------------
+def test_insecure_trimmed_loss_trimming_loses_nothing_more(capsys) -> None:
+    """"Trimming only drops a redundant copy, so the trimmed store loses just the deleted row": an operator
+    who believes it serves round 18 from a trimmed store with a hole, and it does not verify."""
+    out = verdict(capsys, check_trimmed_loss, {17}, {17})
+    assert NOT_YET in out
+    assert "holds the signature alone" in out
+    assert "rebuilds round r's previous signature from row r − 1" in out
+
+
+def test_insecure_find_gaps_forgets_the_tail_and_counts_genesis(capsys) -> None:
+    """The hurried engineer's gaps: only the holes below the highest stored round (the node never fetches
+    what it has not got yet), or ``range(head + 1)`` (round 0, the genesis, "missing")."""
+
+    def holes_only(rounds, head):
+        return right_gaps(rounds, max(rounds, default=0))
+
+    def from_zero(rounds, head):  # range(head + 1): round 0 too
+        return right_gaps(rounds, head, first=0)
+
+    out = verdict(capsys, check_find_gaps, holes_only)
+    assert NOT_YET in out and "the rounds after the last stored one, up to head, are missing too" in out
+    out = verdict(capsys, check_find_gaps, from_zero)
+    assert NOT_YET in out and "round 0 is the genesis beacon" in out
+
+
+def test_insecure_sneaky_chunk_signed_with_the_attackers_own_key(capsys, chain) -> None:
+    """A forger without the group key signs a linked fork with a key of their own: each beacon "has a valid
+    signature" — under the wrong key. It is no break (the sync refuses it before the store is asked), and
+    the verdict says the signature is checked against the chain's group public key."""
+    info, beacons, _ = chain
+    own_key = bls.keygen(info.scheme, rng=seeded_rng("attacker")).secret
+    fork = _fork(info, own_key, bytes(96), 3)
+    own_public = bls.public_key(info.scheme, own_key)
+    assert all(bls.verify(info.scheme, own_public, b.message(info.scheme), b.signature) for b in fork)
+    out = verdict(capsys, check_sneaky_chunk, info, beacons, fork)
+    assert NOT_YET in out and "group public key" in out and "any other key" in out
+
+
+def test_insecure_already_stored_means_done(capsys) -> None:
+    """"Already stored, so the sync is done": it would end a sync with the node still behind whenever the
+    aggregator raced it on an earlier round. The verdict names the race."""
+    out = verdict(capsys, check_already_stored, lambda r, up_to: True)
+    assert NOT_YET in out and "the aggregator stored it first" in out and "still behind" in out
+    out = verdict(capsys, check_already_stored, lambda r, up_to: r >= up_to > 0)  # "at or past the target"
+    assert NOT_YET in out

@@ -191,3 +191,36 @@ def test_drand_edu_start_gives_its_node_the_deadline_fetch(tmp_path, monkeypatch
     assert main(["start", "--folder", str(folder), "--private-listen", "127.0.0.1:0"]) == 2
     assert seen["sync_fetch"] is deadline_fetch
     assert "stopped by the test" in capsys.readouterr().err
+
+
+
+def test_follow_refuses_a_gap_that_drands_follow_stack_would_store(network) -> None:
+    """Listed difference follow-stack-keeps-append: drand's StartFollowChain stacks only the scheme and
+    callback layers, so on an unchained chain it stores a round that a peer sends after a gap; our follower
+    writes through the append layer too, refuses it and drops the peer."""
+    from drand_edu.node.sync_http import SyncStream, follow_chain
+    from drand_edu.store import CallbackStore, MemoryStore, SchemeStore, genesis_beacon
+
+    from .test_client_hostile import SyncPeer
+
+    info = network.info
+    assert not info.scheme.chained
+    skipping = SyncPeer([b for b in network.processes[0].store.cursor(1, 6) if b.round != 3])
+    try:
+        # drand's follow stack, fed the peer's stream: round 4 goes in right after round 2
+        backend = MemoryStore()
+        backend.put(genesis_beacon(info))
+        drands = CallbackStore(SchemeStore(backend, info.scheme.chained))
+        stream = SyncStream(skipping.address, 1, info.beacon_id)
+        for beacon in stream:
+            drands.put(beacon)
+            if beacon.round >= 5:
+                break
+        stream.close()
+        assert [b.round for b in drands.cursor(1)] == [1, 2, 4, 5]
+        # ours: the append layer refuses round 4 after round 2, and the peer is dropped
+        store = MemoryStore()
+        last = finishes(lambda: follow_chain(info, store, [skipping.address], up_to=6, silence=5))
+        assert last == 2 and [b.round for b in store.cursor(1)] == [1, 2]
+    finally:
+        skipping.close()

@@ -25,7 +25,7 @@ follower's, or a stopped node's ``chain.db`` (``--folder`` and ``--id``, whose k
 node's own address). No sync node at all is also a dry run here. ``--follow
 --sync-nodes host:port,...`` reads the nodes' ``SyncChain`` streams on their peer ports, as drand
 does (:func:`follow_streams`), and, like drand's
-[`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L298-L322),
+[`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L263-L322),
 asks those nodes for the chain info when none is given (``chainInfoFromPeers``,
 :func:`~drand_edu.node.sync_http.chain_info_from_peers`) and then needs ``--chain-hash`` to check it:
 drand's control client refuses to follow without one. Checking, correcting and following without peer
@@ -196,7 +196,7 @@ def follow_streams(info: ChainInfo, store: SQLiteStore, peers: list[str], up_to:
     shuffled order (:func:`~drand_edu.node.sync_http.follow_chain`), until ``up_to`` (0: for ever).
 
     When every peer was tried and dropped, ours says so and exits 1. drand's
-    [`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L373-L395)
+    [`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L263-L395)
     means to try again a period later, but its ``errChan`` is never made (a nil channel): the failed
     ``Sync``'s send blocks for good and the ``case <-errChan`` never fires, so it waits for Ctrl-C (or
     the target) without asking again (listed in ``tests/data/differences.toml``).

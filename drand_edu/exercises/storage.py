@@ -122,7 +122,11 @@ def check_trimmed_loss(lost_trimmed: Any, lost_untrimmed: Any) -> Verdict:
             )
         if trimmed != truth["trimmed"]:
             if trimmed < truth["trimmed"]:
-                why = "the trimmed store loses more than the deleted row: try get() on the rounds after it"
+                why = (
+                    "the trimmed store loses more than the deleted row: a trimmed row holds the signature "
+                    "alone, and a read rebuilds round r's previous signature from row r − 1 — try get() "
+                    "on the rounds after it"
+                )
             else:
                 why = (
                     f"the trimmed store still serves rounds {sorted(trimmed - truth['trimmed'])[:5]} as "
@@ -222,6 +226,8 @@ def _gap_mistake(got: list[tuple[int, int]], want: list[tuple[int, int]], head: 
         return "the rounds before the first stored one (from round 1) are missing too"
     if [(a, b - 1) for a, b in got] == want or [(a, b + 1) for a, b in got] == want:
         return "off by one at the end of each run: (first, last) are both missing rounds"
+    if got and got[0][0] == 0:
+        return "round 0 is the genesis beacon, which every store has: a sync never fetches it"
     return "list each run of missing rounds between 1 and head as (first, last), in order"
 
 
@@ -303,8 +309,10 @@ def check_sneaky_chunk(info: ChainInfo, beacons: Sequence[Beacon], chunk: Sequen
         if invalid:
             return report(
                 False,
-                f"round {invalid[0]} does not verify on its own (drand's VerifyBeacon): every "
-                "beacon of the chunk must carry a valid signature",
+                f"round {invalid[0]} does not verify on its own (drand's VerifyBeacon checks it against "
+                "the chain's group public key, over the round and the previous signature it carries): "
+                "a beacon signed with any other key, or edited after signing, is refused before the "
+                "store is asked",
             )
         unlinked = [b.round for a, b in itertools.pairwise(chunk_list) if b.previous_signature != a.signature]
         if unlinked:
@@ -378,11 +386,19 @@ def check_already_stored(my_done: Callable[[int, int], Any] | None) -> Verdict:
                 return report(False, f"return True or False (you returned {got!r}): tryNode returns a bool")
             if got != (round_number == up_to):
                 said = "done" if got else "not done"
-                follow = " (up_to 0 means: follow the chain forever)" if up_to == 0 else ""
+                if up_to == 0:
+                    why = "up_to 0 means: follow the chain forever, so no round ever ends that sync"
+                elif got:
+                    why = (
+                        "a round already stored means the aggregator stored it first, not that the store "
+                        "reached up_to: calling that done would end the sync with the node still behind"
+                    )
+                else:
+                    why = "that round is the one the sync was asked for: the target is reached"
                 return report(
                     False,
-                    f"for a beacon of round {round_number} and up_to {up_to}{follow} you "
-                    f"said {said}: read the return statement of that branch again",
+                    f"for a beacon of round {round_number} and up_to {up_to} you said {said}: {why}. "
+                    "Read the return statement of that branch again",
                 )
         return report(
             True,

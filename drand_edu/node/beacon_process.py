@@ -165,10 +165,17 @@ class BeaconProcess:
 
     def catchup(self) -> None:
         """After a (re)start: check the stored head (:meth:`check_stored_head`), sync up to the next
-        round (drand's ``Catchup``), then go on ticking."""
+        round (drand's ``Catchup``), then go on ticking.
+
+        drand's daemon starts a loaded beacon with ``StartBeacon(ctx, true)``, whose catch-up branch calls
+        [`Handler.Catchup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L277-L286):
+        it starts the round loop at the next round's time and asks the sync manager for a sync up to
+        that next round (``RunSync(ctx, nRound, nil)``: every node of the group, shuffled).
+        """
         self.check_stored_head()
         self.current_round = self.info.round_at(self.network.now())
-        self.sync_manager.send_sync_request(self.current_round + 1, self.group_peers())
+        self.sync_manager.send_sync_request(self.current_round + 1, self.group_peers(),
+                                            why="catch-up at start (Handler.Catchup)")  # fmt: skip
 
     def check_stored_head(self, limit: int = MAX_CORRUPT_HEAD) -> int:
         """Verify the last stored beacon; remove it while it does not verify; return how many went.

@@ -92,8 +92,12 @@ class SyncManager:
         self.log: list[str] = []  # what happened, in words
 
     # -- requests (drand's SendSyncRequest + Run) ---------------------------------------------------
-    def send_sync_request(self, up_to: int, peers: Sequence[int]) -> None:
-        """Sync up to round ``up_to`` (0: follow forever) from ``peers``, unless a live sync is running."""
+    def send_sync_request(self, up_to: int, peers: Sequence[int], why: str = "") -> None:
+        """Sync up to round ``up_to`` (0: follow forever) from ``peers``, unless a live sync is running.
+
+        ``why`` names the caller in the log when this request starts a sync (the start-up catch-up, a
+        tick behind the clock…).
+        """
         if self.clock() < self.info.genesis_time:
             return  # nothing to sync before the chain starts (drand's Run waits for genesis)
         if up_to > 0 and self.store.last_round() >= up_to:
@@ -105,6 +109,8 @@ class SyncManager:
             self._note(f"nothing synced for {SYNC_EXPIRY_FACTOR} periods: restarting the sync")
             self._cancel_stream()
         self.last_progress = self.clock()
+        if why:
+            self._note(f"{why}: sync up to round {up_to}" if up_to else f"{why}: follow the chain")
         order = [p for p in self.rng.sample(list(peers), len(peers)) if p != self.index]
         self.session = _Session(up_to, order)
         self.syncs_started += 1

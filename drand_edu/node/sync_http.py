@@ -377,7 +377,7 @@ def chain_info_from_peers(
 
     [`chainInfoFromPeers`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L492-L527)
     asks **every** peer in the order given (its loop has no ``break``) and keeps the last answer it
-    could parse; [`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L307-L316)
+    could parse; [`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L263-L316)
     then refuses it unless its hash is the chain hash the operator gave (``--chain-hash`` is required
     for ``--follow``). The same here: :class:`InvalidInput` when no peer answered with a usable info,
     :class:`~drand_edu.errors.ChainMismatch` when the one kept is not the pinned chain.

@@ -4,8 +4,9 @@
 # A drand node is only as good as the history it keeps: it must store every beacon, never a wrong one, and
 # a node that joins late — or comes back after a crash — must fetch and *verify* everything it missed.
 # This session follows drand's code from the database up: the backends (a bounded in-memory ring, an
-# embedded file trimmed by default), the store stack every write goes through, how a running node notices
-# it is behind and syncs from peers it does not rank, and how a store is checked and repaired.
+# embedded file trimmed by default), the store stack a node's writes go through (and the few that skip it),
+# how a node catches up at start and notices later that it is behind, syncing from peers it does not rank,
+# and how a store is checked and repaired.
 #
 # *Live session: 45 minutes of teaching, then 30 of questions and pair programming. On your own: about 60 minutes.*
 
@@ -141,11 +142,34 @@ trimmed = SQLiteStore(workdir / "trimmed.db", genesis_seed=info.genesis_seed)
 print("opened again:", trimmed, "· a trimmed read gives the full beacon back:", trimmed.get(777) == chain[776])
 
 # %% [markdown]
+# ### Asked in the room: bolt or postgres — sizes, and moving between them
+#
+# - **bolt, trimmed** (drand v2's default for a new file): key = the round as 8 big-endian bytes, value =
+#   the signature alone, 96 bytes on mainnet, 48 on quicknet
+#   ([`trimmedStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/trimmed.go#L100-L123)).
+# - **bolt, untrimmed** (a file an older drand made):
+#   [`BoltStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/store.go#L173-L202) stores
+#   `beacon.Marshal()`, a JSON object with both signatures in hex: about 440 bytes per mainnet round.
+#   [`NewBoltStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/store.go#L57-L100) keeps the form a file has.
+# - **postgres**: one row `(beacon_id, round, signature)` in `beacon_details`; the schema's migration
+#   1.04 [drops the `previous_sig` column](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/postgresdb/schema/schema.sql#L26-L29),
+#   so it is trimmed too (plus PostgreSQL's per-row overhead and the primary-key index). Its
+#   [`Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/postgresdb/pgdb/pgdb.go#L150-L181) is `INSERT … ON CONFLICT DO
+#   NOTHING`: a round already there is never overwritten (bolt's `Put` overwrites).
+#
+# **Migration:** at the pinned commit drand has no tool that copies a chain from one backend to another.
+# `drand util backup` copies a bolt file only (postgres' and memdb's
+# [`SaveTo`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/postgresdb/pgdb/pgdb.go#L349-L355) answer "not implemented"). An
+# operator starts the node with the new `--db` (and `--pg-dsn`) over an empty store, and the start-up
+# catch-up (§5) syncs the whole chain from the group, each beacon verified; an untrimmed bolt file
+# becomes trimmed the same way: move `drand.db` away and let the node sync again.
+
+# %% [markdown]
 # ## 4. The store stack: what a node's writes go through
 #
-# A drand node never writes into its backend directly. It puts the **genesis beacon** (round 0) in first —
-# [`NewHandler`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L71-L94) does so — and wraps the
-# backend in layers, each a `Store` itself (`internal/chain/beacon/store.go`):
+# A drand node's beacons reach its backend through layers, each a `Store` itself, which
+# [`newChainStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L51-L89) stacks over the
+# backend (outermost first: callbacks, append, scheme, discrepancy; `internal/chain/beacon/store.go`):
 #
 # - [`appendStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/store.go#L58-L88): the round must
 #   be the last one + 1; the very same beacon again is "already stored" (harmless), another one is refused;
@@ -156,6 +180,21 @@ print("opened again:", trimmed, "· a trimmed read gives the full beacon back:",
 # Ours are `AppendStore`, `SchemeStore`, `DiscrepancyStore` and `CallbackStore`, stacked by
 # `new_chain_store(info, backend)`. The stack does **not** check signatures: whoever calls `put` verified
 # the beacon already. It keeps the chain in order.
+#
+# ### Three writes that skip the stack
+#
+# - The **genesis beacon** (round 0, the genesis seed as its signature) goes straight into the backend:
+#   [`NewHandler`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L71-L94) puts it before stacking the
+#   layers, so the append layer always has a "last".
+# - The sync manager holds the stack *and* the raw backend, its `insecureStore`
+#   ([`newChainStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L51-L84) passes
+#   `BoltdbStore: store`). A normal sync writes through the stack; a **re-sync** of faulty rounds (§7)
+#   writes each verified beacon into the raw backend
+#   ([`tryNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L480-L502)).
+# - **Follow mode** (`drand sync --follow`) builds a reduced stack: the genesis beacon directly, then
+#   only the scheme and callback layers — no append layer, no discrepancy layer
+#   ([`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L263-L355); §6 says what
+#   that changes).
 
 # %%
 node_store = new_chain_store(info, MemoryStore())
@@ -175,10 +214,17 @@ print("last round:", node_store.last_round())
 # %% [markdown]
 # ## 5. A running node falls behind, and syncs
 #
-# How does a node notice it is behind? Not by asking around: drand's
+# Three paths ask the sync manager for a sync. **At start**, drand's daemon starts a loaded beacon with
+# [`StartBeacon(ctx, true)`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon.go#L405-L417), whose
+# [catch-up branch](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L179-L189) calls
+# [`Handler.Catchup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L277-L286): it starts the round loop
+# at the next round's time and asks for a sync **up to that next round**, from every node of the group.
+# Ours: `BeaconProcess.catchup()`, which `net.restart(3)` below calls.
+#
+# Later, a running node does not notice it is behind by asking around: drand's
 # [`Handler.run`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L388-L424) checks at every tick
 # whether `last + 1 < current round`, and the aggregator notices when it recovers a beacon *ahead* of its
-# chain (`shouldSync`). Either asks the sync manager for a sync up to that round. The sync manager
+# chain (`shouldSync`). Either asks for a sync up to that round. The sync manager
 # ([`SyncManager.Sync`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L341-L368))
 # then tries the group's nodes **one at a time, in shuffled order** — it has no idea who is ahead — and
 # with each ([`tryNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L375-L524))
@@ -188,6 +234,7 @@ print("last round:", node_store.last_round())
 # Ours: `drand_edu.node.sync.SyncManager`, fed by `BeaconProcess.tick` and `_new_valid_partial`.
 #
 # Below, node 3 of four is down for six rounds, and node 0 runs a memdb of 10 beacons.
+# The log is node 3's; watch which path asks.
 
 # %%
 from drand_edu.node.network import LocalNetwork
@@ -203,6 +250,12 @@ net.run_rounds(2)
 print("heads after:", net.heads())
 for line in net.processes[3].sync_manager.log:
     print(" ", line)
+
+# %% [markdown]
+# Node 3 restarts at t = 58.5 s, during round 20 (a 3-second period here), so its catch-up asks for a
+# sync up to round 21, the next one. That is the **start-up path** (`Handler.Catchup`), not a tick:
+# one request, peers in shuffled order, finished by node 1 with rounds 15–21. Its ticks then find it on
+# time, so `Handler.run` never has to ask.
 
 # %% [markdown]
 # The other side of the stream is drand's
@@ -255,6 +308,17 @@ plt.show()
 # %%
 panel.widget()
 
+# %% [markdown] tags=["try-answer"]
+# **Answer.** Nobody can sync from anybody. During the split each half holds 2 of the 3 partials a round
+# needs, so **no beacon is made at all**: every head stays where it was and the panel flags all four
+# nodes as behind. After `heal()` there is nothing to fetch: every tick finds its node behind the clock
+# and asks for a sync ([`Handler.run`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L414-L423)), and
+# every peer answers "no beacon stored above …" — the sync manager logs "tried every peer without
+# success". The missing rounds are not synced but *made*: once the first round after the heal is
+# recovered, the nodes sign the next one a catch-up period later instead of waiting for its tick
+# ([catch-up mode](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L425-L463)), round after round, until
+# they reach the clock (here: rounds 11 to 14 within two periods).
+
 # %% [markdown]
 # ## 6. Syncing thousands of rounds, batched (ours)
 #
@@ -298,6 +362,24 @@ print("stored:", report2.stored, "· rejected:", report2.rejected)
 print("same history as the honest chain:", list(second.cursor()) == chain)
 
 # %% [markdown]
+# ### drand's follow mode, and ours
+#
+# drand fills a store that is not (yet) a group member's with `drand sync --follow --sync-nodes … --chain-hash
+# H`: the daemon's [`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L263-L396)
+# asks the sync nodes for the chain info (`chainInfoFromPeers`), refuses it unless its hash is `H` (the
+# control client refuses to follow without a hash), then runs a sync manager over the reduced stack of §4
+# until `--up-to` or Ctrl-C. `drand-edu sync --follow --sync-nodes … --chain-hash H` does the same over
+# the nodes' `/sync` and `/info` on their protocol ports, with two differences:
+#
+# - ours writes through the full stack, **append layer included**: on an unchained chain drand's follow
+#   stack would store a round after a gap (only the chained scheme layer checks a link), ours refuses it
+#   and drops that peer;
+# - when every peer was tried and failed, drand's follow loop means to try again a period later, but the
+#   error channel it waits on is never made (`var errChan chan error` is nil in Go: the send blocks for
+#   good and the `case <-errChan` never fires), so it waits for Ctrl-C without asking again; **ours exits 1**
+#   with one line saying every sync node was tried and dropped.
+
+# %% [markdown]
 # ## 7. A corrupted store, detected and repaired
 #
 # Disks fail and files get edited. Here we damage the node's SQLite file behind its back: one row gets a
@@ -310,11 +392,13 @@ print("same history as the honest chain:", list(second.cursor()) == chain)
 # [`CorrectPastBeacons`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L267-L301)
 # re-fetches each faulty round alone from the sync nodes. Given only the node's own address, it is a dry run
 # ([`StartCheckChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L398-L490)),
-# and it never appends a round above the last stored one: filling a store is `sync --follow`'s job. Ours
-# has that check as `check_past_beacons` and `correct_past_beacons` (what `drand-edu sync --up-to N` runs),
-# and a stricter one for this notebook: `check_store` reads everything back, gaps and links included;
-# `repair` refetches exactly the bad rounds from a peer, verifying each before writing (it writes into the
-# backend, below the stack, as drand's resync does).
+# and it never appends a round above the last stored one: filling a store is `sync --follow`'s job. Each
+# re-fetched beacon is verified, then written into the **raw backend**, below the stack (the sync
+# manager's `insecureStore`, §4): a corrected round sits in the middle of the chain, where the append
+# layer would refuse it. Ours has that check as `check_past_beacons` and `correct_past_beacons` (what
+# `drand-edu sync --up-to N` runs, into the store file itself), and a stricter one for this notebook:
+# `check_store` reads everything back, gaps and links included; `repair` refetches exactly the bad rounds
+# from a peer, verifying each before writing it into the backend.
 
 # %%
 import sqlite3
@@ -342,6 +426,16 @@ print("rounds refetched:", fixed, "· problems now:", check_store(info, newcomer
 # %% [markdown]
 # **Try it.** Corrupt the *previous_signature* column of a full (not trimmed) store instead of the
 # signature. Which kind of problem does `check_store` report, and for which round?
+
+# %% [markdown] tags=["try-answer"]
+# **Answer.** Two problems, both for the round you edited (say round 20): a **link** problem (its
+# previous signature is no longer round 19's signature) and a **signature** problem (on a chained chain the
+# signature covers the previous signature — drand's
+# [`DigestFunc`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L109-L117) hashes it with the round — so with another
+# previous signature round 20's own signature no longer verifies). Rounds 19 and 21 are fine: round 21
+# keeps round 20's true signature in its own row. drand's `CheckPastBeacons` flags round 20 too (by its
+# signature); `repair` refetches rounds 19 and 20 (a broken link could be either side's fault). A trimmed
+# store has no such column to corrupt: it rebuilds the previous signature from row 19.
 
 # %% [markdown]
 # ## Exercises
@@ -496,6 +590,78 @@ def my_done(round_number, up_to):
 drand_edu.exercises.check_already_stored(my_done)
 
 # %% [markdown]
+# ## Deep dive: checking, correcting and following a chain in drand
+#
+# *Beyond the 45-minute core: for the question time, or at home.* The functions behind `drand sync`, read
+# at the pinned commit, each with the piece of ours that plays its part.
+
+# %% [markdown]
+# ### `CheckPastBeacons`: signatures only
+#
+# [`SyncManager.CheckPastBeacons`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L199-L265) reads the store's last beacon (no beacon at all is an
+# error), lowers `upTo` to it when the store ends earlier, then walks rounds 1..`upTo` — never round 0,
+# the genesis. A round `Get` cannot return is faulty; any other is checked by `scheme.VerifyBeacon` alone,
+# so two rows that do not link are not noticed while each signature verifies. It returns the faulty
+# rounds and changes nothing. Ours: `check_past_beacons` (and, stricter, `check_store`, which compares the
+# links and finds gaps).
+
+# %% [markdown]
+# ### `CorrectPastBeacons` and `ReSync`: one round at a time, below the stack
+#
+# [`SyncManager.CorrectPastBeacons`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L267-L301) calls `ReSync(b, b, peers)` for each faulty round,
+# keeps going after a failure and returns the first error with all of them.
+# [`SyncManager.ReSync`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L304-L336) refuses `from == 0` and runs `Sync` for that single round — the
+# peers shuffled, the node's own address skipped — and **once more** if every peer failed. In
+# [`tryNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L480-L502) a re-sync verifies the beacon and writes it with `insecureStore.Put`, the raw
+# backend: bolt overwrites the bad row, but postgres' `Put` does nothing for a round it holds, so there
+# only a *missing* round is filled. Ours: `correct_past_beacons` fetches each round alone from one source,
+# verifies it, deletes the old row and writes the new one into the backend; it does not try twice.
+
+# %% [markdown]
+# ### `StartCheckChain`: what `drand sync` without `--follow` runs
+#
+# [`BeaconProcess.StartCheckChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L398-L490) needs a running beacon handler ("first --follow a
+# chain"), refuses while another sync runs, and drops its own address from the sync nodes. It checks
+# (`ValidateChain`, i.e. `CheckPastBeacons`), sends the number of faulty rounds to the CLI, and stops there
+# when nothing is faulty or when the only sync node given was its own address: the **dry run**. Otherwise
+# it corrects (`CorrectChain`, i.e. `CorrectPastBeacons`). Nothing above the last stored round is ever
+# written. Ours: `check_and_repair` in `drand_edu/cli/sync.py`, same rules, on a stopped node's file.
+
+# %% [markdown]
+# ### `StartFollowChain` and `chainInfoFromPeers`: what `--follow` runs
+#
+# [`BeaconProcess.StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L263-L396) refuses while a sync runs, skips its own address,
+# and asks the sync nodes for the chain info with
+# [`chainInfoFromPeers`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L492-L527) — every peer in turn (its loop has no `break`), keeping the last
+# answer it could parse. It refuses that info unless its hash is the `--chain-hash` given and its beacon id
+# is the node's, writes the genesis beacon into a fresh store, stacks only the scheme and callback layers
+# over it, and loops on `Sync` until `--up-to` or Ctrl-C (the loop's nil `errChan` means a failed `Sync`
+# is never retried, §6). Ours: `follow_streams` with `chain_info_from_peers` and `follow_chain`
+# (`drand_edu/node/sync_http.py`), over the full stack. The cell below puts drand's follow stack and a
+# node's stack side by side on an unchained chain, handed round 3 right after round 1.
+
+# %%
+from drand_edu.store import CallbackStore, SchemeStore, genesis_beacon
+
+unchained = LocalNetwork.create(3, 2, "bls-unchained-g1-rfc9380", rng=drand_edu.seeded_rng("deep-dive-07"))
+unchained.run_rounds(4)
+first, _, third = list(unchained.processes[0].store.cursor(1, 3))
+follow_backend = MemoryStore()
+follow_backend.put(genesis_beacon(unchained.info))  # StartFollowChain writes the genesis beacon directly
+stacks = {
+    "drand's follow stack": CallbackStore(SchemeStore(follow_backend, unchained.info.scheme.chained)),
+    "a node's stack (ours, also in follow)": new_chain_store(unchained.info, MemoryStore()),
+}
+for name, stack in stacks.items():
+    stack.put(first)
+    try:
+        stack.put(third)  # round 3 right after round 1: a gap
+        outcome = f"stored, rounds {[b.round for b in stack.cursor(1)]}"
+    except StoreError as refused:
+        outcome = f"refused: {refused}"
+    print(f"{name}: {' → '.join(stack.layers()[:-1])}\n    round 3 right after round 1 → {outcome}")
+
+# %% [markdown]
 # ## In drand's source
 #
 # | here | drand |
@@ -507,6 +673,8 @@ drand_edu.exercises.check_already_stored(my_done)
 # | `SyncManager`, `serve_sync`, `sync_http` | `internal/chain/beacon/sync_manager.go` (`SyncManager`, `tryNode`, `SyncChain`) |
 # | `BatchSync` | ours (batched verification) |
 # | `check_past_beacons`, `correct_past_beacons` (and the stricter `check_store`, `repair`) | `drand sync` without `--follow`: `checkCmd` (`internal/drand-cli/control.go`), `CheckPastBeacons`, `CorrectPastBeacons` (`internal/chain/beacon/sync_manager.go`) |
+# | `BeaconProcess.catchup` | `StartBeacon(ctx, true)` (`internal/core/drand_beacon.go`), `Handler.Catchup` (`internal/chain/beacon/node.go`) |
+# | `follow_chain`, `chain_info_from_peers`, `drand-edu sync --follow` | `StartFollowChain`, `chainInfoFromPeers` (`internal/core/drand_beacon_control.go`) |
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
@@ -548,9 +716,11 @@ drand_edu.exercises.check_already_stored(my_done)
 # - Every backend offers the same small interface; memdb keeps only the last N beacons, SQLite (our bolt)
 #   one crash-safe file, trimmed by default: the previous signatures of a chained chain are the previous rows.
 # - A node writes through drand's stack: append (last + 1), scheme (the link), discrepancy (metrics),
-#   callbacks (sync streams) — a gap or a fork never reaches the backend.
-# - A node syncs when a tick finds it behind or it recovers a beacon ahead; its sync manager tries shuffled
-#   peers one at a time, verifies every beacon, and moves on after two silent periods.
+#   callbacks (sync streams) — a gap or a fork never reaches the backend. The genesis beacon and re-synced
+#   rounds go straight into the backend; follow mode keeps only the scheme and callback layers.
+# - A node syncs at start (catch-up up to the next round), when a tick finds it behind, or when it recovers
+#   a beacon ahead; its sync manager tries shuffled peers one at a time, verifies every beacon, and moves
+#   on after two silent periods.
 # - `check_store` finds gaps, bad rows and broken links; `repair` refetches and verifies before writing.
 #
 # Next: [Session 8 — Client libraries and tlock](08_client_libraries_and_tlock.ipynb).
