@@ -177,10 +177,11 @@ def test_a_network_of_processes(tmp_path: Path, capsys) -> None:
         check = ["sync", "--sync-nodes", urls[0], "--chain-hash", info_json["hash"], "--db", db]
         assert main([*check, "--up-to", str(followed + 5)]) == 0
         assert f"checked rounds 1 to {followed} (signatures only): 0 faulty" in capsys.readouterr().out
-        # drand's sync --follow: the nodes' SyncChain streams on their protocol ports (shuffled peers)
+        # drand's sync --follow: the nodes' SyncChain streams on their protocol ports (shuffled peers), the
+        # chain info asked of those nodes too (chainInfoFromPeers) and checked against --chain-hash
         group = Group.from_toml((folder / "node0" / "multibeacon" / "default" / GROUP_FILE).read_text())
         nodes = ",".join(n.address for n in group.nodes)
-        assert main(["sync", "--follow", "--url", urls[2], "--chain-hash", info_json["hash"], "--db", db,
+        assert main(["sync", "--follow", "--chain-hash", info_json["hash"], "--db", db,
                      "--sync-nodes", nodes, "--up-to", str(followed + 2)]) == 0  # fmt: skip
         streamed = [int(r) for r in re.findall(r"followed round (\d+)", capsys.readouterr().out)]
         assert streamed[-2:] == [followed + 1, followed + 2]
