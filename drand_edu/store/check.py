@@ -29,7 +29,7 @@ from typing import Protocol
 from ..chain.beacon import Beacon
 from ..chain.info import ChainInfo
 from ..chain.verify import Problem, verify_beacon, verify_chain
-from ..errors import InvalidBeacon, StoreError
+from ..errors import DrandEduError, InvalidBeacon, StoreError
 from ..rng import Rng
 from .base import ChainStore
 
@@ -123,17 +123,37 @@ def correct_past_beacons(
 ) -> int:
     """drand's ``CorrectPastBeacons``: fetch each faulty round alone from ``source``, verify it, replace it.
 
-    Returns how many were written; :class:`InvalidBeacon` if the source lacks a round or sends a bad
-    one (rounds already corrected stay corrected). Never writes a round that was not asked for.
+    As drand's, a round that cannot be corrected does not stop the others, and each round gets a second
+    try when the first failed ([`ReSync`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L304-L336)
+    runs ``Sync`` once more after ``ErrFailedAll``). Returns how many were written; when some could not be
+    corrected (the source lacks them, sends a bad one, or fails), :class:`InvalidBeacon` says how many
+    and why the first failed — after every other round was corrected. Never writes a round that was not
+    asked for, nor one that does not verify.
     """
     wanted = list(faulty)
+    written, failures = 0, []
     for position, round_number in enumerate(wanted, start=1):
-        fetched = next(iter(source.beacons(round_number, round_number)), None)
-        if fetched is None or fetched.round != round_number:
-            raise InvalidBeacon(f"round {round_number}: the source does not have it")
-        verify_beacon(info, fetched)
-        store.delete(round_number)
-        store.put(fetched)
         if progress:
             progress(position, len(wanted))
-    return len(wanted)
+        error: DrandEduError | None = None
+        for _attempt in range(2):  # drand's ReSync: every peer, then once more
+            try:
+                fetched = next(iter(source.beacons(round_number, round_number)), None)
+                if fetched is None or fetched.round != round_number:
+                    raise InvalidBeacon(f"round {round_number}: the source does not have it")
+                verify_beacon(info, fetched)
+            except DrandEduError as failed:
+                error = failed
+                continue
+            store.delete(round_number)
+            store.put(fetched)
+            written, error = written + 1, None
+            break
+        if error is not None:
+            failures.append(error)
+    if failures:
+        raise InvalidBeacon(
+            f"{len(failures)} of {len(wanted)} faulty rounds could not be corrected "
+            f"({written} were); the first: {failures[0]}"
+        )
+    return written

@@ -614,8 +614,9 @@ drand_edu.exercises.check_already_stored(my_done)
 # peers shuffled, the node's own address skipped — and **once more** if every peer failed. In
 # [`tryNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L480-L502) a re-sync verifies the beacon and writes it with `insecureStore.Put`, the raw
 # backend: bolt overwrites the bad row, but postgres' `Put` does nothing for a round it holds, so there
-# only a *missing* round is filled. Ours: `correct_past_beacons` fetches each round alone from one source,
-# verifies it, deletes the old row and writes the new one into the backend; it does not try twice.
+# only a *missing* round is filled. Ours: `correct_past_beacons` fetches each round alone from a source,
+# verifies it, deletes the old row and writes the new one into the backend; like drand's, it goes on past
+# a round it cannot correct and tries each round a second time.
 
 # %% [markdown]
 # ### `StartCheckChain`: what `drand sync` without `--follow` runs
