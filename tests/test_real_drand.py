@@ -238,6 +238,17 @@ def test_the_committed_table_is_current(observations, drand_binary) -> None:
     assert sbs.DOC.read_text() == sbs.render(api, cli, sbs.load_differences(), flags)
 
 
+def test_a_race_in_drands_stop_is_one_row_and_nothing_else_is_hidden() -> None:
+    """drand's ``stop`` exits 1 or 0 depending on a race; both give the same row, any other outcome shows."""
+    error = "error stopping drand daemon: rpc error: code = Unavailable desc = conn closed"
+    unavailable = sbs.cli_shape(1, error)
+    quiet = sbs.cli_shape(0, "")
+    assert sbs.settle_race("stop", unavailable) == sbs.settle_race("stop", quiet) == sbs.RACES["stop"][1]
+    other = sbs.cli_shape(1, "error stopping drand daemon: permission denied")
+    assert sbs.settle_race("stop", other) == other
+    assert sbs.settle_race("show public", quiet) == quiet
+
+
 def test_every_listed_difference_is_in_the_file_and_its_notebook() -> None:
     differences = sbs.load_differences()
     root = Path(__file__).resolve().parent.parent
