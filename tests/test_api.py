@@ -214,6 +214,19 @@ def test_a_waiting_request_is_woken_when_the_server_closes(network) -> None:
     assert stack.callbacks() == []
 
 
+def test_the_wait_for_the_next_round_is_bounded(network) -> None:
+    """drand's HTTP waiter waits until the beacon comes or the client goes away; ours gives up after
+    ``wait`` seconds (by default a period plus one second, PublicRand's bound): a 404 nobody caches."""
+    stack, _ = _stack_up_to(network, 5, watched=6)
+    api = PublicAPI([ServedChain(network.info, stack)], network.now, wait=0.2)
+    status, headers, _ = api.handle("/public/6")
+    assert status == 404 and headers["Cache-Control"] == "must-revalidate, no-cache, max-age=0"
+    api.close()
+    assert PublicAPI([ServedChain(network.info, stack)])._wait_seconds(ServedChain(network.info, stack)) == (
+        network.info.period + 1.0
+    )
+
+
 def test_a_bare_backend_cannot_call_back_so_nobody_waits(network) -> None:
     """Only a store stack has callbacks; a bare backend under the API is answered at once (404)."""
     bare = MemoryStore()
