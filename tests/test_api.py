@@ -227,14 +227,22 @@ def test_the_wait_for_the_next_round_is_bounded(network) -> None:
     )
 
 
-def test_a_bare_backend_cannot_call_back_so_nobody_waits(network) -> None:
-    """Only a store stack has callbacks; a bare backend under the API is answered at once (404)."""
-    bare = MemoryStore()
-    for beacon in network.processes[0].store.cursor(1, 5):
+def test_a_bare_backend_cannot_call_back_so_it_is_looked_at_again(network) -> None:
+    """Only a store stack has callbacks. Under a bare backend (which drand never serves) nothing can wake
+    a waiting request, so it looks at the store again until the beacon is there or its wait ends."""
+    source = network.processes[0].store
+    bare = _CountingStore(watched=6)
+    for beacon in source.cursor(1, 5):
         bare.put(beacon)
-    api = PublicAPI([ServedChain(network.info, bare)], network.now, wait=60)
+    api = PublicAPI([ServedChain(network.info, bare)], network.now, wait=0.3)
     status, _, _ = api.handle("/public/6")
-    assert status == 404
+    assert status == 404 and bare.reads >= 2  # read again while waiting, then "not yet"
+    arrives = threading.Timer(0.2, lambda: bare.put(source.get(6)))
+    arrives.start()
+    api.wait = 30
+    status, _, body = api.handle("/public/6")
+    arrives.join()
+    assert status == 200 and json.loads(body)["round"] == 6
 
 
 def test_a_round_further_ahead_is_refused(network) -> None:

@@ -33,10 +33,11 @@ after a period plus one second. Ours is the same mechanism: :class:`_Waiters` re
 the served store stack (:class:`~drand_edu.store.stack.CallbackStore`); a request for the round after
 the last one joins the list, and the write of that beacon wakes every waiter. The wait is bounded
 (``wait=``; by default a period plus one second, as ``PublicRand``'s) because our worker threads are
-few; drand's HTTP waiter ends only with the request. A bare backend, which cannot call back, is
-answered at once. A round not stored that is not due yet is a 404 that nobody may cache; one whose
-time has passed is a 500, as in drand, where the store's "not found" reaches ``PublicRand`` as an
-error. The cache headers of
+few; drand's HTTP waiter ends only with the request. A bare backend (no store stack over it, which
+drand never serves) cannot call back: there, and only there, the request looks at the store again
+every :data:`BARE_POLL` seconds until its wait ends. A round not stored that is not due yet is a 404
+that nobody may cache; one whose time has passed is a 500, as in drand, where the store's "not found"
+reaches ``PublicRand`` as an error. The cache headers of
 [`Health`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L540-L587)
 (until the next round is due when healthy, ``no-cache`` when not) and of
 [`ChainHashes`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L589-L603)
@@ -86,6 +87,8 @@ CATCHUP_EXPIRY_FACTOR = 2
 MAX_AGE_CAP = (2**63 - 1) // 10**9
 #: drand's ``PublicRand`` gives up waiting for the next round after a period plus this (seconds)
 WAIT_GRACE = 1.0
+#: how often a request waiting on a *bare* backend (no callbacks to wake it) looks again (seconds)
+BARE_POLL = 0.05
 SERVER_NAME = "drand-edu/0.1"
 #: worker threads: a request for the next round waits for it (up to a period + 1 s) and holds one
 WORKER_THREADS = 32
@@ -176,6 +179,18 @@ class _Waiters:
             self.store.remove_callback(self.name)
         for event, _ in pending:
             event.set()
+
+
+def _look_again(store: ChainStore, round_number: int, timeout: float) -> Beacon | None:
+    """Wait for a round on a bare backend, which has no callbacks: look again every :data:`BARE_POLL` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(BARE_POLL)
+        try:
+            return store.get(round_number)
+        except BeaconNotFound:
+            pass
+    return None
 
 
 class PublicAPI:
@@ -283,9 +298,11 @@ class PublicAPI:
             pass
         last = store.last_round()
         timeout = self._wait_seconds(chain)
-        if not (last and round_number == last + 1 and timeout > 0 and isinstance(store, CallbackStore)):
+        if not (last and round_number == last + 1 and timeout > 0):
             return None
-        return self._waiters_of(store).wait_for(round_number, timeout)
+        if isinstance(store, CallbackStore):
+            return self._waiters_of(store).wait_for(round_number, timeout)
+        return _look_again(store, round_number, timeout)  # a bare backend: nothing can wake us
 
     def _waiters_of(self, store: CallbackStore) -> _Waiters:
         with self._waiters_lock:

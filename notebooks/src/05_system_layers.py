@@ -669,5 +669,8 @@ with tempfile.TemporaryDirectory() as folder:
 #   client verification.
 # - The store stack keeps the chain in order (append, scheme) and measured (discrepancy); it does not check
 #   signatures. The beacon process, the sync manager and the client verify.
+# - New beacons go down the stack; the genesis beacon, a memdb node's first beacon at start and a
+#   re-sync's corrections go straight into the backend. A memdb node loses its beacons when it stops.
+# - A request for the next round waits on a list of waiters woken by the stack's callback; it does not poll.
 #
 # Next: [Session 6 — Networking and monitoring](06_networking_and_monitoring.ipynb).
