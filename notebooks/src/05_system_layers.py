@@ -654,7 +654,9 @@ with tempfile.TemporaryDirectory() as folder:
 #
 # **Questions and pairs, 30 minutes:**
 #
-# - **6 min** · Exercises — Questions.
+# - **6 min** · Exercises — Questions: the clock-drift answer sits in section 3; the deep dive (`PublicRand`'s
+#   wait, `PublicRandStream`, `createDBStore`, the trimmed store's `requiresPrevious`) answers how a node
+#   waits, streams and stores, and what a memdb node loses.
 # - **24 min** · Exercises — Pairs: Exercise 1 (Explore: the first layer that says no), then Exercise 4
 #   (Break: a forgery the whole stack accepts; stuck pairs go back to Exercise 1); Exercise 5 (Connect:
 #   `runAggregator`) together on the projector if time is left; 2 and 3 (Implement) as homework.
