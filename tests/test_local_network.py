@@ -146,6 +146,8 @@ def test_daemons_hold_every_layer_and_serve_the_api() -> None:
     assert [name for name, _ in daemon.layers()] == [
         "daemon", "key store", "beacon process", "vault", "store", "metrics", "public API"
     ]  # fmt: skip
+    store_line = dict(daemon.layers())["store"]
+    assert store_line.startswith("CallbackStore → AppendStore → SchemeStore → DiscrepancyStore → SQLiteStore")
     server = serve_node(daemon, net.now)
     try:
         with urllib.request.urlopen(server.url + "/public/latest", timeout=5) as answer:
