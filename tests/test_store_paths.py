@@ -81,3 +81,23 @@ def test_a_memdb_start_skips_a_current_round_that_does_not_verify() -> None:
         peer.backend.put(Beacon(current, peer.backend.get(1).signature, real.previous_signature))
     net.restart(0)
     assert [b.round for b in net.processes[0].backend.cursor(0)] == [0]
+
+
+def test_a_restarted_memdb_node_cannot_serve_the_rounds_it_lost() -> None:
+    """What notebook 05 says of a memdb node after a restart: the rounds before it are gone for good, so
+    its API answers a past round with drand's 500 (the store's "not found"), while a SQLite node serves it."""
+    from drand_edu.api import ServedChain
+    from drand_edu.api.server import PublicAPI
+
+    net = LocalNetwork.create(4, 3, "pedersen-bls-chained", rng=seeded_rng("memdb-api"),
+                              db=["memdb", "sqlite", "sqlite", "sqlite"])  # fmt: skip
+    net.run_rounds(4)
+    net.crash(0)
+    net.run_rounds(2)
+    net.restart(0)
+    net.run_rounds(1)
+    memdb_api = PublicAPI([ServedChain(net.info, net.processes[0].store)], net.now)
+    sqlite_api = PublicAPI([ServedChain(net.info, net.processes[1].store)], net.now)
+    assert memdb_api.handle("/public/3")[0] == 500 and sqlite_api.handle("/public/3")[0] == 200
+    head = net.processes[0].head()
+    assert memdb_api.handle(f"/public/{head}")[0] == 200
