@@ -199,6 +199,27 @@ def test_the_next_round_waits_for_its_beacon_on_a_list_of_waiters(network) -> No
     assert not any(name.startswith("http-api-") for name in stack.callbacks())  # closed: callback gone
 
 
+def test_one_stored_beacon_wakes_every_waiter_at_once(network) -> None:
+    """watchWithTimeout hands each new beacon to every request on the pending list and starts a new list:
+    five requests for the next round, one write, five answers, one callback on the stack."""
+    source = network.processes[0].store
+    stack, _ = _stack_up_to(network, 5, watched=6)
+    api = PublicAPI([ServedChain(network.info, stack)], network.now, wait=60)
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda: answers.append(api.handle("/public/6")[0])) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    waiters = api._waiters_of(stack)
+    while len(waiters._pending) < 5 and all(t.is_alive() for t in threads):
+        threads[0].join(0.01)
+    assert [name for name in stack.callbacks() if name.startswith("http-api-")] == [waiters.name]
+    stack.put(source.get(6))
+    for thread in threads:
+        thread.join(30)
+    assert answers == [200] * 5 and waiters._pending == []
+    api.close()
+
+
 def test_a_waiting_request_is_woken_when_the_server_closes(network) -> None:
     """The waiters end with the server (drand's end with the request's context): no thread left behind."""
     stack, _ = _stack_up_to(network, 5, watched=6)

@@ -153,14 +153,14 @@ class _Waiters:
                     self._hooked = True
                 self._pending.append((event, slot))
             try:
-                return self.store.get(round_number)  # stored before we joined the list
+                beacon = self.store.get(round_number)  # stored before we joined the list
             except BeaconNotFound:
-                pass
+                beacon = None
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not event.wait(remaining):
-                with self._lock:
+            if beacon is not None or remaining <= 0 or not event.wait(remaining):
+                with self._lock:  # leave the list
                     self._pending = [w for w in self._pending if w[0] is not event]
-                return None
+                return beacon
             for beacon in slot:
                 if beacon.round == round_number:
                     return beacon
