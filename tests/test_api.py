@@ -17,7 +17,7 @@ from drand_edu.client import Client
 from drand_edu.errors import ClientError, InvalidBeacon
 from drand_edu.node.network import LocalNetwork
 from drand_edu.rng import seeded_rng
-from drand_edu.store import MemoryStore
+from drand_edu.store import MemoryStore, new_chain_store
 
 from .npm import JS_DIR, ensure_npm_packages
 
@@ -157,21 +157,113 @@ def test_npm_drand_client_verifies_our_beacons_and_rejects_a_tampered_one(networ
     assert result.returncode != 0 and "RANDOMNESS" not in result.stdout
 
 
-def test_the_next_round_waits_for_its_beacon(network) -> None:
-    """drand's getRand: a request for the round after the last one waits until that beacon is stored."""
+class _CountingStore(MemoryStore):
+    """A backend that counts how often the round being waited for is read."""
+
+    def __init__(self, watched: int) -> None:
+        super().__init__()
+        self.watched, self.reads = watched, 0
+
+    def get(self, round_number: int) -> Beacon:
+        if round_number == self.watched:
+            self.reads += 1
+        return super().get(round_number)
+
+
+def _stack_up_to(network, last: int, watched: int):
+    """A node's store stack (callbacks on top) holding rounds 1..last of ``network``'s chain."""
+    backend = _CountingStore(watched)
+    stack = new_chain_store(network.info, backend)
+    for beacon in network.processes[0].store.cursor(1, last):
+        stack.put(beacon)
+    return stack, backend
+
+
+def test_the_next_round_waits_for_its_beacon_on_a_list_of_waiters(network) -> None:
+    """drand's getRand: a request for the round after the last one joins a list of waiters that the
+    store's callback wakes when the beacon is written. Nothing polls: however long it waits, the
+    request reads the store at most twice (before joining the list, and right after joining it)."""
     source = network.processes[0].store
-    store = MemoryStore()
-    for beacon in source.cursor(1, 5):
-        store.put(beacon)
-    arrives = threading.Timer(0.3, lambda: store.put(source.get(6)))
-    with serve(ServedChain(network.info, store), clock=network.now, wait=30) as server:
+    stack, backend = _stack_up_to(network, 5, watched=6)
+    arrives = threading.Timer(0.3, lambda: stack.put(source.get(6)))
+    with serve(ServedChain(network.info, stack), clock=network.now, wait=30) as server:
         arrives.start()
         status, headers, body = get(server.url + "/public/6")  # asked before round 6 is stored
         assert status == 200 and body["round"] == 6 and headers["Cache-Control"] == IMMUTABLE
+        assert backend.reads <= 2  # woken by the callback with the beacon, not by reading in a loop
+        assert any(name.startswith("http-api-") for name in stack.callbacks())
         status, headers, _ = get(server.url + "/public/8")  # not the next one: no waiting
         assert status == 500 and "Cache-Control" not in headers  # due, not stored: drand's 500
         assert get(server.url + "/public/11")[0] == 404  # not due yet: a 404 nobody caches
     arrives.join()
+    assert not any(name.startswith("http-api-") for name in stack.callbacks())  # closed: callback gone
+
+
+def test_one_stored_beacon_wakes_every_waiter_at_once(network) -> None:
+    """watchWithTimeout hands each new beacon to every request on the pending list and starts a new list:
+    five requests for the next round, one write, five answers, one callback on the stack."""
+    source = network.processes[0].store
+    stack, _ = _stack_up_to(network, 5, watched=6)
+    api = PublicAPI([ServedChain(network.info, stack)], network.now, wait=60)
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda: answers.append(api.handle("/public/6")[0])) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    waiters = api._waiters_of(stack)
+    while len(waiters._pending) < 5 and all(t.is_alive() for t in threads):
+        threads[0].join(0.01)
+    assert [name for name in stack.callbacks() if name.startswith("http-api-")] == [waiters.name]
+    stack.put(source.get(6))
+    for thread in threads:
+        thread.join(30)
+    assert answers == [200] * 5 and waiters._pending == []
+    api.close()
+
+
+def test_a_waiting_request_is_woken_when_the_server_closes(network) -> None:
+    """The waiters end with the server (drand's end with the request's context): no thread left behind."""
+    stack, _ = _stack_up_to(network, 5, watched=6)
+    api = PublicAPI([ServedChain(network.info, stack)], network.now, wait=60)
+    answers: list[int] = []
+    waiter = threading.Thread(target=lambda: answers.append(api.handle("/public/6")[0]))
+    waiter.start()
+    while not any(name.startswith("http-api-") for name in stack.callbacks()):
+        waiter.join(0.01)
+    api.close()
+    waiter.join(30)
+    assert not waiter.is_alive() and answers == [404]  # not stored: "not yet", nobody may cache it
+    assert stack.callbacks() == []
+
+
+def test_the_wait_for_the_next_round_is_bounded(network) -> None:
+    """drand's HTTP waiter waits until the beacon comes or the client goes away; ours gives up after
+    ``wait`` seconds (by default a period plus one second, PublicRand's bound): a 404 nobody caches."""
+    stack, _ = _stack_up_to(network, 5, watched=6)
+    api = PublicAPI([ServedChain(network.info, stack)], network.now, wait=0.2)
+    status, headers, _ = api.handle("/public/6")
+    assert status == 404 and headers["Cache-Control"] == "must-revalidate, no-cache, max-age=0"
+    api.close()
+    assert PublicAPI([ServedChain(network.info, stack)])._wait_seconds(ServedChain(network.info, stack)) == (
+        network.info.period + 1.0
+    )
+
+
+def test_a_bare_backend_cannot_call_back_so_it_is_looked_at_again(network) -> None:
+    """Only a store stack has callbacks. Under a bare backend (which drand never serves) nothing can wake
+    a waiting request, so it looks at the store again until the beacon is there or its wait ends."""
+    source = network.processes[0].store
+    bare = _CountingStore(watched=6)
+    for beacon in source.cursor(1, 5):
+        bare.put(beacon)
+    api = PublicAPI([ServedChain(network.info, bare)], network.now, wait=0.3)
+    status, _, _ = api.handle("/public/6")
+    assert status == 404 and bare.reads >= 2  # read again while waiting, then "not yet"
+    arrives = threading.Timer(0.2, lambda: bare.put(source.get(6)))
+    arrives.start()
+    api.wait = 30
+    status, _, body = api.handle("/public/6")
+    arrives.join()
+    assert status == 200 and json.loads(body)["round"] == 6
 
 
 def test_a_round_further_ahead_is_refused(network) -> None:

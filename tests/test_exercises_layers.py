@@ -234,3 +234,81 @@ def test_aggregator_writes(capsys) -> None:
     assert "partialCacheStoreLimit" in verdict(
         capsys, check_aggregator_writes, "tryAppend", "partialCacheStoreLimit"
     )
+
+
+# -- issue 22: per exercise, the insecure-but-plausible (or most plausible wrong) answers, refused --------
+
+
+def test_first_refusal_refuses_every_belief_that_a_layer_checks_signatures(capsys) -> None:
+    """Exercise 1's insecure belief: "some layer must check the signature", so the zero signature (d) is
+    refused by whichever layer the learner trusts. Every such answer is refused; the verdict says which."""
+    for believed in ("CallbackStore", "AppendStore", "SchemeStore", "DiscrepancyStore"):
+        out = verdict(capsys, check_first_refusal, {**RIGHT_REFUSALS, "d": believed})
+        assert NOT_YET in out and "for d" in out, believed
+    everything_refused = {**RIGHT_REFUSALS, "d": "AppendStore"}
+    assert "for d" in verdict(capsys, check_first_refusal, everything_refused)
+    assert "no layer reads signatures" in verdict(capsys, check_first_refusal, RIGHT_REFUSALS)
+
+
+def test_depends_on_refuses_a_walk_that_only_remembers_its_own_path(capsys) -> None:
+    """Exercise 2's most plausible wrong answer after the memoryless walk: a depth-first walk that avoids
+    cycles by remembering the current path only. It ends, but leaves out the package itself when that
+    package is in a cycle."""
+
+    def path_only(graph, package, path=None):
+        path = (package,) if path is None else path
+        found = set()
+        for dep in graph.get(package, ()):
+            if dep not in path:
+                found |= {dep} | path_only(graph, dep, (*path, dep))
+        return found
+
+    out = verdict(capsys, check_depends_on, path_only)
+    assert NOT_YET in out and "does depend on itself" in out
+
+
+def test_upward_imports_refuses_checking_only_the_next_layer_up_and_helpers_as_importers(capsys) -> None:
+    """Exercise 3's plausible wrong answers: flag only imports of the layer right above (the day crypto
+    imports node, three layers up, passes unseen: the insecure one), and treat a helper in no layer as
+    the lowest layer when it imports (it may import anything)."""
+
+    def next_layer_only(graph, layers):
+        where = {p: i for i, layer in enumerate(layers) for p in layer}
+        return {
+            (p, d) for p in graph for d in graph[p] if p in where and d in where and where[d] == where[p] + 1
+        }
+
+    out = verdict(capsys, check_upward_imports, next_layer_only)
+    assert NOT_YET in out and "missing" in out
+
+    def helpers_as_lowest(graph, layers):
+        where = {p: i for i, layer in enumerate(layers) for p in layer}
+        return {(p, d) for p in graph for d in graph[p] if d in where and where[d] > where.get(p, -1)}
+
+    out = verdict(capsys, check_upward_imports, helpers_as_lowest)
+    assert NOT_YET in out and "allowed" in out
+
+
+def test_forgery_refuses_the_group_public_key_as_a_signature(capsys) -> None:
+    """Exercise 4's insecure-but-plausible answer: a "real point from the chain" — the group public key,
+    public and genuine, linked correctly. On this scheme it lives in G1 (48 bytes), not in G2 where
+    signatures live: the verdict names the group check, not the stack."""
+
+    def public_key(stack, published):
+        return Beacon(stack.last().round + 1, stack.inner.inner.inner.info.public_key,
+                      stack.last().signature)  # fmt: skip
+
+    out = verdict(capsys, check_store_trusts_its_caller, public_key)
+    assert NOT_YET in out and "not even a point of G2" in out
+
+
+def test_aggregator_writes_refuses_the_plausible_misreadings(capsys) -> None:
+    """Exercise 5 (no security angle): the most plausible wrong answers a hurried reader gives — the
+    layer's Put, the channel the partial arrives on, the constant alone, and a sum added up wrong."""
+    for writer in ("c.Put(ctx, newB)", "CallbackStore.Put", "appendStore"):
+        assert "Put is what the store" in verdict(capsys, check_aggregator_writes, writer, 4), writer
+    assert "not that name" in verdict(capsys, check_aggregator_writes, "newPartials", 4)
+    assert "not that name" in verdict(capsys, check_aggregator_writes, "beaconStoredAgg", 4)
+    assert "not that number" in verdict(capsys, check_aggregator_writes, "tryAppend", "last + 1 + 3 = 5")
+    two_more = "partialCacheStoreLimit+2"
+    assert "not that number" in verdict(capsys, check_aggregator_writes, "tryAppend", two_more)

@@ -146,6 +146,8 @@ def test_daemons_hold_every_layer_and_serve_the_api() -> None:
     assert [name for name, _ in daemon.layers()] == [
         "daemon", "key store", "beacon process", "vault", "store", "metrics", "public API"
     ]  # fmt: skip
+    store_line = dict(daemon.layers())["store"]
+    assert store_line.startswith("CallbackStore → AppendStore → SchemeStore → DiscrepancyStore → SQLiteStore")
     server = serve_node(daemon, net.now)
     try:
         with urllib.request.urlopen(server.url + "/public/latest", timeout=5) as answer:
@@ -205,20 +207,58 @@ def test_the_shared_verifier_changes_nothing_but_the_work() -> None:
     assert alone.processes[0].verifier is not alone.processes[1].verifier
 
 
-def test_a_memdb_node_loses_its_beacons_when_it_restarts_and_syncs_them_again() -> None:
-    """drand's memdb lives in the process's memory: a restarted memdb node starts from the genesis beacon
-    alone (and syncs), while a node with a database file (our SQLite, drand's bolt) keeps its rounds."""
+def test_a_memdb_node_loses_its_beacons_when_it_restarts_and_starts_from_the_current_round() -> None:
+    """drand's memdb lives in the process's memory: a restarted memdb node has none of its beacons; like
+    drand's storeCurrentFromPeerNetwork it stores the current round fetched from a peer and goes on from
+    there, never syncing the history again. A node with a database file (our SQLite, drand's bolt) keeps
+    its rounds and syncs the ones it missed."""
     from drand_edu.store.memory import MemoryStore
 
-    net = LocalNetwork.create(4, 3, rng=seeded_rng(21), db=["memdb", "sqlite", "sqlite", "sqlite"])
+    net = LocalNetwork.create(5, 3, rng=seeded_rng(21), db=["memdb", "sqlite", "sqlite", "sqlite", "sqlite"])
     net.run_rounds(5)
-    assert net.heads() == [5, 5, 5, 5]
+    assert net.heads() == [5] * 5
+    before = net.processes[0].store.get(3)
     net.crash(0, 1)
     net.run_rounds(2)
+    current = net.info.round_at(net.now())
+    assert current == 7 and net.processes[2].head() == 7
     net.restart(0, 1)
     memdb, sqlite = net.processes[0], net.processes[1]
-    assert isinstance(memdb.backend, MemoryStore) and memdb.head() == 0 and len(memdb.backend) == 1
+    assert isinstance(memdb.backend, MemoryStore)
+    assert [b.round for b in memdb.backend.cursor(0)] == [0, current]  # genesis + the current round
+    assert memdb.store.get(current) == net.processes[2].store.get(current)
     assert sqlite.head() == 5  # its file survived the crash
     net.run_rounds(2)
-    assert memdb.head() == sqlite.head() == net.head() == 9  # both synced back, one from round 1
-    assert verify_chain(net.info, list(memdb.store.cursor(1))) == []
+    assert memdb.head() == sqlite.head() == net.head() == 9
+    assert 3 not in memdb.store and 3 in sqlite.store and sqlite.store.get(3) == before  # history gone
+    assert [b.round for b in memdb.store.cursor(1)] == [7, 8, 9]
+    assert verify_chain(net.info, list(memdb.store.cursor(7))) == []
+    assert memdb.sync_manager.synced <= 2  # only what came after the current round, never rounds 1-6
+
+
+def test_a_memdb_node_restarted_alone_before_round_2_starts_from_genesis() -> None:
+    """drand's storeCurrentFromPeerNetwork does nothing below round 2 (a fresh start), and with no peer
+    answering the node starts from the genesis beacon and syncs ("Reverting to synced startup")."""
+    net = LocalNetwork.create(4, 3, rng=seeded_rng(22), db="memdb")
+    net.crash(0)
+    net.restart(0)
+    assert [b.round for b in net.processes[0].backend.cursor(0)] == [0]
+    net.run_rounds(4)
+    net.crash(0, 1, 2, 3)
+    net.restart(0)  # every peer is down: nobody answers
+    assert [b.round for b in net.processes[0].backend.cursor(0)] == [0]
+
+
+def test_a_memdb_node_takes_the_latest_round_when_no_peer_has_the_current_one() -> None:
+    """The chain halted (below threshold): no peer has the current round, so drand's
+    storeCurrentFromPeerNetwork asks for the latest instead and the node starts from that one."""
+    net = LocalNetwork.create(4, 3, rng=seeded_rng(23), db="memdb")
+    net.run_rounds(4)
+    net.crash(0, 1)
+    net.run_rounds(3)  # two of four down, threshold 3: no new round
+    assert net.info.round_at(net.now()) == 7 and net.processes[2].head() == 4
+    net.restart(0)
+    assert [b.round for b in net.processes[0].backend.cursor(0)] == [0, 4]  # the peers' latest
+    net.restart(1)
+    net.run_rounds(2)
+    assert net.processes[0].head() == net.head() > 4 and 1 not in net.processes[0].store

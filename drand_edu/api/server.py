@@ -20,14 +20,24 @@ of one daemon. The metrics are *not* here: drand serves them on a listener of th
 How drand answers a round, in
 [`PublicRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L381-L442):
 a round due more than one period from now is a 404 that may be cached until it is due; the round
-right after the last one drand has seen makes the request wait until that beacon arrives:
-[`getRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L309-L379)
-puts the request on its list of waiters, and
-[`watchWithTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L217-L270)
-hands each new beacon to them. Our :meth:`PublicAPI._get` waits by looking at the store until the
-beacon is there. A round not stored that is not due yet is a 404 that nobody may cache; one whose
-time has passed is a 500, as in drand, where the store's "not found" reaches ``PublicRand`` as an
-error. The cache headers of
+right after the last one drand has seen makes the request wait until that beacon arrives. Nothing
+polls: [`getRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L309-L379)
+puts the request's channel on a **list of waiters**, and
+[`watchWithTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L217-L270),
+which reads the node's own stream of new beacons (a callback on the node's store stack, through
+[`PublicRandStream`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_public.go#L148-L165)),
+hands each new beacon to every waiter at once and starts a new list. Behind it, the node's gRPC
+[`PublicRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_public.go#L43-L121)
+waits the same way for the round after its last one, with a one-shot store callback, and gives up
+after a period plus one second. Ours is the same mechanism: :class:`_Waiters` registers one callback on
+the served store stack (:class:`~drand_edu.store.stack.CallbackStore`); a request for the round after
+the last one joins the list, and the write of that beacon wakes every waiter. The wait is bounded
+(``wait=``; by default a period plus one second, as ``PublicRand``'s) because our worker threads are
+few; drand's HTTP waiter ends only with the request. A bare backend (no store stack over it, which
+drand never serves) cannot call back: there, and only there, the request looks at the store again
+every :data:`BARE_POLL` seconds until its wait ends. A round not stored that is not due yet is a 404
+that nobody may cache; one whose time has passed is a 500, as in drand, where the store's "not found"
+reaches ``PublicRand`` as an error. The cache headers of
 [`Health`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L540-L587)
 (until the next round is due when healthy, ``no-cache`` when not) and of
 [`ChainHashes`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L589-L603)
@@ -35,8 +45,8 @@ error. The cache headers of
 learner reads why.
 
 The clock is injectable (``clock=``), so a simulation or a test decides what "now" is. On a virtual
-clock nothing arrives while a request waits, so there a request for the next round does not wait
-unless ``wait=`` says so.
+clock a request for the next round does not wait unless ``wait=`` says so (the simulation that would
+store it usually runs on the very thread that asked).
 
 The route logic (:class:`PublicAPI`, ``handle(path) -> (status, headers, body)``) knows nothing of
 sockets; drand sets up the same routes in
@@ -46,8 +56,10 @@ sockets; drand sets up the same routes in
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -60,6 +72,7 @@ from ..errors import BeaconNotFound
 from ..net.http_server import Answer, HttpError, HttpServer, Request
 from ..node.daemon import Daemon
 from ..store.base import ChainStore
+from ..store.stack import CallbackStore
 
 #: drand's cache time for immutable answers (info, past beacons): one week.
 IMMUTABLE = "public, max-age=604800, immutable"
@@ -72,10 +85,12 @@ CATCHUP_EXPIRY_FACTOR = 2
 #: the longest ``max-age`` drand writes for a future round: Go's ``time.Until`` saturates at the largest
 #: ``time.Duration`` (2^63 - 1 ns), 9223372036 whole seconds (seen on a real node for round 2^64 - 1)
 MAX_AGE_CAP = (2**63 - 1) // 10**9
-#: how often a waiting request looks at the store again (seconds)
-WAIT_POLL = 0.05
+#: drand's ``PublicRand`` gives up waiting for the next round after a period plus this (seconds)
+WAIT_GRACE = 1.0
+#: how often a request waiting on a *bare* backend (no callbacks to wake it) looks again (seconds)
+BARE_POLL = 0.05
 SERVER_NAME = "drand-edu/0.1"
-#: worker threads: a request for the next round waits for it (up to two periods) and holds one
+#: worker threads: a request for the next round waits for it (up to a period + 1 s) and holds one
 WORKER_THREADS = 32
 
 Handle = Callable[[str], tuple[int, dict[str, str], bytes]]
@@ -96,11 +111,95 @@ class _ApiError(Exception):
         self.headers = headers or {}
 
 
+class _Waiters:
+    """Requests waiting for the next beacon of one store: drand's ``pending`` list of ``getRand``.
+
+    One callback on the store stack (registered on the first wait, as drand starts its watch on the
+    first request) hands each new beacon to every waiter and empties the list; nobody looks at the
+    store in a loop. A waiter joins *before* it reads the store again, so a beacon stored in between
+    is never missed.
+    """
+
+    _ids = itertools.count()
+
+    def __init__(self, store: CallbackStore) -> None:
+        self.store = store
+        self.name = f"http-api-{next(self._ids)}"
+        self._lock = threading.Lock()
+        self._pending: list[tuple[threading.Event, list[Beacon]]] = []
+        self._hooked = False
+        self._closed = False
+
+    def _on_beacon(self, beacon: Beacon | None, closed: bool) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, []
+            if closed:
+                self._hooked = False
+        for event, slot in pending:
+            if beacon is not None:
+                slot.append(beacon)
+            event.set()
+
+    def wait_for(self, round_number: int, timeout: float) -> Beacon | None:
+        """The beacon of ``round_number`` once it is stored, or ``None`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            event, slot = threading.Event(), []
+            with self._lock:
+                if self._closed:
+                    return None
+                if not self._hooked:
+                    self.store.add_callback(self.name, self._on_beacon)
+                    self._hooked = True
+                self._pending.append((event, slot))
+            try:
+                beacon = self.store.get(round_number)  # stored before we joined the list
+            except BeaconNotFound:
+                beacon = None
+            remaining = deadline - time.monotonic()
+            if beacon is not None or remaining <= 0 or not event.wait(remaining):
+                with self._lock:  # leave the list
+                    self._pending = [w for w in self._pending if w[0] is not event]
+                return beacon
+            for beacon in slot:
+                if beacon.round == round_number:
+                    return beacon
+            if self.store.last_round() >= round_number:  # passed by (a sync wrote several): read it
+                try:
+                    return self.store.get(round_number)
+                except BeaconNotFound:
+                    return None
+            # an earlier round was written (or the list was closed): join the next list
+
+    def close(self) -> None:
+        with self._lock:
+            hooked, self._hooked, self._closed = self._hooked, False, True
+            pending, self._pending = self._pending, []
+        if hooked:
+            self.store.remove_callback(self.name)
+        for event, _ in pending:
+            event.set()
+
+
+def _look_again(store: ChainStore, round_number: int, timeout: float) -> Beacon | None:
+    """Wait for a round on a bare backend, which has no callbacks: look again every :data:`BARE_POLL` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(BARE_POLL)
+        try:
+            return store.get(round_number)
+        except BeaconNotFound:
+            pass
+    return None
+
+
 class PublicAPI:
     """The request logic, independent of the socket: ``handle(path) -> (status, headers, body)``.
 
     ``wait``: the most wall-clock seconds a request for the round after the last one waits for it;
-    ``None``: two periods on the wall clock (``clock`` is :func:`time.time`), no wait on any other.
+    ``None``: a period plus one second on the wall clock (``clock`` is :func:`time.time`, drand's
+    ``PublicRand`` bound), no wait on any other. Call :meth:`close` to take the waiters' callbacks off
+    the stores.
     """
 
     def __init__(
@@ -118,6 +217,8 @@ class PublicAPI:
         self.wait = wait
         #: id of a served chain -> (its store, the newest beacon served, its JSON body): see :meth:`_newest`
         self._newest_cache: dict[int, tuple[ChainStore, Beacon, bytes]] = {}
+        self._waiters: dict[int, _Waiters] = {}  # id of a store stack -> its waiters
+        self._waiters_lock = threading.Lock()
 
     def add(self, chain: ServedChain) -> None:
         """Serve one more chain (a daemon's new beacon process, drand's ``AddBeaconHandler``)."""
@@ -188,21 +289,39 @@ class PublicAPI:
         )
 
     def _get(self, chain: ServedChain, round_number: int) -> Beacon | None:
-        """The stored beacon; the round right after the last one is waited for, as drand's ``getRand``."""
-        last = chain.store.last_round()
-        deadline = time.monotonic() + self._wait_seconds(chain) if last and round_number == last + 1 else 0.0
-        while True:
-            try:
-                return chain.store.get(round_number)
-            except BeaconNotFound:
-                if time.monotonic() >= deadline:
-                    return None
-            time.sleep(WAIT_POLL)
+        """The stored beacon; the round right after the last one is waited for, as drand's ``getRand``
+        (on a list of waiters woken by the store stack's callback, never by polling)."""
+        store = chain.store
+        try:
+            return store.get(round_number)
+        except BeaconNotFound:
+            pass
+        last = store.last_round()
+        timeout = self._wait_seconds(chain)
+        if not (last and round_number == last + 1 and timeout > 0):
+            return None
+        if isinstance(store, CallbackStore):
+            return self._waiters_of(store).wait_for(round_number, timeout)
+        return _look_again(store, round_number, timeout)  # a bare backend: nothing can wake us
+
+    def _waiters_of(self, store: CallbackStore) -> _Waiters:
+        with self._waiters_lock:
+            waiters = self._waiters.get(id(store))
+            if waiters is None or waiters.store is not store:
+                waiters = self._waiters[id(store)] = _Waiters(store)
+            return waiters
+
+    def close(self) -> None:
+        """Wake every waiting request and remove the waiters' callbacks from the store stacks."""
+        with self._waiters_lock:
+            waiters, self._waiters = list(self._waiters.values()), {}
+        for waiter in waiters:
+            waiter.close()
 
     def _wait_seconds(self, chain: ServedChain) -> float:
         if self.wait is not None:
             return self.wait
-        return 2.0 * chain.info.period if self.clock is time.time else 0.0
+        return chain.info.period + WAIT_GRACE if self.clock is time.time else 0.0
 
     def _newest(self, chain: ServedChain, now: float) -> tuple[Beacon, bytes] | None:
         """The newest stored beacon and its JSON body, read from the store only when a newer one can
@@ -297,7 +416,10 @@ class Server:
         return self._httpd.closed
 
     def close(self) -> None:
-        """Stop serving and free the port (a "killed" node, for failover demos)."""
+        """Stop serving and free the port (a "killed" node, for failover demos); waiting requests end."""
+        api_close = getattr(self.api, "close", None)
+        if api_close is not None:
+            api_close()
         self._httpd.close()
 
     def __enter__(self) -> Server:

@@ -335,8 +335,9 @@ class BeaconProcess:
     def reopen_store(self, backend: ChainStore) -> None:
         """A restarted node builds its store stack again over ``backend``, as a new drand process does.
 
-        For a memdb node the backend is a fresh, empty ring: drand's memdb lives in the process's
-        memory, so a restart starts from the genesis beacon alone and must sync everything again.
+        For a memdb node the backend is a fresh ring: drand's memdb lives in the process's memory, so
+        a restart keeps none of the beacons; the ring holds at most the current round fetched from
+        the peers (:meth:`~drand_edu.node.network.LocalNetwork.restart`), and the stack adds genesis.
         """
         self.store = self._stack(backend)
         self.sync_manager.store = self.store

@@ -7,7 +7,8 @@ clients. The layers only talk downwards::
 
     Daemon ── FileStore (key folder: key pair, share, group file)
            ── BeaconProcess ── Vault (share, polynomial, group, chain info: signs partials)
-                           ── network (partials in and out) ── ChainStore (verified beacons only)
+                           ── network (partials in and out) ── store stack (verified beacons only):
+                              callback → append → scheme → discrepancy → backend (memdb ring or SQLite)
            ── NodeMetrics
            ── public API (reads the store) ──► clients
 
@@ -62,13 +63,19 @@ class Daemon:
                 f"round loop of chain {self.process.info.hash_hex[:8]}…, t = {self.process.threshold}",
             ),
             ("vault", repr(self.process.vault)),
-            ("store", f"{type(self.store).__name__}, last round {self.store.last_round()}"),
+            ("store", self._store_line()),
             (
                 "metrics",
                 "last_beacon_round, beacon_discrepancy_latency, group_size, group_threshold, dkg_state",
             ),
             ("public API", self.api.url if self.api else "not started"),
         ]
+
+    def _store_line(self) -> str:
+        """The store stack, outermost layer first, down to its backend, and the last round."""
+        store = self.store
+        layers = store.layers() if hasattr(store, "layers") else [repr(store)]
+        return f"{' → '.join(layers)}, last round {store.last_round()}"
 
     def __repr__(self) -> str:
         api = "on" if self.api else "off"

@@ -9,7 +9,8 @@ sync — exactly the behaviour the notebooks show, on a virtual clock.
 Each node stores its chain the way a drand node does: through the store stack
 (:mod:`drand_edu.store.stack`) over a backend — SQLite in memory, trimmed (drand v2's default
 embedded store), or ``db="memdb"``: drand's ring of the last ``memdb_size`` beacons, kept in memory
-only, so a memdb node that crashes comes back with the genesis beacon alone. A node that is
+only, so a memdb node that crashes comes back without its beacons: as drand's, it fetches the current
+round from its peers and goes on from there, the history is gone. A node that is
 behind syncs through its own :class:`~drand_edu.node.sync.SyncManager`: it never learns which peer is
 ahead: :meth:`LocalNetwork.restart` calls :meth:`~drand_edu.node.beacon_process.BeaconProcess.catchup`,
 drand's [`Handler.Catchup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L277-L286)
@@ -38,6 +39,7 @@ from ..rng import Rng, resolve
 from ..store.base import ChainStore
 from ..store.memory import MEMDB_DEFAULT_SIZE, MemoryStore
 from ..store.sqlite import SQLiteStore
+from ..store.stack import genesis_beacon
 from ..threshold.dkg import run_dkg
 from ..threshold.lifecycle import Status
 from .beacon_process import BeaconProcess
@@ -175,16 +177,57 @@ class LocalNetwork:
     def restart(self, *indices: int) -> None:
         """Bring nodes back; each syncs up to the next round from peers, shuffled (drand's ``Catchup``).
 
-        A memdb node comes back with an empty store (the genesis beacon only): drand's memdb lives in
-        the process's memory (``internal/chain/memdb``), so what it held died with the crash. SQLite
-        nodes keep their file, as drand's bolt and postgres nodes keep theirs.
+        A memdb node comes back with an empty ring: drand's memdb lives in the process's memory
+        (``internal/chain/memdb``), so what it held died with the crash. Like drand's
+        [`newBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L402-L454)
+        for a memdb node, it does not sync the history again: it first asks its peers for the
+        current round (:meth:`_store_current_from_peers`), stores that one beacon directly in the
+        ring, and syncs only from there. SQLite nodes keep their file, as drand's bolt and postgres
+        nodes keep theirs, and sync from their last round.
         """
         for index in indices:
             self.sim.restart(index)
             process = self.processes[index]
             if isinstance(process.backend, MemoryStore):
-                process.reopen_store(MemoryStore(process.backend.size))
+                ring = MemoryStore(process.backend.size)
+                self._store_current_from_peers(index, ring)
+                process.reopen_store(ring)
             process.catchup()
+
+    def _store_current_from_peers(self, index: int, ring: ChainStore) -> Beacon | None:
+        """drand's ``storeCurrentFromPeerNetwork`` for a memdb node that starts: the current round from
+        a peer, verified, put straight into the bare ring (under the store stack, which is built after).
+
+        [`storeCurrentFromPeerNetwork`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L508-L565)
+        computes the current round from the local clock; below round 2 it does nothing (a fresh
+        start). It asks every peer for that round at once
+        ([`loadBeaconFromPeers`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L567-L628),
+        the first answer wins); when no peer has it, it asks for the latest round instead; a latest
+        round 0 stores the genesis beacon. With no answer at all the node starts from the genesis
+        beacon and syncs (drand's "Reverting to synced startup"). Returns the beacon stored, if any.
+
+        Simulator shortcut: the question and the answers do not travel over the simulated links; a
+        peer that is down or cut off by a partition does not answer, the others answer at once, and
+        the lowest index counts as the first. drand refuses to start when the answer does not
+        verify; our simulated peers are honest, and an answer that does not verify is skipped.
+        """
+        process = self.processes[index]
+        target = self.info.round_at(self.sim.now())
+        if target < 2:
+            return None
+        peers = [p for p in self.processes if p.index != index and self.sim.up[p.index]
+                 and not self.sim._separated(index, p.index)]  # fmt: skip
+        answer = next((p.store.get(target) for p in peers if target in p.store), None)
+        if answer is None:  # errNoRoundInPeers: the latest round of the first peer that answers
+            answer = next((p.store.last() for p in peers if p.store.last() is not None), None)
+        if answer is None:
+            return None  # no peer answered: synced startup from the genesis beacon
+        if answer.round == 0:
+            answer = genesis_beacon(self.info)
+        elif not process._is_valid(answer):
+            return None
+        ring.put(answer)
+        return answer
 
     def stop_apis(self) -> None:
         """Stop every node's public API (started with ``drand_edu.api.serve_node``)."""

@@ -1,6 +1,6 @@
-"""drand's store stack: the layers every beacon a node writes goes through, over a backend.
+"""drand's store stack: the layers every *new* beacon a node writes goes through, over a backend.
 
-drand does not write beacons into bolt (or memdb) directly. Its chain store wraps the backend in
+drand does not write new beacons into bolt (or memdb) directly. Its chain store wraps the backend in
 layers, each a ``chain.Store`` itself, built in
 [`newChainStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L51-L73)
 from the inside out; a write passes them from the outside in::
@@ -28,6 +28,18 @@ The stack starts from the genesis beacon: drand's
 puts ``GenesisBeacon(seed)`` — round 0, the genesis seed as its signature — into the backend before
 building the layers, so the append layer always has a "last" and round 1 links to the seed.
 :func:`new_chain_store` does the same. Reads pass through every layer unchanged.
+
+Three writes go beside the layers, into the bare backend: the genesis beacon (above); a memdb node's
+first beacon at start, the current round fetched from a peer
+([`storeCurrentFromPeerNetwork`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L508-L565),
+ours in :meth:`drand_edu.node.network.LocalNetwork.restart`); and a re-sync's corrections: the sync
+manager is given both the finished stack and the bare backend
+([`NewSyncManager`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L75-L89)),
+and [`tryNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L480-L502)
+writes a re-synced beacon to the bare one (``insecureStore``), a synced new one through the stack
+(ours: :func:`drand_edu.store.check.correct_past_beacons` writes to the store it is given, the bare
+file). drand's follow mode builds a shorter stack of its own, callbacks over scheme over the backend
+([`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L263-L396)).
 """
 
 from __future__ import annotations

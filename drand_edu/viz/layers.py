@@ -113,7 +113,7 @@ def plot_architecture(
 
 #: drand's names for our store layers (``internal/chain/beacon/store.go``) and what each adds.
 STACK_ROLES = {
-    "CallbackStore": ("callbackStore", "tells listeners: SyncChain streams, API"),
+    "CallbackStore": ("callbackStore", "tells listeners: SyncChain, API waiters"),
     "AppendStore": ("appendStore", "round must be last + 1"),
     "SchemeStore": ("schemeStore", "chained: links to the last signature"),
     "DiscrepancyStore": ("discrepancyStore", "metrics: how late, last round"),
@@ -121,38 +121,53 @@ STACK_ROLES = {
 
 
 def plot_node_stack(layers: list[str] | None = None) -> Figure:
-    """Inside one node: who writes beacons (aggregator, sync manager), through which layers, into what.
+    """Inside one node: who writes beacons, through which layers, into what — drand's write paths.
 
     ``layers``: a store stack's :meth:`~drand_edu.store.stack.StoreLayer.layers` (outermost first,
-    the backend last); by default the stack every simulated node builds.
+    the backend last); by default the stack every simulated node builds. New beacons (the aggregator's,
+    the sync manager's catch-up) go down the whole stack, as in drand's ``newChainStore``; the genesis
+    beacon (``NewHandler``), a memdb node's first beacon at start (``storeCurrentFromPeerNetwork``) and a
+    re-sync's corrections (the sync manager's ``insecureStore``) go straight into the backend.
     """
     layers = layers or [*STACK_ROLES, "SQLiteStore(trimmed)"]
-    fig, ax = plt.subplots(figsize=(8, 5.2))
+    fig, ax = plt.subplots(figsize=(9, 5.6))
     box = {"boxstyle": "round", "facecolor": "white"}
-    writers = [(-1.9, "aggregator\n(partials → t → recover,\nverify: runAggregator)"),
-               (1.9, "SyncManager\n(peers one at a time,\nshuffled; verify each)")]  # fmt: skip
-    top = len(layers) + 0.4
-    for x, text in writers:
-        ax.text(x, top, text, ha="center", va="center", fontsize=9, bbox={**box, "edgecolor": "tab:orange"})
-        ax.annotate("", xy=(0, len(layers) - 1 + 0.3), xytext=(x * 0.7, top - 0.45),
+    top, cx = len(layers) + 0.45, 1.0  # the writers' row; the stack's centre
+    stack_writers = [
+        (cx - 1.9, "aggregator\n(t partials → recover →\nverify: runAggregator)"),
+        (cx + 1.9, "SyncManager: sync\n(tryNode, peers shuffled;\nverify each → store)"),
+    ]
+    for x, text in stack_writers:
+        ax.text(x, top, text, ha="center", va="center", fontsize=8.5, bbox={**box, "edgecolor": "tab:orange"})
+        ax.annotate("", xy=(cx, len(layers) - 1 + 0.3), xytext=(cx + (x - cx) * 0.7, top - 0.45),
                     arrowprops={"arrowstyle": "->", "color": "tab:orange"})  # fmt: skip
     for i, name in enumerate(layers):
         y = len(layers) - 1 - i
         drand, role = STACK_ROLES.get(name, ("backend (bolt / memdb)", name))
         label = f"{name}  ·  drand: {drand}"
         colour = "tab:blue" if name in STACK_ROLES else "tab:green"
-        ax.text(0, y, label, ha="center", va="center", fontsize=9.5, bbox={**box, "edgecolor": colour})
+        ax.text(cx, y, label, ha="center", va="center", fontsize=9, bbox={**box, "edgecolor": colour})
         if name in STACK_ROLES:
-            ax.text(2.5, y, role, ha="left", va="center", fontsize=8.5, color="dimgray")
+            ax.text(cx + 2.3, y, role, ha="left", va="center", fontsize=8, color="dimgray")
         if i:
-            ax.annotate("", xy=(0, y + 0.28), xytext=(0, y + 0.72),
+            ax.annotate("", xy=(cx, y + 0.28), xytext=(cx, y + 0.72),
                         arrowprops={"arrowstyle": "->", "color": "gray"})  # fmt: skip
-    ax.annotate("", xy=(-3.3, len(layers) - 1.6), xytext=(-1.7, len(layers) - 1.1),
+    # the writes that skip the layers: straight into the backend
+    bare = (
+        "straight into the backend:\n• genesis beacon (NewHandler)\n• memdb start: current round\n"
+        "  (storeCurrentFromPeerNetwork)\n• re-sync corrections\n  (SyncManager's insecureStore)"
+    )
+    ax.text(-4.6, 1.0, bare, ha="left", va="center", fontsize=8, bbox={**box, "edgecolor": "tab:red"})
+    ax.annotate("", xy=(cx - 1.7, 0), xytext=(-1.6, 0.45),
+                arrowprops={"arrowstyle": "->", "color": "tab:red", "linestyle": "--"})  # fmt: skip
+    ax.annotate("", xy=(-2.2, len(layers) - 1.35), xytext=(cx - 1.6, len(layers) - 1.0),
                 arrowprops={"arrowstyle": "->", "color": "tab:purple"})  # fmt: skip
-    ax.text(-3.9, len(layers) - 2.3, "callbacks:\nSyncChain streams\nto peers, API", ha="left", fontsize=8.5,
-            color="tab:purple")  # fmt: skip
-    ax.set_xlim(-4, 5.2)
-    ax.set_ylim(-0.6, top + 0.6)
+    ax.text(-4.6, len(layers) - 1.55, "callbacks: SyncChain\nstreams to peers,\nthe API's waiters", ha="left",
+            fontsize=8, color="tab:purple")  # fmt: skip
+    follow = "follow mode (StartFollowChain) builds a shorter stack: callbacks → scheme → backend"
+    ax.text(cx - 1.0, -0.85, follow, ha="center", va="center", fontsize=8, color="dimgray")
+    ax.set_xlim(-4.7, 5.9)
+    ax.set_ylim(-1.1, top + 0.6)
     ax.axis("off")
-    ax.set_title("One node's write path: every beacon goes down drand's store stack")
+    ax.set_title("One node's write paths: new beacons down the store stack, three writes beside it")
     return fig

@@ -14,7 +14,7 @@
 # 2. what a node's daemon owns: key store, beacon process (with its vault), store, metrics, public API;
 # 3. the journey of one beacon: partial → network → recovery → store → API → client;
 # 4. who verifies what — the store stack keeps order and links, the beacon process and the client check
-#    signatures — and where the sync manager writes.
+#    signatures — and which writes go down the stack and which go straight into the backend.
 
 # %% [markdown]
 # ## Setup
@@ -61,15 +61,28 @@ for level in sorted(set(levels.values())):
 # fails.
 
 # %% [markdown]
-# Inside the `node` box, two parts *write* beacons: the **aggregator** of the beacon process (t partials →
-# one signature) and the **sync manager** (beacons fetched from peers). Neither writes into the database
-# directly. As in drand, every write goes down a **store stack** — four thin layers, each a store itself,
-# over the backend. drand builds it in
+# Inside the `node` box, two parts *write* new beacons: the **aggregator** of the beacon process (t partials →
+# one signature) and the **sync manager** (beacons fetched from peers, each verified first). Neither writes
+# into the database directly. As in drand, each new beacon goes down a **store stack** — four thin layers,
+# each a store itself, over the backend. drand builds it in
 # [`newChainStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L51-L73)
 # (discrepancy, then scheme, then append, then callbacks, from the inside out) and hands the finished
-# stack to its `SyncManager`, so synced beacons pass the same checks; ours is
+# stack to its `SyncManager` as the store it syncs into, so synced beacons pass the same checks; ours is
 # `drand_edu.store.new_chain_store`, and `BeaconProcess` builds it when it starts. Who listens at the top
-# (the callbacks) is how a node keeps a sync stream to a peer going: session 7.
+# (the callbacks) is how a node keeps a sync stream to a peer going (session 7) and how a request waiting
+# for the next round learns it is there (§3).
+#
+# Not every write takes the stack: three go straight into the backend, beside the layers. The **genesis
+# beacon** is put into the bare store before the layers exist
+# ([`NewHandler`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L71-L119), lines 90-94):
+# the append layer needs a "last" to start from. The sync manager is handed the bare backend too
+# ([`NewSyncManager`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L75-L89)'s
+# `BoltdbStore`, kept as `insecureStore`), and a **re-sync that corrects past beacons** writes there
+# ([`tryNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L480-L502)):
+# it replaces old rounds, which the append layer would refuse (session 7). A **memdb node that starts**
+# puts the current round fetched from a peer straight into its empty ring (§2). And `drand sync --follow`
+# builds a shorter stack of its own, callbacks over scheme over the backend, with no append and no
+# discrepancy layer ([`StartFollowChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L263-L396), lines 324-357).
 
 # %%
 from drand_edu.viz.layers import plot_node_stack
@@ -87,6 +100,12 @@ plt.show()
 # the *key store* is its key folder (drand's file store, `common/key/store.go`); the *vault* is what the
 # beacon process signs with, in memory — share, public polynomial, group, chain info — as drand's
 # [`Vault`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/vault/vault.go#L19-L34) (our `drand_edu.node.vault.Vault`), refilled at a resharing.
+#
+# What survives a restart depends on the store's backend. A bolt (our SQLite) or postgres node keeps its
+# database and syncs only the rounds it missed. A **memdb node loses its beacons**: drand's memdb is a
+# ring in the process's memory, so a crash takes the chain with it; when it starts again it does not
+# sync the history but fetches the current round from its peers and goes on from there (the deep dive
+# shows it). Such a node can never serve old rounds.
 
 # %%
 # its own seed: run again, this cell makes the very same network (the cells below keep working)
@@ -137,6 +156,27 @@ late_ms = process.metrics.series("beacon_discrepancy_latency")[1][-1]
 print(f"node 0's beacon_discrepancy_latency for it: {late_ms:.0f} ms")
 
 # %% [markdown]
+# > **Asked in the room: what if a node's clock drifts?** Every node computes rounds from its **own
+# > clock**: the round due now is `⌊(now − genesis) / period⌋ + 1`
+# > ([`CurrentRound`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/time.go#L40-L63)),
+# > and its ticker fires at each round's time by that clock
+# > ([`ticker.Start`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/ticker.go#L60-L110)).
+# > At each tick a node signs the round after its last *stored* beacon, not the round its clock shows
+# > ([`broadcastNextPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L468-L508),
+# > lines 472-484; when it already holds the round its clock shows, it signs that one again — the code's
+# > comment blames "time shifts"). So a node whose clock runs **ahead** only sends early: its partial is
+# > still for the chain's next round, the others cache it (the aggregator keeps partials a few rounds past
+# > its last beacon, `partialCacheStoreLimit`) and it counts when they sign. A round is made once t nodes
+# > have signed it, so it comes early only if t clocks run ahead. A node whose clock runs **behind** is the
+# > one that suffers: it refuses partials for rounds more than one past its own clock
+# > ([`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L125-L238),
+# > lines 137-148: "we allow one round off in the future because of small clock drifts"), so once it lags
+# > by more than a period it cannot recover beacons itself, and its own partials are for rounds the others
+# > already made (ignored as past). At each tick it finds its last beacon behind its clock and syncs
+# > ([`Handler.run`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L409-L423)),
+# > up to the round *its* clock shows. The chain goes on as long as t nodes keep good time.
+
+# %% [markdown]
 # That last number was set by the stack's discrepancy layer: like drand's
 # [`discrepancyStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/store.go#L159-L198) it reads the
 # clock just before writing and compares it with the round's due time. The layers above it refuse what a
@@ -151,8 +191,12 @@ with drand_edu.expect_error(BeaconAlreadyStored):
     process.store.put(beacon_6)  # round 6 again: "already stored", harmless — callers treat it as done
 
 # %% [markdown]
-# **(d) Public API.** The daemon serves its store over drand's HTTP API. **(e) Client.** A client pinned to
-# the chain fetches round 6 and verifies it itself:
+# **(d) Public API.** The daemon serves its store over drand's HTTP API. A request for the round right after
+# the last one is not refused: it **waits**, on a list of waiters that the store stack's callback wakes
+# when that beacon is written — nothing polls (drand's
+# [`getRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L309-L379);
+# the deep dive has the details). **(e) Client.** A client pinned to the chain fetches round 6 and
+# verifies it itself:
 
 # %%
 network.run_until(network.info.time_of_round(6) + 0.5)  # round 6 is out, even on a network made again
@@ -203,6 +247,17 @@ finally:  # the honest store back under the node, so that the cells above still 
 # %% [markdown]
 # **Try it.** Which layer would you change to let a client *without* the chain hash still be safe? (Hint:
 # where does the client get the public key from, and who could lie about it?)
+
+# %% [markdown] tags=["try-answer"]
+# **Answer.** None of the node's layers: the fix is in the client. A client without the chain hash takes
+# the public key from the chain info that the same node serves (`/info`), so a lying node serves its own
+# key with beacons signed by it, and every check passes. The client must get the key, or the chain hash
+# that covers it, from somewhere the node does not control: the chain hash is SHA-256 over the period,
+# genesis time, public key, genesis seed (and beacon id)
+# ([`Info.Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/chain/info.go#L42-L64)),
+# so a hash pinned out of band (the League's published hash, a config file) makes a served `/info` with
+# another key fail before any beacon is trusted. Stronger stores or APIs on the node cannot help: the
+# client must not have to trust them (section 4).
 
 # %% [markdown]
 # ### Break it yourself: a control panel over a network
@@ -418,6 +473,151 @@ furthest_ahead = 4  # isNotTooFar: pRound <= lastBeacon.Round + partialCacheStor
 drand_edu.exercises.check_aggregator_writes(writer, furthest_ahead)
 
 # %% [markdown]
+# ## Deep dive: waiting, streaming and storing inside a node
+#
+# *Beyond the 45-minute core: for the question time or at home.* Four pieces of drand's node that the
+# journey of §3 passed quickly: how the API waits for the next round, the stream of new beacons behind
+# it, how the store is chosen and filled at start, and how a trimmed store gives back a previous signature.
+# The cells use a small network of their own (node 0 on memdb, the others on SQLite).
+
+# %%
+from drand_edu.net.messages import BeaconPacket, SyncRequest
+from drand_edu.node.sync import serve_sync, stop_serving
+from drand_edu.store import SQLiteStore, new_chain_store
+
+deep = LocalNetwork.create(4, 3, "pedersen-bls-chained", period=3, rng=drand_edu.seeded_rng("deep-05"),
+                           db=["memdb", "sqlite", "sqlite", "sqlite"])  # fmt: skip
+deep.run_rounds(4)
+print("heads:", deep.heads(), "· backends:", [type(p.backend).__name__ for p in deep.processes])
+
+# %% [markdown]
+# ### `PublicRand`'s wait
+#
+# [`PublicRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_public.go#L45-L121)
+# (the gRPC call behind the HTTP API) reads the last stored beacon (L57-L58). When the request is for the
+# round after it, it does not answer "not found": it registers a **one-shot callback** on the store stack
+# under a random id (L59-L88); the callback removes itself at once and hands over the beacon if it is the
+# wanted round, or closes the channel if something else came (L72-L87). The request then waits for the
+# beacon, for its own end, or for a period plus one second, whichever comes first (L89-L105). The HTTP
+# handler in front of it waits the same way: its
+# [`getRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L309-L379)
+# puts each request for the next round on a `pending` list (L322-L361), and
+# [`watchWithTimeout`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L217-L270)
+# hands every new beacon to all the waiters at once and starts a new list (L253-L268). Ours:
+# `PublicAPI._get` and its `_Waiters`: one callback on the served stack, a list of waiters. drand's HTTP
+# waiter waits until the beacon comes or the client goes away; ours gives up after a period plus one
+# second, since our server has few worker threads. Below, a request for the next round waits while that
+# round is produced:
+
+# %%
+import threading
+
+from drand_edu.api import ServedChain
+from drand_edu.api.server import PublicAPI
+
+store_1 = deep.processes[1].store  # node 1's store stack
+next_round = store_1.last_round() + 1
+api = PublicAPI([ServedChain(deep.info, store_1)], deep.now, wait=30)
+answer = []
+waiting = threading.Thread(target=lambda: answer.append(api.handle(f"/public/{next_round}")[0]))
+waiting.start()
+while waiting.is_alive() and not any(name.startswith("http-api") for name in store_1.callbacks()):
+    waiting.join(0.01)  # until the request is on the list of waiters
+print("while it waits, node 1's stack has a callback of the API:",
+      any(name.startswith("http-api") for name in store_1.callbacks()))  # fmt: skip
+deep.run_rounds(1)  # the round is made and stored: the callback wakes the request
+waiting.join(30)
+api.close()
+print(f"the request for round {next_round} was answered {answer} · node 1's head: {store_1.last_round()}")
+
+# %% [markdown]
+# ### `PublicRandStream`
+#
+# [`PublicRandStream`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_public.go#L148-L165)
+# is the public twin of the peers' sync: it wraps the request and calls the same
+# [`SyncChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L546-L653).
+# That sends the stored beacons from the requested round (L586-L616, skipped when the round is 0), then
+# registers a callback `SyncChain-<address>` that sends every new beacon as it is stored (L618-L643),
+# until the client goes away; a second stream from the same address replaces the first (the old callback
+# is told `closed` and its call returns, L632-L636). drand's HTTP server reads its own node through
+# exactly this: its local client's
+# [`Watch`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_proxy.go#L49-L59)
+# opens `PublicRandStream` from round 0, new beacons only, and that stream feeds the waiters above. Ours
+# is `drand_edu.node.sync.serve_sync` (our HTTP API has no gRPC stream; its waiters hook the store's
+# callbacks directly):
+
+# %%
+sent = []
+serve_sync(store_1, "learner", SyncRequest(3, deep.info.beacon_id), sent.append)
+print("history sent at once:", [m.round for m in sent])
+deep.run_rounds(2)
+print("then, as they were stored:", [m.round for m in sent if isinstance(m, BeaconPacket)][-2:])
+stop_serving(store_1, "learner")  # the client went away: the callback is removed
+
+# %% [markdown]
+# ### `createDBStore`
+#
+# [`createDBStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L359-L400)
+# picks the bare backend from `--db`: bolt (a new file is trimmed), memdb (a ring of `--memdb-size`
+# beacons in memory) or postgres (L372-L396), and for the default chained scheme marks the context so
+# that the store rebuilds previous signatures (L367-L370, the next part). The bare store goes to
+# [`newBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L402-L454):
+# for memdb only, it first calls
+# [`storeCurrentFromPeerNetwork`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L508-L565)
+# (L428-L440), which asks the peers for the current round, verifies it and puts it into the empty ring;
+# then `NewHandler` puts the genesis beacon and builds the stack over the store. drand refuses to start
+# the node when that beacon does not verify; our simulated start skips it and starts from the genesis
+# beacon. Ours: `node.network.backend` picks the backend; `LocalNetwork.restart` does the memdb start
+# (`_store_current_from_peers`). Node 0 (memdb) crashes and comes back:
+
+# %%
+deep.crash(0)
+deep.run_rounds(2)
+deep.restart(0)
+print("node 0 (memdb) after its restart holds rounds", [b.round for b in deep.processes[0].store.cursor(0)])
+deep.run_rounds(1)
+print("a round later:", [b.round for b in deep.processes[0].store.cursor(0)],
+      "· node 1 (SQLite) holds rounds 0 to", deep.processes[1].head())  # fmt: skip
+
+# %% [markdown]
+# Its history is gone for good: round 3 is not on node 0 any more, and its API would answer a 500 for it.
+#
+# ### The trimmed store's `requiresPrevious`
+#
+# A trimmed bolt store keeps one key per round, round → signature
+# ([`trimmedStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/trimmed.go#L98-L123)).
+# On the chained scheme the previous signature of round r is the signature of round r − 1, so when the
+# context said so at creation (`requiresPrevious`,
+# [`newTrimmedStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/trimmed.go#L33-L62))
+# [`getBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/trimmed.go#L178-L215)
+# reads round r − 1 as well and puts its signature in `PreviousSig` (L196-L212); the cursor does the same
+# ([`getCursorBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/trimmed.go#L332-L365)).
+# If round r − 1 is missing, drand answers "no beacon stored" for round r itself. Ours (`SQLiteStore`,
+# trimmed by default) rebuilds the previous signature the same way, but **where round r − 1 is missing it
+# gives round r back with an empty previous signature**, so that `check_store` (session 7) can name the
+# broken link instead of losing the round:
+
+# %%
+import contextlib
+import sqlite3
+import tempfile
+from pathlib import Path
+
+with tempfile.TemporaryDirectory() as folder:
+    trimmed = SQLiteStore(Path(folder) / "chain.db", genesis_seed=deep.info.genesis_seed, chained=True)
+    stack = new_chain_store(deep.info, trimmed)
+    for beacon in deep.processes[1].store.cursor(1, 4):
+        stack.put(beacon)
+    with contextlib.closing(sqlite3.connect(Path(folder) / "chain.db")) as raw:  # the file, read directly
+        rows = raw.execute("SELECT round, length(signature), previous_signature FROM beacons").fetchall()
+    print("rows (round, bytes of signature, previous signature):", rows)
+    linked = trimmed.get(3).previous_signature == trimmed.get(2).signature
+    print("round 3's previous signature is round 2's signature:", linked)
+    trimmed.delete(2)  # round 2 lost (a damaged file)
+    print("round 2 gone: round 3's previous signature is now", trimmed.get(3).previous_signature)
+    trimmed.close()
+
+# %% [markdown]
 # ## In drand's source
 #
 # | here | drand |
@@ -454,7 +654,9 @@ drand_edu.exercises.check_aggregator_writes(writer, furthest_ahead)
 #
 # **Questions and pairs, 30 minutes:**
 #
-# - **6 min** · Exercises — Questions.
+# - **6 min** · Exercises — Questions: the clock-drift answer sits in section 3; the deep dive (`PublicRand`'s
+#   wait, `PublicRandStream`, `createDBStore`, the trimmed store's `requiresPrevious`) answers how a node
+#   waits, streams and stores, and what a memdb node loses.
 # - **24 min** · Exercises — Pairs: Exercise 1 (Explore: the first layer that says no), then Exercise 4
 #   (Break: a forgery the whole stack accepts; stuck pairs go back to Exercise 1); Exercise 5 (Connect:
 #   `runAggregator`) together on the projector if time is left; 2 and 3 (Implement) as homework.
@@ -469,5 +671,8 @@ drand_edu.exercises.check_aggregator_writes(writer, furthest_ahead)
 #   client verification.
 # - The store stack keeps the chain in order (append, scheme) and measured (discrepancy); it does not check
 #   signatures. The beacon process, the sync manager and the client verify.
+# - New beacons go down the stack; the genesis beacon, a memdb node's first beacon at start and a
+#   re-sync's corrections go straight into the backend. A memdb node loses its beacons when it stops.
+# - A request for the next round waits on a list of waiters woken by the stack's callback; it does not poll.
 #
 # Next: [Session 6 — Networking and monitoring](06_networking_and_monitoring.ipynb).
