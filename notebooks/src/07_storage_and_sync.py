@@ -77,6 +77,7 @@ print(f"{len(chain)} rounds of chain {info.hash_hex[:16]}…; round 2000 links t
 #   [`NewStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/memdb/store.go#L26-L37) refuses a buffer under
 #   10 beacons, and its [`memDBSizeFlag`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L283-L288)
 #   (`--memdb-size`) defaults to 2000. Every write cuts the oldest beyond N off: nothing on disk, no history.
+#   A memdb node that restarts starts empty and takes only the current round from its peers (notebook 05 §2).
 # - **`SQLiteStore`** — our stand-in for **bolt**, drand's default: one embedded file, one row per round.
 #   A new store is **trimmed**, as drand v2's
 #   [`NewBoltStore`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/boltdb/store.go#L57-L100) makes it; an
