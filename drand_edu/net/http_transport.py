@@ -43,6 +43,7 @@ from collections.abc import Callable
 from ..errors import InvalidInput, parse_json
 from .http_server import Answer, BoundedLog, HttpError, HttpServer, Request, json_answer
 from .messages import Message, from_bytes, to_bytes
+from .sim import per_receiver
 
 Handler = Callable[[int, Message], None]
 
@@ -128,29 +129,43 @@ class HttpNetwork:
             heapq.heappush(self._events, (at, next(self._sequence), action))
             self._wake.notify()
 
-    def send(self, src: int, dst: int, message: Message) -> None:
-        """POST the message to peer ``dst`` from a short-lived thread (a slow peer never blocks us)."""
+    def send(
+        self, src: int, dst: int, message: Message, on_result: Callable[[bool], None] | None = None
+    ) -> None:
+        """POST the message to peer ``dst`` from a short-lived thread (a slow peer never blocks us);
+        ``on_result(ok)`` runs on the event thread once the POST went through or failed."""
         url = self.peers.get(dst)
         if url is not None:
-            self.post(url, message)
+            self.post(url, message, on_result=on_result)
 
-    def broadcast(self, src: int, message: Message) -> None:
+    def broadcast(
+        self, src: int, message: Message, on_result: Callable[[int, bool], None] | None = None
+    ) -> None:
         for peer in self.peers:
-            self.send(src, peer, message)
+            self.send(src, peer, message, None if on_result is None else per_receiver(on_result, peer))
 
     # -- by address, for the DKG (participants have no index before it) ------------------------------
     def send_to(self, address: str, message: Message) -> None:
         """POST the message to the node listening on ``address`` (``host:port``)."""
         self.post(f"http://{address}", message)
 
-    def post(self, url: str, message: Message, sender: int | None = None) -> None:
+    def post(
+        self,
+        url: str,
+        message: Message,
+        sender: int | None = None,
+        on_result: Callable[[bool], None] | None = None,
+    ) -> None:
         """POST ``message`` to the node at ``url`` from a short-lived thread, as ``sender`` (default:
-        our index; a daemon's beacon processes each have their own index on the shared port)."""
+        our index; a daemon's beacon processes each have their own index on the shared port).
+        ``on_result(ok)`` is scheduled on the event thread when the POST went through or failed."""
         sender = self.index if sender is None else sender
-        threading.Thread(target=self._post, args=(url, message, sender), daemon=True).start()
+        threading.Thread(target=self._post, args=(url, message, sender, on_result), daemon=True).start()
 
     # -- internals ------------------------------------------------------------------------------------
-    def _post(self, url: str, message: Message, sender: int) -> None:
+    def _post(
+        self, url: str, message: Message, sender: int, on_result: Callable[[bool], None] | None = None
+    ) -> None:
         request = urllib.request.Request(
             url + "/protocol", data=to_bytes(message), method="POST",
             headers={"X-Drand-Edu-From": str(sender), "Content-Type": "application/json"},
@@ -160,6 +175,11 @@ class HttpNetwork:
                 pass
         except OSError:
             self.send_failures += 1  # the peer is down: it will sync when it comes back
+            ok = False
+        else:
+            ok = True
+        if on_result is not None:
+            self.schedule(time.time(), lambda: on_result(ok))
 
     def _deliver(self, sender: int, message: Message) -> None:
         if self._handler is not None:

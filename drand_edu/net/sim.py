@@ -127,8 +127,14 @@ class Simulator:
             return False
         return not any(a in group and b in group for group in self._partition)
 
-    def send(self, src: int, dst: int, message: Message) -> None:
-        """Send ``message`` from ``src`` to ``dst``; it arrives after the link's delay, or is dropped."""
+    def send(
+        self, src: int, dst: int, message: Message, on_result: Callable[[bool], None] | None = None
+    ) -> None:
+        """Send ``message`` from ``src`` to ``dst``; it arrives after the link's delay, or is dropped.
+
+        ``on_result(ok)``, when given, is what a gRPC call returns to drand's sender: called with True
+        when the message is handed to the receiver, with False when it cannot be (a partition or a lost
+        message right away, a receiver that is down at arrival). A sender that is down learns nothing."""
         entry = {"sent": self._now, "src": src, "dst": dst, "kind": message.kind, "round": round_of(message)}
         link = self.link(src, dst)
         reason = ""
@@ -140,6 +146,8 @@ class Simulator:
             reason = "lost"
         if reason:
             self.trace.append(TraceEntry(delivered=None, note=reason, **entry))
+            if on_result is not None and reason != "sender down":
+                self.schedule(self._now, lambda: on_result(False))
             return
         delay = link.latency + (self.rng.uniform(-link.jitter, link.jitter) if link.jitter else 0.0)
         arrival = self._now + max(0.0, delay)
@@ -153,13 +161,25 @@ class Simulator:
             handler = self._handlers.get(dst)
             if not self.up[dst] or handler is None:
                 self.trace[position] = TraceEntry(delivered=None, note="receiver down", **entry)
+                if on_result is not None:
+                    on_result(False)
                 return
             handler(src, message)
+            if on_result is not None:
+                on_result(True)
 
         self.schedule(arrival, deliver)
 
-    def broadcast(self, src: int, message: Message) -> None:
-        """Send to every other node (drand's partial beacons go to the whole group)."""
+    def broadcast(
+        self, src: int, message: Message, on_result: Callable[[int, bool], None] | None = None
+    ) -> None:
+        """Send to every other node (drand's partial beacons go to the whole group); ``on_result(dst, ok)``
+        as in :meth:`send`, per receiver."""
         for dst in range(self.n):
             if dst != src:
-                self.send(src, dst, message)
+                self.send(src, dst, message, None if on_result is None else per_receiver(on_result, dst))
+
+
+def per_receiver(on_result: Callable[[int, bool], None], dst: int) -> Callable[[bool], None]:
+    """``on_result`` with its receiver bound: ``ok -> on_result(dst, ok)``."""
+    return lambda ok: on_result(dst, ok)

@@ -54,7 +54,7 @@ from ..store.base import ChainStore
 from ..store.stack import BeaconAlreadyStored, CallbackStore, StoreLayer, new_chain_store
 from ..threshold.poly import PriShare, PubPoly
 from ..threshold.tbls import index_of
-from .metrics import NodeMetrics
+from .metrics import NodeMetrics, ThresholdMonitor, ThresholdReport
 from .partial_cache import PartialCache
 from .sync import SyncManager, serve_sync, stop_serving
 from .vault import Vault
@@ -109,6 +109,8 @@ class BeaconProcess:
         self.ignored_future = 0  # more than one round ahead of our clock
         self.rejected_beacons = 0
         self._catching_up = False
+        #: the peers our partials failed to reach since its last look (drand's ``thresholdMonitor``)
+        self.threshold_monitor = ThresholdMonitor(len(vault.group.nodes), vault.threshold)
         network.register(index, self.receive)
 
     # -- what the vault holds now (a resharing swaps it: Vault.set_info) ----------------------------
@@ -213,7 +215,23 @@ class BeaconProcess:
         self.verifier.announce(self.info.scheme, self.public_poly, message, partial)
         packet = PartialBeaconPacket(round_number, previous, partial, self.info.beacon_id)
         self._new_valid_partial(packet)
-        self.network.broadcast(self.index, packet)
+        self.network.broadcast(self.index, packet, self._partial_sent)
+
+    def _partial_sent(self, peer: int, ok: bool) -> None:
+        """What a send of our partial to ``peer`` returned, as drand's ``broadcastNextPartial`` handles
+        it: a failure goes to the threshold monitor and sets ``error_sending_partial`` for that peer's
+        address to 1, a success sets it to 0."""
+        node = self.vault.group.node(peer)
+        address = node.address if node is not None else f"node {peer}"
+        if not ok:
+            self.threshold_monitor.report_failure(address)
+        if self.metrics is not None:
+            self.metrics.partial_sent(address, ok)
+
+    def threshold_report(self) -> ThresholdReport:
+        """One look of the threshold monitor (drand's runs every minute), against the current group."""
+        self.threshold_monitor.update(self.threshold, len(self.vault.group.nodes))
+        return self.threshold_monitor.look()
 
     # -- messages -----------------------------------------------------------------------------------
     def receive(self, src: int, message: Message) -> None:

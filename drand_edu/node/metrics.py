@@ -22,7 +22,15 @@ The gauges drand's dashboards watch, labelled by ``beacon_id`` as in drand:
   [`Status`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L21-L62)
   constants instead (a finished DKG shows 7, not 3). drand calls it on every transition of a node's DKG
   state; our nodes set it when they install a group (``Complete``), which is the one value the course's
-  dashboards read.
+  dashboards read;
+* ``error_sending_partial`` — per peer address (labels ``beaconID``, ``address``): 1 when the last
+  partial this node sent to that peer failed, 0 when it went through. drand's
+  [`ErrorSendingPartialCounter`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L244-L248)
+  (a gauge, despite its name), set by
+  [`ErrorSendingPartial` and `SuccessfulPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L476-L482)
+  from each send of
+  [`broadcastNextPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L509-L545).
+  :meth:`NodeMetrics.partial_sent` sets it; a failure also goes to the node's :class:`ThresholdMonitor`.
 
 Besides the registry (scraped at ``/metrics``), :class:`NodeMetrics` keeps a ``history`` of samples
 against the (possibly virtual) clock, so a notebook can plot how a node did over time.
@@ -32,7 +40,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
@@ -93,6 +101,13 @@ class NodeMetrics:
             ["beaconID", "db_type"],
             registry=self.registry,
         )
+        self._partial_errors = Gauge(
+            "error_sending_partial",
+            "Number of errors sending partial beacons to nodes. A good proxy for whether nodes are up or "
+            "down. 1 = Error occurred, 0 = No error occurred",
+            ["beaconID", "address"],
+            registry=self.registry,
+        )
         self.history: list[Sample] = []
 
     def _set(self, gauge: Gauge, name: str, value: float) -> None:
@@ -117,6 +132,12 @@ class NodeMetrics:
         """The DKG state machine's ``status`` (its number is the gauge's value, as drand sets it)."""
         self._set(self._dkg_state, "dkg_state", int(Status(status)))
 
+    def partial_sent(self, address: str, ok: bool) -> None:
+        """The partial just sent to ``address`` went through (``ok``) or failed: ``error_sending_partial``
+        is 0 or 1 for that peer, as drand's ``SuccessfulPartial`` / ``ErrorSendingPartial`` set it."""
+        self._partial_errors.labels(beaconID=self.beacon_id, address=address).set(0 if ok else 1)
+        self.history.append(Sample(self.clock(), "error_sending_partial", 0.0 if ok else 1.0))
+
     def series(self, name: str) -> tuple[list[float], list[float]]:
         """``(times, values)`` of one metric's history, for plotting."""
         points = [(s.time, s.value) for s in self.history if s.name == name]
@@ -125,3 +146,58 @@ class NodeMetrics:
     def exposition(self) -> bytes:
         """The Prometheus text format, as served at ``/metrics``."""
         return generate_latest(self.registry)
+
+
+@dataclass(frozen=True)
+class ThresholdReport:
+    """What one look of a :class:`ThresholdMonitor` found: ``level`` is ``"error"`` (as many failing
+    peers as the group can lose, ``n - t``, or more), ``"warn"`` (at least half that many, with Go's
+    integer division) or ``"ok"``; ``failing`` lists the peers whose partials failed since the last look."""
+
+    level: str
+    failing: tuple[str, ...]
+    group_size: int
+    threshold: int
+
+
+@dataclass
+class ThresholdMonitor:
+    """drand's threshold monitor: counts the peers a node failed to send a partial to, and once a period (a minute in drand) logs
+    how close that is to the number of nodes the group can lose, then forgets them.
+
+    drand calls ``ReportFailure`` from ``broadcastNextPartial`` when a send fails, and its ticker runs
+    the look; here :meth:`report_failure` does the first and :meth:`look` the second, called by whoever
+    keeps time (a test, the notebook, a node's clock). The levels are drand's, quirks included: with
+    ``maxFailures = n - t``, ``failures >= maxFailures`` is an error and ``failures >= maxFailures / 2``
+    (integer division) a warning — so when ``n - t`` is 1, half of it is 0 and a healthy group warns on
+    every look. Only failed sends count: a peer that accepts partials but is far behind is not seen
+    here (``last_beacon_round`` shows that).
+
+    drand's:
+    [`ThresholdMonitor`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/threshold_monitor.go#L39-L113).
+    """
+
+    group_size: int
+    threshold: int
+    failed: set[str] = field(default_factory=set)
+
+    def report_failure(self, address: str) -> None:
+        """A partial could not be sent to ``address`` (drand's ``ReportFailure``)."""
+        self.failed.add(address)
+
+    def update(self, threshold: int, group_size: int) -> None:
+        """A resharing changed the group (drand's ``Update``, called from ``TransitionNewGroup``)."""
+        self.threshold, self.group_size = threshold, group_size
+
+    def look(self) -> ThresholdReport:
+        """One tick of drand's loop: the level for the failures seen since the last look, which it forgets."""
+        max_failures = self.group_size - self.threshold
+        failing = tuple(sorted(self.failed))
+        if len(failing) >= max_failures:
+            level = "error"
+        elif len(failing) >= max_failures // 2:
+            level = "warn"
+        else:
+            level = "ok"
+        self.failed = set()
+        return ThresholdReport(level, failing, self.group_size, self.threshold)

@@ -37,6 +37,7 @@ from ..errors import InvalidInput
 from ..net.http_server import Answer, HttpError, Request
 from ..net.http_transport import HttpNetwork, fetch_identity
 from ..net.messages import DKGPacket, Message
+from ..net.sim import per_receiver
 from ..store.sqlite import SQLiteStore
 from ..threshold.group import canonical_beacon_id
 from ..threshold.lifecycle import Status
@@ -86,14 +87,18 @@ class BeaconNetwork:
         if self._handler is not None:
             self._handler(src, message)
 
-    def send(self, src: int, dst: int, message: Message) -> None:
+    def send(
+        self, src: int, dst: int, message: Message, on_result: Callable[[bool], None] | None = None
+    ) -> None:
         url = self.peers.get(dst)
         if url is not None:
-            self.transport.post(url, message, sender=self.index)
+            self.transport.post(url, message, sender=self.index, on_result=on_result)
 
-    def broadcast(self, src: int, message: Message) -> None:
+    def broadcast(
+        self, src: int, message: Message, on_result: Callable[[int, bool], None] | None = None
+    ) -> None:
         for peer in self.peers:
-            self.send(src, peer, message)
+            self.send(src, peer, message, None if on_result is None else per_receiver(on_result, peer))
 
     def send_to(self, address: str, message: Message) -> None:
         self.transport.post(f"http://{address}", message, sender=self.index)

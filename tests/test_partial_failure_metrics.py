@@ -1,0 +1,108 @@
+"""drand's partial-failure metrics and threshold monitor: ``error_sending_partial`` per peer and the
+``ThresholdMonitor``'s levels, on a simulated network where peers go down and come back."""
+
+from __future__ import annotations
+
+import pytest
+
+from drand_edu.api.metrics import MetricsAPI
+from drand_edu.net.sim import Link
+from drand_edu.node.metrics import ThresholdMonitor
+from drand_edu.node.network import LocalNetwork
+from drand_edu.rng import seeded_rng
+
+
+def _errors(network: LocalNetwork, node: int) -> dict[str, float]:
+    """``error_sending_partial`` of ``node`` by peer address, read from its scraped page."""
+    page = MetricsAPI([network.processes[node].metrics]).exposition().decode()
+    out = {}
+    for line in page.splitlines():
+        if line.startswith("error_sending_partial{"):
+            labels, value = line.rsplit(" ", 1)
+            address = labels.split('address="', 1)[1].split('"', 1)[0]
+            out[address] = float(value)
+    return out
+
+
+def _address(network: LocalNetwork, node: int) -> str:
+    return network.processes[0].vault.group.node(node).address
+
+
+def test_a_down_peer_shows_as_an_error_and_clears_when_it_is_back() -> None:
+    network = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", rng=seeded_rng("partial-failures"))
+    network.run_rounds(2)
+    assert set(_errors(network, 0).values()) == {0.0} and len(_errors(network, 0)) == 4  # every peer reached
+    network.crash(3)
+    network.run_rounds(2)
+    errors = _errors(network, 0)
+    assert errors[_address(network, 3)] == 1.0
+    assert [errors[_address(network, i)] for i in (1, 2, 4)] == [0.0, 0.0, 0.0]
+    network.restart(3)
+    network.run_rounds(2)
+    assert _errors(network, 0)[_address(network, 3)] == 0.0  # SuccessfulPartial sets it back
+
+
+def test_the_monitor_warns_then_errors_as_peers_fail_and_forgets_after_a_look() -> None:
+    network = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", rng=seeded_rng("threshold-monitor"))
+    network.run_rounds(2)
+    watcher = network.processes[0]
+    assert watcher.threshold_report().level == "ok"  # n - t = 2: warn from 1 failure, error from 2
+    network.crash(4)
+    network.run_rounds(1)
+    report = watcher.threshold_report()
+    assert report.level == "warn" and report.failing == (_address(network, 4),)
+    network.crash(3)
+    network.run_rounds(1)
+    report = watcher.threshold_report()
+    assert report.level == "error" and len(report.failing) == 2
+    assert network.head() == network.info.round_at(network.now())  # three nodes left: still t, still running
+    network.restart(3, 4)
+    network.run_rounds(1)
+    watcher.threshold_report()  # the look that still sees sends of the round before the restart
+    network.run_rounds(1)
+    assert watcher.threshold_report().level == "ok"
+
+
+def test_a_partition_and_lost_messages_are_failed_sends() -> None:
+    network = LocalNetwork.create(4, 3, "bls-unchained-g1-rfc9380", rng=seeded_rng("lost-partials"))
+    network.run_rounds(1)
+    network.sim.partition([0, 1, 2], [3])
+    network.run_rounds(1)
+    assert network.processes[0].threshold_report().failing == (_address(network, 3),)
+    network.sim.heal()
+    network.sim.set_link(0, 2, Link(loss=1.0))
+    network.run_rounds(1)
+    assert network.processes[0].threshold_report().failing == (_address(network, 2),)
+
+
+@pytest.mark.parametrize(
+    ("n", "t", "failures", "level"),
+    [
+        (5, 3, 0, "ok"),
+        (5, 3, 1, "warn"),  # maxFailures = 2, half of it 1
+        (5, 3, 2, "error"),
+        (7, 4, 1, "warn"),  # maxFailures = 3, 3 / 2 = 1 in Go
+        (7, 4, 0, "ok"),
+        (4, 3, 0, "warn"),  # maxFailures = 1, 1 / 2 = 0: drand warns with no failure at all
+        (4, 3, 1, "error"),
+        (10, 6, 1, "ok"),  # maxFailures = 4: warn from 2
+        (10, 6, 2, "warn"),
+        (10, 6, 4, "error"),
+    ],
+)
+def test_the_levels_are_drands_with_go_integer_division(n: int, t: int, failures: int, level: str) -> None:
+    monitor = ThresholdMonitor(n, t)
+    for peer in range(failures):
+        monitor.report_failure(f"peer{peer}")
+        monitor.report_failure(f"peer{peer}")  # a peer failing twice counts once (a set, as drand's map)
+    report = monitor.look()
+    assert report.level == level and len(report.failing) == failures
+    assert monitor.look().failing == ()  # the look forgets, as drand's ticker resets its map
+
+
+def test_update_follows_a_resharing() -> None:
+    monitor = ThresholdMonitor(5, 3)
+    monitor.report_failure("a")
+    monitor.update(4, 7)  # drand's Update(newThreshold, groupSize): 7 nodes, threshold 4
+    report = monitor.look()
+    assert (report.group_size, report.threshold, report.level) == (7, 4, "warn")
