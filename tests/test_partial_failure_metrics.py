@@ -106,3 +106,22 @@ def test_update_follows_a_resharing() -> None:
     monitor.update(4, 7)  # drand's Update(newThreshold, groupSize): 7 nodes, threshold 4
     report = monitor.look()
     assert (report.group_size, report.threshold, report.level) == (7, 4, "warn")
+
+
+def test_a_partial_the_receiver_refuses_is_a_failed_send() -> None:
+    """drand's ProcessPartialBeacon answers a partial more than a round ahead with an error, so the sender's
+    PartialBeacon call fails and it reports the receiver: a peer whose clock lags shows up here."""
+    from drand_edu.net.messages import PartialBeaconPacket
+
+    network = LocalNetwork.create(4, 3, "bls-unchained-g1-rfc9380", rng=seeded_rng("refused-partial"))
+    network.run_rounds(2)
+    sender, receiver = network.processes[0], network.processes[1]
+    results: list[bool] = []
+    too_far = network.info.round_at(network.now()) + 2  # beyond the one round of drift drand tolerates
+    packet = PartialBeaconPacket(too_far, b"", sender.vault.sign_partial(b"x"), network.info.beacon_id)
+    network.sim.send(sender.index, receiver.index, packet, on_result=results.append)
+    network.advance(1)
+    assert results == [False] and receiver.ignored_future == 1
+    network.sim.send(sender.index, receiver.index, PartialBeaconPacket(1, b"", b"\0\0", "default"), results.append)
+    network.advance(1)
+    assert results == [False, True]  # a round already stored: drand answers Empty without a check

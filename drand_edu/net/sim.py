@@ -53,7 +53,9 @@ class TraceEntry:
     note: str = ""
 
 
-Handler = Callable[[int, Message], None]
+#: ``handler(src, message)``; a handler that returns False refused the message (as a gRPC handler that
+#: returns an error): the sender's ``on_result`` then gets False
+Handler = Callable[[int, Message], object]
 #: The message kinds of a sync stream: delivered in the order they were sent on each link.
 STREAM_KINDS = frozenset({"beacon", "sync_end"})
 
@@ -133,8 +135,10 @@ class Simulator:
         """Send ``message`` from ``src`` to ``dst``; it arrives after the link's delay, or is dropped.
 
         ``on_result(ok)``, when given, is what a gRPC call returns to drand's sender: called with True
-        when the message is handed to the receiver, with False when it cannot be (a partition or a lost
-        message right away, a receiver that is down at arrival). A sender that is down learns nothing."""
+        when the receiver took the message, with False when it cannot be delivered (a partition or a
+        lost message right away, a receiver that is down at arrival) or the receiver's handler returned
+        False (it refused it, as drand's ``ProcessPartialBeacon`` answers an error). A sender that is
+        down learns nothing."""
         entry = {"sent": self._now, "src": src, "dst": dst, "kind": message.kind, "round": round_of(message)}
         link = self.link(src, dst)
         reason = ""
@@ -164,9 +168,9 @@ class Simulator:
                 if on_result is not None:
                     on_result(False)
                 return
-            handler(src, message)
+            taken = handler(src, message)
             if on_result is not None:
-                on_result(True)
+                on_result(taken is not False)
 
         self.schedule(arrival, deliver)
 

@@ -234,10 +234,12 @@ class BeaconProcess:
         return self.threshold_monitor.look()
 
     # -- messages -----------------------------------------------------------------------------------
-    def receive(self, src: int, message: Message) -> None:
+    def receive(self, src: int, message: Message) -> bool:
+        """Handle a message from ``src``; False when a partial is refused (the error drand's
+        ``ProcessPartialBeacon`` returns to the sender, which counts it as a failed send)."""
         if isinstance(message, PartialBeaconPacket):
-            self._on_partial(message)
-        elif isinstance(message, SyncRequest):
+            return self._on_partial(message)
+        if isinstance(message, SyncRequest):
             serve_sync(self.store, src, message, lambda m: self.network.send(self.index, src, m))
         elif isinstance(message, BeaconPacket):
             self.sync_manager.on_beacon(src, message)
@@ -246,8 +248,9 @@ class BeaconProcess:
                 self.sync_manager.on_stream_end(src, message)
             else:
                 stop_serving(self.store, src)
+        return True
 
-    def _on_partial(self, packet: PartialBeaconPacket) -> None:
+    def _on_partial(self, packet: PartialBeaconPacket) -> bool:
         """drand's ``ProcessPartialBeacon``, its checks in its order, cheapest first.
 
         1. the round: more than drand's ``NextRound`` (one round of clock drift) is refused;
@@ -259,30 +262,33 @@ class BeaconProcess:
            verifying);
         6. the signature, against the signer's public share (``VerifyPartial``).
 
-        Only then does the partial go to the aggregator (``NewValidPartial``)."""
+        Only then does the partial go to the aggregator (``NewValidPartial``). Returns False where
+        drand answers the sender with an error (1, 3, 4, 5, 6) and True where it answers ``Empty``
+        (2, and a partial handed on): the sender counts a False as a failed send."""
         now = self.network.now()
         next_round, _ = chain_time.next_round(self.info.genesis_time, self.info.period, now)
         if packet.round > next_round:  # one round of clock drift is tolerated, no more
             self.ignored_future += 1
-            return
+            return False
         last = self.store.last()
         if packet.round <= last.round:
-            return  # a round we have already
+            return True  # a round we have already: drand answers Empty, nothing checked
         try:
             index = index_of(self.info.scheme, packet.partial_sig)
         except InvalidShare:
             self.rejected_partials += 1
-            return
+            return False
         if self.vault.group.node(index) is None:
             self.rejected_partials += 1  # no such node in our group file: no pairing spent on it
-            return
+            return False
         if index == self.index:
-            return  # our own index, echoed back or forged: drand refuses it before verifying
+            return False  # our own index, echoed back or forged: drand refuses it before verifying
         message = self.info.scheme.digest(packet.round, packet.previous_signature)
         if not self.verifier.partial_ok(self.info.scheme, self.public_poly, message, packet.partial_sig):
             self.rejected_partials += 1
-            return
+            return False
         self._new_valid_partial(packet, last)
+        return True
 
     # -- the aggregator (drand's runAggregator) -----------------------------------------------------
     def _new_valid_partial(self, packet: PartialBeaconPacket, last: Beacon | None = None) -> None:
