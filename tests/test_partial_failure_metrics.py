@@ -122,6 +122,7 @@ def test_a_partial_the_receiver_refuses_is_a_failed_send() -> None:
     network.sim.send(sender.index, receiver.index, packet, on_result=results.append)
     network.advance(1)
     assert results == [False] and receiver.ignored_future == 1
-    network.sim.send(sender.index, receiver.index, PartialBeaconPacket(1, b"", b"\0\0", "default"), results.append)
+    stale = PartialBeaconPacket(1, b"", b"\0\0", "default")
+    network.sim.send(sender.index, receiver.index, stale, results.append)
     network.advance(1)
     assert results == [False, True]  # a round already stored: drand answers Empty without a check

@@ -162,8 +162,9 @@ class ThresholdReport:
 
 @dataclass
 class ThresholdMonitor:
-    """drand's threshold monitor: counts the peers a node failed to send a partial to, and once a period (a minute in drand) logs
-    how close that is to the number of nodes the group can lose, then forgets them.
+    """drand's threshold monitor: counts the peers a node failed to send a partial to, and once a
+    period (a minute in drand) logs how close that is to the number of nodes the group can lose, then
+    forgets them.
 
     drand calls ``ReportFailure`` from ``broadcastNextPartial`` when a send fails, and its ticker runs
     the look; here :meth:`report_failure` does the first and :meth:`look` the second, called by whoever
