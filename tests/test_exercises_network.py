@@ -99,6 +99,20 @@ def test_metric_value(capsys) -> None:
     assert "not int()" in verdict(capsys, check_metric_value, truncated)
     assert CORRECT in verdict(capsys, check_metric_value, with_a_regex)
 
+    def zero_when_missing(text, name, beacon_id):  # insecure-but-plausible: an absent chain reads as 0
+        found = right(text, name, beacon_id)
+        return 0.0 if found is None else found
+
+    def exact_else_closest(text, name, beacon_id):  # a "forgiving" lookup: falls back to a longer id
+        found = right(text, name, beacon_id)
+        if found is not None:
+            return found
+        line = next((x for x in text.splitlines() if x.startswith(f'{name}{{beacon_id="{beacon_id}')), None)
+        return None if line is None else float(line.split()[-1])
+
+    assert "not on this page" in verdict(capsys, check_metric_value, zero_when_missing)
+    assert "not on this page" in verdict(capsys, check_metric_value, exact_else_closest)
+
 
 def right_alert(scrapes, tolerance, for_scrapes):
     if len(scrapes) < for_scrapes:
@@ -167,14 +181,15 @@ def test_lagging_alert(capsys) -> None:
 
     assert "does not answer" in verdict(capsys, check_lagging_alert, silent_is_fine)
 
-    def silent_is_fine(scrapes, tolerance, for_scrapes):
+    def behind_the_best_node(scrapes, tolerance, for_scrapes):  # insecure: a stalled chain pages nobody
         if len(scrapes) < for_scrapes:
             return []
         recent = scrapes[-for_scrapes:]
+        best = [max((h for h in heads if h is not None), default=0) for _, heads in recent]
         return [i for i in range(len(recent[0][1]))
-                if all(h[i] is not None and e - h[i] > tolerance for e, h in recent)]  # fmt: skip
+                if all(h[i] is None or b - h[i] > tolerance for b, (_, h) in zip(best, recent, strict=True))]  # fmt: skip
 
-    assert "does not answer" in verdict(capsys, check_lagging_alert, silent_is_fine)
+    assert "whole chain stalled" in verdict(capsys, check_lagging_alert, behind_the_best_node)
 
     def first_scrapes(scrapes, tolerance, for_scrapes):
         if len(scrapes) < for_scrapes:
@@ -210,6 +225,12 @@ def test_halting_partition(capsys) -> None:
     assert "exactly one island" in verdict(capsys, check_halting_partition, forgets_a_node)
     fixed = lambda n, t: [{0, 1}, {2, 3}, {4}]  # noqa: E731  right for n = 5, t = 3 only
     assert NOT_YET in verdict(capsys, check_halting_partition, fixed)
+    # the most plausible hurried answer: cut off t - 1 nodes, as if losing t - 1 stopped the chain
+    cut_off_t_minus_1 = lambda n, t: [set(range(t - 1)), set(range(t - 1, n))]  # noqa: E731
+    assert "went on" in verdict(capsys, check_halting_partition, cut_off_t_minus_1)
+    # and its mirror: cut off n - t + 1 nodes, the number the group can afford to lose plus one
+    cut_off_n_minus_t_plus_1 = lambda n, t: [set(range(n - t + 1)), set(range(n - t + 1, n))]  # noqa: E731
+    assert "went on" in verdict(capsys, check_halting_partition, cut_off_n_minus_t_plus_1)
 
 
 def right_max_age(round_time, period, now):
@@ -262,6 +283,16 @@ def test_latest_max_age(capsys) -> None:
         return math.ceil(remaining) if 0 < remaining <= period else None
 
     assert NOT_YET in verdict(capsys, check_latest_max_age, a_whole_period_when_late)
+
+    # insecure-but-plausible: cache the latest like a past round, or for a whole period
+    assert "after the next one exists" in verdict(capsys, check_latest_max_age, lambda rt, p, now: 604800)
+    assert "after the next one exists" in verdict(capsys, check_latest_max_age, lambda rt, p, now: p)
+
+    def until_the_next_round_even_when_late(round_time, period, now):  # a stale beacon cached a period on
+        return math.ceil(round_time + period - now) if round_time + period > now else period
+
+    assert "after the next one exists" in verdict(capsys, check_latest_max_age,
+                                                  until_the_next_round_even_when_late)  # fmt: skip
 
 
 def test_round_flow_figure() -> None:

@@ -38,6 +38,9 @@ register_hints(
 #: Beacon ids that share prefixes and suffixes, as a daemon's chains can ("quick" is in "quicknet", and
 #: 'net"' ends both "quicknet" and "net"): only the whole label value names one beacon.
 METRIC_IDS = ("quicknet", "quick", "evmnet", "net")
+#: Beacon ids that are *not* on the page but are parts of ids that are: the answer is None. A dashboard
+#: that reads a missing sample as 0 or as another beacon's value shows a dead chain as alive.
+ABSENT_IDS = ("quic", "evm", "ne")
 
 
 def _metric_page(order: list[str]) -> tuple[str, dict[str, dict[str, float]]]:
@@ -91,7 +94,8 @@ def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> Ver
 
     Two pages with four beacons whose ids share prefixes and suffixes (longer ids before shorter ones,
     then the other way round), and a metric with a fractional value, so that substring matching, text
-    results and a truncating ``int()`` are refused.
+    results and a truncating ``int()`` are refused; beacons that are not on the page must give None
+    (not 0, not a neighbour's value).
     """
     if nudge_if_stub(my_value, "metric_value"):
         return Verdict(False)
@@ -108,6 +112,15 @@ def check_metric_value(my_value: Callable[[str, str, str], float] | None) -> Ver
                     if got is not None and float(got) == value:
                         continue
                     return report(False, _metric_slip(name, beacon_id, got, value, expected, order))
+            for absent in ABSENT_IDS:
+                got = my_value(page, "last_beacon_round", absent)
+                if got is not None:
+                    return report(
+                        False,
+                        f"beacon {absent!r} is not on this page, yet you returned {got!r}: return None. "
+                        "A missing sample read as a number (0, or the value of a beacon whose id contains "
+                        "it) makes a chain that stopped reporting look alive on a dashboard",
+                    )
         return report(
             True,
             praise="the right sample among four beacons whose ids overlap, in either order, fractions kept: "
@@ -161,6 +174,9 @@ _ALERT_EDGES = [
     ([(10, [5, 5, 10]), (11, [5, 11, 11]), (12, [5, 12, 12])], 1, 2, "the last scrapes, not the first"),
     ([(1, [0, 1, 0]), (1, [0, 1, 1])], 1, 2, "a fresh chain: head 0 is an answer (round 0), not silence"),
     ([(2, [0, 2, 2]), (3, [0, 3, 3])], 1, 2, "head 0 far behind lags like any other head"),
+    ([(10, [7, 7, 7]), (11, [7, 7, 7])], 1, 2,
+     "the whole chain stalled: every node is behind the round due though none is behind the others. "
+     "Lag is measured against expected_round (the clock), not against the best node"),
 ]  # fmt: skip
 
 register_hints(
@@ -331,6 +347,13 @@ def check_latest_max_age(my_max_age: Callable[[float, float, float], Any] | None
             if got == expected or (got is not None and expected is not None and float(got) == expected):
                 continue
             where = why or f"now = round time + {now - round_time:g} s"
+            if isinstance(got, int | float) and got >= period and not math.isnan(got):
+                return report(
+                    False,
+                    f"period {period} s, {where}: a max-age of {got:g} s lets a cache hand out this beacon "
+                    "after the next one exists. LatestRand sends max-age only while 0 < remaining < "
+                    "period (more: drand_edu.exercises.hint('latest_max_age'))",
+                )
             return report(
                 False,
                 f"period {period} s, {where}: drand sends "
