@@ -186,8 +186,8 @@ def test_lagging_alert(capsys) -> None:
             return []
         recent = scrapes[-for_scrapes:]
         best = [max((h for h in heads if h is not None), default=0) for _, heads in recent]
-        return [i for i in range(len(recent[0][1]))
-                if all(h[i] is None or b - h[i] > tolerance for b, (_, h) in zip(best, recent, strict=True))]  # fmt: skip
+        pairs = list(zip(best, (heads for _, heads in recent), strict=True))
+        return [i for i in range(len(recent[0][1])) if all(h[i] is None or b - h[i] > tolerance for b, h in pairs)]
 
     assert "whole chain stalled" in verdict(capsys, check_lagging_alert, behind_the_best_node)
 
