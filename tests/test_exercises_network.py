@@ -187,7 +187,8 @@ def test_lagging_alert(capsys) -> None:
         recent = scrapes[-for_scrapes:]
         best = [max((h for h in heads if h is not None), default=0) for _, heads in recent]
         pairs = list(zip(best, (heads for _, heads in recent), strict=True))
-        return [i for i in range(len(recent[0][1])) if all(h[i] is None or b - h[i] > tolerance for b, h in pairs)]
+        nodes = range(len(recent[0][1]))
+        return [i for i in nodes if all(h[i] is None or b - h[i] > tolerance for b, h in pairs)]
 
     assert "whole chain stalled" in verdict(capsys, check_lagging_alert, behind_the_best_node)
 
