@@ -126,3 +126,60 @@ def test_a_partial_the_receiver_refuses_is_a_failed_send() -> None:
     network.sim.send(sender.index, receiver.index, stale, results.append)
     network.advance(1)
     assert results == [False, True]  # a round already stored: drand answers Empty without a check
+
+
+def test_over_http_a_refused_partial_still_counts_as_sent_and_a_dead_peer_as_failed() -> None:
+    """Our peer port answers 204 as soon as a message is queued, before the partial is checked: over HTTP
+    only an unreachable peer is a failed send (drand's gRPC call returns the handler's refusal)."""
+    import threading
+
+    from drand_edu.net.http_transport import HttpNetwork
+    from drand_edu.net.messages import PartialBeaconPacket
+
+    receiver = HttpNetwork(1, {})
+    refused = threading.Event()
+    receiver.register(1, lambda src, message: (refused.set(), False)[1])  # refuses every message
+    sender = HttpNetwork(0, {1: receiver.url, 2: "http://127.0.0.1:9"})  # port 9: nobody listens
+    results: dict[int, bool] = {}
+    done = threading.Event()
+
+    def record(peer: int, ok: bool) -> None:
+        results[peer] = ok
+        if len(results) == 2:
+            done.set()
+
+    try:
+        sender.broadcast(0, PartialBeaconPacket(10**9, b"", b"\0\0" + b"\1" * 48, "default"), record)
+        assert done.wait(60) and refused.wait(60)
+        assert results == {1: True, 2: False}
+    finally:
+        sender.close()
+        receiver.close()
+
+
+def test_our_metrics_listener_has_no_peer_relay() -> None:
+    """drand's metrics listener relays /peer/<addr> to that node's Metrics RPC; ours answers 404."""
+    from drand_edu.node.metrics import NodeMetrics
+
+    api = MetricsAPI([NodeMetrics("default", clock=lambda: 0.0)])
+    assert api.handle("/peer/127.0.0.1:4444")[0] == 404
+    assert api.handle("/metrics")[0] == 200
+
+
+def test_our_http_sync_waits_for_the_round_after_the_last() -> None:
+    """drand's SyncChain refuses a from_round above its last round (ErrNoBeaconStored); our GET /sync
+    accepts last + 1 and waits for it (a long poll), and refuses only beyond that."""
+    from drand_edu.chain.beacon import Beacon
+    from drand_edu.errors import DrandEduError
+    from drand_edu.net.http_server import HttpError, Request
+    from drand_edu.node import sync_http
+    from drand_edu.store.memory import MemoryStore
+    from drand_edu.store.stack import CallbackStore
+
+    store = CallbackStore(MemoryStore())
+    store.put(Beacon(0, b"\x01" * 48))
+    next_round = Request("GET", "/sync?from=1", peer="p")
+    status, _, body = sync_http.sync_answer(next_round, lambda _: store, wait=0.05)
+    assert status == 200 and body == b""  # waited, nothing came: an empty answer, not an error
+    with pytest.raises((HttpError, DrandEduError)):
+        sync_http.sync_answer(Request("GET", "/sync?from=2", peer="p"), lambda _: store, wait=0.05)

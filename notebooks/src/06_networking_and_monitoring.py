@@ -59,6 +59,50 @@ plot_round_flow(network.sim.trace, 3, 5, "round 3: every node sends its partial 
 plt.show()
 
 # %% [markdown]
+# > **Asked in the room:** how does n·(n−1) scale? Each node sends its partial to the n−1 others
+# > ([`broadcastNextPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L509-L545)
+# > loops over the group and skips only itself), so a round is n·(n−1) messages: quadratic for the group,
+# > linear for one node. One message is small: a `PartialBeaconPacket` of quicknet (G1 signatures of 48
+# > bytes, a 2-byte index in front of the partial, the previous signature — sent even on an unchained
+# > chain — and a `Metadata` with the version and the beacon id) is 127 bytes of protobuf, the chained
+# > default chain's (G2 signatures, 96 bytes) 222 — measured with drand v2.1.4's own `proto.Marshal`;
+# > HTTP/2 and TLS framing add to that on the wire. What costs more than the bytes is the check: each
+# > partial that arrives for a round the node has not stored yet is verified (a pairing) before it is
+# > cached, in
+# > [`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L150-L213);
+# > partials of a round already stored are dropped unchecked. For a group of 20 to 25 nodes at a 3-second
+# > period:
+
+# %%
+PARTIAL_BYTES = 127  # one quicknet PartialBeaconPacket (protobuf), measured with drand's own types
+PERIOD = 3
+for n in (5, 20, 25):
+    per_round = n * (n - 1)
+    print(f"n = {n:2}: {per_round:3} partials a round, {per_round / PERIOD:5.1f} a second in the group; "
+          f"each node sends {n - 1:2} and verifies up to {n - 1:2} a round, "
+          f"{(n - 1) * PARTIAL_BYTES / PERIOD:4.0f} B/s of protobuf out")  # fmt: skip
+
+# %% [markdown]
+# > **Asked in the room:** drand talks gRPC and TLS; why does ours use plain HTTP? drand's nodes call each
+# > other over gRPC (`PartialBeacon`, `SyncChain` in the `Protocol` service of
+# > [`protocol.proto`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/protobuf/drand/protocol.proto#L14-L23)).
+# > The node's own listener is plain gRPC:
+# > [`NewGRPCListenerForPrivate`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/listener.go#L37-L98)
+# > says it assumes "a reverse proxy doing TLS termination" in front (the `--tls-disable` / `--insecure`
+# > flags are deprecated in v2 for that reason,
+# > [`hiddenInsecureFlag`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L290-L304)).
+# > The *client* side dials its peers with TLS 1.2 or later by default
+# > ([`conn`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/conn_tls.go#L16-L67)
+# > in `conn_tls.go`, built unless the `conn_insecure` build tag is set); with `-tags conn_insecure` the
+# > plaintext [`conn`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/conn_other.go#L14-L64)
+# > of `conn_other.go` is built instead — drand's tests and its
+# > [`demo`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/demo/main.go#L20-L28) use it. Ours sends JSON over plain
+# > HTTP between processes on 127.0.0.1 (`drand_edu.net.http_transport`): nothing leaves the machine, so
+# > TLS would protect nothing here, and JSON you can read with `curl` teaches better than protobuf frames.
+# > The security of the beacons never rested on the transport anyway: every partial and every beacon is
+# > checked against the group's public key; TLS protects the metadata and keeps strangers off the port.
+
+# %% [markdown]
 # ## 2. Latency and loss
 #
 # A beacon is stored when the t-th partial arrives, so its delay after the round's nominal time — drand's
@@ -87,7 +131,7 @@ plt.show()
 
 # %% [markdown]
 # With 30 % loss, rounds still complete — a node needs *any* 3 partials of 5 — but some arrive late, and
-# a node whose partials are lost falls behind until it syncs. Loss hurts long before it stops the chain.
+# a node that misses partials falls behind until it syncs. Loss hurts long before it stops the chain.
 
 # %% [markdown]
 # ## 3. The public HTTP API
@@ -116,13 +160,14 @@ print(json.dumps(info_json, indent=1)[:260], "…")
 status, headers, beacon_json = get("/public/2")
 print("/public/2", status, "·", headers["Cache-Control"], "· round", beacon_json["round"])
 status, headers, latest = get("/public/latest")
-print("/public/latest", status, "· round", latest["round"], "· Expires", headers["Expires"])
+print("/public/latest", status, "· round", latest["round"], "·", headers["Cache-Control"], "· Expires", headers["Expires"])
 status, headers, health = get("/health")
 print("/health", status, health, "·", headers["Cache-Control"])
 
 # %% [markdown]
 # Past beacons never change, so they are cached for a week (`immutable`); `/public/latest` expires when the
-# next round is due; `/chains` may be cached for five minutes, as drand's
+# next round is due (ours writes the standard `max-age=N, public`; drand's `LatestRand` spells that
+# header differently — Exercise 4 sends you to find how); `/chains` may be cached for five minutes, as drand's
 # [`ChainHashes`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L589-L603)
 # says; `/health` answers 200 while the node is at most one round behind, cacheable until the next round
 # is due, and 503 with `no-cache` when it is further behind — drand's
@@ -138,6 +183,30 @@ except urllib.error.HTTPError as error:
     print(error.code, error.headers["Cache-Control"], json.loads(error.read()))
 
 # %% [markdown]
+# A past round the node does not hold is not a 404 in drand but a **500**: `PublicRand` asks the node's
+# store through `getRand`, the store answers "no beacon stored", and that error becomes
+# `StatusInternalServerError`
+# ([`PublicRand`, the error branch](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L424-L429)).
+# A 404 is only for a round that is not due yet. Ours answers the same (`PublicAPI._public`); here a node
+# holds rounds 3 and 4 only (say, it synced from round 3) and is asked for round 1:
+
+# %%
+from drand_edu.api import ServedChain, serve
+from drand_edu.store import MemoryStore
+
+late_joiner = MemoryStore()
+for beacon in network.processes[0].store.cursor(3, 4):
+    late_joiner.put(beacon)
+with serve(ServedChain(network.info, late_joiner), clock=network.now) as joiner_api:
+    try:
+        get("/public/1", joiner_api)
+    except urllib.error.HTTPError as error:
+        print("/public/1, due but not stored:", error.code, json.loads(error.read()))
+
+# %% [markdown]
+# A client that gets a 500 should ask another node: ours does (`drand_edu.client.Client` fails over on
+# any error of an endpoint), as go-clients' optimizing client falls back to its other sources.
+#
 # And the round right after the last one? drand does not answer "not yet": in
 # [`getRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L309-L379)
 # a request for `latest + 1` joins a list of waiters, and the handler's watch of new beacons answers all of
@@ -147,9 +216,6 @@ except urllib.error.HTTPError as error:
 
 # %%
 import threading
-
-from drand_edu.api import ServedChain, serve
-from drand_edu.store import MemoryStore
 
 partial_store = MemoryStore()
 for beacon in network.processes[0].store.cursor(1, 3):
@@ -286,6 +352,39 @@ finally:
 # **Try it.** Restart nodes 2 and 3 (`incident.restart(2, 3)`) and run 3 rounds: how many rounds does the
 # chain produce at once (drand's catch-up), and how long does node 4 stay behind?
 
+# %% [markdown] tags=["try-answer"]
+# **Answer.** Nodes 2 and 3 first sync what they missed from their peers (drand's
+# [`Catchup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L277-L286)
+# runs a sync up to the next round), and then the four well-connected nodes make the missing rounds one
+# after the other, not one per period: rounds 17, 18, 19 and 20 are stored about 54.0, 55.6, 57.05 and
+# 57.2 s after genesis, so after the first `run_rounds(1)` the heads read 17 and after the second 20, the
+# round due — three missed rounds made up in about three seconds. Each new beacon that is still behind
+# the clock makes every node wait one *catch-up period* (1.5 s here, half the period) and then sign the
+# next round at once, instead of waiting for the next tick (see the question below). Node 4 does not
+# come back with them: after the 3 rounds it is still at 15 with 21 due. Its links still lose 60 % and
+# deliver the rest 2.5 s late, so it catches up only in bursts, when one of its syncs gets through (run
+# more rounds: 25 with 28 due seven rounds later, 33 with 34 due, then 34 with 44 due) — it stays
+# behind for as long as its network is bad. The outage is over; node 4's problem is its links, and its
+# `last_beacon_round` keeps saying so.
+
+# %% [markdown]
+# > **Asked in the room:** how is catch-up paced after an outage? Two mechanisms. A node that was away
+# > fetches the beacons it missed with a sync (`SyncChain`, a stream of stored beacons, as fast as the
+# > network carries them). When the *whole chain* stalled, the missing rounds must be signed anew: in
+# > [`Handler.run`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L425-L460),
+# > each beacon appended while its round is behind the current one makes the node sleep `CatchupPeriod`
+# > and then broadcast its partial for the next round right away, so the chain makes one round per
+# > catch-up period (plus a network round trip) until it reaches the clock. `CatchupPeriod` is part of
+# > the group, "the minimum period allowed between beacon and subsequent partial generation"
+# > ([`Group`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L38-L41));
+# > the leader sets it in the proposal with `drand dkg init --catchup-period`, a flag every first
+# > proposal must give ([`catchupPeriodFlag`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L137-L142),
+# > required by [`parseInitialProposal`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_cli.go#L261-L268)).
+# > A catch-up period of 0 makes the rounds as fast as partials travel; a small one spreads the burst
+# > (every node verifies and stores each round) and lets relays and clients follow. Ours:
+# > `BeaconProcess._schedule_catchup`, with half the period in simulations (what drand's test helper
+# > [`LoadGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L340-L353) uses) and the group's value in `drand-edu start`.
+
 # %% [markdown]
 # ### Your turn at the controls
 #
@@ -311,6 +410,19 @@ plt.show()
 # %%
 panel.widget()
 
+# %% [markdown] tags=["try-answer"]
+# **Answer.** It is drand's own line: `/health` answers 200 while a node's last round is the round due or
+# the one before
+# ([`Health`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L572-L582)),
+# and an alert at one round behind pages for exactly what drand calls unhealthy. But it misses a kind of
+# trouble: at 4 s node 4 is one round behind at every look, so no alert, yet its
+# `beacon_discrepancy_latency` reads 4000 ms against 40–60 ms for the others — every beacon reaches it
+# more than a period late, and a client reading its `/public/latest` gets the previous beacon for most
+# of each round. Even 2 s reads "one behind" here, because the panel looks halfway through a round. A
+# lag counted in whole rounds cannot see lateness below a period: pair it with a rule on
+# `beacon_discrepancy_latency` (say, above half the period for a few scrapes), which is what that
+# metric exists for.
+
 # %% [markdown]
 # ## Exercises
 #
@@ -324,8 +436,10 @@ panel.widget()
 # Write `my_value(text, name, beacon_id)` returning the value (a number) of the metric `name` for that
 # beacon id, from a page in Prometheus' text format — the page of section 5's two-chain daemon, say. Print
 # such a page first and look at it: it has `# HELP` and `# TYPE` lines, and one sample line per metric
-# *and beacon*, like `last_beacon_round{beacon_id="default"} 42.0`. The checker's pages hold four beacons
-# whose ids overlap (`quick` and `quicknet`, `net` and `evmnet`), in both orders, and metrics with fractions.
+# *and beacon*, like `last_beacon_round{beacon_id="default"} 42.0`; when the page has no sample of that
+# metric for that beacon, return `None` (a dashboard that reads a missing chain as 0 shows a dead chain as
+# alive). The checker's pages hold four beacons whose ids overlap (`quick` and `quicknet`, `net` and
+# `evmnet`), in both orders, metrics with fractions, and asks for beacons that are not there.
 # Stuck? `drand_edu.exercises.hint("metric_value")`.
 
 # %%
@@ -447,6 +561,115 @@ def my_max_age(round_time, period, now):
 drand_edu.exercises.check_latest_max_age(my_max_age)
 
 # %% [markdown]
+# ## Deep dive: how a node watches its peers, and what its peer handlers do
+#
+# *Beyond the 45-minute core: for the question time or for home.* Four pieces of drand a maintainer
+# would show next to this session: the threshold monitor, the partial-failure metric, the metrics relay
+# `/peer/<addr>`, and the two gRPC handlers every round and every sync go through.
+
+# %% [markdown]
+# ### The threshold monitor
+#
+# - [`NewThresholdMonitor`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/threshold_monitor.go#L24-L37):
+#   one per beacon handler, made in
+#   [`NewHandler`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L105-L118)
+#   with the group's size and threshold and a period of one minute.
+# - [`Start`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/threshold_monitor.go#L39-L95):
+#   every minute, count the peers whose partials failed; with `maxFailures = n − t` (the nodes the group
+#   can lose), log an error at `maxFailures` or more, a warning at `maxFailures / 2` or more (Go's integer
+#   division: with n − t = 1 that is 0, and a healthy group warns every minute), then forget them. It
+#   only logs: what a dashboard sees is the gauge below.
+# - [`ReportFailure` and `Update`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/threshold_monitor.go#L101-L113):
+#   a failed send sets the gauge and joins the list; a resharing's new group updates n and t.
+#
+# Ours: `drand_edu.node.metrics.ThresholdMonitor` (same levels, same quirk); `look()` is one tick of the
+# ticker, and `BeaconProcess.threshold_report()` takes it against the node's current group.
+
+# %% [markdown]
+# ### The partial-failure metric
+#
+# [`ErrorSendingPartialCounter`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L244-L248)
+# is a gauge despite its name: `error_sending_partial{beaconID, address}` is 1 when the last partial to
+# that peer failed, 0 when it went through
+# ([`ErrorSendingPartial`, `SuccessfulPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L476-L482)).
+# [`broadcastNextPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L520-L545)
+# sends to each peer from its own goroutine and sets it from the call's result. A failure is any error
+# of the call: an unreachable peer, and also a peer that *refuses* the partial (next section) — so a
+# peer whose clock runs a round late shows as 1 on everyone's gauge. Ours: `NodeMetrics.partial_sent`,
+# fed by the simulator's delivery result; over HTTP our peer port answers 204 before it checks a
+# partial, so there only unreachable peers count. Node 0, as two peers go down (n − t = 2):
+
+# %%
+from drand_edu.api.metrics import MetricsAPI
+
+watch = LocalNetwork.create(5, 3, "bls-unchained-g1-rfc9380", rng=drand_edu.seeded_rng("deep-dive-06"))
+watch.run_rounds(2)
+watcher = watch.processes[0]
+for crashed in (4, 3):
+    watch.crash(crashed)
+    watch.run_rounds(1)
+    report = watcher.threshold_report()
+    print(f"node {crashed} down: threshold monitor says {report.level!r}, failing {list(report.failing)}")
+page = MetricsAPI([watcher.metrics]).exposition().decode()
+print(*[line for line in page.splitlines() if line.startswith("error_sending_partial")], sep="\n")
+
+# %% [markdown]
+# ### The metrics relay `/peer/<addr>`
+#
+# [`Start`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L394-L406)
+# mounts `/peer/` on the metrics listener. Its
+# [`ServeHTTP`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L430-L449)
+# takes the address after `/peer/` (up to the next `/`) and asks that node over gRPC
+# ([`GetMetrics`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/client_grpc.go#L237-L253),
+# gzip-compressed); the peer answers from
+# [`DrandDaemon.Metrics`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon_metrics.go#L15-L44)
+# with its *group* registry only (no Go runtime or HTTP metrics), in the text format. The `Metrics`
+# service sits on the private port next to `Protocol`
+# ([`NewGRPCListenerForPrivate`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/listener.go#L75-L87)),
+# so one Prometheus next to one node can see every peer through ports that are open anyway. The address
+# is not checked against the group, and on an error the handler writes a 500 and then the (empty) body.
+#
+# Ours: none. Our metrics listener answers `/metrics` only, and our peer port has no metrics route: on
+# one machine a scraper reaches every node's own listener directly, and a relay route is one more thing
+# a stranger could ask a node to fetch.
+
+# %% [markdown]
+# ### gRPC's `PartialBeacon` handler
+#
+# [`DrandDaemon.PartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon_public.go#L10-L25)
+# finds the beacon process named by the packet's `Metadata`;
+# [`BeaconProcess.PartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_public.go#L22-L41)
+# refuses with "DKG not finished yet" until it has a beacon handler, then calls
+# [`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L121-L238),
+# whose checks go cheapest first: a round more than one ahead of the clock → error; a round already
+# stored → `Empty`, nothing checked; the index read from the partial, a node with that index in the group,
+# not our own address → else error; then the pairing check `VerifyPartial` → error if wrong; our own
+# index → `Empty`; only then `NewValidPartial` hands it to the aggregator's cache.
+#
+# Ours: `NodeDaemon` routes by `beacon_id`, then `BeaconProcess._on_partial` runs the same checks in the
+# same order (the own-index test covers drand's own-address one) and returns False where drand returns an
+# error, which the simulator hands back to the sender as a failed send.
+
+# %% [markdown]
+# ### gRPC's `SyncChain` handler
+#
+# [`DrandDaemon.SyncChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon_public.go#L66-L75)
+# routes by beacon id;
+# [`BeaconProcess.SyncChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_public.go#L185-L202)
+# takes the store and lets go of its lock (a sync can run for hours);
+# [`SyncChain`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/sync_manager.go#L543-L653)
+# refuses when its last round is below the one asked (`ErrNoBeaconStored`), otherwise streams the stored
+# beacons from that round with a cursor, then registers the store callback `SyncChain-<address>` that
+# streams each new beacon until the stream breaks; a new sync from the same address replaces the
+# callback and ends the old stream. Asked from round 0, it only follows new beacons.
+#
+# Ours: `drand_edu.node.sync.serve_sync` does the same on the simulator (same callback name, a
+# `SyncStreamEnd` where drand's stream ends). Between processes, `GET /sync?from=R`
+# (`drand_edu.node.sync_http.sync_answer`) is a long poll instead of a stream: it answers what is stored
+# from R, or waits for the next beacon — and it accepts R = last + 1 and waits, where drand's stream
+# refuses it.
+
+# %% [markdown]
 # ## In drand's source
 #
 # | here | drand |
@@ -457,6 +680,8 @@ drand_edu.exercises.check_latest_max_age(my_max_age)
 # | `serve_metrics` (`--metrics`) | `Start` in `internal/metrics/metrics.go` |
 # | `NodeMetrics` names | `internal/metrics/metrics.go` (`last_beacon_round`, `beacon_discrepancy_latency`, …) |
 # | `NodeDaemon` (several beacons on shared ports) | `DrandDaemon` in `internal/core/drand_daemon.go`, `readBeaconID` in `internal/core/drand_daemon_helper.go` |
+# | `NodeMetrics.partial_sent` (`error_sending_partial`), `ThresholdMonitor` | `internal/metrics/metrics.go`, `internal/metrics/threshold_monitor.go` |
+# | `BeaconProcess._on_partial`, `serve_sync` | `ProcessPartialBeacon` in `internal/chain/beacon/node.go`, `SyncChain` in `internal/chain/beacon/sync_manager.go` |
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes.** The plan of this session (the guide, the slides' speaker notes and these notes
@@ -497,5 +722,7 @@ drand_edu.exercises.check_latest_max_age(my_max_age)
 #   round is waited for; metrics have a listener of their own.
 # - One daemon, several beacons: every message and request names its beacon id, the daemon routes it.
 # - Watch `last_beacon_round` per node: a flattening line is the early warning.
+# - `error_sending_partial` and the threshold monitor say which peers a node cannot reach, before the
+#   group is down to t.
 #
 # Next: [Session 7 — Storage and sync](07_storage_and_sync.ipynb).
