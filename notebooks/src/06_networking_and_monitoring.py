@@ -160,7 +160,8 @@ print(json.dumps(info_json, indent=1)[:260], "…")
 status, headers, beacon_json = get("/public/2")
 print("/public/2", status, "·", headers["Cache-Control"], "· round", beacon_json["round"])
 status, headers, latest = get("/public/latest")
-print("/public/latest", status, "· round", latest["round"], "·", headers["Cache-Control"], "· Expires", headers["Expires"])
+print("/public/latest", status, "· round", latest["round"], "·", headers["Cache-Control"],
+      "· Expires", headers["Expires"])  # fmt: skip
 status, headers, health = get("/health")
 print("/health", status, health, "·", headers["Cache-Control"])
 
