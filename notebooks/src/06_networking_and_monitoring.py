@@ -69,7 +69,7 @@ plt.show()
 # > HTTP/2 and TLS framing add to that on the wire. What costs more than the bytes is the check: each
 # > partial that arrives for a round the node has not stored yet is verified (a pairing) before it is
 # > cached, in
-# > [`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L150-L213);
+# > [`ProcessPartialBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L125-L213);
 # > partials of a round already stored are dropped unchecked. For a group of 20 to 25 nodes at a 3-second
 # > period:
 
@@ -187,7 +187,7 @@ except urllib.error.HTTPError as error:
 # A past round the node does not hold is not a 404 in drand but a **500**: `PublicRand` asks the node's
 # store through `getRand`, the store answers "no beacon stored", and that error becomes
 # `StatusInternalServerError`
-# ([`PublicRand`, the error branch](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L424-L429)).
+# ([`PublicRand`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L381-L442), lines 424–429).
 # A 404 is only for a round that is not due yet. Ours answers the same (`PublicAPI._public`); here a node
 # holds rounds 3 and 4 only (say, it synced from round 3) and is asked for round 1:
 
@@ -573,7 +573,7 @@ drand_edu.exercises.check_latest_max_age(my_max_age)
 #
 # - [`NewThresholdMonitor`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/threshold_monitor.go#L24-L37):
 #   one per beacon handler, made in
-#   [`NewHandler`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L105-L118)
+#   [`NewHandler`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L71-L119)
 #   with the group's size and threshold and a period of one minute.
 # - [`Start`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/threshold_monitor.go#L39-L95):
 #   every minute, count the peers whose partials failed; with `maxFailures = n − t` (the nodes the group
@@ -626,7 +626,7 @@ print(*[line for line in page.splitlines() if line.startswith("error_sending_par
 # [`DrandDaemon.Metrics`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon_metrics.go#L15-L44)
 # with its *group* registry only (no Go runtime or HTTP metrics), in the text format. The `Metrics`
 # service sits on the private port next to `Protocol`
-# ([`NewGRPCListenerForPrivate`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/listener.go#L75-L87)),
+# ([`RegisterMetricsServer`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/listener.go#L75-L87)),
 # so one Prometheus next to one node can see every peer through ports that are open anyway. The address
 # is not checked against the group, and on an error the handler writes a 500 and then the (empty) body.
 #
