@@ -65,7 +65,8 @@ plt.show()
 # > linear for one node. One message is small: a `PartialBeaconPacket` of quicknet (G1 signatures of 48
 # > bytes, a 2-byte index in front of the partial, the previous signature — sent even on an unchained
 # > chain — and a `Metadata` with the version and the beacon id) is 127 bytes of protobuf, the chained
-# > default chain's (G2 signatures, 96 bytes) 222 — measured with drand v2.1.4's own `proto.Marshal`;
+# > default chain's (G2 signatures, 96 bytes) 222 — measured with drand v2.1.4's own `proto.Marshal`, at a
+# > round in the tens of millions;
 # > HTTP/2 and TLS framing add to that on the wire. What costs more than the bytes is the check: each
 # > partial that arrives for a round the node has not stored yet is verified (a pairing) before it is
 # > cached, in
@@ -217,6 +218,9 @@ with serve(ServedChain(network.info, late_joiner), clock=network.now) as joiner_
 
 # %%
 import threading
+
+from drand_edu.api import ServedChain, serve
+from drand_edu.store import MemoryStore
 
 partial_store = MemoryStore()
 for beacon in network.processes[0].store.cursor(1, 3):
@@ -417,7 +421,7 @@ panel.widget()
 # ([`Health`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L572-L582)),
 # and an alert at one round behind pages for exactly what drand calls unhealthy. But it misses a kind of
 # trouble: at 4 s node 4 is one round behind at every look, so no alert, yet its
-# `beacon_discrepancy_latency` reads 4000 ms against 40–60 ms for the others — every beacon reaches it
+# `beacon_discrepancy_latency` reads 4000 ms against a few tens of milliseconds for the others — every beacon reaches it
 # more than a period late, and a client reading its `/public/latest` gets the previous beacon for most
 # of each round. Even 2 s reads "one behind" here, because the panel looks halfway through a round. A
 # lag counted in whole rounds cannot see lateness below a period: pair it with a rule on
