@@ -183,3 +183,29 @@ def test_our_http_sync_waits_for_the_round_after_the_last() -> None:
     assert status == 200 and body == b""  # waited, nothing came: an empty answer, not an error
     with pytest.raises((HttpError, DrandEduError)):
         sync_http.sync_answer(Request("GET", "/sync?from=2", peer="p"), lambda _: store, wait=0.05)
+
+
+def test_a_node_process_paces_catch_up_by_its_groups_catchup_period(tmp_path) -> None:
+    """drand's Handler.run sleeps conf.Group.CatchupPeriod (the leader's --catchup-period) between catch-up
+    rounds; `drand-edu start`'s beacon process takes the same value from its group file (it used half the
+    period whatever the group said)."""
+    from drand_edu.crypto import scheme_by_id
+    from drand_edu.net.http_transport import HttpNetwork
+    from drand_edu.node.key_store import FileStore
+    from drand_edu.node.service import NodeService
+    from drand_edu.threshold.dkg import run_dkg
+
+    scheme = scheme_by_id("bls-unchained-g1-rfc9380")
+    outcome = run_dkg(3, 2, scheme, rng=seeded_rng("catchup-period"))
+    for catchup in (0, 7):
+        group = outcome.to_group(period=30, genesis_time=1_700_000_000, catchup_period=catchup)
+        keys = outcome.keys[0]
+        store = FileStore(scheme, keys.secret, keys.public.to_bytes(), address=group.nodes[0].address)
+        folder = tmp_path / f"node-{catchup}"
+        store.with_share(outcome.shares()[0], group).save(folder)
+        transport = HttpNetwork(0, {})
+        try:
+            service = NodeService(folder, transport)
+            assert service.process is not None and service.process.catchup_period == catchup
+        finally:
+            transport.close()

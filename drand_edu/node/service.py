@@ -191,9 +191,12 @@ class NodeService:
         if self.process is not None and self.process.info.hash() == info.hash():
             self.process.vault.set_info(group, key_store.share)  # a resharing's transition: same chain
             self.process.peers = [n.index for n in group.nodes]
+            self.process.catchup_period = group.catchup_period  # drand reads conf.Group.CatchupPeriod
         else:
+            # the catch-up period is the group's (the leader's --catchup-period), as drand's Handler.run
+            # sleeps conf.Group.CatchupPeriod; the simulator's default of half a period is for notebooks
             self.process = BeaconProcess(Vault(group, key_store.share, info), self.store, self.network,
-                                         metrics=self.metrics,
+                                         catchup_period=group.catchup_period, metrics=self.metrics,
                                          peers=[n.index for n in group.nodes])  # fmt: skip
             # syncing from peers reads their /sync streams; ours serves the same (drand's SyncChain)
             streams = HttpSyncStreams(self.network, self._dispatch, self.sync_fetch)
