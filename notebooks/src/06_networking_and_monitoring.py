@@ -419,11 +419,11 @@ panel.widget()
 # **Answer.** It is drand's own line: `/health` answers 200 while a node's last round is the round due or
 # the one before
 # ([`Health`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/handler/http/server.go#L572-L582)),
-# and an alert at one round behind pages for exactly what drand calls unhealthy. But it misses a kind of
-# trouble: at 4 s node 4 is one round behind at every look, so no alert, yet its
-# `beacon_discrepancy_latency` reads 4000 ms against a few tens of milliseconds for the others — every beacon reaches it
-# more than a period late, and a client reading its `/public/latest` gets the previous beacon for most
-# of each round. Even 2 s reads "one behind" here, because the panel looks halfway through a round. A
+# so the alert (more than one round behind) fires exactly when drand's `/health` turns 503. But it
+# misses a kind of trouble: at 4 s node 4 is one round behind at every look, so no alert, yet its
+# `beacon_discrepancy_latency` reads 4000 ms against a few tens of milliseconds for the others — every
+# beacon reaches it more than a period late, and a client reading its `/public/latest` gets the previous
+# beacon for most of each round. Even 2 s reads "one behind" here, because the panel looks halfway through a round. A
 # lag counted in whole rounds cannot see lateness below a period: pair it with a rule on
 # `beacon_discrepancy_latency` (say, above half the period for a few scrapes), which is what that
 # metric exists for.
@@ -600,7 +600,7 @@ drand_edu.exercises.check_latest_max_age(my_max_age)
 # [`broadcastNextPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L520-L545)
 # sends to each peer from its own goroutine and sets it from the call's result. A failure is any error
 # of the call: an unreachable peer, and also a peer that *refuses* the partial (next section) — so a
-# peer whose clock runs a round late shows as 1 on everyone's gauge. Ours: `NodeMetrics.partial_sent`,
+# peer whose clock runs more than a period behind shows as 1 on everyone's gauge. Ours: `NodeMetrics.partial_sent`,
 # fed by the simulator's delivery result; over HTTP our peer port answers 204 before it checks a
 # partial, so there only unreachable peers count. Node 0, as two peers go down (n − t = 2):
 
