@@ -106,6 +106,9 @@ from .protocol import Config, DistKeyGenerator, Phase, new_nonce, verify_packets
 DEFAULT_PHASE_TIMEOUT = 10
 #: Ticks a bundle takes to reach everyone.
 DEFAULT_LATENCY = 1
+#: how many polynomials a grinding dealer (``FaultPlan.grind``) tries before giving up: enough for a
+#: property of about 10 bits (a k-bit property needs 2**k tries on average)
+MAX_GRIND_TRIES = 4096
 
 _PHASE_OF_KIND = {"deal": Phase.DEAL, "response": Phase.RESPONSE, "justification": Phase.JUSTIFICATION}
 
@@ -144,6 +147,13 @@ class FaultPlan:
       complaints: it gets a :class:`JustificationChoice` (every commitment the dealer has seen and
       the two group keys it can choose between) and returns True to justify, False to stay silent
       (and be disqualified). Not called for ``missing_justifications`` dealers.
+    * ``last_dealer`` and ``grind`` — the other lever on the group key, and one nobody can see:
+      dealer ``last_dealer`` deals *last*. Bundles travel in clear and are taken as they arrive, so it
+      first reads every other dealer's commitments, then draws polynomial after polynomial until
+      ``grind(group_key)`` is True for the group key that its constant term would give (the sum of
+      every dealer's ``A_{j,0}``, its own included), and deals that one, honestly: no complaint, no
+      eviction, nobody learns the secret, and a k-bit property of the key costs about 2**k tries
+      (at most :data:`MAX_GRIND_TRIES`). The event's note says how many it tried.
     """
 
     silent: frozenset[int] = frozenset()
@@ -155,10 +165,16 @@ class FaultPlan:
     bad_signatures: frozenset[tuple[int, Phase]] = frozenset()
     forged_deals: frozenset[int] = frozenset()
     justify: Callable[[JustificationChoice], bool] | None = field(default=None, compare=False)
+    last_dealer: int | None = None
+    grind: Callable[[Point], bool] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.justify is not None and not callable(self.justify):
             raise InvalidInput("invalid fault plan: justify must be a callable")
+        if self.grind is not None and not callable(self.grind):
+            raise InvalidInput("invalid fault plan: grind must be a callable")
+        if (self.grind is None) != (self.last_dealer is None):
+            raise InvalidInput("invalid fault plan: grind and last_dealer go together")
         try:
             names = (
                 "silent",
@@ -175,13 +191,16 @@ class FaultPlan:
             for name in ("late", "bad_signatures"):
                 pairs = frozenset((_index(i), _bundle_phase(p)) for i, p in getattr(self, name))
                 object.__setattr__(self, name, pairs)
+            if self.last_dealer is not None:
+                object.__setattr__(self, "last_dealer", _index(self.last_dealer))
         except (TypeError, ValueError) as err:
             raise InvalidInput(f"invalid fault plan: {err}") from None
 
     def check(self, dealers: Iterable[int], holders: Iterable[int]) -> None:
         """Raise :class:`InvalidInput` if the plan names a dealer or holder index that does not exist."""
         dealers, holders = set(dealers), set(holders)
-        unknown_dealers = (self.faulty_dealers() | self.forged_deals) - dealers
+        grinder = {self.last_dealer} if self.last_dealer is not None else set()
+        unknown_dealers = (self.faulty_dealers() | self.forged_deals | grinder) - dealers
         unknown_holders = ({h for _, h in self.bad_shares} | self.faulty_holders()) - holders
         if unknown_dealers or unknown_holders:
             raise InvalidInput(
@@ -202,7 +221,8 @@ class FaultPlan:
         return {i for i, p in self.late | self.bad_signatures if p == Phase.RESPONSE}
 
     def is_empty(self) -> bool:
-        return not (self.faulty_dealers() or self.faulty_holders() or self.forged_deals)
+        grinds = self.last_dealer is not None
+        return not (self.faulty_dealers() or self.faulty_holders() or self.forged_deals or grinds)
 
 
 @dataclass(frozen=True)
@@ -579,6 +599,31 @@ class Board:
         return delivered
 
 
+def _grind(
+    p: Participant, seen: Sequence[_Outgoing], predicate: Callable[[Point], bool], rng: Rng
+) -> _Outgoing:
+    """The last dealer's lever: redraw our polynomial until the group key it gives satisfies ``predicate``.
+
+    ``seen`` is what is on the board already: every other dealer's bundle, commitments in clear. The
+    candidate key is the sum of their constant terms ``A_{j,0}`` and ours (the key if everyone qualifies).
+    """
+    group = p.generator.group
+    others: dict[int, Point] = {}
+    for out in seen:
+        if out.bundle is not None and out.kind == "deal" and out.bundle.index not in others:
+            others[out.bundle.index] = group.from_bytes(out.bundle.public[0])
+    base = group.identity()
+    for point in others.values():
+        base = base + point
+    for tries in range(1, MAX_GRIND_TRIES + 1):
+        if tries > 1:
+            p.generator = DistKeyGenerator(p.config, rng)  # a fresh polynomial: a fresh constant term
+        if predicate(base + p.generator.public_poly().commit()):
+            bundle = p.generator.deals()
+            return _Outgoing("deal", bundle.index, bundle, f"dealt last, after {tries} polynomials tried")
+    raise DKGError(f"grinding gave up after {MAX_GRIND_TRIES} polynomials")
+
+
 def execute(
     participants: Sequence[Participant],
     faults: FaultPlan,
@@ -629,7 +674,10 @@ def execute(
 
     # -- deal phase
     outgoing: list[_Outgoing] = []
+    grinder = faults.last_dealer
     for p in dealers:
+        if p.generator.oidx == grinder:
+            continue  # it deals last, after reading everyone else's bundle
         bundle = step(p, p.generator.deals)
         if bundle is None:
             continue
@@ -640,6 +688,11 @@ def execute(
             outgoing.append(_Outgoing("deal", bundle.index, None, "silent dealer"))
         else:
             outgoing.append(send(_tamper_deal(bundle, p, faults, rng), p, Phase.DEAL))
+    for p in dealers:
+        if p.generator.oidx == grinder and faults.grind is not None:
+            ground = step(p, lambda p=p: _grind(p, outgoing, faults.grind, rng))
+            if ground is not None:
+                outgoing.append(ground)
     deals = board.run_phase(Phase.DEAL, outgoing, n_dealers)
 
     # -- response phase
@@ -653,6 +706,8 @@ def execute(
 
     outgoing = []
     for p in running():
+        if not p.generator.can_receive:
+            continue  # a leaver's part ended with its deal: kyber's ProcessResponses refuses it
         received = receive(p, responses)
         answer = step(p, lambda p=p, received=received: p.generator.process_responses(received))
         if answer is None:
