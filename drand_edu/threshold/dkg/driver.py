@@ -23,19 +23,32 @@ and of drand's echo broadcast (``internal/dkg/broadcast.go``), without threads o
 * **faults** — a :class:`FaultPlan` tampers with chosen nodes' outgoing bundles (the nodes' own
   code stays honest, the network copy is what lies): silent dealers, wrong shares to some
   holders, wrong commitments, wrong or missing justifications, late bundles, bad signatures,
-  forged copies of an honest dealer's deal, and a dealer who, having drawn a complaint, decides
-  *after seeing every commitment* whether to answer it (:attr:`FaultPlan.justify`).
+  forged copies of an honest dealer's deal, a dealer who, having drawn a complaint, decides
+  *after seeing every commitment* whether to answer it (:attr:`FaultPlan.justify`), and a dealer who
+  deals last and grinds its polynomial against everyone else's commitments
+  (:attr:`FaultPlan.last_dealer`, :attr:`FaultPlan.grind`).
 * **indices** — a node's DKG index is the rank of its public key (compressed bytes) among the
   participants, as drand's ``util.SortedByPublicKey`` orders them before building kyber's node
   lists (``internal/dkg/execution.go``, ``setupDKG``), for fresh DKGs and resharings alike.
 
 The Joint-Feldman bias. The DKG kyber runs is Pedersen's "Joint-Feldman" protocol, which Gennaro,
-Jarecki, Krawczyk and Rabin (1999) showed does *not* give a uniformly random key: a dealer who drew
-a complaint sees every commitment (hence both candidate group keys, with and without its own
-polynomial) before it decides whether to justify. Justifying keeps it in QUAL, staying silent
-drops it: it picks one of two keys. drand accepts this: the group key only verifies beacons, and
-choosing between two keys gives no control over any beacon (each is still a BLS signature no
-coalition below the threshold can compute). :attr:`FaultPlan.justify` lets an exercise play it.
+Jarecki, Krawczyk and Rabin (1999) showed does *not* give a uniformly random key. Two levers:
+
+* **choosing QUAL** — a dealer who drew a complaint sees every commitment (hence both candidate
+  group keys, with and without its own polynomial) before it decides whether to justify. Justifying
+  keeps it in QUAL, staying silent drops it: it picks one of two keys, one bit per such dealer, and
+  the complaint is there for all to see. :attr:`FaultPlan.justify` plays it (Exercise 5).
+* **grinding, sending last** — bundles travel in clear and every node takes them as they arrive
+  (kyber's ``startFast`` pushes each verified deal and moves on once it has all of them); nothing
+  makes a dealer commit to its polynomial before it has seen the others'. A dealer that waits for
+  every other deal knows ``Σ_{j≠i} A_{j,0}`` and can draw polynomials until the key
+  ``Σ_{j≠i} A_{j,0} + a_0·G`` has any k-bit property it likes, in about ``2**k`` tries, then deal
+  that one honestly: no complaint, nothing in any log. :attr:`FaultPlan.grind` plays it.
+
+Either way nobody learns the secret (the key is still a sum with other dealers' random, unknown
+``f_j(0)``). drand accepts this: the group key only verifies beacons, and a key with a few chosen
+bits gives no control over any beacon (each is still a BLS signature no coalition below the
+threshold can compute).
 
 :func:`run_dkg` returns a :class:`DKGOutcome` (every node's result, the group key, QUAL, the
 message log) when all honest nodes agree, and raises :class:`~drand_edu.errors.DKGError` saying
