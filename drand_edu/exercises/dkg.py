@@ -171,8 +171,9 @@ def check_dkg_ticks(plans: Any, ticks: Any = None) -> Verdict:
             praise=f"measured: the response phase ends at {measured['free']}, {measured['deal_waits']} and "
             f"{measured['response_waits']}. Fast sync only moves a node forward, as soon as a phase's "
             f"bundles are all in (tick {measured['deal_waits']}: one tick after the deal phase's wait); a "
-            f"phase that waits ends at the phaser's next signal, at a fixed offset from kickoff ({2 * period} "
-            f"= 2P), never a fresh P after it began; and a complaint's justification phase runs to 3P",
+            f"phase that waits ends at the phaser's next signal, at a fixed offset from kickoff "
+            f"({2 * period} = 2P), never a fresh P after it began; and a complaint's justification phase "
+            "runs to 3P",
         )
 
     return safely(check, "running your plans failed")
@@ -493,8 +494,8 @@ def check_disqualify_dealer(plan: FaultPlan | None) -> Verdict:
 
 register_hints(
     "steer_group_key",
-    "In this exercise the dealer's lever is one yes/no: answer the complaint (stay in QUAL) or not (drop out). "
-    "choice.keys() tells you the group key each answer leads to.",
+    "In this exercise the dealer's lever is one yes/no: answer the complaint (stay in QUAL) or not "
+    "(drop out). choice.keys() tells you the group key each answer leads to.",
     "Compare the two keys by their compressed bytes, key.to_bytes(): Python compares bytes in "
     "dictionary order. Return True when the key with you in QUAL is the smaller one.",
     "def my_choice(choice): with_me, without_me = choice.keys(); return with_me.to_bytes() < "
@@ -566,8 +567,9 @@ def check_steer_group_key(plan: FaultPlan | None) -> Verdict:
         return report(
             True,
             praise="one dealer picked the group key after seeing every commitment, and every honest node "
-            "agreed: Joint-Feldman's bias, its visible lever (a complaint went unanswered). The unseen one: a "
-            "dealer that deals last grinds its polynomial against the others' commitments (section 7's demo)",
+            "agreed: Joint-Feldman's bias, its visible lever (a complaint went unanswered). The unseen "
+            "one: a dealer that deals last grinds its polynomial against the others' commitments "
+            "(section 7's demo)",
         )
 
     return safely(check, "running the DKG with your plan failed")
