@@ -240,6 +240,7 @@ class DKGProcess:
             beacon_period=group.period,
             final_group=_group_info(group),
             key_share=DistKeyShare(group.public_key, share),
+            finished_epoch=epoch,
         )
 
     def status(self) -> dict:
