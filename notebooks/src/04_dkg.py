@@ -284,7 +284,8 @@ print("group hash:", group.hash().hex())
 # [`applyPacketToState`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L69-L90) (and, for the
 # leader, [`Command`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_active.go#L50-L61)) swaps it for the
 # *last finished* state — the last completed DKG, or a fresh state if there was none — and applies the
-# proposal to that, so the failed attempt leaves no trace on the next one. The table of legal moves:
+# proposal to that, so the failed attempt leaves no trace on the next one (ours: `lifecycle.last_finished`).
+# The table of legal moves:
 
 # %%
 from drand_edu.threshold.lifecycle import TRANSITIONS, DKGState, Join, Propose, ProposalTerms, ReceiveProposal
@@ -499,7 +500,8 @@ for n in fresh:
 #      $B = \sum_{j \ne i} A_{j,0}$. It draws polynomial after polynomial until the key $B + a_0 \cdot G$ has
 #      the property it wants — any $k$ bits, in about $2^k$ tries of one scalar multiplication each, and
 #      the deal phase gives it $P$ = 10 s for that — then deals that one, honestly. No complaint, no
-#      eviction, nothing in any log: a ground polynomial looks like any other.
+#      eviction, nothing another node can see: a ground polynomial looks like any other (the note our
+#      driver prints below is the grinder's own diary).
 #
 #   Either way the secret stays unknown: the key is still $\sum_j f_j(0) \cdot G$ with the *other* dealers'
 #   random $f_j(0)$ in it, and choosing a few bits of a point's encoding says nothing about its discrete
@@ -599,8 +601,8 @@ print("3 old shares still sign the chain's beacons after the reshare:", again ==
 # %% [markdown]
 # ## Exercises
 #
-# Six exercises: find what faults cost a DKG, implement the two checks every node makes, break the DKG
-# twice, and read kyber's rule for throwing a dealer out. Each check cell answers "✅ correct" or "❌ not yet"
+# Seven exercises: find what faults cost a DKG phase by phase, implement the two checks every node makes,
+# break the DKG three times, and read kyber's rule for throwing a dealer out. Each check cell answers "✅ correct" or "❌ not yet"
 # with a hint; `drand_edu.exercises.hint("<name>")` gives the next hint each time you call it (the last
 # one is the recipe, so try first).
 

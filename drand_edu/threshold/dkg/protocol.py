@@ -5,9 +5,10 @@ holder ``j``, encrypted to ``j``'s long-term key, with public commitments to ``f
 secret is ``Σ f_i(0)`` over the *qualified* dealers, node ``j``'s share is ``Σ f_i(j+1)``, and the
 group's public polynomial is the sum of the commitments: nobody ever knows the secret.
 
-One run has three phases, each ended by a timeout (:class:`Phase`; drand waits
-``DefaultDKGPhaseTimeout`` = 10 s per phase, ``internal/core/constants.go``, with kyber's
-``TimePhaser``):
+One run has three phases (:class:`Phase`), ended by the signals of ONE kyber ``TimePhaser`` that
+drand starts at kickoff: at fixed offsets P, 2P and 3P from it, P being ``DefaultDKGPhaseTimeout``
+= 10 s (``internal/core/constants.go``); fast sync only moves a node on earlier (the driver,
+:mod:`.driver`, runs that clock):
 
 1. **deal** — each dealer broadcasts a :class:`~.messages.DealBundle`
    (:meth:`DistKeyGenerator.deals`);
