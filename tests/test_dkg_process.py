@@ -17,7 +17,7 @@ import pytest
 from drand_edu.crypto import bls
 from drand_edu.crypto.schemes import scheme_by_id
 from drand_edu.errors import DKGError, InvalidInput
-from drand_edu.net.dkg_packets import go_time_binary, message_for_signing, sign_packet
+from drand_edu.net.dkg_packets import BUNDLE_PACKETS, go_time_binary, message_for_signing, sign_packet
 from drand_edu.net.messages import DKGPacket, from_bytes, to_bytes
 from drand_edu.node.dkg_process import DKGProcess
 from drand_edu.node.key_store import FileStore
@@ -393,31 +393,54 @@ def test_an_acceptance_must_be_signed_by_the_acceptor(tmp_path) -> None:
     assert leader.state.acceptors == (a.address,)
 
 
-def test_a_leaver_deals_its_old_share_in_the_resharing(tmp_path) -> None:
-    # drand: a leaver runs executeDKG too and deals as an old node (kyber canIssue). Here a remainer
-    # is cut off, so the resharing needs the leaver's deal to reach the old threshold (3 of 4)
+def _reshare_with_a_leaver(tmp_path, *, cut_a_remainer: bool):
     rng = seeded_rng(15)
     net = VirtualNet()
     nodes = make_nodes(net, 4, tmp_path, rng)
     initial_dkg(net, nodes, threshold=3)
     net.run(60)
     old_group = nodes[0].key_store.group
-    leader, staying, silent, leaver = nodes
+    leader, staying, other, leaver = nodes
     (joiner,) = make_nodes(net, 1, tmp_path, rng, first=4)
-    leader.propose_reshare([joiner.address], [staying.address, silent.address], [leaver.address], 3)
+    leader.propose_reshare([joiner.address], [staying.address, other.address], [leaver.address], 3)
     net.run(1)
     staying.accept()
-    silent.accept()
+    other.accept()
     joiner.join(old_group)
     net.run(1)
-    net.cut.add(silent.address)
+    sent: list[tuple[str, str]] = []
+    net.tamper = lambda sender, packet: (sent.append((sender, packet.packet)), packet)[1]
+    if cut_a_remainer:
+        net.cut.add(other.address)
     leader.execute()
     net.run(60)
+    return old_group, (leader, staying, other, leaver, joiner), sent
+
+
+def test_a_leaver_deals_its_old_share_and_answers_no_complaint(tmp_path) -> None:
+    # drand: a leaver that gets the execute packet runs executeDKG too and deals as an old node (kyber
+    # canIssue), gets no share, and kyber's ProcessResponses refuses it: it sends nothing after its deal
+    old_group, nodes, sent = _reshare_with_a_leaver(tmp_path, cut_a_remainer=False)
+    leader, staying, other, leaver, joiner = nodes
     assert leaver.state.status == Status.LEFT
     assert any("dealt our old share as a leaver" in line for line in leaver.log)
-    for node in (leader, staying, joiner):
+    from_leaver = [kind for sender, kind in sent if sender == leaver.address and kind in BUNDLE_PACKETS]
+    assert set(from_leaver) == {"deal"}  # a deal, and no response nor justification
+    for node in (leader, staying, other, joiner):
         assert node.state.status == Status.COMPLETE, node.log[-3:]
         assert node.key_store.group.public_key.commit() == old_group.public_key.commit()
+
+
+def test_a_leaver_cannot_make_up_for_a_silent_remainer(tmp_path) -> None:
+    # kyber (and so drand): a remainer cut off sends neither deal nor response, so under fast sync every
+    # dealer's share for it stays a complaint; the stayers justify theirs, the leaver cannot (its
+    # ProcessResponses is refused), so only 2 old dealers qualify, below the old threshold 3: abort.
+    # tests/test_ref_kyber_dkg.py's "leaver-cannot-cover-a-silent-holder" has kyber do the same.
+    _, (leader, staying, _other, leaver, joiner), _ = _reshare_with_a_leaver(tmp_path, cut_a_remainer=True)
+    assert leaver.state.status == Status.LEFT
+    for node in (leader, staying, joiner):
+        assert node.state.status == Status.FAILED, node.log[-3:]
+        assert "only 2/3 valid deals" in node.log[-1]
 
 
 @pytest.mark.parametrize("garbage", [b"\xff\xfe not json", b"[]", b'{"epoch": "two"}', b'{"epoch": 0}',

@@ -31,32 +31,38 @@ from drand_edu.viz.figure_check import figure_problems
 
 from .conftest import assert_exercises_in_rhythm, assert_stub_gets_the_nudge, verdict
 
-# -- Exercise 1 (Explore): what one fault costs ---------------------------------------------------------
+# -- Exercise 1 (Explore): what one fault costs, phase by phase ------------------------------------------
 RIGHT_PLANS = {
     "free": FaultPlan(late={(1, Phase.JUSTIFICATION)}),
-    "forgiven": FaultPlan(bad_shares={(1, 4)}),
-    "slowest": FaultPlan(silent={1}),
+    "deal_waits": FaultPlan(silent={1}),
+    "response_waits": FaultPlan(late={(1, Phase.RESPONSE)}),
 }
 
 
 def measured(plans) -> dict[str, int]:
-    return {kind: run_dkg(5, 3, rng=seeded_rng(kind), faults=plan).clock for kind, plan in plans.items()}
+    """The tick each plan's response phase ends at, read off the run as a learner would."""
+    ends = {}
+    for kind, plan in plans.items():
+        outcome = run_dkg(5, 3, rng=seeded_rng(kind), faults=plan)
+        ends[kind] = next(end for phase, _, end in outcome.phase_times if phase == Phase.RESPONSE)
+    return ends
 
 
 def test_dkg_ticks(capsys) -> None:
     assert_stub_gets_the_nudge(capsys, check_dkg_ticks, "dkg_ticks")
     ticks = measured(RIGHT_PLANS)
-    assert ticks == {"free": 2, "forgiven": 30, "slowest": 30}  # whatever the seed: the clock is logical
-    assert CORRECT in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, ticks)
+    assert ticks == {"free": 2, "deal_waits": 11, "response_waits": 20}  # whatever the seed: a logical clock
+    out = verdict(capsys, check_dkg_ticks, RIGHT_PLANS, ticks)
+    assert CORRECT in out and "2P" in out and "fixed offset from kickoff" in out
     other_answers = {
         "free": FaultPlan(forged_deals={3}),  # an attacker's tampered copy, dropped on arrival
-        "forgiven": FaultPlan(bad_shares={(0, 1), (0, 2)}),  # two complaints, both answered
-        "slowest": FaultPlan(late={(4, Phase.RESPONSE)}),  # a response that never comes in time
+        "deal_waits": FaultPlan(late={(0, Phase.DEAL)}),  # a deal after the deal phase's signal
+        "response_waits": FaultPlan(late={(4, Phase.RESPONSE)}),  # another holder's late response
     }
     assert CORRECT in verdict(capsys, check_dkg_ticks, other_answers, measured(other_answers))
-    # refused though right, before: 20.0 and "21 ticks" are numbers of ticks
+    # numbers of ticks in any plain spelling
     assert CORRECT in verdict(
-        capsys, check_dkg_ticks, RIGHT_PLANS, {"free": 2.0, "forgiven": "30 ticks", "slowest": 30.0}
+        capsys, check_dkg_ticks, RIGHT_PLANS, {"free": 2.0, "deal_waits": "11 ticks", "response_waits": 20.0}
     )
 
 
@@ -66,24 +72,34 @@ def test_dkg_ticks_wrong_answers(capsys) -> None:
     def plans(**changed):
         return {**RIGHT_PLANS, **changed}
 
-    # the copy-a-line answer of old: the honest DKG without fast sync is no fault at all
+    # the hurried engineer's model: a timeout restarted when each phase begins (1 + P = 11, not 2P = 20)
+    restarted = verdict(capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "response_waits": 11})
+    assert NOT_YET in restarted and "TimePhaser" in restarted and "0, P, 2P, 3P" in restarted
+    # ... and the same model the other way: a deal phase that waited pushes the response phase to 2P
+    assert "does not end at tick 20" in verdict(
+        capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "deal_waits": 20}
+    )
+    # the total (3P) instead of the response phase's end
+    assert "does not end at tick 30" in verdict(
+        capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "deal_waits": 30}
+    )
     assert "exactly one node" in verdict(capsys, check_dkg_ticks, plans(free=FaultPlan()), ticks)
     assert "exactly one node" in verdict(
-        capsys, check_dkg_ticks, plans(slowest=FaultPlan(silent={1, 2})), ticks
+        capsys, check_dkg_ticks, plans(deal_waits=FaultPlan(silent={1, 2})), ticks
     )
-    assert "that one is free" in verdict(
-        capsys, check_dkg_ticks, plans(forgiven=FaultPlan(forged_deals={1})), ticks
+    # a wrong share makes nobody wait in the deal phase: fast sync had every deal
+    assert "Which deal bundle" in verdict(
+        capsys, check_dkg_ticks, plans(deal_waits=FaultPlan(bad_shares={(1, 4)})), ticks
     )
-    assert "nobody may be thrown out" in verdict(
-        capsys, check_dkg_ticks, plans(forgiven=FaultPlan(bad_shares={(1, 4)}, bad_justifications={1})), ticks
+    # a silent dealer makes the deal phase wait, not only the response phase
+    assert "the deal phase waits too" in verdict(
+        capsys, check_dkg_ticks, plans(response_waits=FaultPlan(silent={1})), ticks
+    )
+    # a response with a bad signature is dropped at once: nobody waits for it
+    assert "did not wait" in verdict(
+        capsys, check_dkg_ticks, plans(response_waits=FaultPlan(bad_signatures={(1, Phase.RESPONSE)})), ticks
     )
     assert "not 2" in verdict(capsys, check_dkg_ticks, plans(free=FaultPlan(bad_shares={(1, 4)})), ticks)
-    assert "end later" in verdict(
-        capsys, check_dkg_ticks, plans(slowest=FaultPlan(forged_deals={1})), ticks
-    )
-    assert "does not end at tick 20" in verdict(
-        capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "slowest": 20}
-    )
     assert "not a number" in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "free": True})
     assert "not a number" in verdict(capsys, check_dkg_ticks, RIGHT_PLANS, {**ticks, "free": 2.5})
     assert "keys" in verdict(capsys, check_dkg_ticks, {"free": RIGHT_PLANS["free"]}, ticks)
@@ -243,7 +259,7 @@ def test_feldman_verify(capsys) -> None:
 def test_dkg_hints_nudge_first_and_end_with_the_recipe(capsys) -> None:
     from .conftest import hints_shown
 
-    for name, recipe in (("dkg_ticks", "FaultPlan(silent={1})"),
+    for name, recipe in (("dkg_ticks", "FaultPlan(late={(1, Phase.RESPONSE)})"),
                          ("disqualify_dealer", "{(2, 0), (2, 1), (2, 3)}"),
                          ("shamir_split", "secrets.randbelow(prime)")):  # fmt: skip
         shown = hints_shown(capsys, name)

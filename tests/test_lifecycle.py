@@ -320,3 +320,36 @@ def test_minimum_t_is_enforced_on_every_proposal_made_or_received() -> None:
             state.apply(event)
     ok = ProposalTerms("default", 1, "a", 3, 100.0, joining=("a", "b", "c", "d"))
     assert DKGState.fresh("default", "b").apply(ReceiveProposal(ok, "a")).threshold == 3
+
+
+def test_a_proposal_after_a_failed_attempt_is_applied_to_the_last_finished_state() -> None:
+    # drand's applyPacketToState and Command: after Aborted, TimedOut or Failed the proposal is applied to
+    # the last completed DKG (or a fresh state), so the failed attempt's epoch and threshold do not count
+    with use_backend("arkworks"):
+        outcome = run_dkg(3, 2, rng=seeded_rng(3))
+    terms = ProposalTerms("default", 1, LEADER, 2, 100.0, joining=(LEADER, ME, OTHER), genesis_time=1000)
+    me = DKGState.fresh("default", ME).apply(ReceiveProposal(terms, LEADER)).apply(Join())
+    me = me.apply(ReceiveExecute(LEADER)).apply(Complete(GroupInfo((LEADER, ME, OTHER), 2, 1000, SEED),
+                                                         outcome.results[1].key))  # fmt: skip
+    assert (me.status, me.epoch, me.finished_epoch) == (Status.COMPLETE, 1, 1)
+
+    def reshare(epoch: int, threshold: int, joining: tuple[str, ...]) -> ProposalTerms:
+        return ProposalTerms("default", epoch, LEADER, threshold, 200.0, remaining=(LEADER, ME, OTHER),
+                             joining=joining, genesis_time=1000, genesis_seed=SEED)  # fmt: skip
+
+    # epoch 2 proposed with t = 4 of 5, then aborted by the leader, or failed in its execution
+    tried = me.apply(ReceiveProposal(reshare(2, 4, ("a:443", "b:443")), LEADER), now=1.0)
+    aborted = tried.apply(ReceiveAbort(LEADER), now=2.0)
+    failed = tried.apply(Accept(), now=2.0).apply(ReceiveExecute(LEADER), now=3.0).apply(Fail(), now=4.0)
+    for ended in (aborted, failed):
+        assert ended.status in TERMINAL and (ended.epoch, ended.threshold) == (2, 4)
+        # epoch 3 is two steps after the last finished epoch 1: refused, as drand refuses it
+        with pytest.raises(DKGError, match="the epoch provided was invalid"):
+            ended.apply(ReceiveProposal(reshare(3, 2, ()), LEADER), now=5.0)
+        # epoch 2 again, keeping 3 of the group of t = 2: the finished group's threshold counts, not 4
+        again = ended.apply(ReceiveProposal(reshare(2, 2, ()), LEADER), now=5.0)
+        assert (again.status, again.epoch, again.threshold) == (Status.PROPOSED, 2, 2)
+        assert again.finished_epoch == 1
+    # a first DKG that failed: the next proposal starts from a fresh state
+    first = DKGState.fresh("default", ME).apply(ReceiveProposal(terms, LEADER)).apply(ReceiveAbort(LEADER))
+    assert first.apply(ReceiveProposal(terms, LEADER)).status == Status.PROPOSED

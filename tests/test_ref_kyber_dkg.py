@@ -129,7 +129,9 @@ class Run:
     """Our n nodes on the given keys and seeds, with the op's faults applied the op's way.
 
     ``old`` (a resharing): the old group's ``secrets``, ``threshold``, ``commits`` (hex) and ``shares``
-    (hex, share i of old node i), as the op takes them.
+    (hex, share i of old node i), as the op takes them, and ``leavers``: the old nodes not in the new group
+    that run all the same (``{"old": k, "seed": hex}``), after the new group's nodes, results keyed
+    ``leaver<k>``, as the op runs them.
     """
 
     def __init__(self, scheme_id, secrets, seeds, nonce, threshold, fast_sync, faults, old=None) -> None:
@@ -153,9 +155,17 @@ class Run:
                 if k is not None:
                     value = int(old["shares"][k], 16)
                     extra[j]["share"] = DistKeyShare(commits, PriShare(k, value))
+        self.labels = [str(i) for i in range(len(secrets))]
+        self.signers = list(secrets)  # the long-term secret each generator signs with
+        for leaver in (old or {}).get("leavers", []):
+            k = leaver["old"]
+            self.labels.append(f"leaver{k}")
+            self.signers.append(old["secrets"][k])
+            self.streams.append(KyberStream(bytes.fromhex(leaver["seed"])))
+            extra.append({**extra[0], "share": DistKeyShare(commits, PriShare(k, int(old["shares"][k], 16)))})
         self.configs = [
             Config(self.scheme, s, self.nodes, nonce, threshold=threshold, fast_sync=fast_sync, **more)
-            for s, more in zip(secrets, extra, strict=True)
+            for s, more in zip(self.signers, extra, strict=True)
         ]
         self.gens = [
             DistKeyGenerator(c, stream=stream) for c, stream in zip(self.configs, self.streams, strict=True)
@@ -188,7 +198,7 @@ class Run:
                 altered.append(d)
             if changed:
                 unsigned = DealBundle(bundle.dealer_index, tuple(altered), bundle.public, bundle.session_id)
-                signature = schnorr.sign(self.group, self.secrets[i], unsigned.hash(), self.streams[i])
+                signature = schnorr.sign(self.group, self.signers[i], unsigned.hash(), self.streams[i])
                 bundle = unsigned.with_signature(signature)
             deals.append(bundle)
         delivered = [b for b in deals if b.dealer_index not in f.get("drop_deal", [])]
@@ -199,10 +209,10 @@ class Run:
             try:
                 result, justification = gen.process_responses(delivered_r)
             except DKGError:
-                results[str(i)] = {"phase": "response", "error": True}
+                results[self.labels[i]] = {"phase": "response", "error": True}
                 continue
             if result is not None:
-                results[str(i)] = result_json("response", result)
+                results[self.labels[i]] = result_json("response", result)
             else:
                 pending.append(i)
             if justification is not None:
@@ -210,11 +220,11 @@ class Run:
         delivered_j = [j for j in justifications if j.dealer_index not in f.get("drop_justification", [])]
         for i in pending:
             try:
-                results[str(i)] = result_json(
+                results[self.labels[i]] = result_json(
                     "justification", self.gens[i].process_justifications(delivered_j)
                 )
             except DKGError:
-                results[str(i)] = {"phase": "justification", "error": True}
+                results[self.labels[i]] = {"phase": "justification", "error": True}
         return {
             "deals": [deal_json(b) for b in deals],
             "responses": [response_json(b) for b in responses],
@@ -434,18 +444,30 @@ def compare_public_of(drandref, scheme_id, secrets, seeds, nonce, t, index) -> l
 
 
 RESHARE_CASES = {
-    "clean": {},
-    "wrong-share-justified": {"wrong_share": [{"dealer": 3, "holder": 1}]},
-    "dealer-silent-below-old-threshold": {"drop_deal": [1]},
+    "clean": ({}, False),
+    "wrong-share-justified": ({"wrong_share": [{"dealer": 3, "holder": 1}]}, False),
+    "dealer-silent-below-old-threshold": ({"drop_deal": [1]}, False),
+    "leaver-deals": ({}, True),
+    "leaver-wrong-share-never-justified": ({"wrong_share": [{"dealer": 2, "holder": 1}]}, True),
+    # old node 1 (new index 3) silent: no deal, no response. Its column stays a complaint for every dealer;
+    # the stayers justify, the leaver cannot, so 2 old dealers qualify, below the old threshold: abort
+    "leaver-cannot-cover-a-silent-holder": ({"drop_deal": [1], "drop_response": [3]}, True),
 }
 
 
 @pytest.mark.parametrize("case", sorted(RESHARE_CASES))
 def test_same_resharing_as_kyber(drandref, case):
     """A resharing, drand's other use of the DKG: old nodes 0, 1, 3 of a 4-node group (t = 3) stay, node 2
-    leaves (it does not run, as in drand), two newcomers join at new indices 1 and 4 (t = 3). Every message
-    and result equals kyber's; the group key does not change. With old dealer 1 silent only two old
-    shares arrive, fewer than the old threshold: both abort."""
+    leaves, two newcomers join at new indices 1 and 4 (t = 3). Every message and result equals kyber's; the
+    group key does not change. With old dealer 1 silent only two old shares arrive, fewer than the old
+    threshold: both abort.
+
+    The leaver either stays offline (it deals nothing) or runs, as drand runs a leaver that got the execute
+    packet (``Packet`` calls ``executeDKG`` after the state moved to Left): it deals its old share, gets no
+    new share, and kyber's ``ProcessResponses`` refuses it, so it never justifies — a wrong share it dealt
+    draws a complaint that nobody answers, and its deal drops out while the new group still finishes on the
+    same key (ours answered that complaint before: a justification kyber never sends)."""
+    faults, leaver_runs = RESHARE_CASES[case]
     scheme_id = "pedersen-bls-chained"
     old_secrets = [_secret(scheme_id, "old", i) for i in range(4)]
     first = compare(drandref, scheme_id, 4, 3, True, {}, "old")  # the old group, itself compared
@@ -455,6 +477,8 @@ def test_same_resharing_as_kyber(drandref, case):
         "commits": first["results"]["0"]["commits"],
         "shares": [first["results"][str(i)]["share"] for i in range(4)],
     }
+    if leaver_runs:
+        old["leavers"] = [{"old": 2, "seed": _seed(f"reshare/{case}", 9).hex()}]
     secrets = [
         old_secrets[0],
         _secret(scheme_id, "new", 1),
@@ -464,12 +488,20 @@ def test_same_resharing_as_kyber(drandref, case):
     ]
     seeds = [_seed(f"reshare/{case}", j) for j in range(5)]
     nonce = hashlib.sha256(b"nonce/reshare").digest()
-    faults = RESHARE_CASES[case]
     theirs = _kyber(drandref, scheme_id, secrets, seeds, nonce, 3, True, faults, old=old)
     same_as_kyber(theirs, Run(scheme_id, secrets, seeds, nonce, 3, True, faults, old=old), 3)
-    assert [b["dealer_index"] for b in theirs["deals"]] == [0, 3, 1]  # old indices, in new-list order
-    finished = [r for r in theirs["results"].values() if not r.get("error")]
-    if case == "dealer-silent-below-old-threshold":
+    dealers = [b["dealer_index"] for b in theirs["deals"]]
+    assert dealers == ([0, 3, 1, 2] if leaver_runs else [0, 3, 1])  # old indices, in new-list order
+    finished = [r for k, r in theirs["results"].items() if not k.startswith("leaver") and not r.get("error")]
+    if case in ("dealer-silent-below-old-threshold", "leaver-cannot-cover-a-silent-holder"):
         assert not finished
     else:
         assert len(finished) == 5 and {r["commits"][0] for r in finished} == {old["commits"][0]}
+    if leaver_runs:
+        leaver = theirs["results"]["leaver2"]
+        assert leaver["phase"] == "response" and leaver["error"]  # kyber refuses its ProcessResponses
+        assert all(j["dealer_index"] != 2 for j in theirs["justifications"])  # it never justifies
+        complained = any(
+            r["dealer_index"] == 2 and not r["status"] for b in theirs["responses"] for r in b["responses"]
+        )
+        assert complained == ("wrong-share" in case)

@@ -7,7 +7,6 @@ registers its hints in steps next to its checker (``drand_edu.exercises.hint("<n
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 import secrets
@@ -38,26 +37,30 @@ __all__ = [
 ]
 
 
-# -- Exercise 1 (Explore): what one fault costs a DKG ---------------------------------------------------
+# -- Exercise 1 (Explore): what one fault costs a DKG, phase by phase -----------------------------------
 #: The three kinds of fault of the exercise: one node each, in a 5-node DKG with t = 3 and fast sync.
-TICK_KINDS = ("free", "forgiven", "slowest")
+TICK_KINDS = ("free", "deal_waits", "response_waits")
+#: what a per-phase timeout (a fresh P for every phase, the model drand does NOT use) would predict for the
+#: end of a response phase that waits, after a deal phase that ended at tick 1: 1 + P
+_RESTARTED_TIMEOUT_GUESS = 1 + 10
 
 register_hints(
     "dkg_ticks",
     "Read FaultPlan's fields (help(FaultPlan)) and try one fault of one node at a time: print "
-    "run_dkg(5, 3, rng=rng, faults=FaultPlan(...)).clock and .qual. Which phases had to wait for a deadline?",
-    "A phase ends early (fast sync) only when every bundle it expects is in; a justification phase runs "
-    "only after a complaint, and ends early only when every old node justified, so it usually lasts until "
-    "the finish signal. A fault in a phase that never happens costs nothing, a wrong share that is answered "
-    "costs time and nobody is thrown out, and a bundle that never comes costs its phase's whole period.",
+    "run_dkg(5, 3, rng=rng, faults=FaultPlan(...)).phase_times — (phase, start, end) per phase. Which "
+    "fault makes the deal phase wait, which one the response phase?",
+    "A phase ends early (fast sync) only when every bundle it expects is in: a deal that never comes makes "
+    "the deal phase wait, a response that comes too late makes the response phase wait. Wait until when? "
+    "Read the end ticks off phase_times: drand's phaser signals at fixed offsets from kickoff.",
     "plans = {'free': FaultPlan(late={(1, Phase.JUSTIFICATION)}), "
-    "'forgiven': FaultPlan(bad_shares={(1, 4)}), "
-    "'slowest': FaultPlan(silent={1})}; ticks = {'free': 2, 'forgiven': 30, 'slowest': 30}",
+    "'deal_waits': FaultPlan(silent={1}), "
+    "'response_waits': FaultPlan(late={(1, Phase.RESPONSE)})}; "
+    "ticks = {'free': 2, 'deal_waits': 11, 'response_waits': 20} (the response phase's end: 2P, not 1 + P)",
 )
 
 
 def _single_fault_plans(node: int = 1) -> list[FaultPlan]:
-    """Every kind of fault one node can make in the driver (what "slowest" is measured against)."""
+    """Every kind of fault one node can make in the driver."""
     holders = [h for h in range(5) if h != node]
     plans = [FaultPlan(silent={node}), FaultPlan(bad_commitments={node}), FaultPlan(forged_deals={node})]
     for phase in (Phase.DEAL, Phase.RESPONSE, Phase.JUSTIFICATION):
@@ -71,18 +74,6 @@ def _single_fault_plans(node: int = 1) -> list[FaultPlan]:
             FaultPlan(bad_shares=bad, late={(node, Phase.JUSTIFICATION)}),
         ]
     return plans
-
-
-@functools.cache
-def _slowest_single_fault() -> int:
-    """The latest tick at which a 5-node DKG (t = 3) with one faulty node still succeeds."""
-    ends = []
-    for plan in _single_fault_plans():
-        try:
-            ends.append(run_dkg(5, 3, rng=seeded_rng("ticks-slowest"), faults=plan).clock)
-        except DKGError:
-            continue
-    return max(ends)
 
 
 def _tick_number(value: Any) -> int | None:
@@ -99,13 +90,18 @@ def _faulty_nodes(plan: FaultPlan) -> set[int]:
     return plan.faulty_dealers() | plan.faulty_holders() | set(plan.forged_deals)
 
 
-def check_dkg_ticks(plans: Any, ticks: Any = None) -> Verdict:
-    """``plans``: three FaultPlans of ONE faulty node each for a 5-node DKG (t = 3, fast sync) — ``"free"``
-    ends at the honest tick, ``"forgiven"`` ends later with all five dealers in QUAL, ``"slowest"`` ends
-    as late as any single fault can make a DKG end that still succeeds; ``ticks``: the tick each ends at.
+def _phase_end(outcome: DKGOutcome, phase: Phase) -> int | None:
+    return next((end for p, _, end in outcome.phase_times if p == phase), None)
 
-    The honest tick and the slowest one are measured here (the slowest over every kind of fault one node
-    can make in the driver), so the answer is found by experiment, not read off a cell.
+
+def check_dkg_ticks(plans: Any, ticks: Any = None) -> Verdict:
+    """``plans``: three FaultPlans of ONE faulty node each for a 5-node DKG (t = 3, fast sync) that still
+    succeeds — ``"free"`` ends at the honest tick; ``"deal_waits"`` makes the deal phase wait for the
+    phaser's signal; ``"response_waits"`` makes the response phase (and not the deal phase) wait for it.
+    ``ticks``: for each plan, the tick at which its *response phase* ended (read off ``.phase_times``).
+
+    Every tick is measured here, so the answer is found by experiment; the numbers teach drand's phaser
+    (one ``TimePhaser`` from kickoff: signals at 0, P, 2P, 3P) against a restarted per-phase timeout.
     """
     if nudge_if_stub(plans, "dkg_ticks"):
         return Verdict(False)
@@ -115,7 +111,8 @@ def check_dkg_ticks(plans: Any, ticks: Any = None) -> Verdict:
             return report(False, f"plans must be a dict with the keys {list(TICK_KINDS)}")
         if not isinstance(ticks, dict) or sorted(ticks) != sorted(TICK_KINDS):
             return report(False, f"ticks must be a dict with the keys {list(TICK_KINDS)}: your measurements")
-        honest = run_dkg(5, 3, rng=seeded_rng("ticks-honest")).clock
+        honest = run_dkg(5, 3, rng=seeded_rng("ticks-honest"))
+        period = honest.phase_timeout
         measured = {}
         for kind in TICK_KINDS:
             plan = plans[kind]
@@ -131,36 +128,52 @@ def check_dkg_ticks(plans: Any, ticks: Any = None) -> Verdict:
                 return report(
                     False, f"with plans[{kind!r}] the DKG fails ({exc}): one fault, and it succeeds"
                 )
-            measured[kind] = outcome.clock
-            if kind == "free" and outcome.clock != honest:
+            deal_end, response_end = _phase_end(outcome, Phase.DEAL), _phase_end(outcome, Phase.RESPONSE)
+            measured[kind] = response_end
+            if kind == "free" and outcome.clock != honest.clock:
                 return report(
-                    False, f"plans['free'] ends at tick {outcome.clock}, not {honest} as an honest DKG"
+                    False, f"plans['free'] ends at tick {outcome.clock}, not {honest.clock} as an honest DKG"
                 )
-            if kind == "forgiven" and outcome.clock == honest:
-                return report(False, "plans['forgiven'] costs no time at all: that one is free")
-            if kind == "forgiven" and len(outcome.qual) != 5:
-                return report(
-                    False, f"plans['forgiven'] leaves QUAL = {list(outcome.qual)}: nobody may be thrown out"
-                )
-            if kind == "slowest" and outcome.clock < _slowest_single_fault():
+            if kind == "deal_waits" and deal_end != period:
                 return report(
                     False,
-                    f"plans['slowest'] ends at tick {outcome.clock}; one faulty node can make a DKG that "
-                    "still succeeds end later: which bundle, if it never comes, makes a phase wait?",
+                    f"with plans['deal_waits'] the deal phase ends at tick {deal_end}: fast sync moved on "
+                    "because every deal was in. Which deal bundle, if it never comes, makes it wait?",
+                )
+            if kind == "response_waits" and (deal_end == period or response_end != 2 * period):
+                where = (
+                    "the deal phase waits too" if deal_end == period else "the response phase did not wait"
+                )
+                return report(
+                    False,
+                    f"with plans['response_waits'] {where}: fault a bundle of the response phase itself",
                 )
         for kind in TICK_KINDS:
             said = _tick_number(ticks[kind])
             if said is None:
                 return report(False, f"ticks[{kind!r}] = {ticks[kind]!r} is not a number of ticks")
             if said != measured[kind]:
+                if kind == "response_waits" and said == _RESTARTED_TIMEOUT_GUESS:
+                    return report(
+                        False,
+                        f"ticks['response_waits']: {said} = 1 + P is a timeout restarted when the phase "
+                        "began, which is not drand's: startDKGExecution starts ONE kyber TimePhaser at "
+                        "kickoff, whose signals come at fixed offsets 0, P, 2P, 3P. Run it and read "
+                        ".phase_times",
+                    )
                 return report(
-                    False, f"ticks[{kind!r}]: your plan does not end at tick {said}: run it and print .clock"
+                    False,
+                    f"ticks[{kind!r}]: your plan's response phase does not end at tick {said}: run it and "
+                    "read .phase_times",
                 )
         return report(
             True,
-            praise=f"measured: ticks {measured['free']}, {measured['forgiven']} and {measured['slowest']}. A "
-            "phase waits for its deadline only for a bundle that does not come; a complaint adds a "
-            "justification phase; a fault in a phase that never runs costs nothing",
+            praise=f"measured: the response phase ends at {measured['free']}, {measured['deal_waits']} and "
+            f"{measured['response_waits']}. Fast sync only moves a node forward, as soon as a phase's "
+            f"bundles are all in (tick {measured['deal_waits']}: one tick after the deal phase's wait); a "
+            f"phase that waits ends at the phaser's next signal, at a fixed offset from kickoff "
+            f"({2 * period} = 2P), never a fresh P after it began; and a complaint's justification phase "
+            "runs to 3P",
         )
 
     return safely(check, "running your plans failed")
@@ -481,8 +494,8 @@ def check_disqualify_dealer(plan: FaultPlan | None) -> Verdict:
 
 register_hints(
     "steer_group_key",
-    "The dealer's only lever is one yes/no: answer the complaint (stay in QUAL) or not (drop out). "
-    "choice.keys() tells you the group key each answer leads to.",
+    "In this exercise the dealer's lever is one yes/no: answer the complaint (stay in QUAL) or not "
+    "(drop out). choice.keys() tells you the group key each answer leads to.",
     "Compare the two keys by their compressed bytes, key.to_bytes(): Python compares bytes in "
     "dictionary order. Return True when the key with you in QUAL is the smaller one.",
     "def my_choice(choice): with_me, without_me = choice.keys(); return with_me.to_bytes() < "
@@ -554,7 +567,9 @@ def check_steer_group_key(plan: FaultPlan | None) -> Verdict:
         return report(
             True,
             praise="one dealer picked the group key after seeing every commitment, and every honest node "
-            "agreed: Joint-Feldman's bias",
+            "agreed: Joint-Feldman's bias, its visible lever (a complaint went unanswered). The unseen "
+            "one: a dealer that deals last grinds its polynomial against the others' commitments "
+            "(section 7's demo)",
         )
 
     return safely(check, "running the DKG with your plan failed")

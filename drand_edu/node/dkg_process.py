@@ -240,6 +240,7 @@ class DKGProcess:
             beacon_period=group.period,
             final_group=_group_info(group),
             key_share=DistKeyShare(group.public_key, share),
+            finished_epoch=epoch,
         )
 
     def status(self) -> dict:
@@ -706,12 +707,14 @@ class _Execution:
                     self.phase = Phase.RESPONSE
                     self._arm_deadline()
                     self._send(self.generator.process_deals(bundles))  # it skips its own deal
+                    if not self.generator.can_receive:
+                        # a leaver's part ends with its deal: kyber's ProcessResponses refuses a node
+                        # only in the old group, so it never justifies (drand's leaver alike)
+                        return self._leave()
                 elif self.phase == Phase.RESPONSE:
                     result, justification = self.generator.process_responses(bundles)
                     if result is not None:
                         return self._complete(result)
-                    if not self.generator.can_receive and self.generator.state == Phase.FINISH:
-                        return self._leave()  # a leaver with no complaint to answer is done
                     self.phase = Phase.JUSTIFICATION
                     self._arm_deadline()
                     self._send(justification)
@@ -719,8 +722,6 @@ class _Execution:
                         return  # complaints are rare: wait for the deadline or every dealer
                 else:
                     result = self.generator.process_justifications(bundles)
-                    if result is None and not self.generator.can_receive:
-                        return self._leave()
                     if result is None:
                         raise DKGError("no share for this node")
                     return self._complete(result)
@@ -728,7 +729,7 @@ class _Execution:
             self.process._fail(str(error))
 
     def _leave(self) -> None:
-        """A leaver's part is over: it dealt its old share and answered any complaint."""
+        """A leaver's part is over once it dealt its old share (it answers no complaint, as in kyber)."""
         self.phase = Phase.FINISH
         self.process._execution = None
         self.process._note("dealt our old share as a leaver: done")

@@ -45,8 +45,9 @@ a joiner without a valid one is refused with drand's ``ErrInvalidKeyScheme``; a 
 identities at all (the address-only model the tests of this module use) skips that check.
 
 Simplifications: time is a number passed to
-:meth:`DKGState.apply` (drand reads the wall clock); the last completed group and share stay in
-the state (drand keeps them in a separate "finished" record of its store).
+:meth:`DKGState.apply` (drand reads the wall clock); the last completed group, share and epoch stay
+in the state (drand keeps them in a separate "finished" record of its store), and
+:func:`last_finished` rebuilds that record when a proposal follows a terminal state.
 """
 
 from __future__ import annotations
@@ -320,6 +321,8 @@ class DKGState:
     rejectors: tuple[str, ...] = ()
     final_group: GroupInfo | None = None
     key_share: DistKeyShare | None = None
+    #: the epoch of the last completed DKG (the one ``final_group`` and ``key_share`` come from)
+    finished_epoch: int | None = None
 
     @classmethod
     def fresh(cls, beacon_id: str, me: str) -> DKGState:
@@ -485,7 +488,33 @@ def _validate_reshare_for_remainers(state: DKGState, terms: ProposalTerms) -> No
 
 
 # -- handlers: one per event, each mirroring the drand method named in its event's docstring --------
+def last_finished(state: DKGState) -> DKGState:
+    """What a new proposal is applied to: ``state`` itself, unless the current attempt ended in Aborted,
+    TimedOut or Failed. Then drand applies the proposal to the *last finished* state instead — the last
+    completed DKG, or a fresh state if none completed
+    ([`applyPacketToState`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L69-L90),
+    and for the leader [`Command`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_active.go#L50-L61)),
+    so the failed attempt's epoch and threshold do not count in the checks of the next proposal.
+    """
+    if not state.is_terminal():
+        return state
+    if state.final_group is None:
+        return DKGState.fresh(state.beacon_id, state.me)
+    if state.finished_epoch is None:
+        return state  # a state built by hand without its finished epoch: nothing better to go on
+    group = state.final_group
+    return replace(
+        state,
+        status=Status.COMPLETE,
+        epoch=state.finished_epoch,
+        threshold=group.threshold,
+        genesis_time=group.genesis_time,
+        genesis_seed=group.genesis_seed,
+    )
+
+
 def _propose(state: DKGState, event: Propose, now: float) -> DKGState:
+    state = last_finished(state)
     terms = event.terms
     if not is_valid_transition(state.status, Status.PROPOSING):
         raise _illegal(state.status, Status.PROPOSING)
@@ -498,6 +527,7 @@ def _propose(state: DKGState, event: Propose, now: float) -> DKGState:
 
 
 def _receive_proposal(state: DKGState, event: ReceiveProposal, now: float) -> DKGState:
+    state = last_finished(state)
     terms = event.terms
     if not is_valid_transition(state.status, Status.PROPOSED):
         raise _illegal(state.status, Status.PROPOSED)
@@ -603,6 +633,7 @@ def _complete(state: DKGState, event: Complete, now: float) -> DKGState:
         final_group=event.final_group,
         key_share=event.key_share,
         genesis_seed=event.final_group.genesis_seed,
+        finished_epoch=state.epoch,
     )
 
 

@@ -71,6 +71,17 @@ print("two shares 'rebuild':", recover_secret([shares[0], shares[1]], 2), "(a ra
 # degree-2 polynomial passes through it and the two shares (`drand_edu.threshold.interpolate`). How many
 # candidates fail?
 
+# %% [markdown] tags=["try-answer"]
+# **Answer.** None, if "degree 2" means "degree at most 2": three points with different $x$ (the candidate
+# at $x = 0$ and the two shares) fix exactly one polynomial of degree $\le 2$ (Lagrange), for each of the 97
+# candidates. So two shares leave all 97 secrets possible, each with exactly one polynomial: they say
+# nothing about the secret. Strictly degree 2, exactly one candidate fails — where the *line* through the
+# two shares meets $x = 0$, the $x^2$ coefficient comes out 0 — and that polynomial is as likely as any
+# other, since kyber's [`NewPriPoly`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L52-L66) draws every coefficient
+# uniformly, 0 included. This is why kyber's
+# [`RecoverSecret`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/poly.go#L180-L184) refuses fewer than $t$ shares
+# outright: with $t - 1$ any answer would be a guess.
+
 # %% [markdown]
 # ## 2. Feldman commitments: checking a dealer
 #
@@ -102,7 +113,9 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 # 3. **justification** — only if there were complaints: an accused dealer reveals the disputed share in
 #    clear; a wrong or missing justification **disqualifies** the dealer.
 #
-# Dealers that survive form **QUAL**; only their polynomials count.
+# Dealers that survive form **QUAL**; only their polynomials count. A node can also lose its place as a
+# *holder*: with fast sync, one whose response never came is evicted, and kyber then leaves it out of QUAL
+# even if its deal was perfect (`computeDKGResult`, below).
 #
 # **The real timeouts: one phaser.** drand moves between phases on a single clock started at kickoff:
 # [`startDKGExecution`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L173-L238)
@@ -129,6 +142,9 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 #   each share to the holder's long-term key, sign the bundle (our `deals`).
 # - [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L382-L548): decrypt the share meant for this node, check it
 #   against the dealer's commitments, and answer with a success or a complaint per dealer (`process_deals`).
+#   kyber's `share/dkg` makes that check itself, in
+#   [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L386-L548) (lines 467–473: the dealer's public polynomial at
+#   the holder's index against share·G); drand adds no check of its own before it.
 # - [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L554-L718): with no complaint the DKG is over; otherwise some
 #   dealers are evicted at once (which ones: exercise 7), and an accused dealer produces its justifications
 #   (`process_responses`).
@@ -148,6 +164,16 @@ print("A_0 == s·G                     :", commitments.commit() == G1.generator(
 # $h = \mathrm{SHA512}(R \| pk \| m)$, $s = k + x h$, sent as $R \| s$ (ours: `drand_edu.crypto.schnorr`), and checked
 # on arrival by [`VerifyPacketSignature`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L255-L297) against the key of the node the
 # bundle's index names.
+#
+# > **Asked in the room:** what stops a dealer from sending one deal bundle to some nodes and another to the
+# > rest (*equivocation*)? The signature binds each version to the dealer, and drand's
+# > [`echoBroadcast.BroadcastDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/broadcast.go#L138-L174)
+# > sends every new, well-signed packet it receives on to every participant once; so honest nodes tend to
+# > see both versions, and kyber's packet set
+# > [`Push`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L362-L380) then drops *both* and marks the
+# > author bad, as if it had sent nothing (a missing deal: complaints, eviction). It is not a reliable
+# > broadcast — a node that fast-syncs on the first version before the second one arrives has moved on —
+# > and the deep dive after the exercises walks through `BroadcastDKG`, the phaser and what that costs.
 #
 # An honest run among 5 nodes (t = 3):
 
@@ -206,7 +232,10 @@ with drand_edu.expect_error(DKGError):
 #
 # After the DKG, drand writes the **group file**: threshold, period, genesis time and seed, scheme, beacon
 # id, every node (address, long-term key, index) and the distributed public key (all the commitments). Its
-# hash seeds the chain. drand builds it in [`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L277) (ours:
+# hash — not a hash of the file: drand's [`Group.Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L105-L134)
+# is BLAKE2b over chosen fields only (each node's index and key, the threshold, the genesis time, the
+# transition time when set, the distributed key, the beacon id unless default; no period, scheme nor
+# addresses) — becomes the genesis seed of a first DKG, and so seeds the chain. drand builds it in [`asGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L240-L277) (ours:
 # `DKGOutcome.to_group`), from facts worth knowing:
 #
 # - **indices are ranks of public keys.** [`setupDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L48-L79) sorts the
@@ -249,8 +278,14 @@ print("group hash:", group.hash().hex())
 # [`isValidStateChange`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L670-L701) is one `switch` listing, for each
 # state, where it may go; our `TRANSITIONS` is the same table. drand calls Aborted, TimedOut and Failed its
 # [`terminalStates`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L64-L68), but "terminal" means *this attempt* is
-# over, not the node: each of them still leads to a new proposal (and Failed also to Left), as the table
-# shows. The table of legal moves:
+# over, not the node: each of them still leads to a new proposal, TimedOut and Failed also to Aborted (the
+# leader's abort may come after them), and Failed also to Left, as the table shows. A new proposal is not
+# applied to the terminal state itself: drand's
+# [`applyPacketToState`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L69-L90) (and, for the
+# leader, [`Command`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_active.go#L50-L61)) swaps it for the
+# *last finished* state — the last completed DKG, or a fresh state if there was none — and applies the
+# proposal to that, so the failed attempt leaves no trace on the next one (ours: `lifecycle.last_finished`).
+# The table of legal moves:
 
 # %%
 from drand_edu.threshold.lifecycle import TRANSITIONS, DKGState, Join, Propose, ProposalTerms, ReceiveProposal
@@ -281,7 +316,10 @@ print(leader)
 # **A joiner must prove it holds its key.** A proposal lists every participant with its address, its
 # long-term key and that key's *self-signature* (session 3). Before a node accepts a proposal, drand's
 # [`validateJoinerSignatures`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L768-L779) checks each joiner's with
-# `ValidSignature` and refuses the whole proposal with `ErrInvalidKeyScheme` if one fails. Without it, a
+# `ValidSignature` and refuses the whole proposal with `ErrInvalidKeyScheme` if one fails. What is signed is
+# the scheme's name followed by BLAKE2b-256 of the key
+# ([`Hash` and `ValidSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L43-L59)): no address. It proves that
+# whoever made the signature holds the key's secret, and binds the key to one scheme. Without it, a
 # leader could list a key nobody holds. It does not bind the address: the signature is public and BLS is
 # deterministic, so a key and its signature can be listed under any address; what ties an address to a key
 # is the proposal itself plus the DKG messages each node then signs with that key. Ours is
@@ -421,6 +459,16 @@ for n in fresh:
 # stranger's packet change nothing? Then make node1 `join()` the stranger's proposal and "kill" the stranger
 # (it will never `execute`): what does node1's status say, and what does `nuke()` return?
 
+# %% [markdown] tags=["try-answer"]
+# **Answer.** The real leader wins: its proposal moves the fresh nodes to Proposed (node0 itself to
+# Proposing), and the stranger's well-signed proposal then asks each of them for Proposed → Proposed (or
+# Proposing → Proposed), which is not in the table: every node refuses it, and its log says "invalid
+# transition attempt". Whoever is first wins, honest or not — drand's
+# [`isValidStateChange`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L670-L701) knows states, not
+# people. After `join()`, node1 says **Joined**, and stays there: only the leader can move it on (execute
+# or abort), and the stranger chose a ten-year timeout. `nuke()` returns **Fresh**: node1 never completed a
+# DKG, so with its DKG records gone it is a fresh node again, free to take the real leader's proposal.
+
 # %% [markdown]
 # ## 7. Security considerations
 #
@@ -436,17 +484,34 @@ for n in fresh:
 #   proposal, so they check their threshold argument against the same floor: `run_dkg(5, 2)` is refused
 #   unless an experiment says `allow_insecure_threshold=True`.
 # - **Every bundle is signed** by its author's long-term key, so nobody can speak for another node.
-# - **A dealer *can* bias the key** — a little. kyber runs Pedersen's "Joint-Feldman" DKG, and Gennaro,
-#   Jarecki, Krawczyk and Rabin (1999) showed that its key is not uniformly random. A dealer who drew a
-#   complaint (it sent one holder a bad share, or an accomplice complained) has seen *every* commitment before
-#   the justification phase, so it knows both possible group keys: $\sum_{j} A_{j,0}$ if it justifies and stays
-#   in QUAL, the same sum without its own $A_{0}$ if it stays silent and is disqualified. It picks one. With
-#   $c$ such dealers, one of $2^c$ keys. Why drand can live with it: the key only ever verifies threshold
-#   BLS signatures, and a key chosen among a few random ones is still one whose secret nobody holds — the
-#   choice gives no control over any beacon. The same authors later showed that uses such as threshold
-#   Schnorr signatures stay secure with Joint-Feldman's keys ("Secure applications of Pedersen's
-#   distributed key generation protocol", 2003); their bias-free DKG costs an extra round of commitments.
-#   Exercise 5 plays the attack with our driver (`FaultPlan(justify=...)`).
+# - **A dealer *can* bias the key — with two levers — yet nobody learns the secret.** kyber runs Pedersen's
+#   "Joint-Feldman" DKG, and Gennaro, Jarecki, Krawczyk and Rabin (1999) showed that its key is not uniformly
+#   random. Deal bundles travel in clear, and every node takes them as they arrive: kyber's
+#   [`startFast`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L153-L272) verifies each deal, pushes
+#   it into its set and moves on once it holds all of them. Nothing makes a dealer commit to its polynomial
+#   before it has seen the others'.
+#   1. *Choosing QUAL, in sight.* A dealer who drew a complaint (it sent one holder a bad share, or an
+#      accomplice complained) has seen *every* commitment before the justification phase, so it knows both
+#      possible group keys: $\sum_{j} A_{j,0}$ if it justifies and stays in QUAL, the same sum without its own
+#      $A_{0}$ if it stays silent and is disqualified. It picks one: one bit per such dealer, $2^c$ keys for
+#      $c$ of them — but the complaint is on the board for all to see (Exercise 5,
+#      `FaultPlan(justify=...)`). A dealer that withholds its deal altogether is the same lever, cruder.
+#   2. *Grinding, sending last, unseen.* A dealer that waits until every other deal bundle has arrived knows
+#      $B = \sum_{j \ne i} A_{j,0}$. It draws polynomial after polynomial until the key $B + a_0 \cdot G$ has
+#      the property it wants — any $k$ bits, in about $2^k$ tries of one scalar multiplication each, and
+#      the deal phase gives it $P$ = 10 s for that — then deals that one, honestly. No complaint, no
+#      eviction, nothing another node can see: a ground polynomial looks like any other (the note our
+#      driver prints below is the grinder's own diary).
+#
+#   Either way the secret stays unknown: the key is still $\sum_j f_j(0) \cdot G$ with the *other* dealers'
+#   random $f_j(0)$ in it, and choosing a few bits of a point's encoding says nothing about its discrete
+#   log. Why drand can live with it: the key only ever verifies threshold BLS signatures, and a key with a
+#   few chosen bits is still one whose secret nobody holds — it gives no control over any beacon (BLS
+#   signatures are unique). The same authors later showed that uses such as threshold Schnorr signatures
+#   stay secure with Joint-Feldman's keys ("Secure applications of Pedersen's distributed key generation
+#   protocol", 2003); their bias-free DKG costs an extra round of commitments. Below, dealer 4 deals last
+#   and forces the low 6 bits of the group key's last byte to zero (`FaultPlan(last_dealer=4, grind=...)`);
+#   every node ends with that key and nobody complained.
 
 # %%
 from drand_edu.threshold import minimum_threshold
@@ -455,13 +520,36 @@ for n in (4, 7, 16, 23):
     print(f"n = {n:2}: drand's minimum threshold t = {minimum_threshold(n)}; survives {n - minimum_threshold(n)} crashes")
 
 # %% [markdown]
+# The grinding dealer, on our DKG (64 polynomials on average for 6 bits; well under a second):
+
+# %%
+def six_low_bits_zero(key):
+    return key.to_bytes()[-1] % 64 == 0  # any 6-bit property of the key would do
+
+
+from drand_edu.rng import seeded_rng
+
+grinder = FaultPlan(last_dealer=4, grind=six_low_bits_zero)
+ground = run_dkg(5, 3, rng=seeded_rng("grind"), faults=grinder)  # its own seed: the same run on every re-run
+print("last byte of the group key:", f"{ground.group_key.to_bytes()[-1]:08b}")
+print("every node holds a share of it:", all(r.key.commits.commit() == ground.group_key for r in ground.results.values()))
+print("QUAL:", ground.qual, "| complaints:", sum(len(e.complaints) for e in ground.log), "| ends at tick", ground.clock)
+print("dealer 4:", next(e.note for e in ground.log if e.kind == "deal" and e.author == 4))
+
+# %% [markdown]
 # ## 8. Initial sharing vs resharing
 #
 # A group changes over time: nodes leave, new ones join. Throwing the key away would start a new chain.
 # **Resharing** instead runs a DKG where the *old* share holders deal shares of their shares, so the new
 # group holds a fresh sharing of the **same** secret: same public key, same chain, new shares. Every old
 # holder deals, *including those leaving the group*: in kyber a node only in the old group can issue but not
-# receive, so [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L386-L400) just moves it on to the next phase, and the
+# receive, so [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L386-L400) just moves it on to the next phase, and
+# [`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L560-L566) refuses it: a leaver never answers
+# a complaint, so a wrong share it dealt costs it its deal. drand runs its leavers that way: on the leader's
+# execute packet a leaver's state becomes Left, yet
+# [`Packet`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L60-L64) still calls `executeDKG`,
+# whose `reshareDKGConfig` lists it among the old nodes with its old share — it deals, gets nothing, and
+# is done (a leaver that is offline deals nothing). The
 # new holders need at least the *old* threshold of qualified dealers
 # (`ProcessJustifications` counts them against [`OldThreshold`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L837-L848) when resharing). Here 5 → 7
 # nodes, threshold 3 → 4:
@@ -478,6 +566,15 @@ print("4 new nodes sign the same beacon as before:",
       bls.verify(scheme, outcome.group_key, message, new_signature))
 
 # %% [markdown]
+# > **Asked in the room:** why does QUAL list every old and new node after a reshare? Because in a
+# > resharing kyber's QUAL is not the list of dealers that counted: its
+# > [`computeResharingResult`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L870-L982) lists the *new* share
+# > holders that ran the protocol correctly — every node of the new group, stayers and joiners alike,
+# > unless it sent no response or dealt badly as an old node. drand writes exactly that list into the new
+# > group file ([`startDKGExecution`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L173-L238) maps
+# > QUAL onto the new nodes). The dealers that counted — old nodes only, leavers included — show nowhere in
+# > the result; a leaver is never in QUAL, since it holds no new share. Above, all 7 new nodes qualified.
+#
 # An old node's partial no longer verifies against the *new* public polynomial, so the new group ignores it:
 
 # %%
@@ -504,32 +601,33 @@ print("3 old shares still sign the chain's beacons after the reshare:", again ==
 # %% [markdown]
 # ## Exercises
 #
-# Six exercises: find what faults cost a DKG, implement the two checks every node makes, break the DKG
-# twice, and read kyber's rule for throwing a dealer out. Each check cell answers "✅ correct" or "❌ not yet"
+# Seven exercises: find what faults cost a DKG phase by phase, implement the two checks every node makes,
+# break the DKG three times, and read kyber's rule for throwing a dealer out. Each check cell answers "✅ correct" or "❌ not yet"
 # with a hint; `drand_edu.exercises.hint("<name>")` gives the next hint each time you call it (the last
 # one is the recipe, so try first).
 
 # %% [markdown]
-# ### Exercise 1 (Explore) — what one fault costs
+# ### Exercise 1 (Explore) — what one fault costs, phase by phase
 #
-# An honest DKG among 5 nodes ends at tick 2 (section 3). Faults cost time — but not all of them, and not
-# all the same. Find, **by experiment**, three `FaultPlan`s for `run_dkg(5, 3, rng=rng, faults=...)` in
-# which exactly **one** node misbehaves and the DKG still succeeds:
+# An honest DKG among 5 nodes ends at tick 2 (section 3): deals at tick 1, responses at tick 2, fast sync
+# all the way. `.phase_times` lists each phase as `(phase, start, end)`. Find, **by experiment**, three
+# `FaultPlan`s for `run_dkg(5, 3, rng=rng, faults=...)` in which exactly **one** node misbehaves and the DKG
+# still succeeds:
 #
 # - `"free"`: a fault that costs no time at all (the DKG still ends at tick 2);
-# - `"forgiven"`: a fault that costs time, yet all five dealers stay in QUAL;
-# - `"slowest"`: a fault that makes the DKG end as late as any single fault can.
+# - `"deal_waits"`: a fault that makes the **deal** phase wait for the phaser's signal;
+# - `"response_waits"`: a fault that makes the **response** phase wait for it (and not the deal phase).
 #
-# `help(FaultPlan)` lists the faults; `.clock` is the tick a DKG ends at, `.qual` who stayed in. Set
-# `plans = {"free": …, "forgiven": …, "slowest": …}` and, in `ticks`, the tick each of your plans ends at;
-# then explain each number with the phases of section 3 (`plot_dkg_flow` shows where the time goes). The
-# checker measures the slowest any single fault can be. Stuck? `drand_edu.exercises.hint("dkg_ticks")`
+# Before you run them, predict when each plan's *response phase* ends: the deal phase waits until tick
+# $P$ = 10 — and then? Set `plans = {"free": …, "deal_waits": …, "response_waits": …}` and, in `ticks`, the
+# tick at which each plan's response phase ended (read off `.phase_times`); then explain the three numbers
+# with section 3's phaser. `help(FaultPlan)` lists the faults. Stuck? `drand_edu.exercises.hint("dkg_ticks")`
 
 # %%
 from drand_edu.threshold.dkg import Phase
 
-plans = None  # your code: {"free": FaultPlan(...), "forgiven": FaultPlan(...), "slowest": FaultPlan(...)}
-ticks = None  # your code: {"free": ..., "forgiven": ..., "slowest": ...}
+plans = None  # your code: {"free": FaultPlan(...), "deal_waits": FaultPlan(...), "response_waits": FaultPlan(...)}
+ticks = None  # your code: {"free": ..., "deal_waits": ..., "response_waits": ...}
 
 # %%
 drand_edu.exercises.check_dkg_ticks(plans, ticks)
@@ -537,12 +635,18 @@ drand_edu.exercises.check_dkg_ticks(plans, ticks)
 # %% tags=["solution"]
 plans = {
     "free": FaultPlan(late={(1, Phase.JUSTIFICATION)}),  # no complaint, so no justification phase to be late for
-    "forgiven": FaultPlan(bad_shares={(1, 4)}),  # one complaint, answered: a justification phase, nobody out
-    "slowest": FaultPlan(silent={1}),  # a deal that never comes: the deal phase waits its whole timeout
+    "deal_waits": FaultPlan(silent={1}),  # a deal that never comes: the deal phase waits for the signal at P
+    "response_waits": FaultPlan(late={(1, Phase.RESPONSE)}),  # a response that comes too late
 }
-ticks = {kind: run_dkg(5, 3, rng=rng, faults=plan).clock for kind, plan in plans.items()}
-print(ticks)
+ticks = {}
+for kind, plan in plans.items():
+    run = run_dkg(5, 3, rng=rng, faults=plan)
+    print(f"{kind:15}", [(str(phase), start, end) for phase, start, end in run.phase_times])
+    ticks[kind] = next(end for phase, _, end in run.phase_times if phase == Phase.RESPONSE)
+# 2: nothing waits. 11: fast sync moves on as soon as every response is in, one tick after the deal
+# phase's wait. 20: the waiting response phase ends at the phaser's signal 2P from kickoff, not 1 + P
 drand_edu.exercises.check_dkg_ticks(plans, ticks)
+
 
 # %% [markdown]
 # ### Exercise 2 (Implement) — Shamir split
@@ -751,8 +855,10 @@ drand_edu.exercises.check_eviction_rule(evicted_at_once)
 # - **5 min** · 6. The lifecycle of a DKG — The transition table; drand's `drand dkg` commands of session 1
 #   map onto these states. The squatted DKG: the state machine guards steps, not who may start; ask how a node
 #   could tell a stranger's proposal from its leader's (it cannot, before its first group).
-# - **3 min** · 7. Security considerations — "Can a dealer bias the key?" Yes, by one bit per dealer that
-#   draws a complaint (Exercise 5); choosing its polynomial before seeing the others gives it nothing.
+# - **3 min** · 7. Security considerations — "Can a dealer bias the key?" Yes, with two levers: one bit per
+#   dealer that draws a complaint (it chooses QUAL, in sight: Exercise 5), and any k bits, unseen, for a
+#   dealer that deals last and grinds its polynomial against everyone's commitments (~2^k tries; the demo
+#   forces 6 bits). Nobody learns the secret either way.
 # - **5 min** · 8. Initial sharing vs resharing — `run_reshare`: the moment is the same beacon signed by 4 new
 #   nodes — the members changed, the public key did not.
 # - **1 min** · Recap — The recap.

@@ -144,13 +144,20 @@ type kyberDKGRequest struct {
 	External map[string]jsExternal `json:"external"`
 	// Old, when given, makes the run a resharing: the old group's long-term secrets (old node i has index
 	// i), threshold, public polynomial and shares (share i belongs to old node i). A new node whose key is an
-	// old node's deals its old share; old nodes absent from the new list do not run (drand lets only the
-	// nodes of the new group execute a resharing).
+	// old node's deals its old share. An old node absent from the new list does not run unless Leavers
+	// names it (by old index, with its seed): then it runs as drand runs a leaver that got the execute
+	// packet (actions_passive.go: executeDKG whatever the new state, with reshareDKGConfig) — kyber's
+	// node only in the old group, which deals and gets no share. Leavers deal after the new list's
+	// dealers, and their results are keyed "leaver<old index>".
 	Old *struct {
 		Secrets   []string `json:"secrets"`
 		Threshold int      `json:"threshold"`
 		Commits   []string `json:"commits"`
 		Shares    []string `json:"shares"`
+		Leavers   []struct {
+			Old  int    `json:"old"`
+			Seed string `json:"seed"`
+		} `json:"leavers"`
 	} `json:"old"`
 }
 
@@ -360,11 +367,19 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 	}
 
 	var oldNodes []dkg.Node
+	var oldPrivs []kyber.Scalar
 	var oldCommits []kyber.Point
 	var oldShares []kyber.Scalar
 	oldIdx := make([]int, n)
 	for i := range oldIdx {
 		oldIdx[i] = -1
+	}
+	// key names a node's result: its new index, or "leaver<old index>" for a leaver (slots n, n+1, ...)
+	key := func(i int) string {
+		if i < n {
+			return strconv.Itoa(i)
+		}
+		return "leaver" + strconv.Itoa(oldIdx[i])
 	}
 	if req.Old != nil {
 		if len(external) > 0 {
@@ -376,6 +391,7 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 				return nil, err
 			}
 			pub := group.Point().Mul(priv, nil)
+			oldPrivs = append(oldPrivs, priv)
 			oldNodes = append(oldNodes, dkg.Node{Index: uint32(i), Public: pub})
 			for j := range nodes {
 				if nodes[j].Public.Equal(pub) {
@@ -401,13 +417,27 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 			}
 			oldShares = append(oldShares, v)
 		}
+		for _, l := range req.Old.Leavers {
+			if l.Old < 0 || l.Old >= len(oldPrivs) || l.Old >= len(oldShares) {
+				return nil, fmt.Errorf("leaver %d is not an old node", l.Old)
+			}
+			for j := 0; j < n; j++ {
+				if oldIdx[j] == l.Old {
+					return nil, fmt.Errorf("leaver %d is in the new group", l.Old)
+				}
+			}
+			oldIdx = append(oldIdx, l.Old)
+			privs = append(privs, oldPrivs[l.Old])
+			req.Seeds = append(req.Seeds, l.Seed)
+		}
 	}
+	m := len(oldIdx) // the new group's n nodes, then the leavers
 
-	configs := make([]*dkg.Config, n)
-	gens := make([]*dkg.DistKeyGenerator, n)
-	readers := make([]io.Reader, n)
+	configs := make([]*dkg.Config, m)
+	gens := make([]*dkg.DistKeyGenerator, m)
+	readers := make([]io.Reader, m)
 	var anyConfig *dkg.Config
-	for i := 0; i < n; i++ {
+	for i := 0; i < m; i++ {
 		if _, ext := external[uint32(i)]; ext {
 			continue
 		}
@@ -458,7 +488,7 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 	out := map[string]any{}
 	var dealsOut []*jsDealBundle
 	var delivered []*dkg.DealBundle
-	for i := 0; i < n; i++ {
+	for i := 0; i < m; i++ {
 		var b *dkg.DealBundle
 		if ext, ok := external[uint32(i)]; ok {
 			if ext.Deal == nil {
@@ -513,7 +543,7 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 	// phase 2: responses
 	responsesOut := []*jsResponseBundle{}
 	var deliveredResp []*dkg.ResponseBundle
-	for i := 0; i < n; i++ {
+	for i := 0; i < m; i++ {
 		var b *dkg.ResponseBundle
 		if ext, ok := external[uint32(i)]; ok {
 			if ext.Response == nil {
@@ -541,7 +571,7 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 	justifsOut := []*jsJustificationBundle{}
 	var deliveredJust []*dkg.JustificationBundle
 	pending := []int{}
-	for i := 0; i < n; i++ {
+	for i := 0; i < m; i++ {
 		var jb *dkg.JustificationBundle
 		if ext, ok := external[uint32(i)]; ok {
 			if ext.Justification == nil {
@@ -557,7 +587,7 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 			// as kyber's Protocol.sendJustifications: an error or a result ends the node's run, and a
 			// justification bundle returned beside an error (an evicted dealer's) is not pushed
 			if err != nil || res != nil {
-				results[strconv.Itoa(i)] = resultToJSON("response", res, err)
+				results[key(i)] = resultToJSON("response", res, err)
 				continue
 			}
 			pending = append(pending, i)
@@ -573,7 +603,7 @@ func kyberDKG(raw json.RawMessage) (any, error) {
 	out["justifications"] = justifsOut
 	for _, i := range pending {
 		res, err := gens[i].ProcessJustifications(deliveredJust)
-		results[strconv.Itoa(i)] = resultToJSON("justification", res, err)
+		results[key(i)] = resultToJSON("justification", res, err)
 	}
 	out["results"] = results
 	out["external_signatures"] = sigs

@@ -23,19 +23,32 @@ and of drand's echo broadcast (``internal/dkg/broadcast.go``), without threads o
 * **faults** — a :class:`FaultPlan` tampers with chosen nodes' outgoing bundles (the nodes' own
   code stays honest, the network copy is what lies): silent dealers, wrong shares to some
   holders, wrong commitments, wrong or missing justifications, late bundles, bad signatures,
-  forged copies of an honest dealer's deal, and a dealer who, having drawn a complaint, decides
-  *after seeing every commitment* whether to answer it (:attr:`FaultPlan.justify`).
+  forged copies of an honest dealer's deal, a dealer who, having drawn a complaint, decides
+  *after seeing every commitment* whether to answer it (:attr:`FaultPlan.justify`), and a dealer who
+  deals last and grinds its polynomial against everyone else's commitments
+  (:attr:`FaultPlan.last_dealer`, :attr:`FaultPlan.grind`).
 * **indices** — a node's DKG index is the rank of its public key (compressed bytes) among the
   participants, as drand's ``util.SortedByPublicKey`` orders them before building kyber's node
   lists (``internal/dkg/execution.go``, ``setupDKG``), for fresh DKGs and resharings alike.
 
 The Joint-Feldman bias. The DKG kyber runs is Pedersen's "Joint-Feldman" protocol, which Gennaro,
-Jarecki, Krawczyk and Rabin (1999) showed does *not* give a uniformly random key: a dealer who drew
-a complaint sees every commitment (hence both candidate group keys, with and without its own
-polynomial) before it decides whether to justify. Justifying keeps it in QUAL, staying silent
-drops it: it picks one of two keys. drand accepts this: the group key only verifies beacons, and
-choosing between two keys gives no control over any beacon (each is still a BLS signature no
-coalition below the threshold can compute). :attr:`FaultPlan.justify` lets an exercise play it.
+Jarecki, Krawczyk and Rabin (1999) showed does *not* give a uniformly random key. Two levers:
+
+* **choosing QUAL** — a dealer who drew a complaint sees every commitment (hence both candidate
+  group keys, with and without its own polynomial) before it decides whether to justify. Justifying
+  keeps it in QUAL, staying silent drops it: it picks one of two keys, one bit per such dealer, and
+  the complaint is there for all to see. :attr:`FaultPlan.justify` plays it (Exercise 5).
+* **grinding, sending last** — bundles travel in clear and every node takes them as they arrive
+  (kyber's ``startFast`` pushes each verified deal and moves on once it has all of them); nothing
+  makes a dealer commit to its polynomial before it has seen the others'. A dealer that waits for
+  every other deal knows ``Σ_{j≠i} A_{j,0}`` and can draw polynomials until the key
+  ``Σ_{j≠i} A_{j,0} + a_0·G`` has any k-bit property it likes, in about ``2**k`` tries, then deal
+  that one honestly: no complaint, nothing in any log. :attr:`FaultPlan.grind` plays it.
+
+Either way nobody learns the secret (the key is still a sum with other dealers' random, unknown
+``f_j(0)``). drand accepts this: the group key only verifies beacons, and a key with a few chosen
+bits gives no control over any beacon (each is still a BLS signature no coalition below the
+threshold can compute).
 
 :func:`run_dkg` returns a :class:`DKGOutcome` (every node's result, the group key, QUAL, the
 message log) when all honest nodes agree, and raises :class:`~drand_edu.errors.DKGError` saying
@@ -106,6 +119,9 @@ from .protocol import Config, DistKeyGenerator, Phase, new_nonce, verify_packets
 DEFAULT_PHASE_TIMEOUT = 10
 #: Ticks a bundle takes to reach everyone.
 DEFAULT_LATENCY = 1
+#: how many polynomials a grinding dealer (``FaultPlan.grind``) tries before giving up: enough for a
+#: property of about 10 bits (a k-bit property needs 2**k tries on average)
+MAX_GRIND_TRIES = 4096
 
 _PHASE_OF_KIND = {"deal": Phase.DEAL, "response": Phase.RESPONSE, "justification": Phase.JUSTIFICATION}
 
@@ -144,6 +160,13 @@ class FaultPlan:
       complaints: it gets a :class:`JustificationChoice` (every commitment the dealer has seen and
       the two group keys it can choose between) and returns True to justify, False to stay silent
       (and be disqualified). Not called for ``missing_justifications`` dealers.
+    * ``last_dealer`` and ``grind`` — the other lever on the group key, and one nobody can see:
+      dealer ``last_dealer`` deals *last*. Bundles travel in clear and are taken as they arrive, so it
+      first reads every other dealer's commitments, then draws polynomial after polynomial until
+      ``grind(group_key)`` is True for the group key that its constant term would give (the sum of
+      every dealer's ``A_{j,0}``, its own included), and deals that one, honestly: no complaint, no
+      eviction, nobody learns the secret, and a k-bit property of the key costs about 2**k tries
+      (at most :data:`MAX_GRIND_TRIES`). The event's note says how many it tried.
     """
 
     silent: frozenset[int] = frozenset()
@@ -155,10 +178,16 @@ class FaultPlan:
     bad_signatures: frozenset[tuple[int, Phase]] = frozenset()
     forged_deals: frozenset[int] = frozenset()
     justify: Callable[[JustificationChoice], bool] | None = field(default=None, compare=False)
+    last_dealer: int | None = None
+    grind: Callable[[Point], bool] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.justify is not None and not callable(self.justify):
             raise InvalidInput("invalid fault plan: justify must be a callable")
+        if self.grind is not None and not callable(self.grind):
+            raise InvalidInput("invalid fault plan: grind must be a callable")
+        if (self.grind is None) != (self.last_dealer is None):
+            raise InvalidInput("invalid fault plan: grind and last_dealer go together")
         try:
             names = (
                 "silent",
@@ -175,13 +204,16 @@ class FaultPlan:
             for name in ("late", "bad_signatures"):
                 pairs = frozenset((_index(i), _bundle_phase(p)) for i, p in getattr(self, name))
                 object.__setattr__(self, name, pairs)
+            if self.last_dealer is not None:
+                object.__setattr__(self, "last_dealer", _index(self.last_dealer))
         except (TypeError, ValueError) as err:
             raise InvalidInput(f"invalid fault plan: {err}") from None
 
     def check(self, dealers: Iterable[int], holders: Iterable[int]) -> None:
         """Raise :class:`InvalidInput` if the plan names a dealer or holder index that does not exist."""
         dealers, holders = set(dealers), set(holders)
-        unknown_dealers = (self.faulty_dealers() | self.forged_deals) - dealers
+        grinder = {self.last_dealer} if self.last_dealer is not None else set()
+        unknown_dealers = (self.faulty_dealers() | self.forged_deals | grinder) - dealers
         unknown_holders = ({h for _, h in self.bad_shares} | self.faulty_holders()) - holders
         if unknown_dealers or unknown_holders:
             raise InvalidInput(
@@ -202,7 +234,8 @@ class FaultPlan:
         return {i for i, p in self.late | self.bad_signatures if p == Phase.RESPONSE}
 
     def is_empty(self) -> bool:
-        return not (self.faulty_dealers() or self.faulty_holders() or self.forged_deals)
+        grinds = self.last_dealer is not None
+        return not (self.faulty_dealers() or self.faulty_holders() or self.forged_deals or grinds)
 
 
 @dataclass(frozen=True)
@@ -579,6 +612,31 @@ class Board:
         return delivered
 
 
+def _grind(
+    p: Participant, seen: Sequence[_Outgoing], predicate: Callable[[Point], bool], rng: Rng
+) -> _Outgoing:
+    """The last dealer's lever: redraw our polynomial until the group key it gives satisfies ``predicate``.
+
+    ``seen`` is what is on the board already: every other dealer's bundle, commitments in clear. The
+    candidate key is the sum of their constant terms ``A_{j,0}`` and ours (the key if everyone qualifies).
+    """
+    group = p.generator.group
+    others: dict[int, Point] = {}
+    for out in seen:
+        if out.bundle is not None and out.kind == "deal" and out.bundle.index not in others:
+            others[out.bundle.index] = group.from_bytes(out.bundle.public[0])
+    base = group.identity()
+    for point in others.values():
+        base = base + point
+    for tries in range(1, MAX_GRIND_TRIES + 1):
+        if tries > 1:
+            p.generator = DistKeyGenerator(p.config, rng)  # a fresh polynomial: a fresh constant term
+        if predicate(base + p.generator.public_poly().commit()):
+            bundle = p.generator.deals()
+            return _Outgoing("deal", bundle.index, bundle, f"dealt last, after {tries} polynomials tried")
+    raise DKGError(f"grinding gave up after {MAX_GRIND_TRIES} polynomials")
+
+
 def execute(
     participants: Sequence[Participant],
     faults: FaultPlan,
@@ -629,7 +687,10 @@ def execute(
 
     # -- deal phase
     outgoing: list[_Outgoing] = []
+    grinder = faults.last_dealer
     for p in dealers:
+        if p.generator.oidx == grinder:
+            continue  # it deals last, after reading everyone else's bundle
         bundle = step(p, p.generator.deals)
         if bundle is None:
             continue
@@ -640,6 +701,11 @@ def execute(
             outgoing.append(_Outgoing("deal", bundle.index, None, "silent dealer"))
         else:
             outgoing.append(send(_tamper_deal(bundle, p, faults, rng), p, Phase.DEAL))
+    for p in dealers:
+        if p.generator.oidx == grinder and faults.grind is not None:
+            ground = step(p, lambda p=p: _grind(p, outgoing, faults.grind, rng))
+            if ground is not None:
+                outgoing.append(ground)
     deals = board.run_phase(Phase.DEAL, outgoing, n_dealers)
 
     # -- response phase
@@ -653,6 +719,8 @@ def execute(
 
     outgoing = []
     for p in running():
+        if not p.generator.can_receive:
+            continue  # a leaver's part ended with its deal: kyber's ProcessResponses refuses it
         received = receive(p, responses)
         answer = step(p, lambda p=p, received=received: p.generator.process_responses(received))
         if answer is None:

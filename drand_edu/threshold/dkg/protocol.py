@@ -5,9 +5,10 @@ holder ``j``, encrypted to ``j``'s long-term key, with public commitments to ``f
 secret is ``Σ f_i(0)`` over the *qualified* dealers, node ``j``'s share is ``Σ f_i(j+1)``, and the
 group's public polynomial is the sum of the commitments: nobody ever knows the secret.
 
-One run has three phases, each ended by a timeout (:class:`Phase`; drand waits
-``DefaultDKGPhaseTimeout`` = 10 s per phase, ``internal/core/constants.go``, with kyber's
-``TimePhaser``):
+One run has three phases (:class:`Phase`), ended by the signals of ONE kyber ``TimePhaser`` that
+drand starts at kickoff: at fixed offsets P, 2P and 3P from it, P being ``DefaultDKGPhaseTimeout``
+= 10 s (``internal/core/constants.go``); fast sync only moves a node on earlier (the driver,
+:mod:`.driver`, runs that clock):
 
 1. **deal** — each dealer broadcasts a :class:`~.messages.DealBundle`
    (:meth:`DistKeyGenerator.deals`);
@@ -41,9 +42,21 @@ waiting for the timeout; a holder that sends no response at all is then evicted.
 
 Where we differ from kyber, on purpose: shares are checked in one batch per holder (random
 linear combination, one multi-scalar multiplication; a failed batch falls back to one check per
-dealer); a node leaving the group (old only) may answer complaints with justifications (kyber
-refuses it at ``ProcessResponses``, and drand never lets leavers take part in the execution); a
-fresh DKG whose QUAL ends below the threshold is refused (kyber checks this only in resharing).
+dealer); a fresh DKG whose QUAL ends below the threshold is refused (kyber checks this only in
+resharing).
+
+**Leavers** (a resharing's nodes only in the old group), as in kyber and drand: they *deal* — they
+hold old shares (``can_issue``) — and get no new share (not ``can_receive``): :meth:`process_deals`
+just moves them on, and :meth:`process_responses` refuses them, as kyber's
+[`ProcessResponses`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L560-L566)
+does, so a leaver never justifies: a complaint against its deal disqualifies that deal. drand runs a
+leaver this way: on the leader's execute packet the leaver's state moves to ``Left``
+([`Executing`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L510-L519)),
+yet [`Packet`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L21-L67)
+still calls ``executeDKG``, whose
+[`reshareDKGConfig`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L319-L352)
+puts it in ``OldNodes`` with its old share, so it deals to the remaining and joining nodes. A leaver
+that is offline simply deals nothing (the others then need ``OldThreshold`` deals without it).
 
 kyber's code, function by function (``share/dkg/dkg.go``):
 [`NewDistKeyHandler`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L192-L337)
@@ -485,6 +498,12 @@ class DistKeyGenerator:
         bundle = DealBundle(self.oidx, tuple(deals), tuple(self._dpub.to_bytes_list()), self.config.nonce)
         return self._sign(bundle)
 
+    def public_poly(self) -> PubPoly:
+        """Our dealer polynomial's commitments (what our deal bundle will publish); a dealer only."""
+        if self._dpub is None:
+            raise DKGError("only a dealer has a polynomial")
+        return self._dpub
+
     def process_deals(self, bundles: Sequence[DealBundle | None]) -> ResponseBundle | None:
         """Check the deals meant for us; return our responses, or None if there is nothing to say."""
         if self.can_issue and self.state != Phase.DEAL:
@@ -584,6 +603,13 @@ class DistKeyGenerator:
         ``(None, justifications)`` when this dealer must answer complaints, ``(None, None)``
         otherwise (wait for the justification phase).
         """
+        if not self.can_receive:
+            # kyber refuses a node only in the old group here whatever its phase (its first check fails
+            # after process_deals, its second one before): a leaver deals, and its part ends there —
+            # it never answers a complaint, so a complaint against its deal disqualifies that deal
+            if self.state != Phase.DEAL:
+                raise DKGError("leaving node can process responses only after creating shares")
+            raise DKGError(f"can only process responses after processing shares - current state {self.state}")
         if self.state != Phase.RESPONSE:
             raise DKGError(f"can only process responses after processing shares - current state {self.state}")
         config = self.config

@@ -23,7 +23,9 @@ builds this config:
 the old ``Share`` and ``PublicCoeffs``; kyber's
 [`computeResharingResult`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L870-L982)
 does the interpolation. Leavers
-are old nodes: they deal like the others, and get no new share.
+are old nodes: they deal like the others (drand's leaver runs ``executeDKG`` on the execute packet),
+get no new share, and answer no complaint — kyber's ``ProcessResponses`` refuses a node only in the
+old group, so a wrong share from a leaver costs it its deal (see :mod:`.protocol`).
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def run_reshare(
     old indices as dealers (``previous.FinalGroup.DKGNodes()``), and every member of the new group
     gets the rank of its public key among the new group as its new index
     (:func:`~.driver.sorted_by_public_key`). Old nodes that do not stay still deal (they hold the
-    shares) and then leave.
+    shares) and then leave, without answering complaints (as kyber's leavers).
 
     In ``faults``, dealer faults name *old* indices, response faults *new* indices (the indices
     the bundles carry). Raises :class:`DKGError` if the honest new nodes do not end up with the
