@@ -27,6 +27,7 @@ from drand_edu.crypto import G1, bls, scheme_by_id
 from drand_edu.errors import DKGError
 from drand_edu.threshold import PriPoly, PriShare, recover_secret, shamir
 from drand_edu.threshold.dkg import FaultPlan, run_dkg, run_reshare
+from drand_edu.viz.dkg import plot_dkg_flow, plot_shamir_toy, shamir_explorer
 
 rng = drand_edu.notebook_setup(seed=2024)
 
@@ -40,8 +41,6 @@ rng = drand_edu.notebook_setup(seed=2024)
 # $f(0)$. On a toy field (numbers mod 97) we can draw it:
 
 # %%
-from drand_edu.viz.dkg import plot_dkg_flow, plot_shamir_toy, shamir_explorer
-
 plot_shamir_toy(t=3, n=5, prime=97, secret=42)
 plt.show()
 
