@@ -66,8 +66,9 @@ def test_two_beacons_in_one_daemon(tmp_path, capsys) -> None:
             assert main(["generate-keypair", "--folder", str(folder), "--id", beacon_id,
                          "--scheme", scheme, address]) == 0  # fmt: skip
     processes = []
-    for folder in folders:
+    for folder, address in zip(folders, addresses, strict=True):
         command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", str(folder),
+                   "--private-listen", address, "--public-listen", "127.0.0.1:0",
                    "--metrics", str(free_port())]  # fmt: skip
         log = (folder / "node.log").open("w")
         processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))

@@ -76,10 +76,19 @@ def _free_port() -> int:
 
 
 def start_node(folder: Path, public_port: int, control_port: int = 0) -> subprocess.Popen:
-    """``drand-edu start`` for one node folder, detached, its output in ``<folder>/node.log``."""
+    """``drand-edu start`` for one node folder, detached, its output in ``<folder>/node.log``: listening
+    for its peers at its key pair's address (``--private-listen``, required as in drand) and serving the
+    public API on ``public_port`` (``--public-listen``, without which drand starts none)."""
+    from ..node.service import stored_beacon_ids  # here: the CLI's start-up stays light
+    from .start import key_pair_address
+
+    private = key_pair_address(folder, stored_beacon_ids(folder))
+    if private is None:
+        raise InvalidInput(f"{folder}: its key pairs name no single address to listen on")
     log = (folder / "node.log").open("a")
     command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", str(folder)]
-    command += ["--public-listen", f"127.0.0.1:{public_port}", "--control", str(control_port)]
+    command += ["--private-listen", private, "--public-listen", f"127.0.0.1:{public_port}"]
+    command += ["--control", str(control_port)]
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
