@@ -101,3 +101,47 @@ def test_hints_come_in_steps(capsys, name, recipe_piece) -> None:
     assert shown[0].startswith("💡 hint 1/3") and recipe_piece not in shown[0] + shown[1]
     assert recipe_piece in shown[2] and "(that is the last hint)" in shown[2] and shown[3] == shown[2]
     assert recipe_piece not in first_hint(name)
+
+
+# Per exercise, the insecure-but-plausible answer (or, where no security is at stake, the wrong answer a
+# hurried engineer writes first), each refused with a verdict that names the real mechanism (issue 22).
+def _only_the_stated_hash(info: ChainInfo) -> dict:
+    """"Same hash" by writing the original's hash into the copy: a client recomputes it, never reads it."""
+    return {**dataclasses.replace(info, beacon_id=info.beacon_id + "2").to_json(), "hash": info.hash_hex}
+
+
+def _default_is_free(info: ChainInfo) -> ChainInfo:
+    """'default' is not written into the hash, so calling the chain 'default' keeps it: only for a chain
+    whose id already was the default."""
+    return dataclasses.replace(info, beacon_id="default")
+
+
+PLAUSIBLY_WRONG = [
+    # Ex1: believing the pinned chain hash also pins the scheme (a relay could then swap how beacons verify)
+    ("hashed_fields", check_hashed_fields,
+     {"period", "genesis_time", "public_key", "groupHash", "metadata.beaconID", "schemeID"},
+     "pins the chain hash has also pinned how beacons are verified"),
+    # Ex1: the beacon id left out (its default value is not written, so a test on mainnet hides it)
+    ("hashed_fields", check_hashed_fields, {"period", "genesis_time", "public_key", "groupHash"},
+     "beacon id other than 'default'"),
+    # Ex2: rounding up, so a client asks for a round that no node has signed yet
+    ("current_round", check_current_round, lambda g, p, now: -(-(now - g) // p) + 1, "not due yet"),
+    ("current_round", check_current_round, lambda g, p, now: round((now - g) / p) + 1, "not due yet"),
+    # Ex2: round 0 at genesis (the formula without the + 1)
+    ("current_round", check_current_round, lambda g, p, now: (now - g) // p, "count round 1 at the genesis"),
+    # Ex3: a twin whose stated hash is copied: the hash is recomputed from the fields, so it is another chain
+    ("twin_chain", check_twin_chain, _only_the_stated_hash, "sha256 sees other bytes"),
+    ("twin_chain", check_twin_chain, _default_is_free, "sha256 sees other bytes"),
+    # Ex4: the textbook formula extrapolated to round 0 and to a huge round (drand's code special-cases both)
+    ("time_edges", check_time_edges, (1_595_431_050 - 30, 1, TIME_OF_ROUND_ERROR_VALUE), "extrapolated"),
+    ("time_edges", check_time_edges, (1_595_431_050, 1, 1_595_431_050 + (2**60 - 1) * 30), "multiplication"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "checker", "answer", "mechanism"), PLAUSIBLY_WRONG,
+                         ids=[f"{row[0]}-{i}" for i, row in enumerate(PLAUSIBLY_WRONG)])  # fmt: skip
+def test_plausible_wrong_answers_are_refused_naming_the_mechanism(capsys, name, checker, answer, mechanism):
+    arguments = answer if isinstance(answer, tuple) else (answer,)
+    said = verdict(capsys, checker, *arguments)
+    assert CORRECT not in said and NOT_YET in said
+    assert mechanism in said, said

@@ -99,7 +99,9 @@ def check_hashed_fields(fields: Iterable[str] | None) -> Verdict:
         return report(False, "'hash' is what is computed, not something it is computed from")
     if "schemeID" in chosen:
         return report(
-            False, "did you try it? Change schemeID to a scheme with the same key size and recompute the hash"
+            False,
+            "schemeID: did you try it? Change it to a scheme with the same key size and recompute the hash. "
+            "It decides whether a client that pins the chain hash has also pinned how beacons are verified",
         )
     missing = _HASHED - chosen
     if missing == {"beaconID"}:
@@ -163,7 +165,15 @@ def check_current_round(my_round_at: Callable[[int, int, int], int] | None) -> V
                     where = "(your answer is not a finite number)"
                 elif isinstance(got, float) and got != int(got):
                     return report(False, "a round is a whole number: round down, not divide")
-                return report(False, f"wrong {where} (period {period} s, {now - genesis} s after genesis)")
+                situation = f"(period {period} s, {now - genesis} s after genesis)"
+                if isinstance(got, int | float) and got == want + 1:  # rounded up: a round still to come
+                    return report(False, f"one round ahead {where} {situation}: that round is not due yet, "
+                                         "no node has signed it, so a client asking for it gets nothing "
+                                         "(or waits) — round down")  # fmt: skip
+                if isinstance(got, int | float) and got == want - 1:
+                    return report(False, f"one round behind {where} {situation}: a beacon that is already "
+                                         "due was missed — count round 1 at the genesis time")  # fmt: skip
+                return report(False, f"wrong {where} {situation}")
         return report(True, praise="right at genesis, on every round boundary and in between")
 
     return safely(check, "my_round_at failed")
