@@ -79,7 +79,7 @@ def test_a_node_listens_for_peers_control_and_metrics_and_has_no_public_api_unas
     try:
         _wait(lambda: (folder / "metrics.url").exists() or process.poll() is not None, 60, "the node")
         assert process.poll() is None, (folder / "node.log").read_text()
-        control = read_port(folder / "control.port")
+        control = read_port(folder / "control.port")  # no --control: a free port, not drand's 8888
         metrics_url = (folder / "metrics.url").read_text().strip()
         assert metrics_url.startswith("http://127.0.0.1:")  # no --metrics: a free port of 127.0.0.1
         with urllib.request.urlopen(metrics_url + "/metrics", timeout=10) as answer:
@@ -136,6 +136,7 @@ def test_drands_start_refuses_no_private_listen_and_opens_the_same_listeners(dra
     folder, address, control = tmp_path / "drand", f"127.0.0.1:{_free_port()}", _free_port()
     made = _drand(drand_binary, "generate-keypair", "--folder", str(folder), "--id", "default", address)
     assert made.returncode == 0, made.stderr
+    assert '(default: "8888")' in _drand(drand_binary, "start", "--help").stdout  # ours: a free port
     refused = _drand(drand_binary, "start", "--folder", str(folder), "--control", str(control))
     assert refused.returncode != 0
     assert "private listen address cannot be empty" in refused.stdout + refused.stderr

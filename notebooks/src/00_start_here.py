@@ -29,11 +29,22 @@
 #   plan of every session). Every notebook also presents as slides (`make slides`, or in JupyterLab *View →
 #   Render as slideshow*).
 #
-# **What talks to the internet.** Almost nothing: real beacons are stored in the notebooks, and our networks
-# run on `127.0.0.1` or on a simulated clock. The exceptions are three cells, in sessions 1, 2 and 8, that ask
-# the League of Entropy's public relays for their *latest* beacons; offline (or with `DRAND_EDU_OFFLINE=1`)
-# they say so and verify recorded beacons instead. Randomness in notebooks is **seeded so outputs are
-# reproducible — for teaching only**; the library's default is the operating system's secure generator.
+# **What talks to the internet.** Exactly this, and nothing else:
+#
+# - **three cells**, one each in sessions 1, 2 and 8, ask the League of Entropy's public relays
+#   (`api.drand.sh`, `api2.drand.sh`, `api3.drand.sh`, `drand.cloudflare.com`) for the *latest* beacon of each
+#   chain, within 3 seconds (`drand_edu.client.league`). Offline, or with `DRAND_EDU_OFFLINE=1` (the tests
+#   and the notebook builds set it), they say so and verify real beacons recorded from drand's own tests;
+# - **the JavaScript cells** of sessions 1 and 8, on their first run on a machine with `node`, run `npm ci`
+#   once, which downloads the pinned npm packages (`drand-client`, `tlock-js`) from the npm registry; after
+#   that they run from `tests/js/node_modules`, and without `node` they are skipped;
+# - **installing**, not running: `make lab` and `make test` fetch the Python packages from PyPI, and the
+#   optional `make drand` fetches drand's Go modules through the Go module proxy.
+#
+# Everything else — the stored beacons, our node processes, their DKG and public APIs, the real drand
+# network of session 1 — runs on `127.0.0.1` or on a simulated clock. Randomness in notebooks is **seeded so
+# outputs are reproducible — for teaching only**; the library's default is the operating system's secure
+# generator.
 
 # %% [markdown]
 # ## Which drand this course follows
@@ -195,6 +206,20 @@ beacon = Beacon.from_json(stored["beacons"][0])
 print(quicknet)
 print("valid:", is_valid_beacon(quicknet, beacon))
 print("randomness:", beacon.randomness.hex())
+
+# %% [markdown]
+# **Try it.** Claim this signature belongs to the *next* round: run
+# `is_valid_beacon(quicknet, dataclasses.replace(beacon, round=beacon.round + 1))` (after `import
+# dataclasses`). Predict what it prints. Then flip one bit of the signature instead and predict again.
+
+# %% [markdown] tags=["try-answer"]
+# **Answer.** `False`, both times. A quicknet beacon is a BLS signature of the round number, so the same
+# signature cannot be the signature of another round: the verifier hashes `round + 1` to a different curve
+# point and the pairing check fails. drand's check is one line,
+# [`Scheme.VerifyBeacon`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L69-L71): it verifies the signature against the chain's
+# public key over the beacon's digest. A flipped bit gives bytes that are either no point of the curve or
+# another point, and both are refused. The randomness, `sha256(signature)`, would not notice the round
+# change at all: that is why a client verifies before it uses a beacon (session 2).
 
 # %% [markdown] tags=["instructor"]
 # **Instructor notes.** This notebook is the opening of session 1, on the projector; learners run it

@@ -115,6 +115,19 @@ drand_edu_cli("simulate", "--nodes", "5", "--threshold", "3", "--rounds", "10", 
 drand_edu_cli("verify", "--info", "sim/info.json", "sim/beacons.json")
 
 # %% [markdown]
+# **Try it.** Run `simulate` again with `--seed 2` (same nodes, threshold and rounds) and `verify` its
+# output. Predict: does the chain hash change? Does `verify` still say `ok`? And what does `verify` say
+# for the beacons of seed 2 checked against the `info.json` of seed 1?
+
+# %% [markdown] tags=["try-answer"]
+# **Answer.** The chain hash changes: the seed drives the simulated DKG, so the group's public key is new,
+# and with it the genesis seed (the group's hash); both are hashed into the chain hash (Exercise 1 finds
+# which fields are). `verify` says `ok` for seed 2's own pair. Seed 2's beacons against seed 1's info are
+# refused (`invalid signature` for every round, `INVALID`, exit code 1): their signatures were made under
+# another group key, so not one verifies — which is why a client pins the chain hash (or the key) it
+# expects instead of trusting the info a server hands it.
+
+# %% [markdown]
 # ## 3. A network of real processes, set up by hand
 #
 # Four operators, four folders. Each generates a key pair bound to the address where its node will
@@ -127,6 +140,34 @@ drand_edu_cli("verify", "--info", "sim/info.json", "sim/beacons.json")
 # shared ports; our `NodeDaemon` does the same. The process talks to its peers over HTTP on 127.0.0.1 and
 # takes operator commands on a *control port* that only this machine can reach. The nodes have keys but no
 # chain yet.
+#
+# Which ports a node opens is drand v2's rule, and ours. In
+# [`DrandDaemon.init`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon.go#L117-L133)
+# drand refuses to start without `--private-listen` (the address its peers dial: "private listen address
+# cannot be empty"), and it creates the public HTTP API only `if pubAddr != ""`, that is, only with
+# `--public-listen`. Its metrics listener always starts: at the end of
+# [`LoadBeaconsFromDisk`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_daemon.go#L304-L346)
+# it calls
+# [`metrics.Start`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/metrics/metrics.go#L374-L413),
+# which listens on `127.0.0.1:` plus the `--metrics` value, any free port when there is none. So every node
+# below gets `--private-listen` (the address of its key pair) and `--public-listen 127.0.0.1:0` (any free
+# port, which the node writes to `public.url`); the first `start` shows the refusal. One default is ours
+# on purpose: drand's control port defaults to 8888, JupyterLab's port, so ours takes any free port and
+# writes it to `control.port`, where `drand-edu dkg|show|stop --folder` find it.
+#
+# > **Asked in the room:** drand's nodes speak gRPC and TLS; ours speak HTTP. Is that the same thing?
+# > The messages are the same kind: drand's peer service
+# > ([`Protocol`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/protobuf/drand/protocol.proto#L14-L23)) has `GetIdentity`, `PartialBeacon` (one
+# > partial signature to one peer) and `SyncChain` (a stream of stored beacons); our peer port has the
+# > same three as HTTP on 127.0.0.1: `GET /identity`, partials posted to `/protocol`, `GET /sync`. The
+# > transport differs: a drand daemon listens in *plain* gRPC
+# > ([`NewGRPCListenerForPrivate`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/listener.go#L36-L98) says it assumes a reverse proxy
+# > in front that terminates TLS), and dials its peers over TLS 1.2 or later
+# > ([`grpcClient.conn`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/net/conn_tls.go#L16-L67)), unless it was built with the
+# > `conn_insecure` tag (section 6 builds it so). What TLS does *not* carry is the beacon's safety: every
+# > partial and every beacon is a BLS signature that the receiver verifies against the group's key, so a
+# > forger on the wire is refused over plain HTTP too; TLS adds privacy and knowing which operator you
+# > talk to. Notebook 06 goes into the network in depth.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -146,15 +187,18 @@ shutil.rmtree(demo, ignore_errors=True)
 addresses = [f"127.0.0.1:{free_port()}" for _ in range(4)]
 for i, address in enumerate(addresses):
     drand_edu_cli("generate-keypair", "--folder", f"demo/node{i}", address)
+drand_edu_cli("start", "--folder", "demo/node0")  # refused, as drand refuses it: no --private-listen
 
 
 def start_nodes():
-    """``drand-edu start --folder demo/nodeI`` for the four nodes, each in its own process."""
+    """``drand-edu start --folder demo/nodeI --private-listen ADDRESS --public-listen 127.0.0.1:0`` for the
+    four nodes, each in its own process."""
     started = []
     for i in range(4):
         for name in ("control.port", "public.url"):  # left by a node that was killed: not a running one
             (demo / f"node{i}" / name).unlink(missing_ok=True)
-        command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", f"demo/node{i}"]
+        command = [sys.executable, "-m", "drand_edu.cli", "start", "--folder", f"demo/node{i}",
+                   "--private-listen", addresses[i], "--public-listen", "127.0.0.1:0"]  # fmt: skip
         with (demo / f"node{i}" / "node.log").open("a") as log:
             started.append(subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT))
     keep_running("session 1 nodes", started)  # the ones started before stop; the rest stop with the kernel
@@ -210,7 +254,17 @@ def cli_output(*args):
 
 
 def dkg_status(i):
-    return json.loads(cli_output("dkg", "status", "--folder", f"demo/node{i}", "--format", "json"))
+    """``drand-edu dkg status --format json`` for node ``i``, run in this kernel (asked often: a new
+    process each time would take a second on a busy machine)."""
+    import contextlib
+    import io
+
+    from drand_edu.cli import main
+
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        main(["dkg", "status", "--folder", str(demo / f"node{i}"), "--format", "json"])
+    return json.loads(said.getvalue())
 
 
 def fresh_nodes():
@@ -228,6 +282,8 @@ def fresh_nodes():
                         shutil.rmtree(entry)
                     else:
                         entry.unlink()
+        for log in demo.glob("node*/node.log"):  # the new chain's story starts afresh
+            log.unlink()
         nodes = start_nodes()
         print("these nodes had begun a DKG: reset (key pairs kept) and started again for a new one")
     proposal = workdir / "proposal.toml"
@@ -238,17 +294,49 @@ def fresh_nodes():
     return nodes
 
 
-fresh_nodes()
-terms = ["--threshold", "3", "--period", "2s", "--scheme", "pedersen-bls-chained", "--catchup-period", "1s"]
-drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--proposal", "proposal.toml", *terms)  # refused
-drand_edu_cli("dkg", "init", "--folder", "demo/node0", "--proposal", "proposal.toml", *terms, "--genesis-delay", "5s")
-for i in (1, 2, 3):
-    while dkg_status(i)["status"] == "Fresh":  # until the proposal has travelled over the network
+def run_the_dkg(say=drand_edu_cli):
+    """The operators' commands, on fresh nodes: node 0 proposes, the others join, node 0 executes. ``say``
+    runs each command (``cli_output``: without showing it). Each node's DKG log is kept in
+    ``demo/dkg-logs.json`` for the figure below (a node keeps its log in memory only)."""
+    fresh_nodes()
+    terms = ["--threshold", "3", "--period", "2s", "--scheme", "pedersen-bls-chained", "--catchup-period", "1s"]
+    init = ["dkg", "init", "--folder", "demo/node0", "--proposal", "proposal.toml", *terms]
+    if say is drand_edu_cli:
+        say(*init)  # refused: an initial proposal needs --genesis-delay
+    say(*init, "--genesis-delay", "8s")
+    for i in (1, 2, 3):
+        while dkg_status(i)["status"] == "Fresh":  # until the proposal has travelled over the network
+            time.sleep(0.2)
+        say("dkg", "join", "--folder", f"demo/node{i}")
+    say("dkg", "execute", "--folder", "demo/node0")
+    say("dkg", "status", "--folder", "demo/node0", "--wait", "Complete")
+    deadline = time.time() + 60
+    while any(dkg_status(i)["status"] != "Complete" for i in (1, 2, 3)):  # the others: asked in here
+        assert time.time() < deadline, f"the DKG did not complete: see {demo}/node*/node.log"
         time.sleep(0.2)
-    drand_edu_cli("dkg", "join", "--folder", f"demo/node{i}")
-drand_edu_cli("dkg", "execute", "--folder", "demo/node0")
-for i in range(4):
-    drand_edu_cli("dkg", "status", "--folder", f"demo/node{i}", "--wait", "Complete")
+    (demo / "dkg-logs.json").write_text(json.dumps([dkg_status(i)["log"] for i in range(4)]))
+
+
+def dkg_logs():
+    """Each node's DKG log, as it was when the last DKG completed."""
+    return json.loads((demo / "dkg-logs.json").read_text())
+
+
+def public_urls():
+    """The nodes' public API URLs, which each node writes to ``public.url`` once its chain runs (a new
+    port each time a node starts: the cells below ask for them again). Nodes that were stopped start
+    again; nodes without a chain (the start cell ran again) run the DKG of this cell first."""
+    running_nodes()
+    if not list(demo.glob("node*/multibeacon/*/groups/*.toml")) or not (demo / "dkg-logs.json").exists():
+        print("these nodes have no chain yet (the start cell ran again): the DKG above runs again")
+        run_the_dkg(say=cli_output)
+    while not all((demo / f"node{i}" / "public.url").exists() for i in range(4)):
+        assert all(node.poll() is None for node in nodes), f"a node stopped: see {demo}/node*/node.log"
+        time.sleep(0.2)
+    return [(demo / f"node{i}" / "public.url").read_text().strip() for i in range(4)]
+
+
+run_the_dkg()
 
 # %% [markdown]
 # What node 2 saw, from its own log (`dkg status --format json`). Its share number is its rank by public
@@ -257,13 +345,13 @@ for i in range(4):
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Times and the share's number vary on every run.
-running_nodes()  # a node started again has an empty log (it is kept in memory): run the DKG cell again
-for line in dkg_status(2)["log"]:
+public_urls()  # the nodes run and have a chain (run again after the start cell, this runs the DKG again)
+for line in dkg_logs()[2]:  # kept when the DKG ended: a node started again has an empty log in memory
     print(line)
 
 # %% [markdown]
 # Each node has written its share and the group file into its folder, started its chain (SQLite store,
-# public HTTP API) and will sign round 1 at the genesis time. `drand-edu demo up --nodes 4 --threshold 3
+# public HTTP API, since we passed `--public-listen`) and will sign round 1 at the genesis time. `drand-edu demo up --nodes 4 --threshold 3
 # --period 2` does all of the above in one command; `demo down` stops what it started.
 #
 # What does a node hold? `drand show public` asks the running daemon through its control port
@@ -273,17 +361,6 @@ for line in dkg_status(2)["log"]:
 # public polynomial, never the share itself.
 
 # %%
-def public_urls():
-    """The nodes' public API URLs, which each node writes to ``public.url`` once its chain runs (a new
-    port each time a node starts: the cells below ask for them again)."""
-    running_nodes()
-    assert list(demo.glob("node*/multibeacon/*/groups/*.toml")), "no chain yet: run the DKG cell above"
-    while not all((demo / f"node{i}" / "public.url").exists() for i in range(4)):
-        assert all(node.poll() is None for node in nodes), f"a node stopped: see {demo}/node*/node.log"
-        time.sleep(0.2)
-    return [(demo / f"node{i}" / "public.url").read_text().strip() for i in range(4)]
-
-
 urls = public_urls()
 shown = json.loads(cli_output("show", "public", "--folder", "demo/node1"))
 print("show public:", sorted(shown), "· the address is node 1's:", shown["address"] == addresses[1])
@@ -311,11 +388,79 @@ def current_round(url):
     return json.loads(body).get("current", 0)
 
 
-urls = public_urls()
-deadline = time.time() + 60
-while min(current_round(u) for u in urls) < 3 and time.time() < deadline:
-    time.sleep(0.5)
-print("every node has produced at least 3 rounds:", min(current_round(u) for u in urls) >= 3)
+def wait_for_rounds(n):
+    """Wait (at most a minute) until every node has stored round ``n``; whether they all have."""
+    deadline = time.time() + 60
+    while min(current_round(u) for u in public_urls()) < n and time.time() < deadline:
+        time.sleep(0.5)
+    return min(current_round(u) for u in public_urls()) >= n
+
+
+print("every node has produced at least 3 rounds:", wait_for_rounds(3))
+
+# %% [markdown]
+# ### The picture: one DKG, then the first rounds, on one time axis
+#
+# Each node told us its story: its DKG log (`dkg status`, one line per step, on the node's clock) and its
+# own output, `node.log`, where the node writes one `NEW_BEACON_STORED` line for each beacon it stores, with
+# the time — the line drand's
+# [`discrepancyStore.Put`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/store.go#L159-L198)
+# logs, with how late the beacon was (`time_discrepancy_ms`). Put on one axis (seconds since the
+# leader's proposal): the proposal reaches every node, each joins (each `dkg join` is a new Python
+# process here, so the joins take a second or two each), and the execution — deals, responses and the
+# finish, a fraction of a second, since every bundle arrives at once (fast sync) — leaves each node with
+# its share. Round 1 is due at the **genesis time** the leader fixed (`--genesis-delay 8s` after the
+# proposal), and one more every period (2 s). When the DKG ends first, the nodes hold their shares and
+# wait (the pale bar); on a busy machine it can end *after* the genesis time, and then the nodes produce
+# the rounds already due one *catch-up period* apart (`--catchup-period 1s`) until they are on time, as
+# drand's round loop does in its "fast catchup mode"
+# ([`Handler.run`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L368-L466)). Either way each node stores each
+# round a moment after its time, once 3 partials are in.
+
+# %%
+import matplotlib.pyplot as plt
+
+from drand_edu.viz.timeline import node_timeline, plot_session_timeline, timeline_explorer, timeline_facts
+
+
+def session_timelines():
+    """Each node's timeline, from its DKG log and node.log, and the chain's genesis time and period."""
+    wait_for_rounds(3)
+    info = json.loads(cli_output("client", "get", "chain-info", "--url", public_urls()[0]))
+    logs = dkg_logs()
+    lanes = [node_timeline(f"node {i}", logs[i], (demo / f"node{i}" / "node.log").read_text(),
+                           info["genesis_time"]) for i in range(4)]  # fmt: skip
+    return lanes, info["genesis_time"], info["period"]
+
+
+timelines, genesis, period = session_timelines()
+plot_session_timeline(timelines, genesis, period)
+plt.show()
+for fact in timeline_facts(timelines, genesis, period):
+    print(fact)
+
+# %% [markdown]
+# Pick one node, or move the window to zoom in on the DKG (its steps are tenths of a second apart) or on
+# the rounds (the figure above is the default: every node, the whole run):
+
+# %%
+timeline_explorer(*session_timelines())
+
+# %% [markdown]
+# **Try it.** Stop node 3 — `drand_edu_cli("stop", "--folder", "demo/node3")` — wait six seconds
+# (`time.sleep(6)`), then run the two cells above again (their `public_urls()` starts node 3 again).
+# Predict: did the chain go on without node 3? What does node 3's lane show after it is back?
+
+# %% [markdown] tags=["try-answer"]
+# **Answer.** The chain goes on: the threshold is 3 of 4, so the three running nodes still gather 3
+# partials for every round, and `wait_for_rounds` sees their rounds grow. Node 3's lane shows a gap, then a
+# burst: a node that starts on a running chain asks its peers for the rounds it missed and stores them
+# within a moment of each other, while it waits for the next round's time to sign again. drand's
+# [`Handler.Catchup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L277-L286)
+# does that: it starts the round loop at the next round's time and, meanwhile, syncs every round up to
+# that one from its peers (`RunSync`). (In node 3's `node.log` the burst's
+# `time_discrepancy_ms` values are large: those rounds were stored seconds after their time.) With two nodes
+# stopped, only 2 partials would exist per round and the chain would stall until a third came back.
 
 # %% [markdown]
 # Are all the nodes there? drand's `util check`
@@ -336,6 +481,11 @@ print(answered, "of 4 nodes answer")
 # %%
 # NBVAL_IGNORE_OUTPUT
 # A fresh DKG: a new key and chain hash each run.
+def chain_hash_of(url):
+    """The chain hash of the chain a node serves, as ``drand-edu client get chain-info`` reads it."""
+    return json.loads(cli_output("client", "get", "chain-info", "--url", url))["hash"]
+
+
 urls = public_urls()
 drand_edu_cli("client", "get", "chain-info", "--url", urls[0])
 
@@ -357,7 +507,7 @@ drand_edu_cli("client", "get", "chain-info", "--url", urls[0])
 from drand_edu.store import SQLiteStore, check_store
 
 urls = public_urls()
-chain_hash = json.loads(cli_output("client", "get", "chain-info", "--url", urls[0]))["hash"]
+chain_hash = chain_hash_of(urls[0])
 client = Client(urls, chain_hash=chain_hash)
 db = f"follower-{chain_hash[:8]}.db"  # one store per chain (a new DKG, a new chain)
 sync = ["--chain-hash", chain_hash, "--db", db]
@@ -383,10 +533,24 @@ follower.close()
 # The latest round and its randomness change every 2 seconds.
 from drand_edu.client import BeaconRandom
 
-client = Client(public_urls(), chain_hash=chain_hash)
+urls = public_urls()
+client = Client(urls, chain_hash=chain_hash_of(urls[0]))  # pinned: another chain's beacons are refused
 latest = client.latest()
 print("round", latest.round, "randomness", latest.randomness.hex())
 print("today's dice:", BeaconRandom(latest, "dice").randint(1, 6))
+
+# %% [markdown]
+# > **Asked in the room:** who sees a beacon first — and can they front-run it? The nodes do. At a round's
+# > time each node signs its partial and sends it to every other node
+# > ([`broadcastNextPartial`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L468-L546)); each node that has gathered
+# > the threshold of partials recovers the beacon and stores it
+# > ([`runAggregator`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/chainstore.go#L149-L301)), and only then can its public
+# > API, the relays and their caches serve it — milliseconds to seconds later (the figure of section 3
+# > shows when each node stored each round). No single node can know a beacon earlier: it needs the
+# > others' partials, and honest nodes sign only at the round's time. But any threshold of operators
+# > together could sign *any* future round whenever they like: that is the trust drand asks for. So an
+# > application fixes the round it will use *before* that round is due (bets close first) and never takes
+# > "the latest" beacon after the fact. Notebook 02 goes into it in depth.
 
 # %% [markdown]
 # drand's own clients are less strict than ours (session 8 shows where). In Go (`github.com/drand/go-clients`)
@@ -410,7 +574,7 @@ from drand_edu import js
 if js.node_available():
     node = js.ensure_packages()
     urls = public_urls()
-    info_now = Client(urls, chain_hash=chain_hash).info()
+    info_now = Client(urls, chain_hash=chain_hash_of(urls[0])).info()
     check = subprocess.run([node, str(js.JS_DIR / "drand_client_check.mjs"), urls[1], info_now.hash_hex,
                             info_now.public_key.hex(), "2"], capture_output=True, text=True)  # fmt: skip
     assert check.returncode == 0, check.stderr
@@ -742,8 +906,8 @@ drand_edu.exercises.check_time_edges(round_zero_time, before_genesis_round, far_
 # - **18 min** · 3. A network of real processes, set up by hand — The session: `generate-keypair` for four
 #   nodes, `start`, `dkg generate-proposal` (open proposal.toml), `dkg init --proposal` (refused without
 #   `--genesis-delay`, as drand), `join`, `execute`, `dkg status`; show a node folder (the key store of
-#   session 3). The moment: every node has produced at least 3 rounds. In a hurry: `drand-edu demo up` does it
-#   all.
+#   session 3). The moment: every node has produced at least 3 rounds, and the timeline figure shows each
+#   node's DKG steps and rounds on one axis. In a hurry: `drand-edu demo up` does it all.
 # - **5 min** · 4. A follower: `sync` and `sync --follow` — A follower checks, syncs and follows; its store
 #   checks out.
 # - **7 min** · 5. Consuming randomness — `BeaconRandom(latest, "dice").randint(1, 6)`; the Go and JS snippets
