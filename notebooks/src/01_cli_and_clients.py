@@ -267,6 +267,7 @@ def dkg_status(i):
     return json.loads(said.getvalue())
 
 
+# %%
 def fresh_nodes():
     """Running nodes that have not begun a DKG, and a proposal file that names them. Run again, this cell
     finds nodes that ran one (or were stopped): it deletes what a DKG wrote — share, group file, beacons —
@@ -294,6 +295,7 @@ def fresh_nodes():
     return nodes
 
 
+# %%
 def run_the_dkg(say=drand_edu_cli):
     """The operators' commands, on fresh nodes: node 0 proposes, the others join, node 0 executes. ``say``
     runs each command (``cli_output``: without showing it). Each node's DKG log is kept in
@@ -322,10 +324,11 @@ def dkg_logs():
     return json.loads((demo / "dkg-logs.json").read_text())
 
 
+# %%
 def public_urls():
     """The nodes' public API URLs, which each node writes to ``public.url`` once its chain runs (a new
     port each time a node starts: the cells below ask for them again). Nodes that were stopped start
-    again; nodes without a chain (the start cell ran again) run the DKG of this cell first."""
+    again; nodes without a chain (the start cell ran again) get a DKG first, by `run_the_dkg`."""
     running_nodes()
     if not list(demo.glob("node*/multibeacon/*/groups/*.toml")) or not (demo / "dkg-logs.json").exists():
         print("these nodes have no chain yet (the start cell ran again): the DKG above runs again")
