@@ -167,7 +167,7 @@ drand_edu_cli("verify", "--info", "sim/info.json", "sim/beacons.json")
 # > `conn_insecure` tag (section 6 builds it so). What TLS does *not* carry is the beacon's safety: every
 # > partial and every beacon is a BLS signature that the receiver verifies against the group's key, so a
 # > forger on the wire is refused over plain HTTP too; TLS adds privacy and knowing which operator you
-# > talk to. Notebook 06 goes into the network in depth.
+# > talk to. [Notebook 06](06_networking_and_monitoring.ipynb) goes into the network in depth.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -553,7 +553,7 @@ print("today's dice:", BeaconRandom(latest, "dice").randint(1, 6))
 # > others' partials, and honest nodes sign only at the round's time. But any threshold of operators
 # > together could sign *any* future round whenever they like: that is the trust drand asks for. So an
 # > application fixes the round it will use *before* that round is due (bets close first) and never takes
-# > "the latest" beacon after the fact. Notebook 02 goes into it in depth.
+# > "the latest" beacon after the fact. [Notebook 02](02_beacons.ipynb) goes into it in depth.
 
 # %% [markdown]
 # drand's own clients are less strict than ours (session 8 shows where). In Go (`github.com/drand/go-clients`)
