@@ -333,6 +333,11 @@ def public_urls():
     if not list(demo.glob("node*/multibeacon/*/groups/*.toml")) or not (demo / "dkg-logs.json").exists():
         print("these nodes have no chain yet (the start cell ran again): the DKG above runs again")
         run_the_dkg(say=cli_output)
+        deadline = time.time() + 60  # and its first two rounds, which the cells below read
+        logs = [demo / f"node{i}" / "node.log" for i in range(4)]
+        while not all("NEW_BEACON_STORED round 2 " in log.read_text() for log in logs):
+            assert time.time() < deadline, f"no round 2 after the DKG: see {demo}/node*/node.log"
+            time.sleep(0.5)
     while not all((demo / f"node{i}" / "public.url").exists() for i in range(4)):
         assert all(node.poll() is None for node in nodes), f"a node stopped: see {demo}/node*/node.log"
         time.sleep(0.2)
