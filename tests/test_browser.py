@@ -202,6 +202,11 @@ beacons = [Beacon.from_json(b) for b in recorded["beacons"]]""",
     """network = LocalNetwork.create(4, 3, "bls-unchained-g1-rfc9380", period=3, rng=rng)
 network.run_rounds(2)
 panel.NetworkPanel(network).widget()""",
+    """from drand_edu.viz.timeline import NodeTimeline, timeline_explorer
+
+steps = ((0.0, "proposed"), (1.0, "joined"), (2.0, "executing"), (4.0, "complete"))
+story = [NodeTimeline(f"node{i}", steps, ((1, 8.1 + i / 10), (2, 11.1), (3, 14.1))) for i in range(4)]
+timeline_explorer(story, genesis_time=8.0, period=3)""",
 )
 
 
