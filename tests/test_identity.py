@@ -140,3 +140,52 @@ def test_key_files_carry_drands_fields(tmp_path) -> None:
     (folder / PUBLIC_FILE).write_text(text)
     with pytest.raises(InvalidInput, match="invalid self-signature"):
         FileStore.load(tmp_path)
+
+
+# -- the migration of old self-signatures (drand's SelfSignAll, checkGroup) ---------------------------
+def test_migrate_signature_resigns_an_old_or_empty_one_and_keeps_a_valid_one() -> None:
+    scheme = PEDERSEN_BLS_CHAINED
+    keys = bls.keygen(scheme, seeded_rng(11))
+    v1_style = bls.sign(scheme, keys.secret, identity.identity_hash(scheme, keys.public))  # drand v1's format
+    assert not identity.valid_signature(scheme, keys.public, v1_style)
+    migrated = identity.migrate_signature(scheme, keys.secret, v1_style)
+    assert migrated != v1_style and identity.valid_signature(scheme, keys.public, migrated)
+    assert identity.migrate_signature(scheme, keys.secret, b"") == migrated  # BLS is deterministic
+    current = identity.self_sign(scheme, keys.secret)
+    assert identity.migrate_signature(scheme, keys.secret, current) == current
+    # a signature of another scheme (drand moves the key pair onto the group's scheme first)
+    other = identity.self_sign(PEDERSEN_BLS_UNCHAINED, keys.secret)
+    assert identity.migrate_signature(scheme, keys.secret, other) == current
+
+
+def test_unsigned_identities_lists_old_empty_and_wrong_signatures() -> None:
+    from drand_edu.threshold.group import Node
+
+    scheme = PEDERSEN_BLS_CHAINED
+    good = bls.keygen(scheme, seeded_rng(12))
+    other = bls.keygen(scheme, seeded_rng(13))
+    nodes = [
+        Node("a:1", good.public.to_bytes(), 0, identity.self_sign(scheme, good.secret)),
+        Node("b:2", V1_KEY, 1, V1_SIGNATURE),  # drand v1's format: the hash alone
+        Node("c:3", other.public.to_bytes(), 2, b""),  # a group of a drand older than self-signatures
+        Node("d:4", other.public.to_bytes(), 3, identity.self_sign(scheme, good.secret)),  # someone else's
+    ]
+    assert [n.address for n in identity.unsigned_identities(scheme, nodes)] == ["b:2", "c:3", "d:4"]
+    assert identity.unsigned_identities(scheme, nodes[:1]) == []
+
+
+def test_drand_refuses_the_v1_signature_and_accepts_the_migrated_one(drandref) -> None:
+    """drand's own ValidSignature judges both: the v1 format is refused, SelfSignAll's output is not."""
+    scheme = PEDERSEN_BLS_CHAINED
+    kind, _ = drandref.outcome(
+        "identity_valid_signature", scheme=scheme.id, key=V1_KEY.hex(), signature=V1_SIGNATURE.hex(), address="a:1"
+    )
+    assert kind == "error"
+    keys = bls.keygen(scheme, seeded_rng(14))
+    v1_style = bls.sign(scheme, keys.secret, identity.identity_hash(scheme, keys.public))
+    for signature, accepted in ((v1_style, False), (identity.migrate_signature(scheme, keys.secret, v1_style), True)):
+        kind, _ = drandref.outcome(
+            "identity_valid_signature",
+            scheme=scheme.id, key=keys.public.to_bytes().hex(), signature=signature.hex(), address="a:1",
+        )  # fmt: skip
+        assert (kind == "ok") is accepted

@@ -32,11 +32,22 @@ The signature is stored hex-encoded in the ``Signature`` field of the public key
 (``PublicTOML``), of each ``[[Nodes]]`` entry of a group file (``NodeTOML``), and in every
 participant of a DKG proposal. drand checks it when a proposal names a joiner
 (``validateJoinerSignatures`` in ``internal/dkg/state_machine.go``), when the CLI reads an identity,
-and at start-up for its own key (``internal/core/drand_beacon.go``); a group file of a drand
-older than self-signatures has empty ones (``Group.UnsignedIdentities``).
+and at start-up for its own key (``NewBeaconProcess`` refuses to run with an invalid one).
+
+**Old signatures, and the migration.** drand v1 signed the identity hash *alone*, without the
+scheme's name in front, so a v1 key file and the ``[[Nodes]]`` of a v1 group file carry
+signatures in that older format, which today's ``ValidSignature`` refuses (drand's own test data
+has one: ``TestLenIgnoresMissingNodes`` in ``common/key/group_test.go``). drand migrates them:
+``drand start`` first runs ``SelfSignAll``, which, for every beacon id, puts the key pair on the
+group file's scheme, keeps its signature if it verifies and otherwise signs again and saves the
+key pair (:func:`migrate_signature` plays it for one key). The *other* nodes' signatures in the
+group file cannot be redone by us; at load drand only *warns* about them (``checkGroup``, which
+lists ``Group.UnsignedIdentities``: :func:`unsigned_identities`), and they are replaced at the next
+resharing, whose group file is built from the participants' current identities.
 
 Our functions: :func:`identity_hash`, :func:`identity_message`, :func:`self_sign`,
-:func:`valid_signature` / :func:`check_signature`.
+:func:`valid_signature` / :func:`check_signature`, :func:`migrate_signature`,
+:func:`unsigned_identities`.
 
 The lines:
 [`Hash`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L46-L50),
@@ -44,6 +55,9 @@ The lines:
 [`SelfSign`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L73-L83),
 [`PublicTOML`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L122-L127),
 [`validateJoinerSignatures`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L768-L779),
+[`SelfSignAll`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L223-L266),
+[`checkGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L456-L466),
+[`UnsignedIdentities`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L473-L484),
 and the
 ``IdentityHash`` of
 [`NewPedersenBLSChained`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L96-L129).
@@ -52,6 +66,8 @@ and the
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 from ..errors import InvalidPoint, InvalidSignature
 from . import bls
@@ -103,3 +119,38 @@ def valid_signature(scheme: Scheme, public: Point | bytes, signature: bytes) -> 
     except (InvalidSignature, InvalidPoint):
         return False
     return True
+
+
+def migrate_signature(scheme: Scheme, secret: int, signature: bytes) -> bytes:
+    """drand's ``SelfSignAll`` for one key pair: the self-signature to keep on disk.
+
+    ``signature`` is kept when it verifies under ``scheme`` (drand: "public identity already self
+    signed"); otherwise, an empty or older-format one (drand v1 signed the identity hash alone), the
+    key pair signs itself again. ``scheme`` is the group file's when there is one: drand moves the key
+    pair onto it before checking.
+    """
+    public = bls.public_key(scheme, secret)
+    if signature and valid_signature(scheme, public, signature):
+        return bytes(signature)
+    return self_sign(scheme, secret)
+
+
+class _SignedNode(Protocol):
+    @property
+    def public_key(self) -> bytes: ...
+
+    @property
+    def signature(self) -> bytes: ...
+
+
+_Node = TypeVar("_Node", bound=_SignedNode)
+
+
+def unsigned_identities(scheme: Scheme, nodes: Iterable[_Node]) -> list[_Node]:
+    """drand's ``Group.UnsignedIdentities``: the nodes whose self-signature does not verify.
+
+    Empty, older-format and wrong signatures alike. drand's ``checkGroup`` only logs them as a
+    warning when a node loads its group ("Group contains invalid signatures", fix: upgrade); it does
+    not refuse the group, since a node cannot re-sign the other nodes' keys.
+    """
+    return [n for n in nodes if not valid_signature(scheme, n.public_key, n.signature)]

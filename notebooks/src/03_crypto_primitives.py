@@ -78,6 +78,31 @@ print(f"r has {CURVE_ORDER.bit_length()} bits: {str(CURVE_ORDER)[:20]}…")
 print("r · G1 generator is the identity:", (G1.generator() * CURVE_ORDER).is_identity())
 
 # %% [markdown]
+# ### Asked in the room: how strong is BLS12-381, and what would a quantum computer break?
+#
+# > **Asked in the room:** *"So this is 128-bit security?"* Nearly. BLS12-381 was designed for the
+# > 128-bit level. The curve side is not the weak one (Pollard's rho on a 255-bit $r$ costs about
+# > $2^{127}$ steps): a pairing carries a discrete log of G1 or G2 into GT, inside $\mathbb{F}_{p^{12}}$,
+# > where the number field sieve applies, and its exTNFS variant (Kim–Barbulescu, CRYPTO 2016) made that
+# > cheaper. The CFRG's [pairing-friendly curves draft](https://datatracker.ietf.org/doc/draft-irtf-cfrg-pairing-friendly-curves/)
+# > says a BLS12 curve typically needs a $p$ of 461 bits or more for 128 bits, so BLS12-381's level "is slightly below
+# > 128 bits" (after Barbulescu–Duquesne, *Updating key size estimations for pairings*, J. Cryptology 32,
+# > 2019). The curve's designer puts the best attack at close to $2^{120}$ work
+# > ([zkcrypto/pairing#89](https://github.com/zkcrypto/pairing/issues/89)), and the BLS signature draft's
+# > authors took "less than 120" ([cfrg/draft-irtf-cfrg-bls-signature#42](https://github.com/cfrg/draft-irtf-cfrg-bls-signature/issues/42)):
+# > a little under 120 bits, still far out of reach. (evmnet's BN254: about 100 bits, section 6b.)
+# >
+# > *"And a quantum computer?"* Shor's algorithm (P. Shor, *SIAM J. Computing* 26(5), 1997) computes
+# > discrete logarithms in polynomial time, in G1, G2 and GT alike. From a chain's public key it gets the
+# > group secret $s$: it can sign any round, so forged beacons verify, and every timelock ciphertext
+# > (session 8) opens early. From a node's public key it gets that node's long-term key, and can sign
+# > DKG messages as that node. The past is not rewritten, but a valid signature stops proving that the
+# > network made it: old beacons stay trustworthy only through copies kept before such a machine existed,
+# > not by verifying them. The hashes (SHA-256, BLAKE2b, Keccak) survive: Grover's search only halves the
+# > bits of a preimage attack. None of drand's five schemes
+# > ([`SchemeFromName`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L294-L309)) is post-quantum.
+
+# %% [markdown]
 # ## 2. Two groups and a pairing
 #
 # BLS12-381 gives **two** groups of order $r$: **G1** (points with coordinates in $\mathbb{F}_p$, 48 bytes
@@ -105,6 +130,12 @@ print("sizes: G1", len(P.to_bytes()), "bytes, G2", len(Q.to_bytes()), "bytes, GT
 
 # %% [markdown]
 # **Try it.** Replace `3` by `4` in `Q * 3`: which line turns `False`, and why?
+
+# %% [markdown] tags=["try-answer"]
+# **Answer.** The first line: $e(2P, 4Q) = e(P, Q)^{2 \cdot 4} = e(P, Q)^8$, and `power_six` is
+# $e(P, Q)^6$. The exponents multiply across the pairing, so the two sides now differ. The second line
+# does not use the `3` and stays `True`, and the sizes do not change. That rule, exponents that multiply,
+# is what BLS verification relies on (next section).
 
 # %% [markdown]
 # ## 3. Keys and BLS signatures, step by step
@@ -217,9 +248,11 @@ print("verifies under bls-unchained-g1-rfc9380:", bls.verify(rfc9380, short_keys
 #
 # In drand a scheme is a Go struct, [`Scheme`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L42-L66): the signature and key groups,
 # the threshold scheme (tbls), an `AuthScheme` (BLS, used to sign a node's own identity and the DKG's gossip
-# packets), a `DKGAuthScheme` (Schnorr on the key group; a field drand never reads: its DKG builds the same
-# Schnorr scheme for deals and responses itself), an `IdentityHash` (BLAKE2b-256) and the `DigestBeacon`
-# message function.
+# packets, in [`signMessage`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_signing.go#L18-L37)),
+# a `DKGAuthScheme` (Schnorr on the key group; a field drand never reads: its DKG builds the same Schnorr
+# scheme itself for deals, responses and justifications, `Auth: schnorr.NewScheme(suite)` in
+# [`initialDKGConfig`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L280-L317)),
+# an `IdentityHash` (BLAKE2b-256) and the `DigestBeacon` message function.
 # [`SchemeFromName`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L294-L309) maps an id to one of them. Our `Scheme` keeps the
 # groups, the DST and whether it is chained; `scheme_by_id` is `SchemeFromName`.
 
@@ -345,6 +378,14 @@ for backend_name in ("blst", "arkworks", "py_ecc"):
 # **Try it.** Run `with use_backend("py_ecc"):` around the "step by step" cell of section 3 and step into
 # `bls.hash_message` with the debugger: every field operation is a Python line.
 
+# %% [markdown] tags=["try-answer"]
+# **Answer.** The cell prints the same points and `True`s, only slower (seconds, not milliseconds): the
+# backends compute the same bytes. The debugger goes from `bls.hash_message` to `G2.hash_to_curve`, then
+# into py_ecc's `hash_to_G2`: `expand_message_xmd` with SHA-256 and the scheme's DST, two elements of
+# $\mathbb{F}_{p^2}$, the simplified SWU map onto an isogenous curve, the isogeny back to BLS12-381,
+# and the clearing of the cofactor, each a plain Python function. kyber-bls12381's `Hash` (section 4)
+# runs the same steps in Go, in the `kilic/bls12-381` library.
+
 # %% [markdown]
 # ## 8. The key store: a node's keys on disk
 #
@@ -387,7 +428,9 @@ print(node_keys)
 # ties an address to a key in a DKG is the leader's proposal plus the DKG messages each node signs with that
 # key (session 4). The signature travels hex-encoded in the
 # `Signature` field of the public key file, drand's [`PublicTOML`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L121-L127),
-# and of every node of a group file. Ours: `drand_edu.crypto.identity.self_sign` and `valid_signature`,
+# and of every node of a group file. Files written by drand v1 carry an older format (the hash alone,
+# without the scheme's name), which drand re-signs when it starts (see the deep dive). Ours:
+# `drand_edu.crypto.identity.self_sign` and `valid_signature`,
 # checked against drand's own code (the same bytes in all five schemes). Ours refuses two things drand's
 # accepts: the key at infinity with the signature at infinity, which pass kyber's pairing check; and BN254
 # bytes kyber decodes leniently, trailing bytes after a point or a coordinate not reduced mod p.
@@ -573,6 +616,100 @@ drand_edu.exercises.check_bdn_coefficients(answer)
 # %% tags=["solution"]
 answer = ("blake2s", 128)  # blake2s.NewXOF over every key; 16-byte slices, each mod 2^128 - 1
 drand_edu.exercises.check_bdn_coefficients(answer)
+
+# %% [markdown]
+# ## Deep dive: a node's identity across drand versions
+#
+# *Beyond the 45-minute core: for the question time, or at home.* Three pieces of drand's code that a
+# maintainer would show next to section 8: how drand moves old self-signatures to today's format, what it
+# does with a group file whose signatures do not verify, and where a key pair's scheme comes from when
+# nobody names one.
+
+# %% [markdown]
+# ### The self-signature migration: `SelfSignAll`
+#
+# drand v1 signed only the identity hash, BLAKE2b-256 of the key; v2 puts the scheme's name in front of it
+# ([`SelfSign`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L72-L83), "to avoid scheme confusion during DKG"). So a key
+# file made by v1 carries a signature that v2's [`ValidSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L52-L59) refuses,
+# and [`NewBeaconProcess`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L80-L89) will not run a beacon with an invalid
+# self-signature. The way out is in the `start` command itself: its action
+# ([`appCommands`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L316-L332)) runs `checkMigration`, then the "v1.5.7 ->
+# v2.0.0 migration path" [`selfSign`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L311-L315), which calls
+# [`SelfSignAll`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L223-L266). For every beacon id in the folder, those lines load
+# the key pair, load the group file, and when the group names a scheme put the key pair on *that* scheme
+# (drand's comment: a share file that was never reshared may lack the scheme's name, the group has it); a signature that already verifies is kept, anything else (empty,
+# old format, another scheme's) is replaced by a fresh `SelfSign` and the key pair saved again, with the
+# log line "migration: self signed key.". Ours: `identity.migrate_signature(scheme, secret, signature)`
+# does it for one key pair. Our `FileStore.load` has no such step: it refuses a key file whose signature
+# does not verify, where `drand start` would re-sign it first.
+#
+# The cell checks a real v1 signature, a testnet node of drand's own test data
+# ([`TestLenIgnoresMissingNodes`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group_test.go#L196-L212)), in both formats, then migrates
+# one of our own keys signed the old way:
+
+# %%
+v1_key = bytes.fromhex(
+    "869f9e68169523c164b4fa114abd7ffd9032f94cf7662f27fd295e37fc8264f1896fee6a6366ccfe55b02e3aa42ad994"
+)
+v1_signature = bytes.fromhex(
+    "b45da17ea324f23c7c9cefdb715cecd0159bb7a1a54a4418a1a4a45604abf957fbdbedd31eb4703e2f4586f1d1a66076"
+    "0ce52b536161f2bc84678a9b45a9d5710265d9b78e9315dccfccefebc4c3bd6fbc52c69877d839d408ba560d79ab1be1"
+)
+chained = scheme_by_id("pedersen-bls-chained")
+print("v1 format, BLAKE2b(key) alone   :", bls.verify(chained, v1_key, identity.identity_hash(chained, v1_key), v1_signature))
+print("v2 format, name ‖ BLAKE2b(key)  :", identity.valid_signature(chained, v1_key, v1_signature))
+
+ours = FileStore.generate(chained, rng=rng)
+old_style = bls.sign(chained, ours.secret_key, identity.identity_hash(chained, ours.public_key))
+migrated = identity.migrate_signature(chained, ours.secret_key, old_style)
+print("our key signed the v1 way, valid:", identity.valid_signature(chained, ours.public_key, old_style))
+print("after migrate_signature, valid  :", identity.valid_signature(chained, ours.public_key, migrated))
+print("a valid signature is kept as is :", identity.migrate_signature(chained, ours.secret_key, migrated) == migrated)
+
+# %% [markdown]
+# ### `checkGroup`: a group file with old signatures
+#
+# `SelfSignAll` can re-sign only the node's *own* key; the group file also holds every other node's
+# signature, in whatever format their drand had. When a beacon process loads its group
+# ([`Load`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L130-L141)) it calls
+# [`checkGroup`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L456-L466), which asks
+# [`UnsignedIdentities`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group.go#L473-L484) for the nodes whose `ValidSignature` fails
+# (despite its comment, it returns that list, not a boolean) and only logs a warning, "Group contains
+# invalid signatures", each node shown as its address and the first ten hex digits of its key, with
+# `"FIX", "upgrade"`. The group is not refused: those nodes still hold shares and sign beacons, and
+# their self-signatures play no part in a beacon. New signatures arrive with the next resharing: its
+# proposal carries each participant's current identity, and the new group file is written from those
+# participants ([`ToKeyNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/util/participant_utils.go#L110-L126) keeps each `Signature`).
+# Ours: `identity.unsigned_identities(scheme, nodes)` returns the same list; nothing of ours logs it.
+# With the node of drand's test data, one of ours re-signed, and one from before self-signatures:
+
+# %%
+from drand_edu.threshold.group import Node
+
+other_keys = FileStore.generate(chained, rng=rng)
+nodes = [
+    Node("pl3-rpc.testnet.drand.sh:443", v1_key, 0, v1_signature),
+    Node("ours.example:443", ours.public_key, 1, migrated),
+    Node("older.example:443", other_keys.public_key, 2, b""),
+]
+for node in identity.unsigned_identities(chained, nodes):
+    print(f"{{{node.address} - {node.public_key.hex()[:10]}}}")
+
+# %% [markdown]
+# ### `GetSchemeFromEnv`: the scheme nobody named
+#
+# [`GetSchemeFromEnv`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L329-L335) reads the environment variable `SCHEME_ID` and
+# hands it to [`GetSchemeByID`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/crypto/schemes.go#L318-L327), where an empty id means
+# `DefaultSchemeID`, `pedersen-bls-chained` (mainnet's); an unknown id is an error (its comment says the
+# function panics; the code returns the error). [`newKeyPair`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L90-L113) falls
+# back on it when it is given no scheme, and `util del-beacon` uses it to decide whether the store needs
+# previous signatures ([`deleteBeaconCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L853-L879)). The same empty-id
+# rule reads old files: [`Pair.FromTOML`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L140-L155) and
+# [`Identity.FromTOML`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L162-L182) call `GetSchemeByID` with the file's
+# `SchemeName`, so a v1 key file, which has none, is a `pedersen-bls-chained` key. Ours has no
+# environment variable: `drand-edu generate-keypair --scheme` (default `pedersen-bls-chained`) and
+# `FileStore.generate` take the scheme as an argument, and `scheme_by_id("")` is an error, not the
+# default, so a key file must name its scheme.
 
 # %% [markdown]
 # ## In drand's source
