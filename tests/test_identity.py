@@ -178,14 +178,37 @@ def test_drand_refuses_the_v1_signature_and_accepts_the_migrated_one(drandref) -
     """drand's own ValidSignature judges both: the v1 format is refused, SelfSignAll's output is not."""
     scheme = PEDERSEN_BLS_CHAINED
     kind, _ = drandref.outcome(
-        "identity_valid_signature", scheme=scheme.id, key=V1_KEY.hex(), signature=V1_SIGNATURE.hex(), address="a:1"
-    )
+        "identity_valid_signature",
+        scheme=scheme.id, key=V1_KEY.hex(), signature=V1_SIGNATURE.hex(), address="a:1",
+    )  # fmt: skip
     assert kind == "error"
     keys = bls.keygen(scheme, seeded_rng(14))
     v1_style = bls.sign(scheme, keys.secret, identity.identity_hash(scheme, keys.public))
-    for signature, accepted in ((v1_style, False), (identity.migrate_signature(scheme, keys.secret, v1_style), True)):
+    migrated = identity.migrate_signature(scheme, keys.secret, v1_style)
+    for signature, accepted in ((v1_style, False), (migrated, True)):
         kind, _ = drandref.outcome(
             "identity_valid_signature",
             scheme=scheme.id, key=keys.public.to_bytes().hex(), signature=signature.hex(), address="a:1",
         )  # fmt: skip
         assert (kind == "ok") is accepted
+
+
+def test_listed_difference_a_key_file_signed_the_v1_way_is_refused_not_resigned(tmp_path) -> None:
+    """drand's ``start`` re-signs it (SelfSignAll) before loading; our FileStore.load refuses it."""
+    import tomllib
+
+    from drand_edu.node.key_store import FileStore, KeyStoreError
+
+    keys = FileStore.generate(PEDERSEN_BLS_CHAINED, rng=seeded_rng(15), address="a:1")
+    folder = keys.save(tmp_path)
+    public_file = next(folder.rglob("*.public"))
+    fields = tomllib.loads(public_file.read_text())
+    old_style = bls.sign(keys.scheme, keys.secret_key, identity.identity_hash(keys.scheme, keys.public_key))
+    text = public_file.read_text().replace(fields["Signature"], old_style.hex())
+    public_file.write_text(text)
+    with pytest.raises(KeyStoreError, match="invalid self-signature"):
+        FileStore.load(tmp_path)
+    # what drand would write instead: the migrated signature, with which the file loads again
+    migrated = identity.migrate_signature(keys.scheme, keys.secret_key, old_style)
+    public_file.write_text(text.replace(old_style.hex(), migrated.hex()))
+    assert FileStore.load(tmp_path) == keys
