@@ -289,3 +289,62 @@ def test_the_notebook_exercises_keep_the_rhythm_and_name_their_hints() -> None:
     assert_exercises_in_rhythm(
         Path(__file__).resolve().parent.parent / "notebooks" / "src" / "03_crypto_primitives.py"
     )
+
+
+# -- Issue 22: per exercise, the insecure-but-plausible answers a hurried engineer writes ---------------
+def _sha_or_keccak(scheme, data: bytes) -> bytes:
+    return keccak256(data) if scheme.hash_name == "keccak256" else hashlib.sha256(data).digest()
+
+
+def chains_the_randomness(scheme, r, prev):  # uses beacon.randomness (sha256 of the signature) as the link
+    link = hashlib.sha256(prev).digest() if scheme.chained and prev else b""
+    return _sha_or_keccak(scheme, link + r.to_bytes(8, "big"))
+
+
+def round_then_previous(scheme, r, prev):
+    return _sha_or_keccak(scheme, r.to_bytes(8, "big") + ((prev or b"") if scheme.chained else b""))
+
+
+def rounds_as_uint32(scheme, r, prev):  # wraps after 2^32 rounds: two rounds, one message
+    return _sha_or_keccak(scheme, ((prev or b"") if scheme.chained else b"") + (r % 2**32).to_bytes(4, "big"))
+
+
+def rogue_hashes_first(scheme, victim, message):  # signs sha256(m): BLS hashes to the curve itself
+    a = 1 + secrets.randbelow(CURVE_ORDER - 1)
+    return scheme.key_group.generator() * a - victim, bls.sign(scheme, a, hashlib.sha256(message).digest())
+
+
+def rogue_on_g1_only(scheme, victim, message):  # right on mainnet's G1 keys, wrong for quicknet's G2 keys
+    a = 1 + secrets.randbelow(CURVE_ORDER - 1)
+    return G1.generator() * a - victim, bls.hash_message(scheme, message) * a
+
+
+INSECURE_BUT_PLAUSIBLE = [
+    # (checker, answer, words of the verdict that name the mechanism)
+    (check_scheme_message, chains_the_randomness, "previous *randomness*"),
+    (check_scheme_message, round_then_previous, "wrong order"),
+    (check_scheme_message, rounds_as_uint32, "how many bytes"),
+    (check_rogue_key, rogue_hashes_first, "hashes the message to the curve itself"),
+    (check_rogue_key, rogue_on_g1_only, "cannot add a G1 point to a G2 point"),
+    (check_not_in_subgroup, (G1.generator() * 7).to_bytes(), "is in G1"),  # a valid point passes "the check"
+    (check_bdn_coefficients, ("sha256", 64), "not the hash hashPointToR creates"),  # the prompt's example
+    (check_bdn_coefficients, ("blake2s", 64), "not the size of one coefficient"),
+]
+
+
+def test_insecure_but_plausible_answers_are_refused_naming_the_mechanism(capsys) -> None:
+    for checker, answer, words in INSECURE_BUT_PLAUSIBLE:
+        out = verdict(capsys, checker, answer)
+        assert CORRECT not in out and words in out, (getattr(answer, "__name__", answer), out)
+
+
+def test_insecure_batch_verifiers_are_refused_naming_the_mechanism(capsys) -> None:
+    """Exercise 2's insecure answers live in test_batch_verify_refuses_weights_an_attacker_can_beat; one
+    more a hurried engineer writes: weights drawn once for the whole process (known after one call)."""
+    drawn_once = [1 + secrets.randbelow(2**64) for _ in range(64)]
+
+    def reused_weights(scheme, messages, signatures, i):
+        return drawn_once[i]
+
+    out = verdict(capsys, check_batch_verify, _weighted(reused_weights))
+    assert CORRECT not in out and "same on two calls" in out, out

@@ -96,8 +96,16 @@ def _message_hint(scheme: Scheme, round_number: int, previous: bytes | None, got
             return f"{where}: that is NIST SHA3-256, which pads differently from Ethereum's Keccak-256"
         return f"{where}: evmnet does not hash with sha256 (see the 'digest' column)"
     if scheme.chained and previous:
-        if got == hashlib.sha256(round_number.to_bytes(8, "big")).digest():
+        round_bytes = round_number.to_bytes(8, "big")
+        if got == hashlib.sha256(round_bytes).digest():
             return f"{where}, with a previous signature: a chained scheme signs more than the round"
+        if got == hashlib.sha256(hashlib.sha256(previous).digest() + round_bytes).digest():
+            return (
+                f"{where}: that chains the previous *randomness* (sha256 of the signature); drand's "
+                "DigestFunc writes the previous signature's own bytes"
+            )
+        if got == hashlib.sha256(round_bytes + previous).digest():
+            return f"{where}: the right pieces in the wrong order; the previous signature goes first"
         return f"{where}, with a previous signature: what goes in first, and is anything in between?"
     if scheme.chained:
         return f"{where}, previous signature {previous!r}: with nothing to chain, what is left to hash?"
@@ -350,6 +358,12 @@ def check_rogue_key(my_rogue: Callable[..., tuple[Any, Any]] | None) -> Verdict:
                 return report(
                     False,
                     "your key cancels the victim's: the aggregate is ∞, and bls.verify refuses the key ∞",
+                )
+            if bls.verify(scheme, aggregate, hashlib.sha256(message).digest(), signature):
+                return report(
+                    False,
+                    "that signs sha256(message), not the message: BLS hashes the message to the curve "
+                    "itself (bls.hash_message), so pass the message as it is",
                 )
             if not bls.verify(scheme, aggregate, message, signature):
                 return report(
