@@ -631,9 +631,9 @@ drand_edu.exercises.check_bdn_coefficients(answer)
 # drand v1 signed only the identity hash, BLAKE2b-256 of the key; v2 puts the scheme's name in front of it
 # ([`SelfSign`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L72-L83), "to avoid scheme confusion during DKG"). So a key
 # file made by v1 carries a signature that v2's [`ValidSignature`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/keys.go#L52-L59) refuses,
-# and [`NewBeaconProcess`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L80-L89) will not run a beacon with an invalid
+# and [`NewBeaconProcess`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L70-L89) will not run a beacon with an invalid
 # self-signature. The way out is in the `start` command itself: its action
-# ([`appCommands`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L316-L332)) runs `checkMigration`, then the "v1.5.7 ->
+# ([`appCommands`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/cli.go#L306-L332)) runs `checkMigration`, then the "v1.5.7 ->
 # v2.0.0 migration path" [`selfSign`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/control.go#L311-L315), which calls
 # [`SelfSignAll`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/store.go#L223-L266). For every beacon id in the folder, those lines load
 # the key pair, load the group file, and when the group names a scheme put the key pair on *that* scheme
@@ -648,6 +648,8 @@ drand_edu.exercises.check_bdn_coefficients(answer)
 # one of our own keys signed the old way:
 
 # %%
+from drand_edu.rng import seeded_rng
+
 v1_key = bytes.fromhex(
     "869f9e68169523c164b4fa114abd7ffd9032f94cf7662f27fd295e37fc8264f1896fee6a6366ccfe55b02e3aa42ad994"
 )
@@ -656,10 +658,11 @@ v1_signature = bytes.fromhex(
     "0ce52b536161f2bc84678a9b45a9d5710265d9b78e9315dccfccefebc4c3bd6fbc52c69877d839d408ba560d79ab1be1"
 )
 chained = scheme_by_id("pedersen-bls-chained")
+deep_rng = seeded_rng(3)  # its own generator: the output stays the same whatever ran before
 print("v1 format, BLAKE2b(key) alone   :", bls.verify(chained, v1_key, identity.identity_hash(chained, v1_key), v1_signature))
 print("v2 format, name ‖ BLAKE2b(key)  :", identity.valid_signature(chained, v1_key, v1_signature))
 
-ours = FileStore.generate(chained, rng=rng)
+ours = FileStore.generate(chained, rng=deep_rng)
 old_style = bls.sign(chained, ours.secret_key, identity.identity_hash(chained, ours.public_key))
 migrated = identity.migrate_signature(chained, ours.secret_key, old_style)
 print("our key signed the v1 way, valid:", identity.valid_signature(chained, ours.public_key, old_style))
@@ -686,7 +689,7 @@ print("a valid signature is kept as is :", identity.migrate_signature(chained, o
 # %%
 from drand_edu.threshold.group import Node
 
-other_keys = FileStore.generate(chained, rng=rng)
+other_keys = FileStore.generate(chained, rng=deep_rng)
 nodes = [
     Node("pl3-rpc.testnet.drand.sh:443", v1_key, 0, v1_signature),
     Node("ours.example:443", ours.public_key, 1, migrated),
