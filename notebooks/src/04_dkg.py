@@ -817,6 +817,175 @@ def evicted_at_once(complaints, n, t):
 drand_edu.exercises.check_eviction_rule(evicted_at_once)
 
 # %% [markdown]
+# ## Deep dive: what drand wraps around kyber's DKG
+#
+# *Beyond the 45-minute core: for the question time, or at home.* Sections 3 to 8 run kyber's protocol;
+# around it, drand's `internal/dkg` decides the session id, builds kyber's configuration, carries the
+# bundles between nodes, keeps the clock, checks a resharing's terms and, at the end, hands the result to
+# the beacon. Each piece below: drand's lines, what they do, and which of ours plays the part.
+
+# %% [markdown]
+# ### The session id: `nonceFor`
+#
+# [`nonceFor`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L354-L358) hashes the DKG's epoch (a `uint32`, written
+# big-endian) with SHA-256: 32 bytes, the length kyber's
+# [`NewDistKeyHandler`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L192-L197) insists on. Every bundle carries it as its
+# `SessionID`, inside the bytes its Schnorr signature covers
+# ([`DealBundle.Hash`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L113-L131)), and a deal with another session id gets its
+# dealer evicted (lines 419–423 of [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L382-L548)). So a bundle recorded at epoch 3
+# is worthless at epoch 4, and no node has to send the nonce to anyone: they all compute it. One
+# consequence to know: a DKG retried at the *same* epoch after an abort or a time-out (which
+# `validateEpoch` allows) has the same session id, so the earlier attempt's bundles still verify in it;
+# a dealer whose old and new deal both arrive is then dropped as an equivocator (below). Ours:
+# `nonce_for_epoch` in `drand_edu/threshold/dkg/protocol.py`, which `drand_edu/node/dkg_process.py` uses;
+# the in-process `run_dkg` draws a random nonce instead (kyber's `GetNonce`), unless given one.
+
+# %%
+import hashlib
+
+from drand_edu.threshold.dkg.protocol import nonce_for_epoch
+
+for epoch in (1, 2, 3):
+    same = nonce_for_epoch(epoch) == hashlib.sha256(epoch.to_bytes(4, "big")).digest()
+    print(f"epoch {epoch}: session id {nonce_for_epoch(epoch).hex()[:16]}…  sha256(uint32 big-endian): {same}")
+
+# %% [markdown]
+# ### kyber's configuration: `initialDKGConfig` and `reshareDKGConfig`
+#
+# [`setupDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L48-L101) sorts the remaining and joining participants by
+# public key (their DKG indices) and picks a builder by one question: has *this node* finished a DKG
+# before? If not, [`initialDKGConfig`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L280-L317); if so,
+# [`reshareDKGConfig`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L319-L352). Both fill kyber's `dkg.Config` alike:
+# the suite is the scheme's key group, `Longterm` is the node's long-term secret (the key of its
+# self-signature, which also decrypts the deals sent to it), `NewNodes` the sorted participants,
+# `Threshold` the proposal's, `FastSync: true`, `Nonce: nonceFor(current)`, and `Auth`, the Schnorr
+# scheme on the key group that signs and checks every bundle. They differ in the old group: a resharing
+# passes the previous group's nodes (`OldNodes`, the dealers), its public polynomial (`PublicCoeffs`),
+# its threshold and this node's old `Share`; the initial builder sets those from `current.FinalGroup`
+# only when it is there, which is the case of a node *joining* an existing network (it brought the group
+# file with `dkg join`), a new share holder with no share to deal. Ours: the `Config` of
+# `drand_edu/threshold/dkg/protocol.py`, built by `run_dkg`/`run_reshare` in one process and by
+# `_Execution` in `drand_edu/node/dkg_process.py` between processes (old nodes and coefficients from the
+# previous group when the epoch is above 1, the share when this node holds one): the same configuration,
+# chosen by the epoch rather than by the node's own history.
+
+# %% [markdown]
+# ### Carrying the bundles: `echoBroadcast.BroadcastDKG`
+#
+# A node's own bundles leave through [`PushDeals`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/broadcast.go#L102-L136) and its two
+# siblings: straight to every participant. A bundle from a peer arrives at
+# [`Process.BroadcastDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L159-L177), which refuses it while no
+# execution runs for that beacon id, then at [`echoBroadcast.BroadcastDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/broadcast.go#L138-L174):
+# decode it, hash it, ignore it if that hash was seen before, check its signature with kyber's
+# [`VerifyPacketSignature`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/structs.go#L255-L297) (the Schnorr signature of the node the
+# bundle's index names), and only then *send it on to every participant once* (`sendout`, through a
+# rate-limited dispatcher) and pass it to kyber's protocol. Ours sends each bundle straight to every
+# participant and never re-sends one: the in-process board delivers every bundle to everyone, and
+# `drand_edu/node/dkg_process.py` says so ("drand re-gossips them").
+
+# %% [markdown]
+# ### Asked in the room: dealer equivocation and the echo broadcast
+#
+# > **Asked in the room:** *"What stops a dealer from sending different deals to different nodes?"*
+# > That is **equivocation**: bundle A, with one polynomial, to half the nodes, bundle B, with another,
+# > to the rest, so that they disagree on the group key. Two things together answer it. The echo: an
+# > honest node re-sends every new bundle it accepts, so if A and B both reach honest nodes before the
+# > phase ends, both reach everyone. And kyber's packet set ([`Push`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L362-L380)):
+# > a second bundle under the same index with another hash evicts that index for good, so every node that
+# > saw both drops the dealer. drand's own comment ([`echoBroadcast`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/broadcast.go#L31-L50))
+# > states the limit: the echo guarantees nothing about *when* nodes accept, so a dealer who sends B just
+# > before the phase ends may still split them, and Byzantine-reliable broadcasts (it cites
+# > eprint 2011/535) need a larger honest share and fall to the same "epoch boundary" timing. A split
+# > ends in nodes whose group keys differ, which shows at the first round: their partial signatures do not
+# > recover to a valid beacon. Nobody learns the secret. Our in-process driver does what `Push` does
+# > (`_dedupe` in `drand_edu/threshold/dkg/driver.py`); our networked node keeps the *first* bundle of each
+# > author and ignores a second one, which is gentler than kyber's eviction.
+
+# %% [markdown]
+# ### The clock: the phaser and `startFast`
+#
+# [`startDKGExecution`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L173-L238) starts one kyber
+# [`TimePhaser`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L36-L62) per DKG: it signals deal, sleeps `P` (drand's
+# `TimeBetweenDKGPhases`), response, sleeps, justification, sleeps, finish; and it bounds the whole run by
+# the proposal's timeout. With `FastSync` kyber runs [`startFast`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L153-L272): a
+# signal moves a node into its phase unless it is already there, and the counts move it early: every old
+# node's deal in, respond (`deals.Len() == oldN`); every new node's response in, process them
+# (`resps.Len() == newN`), which ends the DKG at once when nobody complained; every old node's
+# justification in, finish. So a clean DKG ends as soon as the responses are in, and one with a complaint
+# waits for the phaser's finish signal at `3P`, unless every old node sent a justification. Ours: the
+# `TimePhaser` and `Board` of `drand_edu/threshold/dkg/driver.py` (ticks, not seconds) and the deadlines of
+# `drand_edu/node/dkg_process.py`, both at the fixed offsets `P`, `2P`, `3P` from kickoff:
+
+# %%
+from drand_edu.rng import seeded_rng
+
+clock_rng = seeded_rng(4)  # its own generator: the output stays the same whatever ran before
+for label, plan in (("no complaint", FaultPlan()), ("one complaint", FaultPlan(bad_shares={(2, 4)}))):
+    run = run_dkg(5, 3, rng=clock_rng, faults=plan)
+    spans = ", ".join(f"{phase.name.lower()} {start}→{end}" for phase, start, end in run.phase_times)
+    print(f"{label:13} (P = {run.phase_timeout} ticks): {spans}")
+
+# %% [markdown]
+# ### A resharing's terms: `validateReshareTerms`
+#
+# For every proposal after epoch 1, [`ValidateProposal`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L708-L730)
+# runs [`validateReshareTerms`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L819-L839): at least one node must
+# remain; the leader may not be a joiner (only at epoch 1) and must be among the remaining, not the leavers
+# (the comment: no theoretical reason, but someone must still be there if the DKG fails or aborts); and
+# the remaining nodes must be at least the *current* threshold, since the old shares they hold are what the
+# resharing deals from. A node already in the network then runs
+# [`validateReshareForRemainers`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L841-L879): the same genesis time and
+# seed, and remaining plus leaving exactly the last group's nodes (matched by address). Ours:
+# `_validate_reshare_terms` and `_validate_reshare_for_remainers` in `drand_edu/threshold/lifecycle.py`,
+# with the same messages; drand matches the leader by address, key and signature, ours by address:
+
+# %%
+from drand_edu.threshold.lifecycle import DKGState, ProposalTerms, validate_proposal
+
+newcomer = DKGState.fresh("default", "d:4")  # a joiner checks the terms too
+for label, leader, remaining, leaving, joining, t in (
+    ("the leader remains", "a:1", ("a:1", "b:2", "c:3"), (), ("d:4",), 3),
+    ("the leader leaves", "a:1", ("b:2", "c:3"), ("a:1",), ("d:4",), 2),
+    ("the leader joins", "d:4", ("a:1", "b:2", "c:3"), (), ("d:4",), 3),
+    ("nobody remains", "a:1", (), ("a:1", "b:2", "c:3"), ("d:4", "e:5"), 2),
+):
+    terms = ProposalTerms("default", 2, leader, t, 100.0, joining=joining, remaining=remaining, leaving=leaving)
+    try:
+        validate_proposal(newcomer, terms)
+        print(f"{label:19}: accepted")
+    except DKGError as refused:
+        print(f"{label:19}: refused, {refused}")
+
+# %% [markdown]
+# ### After the DKG: `executeAndFinishDKG`, `onDKGCompleted`, and three ways on
+#
+# [`executeAndFinishDKG`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/execution.go#L104-L171) runs the protocol; on an error it saves
+# the state `Failed`; on success it saves the `Complete` state as the last finished DKG and sends a
+# `SharingOutput` (the old finished state and the new one) to the beacon processes. Each one's
+# [`onDKGCompleted`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L204-L245) ignores other beacon ids, then asks two
+# questions by address: was I in the old group, am I in the new one?
+#
+# - in both: [`transitionToNext`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L247-L268) checks the new group
+#   against the old ([`validateGroupTransition`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L597-L632): same
+#   genesis time, period, beacon id and seed, a transition time still ahead), saves group and share, and
+#   tells the running chain to switch to the new share at the transition time (`TransitionNewGroup`);
+# - only in the old one: [`leaveNetwork`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L292-L302) stops the beacon one
+#   second before the transition time and deletes its share and group file (`store.Reset`);
+# - only in the new one: [`joinNetwork`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L304-L325) checks against a
+#   group it may hold from an earlier epoch, saves, and starts the beacon, with catch-up (sync the chain
+#   from the others) unless this is epoch 1;
+# - in neither: an error, "failed to join the network during the DKG but somehow got to transition".
+#
+# Ours: `DKGProcess._finish` in `drand_edu/node/dkg_process.py` saves the key folder (share, group file,
+# epoch) and calls the service's `_on_dkg_complete` (`drand_edu/node/service.py`), which starts the chain
+# at once after the first DKG and at the transition time after a resharing, for remainers and joiners
+# alike (a remainer's running chain is replaced, as `TransitionNewGroup` does); a leaver's `_on_leave`
+# stops its chain at the transition time. Two differences: our leaver stops *at* the transition time, not
+# one second before, and keeps its files; and our remainers do not re-check the new group against the old
+# one at this point (the proposal's checks above and our refusal of a resharing that changes the group
+# key stand in for it).
+
+# %% [markdown]
 # ## In drand's source
 #
 # A summary of the links above (drand at `f45e7e0`, kyber at `d3ad80c`):
