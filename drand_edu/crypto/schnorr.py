@@ -17,9 +17,15 @@ the challenge [`hash`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1
 
 * sign with secret ``x`` (public ``A = x·G``): pick a random ``k``, let ``R = k·G``,
   ``h = SHA-512(R ‖ A ‖ msg)`` read as a big-endian integer mod ``r`` (the scalars of both curves'
-  kyber groups are kyber's ``mod.Int``, whose
+  kyber groups are kyber's ``mod.Int`` modulo the group order: kyber-bls12381's
+  [`NewKyberScalar`](https://github.com/drand/kyber-bls12381/blob/1c8b2e8b3e9c1a5e0c2953700b0fa720badc6fdf/kyber_scalar.go#L12-L14)
+  and BN254's
+  [`Scalar`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/pairing/bn254/group.go#L74-L76)
+  both return ``mod.NewInt64(0, order)``, big-endian by default, whose
   [`SetBytes`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/group/mod/int.go#L383-L390)
-  reads big-endian and reduces mod ``r``), ``s = k + h·x``; the signature is ``R ‖ s``:
+  reads the 64 bytes and reduces them mod ``r``, and whose
+  [`UnmarshalBinary`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/group/mod/int.go#L338-L351)
+  refuses ``s ≥ r`` when a signature is read), ``s = k + h·x``; the signature is ``R ‖ s``:
   the point as drand encodes it (48 bytes on G1, 96 on G2; 128 on BN254's G2, the evmnet key
   group) then ``s`` as 32 bytes big-endian, ``r`` being the order of the group;
 * verify: decode ``R`` (on the curve, in the subgroup) and ``s`` (``< r``), recompute ``h`` and
