@@ -212,3 +212,17 @@ def test_listed_difference_a_key_file_signed_the_v1_way_is_refused_not_resigned(
     migrated = identity.migrate_signature(keys.scheme, keys.secret_key, old_style)
     public_file.write_text(text.replace(old_style.hex(), migrated.hex()))
     assert FileStore.load(tmp_path) == keys
+
+
+def test_evmnet_self_signature_is_64_bytes_over_the_uncompressed_128_byte_key() -> None:
+    """evmnet (bls-bn254-unchained-on-g1): drand marshals BN254 points uncompressed, x ‖ y."""
+    from drand_edu.crypto import scheme_by_id
+
+    scheme = scheme_by_id("bls-bn254-unchained-on-g1")
+    with use_backend("py_ecc"):
+        keys = bls.keygen(scheme, seeded_rng(16))
+        encoded = keys.public.to_bytes()
+        signature = identity.self_sign(scheme, keys.secret)
+        assert len(encoded) == 128 and len(signature) == 64
+        assert identity.identity_hash(scheme, keys.public) == hashlib.blake2b(encoded, digest_size=32).digest()
+        assert identity.valid_signature(scheme, keys.public, signature)
