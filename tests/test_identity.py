@@ -224,5 +224,6 @@ def test_evmnet_self_signature_is_64_bytes_over_the_uncompressed_128_byte_key() 
         encoded = keys.public.to_bytes()
         signature = identity.self_sign(scheme, keys.secret)
         assert len(encoded) == 128 and len(signature) == 64
-        assert identity.identity_hash(scheme, keys.public) == hashlib.blake2b(encoded, digest_size=32).digest()
+        expected = hashlib.blake2b(encoded, digest_size=32).digest()
+        assert identity.identity_hash(scheme, keys.public) == expected
         assert identity.valid_signature(scheme, keys.public, signature)
