@@ -835,8 +835,9 @@ drand_edu.exercises.check_eviction_rule(evicted_at_once)
 # dealer evicted (lines 419–423 of [`ProcessDeals`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/dkg.go#L382-L548)). So a bundle recorded at epoch 3
 # is worthless at epoch 4, and no node has to send the nonce to anyone: they all compute it. One
 # consequence to know: a DKG retried at the *same* epoch after an abort or a time-out (which
-# `validateEpoch` allows) has the same session id, so the earlier attempt's bundles still verify in it;
-# a dealer whose old and new deal both arrive is then dropped as an equivocator (below). Ours:
+# `validateEpoch` allows) has the same session id, so with the same participants the earlier attempt's
+# bundles still verify in it; a dealer whose old and new deal both arrive (replayed by anyone who kept the
+# old one) is then dropped as an equivocator (below). Ours:
 # `nonce_for_epoch` in `drand_edu/threshold/dkg/protocol.py`, which `drand_edu/node/dkg_process.py` uses;
 # the in-process `run_dkg` draws a random nonce instead (kyber's `GetNonce`), unless given one.
 
