@@ -88,9 +88,11 @@ print("r · G1 generator is the identity:", (G1.generator() * CURVE_ORDER).is_id
 # > says a BLS12 curve typically needs a $p$ of 461 bits or more for 128 bits, so BLS12-381's level "is slightly below
 # > 128 bits" (after Barbulescu–Duquesne, *Updating key size estimations for pairings*, J. Cryptology 32,
 # > 2019). The curve's designer puts the best attack at close to $2^{120}$ work
-# > ([zkcrypto/pairing#89](https://github.com/zkcrypto/pairing/issues/89)), and the BLS signature draft's
-# > authors took "less than 120" ([cfrg/draft-irtf-cfrg-bls-signature#42](https://github.com/cfrg/draft-irtf-cfrg-bls-signature/issues/42)):
-# > a little under 120 bits, still far out of reach. (evmnet's BN254: about 100 bits, section 6b.)
+# > ([zkcrypto/pairing#89](https://github.com/zkcrypto/pairing/issues/89)), and when a reviewer told the
+# > BLS signature draft that the revised complexity is "less than 120", its authors dropped the plain
+# > "128 bits" for the pairing-friendly curves draft's evaluation
+# > ([cfrg/draft-irtf-cfrg-bls-signature#42](https://github.com/cfrg/draft-irtf-cfrg-bls-signature/issues/42)).
+# > So: a little under 120 bits, still far out of reach. (evmnet's BN254: about 100 bits, section 6b.)
 # >
 # > *"And a quantum computer?"* Shor's algorithm (P. Shor, *SIAM J. Computing* 26(5), 1997) computes
 # > discrete logarithms in polynomial time, in G1, G2 and GT alike. From a chain's public key it gets the
