@@ -970,8 +970,11 @@ for label, leader, remaining, leaving, joining, t in (
 #   against the old ([`validateGroupTransition`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon_control.go#L597-L632): same
 #   genesis time, period, beacon id and seed, a transition time still ahead), saves group and share, and
 #   tells the running chain to switch to the new share at the transition time (`TransitionNewGroup`);
-# - only in the old one: [`leaveNetwork`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L292-L302) stops the beacon one
-#   second before the transition time and deletes its share and group file (`store.Reset`);
+# - only in the old one: [`leaveNetwork`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L292-L302) asks the beacon to
+#   stop one second before `bp.group.TransitionTime` and then deletes its share and group file
+#   (`store.Reset`). Read it closely: `bp.group` is still the group being *left*, whose transition time
+#   has normally passed, and [`StopAt`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/chain/beacon/node.go#L570-L588) refuses a time in the past ("can't stop in the
+#   past or present"), an error `leaveNetwork` only logs: the files go, but that call stops nothing;
 # - only in the new one: [`joinNetwork`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/core/drand_beacon.go#L304-L325) checks against a
 #   group it may hold from an earlier epoch, saves, and starts the beacon, with catch-up (sync the chain
 #   from the others) unless this is epoch 1;
@@ -981,9 +984,8 @@ for label, leader, remaining, leaving, joining, t in (
 # epoch) and calls the service's `_on_dkg_complete` (`drand_edu/node/service.py`), which starts the chain
 # at once after the first DKG and at the transition time after a resharing, for remainers and joiners
 # alike (a remainer's running chain is replaced, as `TransitionNewGroup` does); a leaver's `_on_leave`
-# stops its chain at the transition time. Two differences: our leaver stops *at* the transition time, not
-# one second before, and keeps its files; and our remainers do not re-check the new group against the old
-# one at this point (the proposal's checks above and our refusal of a resharing that changes the group
+# stops its chain at the new group's transition time. Two differences: our leaver stops there and keeps
+# its files; and our remainers do not re-check the new group against the old one at this point (the proposal's checks above and our refusal of a resharing that changes the group
 # key stand in for it).
 
 # %% [markdown]
