@@ -643,7 +643,7 @@ drand_edu.exercises.check_bdn_coefficients(answer)
 # old format, another scheme's) is replaced by a fresh `SelfSign` and the key pair saved again, with the
 # log line "migration: self signed key.". Ours: `identity.migrate_signature(scheme, secret, signature)`
 # does it for one key pair. Our `FileStore.load` has no such step: it refuses a key file whose signature
-# does not verify, where `drand start` would re-sign it first.
+# is there but does not verify, where `drand start` would re-sign it first.
 #
 # The cell checks a real v1 signature, a testnet node of drand's own test data
 # ([`TestLenIgnoresMissingNodes`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/common/key/group_test.go#L196-L212)), in both formats, then migrates
@@ -682,9 +682,10 @@ print("a valid signature is kept as is :", identity.migrate_signature(chained, o
 # (despite its comment, it returns that list, not a boolean) and only logs a warning, "Group contains
 # invalid signatures", each node shown as its address and the first ten hex digits of its key, with
 # `"FIX", "upgrade"`. The group is not refused: those nodes still hold shares and sign beacons, and
-# their self-signatures play no part in a beacon. New signatures arrive with the next resharing: its
-# proposal carries each participant's current identity, and the new group file is written from those
-# participants ([`ToKeyNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/util/participant_utils.go#L110-L126) keeps each `Signature`).
+# their self-signatures play no part in a beacon. New signatures arrive with the next resharing: the
+# leader's [`generateProposalCmd`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/drand-cli/dkg_cli.go#L679-L773) fetches every remainer's
+# public key from the node itself ("for migration from v1-v2", says its comment), and the new group file
+# is written from the proposal's participants ([`ToKeyNode`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/util/participant_utils.go#L110-L126) keeps each `Signature`).
 # Ours: `identity.unsigned_identities(scheme, nodes)` returns the same list; nothing of ours logs it.
 # With the node of drand's test data, one of ours re-signed, and one from before self-signatures:
 
