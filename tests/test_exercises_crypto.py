@@ -348,3 +348,18 @@ def test_insecure_batch_verifiers_are_refused_naming_the_mechanism(capsys) -> No
 
     out = verdict(capsys, check_batch_verify, _weighted(reused_weights))
     assert CORRECT not in out and "same on two calls" in out, out
+
+
+def test_more_right_variants_are_accepted(capsys) -> None:
+    """Right answers written differently: struct instead of to_bytes, a fixed known secret for the rogue."""
+    import struct
+
+    def struct_packed(scheme, r, prev):
+        data = (prev or b"") if scheme.chained else b""
+        return _sha_or_keccak(scheme, data + struct.pack(">Q", r))
+
+    def fixed_secret_two(scheme, victim, message):  # any secret the attacker knows will do, even 2
+        return scheme.key_group.generator() * 2 - victim, bls.sign(scheme, 2, message)
+
+    assert CORRECT in verdict(capsys, check_scheme_message, struct_packed)
+    assert CORRECT in verdict(capsys, check_rogue_key, fixed_secret_two)
