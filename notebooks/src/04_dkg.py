@@ -846,9 +846,12 @@ import hashlib
 
 from drand_edu.threshold.dkg.protocol import nonce_for_epoch
 
-for epoch in (1, 2, 3):
-    same = nonce_for_epoch(epoch) == hashlib.sha256(epoch.to_bytes(4, "big")).digest()
-    print(f"epoch {epoch}: session id {nonce_for_epoch(epoch).hex()[:16]}…  sha256(uint32 big-endian): {same}")
+for epoch_number in (1, 2, 3):
+    matches = nonce_for_epoch(epoch_number) == hashlib.sha256(epoch_number.to_bytes(4, "big")).digest()
+    print(
+        f"epoch {epoch_number}: session id {nonce_for_epoch(epoch_number).hex()[:16]}…"
+        f"  sha256(uint32 big-endian): {matches}"
+    )
 
 # %% [markdown]
 # ### kyber's configuration: `initialDKGConfig` and `reshareDKGConfig`
@@ -921,10 +924,10 @@ for epoch in (1, 2, 3):
 from drand_edu.rng import seeded_rng
 
 clock_rng = seeded_rng(4)  # its own generator: the output stays the same whatever ran before
-for label, plan in (("no complaint", FaultPlan()), ("one complaint", FaultPlan(bad_shares={(2, 4)}))):
-    run = run_dkg(5, 3, rng=clock_rng, faults=plan)
-    spans = ", ".join(f"{phase.name.lower()} {start}→{end}" for phase, start, end in run.phase_times)
-    print(f"{label:13} (P = {run.phase_timeout} ticks): {spans}")
+for case, case_faults in (("no complaint", FaultPlan()), ("one complaint", FaultPlan(bad_shares={(2, 4)}))):
+    timed = run_dkg(5, 3, rng=clock_rng, faults=case_faults)
+    spans = ", ".join(f"{phase.name.lower()} {start}→{end}" for phase, start, end in timed.phase_times)
+    print(f"{case:13} (P = {timed.phase_timeout} ticks): {spans}")
 
 # %% [markdown]
 # ### A resharing's terms: `validateReshareTerms`
@@ -944,18 +947,20 @@ for label, plan in (("no complaint", FaultPlan()), ("one complaint", FaultPlan(b
 from drand_edu.threshold.lifecycle import DKGState, ProposalTerms, validate_proposal
 
 newcomer = DKGState.fresh("default", "d:4")  # a joiner checks the terms too
-for label, leader, remaining, leaving, joining, t in (
+for case, proposer, staying, going, coming, t_new in (
     ("the leader remains", "a:1", ("a:1", "b:2", "c:3"), (), ("d:4",), 3),
     ("the leader leaves", "a:1", ("b:2", "c:3"), ("a:1",), ("d:4",), 2),
     ("the leader joins", "d:4", ("a:1", "b:2", "c:3"), (), ("d:4",), 3),
     ("nobody remains", "a:1", (), ("a:1", "b:2", "c:3"), ("d:4", "e:5"), 2),
 ):
-    terms = ProposalTerms("default", 2, leader, t, 100.0, joining=joining, remaining=remaining, leaving=leaving)
+    reshare_terms = ProposalTerms(
+        "default", 2, proposer, t_new, 100.0, joining=coming, remaining=staying, leaving=going
+    )
     try:
-        validate_proposal(newcomer, terms)
-        print(f"{label:19}: accepted")
+        validate_proposal(newcomer, reshare_terms)
+        print(f"{case:19}: accepted")
     except DKGError as refused:
-        print(f"{label:19}: refused, {refused}")
+        print(f"{case:19}: refused, {refused}")
 
 # %% [markdown]
 # ### After the DKG: `executeAndFinishDKG`, `onDKGCompleted`, and three ways on
