@@ -900,8 +900,8 @@ for epoch_number in (1, 2, 3):
 # > states the limit: the echo guarantees nothing about *when* nodes accept, so a dealer who sends B just
 # > before the phase ends may still split them, and Byzantine-reliable broadcasts (it cites
 # > eprint 2011/535) need a larger honest share and fall to the same "epoch boundary" timing. A split
-# > ends in nodes whose group keys differ, which shows at the first round: their partial signatures do not
-# > recover to a valid beacon. Nobody learns the secret. Our in-process driver does what `Push` does
+# > would leave nodes that disagree on QUAL and on the group key, so their group files differ and their
+# > partial signatures cannot make one beacon: a failure to run, not a leak of the secret. Our in-process driver does what `Push` does
 # > (`_dedupe` in `drand_edu/threshold/dkg/driver.py`); our networked node keeps the *first* bundle of each
 # > author and ignores a second one, which is gentler than kyber's eviction.
 
@@ -936,8 +936,8 @@ for case, case_faults in (("no complaint", FaultPlan()), ("one complaint", Fault
 # runs [`validateReshareTerms`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L819-L839): at least one node must
 # remain; the leader may not be a joiner (only at epoch 1) and must be among the remaining, not the leavers
 # (the comment: no theoretical reason, but someone must still be there if the DKG fails or aborts); and
-# the remaining nodes must be at least the *current* threshold, since the old shares they hold are what the
-# resharing deals from. A node already in the network then runs
+# the remaining nodes must be at least the *current* threshold, so that the old shares the resharing deals
+# from are there even if no leaver shows up. A node already in the network then runs
 # [`validateReshareForRemainers`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/state_machine.go#L841-L879): the same genesis time and
 # seed, and remaining plus leaving exactly the last group's nodes (matched by address). Ours:
 # `_validate_reshare_terms` and `_validate_reshare_for_remainers` in `drand_edu/threshold/lifecycle.py`,
