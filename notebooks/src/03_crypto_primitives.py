@@ -765,7 +765,9 @@ for node in identity.unsigned_identities(chained, nodes):
 #
 # **Questions and pairs, 30 minutes:**
 #
-# - **6 min** · Exercises — Questions.
+# - **6 min** · Deep dive: a node's identity across drand versions — Questions. "Is it 128-bit?" and "what
+#   about quantum computers?" are answered in section 1's box; a maintainer's question (old keys, group files
+#   with old signatures, the default scheme) in the deep dive.
 # - **24 min** · Exercises — Pairs: Exercise 2 (Implement: many signatures, one pairing check; point to
 #   bilinearity, not the recipe) and Exercise 3 (Break: a rogue key against naive aggregation; ask why drand
 #   is not exposed); Exercise 5 (Connect: kyber's bdn coefficients) for fast pairs; 1 and 4 at home. Short of
