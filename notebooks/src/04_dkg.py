@@ -888,10 +888,10 @@ for epoch_number in (1, 2, 3):
 # `drand_edu/node/dkg_process.py` says so ("drand re-gossips them").
 
 # %% [markdown]
-# ### Asked in the room: dealer equivocation and the echo broadcast
+# ### Dealer equivocation, and what the echo does and does not stop
 #
-# > **Asked in the room:** *"What stops a dealer from sending different deals to different nodes?"*
-# > That is **equivocation**: bundle A, with one polynomial, to half the nodes, bundle B, with another,
+# > The room's question of section 3 in full: *"What stops a dealer from sending different deals to
+# > different nodes?"* That is **equivocation**: bundle A, with one polynomial, to half the nodes, bundle B, with another,
 # > to the rest, so that they disagree on the group key. Two things together answer it. The echo: an
 # > honest node re-sends every new bundle it accepts, so if A and B both reach honest nodes before the
 # > phase ends, both reach everyone. And kyber's packet set ([`Push`](https://github.com/drand/kyber/blob/d3ad80c126a7ae4002bd1eec63ff9c6b9d86538c/share/dkg/protocol.go#L362-L380)):
