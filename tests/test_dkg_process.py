@@ -456,3 +456,31 @@ def test_a_damaged_epoch_file_is_refused_by_name_not_with_a_traceback(tmp_path, 
     with pytest.raises(InvalidInput, match=r"dkg\.json"):
         DKGProcess(FileStore.load(node.folder), node.folder, net.endpoint("127.0.0.1:6000"),
                    rng=seeded_rng(8))  # fmt: skip
+
+
+def test_a_dealer_who_signs_two_different_deals_is_evicted_as_kyber_set_does(tmp_path) -> None:
+    """kyber's packet set ``Push``: a copy is ignored; another signed bundle evicts its author for good."""
+    from drand_edu.threshold.dkg.protocol import DistKeyGenerator
+
+    net = VirtualNet()
+    nodes = make_nodes(net, 4, tmp_path, seeded_rng(11))
+    leader, others = nodes[0], nodes[1:]
+    leader.propose_initial([n.address for n in others], 3, period=3, genesis_delay=60)
+    net.run(1)
+    for node in others:
+        node.join()
+    leader.execute()
+    net.run(3 * LATENCY)  # the execute packet is in, every deal delivered
+    watcher, dealer = nodes[3]._execution, nodes[2]._execution
+    # the dealer's long-term key signs a second deal, with another polynomial
+    other = DistKeyGenerator(dealer.config, seeded_rng("another polynomial")).deals()
+    index = other.index
+    first = watcher.received["deal"][index]
+    assert first == dealer.received["deal"][index] and other.hash() != first.hash()
+    watcher.receive(first)  # the same bundle again (an echo): ignored
+    assert watcher.received["deal"][index] == first and index not in watcher.equivocators["deal"]
+    watcher.receive(other)
+    assert index not in watcher.received["deal"] and index in watcher.equivocators["deal"]
+    assert "evicted deal author" in nodes[3].log[-1]
+    watcher.receive(first)  # evicted for good: its first bundle is not taken back
+    assert index not in watcher.received["deal"]

@@ -217,8 +217,9 @@ class DKGProcess:
         # operator commands arrive on the control thread, packets on the event thread: one lock for both
         self._lock = threading.RLock()
         self._execution: _Execution | None = None
-        #: bundles that came before our execution started, by (kind, participant): the first of each
-        self._early: dict[tuple[str, str], Bundle] = {}
+        #: bundles that came before our execution started, by (kind, participant): the first of each, and a
+        #: second *different* one if it comes (the execution's packet set then evicts that author)
+        self._early: dict[tuple[str, str], list[Bundle]] = {}
         self._previous_group: Group | None = key_store.group
         self.state = self._restored_state()
 
@@ -473,7 +474,7 @@ class DKGProcess:
 
     def _keep_early(self, packet: DKGPacket, bundle: Bundle, now: float) -> None:
         """Keep a bundle for the execution to come: only while a proposal is active, only from one of
-        its participants (the packet's signature proves which), only the first of each kind from each.
+        its participants (the packet's signature proves which), one of each kind from each (two that differ).
 
         drand's
         [`Packet`](https://github.com/drand/drand/blob/f45e7e0435299e45a7ea5c321e2963cd2c81605f/internal/dkg/actions_passive.go#L21-L67)
@@ -484,10 +485,11 @@ class DKGProcess:
         if terms is None or self.state.status not in _ACTIVE or terms.timeout <= now:
             raise DKGError("no DKG under way: a bundle is not kept")
         key = (packet.packet, packet.sender)
-        if key in self._early:
-            return  # kyber keeps the first copy of a bundle per author
+        kept = self._early.get(key, [])
+        if len(kept) >= 2 or any(other.hash() == bundle.hash() for other in kept):
+            return  # a copy, or a third version: two already prove the author equivocated
         verify_bundle_packet(self.key_store.scheme, packet, terms)
-        self._early[key] = bundle
+        self._early[key] = [*kept, bundle]
 
     def _drop_bundles(self) -> None:
         """The proposal is over (or replaced): nothing kept for an execution that will not come."""
@@ -589,7 +591,7 @@ class DKGProcess:
         terms = self.terms
         assert terms is not None
         execution = self._execution = _Execution(self, terms)
-        early, self._early = list(self._early.values()), {}
+        early, self._early = [b for kept in self._early.values() for b in kept], {}
         for bundle in early:
             execution.receive(bundle)
         execution._advance(force=False)  # our own deal may have completed the phase
@@ -651,6 +653,8 @@ class _Execution:
             "justification": len(dealers),
         }
         self.received: dict[str, dict[int, Bundle]] = {kind: {} for kind in BUNDLE_PACKETS}
+        #: authors caught sending two different signed bundles of one kind: evicted for good (kyber's set)
+        self.equivocators: dict[str, set[int]] = {kind: set() for kind in BUNDLE_PACKETS}
         self.phase = Phase.DEAL
         #: when this node's phaser started: it signals response, justification and finish at +P, +2P, +3P
         self.kickoff = process.transport.now()
@@ -685,11 +689,22 @@ class _Execution:
         self.process.transport.schedule(deadline, expire)
 
     def receive(self, bundle: Bundle) -> None:
+        """One signed bundle from a peer, kept as kyber's packet set ``Push`` keeps it: a copy of a bundle
+        already held is ignored; a *different* bundle signed by the same author is equivocation, and the
+        author is evicted for good, its first bundle dropped too (every node that sees both agrees)."""
         kind = bundle.kind
-        if bundle.index in self.received[kind]:
-            return  # kyber keeps the first copy of a bundle per author
+        if bundle.index in self.equivocators[kind]:
+            return
+        previous = self.received[kind].get(bundle.index)
+        if previous is not None and previous.hash() == bundle.hash():
+            return  # the same bundle again
         if not verify_packets(self.config, [bundle]):
             self.process._note(f"dropped a {kind} bundle of {bundle.index}: bad signature")
+            return
+        if previous is not None:
+            del self.received[kind][bundle.index]
+            self.equivocators[kind].add(bundle.index)
+            self.process._note(f"evicted {kind} author {bundle.index}: two different signed bundles")
             return
         self.received[kind][bundle.index] = bundle
         self._advance(force=False)

@@ -902,8 +902,10 @@ for epoch_number in (1, 2, 3):
 # > eprint 2011/535) need a larger honest share and fall to the same "epoch boundary" timing. A split
 # > would leave nodes that disagree on QUAL and on the group key, so their group files differ and their
 # > partial signatures cannot make one beacon: a failure to run, not a leak of the secret. Our in-process driver does what `Push` does
-# > (`_dedupe` in `drand_edu/threshold/dkg/driver.py`); our networked node keeps the *first* bundle of each
-# > author and ignores a second one, which is gentler than kyber's eviction.
+# > (`_dedupe` in `drand_edu/threshold/dkg/driver.py`), and so does our networked node
+# > (`_Execution.receive` in `drand_edu/node/dkg_process.py`: a copy is ignored, a second signed version
+# > evicts its author for good). What our node does *not* do is the echo: it never re-sends a peer's
+# > bundle, so only a node that a two-faced dealer sends both versions to catches it.
 
 # %% [markdown]
 # ### The clock: the phaser and `startFast`

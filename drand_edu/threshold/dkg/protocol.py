@@ -166,7 +166,8 @@ class Config:
     (the old group's public polynomial).
 
     ``threshold`` 0 means kyber's default, :func:`~drand_edu.threshold.poly.minimum_threshold`.
-    kyber's ``Auth`` is fixed here: Schnorr on the scheme's key group, drand's ``DKGAuthScheme``.
+    kyber's ``Auth`` is fixed here: Schnorr on the scheme's key group, as drand's ``initialDKGConfig``
+    builds it (``schnorr.NewScheme(suite)``; the scheme's ``DKGAuthScheme`` field is never read).
     Timeouts are not part of the config: whoever drives the phases decides when each ends
     (:mod:`.driver`, drand's ``TimeBetweenDKGPhases``).
     """
