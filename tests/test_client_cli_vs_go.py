@@ -129,3 +129,24 @@ def test_chain_info_without_pin_drand_wants_insecure(drand_client_binary, served
     # ours prints it without --insecure (the documented difference: it is how one learns the hash)
     code, out, err = _ours(capsys, "chain-info", "--url", url)
     assert code == EXIT_OK and json.loads(out)["hash"] == info.hash_hex and "trusting" in err
+
+
+def test_insecure_trusts_only_the_default_beacon_both_refuse_another(drand_client_binary, capsys) -> None:
+    """go-clients' FetchChainInfo without a chain hash refuses an /info of another beacon id; ours too."""
+    scheme = scheme_by_id("bls-unchained-g1-rfc9380")
+    keys = bls.keygen(scheme, rng=seeded_rng("not the default beacon"))
+    info = ChainInfo(keys.public.to_bytes(), PERIOD, int(time.time()) - 30, b"other", scheme, "quicknet")
+    store = MemoryStore()
+    for r in range(1, 4):
+        store.put(Beacon(r, bls.sign(scheme, keys.secret, scheme.digest(r))))
+    server = serve(ServedChain(info, store))
+    try:
+        theirs = _go(drand_client_binary, "get", "public", "--url", server.url, "--insecure", "2")
+        said = theirs.stdout + theirs.stderr
+        assert theirs.returncode != 0 and "does not advertise the default drand" in said
+        code, out, err = _ours(capsys, "public", "--url", server.url, "--insecure", "2")
+        assert (code, out) == (EXIT_USAGE, "") and "does not advertise the default drand" in err
+        pinned = _ours(capsys, "public", "--url", server.url, "--hash", info.hash().hex(), "2")
+        assert pinned[0] == EXIT_OK and json.loads(pinned[1])["round"] == 2  # a pin is a root of trust
+    finally:
+        server.close()

@@ -484,3 +484,14 @@ def test_a_dealer_who_signs_two_different_deals_is_evicted_as_kyber_set_does(tmp
     assert "evicted deal author" in nodes[3].log[-1]
     watcher.receive(first)  # evicted for good: its first bundle is not taken back
     assert index not in watcher.received["deal"]
+
+
+def test_a_leaver_keeps_its_share_and_group_file_where_drand_resets_them(tmp_path) -> None:
+    """drand's leaveNetwork ends with ``store.Reset()``: the share and group files go. Ours keeps them on
+    disk (listed in tests/data/differences.toml as dkg-leaver-keeps-files)."""
+    old_group, nodes, _ = _reshare_with_a_leaver(tmp_path, cut_a_remainer=False)
+    leaver = nodes[3]
+    assert leaver.state.status == Status.LEFT
+    on_disk = FileStore.load(tmp_path / "node3")
+    assert on_disk.share is not None and on_disk.group is not None
+    assert on_disk.group.public_key.commit() == old_group.public_key.commit()

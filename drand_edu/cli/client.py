@@ -19,7 +19,10 @@ The root of trust, as in go-clients and where ours differs (``tests/data/differe
   [`makeClient`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/client.go#L60-L65)
   refuses "no root of trust specified" unless ``--insecure``: there is no silent trust-on-first-use.
   Ours refuses ``get public`` the same way (exit 2); ``--insecure`` accepts the chain the first endpoint
-  serves at ``/info`` (with a line on stderr), as drand's does.
+  serves at ``/info`` (with a line on stderr), as drand's does, and only if that is the default
+  beacon's chain, as go-clients'
+  [`FetchChainInfo`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/http/http.go#L227-L294)
+  refuses any other without a chain hash.
 * drand's ``get`` registers ``--hash-list``
   ([`appCommands`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/internal/cli.go#L27-L51))
   but ``Create`` never reads it, and the ``--hash`` it does read is not a flag of ``get``: drand's
@@ -39,6 +42,7 @@ import argparse
 import json
 import sys
 
+from ..chain.info import is_default_beacon_id
 from ..client.client import Client
 from ..errors import InvalidInput
 from ..hexbytes import from_hex
@@ -99,6 +103,12 @@ def run(args: argparse.Namespace) -> int:
     if args.get_command == "chain-info":
         print(json.dumps(client.info().to_json(), indent=1))
         return EXIT_OK
+    if chain_hash is None and not is_default_beacon_id(client.info().beacon_id):
+        # go-clients' FetchChainInfo without a chain hash trusts only the default beacon's chain
+        raise InvalidInput(
+            f"{args.url[0]} does not advertise the default drand for the default chain hash (it serves "
+            f"beacon id {client.info().beacon_id[:40]!r}): pin its chain with --hash HASH"
+        )
     round_number = args.round_arg if args.round_arg is not None else args.round
     if round_number < 0:
         raise InvalidInput(f"a round number is not negative, got {round_number}")

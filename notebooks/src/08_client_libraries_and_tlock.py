@@ -76,7 +76,9 @@ rng = drand_edu.notebook_setup(seed=2024)
 # `drand-client get public|chain-info`: [`appCommands`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/internal/cli.go#L27-L51)
 # gives `get` the flags `--url`, `--insecure`, `--hash-list`, `--json` and `--verbose`. Without `--insecure`
 # it refuses — "no root of trust specified", from `makeClient` — so there is no silent trust-on-first-use;
-# with it, it verifies beacons against whatever `/info` serves. And it cannot pin a chain:
+# with it, it verifies beacons against whatever `/info` serves, provided that is the *default* beacon's
+# chain ([`FetchChainInfo`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/client/http/http.go#L227-L294)
+# refuses another beacon id without a chain hash; ours too). And it cannot pin a chain:
 # [`Create`](https://github.com/drand/go-clients/blob/7c896735d9a9b2cad51f7916e0fe570519f8431d/internal/lib/cli.go#L119-L207) never reads `--hash-list`, and the `--hash` it reads is not
 # a flag of `get`.
 #
