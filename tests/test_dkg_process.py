@@ -93,7 +93,8 @@ def make_nodes(net: VirtualNet, count: int, tmp_path, rng, first: int = 0) -> li
     return nodes
 
 
-def initial_dkg(net: VirtualNet, nodes: list[DKGProcess], threshold: int) -> None:
+def initial_dkg(net: VirtualNet, nodes: list[DKGProcess], threshold: int, run_for: float = 60) -> None:
+    """Propose, join and execute a first DKG, then let ``run_for`` seconds pass (60: it is over)."""
     leader, others = nodes[0], nodes[1:]
     leader.propose_initial([n.address for n in others], threshold, period=3, genesis_delay=30)
     net.run(1)
@@ -101,7 +102,7 @@ def initial_dkg(net: VirtualNet, nodes: list[DKGProcess], threshold: int) -> Non
         if node.address not in net.cut:
             node.join()
     leader.execute()
-    net.run(60)
+    net.run(run_for)
 
 
 def test_a_first_dkg_between_nodes_gives_everyone_the_same_group(tmp_path) -> None:
@@ -464,13 +465,7 @@ def test_a_dealer_who_signs_two_different_deals_is_evicted_as_kyber_set_does(tmp
 
     net = VirtualNet()
     nodes = make_nodes(net, 4, tmp_path, seeded_rng(11))
-    leader, others = nodes[0], nodes[1:]
-    leader.propose_initial([n.address for n in others], 3, period=3, genesis_delay=60)
-    net.run(1)
-    for node in others:
-        node.join()
-    leader.execute()
-    net.run(3 * LATENCY)  # the execute packet is in, every deal delivered
+    initial_dkg(net, nodes, 3, run_for=3 * LATENCY)  # the execute packet is in, every deal delivered
     watcher, dealer = nodes[3]._execution, nodes[2]._execution
     # the dealer's long-term key signs a second deal, with another polynomial
     other = DistKeyGenerator(dealer.config, seeded_rng("another polynomial")).deals()
