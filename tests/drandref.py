@@ -76,6 +76,17 @@ def go_binary(name: str) -> Path:
     return target
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 30) -> None:
+    """End a program a test started (drand's daemon, ours): SIGTERM, then SIGKILL if it lingers."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
+
+
 class RefError(Exception):
     """drand's function refused the request (``kind`` "error") or panicked (``kind`` "panic")."""
 

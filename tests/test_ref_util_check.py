@@ -19,6 +19,8 @@ import pytest
 
 from drand_edu.cli import main
 
+from .drandref import stop_process
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -49,12 +51,7 @@ def drand_daemon(drand_binary, tmp_path):
             time.sleep(0.5)
         yield address
     finally:
-        daemon.terminate()
-        try:
-            daemon.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            daemon.kill()
-            daemon.wait(timeout=20)
+        stop_process(daemon, timeout=20)
 
 
 def test_bare_addresses_get_a_health_check_and_id_an_identity_check_as_in_drand(

@@ -24,6 +24,7 @@ from drand_edu.api.control import read_token
 from drand_edu.cli import main
 from drand_edu.cli.control import call, read_port
 
+from .drandref import stop_process
 from .test_cli_exit_codes import one_line_no_traceback as one_line
 
 
@@ -44,16 +45,6 @@ def _wait(condition, seconds: float, what: str) -> None:
 def _listening(pid: int) -> set[int]:
     """The TCP ports process ``pid`` listens on."""
     return {c.laddr.port for c in psutil.Process(pid).net_connections(kind="tcp") if c.status == "LISTEN"}
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
 
 
 def test_start_without_private_listen_is_refused_like_drands(tmp_path: Path, capsys) -> None:
@@ -103,7 +94,7 @@ def test_a_node_listens_for_peers_control_and_metrics_and_has_no_public_api_unas
         assert all(words[3] == "at" and float(words[4]) > 1e9 and words[5] == "time_discrepancy_ms"
                    for words in stored)  # fmt: skip
     finally:
-        _stop(process)
+        stop_process(process)
     assert not (folder / "metrics.url").exists() and not (folder / "control.port").exists()
 
 
@@ -125,7 +116,7 @@ def test_public_listen_starts_the_public_api(tmp_path: Path) -> None:
         with urllib.request.urlopen(f"http://127.0.0.1:{public}/info", timeout=10) as answer:
             assert json.loads(answer.read())["period"] == 1
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 def _drand(binary, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -154,5 +145,5 @@ def test_drands_start_refuses_no_private_listen_and_opens_the_same_listeners(dra
         with urllib.request.urlopen(f"http://127.0.0.1:{metrics}/metrics", timeout=10) as answer:
             assert answer.status == 200
     finally:
-        _stop(daemon)
+        stop_process(daemon)
         log.close()
